@@ -1,0 +1,70 @@
+/*
+ * cfg.h — configuration of the daemon and the CLI.
+ *
+ * Every limit and setting lives in one table (cfg.c): name, type, default,
+ * bounds and a one-line doc. Values come from, in rising priority: the
+ * built-in default, the config file (key = value), the environment (SK_KEY)
+ * and command-line flags (--key value / --key=value). After cfg_load the
+ * struct is read-only and may be shared by every thread.
+ *
+ * Not for: anything that changes at run time.
+ */
+#ifndef SK_CFG_H
+#define SK_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CFG_STR_MAX 512
+
+struct sk_config {
+    char config_file[CFG_STR_MAX];
+    char listen_addr[64];
+    int port;
+    int workers;
+    char data_dir[CFG_STR_MAX];
+    char database_url[CFG_STR_MAX];
+    int db_pool_size;
+    int db_queue_max;
+    int db_queue_timeout_ms;
+    int db_connect_timeout_ms;
+    int db_retry_max_ms;
+    int statement_timeout_ms;
+    int request_timeout_ms;
+    int http_timeout_ms;
+    int max_body_bytes;
+    int max_header_bytes;
+    int max_uri_bytes;
+    int max_query_params;
+    int rate_limit_rps;
+    int rate_limit_burst;
+    bool trust_proxy;
+    int shutdown_grace_ms;
+    int maintenance_ms;
+    char cors_origin[256];
+    char log_level[16];
+};
+
+/*
+ * Fill cfg from defaults, file, environment and argv[*argi..]. Stops at the
+ * first argument that is not a --flag (the CLI's sub-command) and leaves its
+ * index in *argi. On error returns -1 and writes a message into err.
+ */
+int cfg_load(struct sk_config *cfg, int argc, char **argv, int *argi,
+             char *err, size_t errlen);
+
+/* Set one key from text; used by cfg_load and by tests. -1 + err on bad input. */
+int cfg_set(struct sk_config *cfg, const char *key, const char *value,
+            char *err, size_t errlen);
+
+/*
+ * The libpq connection string: database_url when set, else the embedded
+ * cluster derived from data_dir alone (its socket directory <data_dir>/run).
+ * Writes into out (caller's buffer). Returns -1 when it does not fit.
+ */
+int cfg_conninfo(const struct sk_config *cfg, char *out, size_t outlen);
+
+/* Print every key with its default and doc (for --help and the sample file). */
+void cfg_print_help(const char *progname);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * embedded.h — files compiled into the binaries at build time.
+ *
+ * common/embed.cmake generates the definitions from the files in sql/migrations/,
+ * sql/seed/demo.sql, docs/openapi.json and the files in server/web/. The data is static,
+ * read-only and NUL-terminated (len excludes the NUL), so SQL can be passed
+ * to libpq as a C string. Nobody frees any of it.
+ */
+#ifndef SK_EMBEDDED_H
+#define SK_EMBEDDED_H
+
+#include <stddef.h>
+
+struct sk_embedded_file {
+    const char *name;          /* file name without directory, e.g. "0001_foundation.sql" */
+    const unsigned char *data; /* NUL-terminated contents */
+    size_t len;                /* length in bytes, without the NUL */
+};
+
+/* Migrations sorted by file name; the version is the leading number. */
+extern const struct sk_embedded_file sk_migrations[];
+extern const size_t sk_migrations_count;
+
+extern const struct sk_embedded_file sk_seed_demo;
+extern const struct sk_embedded_file sk_openapi_json;
+
+extern const struct sk_embedded_file sk_web_assets[];
+extern const size_t sk_web_assets_count;
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * ratelimit.c — lock-free GCRA table.
+ */
+#include "ratelimit.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#define RL_SLOTS 65536
+
+struct ratelimit {
+    uint64_t interval_us; /* time one request "costs" */
+    uint64_t tolerance_us; /* how far ahead of now the arrival time may run */
+    _Atomic uint64_t tat[RL_SLOTS];
+};
+
+struct ratelimit *ratelimit_new(int rps, int burst)
+{
+    struct ratelimit *rl;
+    if (rps <= 0)
+        return NULL;
+    rl = calloc(1, sizeof(*rl));
+    if (rl == NULL)
+        return NULL;
+    rl->interval_us = 1000000u / (uint64_t)rps;
+    if (rl->interval_us == 0)
+        rl->interval_us = 1;
+    rl->tolerance_us = rl->interval_us * (uint64_t)(burst > 1 ? burst - 1 : 0);
+    return rl;
+}
+
+void ratelimit_free(struct ratelimit *rl)
+{
+    free(rl);
+}
+
+/* FNV-1a: short keys, good spread, no state. */
+static uint32_t rl_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+int ratelimit_check(struct ratelimit *rl, const char *key, uint64_t now_us)
+{
+    _Atomic uint64_t *slot;
+    uint64_t old, tat, next;
+
+    if (rl == NULL)
+        return 0;
+    slot = &rl->tat[rl_hash(key) % RL_SLOTS];
+    old = atomic_load_explicit(slot, memory_order_relaxed);
+    do {
+        tat = old > now_us ? old : now_us;
+        if (tat - now_us > rl->tolerance_us) {
+            uint64_t wait = tat - now_us - rl->tolerance_us;
+            return (int)((wait + 999999) / 1000000);
+        }
+        next = tat + rl->interval_us;
+    } while (!atomic_compare_exchange_weak_explicit(slot, &old, next, memory_order_relaxed,
+                                                    memory_order_relaxed));
+    return 0;
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Sociale Kaart — build everything and run every test on a throw-away cluster.
+#
+#   ./deploy/test.sh
+#
+# - installs missing Debian packages (like run.sh),
+# - builds build/ (RelWithDebInfo) and build-asan/ (Debug, ASan+UBSan),
+# - creates a private PostgreSQL cluster in a mktemp -d data dir (stopped and
+#   removed at exit, also on failure), applies the migrations,
+# - runs ctest in build/ and then in build-asan/ (sanitizers fatal, leaks on),
+# - runs tests/browser/run.sh when it exists,
+# - prints one closing line "N passed, M failed"; exit status 1 if anything failed.
+#
+# SK_TEST_SKIP_ASAN=1 skips the sanitizer tree for quick local runs (ignored
+# when CI=true: CI always runs it).
+#
+# Exported for the tests: SK_DATA_DIR and SK_TEST_DATA_DIR (the throw-away dir),
+# SK_DATABASE_URL="" (binaries derive the socket path from SK_DATA_DIR),
+# SK_TEST_PG_STOP / SK_TEST_PG_START (commands that stop/start that cluster).
+#
+# Licensed under the EUPL
+# shellcheck disable=SC2317 # functions below are trap handlers
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$SK_ROOT"
+
+t_start=$(date +%s)
+passed=0
+failed=0
+failures=()
+tmp_data=""
+tmp_logs=""
+
+fail() { # fail WHAT: count one failure that is not a ctest test
+    failed=$((failed + 1))
+    failures+=("$1")
+    sk_log "FAILED: $1"
+}
+
+finish() {
+    local rc=$?
+    trap - EXIT INT TERM
+    set +e
+    if [ -n "$tmp_data" ]; then
+        sk_pg_stop || sk_log "WARNING: could not stop the test cluster"
+        rm -rf "$tmp_data"
+    fi
+    [ -n "$tmp_logs" ] && rm -rf "$tmp_logs"
+    if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+        failures+=("test.sh aborted (exit $rc)")
+        failed=1
+    fi
+    sk_log "total time $(($(date +%s) - t_start))s"
+    if [ "${#failures[@]}" -gt 0 ]; then
+        printf 'failures:\n' >&2
+        printf '  - %s\n' "${failures[@]}" >&2
+    fi
+    printf '%d passed, %d failed\n' "$passed" "$failed"
+    if [ "$failed" -gt 0 ]; then exit 1; fi
+    exit 0
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# run_ctest BUILD_DIR LABEL [VAR=VALUE...]: run ctest, add its totals.
+run_ctest() {
+    local dir="$1" label="$2" log rc=0 line f t
+    shift 2
+    log="$tmp_logs/ctest-$label.log"
+    sk_log "ctest $dir ($label)"
+    # --output-log instead of a pipe: a stray background process left by a test
+    # cannot make us hang on an open pipe.
+    env "$@" ctest --test-dir "$dir" --output-on-failure --timeout 600 \
+        --output-log "$log" || rc=$?
+    line="$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)"
+    if [ -n "$line" ]; then
+        f="$(sed -E 's/.* ([0-9]+) tests? failed out of.*/\1/' <<<"$line")"
+        t="$(sed -E 's/.*failed out of ([0-9]+).*/\1/' <<<"$line")"
+        passed=$((passed + t - f))
+        failed=$((failed + f))
+        [ "$f" -gt 0 ] && failures+=("$label: $f of $t tests failed")
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then fail "$label: ctest exit status $rc"; fi
+    elif [ "$rc" -ne 0 ]; then
+        fail "$label: ctest exit status $rc, no summary"
+    else
+        sk_log "WARNING: $label: ctest ran no test"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+sk_install_deps
+
+asan=1
+if [ "${SK_TEST_SKIP_ASAN:-0}" = 1 ]; then
+    if [ "${CI:-}" = true ]; then
+        sk_log "SK_TEST_SKIP_ASAN ignored on CI"
+    else
+        asan=0
+        sk_log "skipping the sanitizer build (SK_TEST_SKIP_ASAN=1)"
+    fi
+fi
+
+build_ok=1
+sk_build build RelWithDebInfo || {
+    build_ok=0
+    fail "build (RelWithDebInfo)"
+}
+asan_ok=0
+if [ "$asan" -eq 1 ]; then
+    if sk_build build-asan Debug -DSK_SANITIZE=ON; then
+        asan_ok=1
+    else
+        fail "build-asan (Debug, SK_SANITIZE=ON)"
+    fi
+fi
+
+# Throw-away data dir and cluster.
+tmp_logs="$(mktemp -d "${TMPDIR:-/tmp}/sk-test-logs.XXXXXX")"
+tmp_data="$(mktemp -d "${TMPDIR:-/tmp}/sk-test.XXXXXX")"
+export SK_DATA_DIR="$tmp_data"
+sk_pg_prepare
+export SK_TEST_DATA_DIR="$SK_DATA_DIR"
+export SK_DATABASE_URL=""
+export SK_TEST_PG_STOP="$SK_ROOT/deploy/pg.sh stop"
+export SK_TEST_PG_START="$SK_ROOT/deploy/pg.sh start"
+sk_pg_start
+sk_log "test cluster: $(sk_pg_conninfo)"
+
+migrated=0
+if [ "$build_ok" -eq 1 ]; then
+    sk_log "applying migrations"
+    if build/socialekaart migrate; then migrated=1; else fail "socialekaart migrate"; fi
+elif [ "$asan_ok" -eq 1 ]; then
+    if build-asan/socialekaart migrate; then migrated=1; else fail "socialekaart migrate (asan)"; fi
+fi
+
+if [ "$migrated" -eq 1 ]; then
+    if [ "$build_ok" -eq 1 ]; then
+        run_ctest build release
+    fi
+    if [ "$asan_ok" -eq 1 ]; then
+        sk_pg_start # a test may have stopped it (outage test)
+        asan_env=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
+        if [ -f tests/lsan.supp ]; then
+            asan_env+=("LSAN_OPTIONS=suppressions=$SK_ROOT/tests/lsan.supp:print_suppressions=0")
+        fi
+        ulimit -c 0 # abort_on_error must not litter core files
+        run_ctest build-asan asan "${asan_env[@]}"
+    fi
+fi
+
+# ---------------------------------------------------------------------------
+# HOOK: browser tests (added by a later issue). tests/browser/run.sh gets the
+# same environment; it may print its own "N passed, M failed" line, otherwise
+# its exit status counts as one test.
+# ---------------------------------------------------------------------------
+if [ -x tests/browser/run.sh ]; then
+    sk_pg_start
+    sk_log "browser tests"
+    blog="$tmp_logs/browser.log"
+    brc=0
+    tests/browser/run.sh >"$blog" 2>&1 || brc=$?
+    cat "$blog"
+    bline="$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$blog" | tail -n 1 || true)"
+    if [ -n "$bline" ]; then
+        bp="$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$bline")"
+        bf="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$bline")"
+        passed=$((passed + bp))
+        failed=$((failed + bf))
+        [ "$bf" -gt 0 ] && failures+=("browser: $bf failed")
+        if [ "$brc" -ne 0 ] && [ "$bf" -eq 0 ]; then fail "browser: exit status $brc"; fi
+    elif [ "$brc" -eq 0 ]; then
+        passed=$((passed + 1))
+    else
+        fail "browser: exit status $brc"
+    fi
+fi
+# ---------------------------------------------------------------------------
+
+exit 0 # the summary line is printed by finish()

@@ -1,0 +1,309 @@
+/*
+ * socialekaart — the admin CLI: migrations, demo data, organisations, keys.
+ *
+ * Reads the same configuration as the daemon (file < SK_* environment <
+ * flags), so `SK_DATA_DIR` alone reaches the embedded cluster. Scriptable:
+ * only the asked-for value goes to stdout (an id, a key); everything else to
+ * stderr; the exit status says whether it worked. It talks to PostgreSQL
+ * synchronously: it is a one-shot command, not the event loop.
+ */
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "cfg.h"
+#include "embedded.h"
+#include "schema.h"
+
+#define MAX_MUNICIPALITIES 32
+
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("socialekaart: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+static PGconn *connect_db(const struct sk_config *cfg)
+{
+    char conninfo[1024];
+    PGconn *pg;
+
+    if (cfg_conninfo(cfg, conninfo, sizeof(conninfo)) < 0)
+        die("cannot build a connection string from data_dir '%s'", cfg->data_dir);
+    pg = PQconnectdb(conninfo);
+    if (PQstatus(pg) != CONNECTION_OK)
+        die("cannot connect to PostgreSQL: %s", PQerrorMessage(pg));
+    PQsetNoticeProcessor(pg, NULL, NULL);
+    return pg;
+}
+
+/* Run a command that must succeed; returns its result (caller clears). */
+static PGresult *exec_ok(PGconn *pg, const char *sql, int n, const char *const *params)
+{
+    PGresult *r = n ? PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0) : PQexec(pg, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        die("%s", PQresultErrorMessage(r));
+    return r;
+}
+
+static void exec_void(PGconn *pg, const char *sql)
+{
+    PQclear(exec_ok(pg, sql, 0, NULL));
+}
+
+/* Is migration version v recorded? */
+static int migration_applied(PGconn *pg, int v)
+{
+    char num[16];
+    const char *p[1] = {num};
+    PGresult *r;
+    int applied;
+
+    snprintf(num, sizeof(num), "%d", v);
+    r = exec_ok(pg, "SELECT 1 FROM schema_migrations WHERE version = $1", 1, p);
+    applied = PQntuples(r) > 0;
+    PQclear(r);
+    return applied;
+}
+
+/* Apply one migration and record it, in one transaction. */
+static void migration_apply(PGconn *pg, const struct sk_embedded_file *m, int v)
+{
+    char num[16];
+    const char *p[2] = {num, m->name};
+    PGresult *r;
+
+    snprintf(num, sizeof(num), "%d", v);
+    exec_void(pg, "BEGIN");
+    r = PQexec(pg, (const char *)m->data);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+        die("migration %s failed: %s", m->name, PQresultErrorMessage(r));
+    PQclear(r);
+    PQclear(exec_ok(pg, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2, p));
+    exec_void(pg, "COMMIT");
+    fprintf(stderr, "applied %s\n", m->name);
+}
+
+/* Apply every embedded migration not yet recorded, in order; safe to re-run
+ * and safe to run concurrently (an advisory lock serialises migrators). */
+static int cmd_migrate(PGconn *pg)
+{
+    int applied = 0;
+
+    exec_void(pg, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                  " version integer PRIMARY KEY, name text NOT NULL,"
+                  " applied_at timestamptz NOT NULL DEFAULT now())");
+    PQclear(exec_ok(pg, "SELECT pg_advisory_lock(4205120668)", 0, NULL));
+    for (size_t i = 0; i < sk_migrations_count; i++) {
+        int v = schema_migration_version(sk_migrations[i].name);
+        if (v < 0)
+            die("migration file %s does not start with a version number", sk_migrations[i].name);
+        if (migration_applied(pg, v))
+            continue;
+        migration_apply(pg, &sk_migrations[i], v);
+        applied++;
+    }
+    PQclear(exec_ok(pg, "SELECT pg_advisory_unlock(4205120668)", 0, NULL));
+    fprintf(stderr, "schema is at version %d (%d migration%s applied)\n", schema_expected_version(),
+            applied, applied == 1 ? "" : "s");
+    return 0;
+}
+
+static int cmd_seed(PGconn *pg, int argc, char **argv)
+{
+    PGresult *r;
+    if (argc < 1 || strcmp(argv[0], "demo") != 0)
+        die("usage: socialekaart seed demo");
+    exec_void(pg, "BEGIN");
+    r = PQexec(pg, (const char *)sk_seed_demo.data);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK &&
+        PQresultStatus(r) != PGRES_EMPTY_QUERY)
+        die("loading demo data failed: %s", PQresultErrorMessage(r));
+    PQclear(r);
+    exec_void(pg, "COMMIT");
+    fprintf(stderr, "demo data loaded\n");
+    return 0;
+}
+
+/* Value of --name style options; NULL when absent. Dies when the value is missing. */
+static const char *opt(int argc, char **argv, const char *name)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], name) == 0) {
+            if (i + 1 >= argc)
+                die("option %s needs a value", name);
+            return argv[i + 1];
+        }
+    }
+    return NULL;
+}
+
+static int cmd_org(PGconn *pg, int argc, char **argv)
+{
+    const char *name;
+    const char *p[1];
+    PGresult *r;
+
+    if (argc >= 1 && strcmp(argv[0], "list") == 0) {
+        r = exec_ok(pg, "SELECT id, name FROM organisations ORDER BY name", 0, NULL);
+        for (int i = 0; i < PQntuples(r); i++)
+            printf("%s\t%s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+        PQclear(r);
+        return 0;
+    }
+    if (argc < 1 || strcmp(argv[0], "create") != 0 || (name = opt(argc, argv, "--name")) == NULL)
+        die("usage: socialekaart org create --name NAME | org list");
+    if (*name == '\0' || strlen(name) > 200)
+        die("--name must be 1 to 200 characters");
+    p[0] = name;
+    r = exec_ok(pg, "INSERT INTO organisations (name) VALUES ($1) RETURNING id", 1, p);
+    printf("%s\n", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    fprintf(stderr, "created organisation '%s'\n", name);
+    return 0;
+}
+
+/* Collect every --municipality value into a PostgreSQL array literal. */
+static void municipality_array(int argc, char **argv, char *out, size_t cap)
+{
+    size_t pos = 0;
+    int n = 0;
+    out[pos++] = '{';
+    for (int i = 0; i + 1 < argc; i++) {
+        const char *m = argv[i + 1];
+        if (strcmp(argv[i], "--municipality") != 0)
+            continue;
+        if (strlen(m) != 6 || strncmp(m, "GM", 2) != 0 || strspn(m + 2, "0123456789") != 4)
+            die("--municipality must be a CBS code like GM0512, not '%s'", m);
+        if (++n > MAX_MUNICIPALITIES || pos + 8 >= cap)
+            die("too many --municipality options");
+        pos += (size_t)snprintf(out + pos, cap - pos, "%s%s", n > 1 ? "," : "", m);
+    }
+    out[pos++] = '}';
+    out[pos] = '\0';
+}
+
+static int cmd_key_create(PGconn *pg, int argc, char **argv)
+{
+    const char *org = opt(argc, argv, "--org"), *role = opt(argc, argv, "--role");
+    char key[AUTH_KEY_LEN + 1], key_id[AUTH_UUID_LEN + 1], hex[2 * AUTH_HASH_LEN + 3];
+    char munis[MAX_MUNICIPALITIES * 8 + 4];
+    unsigned char hash[AUTH_HASH_LEN];
+    const char *p[5];
+
+    if (org == NULL || role == NULL)
+        die("usage: socialekaart key create --org ID --role partner|moderator|admin [--municipality GM0512 ...]");
+    if (!auth_is_uuid(org, strlen(org)))
+        die("--org must be an organisation id (a UUID), not '%s'", org);
+    if (auth_role_parse(role) <= 0)
+        die("--role must be partner, moderator or admin, not '%s'", role);
+    municipality_array(argc, argv, munis, sizeof(munis));
+    if (auth_key_generate(key, key_id, hash) < 0)
+        die("no randomness available to make a key");
+    hex[0] = '\\';
+    hex[1] = 'x';
+    auth_hex(hash, AUTH_HASH_LEN, hex + 2);
+    p[0] = key_id;
+    p[1] = org;
+    p[2] = role;
+    p[3] = hex;
+    p[4] = munis;
+    PQclear(exec_ok(pg,
+                    "INSERT INTO api_keys (id, organisation_id, role, secret_hash, municipalities) "
+                    "VALUES ($1, $2, $3, $4::bytea, $5::text[])",
+                    5, p));
+    printf("%s\n", key);
+    fprintf(stderr, "created %s key %s for organisation %s (shown once; only its hash is stored)\n",
+            role, key_id, org);
+    return 0;
+}
+
+static int cmd_key_revoke(PGconn *pg, int argc, char **argv)
+{
+    char key_id[AUTH_UUID_LEN + 1];
+    unsigned char hash[AUTH_HASH_LEN];
+    const char *p[1] = {key_id};
+    PGresult *r;
+    int n;
+
+    if (argc < 2)
+        die("usage: socialekaart key revoke KEY_ID|KEY");
+    if (auth_key_parse(argv[1], key_id, hash) < 0) {
+        if (!auth_is_uuid(argv[1], strlen(argv[1])))
+            die("'%s' is neither a key nor a key id", argv[1]);
+        snprintf(key_id, sizeof(key_id), "%s", argv[1]);
+    }
+    r = exec_ok(pg, "UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", 1, p);
+    n = atoi(PQcmdTuples(r));
+    PQclear(r);
+    if (n == 0)
+        die("no active key with id %s", key_id);
+    fprintf(stderr, "revoked key %s\n", key_id);
+    return 0;
+}
+
+static int cmd_key(PGconn *pg, int argc, char **argv)
+{
+    if (argc >= 1 && strcmp(argv[0], "create") == 0)
+        return cmd_key_create(pg, argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "revoke") == 0)
+        return cmd_key_revoke(pg, argc, argv);
+    die("usage: socialekaart key create ... | key revoke KEY_ID");
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: socialekaart [--config FILE] [--key value ...] COMMAND\n\n"
+            "commands:\n"
+            "  migrate                                  apply pending database migrations\n"
+            "  seed demo                                load the demo data set (idempotent)\n"
+            "  org create --name NAME                   create an organisation; prints its id\n"
+            "  org list                                 list organisations\n"
+            "  key create --org ID --role ROLE [--municipality GM0512 ...]\n"
+            "                                           create an API key; prints the key once\n"
+            "  key revoke KEY_ID|KEY                    revoke a key at once\n\n");
+    cfg_print_help("socialekaart");
+}
+
+int main(int argc, char **argv)
+{
+    static struct sk_config cfg;
+    char err[512];
+    int argi, rc;
+    PGconn *pg;
+
+    if (cfg_load(&cfg, argc, argv, &argi, err, sizeof(err)) < 0)
+        die("%s", err);
+    if (argi >= argc || !strcmp(argv[argi], "help") || !strcmp(argv[argi], "-h")) {
+        usage();
+        return argi >= argc ? 2 : 0;
+    }
+    if (strcmp(argv[argi], "migrate") && strcmp(argv[argi], "seed") && strcmp(argv[argi], "org") &&
+        strcmp(argv[argi], "key")) {
+        usage();
+        die("unknown command '%s'", argv[argi]);
+    }
+    pg = connect_db(&cfg);
+    if (!strcmp(argv[argi], "migrate"))
+        rc = cmd_migrate(pg);
+    else if (!strcmp(argv[argi], "seed"))
+        rc = cmd_seed(pg, argc - argi - 1, argv + argi + 1);
+    else if (!strcmp(argv[argi], "org"))
+        rc = cmd_org(pg, argc - argi - 1, argv + argi + 1);
+    else
+        rc = cmd_key(pg, argc - argi - 1, argv + argi + 1);
+    PQfinish(pg);
+    return rc;
+}

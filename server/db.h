@@ -1,0 +1,113 @@
+/*
+ * db.h — each worker's pool of asynchronous PostgreSQL connections.
+ *
+ * Every connection lives on the worker's event loop: non-blocking connect
+ * (PQconnectStartParams/PQconnectPoll), one prepared-statement catalog
+ * prepared on each new connection, queries sent with PQsendQueryPrepared and
+ * read when the socket is readable (PQconsumeInput/PQisBusy). Nothing here
+ * ever waits for the server, so a slow query never stalls other requests.
+ *
+ * Connection states (one function, dbc_set_state, moves between them):
+ *   DOWN -> CONNECTING -> CHECKING (schema version) -> PREPARING -> IDLE <-> BUSY
+ *   any state -> DOWN on error; DOWN retries with capped exponential back-off.
+ *
+ * A query (struct db_query) is owned by its caller, usually embedded in a
+ * request context; its parameter strings are borrowed and must stay valid
+ * until the completion callback has run. The pool calls the callback exactly
+ * once per accepted query, unless the caller abandons it first
+ * (db_query_abandon). The PGresult passed to the callback is owned by the pool
+ * and cleared right after the callback returns.
+ *
+ * When no connection is usable and the last attempt failed, db_submit refuses
+ * at once (fail fast); when all connections are busy a query waits in a
+ * bounded queue for at most db_queue_timeout_ms.
+ */
+#ifndef SK_DB_H
+#define SK_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "cfg.h"
+
+struct event_base;
+struct db_pool;
+struct db_query;
+
+/* The prepared statements; their SQL is in db_catalog.c. */
+enum db_stmt {
+    STMT_SCHEMA_VERSION,
+    STMT_AUTH_KEY,
+    STMT_COUNT_
+};
+
+struct db_statement {
+    const char *name;
+    const char *sql;
+    int nparams;
+};
+extern const struct db_statement db_statements[STMT_COUNT_];
+
+enum db_status { DB_OK, DB_UNAVAILABLE, DB_TIMEOUT, DB_QUERY_ERROR };
+
+/* What went wrong, for the one log line and the problem detail. */
+struct db_error {
+    enum db_status status;
+    char sqlstate[6];
+    char message[200];
+};
+
+/* res is NULL unless err->status == DB_OK. */
+typedef void (*db_done_fn)(struct db_query *q, PGresult *res, const struct db_error *err);
+
+enum db_query_state { DBQ_NONE, DBQ_QUEUED, DBQ_RUNNING };
+
+struct db_query {
+    enum db_stmt stmt;
+    int nparams;
+    const char *const *params; /* borrowed; NULL entries are SQL NULL */
+    db_done_fn done;
+    void *arg;                 /* the caller's, untouched by the pool */
+    /* pool-private */
+    enum db_query_state state;
+    uint64_t queued_ms;
+    struct db_conn *conn;
+    TAILQ_ENTRY(db_query) link;
+};
+
+/* Create a pool of cfg->db_pool_size connections and start connecting. */
+struct db_pool *db_pool_new(struct event_base *base, const struct sk_config *cfg, const char *conninfo);
+
+/* Close every connection; pending queries get DB_UNAVAILABLE first. */
+void db_pool_free(struct db_pool *pool);
+
+/*
+ * Start q (fields stmt, nparams, params, done, arg set by the caller).
+ * Returns 0 when accepted (the callback will run later, never from inside
+ * db_submit), or -1 with *err filled when refused at once.
+ */
+int db_submit(struct db_pool *pool, struct db_query *q, struct db_error *err);
+
+/*
+ * The caller no longer wants q (its request timed out). A queued query is
+ * dropped; a running one has its connection closed and re-opened, because
+ * libpq 15 has no non-blocking cancel. The callback will not run.
+ */
+void db_query_abandon(struct db_pool *pool, struct db_query *q);
+
+/* Periodic work: expire queued queries, reconnect DOWN connections. */
+void db_pool_tick(struct db_pool *pool, uint64_t now_ms);
+
+/* Usable connections (IDLE or BUSY); 0 means the database is unreachable. */
+int db_pool_ready(const struct db_pool *pool);
+
+/* Why the pool is not ready (the last connection error), for /ready. */
+const char *db_pool_last_error(const struct db_pool *pool);
+
+/* Monotonic clock in milliseconds / microseconds. */
+uint64_t db_now_ms(void);
+uint64_t db_now_us(void);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * h_system.c — health, readiness, the API index and the OpenAPI document.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "embedded.h"
+#include "http.h"
+#include "routes.h"
+#include "schema.h"
+#include "worker.h"
+
+/* Liveness: the process answers; no database involved. */
+void h_health(struct req_ctx *ctx)
+{
+    static const char body[] = "{\"status\":\"ok\"}";
+    http_reply(ctx, 200, NULL, body, sizeof(body) - 1);
+}
+
+static void h_ready_result(struct req_ctx *ctx, PGresult *res)
+{
+    char body[256];
+    int have = atoi(PQgetvalue(res, 0, 0)), need = schema_expected_version();
+    int n;
+
+    if (have < need) {
+        snprintf(body, sizeof(body), "schema version %d is behind this build's %d: run `socialekaart migrate`",
+                 have, need);
+        http_problem(ctx, 503, body, NULL);
+        return;
+    }
+    n = snprintf(body, sizeof(body), "{\"status\":\"ready\",\"schema_version\":%d}", have);
+    http_reply(ctx, 200, NULL, body, (size_t)n);
+}
+
+/* Readiness: a live round trip to PostgreSQL and a schema that is current. */
+void h_ready(struct req_ctx *ctx)
+{
+    http_header(ctx, "Cache-Control", "no-store");
+    if (db_pool_ready(ctx->w->db) == 0) {
+        char detail[320];
+        snprintf(detail, sizeof(detail), "not ready: %s", db_pool_last_error(ctx->w->db));
+        http_header(ctx, "Retry-After", "1");
+        http_problem(ctx, 503, detail, NULL);
+        return;
+    }
+    http_query(ctx, STMT_SCHEMA_VERSION, 0, h_ready_result);
+}
+
+void h_openapi(struct req_ctx *ctx)
+{
+    http_header(ctx, "Cache-Control", "public, max-age=300");
+    http_reply(ctx, 200, "application/json", (const char *)sk_openapi_json.data, sk_openapi_json.len);
+}
+
+/* The entry point of the API: where to find the document and the collections. */
+void h_api_index(struct req_ctx *ctx)
+{
+    static const char body[] =
+        "{\"name\":\"Sociale Kaart API\",\"version\":\"" SK_API_VERSION "\","
+        "\"openapi\":\"/api/v1/openapi.json\"}";
+    http_reply(ctx, 200, NULL, body, sizeof(body) - 1);
+}
+
+/* Who am I? Lets a partner check its key: role, organisation, scope. */
+void h_me(struct req_ctx *ctx)
+{
+    struct json_object *o = json_object_new_object(), *scope = json_object_new_array();
+    const char *p = ctx->who.scope + (ctx->who.scope[0] == '{'), *text;
+    size_t len;
+
+    /* The scope is a PostgreSQL array literal of CBS codes: {GM0512,GM0668}. */
+    while (*p && *p != '}') {
+        size_t n = strcspn(p, ",}");
+        json_object_array_add(scope, json_object_new_string_len(p, (int)n));
+        p += n + (p[n] == ',');
+    }
+    json_object_object_add(o, "key_id", json_object_new_string(ctx->who.key_id));
+    json_object_object_add(o, "role", json_object_new_string(auth_role_name(ctx->who.role)));
+    json_object_object_add(o, "organisation_id", json_object_new_string(ctx->who.org_id));
+    json_object_object_add(o, "municipalities", scope);
+    text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
+    http_header(ctx, "Cache-Control", "no-store");
+    http_reply(ctx, 200, NULL, text, len);
+    json_object_put(o);
+}

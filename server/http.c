@@ -1,0 +1,565 @@
+/*
+ * http.c — request lifecycle: bound, route, authenticate, dispatch, reply, log.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "problem.h"
+#include "ratelimit.h"
+#include "routes.h"
+#include "worker.h"
+
+static void http_finish(struct req_ctx *ctx);
+
+static unsigned http_method(enum evhttp_cmd_type t)
+{
+    switch (t) {
+    case EVHTTP_REQ_GET: return RM_GET;
+    case EVHTTP_REQ_HEAD: return RM_HEAD;
+    case EVHTTP_REQ_POST: return RM_POST;
+    case EVHTTP_REQ_PUT: return RM_PUT;
+    case EVHTTP_REQ_PATCH: return RM_PATCH;
+    case EVHTTP_REQ_DELETE: return RM_DELETE;
+    case EVHTTP_REQ_OPTIONS: return RM_OPTIONS;
+    default: return 0;
+    }
+}
+
+static const char *http_method_name(unsigned m)
+{
+    switch (m) {
+    case RM_GET: return "GET";
+    case RM_HEAD: return "HEAD";
+    case RM_POST: return "POST";
+    case RM_PUT: return "PUT";
+    case RM_PATCH: return "PATCH";
+    case RM_DELETE: return "DELETE";
+    case RM_OPTIONS: return "OPTIONS";
+    default: return "OTHER";
+    }
+}
+
+const char *http_strdup(struct req_ctx *ctx, const char *s, size_t len)
+{
+    char *out;
+    if (ctx->arena_used + len + 1 > sizeof(ctx->arena))
+        return NULL;
+    out = ctx->arena + ctx->arena_used;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    ctx->arena_used += len + 1;
+    return out;
+}
+
+const char *http_printf(struct req_ctx *ctx, const char *fmt, ...)
+{
+    size_t room = sizeof(ctx->arena) - ctx->arena_used;
+    char *out = ctx->arena + ctx->arena_used;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(out, room, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= room)
+        return NULL;
+    ctx->arena_used += (size_t)n + 1;
+    return out;
+}
+
+const char *http_param(struct req_ctx *ctx, int i)
+{
+    if (i >= ctx->match.nparams)
+        return NULL;
+    return http_strdup(ctx, ctx->match.params[i].ptr, ctx->match.params[i].len);
+}
+
+const char *http_query_arg(struct req_ctx *ctx, const char *name)
+{
+    return evhttp_find_header(&ctx->query, name);
+}
+
+void http_header(struct req_ctx *ctx, const char *name, const char *value)
+{
+    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), name, value);
+}
+
+/* Headers every response carries (NL API Design Rules, tracing, CORS on reads). */
+static void http_common_headers(struct req_ctx *ctx, const char *content_type)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
+
+    evhttp_add_header(h, "API-Version", SK_API_VERSION);
+    evhttp_add_header(h, "X-Request-Id", ctx->id);
+    if (content_type && !evhttp_find_header(h, "Content-Type"))
+        evhttp_add_header(h, "Content-Type", content_type);
+    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+    if (ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) {
+        evhttp_add_header(h, "Access-Control-Allow-Origin", ctx->w->cfg->cors_origin);
+        evhttp_add_header(h, "Access-Control-Expose-Headers",
+                          "API-Version, ETag, Link, Location, Retry-After, X-Request-Id");
+    }
+    if (!evhttp_find_header(h, "Cache-Control"))
+        evhttp_add_header(h, "Cache-Control", "no-cache");
+    if (ctx->w->draining)
+        evhttp_add_header(h, "Connection", "close");
+}
+
+void http_reply(struct req_ctx *ctx, int status, const char *content_type, const char *body, size_t len)
+{
+    struct evbuffer *out = evhttp_request_get_output_buffer(ctx->req);
+
+    if (ctx->state == REQ_DONE)
+        return;
+    http_common_headers(ctx, content_type ? content_type : "application/json");
+    if (body && len)
+        evbuffer_add(out, body, len);
+    ctx->status = status;
+    ctx->bytes = len;
+    evhttp_send_reply(ctx->req, status, problem_status_title(status), NULL);
+    http_finish(ctx);
+}
+
+void http_problem(struct req_ctx *ctx, int status, const char *detail, struct json_object *errors)
+{
+    size_t len = 0;
+    char *body = problem_render(status, errors ? "urn:socialekaart:problem:invalid-input" : NULL,
+                                detail, ctx->path, errors, &len);
+    if (detail && ctx->cause[0] == '\0')
+        snprintf(ctx->cause, sizeof(ctx->cause), "%s", detail);
+    http_reply(ctx, status, "application/problem+json", body, body ? len : 0);
+    free(body);
+}
+
+void http_bad_field(struct req_ctx *ctx, int status, const char *field, const char *message)
+{
+    struct json_object *errors = json_object_new_array();
+    char detail[256];
+    problem_add_error(errors, field, message);
+    snprintf(detail, sizeof(detail), "%s: %s", field, message);
+    http_problem(ctx, status, detail, errors);
+}
+
+/* The one log line of a request. */
+static void http_log(struct req_ctx *ctx)
+{
+    char line[2048], num[64];
+    size_t pos = 0;
+    uint64_t us = db_now_us() - ctx->start_us;
+
+    log_kv(line, sizeof(line), &pos, "event", "request");
+    log_kv(line, sizeof(line), &pos, "id", ctx->id);
+    log_kv(line, sizeof(line), &pos, "method", http_method_name(ctx->method));
+    log_kv(line, sizeof(line), &pos, "path", ctx->path ? ctx->path : "");
+    snprintf(num, sizeof(num), "%d", ctx->status);
+    log_kv(line, sizeof(line), &pos, "status", num);
+    snprintf(num, sizeof(num), "%zu", ctx->bytes);
+    log_kv(line, sizeof(line), &pos, "bytes", num);
+    snprintf(num, sizeof(num), "%.3f", (double)us / 1000.0);
+    log_kv(line, sizeof(line), &pos, "ms", num);
+    log_kv(line, sizeof(line), &pos, "peer", ctx->peer);
+    if (ctx->who.key_id[0])
+        log_kv(line, sizeof(line), &pos, "key", ctx->who.key_id);
+    if (ctx->sqlstate[0])
+        log_kv(line, sizeof(line), &pos, "sqlstate", ctx->sqlstate);
+    if (ctx->cause[0])
+        log_kv(line, sizeof(line), &pos, "cause", ctx->cause);
+    log_line(ctx->status >= 500 ? LOG_WARN : LOG_INFO, line);
+}
+
+/* After the single send: log, unlink, recycle. */
+static void http_finish(struct req_ctx *ctx)
+{
+    struct worker *w = ctx->w;
+    ctx->state = REQ_DONE;
+    http_log(ctx);
+    evhttp_clear_headers(&ctx->query);
+    TAILQ_REMOVE(&w->active, ctx, link);
+    w->nactive--;
+    worker_ctx_put(w, ctx);
+}
+
+/* Client address: the socket peer, or the last X-Forwarded-For hop behind a proxy. */
+static void http_peer(struct req_ctx *ctx)
+{
+    char *addr = NULL;
+    ev_uint16_t port = 0;
+    struct evhttp_connection *evcon = evhttp_request_get_connection(ctx->req);
+    const char *xff;
+
+    if (evcon)
+        evhttp_connection_get_peer(evcon, &addr, &port);
+    snprintf(ctx->peer, sizeof(ctx->peer), "%s", addr ? addr : "-");
+    if (!ctx->w->cfg->trust_proxy)
+        return;
+    xff = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "X-Forwarded-For");
+    if (xff) {
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        while (*last == ' ')
+            last++;
+        snprintf(ctx->peer, sizeof(ctx->peer), "%.*s", (int)strcspn(last, " ,"), last);
+    }
+}
+
+/* Echo a sane X-Request-Id, else make one. */
+static void http_request_id(struct req_ctx *ctx)
+{
+    const char *in = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "X-Request-Id");
+    if (in && *in && strlen(in) < sizeof(ctx->id) &&
+        strspn(in, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") == strlen(in)) {
+        strcpy(ctx->id, in);
+        return;
+    }
+    worker_request_id(ctx->w, ctx->id);
+}
+
+/* Size of the request line and headers as sent, for the 414/431 limits. */
+static size_t http_header_bytes(struct evhttp_request *req)
+{
+    struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+    struct evkeyval *kv;
+    size_t n = 0;
+    TAILQ_FOREACH (kv, h, next)
+        n += strlen(kv->key) + strlen(kv->value) + 4;
+    return n;
+}
+
+/* Limits evhttp does not check itself: URI length, header size, query size. */
+static int http_check_limits(struct req_ctx *ctx)
+{
+    const struct sk_config *cfg = ctx->w->cfg;
+    const char *uri = evhttp_request_get_uri(ctx->req);
+    const struct evhttp_uri *parsed = evhttp_request_get_evhttp_uri(ctx->req);
+    const char *qs;
+    struct evkeyval *kv;
+    int n = 0;
+
+    if (strlen(uri) > (size_t)cfg->max_uri_bytes) {
+        http_problem(ctx, 414, "The request URI is longer than the server accepts.", NULL);
+        return -1;
+    }
+    if (http_header_bytes(ctx->req) > (size_t)cfg->max_header_bytes) {
+        http_problem(ctx, 431, "The request headers are larger than the server accepts.", NULL);
+        return -1;
+    }
+    qs = parsed ? evhttp_uri_get_query(parsed) : NULL;
+    if (qs && evhttp_parse_query_str(qs, &ctx->query) < 0) {
+        http_problem(ctx, 400, "The query string is malformed.", NULL);
+        return -1;
+    }
+    TAILQ_FOREACH (kv, &ctx->query, next)
+        n++;
+    if (n > cfg->max_query_params) {
+        http_problem(ctx, 400, "The query string has too many parameters.", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+static int http_rate_limited(struct req_ctx *ctx)
+{
+    char retry[16];
+    int wait;
+    if (ctx->match.route && (ctx->match.route->flags & RF_NO_RATELIMIT))
+        return 0;
+    wait = ratelimit_check(ctx->w->ratelimit, ctx->peer, db_now_us());
+    if (wait == 0)
+        return 0;
+    snprintf(retry, sizeof(retry), "%d", wait);
+    http_header(ctx, "Retry-After", retry);
+    http_problem(ctx, 429, "Too many requests from your address; try again later.", NULL);
+    return 1;
+}
+
+/* CORS preflight for reads; writes are not offered cross-origin. */
+static void http_preflight(struct req_ctx *ctx)
+{
+    char allow[96];
+    route_methods_str(ctx->match.allowed | RM_OPTIONS, allow, sizeof(allow));
+    http_header(ctx, "Allow", allow);
+    http_header(ctx, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+    http_header(ctx, "Access-Control-Allow-Headers",
+                "Accept, Accept-Language, If-None-Match, X-Request-Id, Content-Type");
+    http_header(ctx, "Access-Control-Max-Age", "86400");
+    http_reply(ctx, 204, NULL, NULL, 0);
+}
+
+static void http_route_failed(struct req_ctx *ctx, int code)
+{
+    if (code == 405) {
+        char allow[96];
+        route_methods_str(ctx->match.allowed | RM_OPTIONS, allow, sizeof(allow));
+        http_header(ctx, "Allow", allow);
+        http_problem(ctx, 405, "This method is not allowed on this resource.", NULL);
+    } else {
+        http_problem(ctx, 404, "There is no resource at this path.", NULL);
+    }
+}
+
+/* Authentication succeeded or was not needed: check the role, run the handler. */
+static void http_run_handler(struct req_ctx *ctx)
+{
+    const struct route *r = ctx->match.route;
+
+    if ((r->flags & (RF_NEEDS_KEY | RF_MODERATOR)) && ctx->who.role == ROLE_ANONYMOUS) {
+        http_header(ctx, "WWW-Authenticate", "Bearer realm=\"socialekaart\"");
+        http_problem(ctx, 401, "This request needs an API key: send 'Authorization: Bearer <key>'.", NULL);
+        return;
+    }
+    if ((r->flags & RF_MODERATOR) && ctx->who.role != ROLE_MODERATOR && ctx->who.role != ROLE_ADMIN) {
+        http_problem(ctx, 403, "This request is for moderators only.", NULL);
+        return;
+    }
+    ctx->state = REQ_HANDLING;
+    ((http_handler_fn)r->handler)(ctx);
+}
+
+/* Copy one PostgreSQL text[] literal, or "{}". */
+static void http_copy_scope(struct req_ctx *ctx, PGresult *res)
+{
+    const char *v = PQgetisnull(res, 0, 3) ? "{}" : PQgetvalue(res, 0, 3);
+    snprintf(ctx->who.scope, sizeof(ctx->who.scope), "%s", v);
+}
+
+/* Parse bytea hex output ("\x..") into 32 bytes; -1 when malformed. */
+static int http_bytea32(const char *text, unsigned char out[AUTH_HASH_LEN])
+{
+    if (strncmp(text, "\\x", 2) != 0 || strlen(text) != 2 + 2 * AUTH_HASH_LEN)
+        return -1;
+    for (int i = 0; i < AUTH_HASH_LEN; i++) {
+        unsigned v;
+        if (sscanf(text + 2 + 2 * i, "%2x", &v) != 1)
+            return -1;
+        out[i] = (unsigned char)v;
+    }
+    return 0;
+}
+
+static void http_on_auth(struct req_ctx *ctx, PGresult *res)
+{
+    unsigned char stored[AUTH_HASH_LEN];
+    int role;
+
+    if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 4), "t") == 0 ||
+        http_bytea32(PQgetvalue(res, 0, 2), stored) < 0 || !auth_hash_equal(stored, ctx->key_hash) ||
+        (role = auth_role_parse(PQgetvalue(res, 0, 1))) < 0) {
+        ctx->who.key_id[0] = '\0';
+        http_header(ctx, "WWW-Authenticate", "Bearer realm=\"socialekaart\", error=\"invalid_token\"");
+        http_problem(ctx, 401, "The API key is unknown or has been revoked.", NULL);
+        return;
+    }
+    ctx->who.role = (enum auth_role)role;
+    snprintf(ctx->who.org_id, sizeof(ctx->who.org_id), "%s", PQgetvalue(res, 0, 0));
+    http_copy_scope(ctx, res);
+    http_run_handler(ctx);
+}
+
+/* A key was presented: look it up (one prepared query), then run the handler. */
+static void http_authenticate(struct req_ctx *ctx, const char *authorization)
+{
+    if (auth_key_parse(authorization, ctx->who.key_id, ctx->key_hash) < 0) {
+        ctx->who.key_id[0] = '\0';
+        http_header(ctx, "WWW-Authenticate", "Bearer realm=\"socialekaart\", error=\"invalid_token\"");
+        http_problem(ctx, 401, "The Authorization header does not hold a well-formed API key.", NULL);
+        return;
+    }
+    ctx->params[0] = ctx->who.key_id;
+    ctx->state = REQ_AUTHENTICATING;
+    http_query(ctx, STMT_AUTH_KEY, 1, http_on_auth);
+}
+
+/* Pick nl or en from Accept-Language (only the languages entries may carry). */
+static void http_language(struct req_ctx *ctx)
+{
+    const char *al = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept-Language");
+    strcpy(ctx->lang, "nl");
+    if (al == NULL)
+        return;
+    /* The first listed language with two letters; the SQL side falls back to Dutch. */
+    while (*al == ' ')
+        al++;
+    if (al[0] >= 'a' && al[0] <= 'z' && al[1] >= 'a' && al[1] <= 'z' &&
+        (al[2] == '\0' || al[2] == '-' || al[2] == ',' || al[2] == ';')) {
+        ctx->lang[0] = al[0];
+        ctx->lang[1] = al[1];
+        ctx->lang[2] = '\0';
+    }
+}
+
+static struct req_ctx *http_ctx_new(struct worker *w, struct evhttp_request *req)
+{
+    struct req_ctx *ctx = worker_ctx_get(w);
+    const struct evhttp_uri *uri;
+
+    if (ctx == NULL)
+        return NULL;
+    ctx->w = w;
+    ctx->req = req;
+    ctx->state = REQ_HANDLING;
+    ctx->start_us = db_now_us();
+    ctx->deadline_ms = ctx->start_us / 1000 + (uint64_t)w->cfg->request_timeout_ms;
+    ctx->method = http_method(evhttp_request_get_command(req));
+    uri = evhttp_request_get_evhttp_uri(req);
+    ctx->path = uri ? evhttp_uri_get_path(uri) : NULL;
+    if (ctx->path == NULL || *ctx->path == '\0')
+        ctx->path = "/";
+    TAILQ_INIT(&ctx->query);
+    TAILQ_INSERT_TAIL(&w->active, ctx, link);
+    w->nactive++;
+    return ctx;
+}
+
+void http_on_request(struct evhttp_request *req, void *arg)
+{
+    struct worker *w = arg;
+    struct req_ctx *ctx = http_ctx_new(w, req);
+    const char *authz;
+    int code;
+
+    if (ctx == NULL) {
+        evhttp_send_error(req, 503, "Out of memory");
+        return;
+    }
+    http_request_id(ctx);
+    http_peer(ctx);
+    http_language(ctx);
+    if (http_check_limits(ctx) < 0)
+        return;
+    code = route_match(routes_table, routes_count, ctx->method == RM_HEAD ? RM_GET : ctx->method,
+                       ctx->path, &ctx->match);
+    if (http_rate_limited(ctx))
+        return;
+    if (code == 405 && ctx->method == RM_OPTIONS) {
+        http_preflight(ctx);
+        return;
+    }
+    if (code != 200) {
+        http_route_failed(ctx, code);
+        return;
+    }
+    authz = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+    if (authz)
+        http_authenticate(ctx, authz);
+    else
+        http_run_handler(ctx);
+}
+
+/* The pool's completion callback: map failures to problems, else continue. */
+static void http_on_db(struct db_query *q, PGresult *res, const struct db_error *err)
+{
+    struct req_ctx *ctx = q->arg;
+
+    snprintf(ctx->sqlstate, sizeof(ctx->sqlstate), "%s", err->sqlstate);
+    if (err->status == DB_OK) {
+        ctx->state = REQ_HANDLING;
+        ctx->on_result(ctx, res);
+        return;
+    }
+    snprintf(ctx->cause, sizeof(ctx->cause), "%s", err->message);
+    switch (err->status) {
+    case DB_UNAVAILABLE:
+        http_header(ctx, "Retry-After", "1");
+        http_problem(ctx, 503, "The database is unavailable; try again shortly.", NULL);
+        break;
+    case DB_TIMEOUT:
+        http_header(ctx, "Retry-After", "1");
+        http_problem(ctx, 503, "The database did not answer in time; try again shortly.", NULL);
+        break;
+    default:
+        http_problem(ctx, 500, "The request failed inside the server; it has been logged.", NULL);
+        break;
+    }
+}
+
+void http_query(struct req_ctx *ctx, enum db_stmt stmt, int nparams, http_result_fn on_result)
+{
+    struct db_error err;
+
+    ctx->q.stmt = stmt;
+    ctx->q.nparams = nparams;
+    ctx->q.params = ctx->params;
+    ctx->q.done = http_on_db;
+    ctx->q.arg = ctx;
+    ctx->on_result = on_result;
+    if (ctx->state != REQ_AUTHENTICATING)
+        ctx->state = REQ_WAIT_DB;
+    if (db_submit(ctx->w->db, &ctx->q, &err) == 0)
+        return;
+    http_on_db(&ctx->q, NULL, &err);
+}
+
+void http_expire(struct worker *w, uint64_t now_ms)
+{
+    struct req_ctx *ctx, *next;
+    for (ctx = TAILQ_FIRST(&w->active); ctx; ctx = next) {
+        next = TAILQ_NEXT(ctx, link);
+        if (now_ms < ctx->deadline_ms || ctx->q.state == DBQ_NONE)
+            continue;
+        db_query_abandon(w->db, &ctx->q);
+        snprintf(ctx->cause, sizeof(ctx->cause), "request deadline passed");
+        http_header(ctx, "Retry-After", "1");
+        http_problem(ctx, 503, "The request took too long; try again shortly.", NULL);
+    }
+}
+
+const char *http_json_body(struct req_ctx *ctx, size_t *len)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(ctx->req);
+    const char *ct = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Content-Type");
+    size_t n = evbuffer_get_length(in);
+    unsigned char *data;
+
+    if (ct == NULL || (strncasecmp(ct, "application/json", 16) != 0 &&
+                       strncasecmp(ct, "application/merge-patch+json", 28) != 0)) {
+        http_problem(ctx, 415, "Send the body as JSON with 'Content-Type: application/json'.", NULL);
+        return NULL;
+    }
+    if (n == 0) {
+        http_bad_field(ctx, 400, "body", "the request body is empty; send a JSON object");
+        return NULL;
+    }
+    evbuffer_add(in, "", 1); /* NUL-terminate in place: libpq takes C strings */
+    data = evbuffer_pullup(in, -1);
+    if (data == NULL) {
+        http_problem(ctx, 503, "Out of memory.", NULL);
+        return NULL;
+    }
+    *len = n;
+    return (const char *)data;
+}
+
+void http_reply_api_row(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    const char *body;
+
+    if (PQntuples(res) != 1 || PQnfields(res) < 4) {
+        http_problem(ctx, 500, "The database returned an unexpected result.", NULL);
+        return;
+    }
+    status = atoi(PQgetvalue(res, 0, 0));
+    if (!PQgetisnull(res, 0, 1))
+        http_header(ctx, "ETag", PQgetvalue(res, 0, 1));
+    if (!PQgetisnull(res, 0, 2))
+        http_header(ctx, "Location", PQgetvalue(res, 0, 2));
+    body = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
+    if (status >= 400 && body) {
+        struct json_object *p = json_tokener_parse(body);
+        struct json_object *d;
+        if (p && json_object_object_get_ex(p, "detail", &d))
+            snprintf(ctx->cause, sizeof(ctx->cause), "%s", json_object_get_string(d));
+        json_object_put(p);
+    }
+    http_reply(ctx, status, status >= 400 ? "application/problem+json" : NULL, body,
+               body ? strlen(body) : 0);
+}

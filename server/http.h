@@ -1,0 +1,136 @@
+/*
+ * http.h — the life of one HTTP request, from evhttp's callback to the reply.
+ *
+ * http_on_request (the evhttp callback) creates a req_ctx, bounds and
+ * rate-limits the request, routes it, authenticates the API key (one
+ * prepared query) and calls the route's handler. A handler parses and
+ * validates, then either replies at once or starts one database query with
+ * http_query; the reply is built from the result. Every path ends in
+ * http_finish, which sends exactly once, writes the one log line and returns
+ * the context to the worker's free list.
+ *
+ * Ownership: the worker owns every req_ctx (free list, active list). A
+ * context borrows its evhttp_request from libevent until http_finish; after
+ * that neither may be touched. Strings a handler passes to http_query must
+ * live in the context (its arena, the request body) until the query's
+ * callback has run.
+ */
+#ifndef SK_HTTP_H
+#define SK_HTTP_H
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "auth.h"
+#include "db.h"
+#include "route.h"
+
+struct worker;
+struct json_object;
+struct req_ctx;
+
+typedef void (*http_handler_fn)(struct req_ctx *ctx);
+/* Called with the query's result; res is owned by the pool (do not PQclear). */
+typedef void (*http_result_fn)(struct req_ctx *ctx, PGresult *res);
+
+/* Route flags (struct route.flags). */
+enum {
+    RF_NEEDS_KEY = 1 << 0,   /* 401 without a valid key */
+    RF_MODERATOR = 1 << 1,   /* 403 unless moderator or admin */
+    RF_NO_RATELIMIT = 1 << 2 /* health probes */
+};
+
+enum req_state { REQ_HANDLING, REQ_AUTHENTICATING, REQ_WAIT_DB, REQ_DONE };
+
+#define HTTP_MAX_PARAMS 16
+#define HTTP_ARENA 4096
+
+/* The caller's identity, filled in by authentication. */
+struct identity {
+    enum auth_role role;
+    char key_id[AUTH_UUID_LEN + 1];  /* "" when anonymous */
+    char org_id[AUTH_UUID_LEN + 1];  /* "" when anonymous */
+    char scope[512];                 /* municipalities as a PostgreSQL array literal */
+};
+
+struct req_ctx {
+    struct worker *w;
+    struct evhttp_request *req; /* borrowed until http_finish */
+    enum req_state state;
+    unsigned method;            /* RM_* */
+    const char *path;           /* owned by req's evhttp_uri */
+    struct evkeyvalq query;     /* parsed query string; cleared by http_finish */
+    struct route_match match;
+    struct identity who;
+    unsigned char key_hash[AUTH_HASH_LEN];
+    char id[48];                /* request id (echoed or generated) */
+    char peer[64];              /* client address */
+    char lang[8];               /* chosen language for Accept-Language */
+
+    struct db_query q;
+    const char *params[HTTP_MAX_PARAMS]; /* borrowed by q until its callback */
+    http_result_fn on_result;
+    char arena[HTTP_ARENA];     /* scratch for parameter strings */
+    size_t arena_used;
+
+    uint64_t start_us;
+    uint64_t deadline_ms;
+    int status;
+    size_t bytes;
+    char sqlstate[6];
+    char cause[128];            /* why it failed, for the log line */
+    TAILQ_ENTRY(req_ctx) link;  /* worker's active or free list */
+};
+
+/* evhttp's generic callback; arg is the struct worker. */
+void http_on_request(struct evhttp_request *req, void *arg);
+
+/* Expire requests past their deadline (called by the worker's tick). */
+void http_expire(struct worker *w, uint64_t now_ms);
+
+/* Reply with a body (copied). content_type NULL = application/json. */
+void http_reply(struct req_ctx *ctx, int status, const char *content_type, const char *body,
+                size_t len);
+
+/* Reply with a problem; errors (json array or NULL) is consumed. */
+void http_problem(struct req_ctx *ctx, int status, const char *detail, struct json_object *errors);
+
+/* A 400 naming one query parameter or field and its rule. */
+void http_bad_field(struct req_ctx *ctx, int status, const char *field, const char *message);
+
+/* Set an extra response header (before replying). */
+void http_header(struct req_ctx *ctx, const char *name, const char *value);
+
+/*
+ * Start the statement stmt with ctx->params[0..nparams-1]; on success
+ * on_result runs with the result, on failure the request gets a 503/504/500
+ * problem without on_result being called.
+ */
+void http_query(struct req_ctx *ctx, enum db_stmt stmt, int nparams, http_result_fn on_result);
+
+/* Copy s into the context's arena; NULL when it does not fit. */
+const char *http_strdup(struct req_ctx *ctx, const char *s, size_t len);
+
+/* printf into the arena. */
+const char *http_printf(struct req_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A route parameter as a NUL-terminated arena string. */
+const char *http_param(struct req_ctx *ctx, int i);
+
+/* The request's query parameter, or NULL. */
+const char *http_query_arg(struct req_ctx *ctx, const char *name);
+
+/*
+ * The request body as NUL-terminated text (stays owned by the request).
+ * Checks Content-Type is JSON; on failure replies 415/400 itself and returns NULL.
+ */
+const char *http_json_body(struct req_ctx *ctx, size_t *len);
+
+/* Pass through an api_* row (status, etag, location, body) as the reply. */
+void http_reply_api_row(struct req_ctx *ctx, PGresult *res);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * worker.c — a worker thread's event loop and its periodic maintenance.
+ */
+#include "worker.h"
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "http.h"
+#include "log.h"
+
+/* Spare contexts kept per worker; more are freed rather than hoarded. */
+#define WORKER_MAX_SPARE 256
+
+struct req_ctx *worker_ctx_get(struct worker *w)
+{
+    struct req_ctx *ctx = TAILQ_FIRST(&w->spare);
+    if (ctx) {
+        TAILQ_REMOVE(&w->spare, ctx, link);
+        w->nspare--;
+    } else {
+        ctx = malloc(sizeof(*ctx));
+        if (ctx == NULL)
+            return NULL;
+    }
+    /* Reset only the header part; the arena is reused as is. */
+    memset(ctx, 0, offsetof(struct req_ctx, arena));
+    ctx->arena_used = 0;
+    ctx->id[0] = ctx->cause[0] = ctx->sqlstate[0] = '\0';
+    ctx->start_us = 0;
+    ctx->status = 0;
+    ctx->bytes = 0;
+    return ctx;
+}
+
+void worker_ctx_put(struct worker *w, struct req_ctx *ctx)
+{
+    if (w->nspare >= WORKER_MAX_SPARE) {
+        free(ctx);
+        return;
+    }
+    TAILQ_INSERT_HEAD(&w->spare, ctx, link);
+    w->nspare++;
+}
+
+void worker_request_id(struct worker *w, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    uint64_t x = w->rng;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    w->rng = x;
+    for (int i = 0; i < 16; i++)
+        out[i] = digits[(x >> (4 * i)) & 15];
+    out[16] = '\0';
+}
+
+/* Every maintenance period: database upkeep, deadlines, and the drain check. */
+static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct worker *w = arg;
+    uint64_t now = db_now_ms();
+    (void)fd;
+    (void)what;
+
+    db_pool_tick(w->db, now);
+    http_expire(w, now);
+    if (w->draining && (w->nactive == 0 || now >= w->drain_deadline_ms)) {
+        if (w->nactive)
+            log_msg(LOG_WARN, "worker %d: %d requests unfinished at the end of the grace period",
+                    w->index, w->nactive);
+        event_base_loopexit(w->base, NULL);
+    }
+}
+
+/* Stop accepting; in-flight requests get shutdown_grace_ms to finish. */
+static void worker_on_stop(evutil_socket_t fd, short what, void *arg)
+{
+    struct worker *w = arg;
+    (void)fd;
+    (void)what;
+    if (w->draining)
+        return;
+    w->draining = true;
+    w->drain_deadline_ms = db_now_ms() + (uint64_t)w->cfg->shutdown_grace_ms;
+    if (w->bound) {
+        evhttp_del_accept_socket(w->http, w->bound); /* closes our dup */
+        w->bound = NULL;
+        w->listen_fd = -1;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    event_base_dispatch(w->base);
+    return NULL;
+}
+
+/* Set the evhttp limits from the config: nothing is unbounded. */
+static void worker_http_limits(struct worker *w)
+{
+    const struct sk_config *cfg = w->cfg;
+    struct timeval tv = {cfg->http_timeout_ms / 1000, (cfg->http_timeout_ms % 1000) * 1000};
+
+    /* evhttp's own header cap sits above ours, so ours (431/414 with a
+     * problem body) normally answers first; evhttp's is the last resort. */
+    evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->max_header_bytes * 4 + cfg->max_uri_bytes);
+    evhttp_set_max_body_size(w->http, (ev_ssize_t)cfg->max_body_bytes);
+    evhttp_set_timeout_tv(w->http, &tv);
+    evhttp_set_flags(w->http, EVHTTP_SERVER_LINGERING_CLOSE);
+    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+                                            EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |
+                                            EVHTTP_REQ_OPTIONS);
+    evhttp_set_default_content_type(w->http, "application/json");
+    evhttp_set_gencb(w->http, http_on_request, w);
+}
+
+int worker_start(struct worker *w)
+{
+    struct timeval period = {0, w->cfg->maintenance_ms * 1000};
+
+    TAILQ_INIT(&w->active);
+    TAILQ_INIT(&w->spare);
+    if (getrandom(&w->rng, sizeof(w->rng), 0) != sizeof(w->rng) || w->rng == 0)
+        w->rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)w->index;
+    w->base = event_base_new();
+    w->http = w->base ? evhttp_new(w->base) : NULL;
+    if (w->http == NULL)
+        return -1;
+    worker_http_limits(w);
+    w->bound = evhttp_accept_socket_with_handle(w->http, w->listen_fd);
+    if (w->bound == NULL)
+        return -1;
+    w->db = db_pool_new(w->base, w->cfg, w->conninfo);
+    w->tick = event_new(w->base, -1, EV_PERSIST, worker_on_tick, w);
+    w->stop = event_new(w->base, -1, 0, worker_on_stop, w);
+    if (w->db == NULL || w->tick == NULL || w->stop == NULL)
+        return -1;
+    event_add(w->tick, &period);
+    return pthread_create(&w->thread, NULL, worker_main, w) == 0 ? 0 : -1;
+}
+
+void worker_stop(struct worker *w)
+{
+    event_active(w->stop, 0, 0);
+}
+
+void worker_join(struct worker *w)
+{
+    struct req_ctx *ctx;
+
+    pthread_join(w->thread, NULL);
+    /* Requests still open after the grace period are answered by evhttp_free
+     * closing their connections; their contexts are ours to free. */
+    evhttp_free(w->http);
+    while ((ctx = TAILQ_FIRST(&w->active)) != NULL) {
+        TAILQ_REMOVE(&w->active, ctx, link);
+        if (ctx->q.state != DBQ_NONE)
+            db_query_abandon(w->db, &ctx->q);
+        evhttp_clear_headers(&ctx->query);
+        free(ctx);
+    }
+    while ((ctx = TAILQ_FIRST(&w->spare)) != NULL) {
+        TAILQ_REMOVE(&w->spare, ctx, link);
+        free(ctx);
+    }
+    db_pool_free(w->db);
+    event_free(w->tick);
+    event_free(w->stop);
+    event_base_free(w->base);
+}

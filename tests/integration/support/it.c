@@ -1,0 +1,308 @@
+/*
+ * it.c — integration test support (see it.h).
+ */
+#include "it.h"
+
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+double it_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Ask the kernel for a free port. */
+static int it_free_port(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+int it_daemon_start(struct it_daemon *d, const char *const *env)
+{
+    struct it_response r;
+    double until;
+
+    memset(d, 0, sizeof(*d));
+    d->port = it_free_port();
+    snprintf(d->url, sizeof(d->url), "http://127.0.0.1:%d", d->port);
+    snprintf(d->log_path, sizeof(d->log_path), "%s/socialekaartd-%d.log",
+             getenv("SK_TEST_LOG_DIR") ? getenv("SK_TEST_LOG_DIR") : "/tmp", d->port);
+    d->pid = fork();
+    if (d->pid < 0)
+        return -1;
+    if (d->pid == 0) {
+        char port[16];
+        FILE *log = freopen(d->log_path, "w", stderr);
+        (void)log;
+        snprintf(port, sizeof(port), "%d", d->port);
+        setenv("SK_PORT", port, 1);
+        setenv("SK_LISTEN_ADDR", "127.0.0.1", 1);
+        setenv("SK_WORKERS", "2", 0);
+        setenv("SK_RATE_LIMIT_RPS", "0", 0);
+        for (size_t i = 0; env && env[i]; i++)
+            putenv((char *)env[i]);
+        execl(SK_DAEMON_PATH, "socialekaartd", (char *)NULL);
+        _exit(127);
+    }
+    until = it_now_ms() + 15000;
+    while (it_now_ms() < until) {
+        if (it_request("GET", d->url, NULL, NULL, 0, &r) == 0) { /* any answer: alive */
+            it_response_free(&r);
+            break;
+        }
+        usleep(20000);
+    }
+    /* Wait for the database pool too, so tests start with a ready daemon. */
+    while (it_now_ms() < until) {
+        char ready[96];
+        snprintf(ready, sizeof(ready), "%s/ready", d->url);
+        if (it_request("GET", ready, NULL, NULL, 0, &r) == 0) {
+            long st = r.status;
+            it_response_free(&r);
+            if (st == 200)
+                return 0;
+        }
+        usleep(20000);
+    }
+    fprintf(stderr, "daemon did not become ready; see %s\n", d->log_path);
+    return -1;
+}
+
+int it_daemon_stop(struct it_daemon *d)
+{
+    int status;
+    double until = it_now_ms() + 15000;
+    if (d->pid <= 0)
+        return -1;
+    kill(d->pid, SIGTERM);
+    while (it_now_ms() < until) {
+        pid_t p = waitpid(d->pid, &status, WNOHANG);
+        if (p == d->pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        usleep(10000);
+    }
+    kill(d->pid, SIGKILL);
+    waitpid(d->pid, &status, 0);
+    return -1;
+}
+
+struct it_buf {
+    char *data;
+    size_t len;
+};
+
+static size_t it_collect(char *ptr, size_t size, size_t n, void *arg)
+{
+    struct it_buf *b = arg;
+    size_t add = size * n;
+    char *grown = realloc(b->data, b->len + add + 1);
+    if (grown == NULL)
+        return 0;
+    memcpy(grown + b->len, ptr, add);
+    b->len += add;
+    grown[b->len] = '\0';
+    b->data = grown;
+    return add;
+}
+
+const char *it_url(void)
+{
+    const char *u = getenv("SK_IT_URL");
+    return u ? u : "http://127.0.0.1:8080";
+}
+
+int it_request(const char *method, const char *url, const char *const *headers, const char *body,
+               size_t body_len, struct it_response *r)
+{
+    CURL *c = curl_easy_init();
+    struct curl_slist *hl = NULL;
+    struct it_buf b = {0}, h = {0};
+    char full[4096];
+    CURLcode rc;
+    double t0 = it_now_ms();
+
+    memset(r, 0, sizeof(*r));
+    if (url[0] == '/')
+        snprintf(full, sizeof(full), "%s%s", it_url(), url);
+    else
+        snprintf(full, sizeof(full), "%s", url);
+    curl_easy_setopt(c, CURLOPT_URL, full);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    for (size_t i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
+    hl = curl_slist_append(hl, "Expect:");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    }
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, it_collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, it_collect);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 20000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    rc = curl_easy_perform(c);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(c);
+    r->body = b.data ? b.data : calloc(1, 1);
+    r->body_len = b.len;
+    r->headers = h.data ? h.data : calloc(1, 1);
+    r->seconds = (it_now_ms() - t0) / 1000.0;
+    return rc == CURLE_OK ? 0 : -1;
+}
+
+int it_get(const char *path, const char *key, struct it_response *r)
+{
+    return it_send("GET", path, key, NULL, NULL, r);
+}
+
+int it_send(const char *method, const char *path, const char *key, const char *json,
+            const char *const *extra_headers, struct it_response *r)
+{
+    const char *hdrs[24];
+    char auth[160];
+    int n = 0;
+    if (key) {
+        snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+        hdrs[n++] = auth;
+    }
+    if (json)
+        hdrs[n++] = "Content-Type: application/json";
+    for (size_t i = 0; extra_headers && extra_headers[i] && n < 23; i++)
+        hdrs[n++] = extra_headers[i];
+    hdrs[n] = NULL;
+    return it_request(method, path, hdrs, json, json ? strlen(json) : 0, r);
+}
+
+void it_response_free(struct it_response *r)
+{
+    free(r->body);
+    free(r->headers);
+    r->body = r->headers = NULL;
+}
+
+const char *it_header(const struct it_response *r, const char *name, char *out, size_t cap)
+{
+    size_t nl = strlen(name);
+    const char *line = r->headers;
+    while (line && *line) {
+        const char *end = strstr(line, "\r\n");
+        if (strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
+            const char *v = line + nl + 1;
+            size_t len;
+            while (*v == ' ')
+                v++;
+            len = end ? (size_t)(end - v) : strlen(v);
+            snprintf(out, cap, "%.*s", (int)len, v);
+            return out;
+        }
+        line = end ? end + 2 : NULL;
+    }
+    return NULL;
+}
+
+struct json_object *it_json(const struct it_response *r)
+{
+    return r->body ? json_tokener_parse(r->body) : NULL;
+}
+
+const char *it_jstr(struct json_object *obj, const char *path)
+{
+    char part[128];
+    while (obj && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(part, sizeof(part), "%.*s", (int)n, path);
+        if (json_object_is_type(obj, json_type_array))
+            obj = json_object_array_get_idx(obj, (size_t)atoi(part));
+        else if (!json_object_object_get_ex(obj, part, &obj))
+            return NULL;
+        path += n + (path[n] == '.');
+    }
+    return obj ? json_object_get_string(obj) : NULL;
+}
+
+int it_cli(char *out, size_t cap, const char *const *args)
+{
+    int pipefd[2], status;
+    pid_t pid;
+    size_t got = 0;
+    ssize_t n;
+
+    if (pipe(pipefd) < 0)
+        return -1;
+    pid = fork();
+    if (pid == 0) {
+        const char *argv[32];
+        int i = 0;
+        argv[i++] = "socialekaart";
+        for (size_t j = 0; args[j] && i < 31; j++)
+            argv[i++] = args[j];
+        argv[i] = NULL;
+        dup2(pipefd[1], STDOUT_FILENO);
+        close(pipefd[0]);
+        execv(SK_CLI_PATH, (char *const *)argv);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    while (cap > 1 && (n = read(pipefd[0], out + got, cap - 1 - got)) > 0)
+        got += (size_t)n;
+    close(pipefd[0]);
+    if (cap)
+        out[got] = '\0';
+    while (got > 0 && (out[got - 1] == '\n' || out[got - 1] == ' '))
+        out[--got] = '\0';
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void it_make_org(const char *name, char *org_id)
+{
+    const char *args[] = {"org", "create", "--name", name, NULL};
+    char out[128];
+    cr_assert_eq(it_cli(out, sizeof(out), args), 0, "org create failed");
+    cr_assert_eq(strlen(out), 36, "org create printed '%s', not a UUID", out);
+    strcpy(org_id, out);
+}
+
+void it_make_key(const char *org_id, const char *role, const char *municipality, char *key)
+{
+    const char *args[] = {"key", "create", "--org", org_id, "--role", role,
+                          municipality ? "--municipality" : NULL, municipality, NULL};
+    char out[128];
+    cr_assert_eq(it_cli(out, sizeof(out), args), 0, "key create failed");
+    cr_assert_eq(strncmp(out, "sk_", 3), 0, "key create printed '%s'", out);
+    strcpy(key, out);
+}
+
+int it_run_env_cmd(const char *env)
+{
+    const char *cmd = getenv(env);
+    if (cmd == NULL || *cmd == '\0')
+        return -1;
+    return system(cmd);
+}

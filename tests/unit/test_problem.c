@@ -1,0 +1,37 @@
+/* test_problem.c — RFC 9457 shape. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "problem.h"
+
+Test(problem, renders_all_members)
+{
+    struct json_object *errors = json_object_new_array(), *p, *v;
+    size_t len;
+    char *s;
+    problem_add_error(errors, "contact.email", "must be an e-mail address");
+    s = problem_render(422, "urn:socialekaart:problem:invalid-input", "1 field is invalid", "/api/v1/places",
+                       errors, &len);
+    cr_assert_eq(strlen(s), len);
+    p = json_tokener_parse(s);
+    cr_assert(json_object_object_get_ex(p, "status", &v));
+    cr_assert_eq(json_object_get_int(v), 422);
+    cr_assert(json_object_object_get_ex(p, "title", &v));
+    cr_assert_str_eq(json_object_get_string(v), "Unprocessable Content");
+    cr_assert(json_object_object_get_ex(p, "errors", &v));
+    cr_assert_str_eq(json_object_get_string(json_object_object_get(json_object_array_get_idx(v, 0), "field")),
+                     "contact.email");
+    json_object_put(p);
+    free(s);
+}
+
+Test(problem, blank_type_by_default)
+{
+    size_t len;
+    char *s = problem_render(404, NULL, NULL, NULL, NULL, &len);
+    cr_assert_not_null(strstr(s, "\"type\":\"about:blank\""));
+    cr_assert_null(strstr(s, "detail"));
+    free(s);
+}
