@@ -262,7 +262,7 @@ static int cmd_key(PGconn *pg, int argc, char **argv)
     die("usage: socialekaart key create ... | key revoke KEY_ID");
 }
 
-static void usage(void)
+static void usage(int full)
 {
     fprintf(stderr,
             "usage: socialekaart [--config FILE] [--key value ...] COMMAND\n\n"
@@ -274,7 +274,8 @@ static void usage(void)
             "  key create --org ID --role ROLE [--municipality GM0512 ...]\n"
             "                                           create an API key; prints the key once\n"
             "  key revoke KEY_ID|KEY                    revoke a key at once\n\n");
-    cfg_print_help("socialekaart");
+    if (full)
+        cfg_print_help("socialekaart");
 }
 
 int main(int argc, char **argv)
@@ -287,12 +288,12 @@ int main(int argc, char **argv)
     if (cfg_load(&cfg, argc, argv, &argi, err, sizeof(err)) < 0)
         die("%s", err);
     if (argi >= argc || !strcmp(argv[argi], "help") || !strcmp(argv[argi], "-h")) {
-        usage();
+        usage(1);
         return argi >= argc ? 2 : 0;
     }
     if (strcmp(argv[argi], "migrate") && strcmp(argv[argi], "seed") && strcmp(argv[argi], "org") &&
         strcmp(argv[argi], "key")) {
-        usage();
+        usage(0);
         die("unknown command '%s'", argv[argi]);
     }
     pg = connect_db(&cfg);

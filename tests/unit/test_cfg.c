@@ -6,14 +6,30 @@
 
 #include "cfg.h"
 
+extern char **environ;
+
+/* The suite must not see the SK_* settings of the shell that runs it. */
+static void clear_sk_env(void)
+{
+    for (char **e = environ; *e;) {
+        if (strncmp(*e, "SK_", 3) == 0) {
+            char name[128];
+            snprintf(name, sizeof(name), "%.*s", (int)strcspn(*e, "="), *e);
+            unsetenv(name);
+        } else {
+            e++;
+        }
+    }
+}
+
+TestSuite(cfg, .init = clear_sk_env);
+
 Test(cfg, defaults)
 {
     struct sk_config c;
     char err[256];
     char *argv[] = {"x", NULL};
     int argi;
-    unsetenv("SK_PORT");
-    unsetenv("SK_CONFIG");
     cr_assert_eq(cfg_load(&c, 1, argv, &argi, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(c.port, 8080);
     cr_assert_eq(c.max_body_bytes, 1048576);

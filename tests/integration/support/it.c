@@ -66,22 +66,21 @@ int it_daemon_start(struct it_daemon *d, const char *const *env)
     }
     until = it_now_ms() + 15000;
     while (it_now_ms() < until) {
-        if (it_request("GET", d->url, NULL, NULL, 0, &r) == 0) { /* any answer: alive */
-            it_response_free(&r);
+        int answered = it_request("GET", d->url, NULL, NULL, 0, &r) == 0; /* any answer: alive */
+        it_response_free(&r);
+        if (answered)
             break;
-        }
         usleep(20000);
     }
     /* Wait for the database pool too, so tests start with a ready daemon. */
     while (it_now_ms() < until) {
         char ready[96];
         snprintf(ready, sizeof(ready), "%s/ready", d->url);
-        if (it_request("GET", ready, NULL, NULL, 0, &r) == 0) {
-            long st = r.status;
-            it_response_free(&r);
-            if (st == 200)
-                return 0;
-        }
+        int answered = it_request("GET", ready, NULL, NULL, 0, &r) == 0;
+        long st = r.status;
+        it_response_free(&r);
+        if (answered && st == 200)
+            return 0;
         usleep(20000);
     }
     fprintf(stderr, "daemon did not become ready; see %s\n", d->log_path);
@@ -137,15 +136,16 @@ int it_request(const char *method, const char *url, const char *const *headers, 
     CURL *c = curl_easy_init();
     struct curl_slist *hl = NULL;
     struct it_buf b = {0}, h = {0};
-    char full[4096];
+    size_t full_len = strlen(it_url()) + strlen(url) + 1;
+    char *full = malloc(full_len);
     CURLcode rc;
     double t0 = it_now_ms();
 
     memset(r, 0, sizeof(*r));
     if (url[0] == '/')
-        snprintf(full, sizeof(full), "%s%s", it_url(), url);
+        snprintf(full, full_len, "%s%s", it_url(), url);
     else
-        snprintf(full, sizeof(full), "%s", url);
+        snprintf(full, full_len, "%s", url);
     curl_easy_setopt(c, CURLOPT_URL, full);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (strcmp(method, "HEAD") == 0)
@@ -169,6 +169,7 @@ int it_request(const char *method, const char *url, const char *const *headers, 
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
     curl_slist_free_all(hl);
     curl_easy_cleanup(c);
+    free(full);
     r->body = b.data ? b.data : calloc(1, 1);
     r->body_len = b.len;
     r->headers = h.data ? h.data : calloc(1, 1);
