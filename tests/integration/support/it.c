@@ -61,10 +61,17 @@ int it_daemon_start(struct it_daemon *d, const char *const *env)
         setenv("SK_RATE_LIMIT_RPS", "0", 0);
         for (size_t i = 0; env && env[i]; i++)
             putenv((char *)env[i]);
-        execl(SK_DAEMON_PATH, "socialekaartd", (char *)NULL);
+        if (getenv("SK_TEST_DAEMON_WRAPPER") && *getenv("SK_TEST_DAEMON_WRAPPER")) {
+            /* e.g. valgrind: "exec <wrapper> <daemon>" through the shell */
+            char cmd[1024];
+            snprintf(cmd, sizeof(cmd), "exec %s %s", getenv("SK_TEST_DAEMON_WRAPPER"), SK_DAEMON_PATH);
+            execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        } else {
+            execl(SK_DAEMON_PATH, "socialekaartd", (char *)NULL);
+        }
         _exit(127);
     }
-    until = it_now_ms() + 15000;
+    until = it_now_ms() + 30000;
     while (it_now_ms() < until) {
         int answered = it_request("GET", d->url, NULL, NULL, 0, &r) == 0; /* any answer: alive */
         it_response_free(&r);

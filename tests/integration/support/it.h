@@ -21,7 +21,7 @@ struct it_daemon {
     char log_path[256];
 };
 
-/* Start socialekaartd with extra "KEY=value" environment entries (NULL-terminated
+/* Start socialekaartd (under $SK_TEST_DAEMON_WRAPPER, e.g. valgrind, when set) with extra "KEY=value" environment entries (NULL-terminated
  * list, may be NULL) and wait until /health answers. Returns 0 or -1. */
 int it_daemon_start(struct it_daemon *d, const char *const *env);
 
