@@ -76,6 +76,27 @@ const char *http_printf(struct req_ctx *ctx, const char *fmt, ...)
     return out;
 }
 
+const char *http_keep(struct req_ctx *ctx, char *malloced)
+{
+    for (size_t i = 0; i < sizeof(ctx->owned) / sizeof(ctx->owned[0]); i++) {
+        if (ctx->owned[i] == NULL) {
+            ctx->owned[i] = malloced;
+            return malloced;
+        }
+    }
+    free(malloced);
+    return NULL;
+}
+
+int http_actor_params(struct req_ctx *ctx, int first)
+{
+    ctx->params[first] = auth_role_name(ctx->who.role);
+    ctx->params[first + 1] = ctx->who.org_id[0] ? ctx->who.org_id : NULL;
+    ctx->params[first + 2] = ctx->who.key_id[0] ? ctx->who.key_id : NULL;
+    ctx->params[first + 3] = ctx->who.scope[0] ? ctx->who.scope : "{}";
+    return first + 4;
+}
+
 const char *http_param(struct req_ctx *ctx, int i)
 {
     if (i >= ctx->match.nparams)
@@ -182,6 +203,10 @@ static void http_finish(struct req_ctx *ctx)
     struct worker *w = ctx->w;
     ctx->state = REQ_DONE;
     http_log(ctx);
+    for (size_t i = 0; i < sizeof(ctx->owned) / sizeof(ctx->owned[0]); i++) {
+        free(ctx->owned[i]);
+        ctx->owned[i] = NULL;
+    }
     evhttp_clear_headers(&ctx->query);
     TAILQ_REMOVE(&w->active, ctx, link);
     w->nactive--;

@@ -74,7 +74,6 @@ struct req_ctx {
     struct db_query q;
     const char *params[HTTP_MAX_PARAMS]; /* borrowed by q until its callback */
     http_result_fn on_result;
-    char arena[HTTP_ARENA];     /* scratch for parameter strings */
     size_t arena_used;
 
     uint64_t start_us;
@@ -83,7 +82,9 @@ struct req_ctx {
     size_t bytes;
     char sqlstate[6];
     char cause[128];            /* why it failed, for the log line */
+    char *owned[2];             /* malloc'd strings freed by http_finish (http_keep) */
     TAILQ_ENTRY(req_ctx) link;  /* worker's active or free list */
+    char arena[HTTP_ARENA];     /* scratch for parameter strings; last, not cleared on reuse */
 };
 
 /* evhttp's generic callback; arg is the struct worker. */
@@ -117,6 +118,16 @@ const char *http_strdup(struct req_ctx *ctx, const char *s, size_t len);
 
 /* printf into the arena. */
 const char *http_printf(struct req_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Hand a malloc'd string to the context: freed when the request finishes. NULL if no slot. */
+const char *http_keep(struct req_ctx *ctx, char *malloced);
+
+/*
+ * The caller's identity as the four trailing parameters every api_* function
+ * takes (role, organisation, key, municipality scope), into params[first..first+3].
+ * Returns first + 4.
+ */
+int http_actor_params(struct req_ctx *ctx, int first);
 
 /* A route parameter as a NUL-terminated arena string. */
 const char *http_param(struct req_ctx *ctx, int i);

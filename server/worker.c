@@ -28,13 +28,8 @@ struct req_ctx *worker_ctx_get(struct worker *w)
         if (ctx == NULL)
             return NULL;
     }
-    /* Reset only the header part; the arena is reused as is. */
+    /* Clear everything but the arena, which is scratch space. */
     memset(ctx, 0, offsetof(struct req_ctx, arena));
-    ctx->arena_used = 0;
-    ctx->id[0] = ctx->cause[0] = ctx->sqlstate[0] = '\0';
-    ctx->start_us = 0;
-    ctx->status = 0;
-    ctx->bytes = 0;
     return ctx;
 }
 

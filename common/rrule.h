@@ -1,0 +1,172 @@
+/*
+ * rrule: recurrence rules (a subset of RFC 5545 RRULE) and the civil-date
+ * arithmetic they need.
+ *
+ * What it is for: checking the `schedule.rrule` text of an activity, turning
+ * it into a struct, and expanding it into occurrences on local wall-clock
+ * dates in Europe/Amsterdam (for iCalendar and occurrence lists). All date
+ * work is done on proleptic Gregorian day numbers; no time_t, no localtime(),
+ * no TZ database. A 10:00 walk therefore stays at 10:00 across DST changes.
+ *
+ * What it is not for: storing rules (the API stores the rrule text exactly as
+ * given; rrule_format() is for internal use), time zones other than
+ * Europe/Amsterdam, or the full RFC 5545 grammar.
+ *
+ * Supported grammar (names and values case-insensitive, parts in any order,
+ * each part at most once):
+ *   FREQ=DAILY|WEEKLY|MONTHLY          required
+ *   INTERVAL=1..99                     default 1
+ *   BYDAY=MO,TU,...                    ordinals (+1..+5, -1..-5, e.g. 1MO,
+ *                                      -1FR) only with FREQ=MONTHLY
+ *   BYMONTHDAY=1..31|-1..-31,...       only with FREQ=MONTHLY
+ *   COUNT=1..1000  or  UNTIL=YYYYMMDD[THHMMSS[Z]]   (not both)
+ *
+ * Everything here is pure: no I/O, no allocation, no global state.
+ */
+#ifndef SK_RRULE_H
+#define SK_RRULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bounds of the grammar (part of the public API contract). */
+enum {
+	RRULE_TEXT_MAX = 256,      /* bytes of rule text */
+	RRULE_INTERVAL_MAX = 99,
+	RRULE_COUNT_MAX = 1000,
+	RRULE_BYDAY_MAX = 16,      /* entries in BYDAY */
+	RRULE_BYMONTHDAY_MAX = 31, /* entries in BYMONTHDAY */
+	RRULE_ORDINAL_MAX = 5,     /* |n| in BYDAY=nMO */
+	RRULE_ERROR_SIZE = 160,    /* size of an error message buffer */
+};
+
+/* A calendar date; month 1..12, day 1..31. Plain value, no ownership. */
+struct rrule_date {
+	int year;
+	int month;
+	int day;
+};
+
+/* A local wall-clock date-time in Europe/Amsterdam. Plain value. */
+struct rrule_datetime {
+	struct rrule_date date;
+	int hour;   /* 0..23 */
+	int minute; /* 0..59 */
+	int second; /* 0..59 */
+};
+
+enum rrule_freq { RRULE_DAILY, RRULE_WEEKLY, RRULE_MONTHLY };
+
+/* Weekdays as used everywhere in this module: Monday = 0 .. Sunday = 6. */
+enum rrule_weekday { RRULE_MO, RRULE_TU, RRULE_WE, RRULE_TH, RRULE_FR, RRULE_SA, RRULE_SU };
+
+/* One BYDAY entry: ordinal 0 means "every such weekday in the period". */
+struct rrule_byday {
+	int ordinal; /* 0, 1..5 or -1..-5 */
+	enum rrule_weekday weekday;
+};
+
+/* How UNTIL was written; it decides how it is compared. */
+enum rrule_until_kind {
+	RRULE_UNTIL_NONE,  /* no UNTIL */
+	RRULE_UNTIL_DATE,  /* YYYYMMDD: up to and including that local date */
+	RRULE_UNTIL_LOCAL, /* YYYYMMDDTHHMMSS: local wall-clock time */
+	RRULE_UNTIL_UTC,   /* YYYYMMDDTHHMMSSZ: converted to Amsterdam time */
+};
+
+/*
+ * A parsed rule. Plain value: no pointers, safe to copy; filled in by
+ * rrule_parse(), owned by whoever holds it (usually the stack).
+ */
+struct rrule {
+	enum rrule_freq freq;
+	int interval; /* 1 when absent */
+	int count;    /* 0 when absent */
+	enum rrule_until_kind until_kind;
+	struct rrule_datetime until; /* time fields 0 for RRULE_UNTIL_DATE */
+	size_t n_byday;
+	struct rrule_byday byday[RRULE_BYDAY_MAX];
+	size_t n_bymonthday;
+	int bymonthday[RRULE_BYMONTHDAY_MAX]; /* 1..31 or -1..-31 */
+};
+
+/*
+ * Parse `len` bytes of `text` (need not be NUL-terminated; borrowed, not
+ * kept). Returns 0 and fills *out, or -1 and writes a one-line English
+ * message naming the failing part into err (errsize bytes, always
+ * NUL-terminated; err may be NULL when errsize is 0).
+ */
+int rrule_parse(const char *text, size_t len, struct rrule *out, char *err, size_t errsize);
+
+/*
+ * Write the canonical form of *r (upper case, fixed part order, sorted lists,
+ * INTERVAL=1 left out) into buf. Same contract as snprintf: returns the
+ * length the full text needs; the output is truncated if that is >= size.
+ */
+int rrule_format(const struct rrule *r, char *buf, size_t size);
+
+/*
+ * Expansion request. All pointers are borrowed for the duration of the call.
+ * rule may be NULL: then the only occurrence is dtstart (a one-off event).
+ * exdates may be NULL when n_exdates is 0; order does not matter.
+ * The window [from, to) is of local dates; an occurrence is in the window
+ * when its start date is.
+ */
+struct rrule_query {
+	const struct rrule *rule;
+	struct rrule_datetime dtstart;
+	const struct rrule_date *exdates;
+	size_t n_exdates;
+	struct rrule_date from;
+	struct rrule_date to;
+};
+
+/*
+ * Write the start times of the occurrences in the window, in order, into
+ * out (capacity cap, caller-owned). Returns how many were written. *more
+ * (may be NULL) is set to true when the window holds more than cap.
+ * DTSTART always counts as the first occurrence (RFC 5545), and COUNT counts
+ * occurrences before exdates are removed. Every occurrence has dtstart's
+ * wall-clock time. Cost is linear in the days of the window (no COUNT) or
+ * from dtstart to the window's end (with COUNT).
+ */
+size_t rrule_expand(const struct rrule_query *q, struct rrule_datetime *out, size_t cap, bool *more);
+
+/* True when dtstart is itself one of the dates the rule selects. */
+bool rrule_start_matches(const struct rrule *r, const struct rrule_datetime *dtstart);
+
+/* True when *r has an UNTIL that lies before dtstart. */
+bool rrule_until_before(const struct rrule *r, const struct rrule_datetime *dtstart);
+
+/* --- civil-date helpers (proleptic Gregorian) --- */
+
+/* Days since 1970-01-01 (negative before). */
+int64_t rrule_days_from_date(struct rrule_date d);
+struct rrule_date rrule_date_from_days(int64_t days);
+enum rrule_weekday rrule_weekday_of(struct rrule_date d);
+int rrule_days_in_month(int year, int month);
+/* True for a real calendar date with year 1..9999. */
+bool rrule_date_valid(struct rrule_date d);
+/* True for a real date and hour 0..23, minute 0..59, second 0..59. */
+bool rrule_datetime_valid(const struct rrule_datetime *t);
+/* Seconds from 1970-01-01T00:00 to t on the same (wall-clock) scale. */
+int64_t rrule_local_seconds(const struct rrule_datetime *t);
+
+/*
+ * True when t does not exist in Europe/Amsterdam: the hour skipped when the
+ * clocks go forward (last Sunday of March, 02:00-02:59; EU rule since 1996).
+ */
+bool rrule_in_dst_gap(const struct rrule_datetime *t);
+
+/*
+ * Strict parsers for the API's formats; `len` bytes, no NUL needed. They
+ * return 0 on success, -1 when the text has the wrong shape or is not a
+ * real calendar date/time.
+ *   rrule_parse_date:  "YYYY-MM-DD"
+ *   rrule_parse_local: "YYYY-MM-DDTHH:MM" (second is set to 0)
+ */
+int rrule_parse_date(const char *s, size_t len, struct rrule_date *out);
+int rrule_parse_local(const char *s, size_t len, struct rrule_datetime *out);
+
+#endif

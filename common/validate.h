@@ -1,0 +1,139 @@
+/*
+ * validate: checks a request body for one entry (place, activity, vacancy,
+ * carer-support offer) against the public field contract, before the daemon
+ * makes its one SQL call.
+ *
+ * What it is for: shape and format rules of each field (types, lengths,
+ * patterns, ranges, required fields, unknown fields, cross-field rules that
+ * can be decided from the body alone), collecting EVERY failure so the API
+ * can answer one 422 that names all failing fields.
+ *
+ * What it is not for: anything that needs the database (whether a facet,
+ * theme, area or place_id exists; which values a facet allows; whether a
+ * PATCH leaves the stored entry consistent). SQL checks those. No I/O, no
+ * allocation except the json-c objects documented below, no global state.
+ *
+ * Field paths in errors: "title", "contact.email", "opening_hours[2].opens",
+ * "translations.en.title"; "" means the body itself.
+ */
+#ifndef SK_VALIDATE_H
+#define SK_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct json_object;
+
+/* ---------------------------------------------------------------- kinds */
+
+enum sk_kind {
+	SK_KIND_PLACE,
+	SK_KIND_ACTIVITY,
+	SK_KIND_VACANCY,
+	SK_KIND_CARER_SUPPORT,
+};
+enum { SK_KIND_COUNT = SK_KIND_CARER_SUPPORT + 1 };
+
+/*
+ * Collection path segment ("places", "activities", "vacancies",
+ * "carer-support") to kind. Returns false for anything else (out untouched).
+ * segment is borrowed and must be NUL-terminated.
+ */
+bool sk_kind_from_path(const char *segment, enum sk_kind *out);
+/* Stored/JSON name ("place", "activity", "vacancy", "carer_support") to kind. */
+bool sk_kind_from_name(const char *name, enum sk_kind *out);
+/* Static strings, never NULL for a valid kind (NULL for an out-of-range value). */
+const char *sk_kind_name(enum sk_kind kind);
+const char *sk_kind_path(enum sk_kind kind);
+
+/* --------------------------------------------------------------- errors */
+
+enum {
+	VERR_MAX = 64,           /* errors kept; more set `overflow` */
+	VERR_FIELD_SIZE = 128,   /* bytes of a field path, NUL included */
+	VERR_MESSAGE_SIZE = 160, /* bytes of a message, NUL included */
+};
+
+/* One failing field. Both strings are copies, NUL-terminated, valid UTF-8. */
+struct verr {
+	char field[VERR_FIELD_SIZE];
+	char message[VERR_MESSAGE_SIZE];
+};
+
+/*
+ * A bounded error list (about 19 KiB). The caller owns it (stack or heap)
+ * and calls verr_init() before first use; it holds no pointers, so there is
+ * nothing to free. Errors past VERR_MAX are counted only as `overflow`, and
+ * verr_to_json() then adds one "too many errors" entry.
+ */
+struct verr_list {
+	size_t count;
+	bool overflow;
+	struct verr items[VERR_MAX];
+};
+
+void verr_init(struct verr_list *l);
+
+/*
+ * Add an error. field is copied (NULL is taken as ""); it is cut at a UTF-8
+ * boundary when too long and invalid bytes become '?'. The message is
+ * formatted like printf and cut to fit.
+ */
+__attribute__((format(printf, 3, 4))) void verr_add(struct verr_list *l, const char *field, const char *fmt, ...);
+
+bool verr_empty(const struct verr_list *l);
+
+/*
+ * Render as a new json-c array [{"field": ..., "message": ...}, ...] for
+ * the problem+json "errors" member. The caller owns the result (put it into
+ * a parent object or json_object_put() it). Returns NULL only when json-c
+ * cannot allocate.
+ */
+struct json_object *verr_to_json(const struct verr_list *l);
+
+/* ----------------------------------------------------------- JSON body */
+
+/* Default nesting limit for request bodies; the daemon passes its cfg value. */
+enum { VALIDATE_JSON_DEPTH_DEFAULT = 16 };
+
+/*
+ * Check and parse a request body: not empty, valid UTF-8 without NUL bytes,
+ * strict RFC 8259 JSON (no single quotes, NaN, Infinity, "1.", raw control
+ * characters in strings, trailing data), at most max_depth levels deep, and
+ * an object at the top.
+ *
+ * buf is borrowed (len bytes, no NUL needed). Returns a new json-c object
+ * the caller owns (json_object_put()), or NULL after adding one error with
+ * field "" to errs.
+ */
+struct json_object *validate_json_body(const char *buf, size_t len, int max_depth, struct verr_list *errs);
+
+/* ---------------------------------------------------------------- entry */
+
+enum validate_mode {
+	VALIDATE_CREATE,  /* POST: required fields enforced */
+	VALIDATE_REPLACE, /* PUT: required fields enforced */
+	VALIDATE_PATCH,   /* RFC 7396 merge patch: see below */
+};
+
+/*
+ * Check an entry body of the given kind and add one error per failing field
+ * to errs (which may already hold errors). Returns 0 when this call added
+ * none, -1 otherwise.
+ *
+ * body is borrowed and not modified. Read-only members (id, kind, status,
+ * version, created_at, updated_at) are accepted and otherwise ignored,
+ * except that `kind` must name this collection and `id` must be a UUID; the
+ * caller compares `id` with the path and drops these members before writing.
+ *
+ * PATCH: only the members present are checked. null means "remove" and is
+ * allowed for optional members only. Objects in the patch are merge patches
+ * themselves (so their required members are not enforced); arrays replace
+ * the stored array and are checked in full. Cross-field rules are checked
+ * when all the members they involve are in the patch; the rest (for example
+ * cost.free against a stored amount) must be enforced by SQL on the merged
+ * entry.
+ */
+int validate_entry(enum sk_kind kind, enum validate_mode mode, struct json_object *body, struct verr_list *errs);
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * h_catalog.c — what entries refer to: areas, the vocabularies (themes,
+ * audiences, accessibility features, support kinds, exception sets),
+ * organisations, and the audit log. Reads are public (the audit log is for
+ * moderators); changes are for moderators, checked again in SQL.
+ */
+#include <json-c/json.h>
+#include <string.h>
+
+#include "http.h"
+#include "routes.h"
+#include "validate.h"
+
+#define CODE_MAX 64
+
+/* A path code (area or vocabulary term): letters, digits, dashes; else 404. */
+static const char *catalog_code(struct req_ctx *ctx, int i)
+{
+    const struct route_param *p = &ctx->match.params[i];
+    if (ctx->match.nparams <= i || p->len > CODE_MAX || strspn(p->ptr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                                       "abcdefghijklmnopqrstuvwxyz0123456789-_") < p->len) {
+        http_problem(ctx, 404, "There is nothing with this code.", NULL);
+        return NULL;
+    }
+    return http_param(ctx, i);
+}
+
+/* A JSON object body for the SQL side to check field by field; NULL when a reply was sent. */
+static const char *catalog_body(struct req_ctx *ctx)
+{
+    struct verr_list errs;
+    struct json_object *obj;
+    size_t len;
+    const char *body = http_json_body(ctx, &len);
+
+    if (body == NULL)
+        return NULL;
+    verr_init(&errs);
+    obj = validate_json_body(body, len, VALIDATE_JSON_DEPTH_DEFAULT, &errs);
+    if (obj == NULL) {
+        http_problem(ctx, 400, errs.count ? errs.items[0].message : "The body is not a JSON object.", NULL);
+        return NULL;
+    }
+    json_object_put(obj);
+    return body;
+}
+
+static int catalog_bool_arg(struct req_ctx *ctx, const char *name, const char **out)
+{
+    const char *v = http_query_arg(ctx, name);
+    if (v && strcmp(v, "true") && strcmp(v, "false")) {
+        http_bad_field(ctx, 400, name, "must be true or false");
+        return -1;
+    }
+    *out = v && !strcmp(v, "true") ? "true" : "false";
+    return 0;
+}
+
+/* The vocabulary named by the first path segment after /api/v1/. */
+static const char *catalog_vocab(struct req_ctx *ctx)
+{
+    static const char *const names[] = {"themes", "audiences", "accessibility-features", "support-kinds",
+                                        "exception-sets"};
+    const char *p = ctx->path + strlen("/api/v1/");
+    size_t n = strcspn(p, "/");
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+            return names[i];
+    return NULL;
+}
+
+static void catalog_public_cache(struct req_ctx *ctx)
+{
+    http_header(ctx, "Cache-Control", "public, max-age=60");
+}
+
+void h_areas_list(struct req_ctx *ctx)
+{
+    const char *m = http_query_arg(ctx, "municipality");
+    if (m && (strlen(m) != 6 || strncmp(m, "GM", 2) != 0 || strspn(m + 2, "0123456789") != 4)) {
+        http_bad_field(ctx, 400, "municipality", "must be a CBS municipality code like GM0512");
+        return;
+    }
+    ctx->params[0] = m;
+    if (catalog_bool_arg(ctx, "include_retired", &ctx->params[1]) < 0)
+        return;
+    catalog_public_cache(ctx);
+    http_query(ctx, STMT_AREAS_LIST, 2, http_reply_api_row);
+}
+
+void h_area_get(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL)
+        return;
+    catalog_public_cache(ctx);
+    http_query(ctx, STMT_AREA_GET, 1, http_reply_api_row);
+}
+
+void h_area_put(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
+        return;
+    http_query(ctx, STMT_AREA_UPSERT, http_actor_params(ctx, 2), http_reply_api_row);
+}
+
+void h_area_delete(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL)
+        return;
+    http_query(ctx, STMT_AREA_RETIRE, http_actor_params(ctx, 1), http_reply_api_row);
+}
+
+void h_area_boundary_put(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
+        return;
+    http_query(ctx, STMT_AREA_BOUNDARY_SET, http_actor_params(ctx, 2), http_reply_api_row);
+}
+
+void h_vocab_list(struct req_ctx *ctx)
+{
+    ctx->params[0] = catalog_vocab(ctx);
+    if (catalog_bool_arg(ctx, "include_retired", &ctx->params[1]) < 0)
+        return;
+    catalog_public_cache(ctx);
+    http_query(ctx, STMT_VOCAB_LIST, 2, http_reply_api_row);
+}
+
+void h_vocab_put(struct req_ctx *ctx)
+{
+    ctx->params[0] = catalog_vocab(ctx);
+    if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL || (ctx->params[2] = catalog_body(ctx)) == NULL)
+        return;
+    http_query(ctx, STMT_VOCAB_UPSERT, http_actor_params(ctx, 3), http_reply_api_row);
+}
+
+void h_vocab_delete(struct req_ctx *ctx)
+{
+    ctx->params[0] = catalog_vocab(ctx);
+    if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL)
+        return;
+    http_query(ctx, STMT_VOCAB_RETIRE, http_actor_params(ctx, 2), http_reply_api_row);
+}
+
+/* The {id} of an organisation path, or 404. */
+static const char *catalog_org_id(struct req_ctx *ctx)
+{
+    const struct route_param *p = &ctx->match.params[0];
+    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+        http_problem(ctx, 404, "There is no organisation with this id.", NULL);
+        return NULL;
+    }
+    return http_param(ctx, 0);
+}
+
+void h_orgs_list(struct req_ctx *ctx)
+{
+    if (entry_list_limit(ctx, &ctx->params[0]) < 0 || entry_list_cursor(ctx, &ctx->params[1]) < 0)
+        return;
+    http_query(ctx, STMT_ORG_LIST, http_actor_params(ctx, 2), http_reply_api_row);
+}
+
+void h_org_get(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_org_id(ctx)) == NULL)
+        return;
+    http_query(ctx, STMT_ORG_GET, http_actor_params(ctx, 1), http_reply_api_row);
+}
+
+void h_org_create(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_body(ctx)) == NULL)
+        return;
+    http_query(ctx, STMT_ORG_CREATE, http_actor_params(ctx, 1), http_reply_api_row);
+}
+
+void h_org_patch(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_org_id(ctx)) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
+        return;
+    http_query(ctx, STMT_ORG_UPDATE, http_actor_params(ctx, 2), http_reply_api_row);
+}
+
+void h_audit_list(struct req_ctx *ctx)
+{
+    const char *entry = http_query_arg(ctx, "entry");
+    if (entry && !auth_is_uuid(entry, strlen(entry))) {
+        http_bad_field(ctx, 400, "entry", "must be the id (a UUID) of an entry");
+        return;
+    }
+    ctx->params[0] = entry;
+    if (entry_list_limit(ctx, &ctx->params[1]) < 0 || entry_list_cursor(ctx, &ctx->params[2]) < 0)
+        return;
+    http_query(ctx, STMT_AUDIT_LIST, http_actor_params(ctx, 3), http_reply_api_row);
+}

@@ -1,0 +1,260 @@
+/*
+ * h_entries.c — the four kinds of entry: places, activities, vacancies and
+ * carer support. Each handler parses and validates, then makes one call to
+ * an api_entry_* function, which authorises, writes, audits and renders.
+ */
+#include <ctype.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "problem.h"
+#include "routes.h"
+#include "validate.h"
+
+#define LIST_LIMIT_DEFAULT 20
+#define LIST_LIMIT_MAX 100
+#define CURSOR_MAX 256
+#define IDEMPOTENCY_KEY_MAX 128
+
+/* The collection segment of the path ("/api/v1/places/…" -> place). */
+static int entry_kind(struct req_ctx *ctx, enum sk_kind *kind)
+{
+    char seg[32];
+    const char *p = ctx->path + strlen("/api/v1/");
+    size_t n = strcspn(p, "/");
+    if (n >= sizeof(seg))
+        return -1;
+    memcpy(seg, p, n);
+    seg[n] = '\0';
+    return sk_kind_from_path(seg, kind) ? 0 : -1;
+}
+
+/* The {id} of the path, or a 404 when it cannot name an entry. */
+static const char *entry_id(struct req_ctx *ctx)
+{
+    const struct route_param *p = &ctx->match.params[0];
+    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+        http_problem(ctx, 404, "There is no entry with this id.", NULL);
+        return NULL;
+    }
+    return http_param(ctx, 0);
+}
+
+/* limit: 1..100, default 20; 400 naming the parameter otherwise. */
+int entry_list_limit(struct req_ctx *ctx, const char **out)
+{
+    const char *v = http_query_arg(ctx, "limit");
+    char *end;
+    long n;
+    if (v == NULL) {
+        *out = "20";
+        return 0;
+    }
+    n = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < 1 || n > LIST_LIMIT_MAX) {
+        http_bad_field(ctx, 400, "limit", "must be a whole number from 1 to 100");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* cursor: opaque, printable, bounded; the SQL side checks what it means. */
+int entry_list_cursor(struct req_ctx *ctx, const char **out)
+{
+    const char *v = http_query_arg(ctx, "cursor");
+    *out = NULL;
+    if (v == NULL || *v == '\0')
+        return 0;
+    if (strlen(v) > CURSOR_MAX ||
+        strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=.:~") != strlen(v)) {
+        http_bad_field(ctx, 400, "cursor", "is not a cursor this API gave out; start again without it");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* 304 when the client already has this version. */
+static void entry_reply_conditional(struct req_ctx *ctx, PGresult *res)
+{
+    const char *inm = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-None-Match");
+    http_header(ctx, "Vary", "Accept-Language, Authorization");
+    if (inm && PQntuples(res) == 1 && !PQgetisnull(res, 0, 1) && atoi(PQgetvalue(res, 0, 0)) == 200 &&
+        strcmp(inm, PQgetvalue(res, 0, 1)) == 0) {
+        http_header(ctx, "ETag", PQgetvalue(res, 0, 1));
+        http_reply(ctx, 304, NULL, NULL, 0);
+        return;
+    }
+    http_reply_api_row(ctx, res);
+}
+
+void h_entry_get(struct req_ctx *ctx)
+{
+    enum sk_kind kind;
+    const char *id = entry_id(ctx);
+    if (id == NULL || entry_kind(ctx, &kind) < 0)
+        return;
+    ctx->params[0] = sk_kind_name(kind);
+    ctx->params[1] = id;
+    ctx->params[2] = ctx->lang;
+    http_query(ctx, STMT_ENTRY_GET, http_actor_params(ctx, 3), entry_reply_conditional);
+}
+
+/* Does the list request carry anything but paging? Then it is a search. */
+static int entry_list_filtered(struct req_ctx *ctx)
+{
+    struct evkeyval *kv;
+    TAILQ_FOREACH (kv, &ctx->query, next)
+        if (strcmp(kv->key, "limit") != 0 && strcmp(kv->key, "cursor") != 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * A kind's list. Residents (anonymous) and filtered requests get the search,
+ * limited to the kind; an authenticated caller without filters gets the
+ * plain list of what it may see (for a partner: its own drafts too).
+ */
+void h_entry_list(struct req_ctx *ctx)
+{
+    enum sk_kind kind;
+    if (entry_kind(ctx, &kind) < 0)
+        return;
+    if (entry_list_filtered(ctx)) {
+        http_problem(ctx, 400, "Only limit and cursor are accepted on this list.", NULL);
+        return;
+    }
+    if (entry_list_limit(ctx, &ctx->params[1]) < 0 ||
+        entry_list_cursor(ctx, &ctx->params[2]) < 0)
+        return;
+    ctx->params[0] = sk_kind_name(kind);
+    ctx->params[3] = ctx->lang;
+    http_header(ctx, "Vary", "Accept-Language, Authorization");
+    http_query(ctx, STMT_ENTRY_LIST, http_actor_params(ctx, 4), http_reply_api_row);
+}
+
+/*
+ * Parse and validate a write body. Malformed JSON is a 400 (nothing to point
+ * at); field errors do not end the request: they travel to the SQL function,
+ * which adds the errors only the database can see (unknown codes) and answers
+ * one 422 with all of them. Returns the errors as JSON text, or NULL when a
+ * reply was sent.
+ */
+static const char *entry_validate(struct req_ctx *ctx, enum sk_kind kind, enum validate_mode mode,
+                                  const char **body)
+{
+    struct verr_list errs;
+    struct json_object *obj, *arr;
+    size_t len;
+    const char *text;
+
+    *body = http_json_body(ctx, &len);
+    if (*body == NULL)
+        return NULL;
+    verr_init(&errs);
+    obj = validate_json_body(*body, len, VALIDATE_JSON_DEPTH_DEFAULT, &errs);
+    if (obj == NULL) {
+        http_problem(ctx, 400, errs.count ? errs.items[0].message : "The body is not a JSON object.", NULL);
+        return NULL;
+    }
+    validate_entry(kind, mode, obj, &errs);
+    json_object_put(obj);
+    arr = verr_to_json(&errs);
+    text = http_keep(ctx, strdup(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN)));
+    json_object_put(arr);
+    if (text == NULL)
+        http_problem(ctx, 503, "Out of memory.", NULL);
+    return text;
+}
+
+/* If-Match: "7" (strong or weak) -> "7"; absent -> NULL; anything else -> "-1" (never matches). */
+static const char *entry_if_match(struct req_ctx *ctx)
+{
+    const char *v = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-Match");
+    long n;
+    char *end;
+    if (v == NULL)
+        return NULL;
+    if (strncmp(v, "W/", 2) == 0)
+        v += 2;
+    if (*v == '"')
+        v++;
+    n = strtol(v, &end, 10);
+    if (end == v || n < 1 || n > 2000000000 || (*end != '"' && *end != '\0'))
+        return "-1";
+    return http_printf(ctx, "%ld", n);
+}
+
+void h_entry_create(struct req_ctx *ctx)
+{
+    enum sk_kind kind;
+    const char *body, *errors, *idem;
+
+    if (entry_kind(ctx, &kind) < 0)
+        return;
+    errors = entry_validate(ctx, kind, VALIDATE_CREATE, &body);
+    if (errors == NULL)
+        return;
+    idem = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Idempotency-Key");
+    if (idem && (strlen(idem) == 0 || strlen(idem) > IDEMPOTENCY_KEY_MAX)) {
+        http_bad_field(ctx, 400, "Idempotency-Key", "must be 1 to 128 characters");
+        return;
+    }
+    ctx->params[0] = sk_kind_name(kind);
+    ctx->params[1] = body;
+    ctx->params[2] = errors;
+    ctx->params[3] = idem;
+    http_query(ctx, STMT_ENTRY_CREATE, http_actor_params(ctx, 4), http_reply_api_row);
+}
+
+static void entry_update(struct req_ctx *ctx, int is_patch)
+{
+    enum sk_kind kind;
+    const char *id = entry_id(ctx), *body, *errors;
+
+    if (id == NULL || entry_kind(ctx, &kind) < 0)
+        return;
+    errors = entry_validate(ctx, kind, is_patch ? VALIDATE_PATCH : VALIDATE_REPLACE, &body);
+    if (errors == NULL)
+        return;
+    ctx->params[0] = sk_kind_name(kind);
+    ctx->params[1] = id;
+    ctx->params[2] = body;
+    ctx->params[3] = is_patch ? "true" : "false";
+    ctx->params[4] = entry_if_match(ctx);
+    ctx->params[5] = errors;
+    http_query(ctx, STMT_ENTRY_UPDATE, http_actor_params(ctx, 6), http_reply_api_row);
+}
+
+void h_entry_replace(struct req_ctx *ctx)
+{
+    entry_update(ctx, 0);
+}
+
+void h_entry_patch(struct req_ctx *ctx)
+{
+    entry_update(ctx, 1);
+}
+
+void h_entry_delete(struct req_ctx *ctx)
+{
+    enum sk_kind kind;
+    const char *id = entry_id(ctx), *purge;
+
+    if (id == NULL || entry_kind(ctx, &kind) < 0)
+        return;
+    purge = http_query_arg(ctx, "purge");
+    if (purge && strcmp(purge, "true") && strcmp(purge, "false")) {
+        http_bad_field(ctx, 400, "purge", "must be true or false");
+        return;
+    }
+    ctx->params[0] = sk_kind_name(kind);
+    ctx->params[1] = id;
+    ctx->params[2] = entry_if_match(ctx);
+    ctx->params[3] = purge && !strcmp(purge, "true") ? "true" : "false";
+    http_query(ctx, STMT_ENTRY_DELETE, http_actor_params(ctx, 4), http_reply_api_row);
+}
