@@ -51,8 +51,16 @@ static const struct cfg_entry cfg_table[] = {
     BOOL(trust_proxy, "false", "take the client address from X-Forwarded-For (behind nginx)"),
     INT(shutdown_grace_ms, "10000", 0, 600000, "on SIGTERM, time in-flight requests get to finish"),
     INT(maintenance_ms, "100", 10, 10000, "period of each worker's maintenance timer"),
+    INT(housekeeping_interval_s, "3600", 1, 86400, "period of the periodic database jobs (hide stale entries, extend occurrences)"),
     STR(cors_origin, "*", "Access-Control-Allow-Origin for read requests"),
     STR(log_level, "info", "debug, info, warn or error"),
+    BOOL(webhooks_allow_private, "false", "webhooks may go to http:// and private/loopback addresses (tests, intranets)"),
+    INT(webhook_timeout_ms, "5000", 100, 60000, "longest time one webhook delivery may take"),
+    INT(webhook_retry_base_ms, "10000", 10, 3600000, "first retry delay of a failed webhook delivery; doubles each attempt"),
+    INT(webhook_retry_max_ms, "3600000", 10, 86400000, "cap of the webhook retry delay"),
+    INT(webhook_max_attempts, "12", 1, 100, "attempts before a webhook delivery is marked failed"),
+    INT(webhook_poll_ms, "1000", 50, 60000, "how often the daemon looks for due webhook deliveries"),
+    INT(webhook_concurrency, "16", 1, 256, "webhook deliveries in flight at once"),
 };
 
 #define CFG_N (sizeof(cfg_table) / sizeof(cfg_table[0]))

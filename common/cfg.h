@@ -41,8 +41,16 @@ struct sk_config {
     bool trust_proxy;
     int shutdown_grace_ms;
     int maintenance_ms;
+    int housekeeping_interval_s;
     char cors_origin[256];
     char log_level[16];
+    bool webhooks_allow_private;
+    int webhook_timeout_ms;
+    int webhook_retry_base_ms;
+    int webhook_retry_max_ms;
+    int webhook_max_attempts;
+    int webhook_poll_ms;
+    int webhook_concurrency;
 };
 
 /*

@@ -16,6 +16,14 @@ static int route_fits(const char *pattern, const char *path, struct route_match 
         if (*p == '{') {
             const char *end = strchr(s, '/');
             size_t len = end ? (size_t)(end - s) : strlen(s);
+            /* a literal after the parameter in the same segment ("{id}.ics") ends it */
+            const char *close = strchr(p, '}');
+            size_t suffix = close ? strcspn(close + 1, "/") : 0;
+            if (suffix > 0) {
+                if (len <= suffix || strncmp(s + len - suffix, close + 1, suffix) != 0)
+                    return 0;
+                len -= suffix;
+            }
             if (len == 0 || m->nparams == ROUTE_MAX_PARAMS)
                 return 0;
             m->params[m->nparams].ptr = s;

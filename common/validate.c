@@ -1319,6 +1319,8 @@ static const struct field_rule schedule_members[] = {
 	RULE("status", check_ignore, 0), RULE("version", check_ignore, 0),             \
 	RULE("created_at", check_ignore, 0), RULE("updated_at", check_ignore, 0),      \
 	RULE("language", check_ignore, 0),                                             \
+	RULE("reviewed_at", check_ignore, 0), RULE("moderation", check_ignore, 0),   \
+	RULE("pending_revision", check_ignore, 0),                                     \
 	RANGED("title", check_line, RULE_REQUIRED, 1, TITLE_MAX),                      \
 	RANGED("summary", check_text, 0, 0, SUMMARY_MAX),                              \
 	RANGED("description", check_text, 0, 0, DESCRIPTION_MAX),                      \

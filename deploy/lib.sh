@@ -26,7 +26,10 @@
 # ---------------------------------------------------------------------------
 SK_BUILD_PACKAGES="build-essential cmake pkg-config libevent-dev libpq-dev libjson-c-dev
   libcriterion-dev libssl-dev libcurl4-openssl-dev ca-certificates"
-SK_DEV_PACKAGES="postgresql-15 postgresql-15-postgis-3 postgresql-contrib acl curl wrk valgrind"
+SK_DEV_PACKAGES="postgresql-15 postgresql-15-postgis-3 postgresql-contrib acl curl wrk valgrind
+  chromium nodejs"
+# Debian's nodejs comes without npm; NodeSource's nodejs includes it (and conflicts with Debian's npm).
+command -v npm >/dev/null 2>&1 || SK_DEV_PACKAGES="$SK_DEV_PACKAGES npm"
 SK_PACKAGES="$SK_BUILD_PACKAGES $SK_DEV_PACKAGES"
 
 SK_PG_VERSION=15

@@ -124,8 +124,8 @@ void h_entry_list(struct req_ctx *ctx)
     enum sk_kind kind;
     if (entry_kind(ctx, &kind) < 0)
         return;
-    if (entry_list_filtered(ctx)) {
-        http_problem(ctx, 400, "Only limit and cursor are accepted on this list.", NULL);
+    if (ctx->who.role == ROLE_ANONYMOUS || entry_list_filtered(ctx)) {
+        search_run(ctx, sk_kind_name(kind));
         return;
     }
     if (entry_list_limit(ctx, &ctx->params[1]) < 0 ||

@@ -3,6 +3,7 @@
  * start the workers, and on SIGTERM/SIGINT drain them and exit 0.
  */
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <event2/event.h>
@@ -98,6 +99,10 @@ int main(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) { /* once, before any thread (webhook.c) */
+        log_msg(LOG_ERROR, "cannot initialise libcurl");
+        return 1;
+    }
     evthread_use_pthreads();
     lfd = listen_socket(&cfg);
     if (lfd < 0) {
@@ -140,6 +145,7 @@ int main(int argc, char **argv)
     event_base_free(base);
     free(workers);
     ratelimit_free(rl);
+    curl_global_cleanup();
     log_msg(LOG_INFO, "stopped");
     return 0;
 }

@@ -17,12 +17,16 @@ const struct route routes_table[] = {
 
     R("/api/v1/places", RM_GET, h_entry_list, 0),
     R("/api/v1/places", RM_POST, h_entry_create, RF_NEEDS_KEY),
+    R("/api/v1/places.geojson", RM_GET, h_feed_places_geojson, 0),          /* h_feeds.c */
     R("/api/v1/places/{id}", RM_GET, h_entry_get, 0),
     R("/api/v1/places/{id}", RM_PUT, h_entry_replace, RF_NEEDS_KEY),
     R("/api/v1/places/{id}", RM_PATCH, h_entry_patch, RF_NEEDS_KEY),
     R("/api/v1/places/{id}", RM_DELETE, h_entry_delete, RF_NEEDS_KEY),
     R("/api/v1/activities", RM_GET, h_entry_list, 0),
     R("/api/v1/activities", RM_POST, h_entry_create, RF_NEEDS_KEY),
+    R("/api/v1/activities.ics", RM_GET, h_feed_activities_ics, 0),          /* h_feeds.c */
+    R("/api/v1/activities.geojson", RM_GET, h_feed_activities_geojson, 0),  /* h_feeds.c */
+    R("/api/v1/activities/{id}.ics", RM_GET, h_feed_activity_ics, 0),      /* h_feeds.c; before {id} */
     R("/api/v1/activities/{id}", RM_GET, h_entry_get, 0),
     R("/api/v1/activities/{id}", RM_PUT, h_entry_replace, RF_NEEDS_KEY),
     R("/api/v1/activities/{id}", RM_PATCH, h_entry_patch, RF_NEEDS_KEY),
@@ -39,6 +43,9 @@ const struct route routes_table[] = {
     R("/api/v1/carer-support/{id}", RM_PUT, h_entry_replace, RF_NEEDS_KEY),
     R("/api/v1/carer-support/{id}", RM_PATCH, h_entry_patch, RF_NEEDS_KEY),
     R("/api/v1/carer-support/{id}", RM_DELETE, h_entry_delete, RF_NEEDS_KEY),
+
+    R("/api/v1/search", RM_GET, h_search, 0),
+    R("/api/v1/activities/{id}/occurrences", RM_GET, h_activity_occurrences, 0),
 
     R("/api/v1/areas", RM_GET, h_areas_list, 0),
     R("/api/v1/areas/{code}", RM_GET, h_area_get, 0),
@@ -67,6 +74,48 @@ const struct route routes_table[] = {
     R("/api/v1/organisations/{id}", RM_GET, h_org_get, 0),
     R("/api/v1/organisations/{id}", RM_PATCH, h_org_patch, RF_MODERATOR),
     R("/api/v1/audit", RM_GET, h_audit_list, RF_MODERATOR),
+
+    /* moderation (h_moderation.c) */
+    R("/api/v1/moderation/queue", RM_GET, h_mod_queue, RF_MODERATOR),
+    R("/api/v1/moderation/stale", RM_GET, h_mod_stale, RF_MODERATOR),
+    R("/api/v1/moderation/{id}/approve", RM_POST, h_mod_approve, RF_MODERATOR),
+    R("/api/v1/moderation/{id}/reject", RM_POST, h_mod_reject, RF_MODERATOR),
+    R("/api/v1/moderation/{id}/diff", RM_GET, h_mod_diff, RF_MODERATOR),
+    R("/api/v1/moderation/reports/{id}/resolve", RM_POST, h_mod_report_resolve, RF_MODERATOR),
+    R("/api/v1/places/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
+    R("/api/v1/activities/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
+    R("/api/v1/vacancies/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
+    R("/api/v1/carer-support/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
+    R("/api/v1/places/{id}/reports", RM_POST, h_report_create, 0),
+    R("/api/v1/activities/{id}/reports", RM_POST, h_report_create, 0),
+    R("/api/v1/vacancies/{id}/reports", RM_POST, h_report_create, 0),
+    R("/api/v1/carer-support/{id}/reports", RM_POST, h_report_create, 0),
+    R("/api/v1/places/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
+    R("/api/v1/activities/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
+    R("/api/v1/vacancies/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
+    R("/api/v1/carer-support/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
+    R("/api/v1/stats/coverage", RM_GET, h_stats_coverage, 0),
+
+    /* HTML for people (h_web.c); not part of the API document */
+    R("/", RM_GET, h_web_index, 0),
+    R("/aanbod/{id}", RM_GET, h_web_entry, 0),
+    R("/beheer", RM_GET, h_web_console, 0),
+    R("/static/{name}", RM_GET, h_web_asset, 0),
+
+    R("/api/v1/webhooks", RM_GET, h_webhooks_list, RF_MODERATOR),
+    R("/api/v1/webhooks", RM_POST, h_webhook_create, RF_MODERATOR),
+    R("/api/v1/webhooks/{id}", RM_GET, h_webhook_get, RF_MODERATOR),
+    R("/api/v1/webhooks/{id}", RM_DELETE, h_webhook_delete, RF_MODERATOR),
+    R("/api/v1/webhooks/{id}/deliveries", RM_GET, h_webhook_deliveries, RF_MODERATOR),
+
+    /* open feeds (h_feeds.c) */
+    R("/feeds/places", RM_GET, h_feed_rpde, 0),
+    R("/feeds/activities", RM_GET, h_feed_rpde, 0),
+    R("/feeds/vacancies", RM_GET, h_feed_rpde, 0),
+    R("/feeds/carer-support", RM_GET, h_feed_rpde, 0),
+    R("/api/v1/hsds/services", RM_GET, h_feed_hsds, 0),
+    R("/api/v1/hsds/organizations", RM_GET, h_feed_hsds, 0),
+    R("/api/v1/hsds/locations", RM_GET, h_feed_hsds, 0),
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

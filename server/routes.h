@@ -31,6 +31,11 @@ void h_entry_delete(struct req_ctx *ctx);
 int entry_list_limit(struct req_ctx *ctx, const char **out);
 int entry_list_cursor(struct req_ctx *ctx, const char **out);
 
+/* h_search.c */
+void h_search(struct req_ctx *ctx);
+void h_activity_occurrences(struct req_ctx *ctx);
+/* The search, limited to one kind when fixed_kind is not NULL (list endpoints). */
+void search_run(struct req_ctx *ctx, const char *fixed_kind);
 
 /* h_catalog.c */
 void h_areas_list(struct req_ctx *ctx);
@@ -46,5 +51,38 @@ void h_org_get(struct req_ctx *ctx);
 void h_org_create(struct req_ctx *ctx);
 void h_org_patch(struct req_ctx *ctx);
 void h_audit_list(struct req_ctx *ctx);
+
+/* h_moderation.c: review, freshness, residents' reports, coverage statistics */
+void h_mod_queue(struct req_ctx *ctx);
+void h_mod_stale(struct req_ctx *ctx);
+void h_mod_approve(struct req_ctx *ctx);
+void h_mod_reject(struct req_ctx *ctx);
+void h_mod_diff(struct req_ctx *ctx);
+void h_mod_report_resolve(struct req_ctx *ctx);
+void h_entry_confirm(struct req_ctx *ctx);
+void h_report_create(struct req_ctx *ctx);
+void h_reports_list(struct req_ctx *ctx);
+void h_stats_coverage(struct req_ctx *ctx);
+
+/* h_webhooks.c */
+void h_webhooks_list(struct req_ctx *ctx);
+void h_webhook_create(struct req_ctx *ctx);
+void h_webhook_get(struct req_ctx *ctx);
+void h_webhook_delete(struct req_ctx *ctx);
+void h_webhook_deliveries(struct req_ctx *ctx);
+
+/* h_web.c: the residents' pages and the moderators' console (HTML) */
+void h_web_index(struct req_ctx *ctx);
+void h_web_entry(struct req_ctx *ctx);
+void h_web_console(struct req_ctx *ctx);
+void h_web_asset(struct req_ctx *ctx);
+
+/* h_feeds.c: open feeds (RPDE, iCalendar, GeoJSON, HSDS) */
+void h_feed_rpde(struct req_ctx *ctx);
+void h_feed_activities_ics(struct req_ctx *ctx);
+void h_feed_activity_ics(struct req_ctx *ctx);
+void h_feed_places_geojson(struct req_ctx *ctx);
+void h_feed_activities_geojson(struct req_ctx *ctx);
+void h_feed_hsds(struct req_ctx *ctx);
 
 #endif

@@ -13,6 +13,8 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "webhook.h"
+#include "housekeeping.h"
 
 /* Spare contexts kept per worker; more are freed rather than hoarded. */
 #define WORKER_MAX_SPARE 256
@@ -65,6 +67,9 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
     (void)what;
 
     db_pool_tick(w->db, now);
+    if (w->hooks)
+        webhook_engine_tick(w->hooks, now, w->draining);
+    housekeeping_tick(w->hk, now, w->draining);
     http_expire(w, now);
     if (w->draining && (w->nactive == 0 || now >= w->drain_deadline_ms)) {
         if (w->nactive)
@@ -134,6 +139,12 @@ int worker_start(struct worker *w)
     if (w->bound == NULL)
         return -1;
     w->db = db_pool_new(w->base, w->cfg, w->conninfo);
+    /* One engine per daemon sends webhooks, so each notice goes out once. */
+    if (w->index == 0 && w->db && (w->hooks = webhook_engine_new(w->base, w->db, w->cfg)) == NULL)
+        return -1;
+    /* One instance runs the periodic database jobs (hide stale entries ...). */
+    if (w->index == 0 && w->db && (w->hk = housekeeping_new(w->db, w->cfg)) == NULL)
+        return -1;
     w->tick = event_new(w->base, -1, EV_PERSIST, worker_on_tick, w);
     w->stop = event_new(w->base, -1, 0, worker_on_stop, w);
     if (w->db == NULL || w->tick == NULL || w->stop == NULL)
@@ -166,6 +177,8 @@ void worker_join(struct worker *w)
         TAILQ_REMOVE(&w->spare, ctx, link);
         free(ctx);
     }
+    webhook_engine_free(w->hooks); /* abandons its queries: before the pool */
+    housekeeping_free(w->hk);      /* abandons its queries: before the pool */
     db_pool_free(w->db);
     event_free(w->tick);
     event_free(w->stop);

@@ -24,6 +24,8 @@ struct evhttp;
 struct evhttp_bound_socket;
 struct event;
 struct db_pool;
+struct webhook_engine;
+struct housekeeping;
 struct ratelimit;
 struct req_ctx;
 
@@ -39,6 +41,8 @@ struct worker {
     struct evhttp *http;           /* owned */
     struct evhttp_bound_socket *bound;
     struct db_pool *db;            /* owned */
+    struct webhook_engine *hooks;  /* owned; worker 0 only (webhook.h), else NULL */
+    struct housekeeping *hk;       /* owned; worker 0 only (housekeeping.h), else NULL */
     struct event *tick;            /* maintenance timer */
     struct event *stop;            /* activated by worker_stop */
 

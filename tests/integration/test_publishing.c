@@ -204,7 +204,12 @@ static void make_tag(char *out, size_t cap)
     snprintf(out, cap, "%ld-%d-%d", (long)time(NULL), (int)getpid(), ++n);
 }
 
-/* POST /api/v1/organisations as the moderator; the new id into id. */
+/*
+ * POST /api/v1/organisations as the moderator; the new id into id. The
+ * organisations are trusted, so their entries and changes are published at
+ * once: these tests are about publishing; the review of untrusted partners'
+ * entries (pending, revisions) is tested in test_moderation.c.
+ */
 static void api_org(const char *mod, const char *name, const char *site, char *id)
 {
     char body[1024], loc[160], want[160];
@@ -212,7 +217,8 @@ static void api_org(const char *mod, const char *name, const char *site, char *i
     struct json_object *j;
     snprintf(body, sizeof(body),
              "{\"name\":\"%s\",\"description\":\"Welzijnsorganisatie in de regio Rivierenland.\","
-             "\"website\":\"https://www.%s\",\"email\":\"info@%s\",\"phone\":\"0183 123 456\"}",
+             "\"website\":\"https://www.%s\",\"email\":\"info@%s\",\"phone\":\"0183 123 456\","
+             "\"trusted\":true}",
              name, site, site);
     j = call_h(201, "POST", "/api/v1/organisations", mod, body, NULL, &r);
     cr_assert_eq(strlen(js(j, "id")), 36, "organisation id: %s", r.body);
@@ -228,7 +234,7 @@ static void world(struct world *w)
     char name[200];
     make_tag(w->tag, sizeof(w->tag));
     it_make_org("Gemeente Gorinchem, team Sociale Kaart", w->mod_org);
-    it_make_key(w->mod_org, "moderator", NULL, w->mod);
+    it_make_key(w->mod_org, "moderator", "GM0512,GM0668", w->mod);
     snprintf(name, sizeof(name), "Stichting Welzijn Gorinchem (test %s)", w->tag);
     api_org(w->mod, name, "welzijngorinchem.nl", w->org_a);
     it_make_key(w->org_a, "partner", NULL, w->key_a);

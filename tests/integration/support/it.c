@@ -299,9 +299,20 @@ void it_make_org(const char *name, char *org_id)
 
 void it_make_key(const char *org_id, const char *role, const char *municipality, char *key)
 {
-    const char *args[] = {"key", "create", "--org", org_id, "--role", role,
-                          municipality ? "--municipality" : NULL, municipality, NULL};
+    /* "GM0512,GM0668" becomes two --municipality options. */
+    char list[64];
+    const char *args[16] = {"key", "create", "--org", org_id, "--role", role};
+    size_t n = 6;
     char out[128];
+
+    if (municipality) {
+        snprintf(list, sizeof(list), "%s", municipality);
+        for (char *save = NULL, *m = strtok_r(list, ",", &save); m && n + 3 < 16; m = strtok_r(NULL, ",", &save)) {
+            args[n++] = "--municipality";
+            args[n++] = m;
+        }
+    }
+    args[n] = NULL;
     cr_assert_eq(it_cli(out, sizeof(out), args), 0, "key create failed");
     cr_assert_eq(strncmp(out, "sk_", 3), 0, "key create printed '%s'", out);
     strcpy(key, out);

@@ -65,6 +65,7 @@ int it_cli(char *out, size_t cap, const char *const *args);
 
 /* Make an organisation and a key with the CLI; dies the test on failure. */
 void it_make_org(const char *name, char *org_id /* 37 */);
+/* municipality: NULL, one code, or a comma-separated list ("GM0512,GM0668"). */
 void it_make_key(const char *org_id, const char *role, const char *municipality, char *key /* 80 */);
 
 /* Run a shell command from the environment variable env (e.g. SK_TEST_PG_STOP). */

@@ -1,0 +1,287 @@
+/*
+ * h_feeds.c — open feeds of the published data (issue 7): RPDE 1.0 change
+ * feeds per kind, iCalendar of activities, GeoJSON for maps and the Open
+ * Referral HSDS 3.0 lists. Each handler checks its parameters, makes one
+ * call to an api_* function of sql/migrations/0006_feeds.sql and passes the
+ * body through with the right Content-Type and Cache-Control.
+ *
+ * The search filters of the calendar, map and HSDS outputs are parsed by
+ * common/search.c exactly as /api/v1/search parses them.
+ */
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "routes.h"
+#include "search.h"
+#include "validate.h"
+#include "worker.h"
+
+#define FEED_LIMIT_DEFAULT 500
+#define FEED_LIMIT_MAX 500
+#define HSDS_PER_PAGE_DEFAULT 50
+#define HSDS_PER_PAGE_MAX 200
+#define HSDS_PAGE_MAX 1000000
+#define HOST_MAX 255
+
+/* RPDE caching as the spec advises: a page with items never changes its
+ * items, the last (empty) page changes as soon as something is published. */
+#define CACHE_RPDE_PAGE "public, max-age=3600"
+#define CACHE_RPDE_LAST "public, max-age=8"
+#define CACHE_EXPORT "public, max-age=300"
+
+/*
+ * The absolute base URL of this daemon as the client reached it, for the
+ * RPDE "next" link and the @id/url members ("https://host[:port]"). The Host
+ * header is used only when it looks like a host name; https only when a
+ * trusted proxy says so. The result lives in the request arena.
+ */
+static const char *feeds_base_url(struct req_ctx *ctx)
+{
+    struct evkeyvalq *in = evhttp_request_get_input_headers(ctx->req);
+    const char *host = evhttp_find_header(in, "Host");
+    const char *proto = evhttp_find_header(in, "X-Forwarded-Proto");
+    const char *scheme = "http";
+    size_t len = host ? strlen(host) : 0;
+
+    if (len == 0 || len > HOST_MAX ||
+        strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != len)
+        host = "localhost";
+    if (ctx->w->cfg->trust_proxy && proto && strcmp(proto, "https") == 0)
+        scheme = "https";
+    return http_printf(ctx, "%s://%s", scheme, host);
+}
+
+/* Answer 400 naming every bad parameter (errs is consumed). */
+static void feeds_bad_params(struct req_ctx *ctx, struct verr_list *errs)
+{
+    char detail[200];
+    snprintf(detail, sizeof(detail), "%zu parameter%s invalid.", errs->count, errs->count == 1 ? " is" : "s are");
+    http_problem(ctx, 400, detail, verr_to_json(errs));
+}
+
+/*
+ * Pass an api_* row through, with content_type and cache_control on success
+ * only (a problem keeps application/problem+json and no-cache).
+ */
+static void feeds_reply(struct req_ctx *ctx, PGresult *res, const char *content_type, const char *cache_control)
+{
+    if (PQntuples(res) == 1 && PQnfields(res) >= 4 && atoi(PQgetvalue(res, 0, 0)) == 200) {
+        if (content_type)
+            http_header(ctx, "Content-Type", content_type);
+        if (cache_control)
+            http_header(ctx, "Cache-Control", cache_control);
+    }
+    http_reply_api_row(ctx, res);
+}
+
+/* An RPDE page: long cache when it has items, short when it is the last one. */
+static void feeds_on_rpde(struct req_ctx *ctx, PGresult *res)
+{
+    static const char empty[] = "{\"items\":[]";
+    bool last = PQntuples(res) == 1 && PQnfields(res) >= 4 && !PQgetisnull(res, 0, 3) &&
+                strncmp(PQgetvalue(res, 0, 3), empty, sizeof(empty) - 1) == 0;
+    feeds_reply(ctx, res, "application/json; charset=utf-8", last ? CACHE_RPDE_LAST : CACHE_RPDE_PAGE);
+}
+
+static void feeds_on_ics(struct req_ctx *ctx, PGresult *res)
+{
+    feeds_reply(ctx, res, "text/calendar; charset=utf-8", CACHE_EXPORT);
+}
+
+static void feeds_on_geojson(struct req_ctx *ctx, PGresult *res)
+{
+    feeds_reply(ctx, res, "application/geo+json", CACHE_EXPORT);
+}
+
+static void feeds_on_json(struct req_ctx *ctx, PGresult *res)
+{
+    feeds_reply(ctx, res, "application/json; charset=utf-8", CACHE_EXPORT);
+}
+
+/* A whole number in [lo, hi]; -1 when v is not one. */
+static long feeds_number(const char *v, long lo, long hi)
+{
+    char *end;
+    long n;
+    if (v == NULL || *v == '\0' || strspn(v, "0123456789") != strlen(v) || strlen(v) > 18)
+        return -1;
+    n = strtol(v, &end, 10);
+    return n < lo || n > hi ? -1 : n;
+}
+
+/*
+ * GET /feeds/{places|activities|vacancies|carer-support}: one RPDE page.
+ * afterTimestamp and afterId come together or not at all (RPDE 1.0, the
+ * "modified" ordering strategy); limit is ours (1..500, default 500).
+ */
+void h_feed_rpde(struct req_ctx *ctx)
+{
+    static const struct {
+        const char *path, *kind;
+    } kinds[] = {{"/feeds/places", "place"},
+                 {"/feeds/activities", "activity"},
+                 {"/feeds/vacancies", "vacancy"},
+                 {"/feeds/carer-support", "carer_support"}};
+    const char *kind = NULL, *ts = NULL, *id = NULL, *limit = NULL;
+    struct evkeyval *kv;
+    struct verr_list errs;
+
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (strcmp(ctx->path, kinds[i].path) == 0)
+            kind = kinds[i].kind;
+    if (kind == NULL) {
+        http_problem(ctx, 404, "There is no such feed.", NULL);
+        return;
+    }
+    verr_init(&errs);
+    TAILQ_FOREACH (kv, &ctx->query, next) {
+        if (strcmp(kv->key, "afterTimestamp") == 0 && ts == NULL)
+            ts = kv->value;
+        else if (strcmp(kv->key, "afterId") == 0 && id == NULL)
+            id = kv->value;
+        else if (strcmp(kv->key, "limit") == 0 && limit == NULL)
+            limit = kv->value;
+        else
+            verr_add(&errs, kv->key, "is not a feed parameter (afterTimestamp, afterId, limit), or is given twice");
+    }
+    if (ts && feeds_number(ts, 0, 999999999999999999L) < 0)
+        verr_add(&errs, "afterTimestamp", "must be a whole number: the modified value of the last item you read");
+    if (id && !auth_is_uuid(id, strlen(id)))
+        verr_add(&errs, "afterId", "must be the id of the last item you read");
+    if ((ts == NULL) != (id == NULL))
+        verr_add(&errs, ts ? "afterId" : "afterTimestamp", "afterTimestamp and afterId go together");
+    if (limit && feeds_number(limit, 1, FEED_LIMIT_MAX) < 0)
+        verr_add(&errs, "limit", "must be a whole number from 1 to 500");
+    if (errs.count) {
+        feeds_bad_params(ctx, &errs);
+        return;
+    }
+    ctx->params[0] = kind;
+    ctx->params[1] = ts;
+    ctx->params[2] = id;
+    ctx->params[3] = limit ? limit : "500";
+    ctx->params[4] = feeds_base_url(ctx);
+    if (ctx->params[4] == NULL) {
+        http_problem(ctx, 503, "Out of memory.", NULL);
+        return;
+    }
+    http_query(ctx, STMT_FEED_PAGE, http_actor_params(ctx, 5), feeds_on_rpde);
+}
+
+/*
+ * Parse the request's search parameters (common/search.c, as h_search.c
+ * does) into params[slot] as JSON text, leaving out the names in skip
+ * (NULL-terminated, may be NULL). Returns 0, or -1 after answering 400.
+ */
+static int feeds_search_params(struct req_ctx *ctx, int slot, const char *fixed_kind, const char *const *skip)
+{
+    struct search_pair pairs[256];
+    struct evkeyval *kv;
+    struct verr_list errs;
+    struct json_object *params;
+    size_t n = 0;
+
+    TAILQ_FOREACH (kv, &ctx->query, next) {
+        bool skipped = false;
+        for (size_t i = 0; skip && skip[i]; i++)
+            skipped = skipped || strcmp(kv->key, skip[i]) == 0;
+        if (skipped)
+            continue;
+        if (n == sizeof(pairs) / sizeof(pairs[0]))
+            break;
+        pairs[n].key = kv->key;
+        pairs[n].value = kv->value;
+        n++;
+    }
+    verr_init(&errs);
+    params = search_params_parse(pairs, n, fixed_kind, &errs);
+    if (params == NULL) {
+        feeds_bad_params(ctx, &errs);
+        return -1;
+    }
+    ctx->params[slot] = http_keep(ctx, strdup(json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN)));
+    json_object_put(params);
+    if (ctx->params[slot] == NULL) {
+        http_problem(ctx, 503, "Out of memory.", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* GET /api/v1/activities.ics: every public activity matching the search filters. */
+void h_feed_activities_ics(struct req_ctx *ctx)
+{
+    if (feeds_search_params(ctx, 0, "activity", NULL) < 0)
+        return;
+    ctx->params[1] = feeds_base_url(ctx);
+    http_header(ctx, "Content-Disposition", "inline; filename=\"activiteiten.ics\"");
+    http_query(ctx, STMT_FEED_ICS, http_actor_params(ctx, 2), feeds_on_ics);
+}
+
+/* GET /api/v1/activities/{id}.ics: one activity for a personal calendar. */
+void h_feed_activity_ics(struct req_ctx *ctx)
+{
+    const struct route_param *p = &ctx->match.params[0];
+
+    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+        http_problem(ctx, 404, "There is no activity with this id.", NULL);
+        return;
+    }
+    ctx->params[0] = http_param(ctx, 0);
+    ctx->params[1] = feeds_base_url(ctx);
+    http_query(ctx, STMT_FEED_ICS_ONE, http_actor_params(ctx, 2), feeds_on_ics);
+}
+
+/* The GeoJSON of one kind with the search filters. */
+static void feeds_geojson(struct req_ctx *ctx, const char *kind)
+{
+    ctx->params[0] = kind;
+    if (feeds_search_params(ctx, 1, kind, NULL) < 0)
+        return;
+    ctx->params[2] = feeds_base_url(ctx);
+    http_query(ctx, STMT_FEED_GEOJSON, http_actor_params(ctx, 3), feeds_on_geojson);
+}
+
+void h_feed_places_geojson(struct req_ctx *ctx)
+{
+    feeds_geojson(ctx, "place");
+}
+
+void h_feed_activities_geojson(struct req_ctx *ctx)
+{
+    feeds_geojson(ctx, "activity");
+}
+
+/*
+ * GET /api/v1/hsds/{services|organizations|locations}: an HSDS 3.0 page.
+ * page (1-based) and per_page are HSDS's paging; the rest are our search
+ * filters.
+ */
+void h_feed_hsds(struct req_ctx *ctx)
+{
+    static const char *const paging[] = {"page", "per_page", NULL};
+    const char *what = ctx->path + strlen("/api/v1/hsds/");
+    const char *page = http_query_arg(ctx, "page"), *per_page = http_query_arg(ctx, "per_page");
+    struct verr_list errs;
+
+    verr_init(&errs);
+    if (page && feeds_number(page, 1, HSDS_PAGE_MAX) < 0)
+        verr_add(&errs, "page", "must be a whole number from 1 to %d", HSDS_PAGE_MAX);
+    if (per_page && feeds_number(per_page, 1, HSDS_PER_PAGE_MAX) < 0)
+        verr_add(&errs, "per_page", "must be a whole number from 1 to %d", HSDS_PER_PAGE_MAX);
+    if (errs.count) {
+        feeds_bad_params(ctx, &errs);
+        return;
+    }
+    ctx->params[0] = what;
+    if (feeds_search_params(ctx, 1, NULL, paging) < 0)
+        return;
+    ctx->params[2] = page ? page : "1";
+    ctx->params[3] = per_page ? per_page : "50";
+    ctx->params[4] = feeds_base_url(ctx);
+    http_query(ctx, STMT_FEED_HSDS, http_actor_params(ctx, 5), feeds_on_json);
+}

@@ -1,0 +1,411 @@
+/*
+ * h_moderation.c — the municipality's side of the sociale kaart (issue 6):
+ * the moderation queue, approve/reject/diff, stale entries and their
+ * confirmation, residents' reports, and the coverage statistics.
+ *
+ * Handlers are thin: check the path and query parameters, then make one
+ * call to an api_* function of sql/migrations/0005_moderation.sql, which
+ * authorises (role and the key's municipalities), writes, audits and
+ * renders. Only the coverage statistics render something other than JSON:
+ * with "Accept: text/csv" the function returns CSV text and the handler
+ * labels it.
+ */
+#include <event2/buffer.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "routes.h"
+#include "validate.h"
+
+#define MOD_LIST_MAX 200
+#define MOD_TEXT_MAX 1000 /* characters of a report message or a reason */
+#define MOD_REPORT_RETRY "3600" /* seconds: the database counts reports per client per hour */
+
+/* The collection segment of the path ("/api/v1/places/…" -> place), or NULL. */
+static const char *mod_kind(struct req_ctx *ctx)
+{
+    char seg[32];
+    const char *p = ctx->path + strlen("/api/v1/");
+    size_t n = strcspn(p, "/");
+    enum sk_kind kind;
+    if (n >= sizeof(seg))
+        return NULL;
+    memcpy(seg, p, n);
+    seg[n] = '\0';
+    return sk_kind_from_path(seg, &kind) ? sk_kind_name(kind) : NULL;
+}
+
+/* The {id} of the path as a string, or a 404 (and NULL) when it is not a UUID. */
+static const char *mod_id(struct req_ctx *ctx, const char *what)
+{
+    const struct route_param *p = &ctx->match.params[0];
+    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+        char detail[64];
+        snprintf(detail, sizeof(detail), "There is no %s with this id.", what);
+        http_problem(ctx, 404, detail, NULL);
+        return NULL;
+    }
+    return http_param(ctx, 0);
+}
+
+/*
+ * An optional query parameter that must be one of the words in allowed
+ * (NULL-terminated). Sets *out (NULL when absent); -1 after a 400.
+ */
+static int mod_enum_arg(struct req_ctx *ctx, const char *name, const char *const *allowed,
+                        const char *message, const char **out)
+{
+    const char *v = http_query_arg(ctx, name);
+    *out = NULL;
+    if (v == NULL)
+        return 0;
+    for (size_t i = 0; allowed[i]; i++) {
+        if (strcmp(v, allowed[i]) == 0) {
+            *out = allowed[i];
+            return 0;
+        }
+    }
+    http_bad_field(ctx, 400, name, message);
+    return -1;
+}
+
+/* An optional whole-number query parameter in [lo, hi]; -1 after a 400. */
+static int mod_int_arg(struct req_ctx *ctx, const char *name, long lo, long hi, const char **out)
+{
+    const char *v = http_query_arg(ctx, name);
+    char *end;
+    long n;
+    *out = NULL;
+    if (v == NULL)
+        return 0;
+    n = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "must be a whole number from %ld to %ld", lo, hi);
+        http_bad_field(ctx, 400, name, msg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A municipality (GM + 4 digits) or area code (GM0512-west) query parameter; -1 after a 400. */
+static int mod_code_arg(struct req_ctx *ctx, const char *name, int area, const char **out)
+{
+    const char *v = http_query_arg(ctx, name);
+    size_t n;
+    *out = NULL;
+    if (v == NULL)
+        return 0;
+    n = strlen(v);
+    if (n < 6 || n > 64 || v[0] != 'G' || v[1] != 'M' || strspn(v + 2, "0123456789") != 4 ||
+        (!area && n != 6) || (n > 6 && (v[6] != '-' || strspn(v + 6, "-abcdefghijklmnopqrstuvwxyz0123456789") != n - 6))) {
+        http_bad_field(ctx, 400, name,
+                       area ? "must be an area code such as GM0512-west" : "must be a municipality code such as GM0512");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The entry kinds as the API names them in representations. */
+static const char *const mod_kinds[] = {"place", "activity", "vacancy", "carer_support", NULL};
+
+/*
+ * GET /api/v1/moderation/queue?kind=&municipality=&area=&type=&min_age_hours=&limit=&cursor=
+ * New entries, proposed changes and open reports, oldest first.
+ */
+void h_mod_queue(struct req_ctx *ctx)
+{
+    static const char *const types[] = {"new_entry", "revision", "report", NULL};
+
+    if (mod_enum_arg(ctx, "kind", mod_kinds, "must be place, activity, vacancy or carer_support", &ctx->params[0]) < 0 ||
+        mod_code_arg(ctx, "municipality", 0, &ctx->params[1]) < 0 ||
+        mod_code_arg(ctx, "area", 1, &ctx->params[2]) < 0 ||
+        mod_enum_arg(ctx, "type", types, "must be new_entry, revision or report", &ctx->params[3]) < 0 ||
+        mod_int_arg(ctx, "min_age_hours", 0, 100000, &ctx->params[4]) < 0 ||
+        mod_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[5]) < 0 ||
+        entry_list_cursor(ctx, &ctx->params[6]) < 0)
+        return;
+    http_query(ctx, STMT_MOD_QUEUE, http_actor_params(ctx, 7), http_reply_api_row);
+}
+
+/* GET /api/v1/moderation/stale?municipality=&kind=&limit=&cursor= */
+void h_mod_stale(struct req_ctx *ctx)
+{
+    if (mod_code_arg(ctx, "municipality", 0, &ctx->params[0]) < 0 ||
+        mod_enum_arg(ctx, "kind", mod_kinds, "must be place, activity, vacancy or carer_support", &ctx->params[1]) < 0 ||
+        mod_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[2]) < 0 ||
+        entry_list_cursor(ctx, &ctx->params[3]) < 0)
+        return;
+    http_query(ctx, STMT_MOD_STALE, http_actor_params(ctx, 4), http_reply_api_row);
+}
+
+/* POST /api/v1/moderation/{entryId}/approve (no body needed) */
+void h_mod_approve(struct req_ctx *ctx)
+{
+    const char *id = mod_id(ctx, "entry");
+    if (id == NULL)
+        return;
+    ctx->params[0] = id;
+    http_query(ctx, STMT_MOD_APPROVE, http_actor_params(ctx, 1), http_reply_api_row);
+}
+
+/*
+ * A small JSON object body (reject, resolve, report): well-formed, valid
+ * UTF-8, an object. Returns the body text, or NULL after a reply. When
+ * optional and there is no body at all, "{}".
+ */
+static const char *mod_body(struct req_ctx *ctx, int optional, struct json_object **obj)
+{
+    struct verr_list errs;
+    struct evbuffer *in = evhttp_request_get_input_buffer(ctx->req);
+    const char *body;
+    size_t len;
+
+    *obj = NULL;
+    if (optional && evbuffer_get_length(in) == 0)
+        return "{}";
+    body = http_json_body(ctx, &len);
+    if (body == NULL)
+        return NULL;
+    verr_init(&errs);
+    *obj = validate_json_body(body, len, VALIDATE_JSON_DEPTH_DEFAULT, &errs);
+    if (*obj == NULL) {
+        http_problem(ctx, 400, errs.count ? errs.items[0].message : "The body is not a JSON object.", NULL);
+        return NULL;
+    }
+    return body;
+}
+
+/* Characters (code points) of valid UTF-8 text. */
+static size_t mod_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* An optional text member: a string of at most MOD_TEXT_MAX characters. */
+static void mod_check_text(struct json_object *obj, const char *name, int required, struct verr_list *errs)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(obj, name, &v) || v == NULL) {
+        if (required)
+            verr_add(errs, name, "is required");
+        return;
+    }
+    if (!json_object_is_type(v, json_type_string))
+        verr_add(errs, name, "must be a string");
+    else if (mod_chars(json_object_get_string(v)) > MOD_TEXT_MAX)
+        verr_add(errs, name, "must be at most %d characters", MOD_TEXT_MAX);
+}
+
+/* Every member of obj must be one of allowed (NULL-terminated). */
+static void mod_check_members(struct json_object *obj, const char *const *allowed, struct verr_list *errs)
+{
+    json_object_object_foreach(obj, key, val) {
+        size_t i;
+        (void)val;
+        for (i = 0; allowed[i] && strcmp(allowed[i], key) != 0; i++)
+            ;
+        if (allowed[i] == NULL)
+            verr_add(errs, key, "unknown field");
+    }
+}
+
+/* Answer 422 naming every field in errs. */
+static void mod_invalid(struct req_ctx *ctx, struct verr_list *errs)
+{
+    char detail[200];
+    snprintf(detail, sizeof(detail), "%s %s", errs->items[0].field, errs->items[0].message);
+    http_problem(ctx, 422, detail, verr_to_json(errs));
+}
+
+/* POST /api/v1/moderation/{entryId}/reject {"reason": "..."} — the reason is required. */
+void h_mod_reject(struct req_ctx *ctx)
+{
+    static const char *const members[] = {"reason", NULL};
+    struct json_object *obj;
+    struct verr_list errs;
+    const char *id = mod_id(ctx, "entry"), *body;
+
+    if (id == NULL || (body = mod_body(ctx, 0, &obj)) == NULL)
+        return;
+    verr_init(&errs);
+    mod_check_members(obj, members, &errs);
+    mod_check_text(obj, "reason", 1, &errs);
+    json_object_put(obj);
+    if (!verr_empty(&errs)) {
+        mod_invalid(ctx, &errs);
+        return;
+    }
+    ctx->params[0] = id;
+    ctx->params[1] = body;
+    http_query(ctx, STMT_MOD_REJECT, http_actor_params(ctx, 2), http_reply_api_row);
+}
+
+/* GET /api/v1/moderation/{entryId}/diff */
+void h_mod_diff(struct req_ctx *ctx)
+{
+    const char *id = mod_id(ctx, "entry");
+    if (id == NULL)
+        return;
+    ctx->params[0] = id;
+    http_query(ctx, STMT_MOD_DIFF, http_actor_params(ctx, 1), http_reply_api_row);
+}
+
+/* POST /api/v1/moderation/reports/{reportId}/resolve {"resolution": "..."} (body optional) */
+void h_mod_report_resolve(struct req_ctx *ctx)
+{
+    static const char *const members[] = {"resolution", NULL};
+    struct json_object *obj;
+    struct verr_list errs;
+    const char *id = mod_id(ctx, "report"), *body;
+
+    if (id == NULL || (body = mod_body(ctx, 1, &obj)) == NULL)
+        return;
+    verr_init(&errs);
+    if (obj) {
+        mod_check_members(obj, members, &errs);
+        mod_check_text(obj, "resolution", 0, &errs);
+        json_object_put(obj);
+    }
+    if (!verr_empty(&errs)) {
+        mod_invalid(ctx, &errs);
+        return;
+    }
+    ctx->params[0] = id;
+    ctx->params[1] = body;
+    http_query(ctx, STMT_REPORT_RESOLVE, http_actor_params(ctx, 2), http_reply_api_row);
+}
+
+/* POST /api/v1/{kind}/{id}/confirm — the owner (or a moderator) says the entry is still right. */
+void h_entry_confirm(struct req_ctx *ctx)
+{
+    const char *id = mod_id(ctx, "entry"), *kind = mod_kind(ctx);
+    if (id == NULL || kind == NULL)
+        return;
+    ctx->params[0] = kind;
+    ctx->params[1] = id;
+    http_query(ctx, STMT_ENTRY_CONFIRM, http_actor_params(ctx, 2), http_reply_api_row);
+}
+
+/* 429 from the database's per-client report limit: tell the client when to retry. */
+static void mod_report_reply(struct req_ctx *ctx, PGresult *res)
+{
+    if (PQntuples(res) == 1 && atoi(PQgetvalue(res, 0, 0)) == 429)
+        http_header(ctx, "Retry-After", MOD_REPORT_RETRY);
+    http_reply_api_row(ctx, res);
+}
+
+/*
+ * POST /api/v1/{kind}/{id}/reports {"reason", "message"} — anyone, no
+ * personal data. The client address goes to the database only to be
+ * hashed with a secret salt for the per-client limit; it is not stored.
+ * Field errors travel with the call, so an unknown entry is a 404 first.
+ */
+void h_report_create(struct req_ctx *ctx)
+{
+    static const char *const members[] = {"reason", "message", NULL};
+    static const char *const reasons[] = {"outdated", "wrong_address", "no_longer_exists", "inappropriate", "other", NULL};
+    struct json_object *obj, *v, *arr;
+    struct verr_list errs;
+    const char *id = mod_id(ctx, "entry"), *kind = mod_kind(ctx), *body;
+
+    if (id == NULL || kind == NULL || (body = mod_body(ctx, 0, &obj)) == NULL)
+        return;
+    verr_init(&errs);
+    mod_check_members(obj, members, &errs);
+    if (!json_object_object_get_ex(obj, "reason", &v) || !json_object_is_type(v, json_type_string)) {
+        verr_add(&errs, "reason", "is required: one of outdated, wrong_address, no_longer_exists, inappropriate, other");
+    } else {
+        size_t i;
+        for (i = 0; reasons[i] && strcmp(reasons[i], json_object_get_string(v)) != 0; i++)
+            ;
+        if (reasons[i] == NULL)
+            verr_add(&errs, "reason", "must be one of outdated, wrong_address, no_longer_exists, inappropriate, other");
+    }
+    if (json_object_object_get_ex(obj, "message", &v) && v != NULL)
+        mod_check_text(obj, "message", 0, &errs);
+    json_object_put(obj);
+    arr = verr_to_json(&errs);
+    ctx->params[3] = http_keep(ctx, strdup(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN)));
+    json_object_put(arr);
+    if (ctx->params[3] == NULL) {
+        http_problem(ctx, 503, "Out of memory.", NULL);
+        return;
+    }
+    ctx->params[0] = kind;
+    ctx->params[1] = id;
+    ctx->params[2] = body;
+    ctx->params[4] = ctx->peer;
+    http_query(ctx, STMT_REPORT_CREATE, http_actor_params(ctx, 5), mod_report_reply);
+}
+
+/* GET /api/v1/{kind}/{id}/reports?status=open|resolved|all — the owner or a moderator. */
+void h_reports_list(struct req_ctx *ctx)
+{
+    static const char *const statuses[] = {"open", "resolved", "all", NULL};
+    const char *id = mod_id(ctx, "entry"), *kind = mod_kind(ctx);
+    if (id == NULL || kind == NULL ||
+        mod_enum_arg(ctx, "status", statuses, "must be open, resolved or all", &ctx->params[2]) < 0)
+        return;
+    ctx->params[0] = kind;
+    ctx->params[1] = id;
+    http_query(ctx, STMT_REPORTS_LIST, http_actor_params(ctx, 3), http_reply_api_row);
+}
+
+/* Does the client ask for CSV (Accept: text/csv, or ?format=csv)? */
+static int mod_wants_csv(struct req_ctx *ctx)
+{
+    const char *accept = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept");
+    const char *format = http_query_arg(ctx, "format");
+    if (format)
+        return strcmp(format, "csv") == 0;
+    return accept && strstr(accept, "text/csv") != NULL;
+}
+
+/* The CSV variant: the body is CSV text, not JSON. Problems stay problem+json. */
+static void mod_coverage_csv_reply(struct req_ctx *ctx, PGresult *res)
+{
+    const char *body;
+    if (PQntuples(res) != 1 || PQnfields(res) < 4 || atoi(PQgetvalue(res, 0, 0)) != 200 || PQgetisnull(res, 0, 3)) {
+        http_reply_api_row(ctx, res);
+        return;
+    }
+    body = PQgetvalue(res, 0, 3);
+    http_header(ctx, "Content-Disposition", "inline; filename=\"coverage.csv\"");
+    http_reply(ctx, 200, "text/csv; charset=utf-8", body, strlen(body));
+}
+
+/*
+ * GET /api/v1/stats/coverage?municipality=GM0512 — public: published
+ * entries per area and theme, audience and kind, activities per week and the
+ * share with wheelchair access, zero cells included. JSON or CSV.
+ */
+void h_stats_coverage(struct req_ctx *ctx)
+{
+    const char *format = http_query_arg(ctx, "format");
+    int csv;
+    if (mod_code_arg(ctx, "municipality", 0, &ctx->params[0]) < 0)
+        return;
+    if (ctx->params[0] == NULL) {
+        http_bad_field(ctx, 400, "municipality", "is required: a municipality code such as GM0512");
+        return;
+    }
+    if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
+        http_bad_field(ctx, 400, "format", "must be json or csv");
+        return;
+    }
+    csv = mod_wants_csv(ctx);
+    ctx->params[1] = csv ? "csv" : "json";
+    http_header(ctx, "Vary", "Accept");
+    http_query(ctx, STMT_STATS_COVERAGE, http_actor_params(ctx, 2),
+               csv ? mod_coverage_csv_reply : http_reply_api_row);
+}

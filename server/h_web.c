@@ -1,0 +1,382 @@
+/*
+ * h_web.c — the residents' web page and the moderators' console.
+ *
+ * GET /                 the search page, rendered on the server so it works
+ *                       without JavaScript; server/web/app.js enhances it.
+ * GET /aanbod/{id}      one entry's page (any kind).
+ * GET /beheer           the moderators' console (static page + beheer.js,
+ *                       which talks to the moderation API with the key).
+ * GET /static/{name}    the files of server/web/, compiled into the binary.
+ *
+ * Pages follow the handler pattern: parse the query (common/search.c does
+ * the checking), one statement (api_web_search / api_web_entry, see
+ * sql/migrations/0008_web.sql), render (server/web_page.c, which escapes
+ * everything through common/html.c). Every response carries a strict
+ * Content-Security-Policy: no inline script or style, tiles only from PDOK.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedded.h"
+#include "html.h"
+#include "http.h"
+#include "routes.h"
+#include "search.h"
+#include "validate.h"
+#include "web_page.h"
+
+#define WEB_CSP                                                                                        \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "                  \
+    "https://service.pdok.nl; connect-src 'self'; font-src 'self'; object-src 'none'; "                \
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+#define WEB_LIST_KEYS 12    /* distinct query keys a page passes on to the search */
+#define WEB_VALUE_MAX 1024  /* bytes of one (joined) query value */
+
+/* ------------------------------------------------------------------ */
+/* Headers and static files                                            */
+
+/* The security headers of every page and file we serve. */
+static void web_headers(struct req_ctx *ctx)
+{
+    http_header(ctx, "Content-Security-Policy", WEB_CSP);
+    http_header(ctx, "Referrer-Policy", "strict-origin-when-cross-origin");
+    http_header(ctx, "X-Frame-Options", "DENY");
+    http_header(ctx, "Permissions-Policy", "geolocation=(self), camera=(), microphone=()");
+}
+
+static const struct {
+    const char *ext;
+    const char *type;
+} web_types[] = {
+    {".html", "text/html; charset=utf-8"},   {".css", "text/css; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"}, {".svg", "image/svg+xml"},
+    {".png", "image/png"},                     {".txt", "text/plain; charset=utf-8"},
+    {".json", "application/json"},             {".ico", "image/x-icon"},
+};
+
+/* The Content-Type for a file name, by its extension. */
+static const char *web_type(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < sizeof(web_types) / sizeof(web_types[0]); i++)
+        if (strcmp(dot, web_types[i].ext) == 0)
+            return web_types[i].type;
+    return "application/octet-stream";
+}
+
+/* The embedded file called name (len bytes, not NUL-terminated), or NULL. */
+static const struct sk_embedded_file *web_asset_find(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sk_web_assets_count; i++) {
+        const struct sk_embedded_file *f = &sk_web_assets[i];
+        if (f->name && strlen(f->name) == len && memcmp(f->name, name, len) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+/* Strong validator of a file's bytes (FNV-1a 64): cheap, and changes with every build that changes it. */
+static void web_etag(const struct sk_embedded_file *f, char out[24])
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (size_t i = 0; i < f->len; i++) {
+        h ^= f->data[i];
+        h *= 1099511628211ULL;
+    }
+    snprintf(out, 24, "\"%016llx\"", h);
+}
+
+/*
+ * Serve an embedded file with its ETag. "no-cache" makes browsers revalidate
+ * each time (a 304 without a body), so a new build is seen at once.
+ */
+static void web_send_file(struct req_ctx *ctx, const struct sk_embedded_file *f)
+{
+    char etag[24];
+    const char *inm = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-None-Match");
+
+    web_etag(f, etag);
+    web_headers(ctx);
+    http_header(ctx, "ETag", etag);
+    http_header(ctx, "Cache-Control", "no-cache");
+    if (inm && strstr(inm, etag)) {
+        http_reply(ctx, 304, web_type(f->name), NULL, 0);
+        return;
+    }
+    http_reply(ctx, 200, web_type(f->name), (const char *)f->data, f->len);
+}
+
+/* A plain HTML error page (residents should never see JSON). */
+static void web_error_page(struct req_ctx *ctx, int status, const char *title, const char *text);
+
+void h_web_asset(struct req_ctx *ctx)
+{
+    const struct route_param *p = &ctx->match.params[0];
+    const struct sk_embedded_file *f = ctx->match.nparams == 1 ? web_asset_find(p->ptr, p->len) : NULL;
+
+    if (f == NULL || strcmp(f->name, "beheer.html") == 0) {
+        web_error_page(ctx, 404, "Niet gevonden", "Dit bestand bestaat niet.");
+        return;
+    }
+    web_send_file(ctx, f);
+}
+
+void h_web_console(struct req_ctx *ctx)
+{
+    const struct sk_embedded_file *f = web_asset_find("beheer.html", strlen("beheer.html"));
+    if (f == NULL) {
+        web_error_page(ctx, 404, "Niet gevonden", "De beheerpagina is niet meegebouwd.");
+        return;
+    }
+    web_send_file(ctx, f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pages                                                               */
+
+/* Hand a finished page to the client (b is emptied). */
+static void web_send_page(struct req_ctx *ctx, int status, struct html_buf *b)
+{
+    size_t len;
+    char *page = html_take(b, &len);
+
+    if (page == NULL) {
+        http_problem(ctx, 503, "Out of memory.", NULL);
+        return;
+    }
+    web_headers(ctx);
+    http_header(ctx, "Cache-Control", "no-cache");
+    http_reply(ctx, status, "text/html; charset=utf-8", page, len);
+    free(page);
+}
+
+static void web_error_page(struct req_ctx *ctx, int status, const char *title, const char *text)
+{
+    struct html_buf b;
+    html_init(&b);
+    webpage_error(&b, title, text);
+    web_send_page(ctx, status, &b);
+}
+
+static void web_search_page(struct req_ctx *ctx, int status, struct json_object *body, const char *problem)
+{
+    struct html_buf b;
+    html_init(&b);
+    webpage_search(&b, &ctx->query, body, problem);
+    web_send_page(ctx, status, &b);
+}
+
+/* ------------------------------------------------------------------ */
+/* The search: query string -> search parameters -> api_web_search      */
+
+/*
+ * The query string as the page understands it: the search parameters of
+ * common/search.c, where a key may repeat (checkboxes) and is joined into one
+ * comma-separated list, empty values are dropped, and the page's own
+ * "wanneer" (vandaag/week/weekend) becomes a from/to window.
+ */
+struct web_query {
+    size_t n;
+    char key[WEB_LIST_KEYS][24];
+    char value[WEB_LIST_KEYS][WEB_VALUE_MAX];
+    const char *wanneer; /* borrowed from the request; NULL when absent */
+    int too_much;        /* a value or the number of keys was too large */
+};
+
+static char *web_query_slot(struct web_query *wq, const char *key)
+{
+    for (size_t i = 0; i < wq->n; i++)
+        if (strcmp(wq->key[i], key) == 0)
+            return wq->value[i];
+    if (wq->n == WEB_LIST_KEYS || strlen(key) >= sizeof(wq->key[0])) {
+        wq->too_much = 1;
+        return NULL;
+    }
+    snprintf(wq->key[wq->n], sizeof(wq->key[0]), "%s", key);
+    wq->value[wq->n][0] = '\0';
+    return wq->value[wq->n++];
+}
+
+static void web_query_add(struct web_query *wq, const char *key, const char *value)
+{
+    char *slot = web_query_slot(wq, key);
+    size_t used;
+    if (slot == NULL)
+        return;
+    used = strlen(slot);
+    if (used + strlen(value) + 2 > WEB_VALUE_MAX) {
+        wq->too_much = 1;
+        return;
+    }
+    snprintf(slot + used, WEB_VALUE_MAX - used, "%s%s", used ? "," : "", value);
+}
+
+/* The from/to window of "wanneer", relative to today in Amsterdam. */
+static void web_query_window(struct web_query *wq)
+{
+    long today = webpage_today(), from = today, to;
+    int wd = webpage_weekday(today);
+    char a[11], z[11];
+
+    if (strcmp(wq->wanneer, "vandaag") == 0) {
+        to = today + 1;
+    } else if (strcmp(wq->wanneer, "week") == 0) {
+        to = today + (7 - wd);
+    } else if (strcmp(wq->wanneer, "weekend") == 0) {
+        from = wd >= 5 ? today : today + (5 - wd);
+        to = today + (7 - wd);
+    } else {
+        return;
+    }
+    webpage_date(from, a);
+    webpage_date(to, z);
+    web_query_add(wq, "from", a);
+    web_query_add(wq, "to", z);
+}
+
+static void web_query_read(struct req_ctx *ctx, struct web_query *wq)
+{
+    struct evkeyval *kv;
+
+    memset(wq, 0, sizeof(*wq));
+    TAILQ_FOREACH (kv, &ctx->query, next) {
+        if (kv->value == NULL || kv->value[0] == '\0')
+            continue;
+        if (strcmp(kv->key, "wanneer") == 0) {
+            wq->wanneer = kv->value;
+            continue;
+        }
+        web_query_add(wq, kv->key, kv->value);
+    }
+    if (wq->wanneer && !http_query_arg(ctx, "from") && !http_query_arg(ctx, "to"))
+        web_query_window(wq);
+}
+
+/* Turn an API answer (status + JSON body) into something the page can show. */
+static struct json_object *web_body(PGresult *res, int *status)
+{
+    if (PQntuples(res) != 1 || PQnfields(res) < 4 || PQgetisnull(res, 0, 3)) {
+        *status = 500;
+        return NULL;
+    }
+    *status = atoi(PQgetvalue(res, 0, 0));
+    return json_tokener_parse(PQgetvalue(res, 0, 3));
+}
+
+static void web_on_search(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *body = web_body(res, &status);
+
+    if (body == NULL || status != 200) {
+        struct json_object *errs, *err0 = NULL, *field = NULL, *message = NULL;
+        char problem[400];
+        if (json_object_object_get_ex(body, "errors", &errs) && json_object_is_type(errs, json_type_array) &&
+            json_object_array_length(errs) > 0)
+            err0 = json_object_array_get_idx(errs, 0);
+        if (err0 && json_object_object_get_ex(err0, "field", &field) && json_object_is_type(field, json_type_string)) {
+            json_object_object_get_ex(err0, "message", &message);
+            snprintf(problem, sizeof(problem), "Het deel \u201c%s\u201d klopt niet (%s).",
+                     json_object_get_string(field), message ? json_object_get_string(message) : "onbekende fout");
+        } else
+            snprintf(problem, sizeof(problem), "De zoekopdracht klopt niet.");
+        if (status >= 400 && status < 500)
+            web_search_page(ctx, status, NULL, problem);
+        else
+            web_error_page(ctx, 503, "Even niet beschikbaar",
+                           "De sociale kaart kan nu niet zoeken. Probeer het zo opnieuw.");
+        json_object_put(body);
+        return;
+    }
+    web_search_page(ctx, 200, body, NULL);
+    json_object_put(body);
+}
+
+/* The parameter problems in words a resident understands. */
+static void web_params_problem(struct verr_list *errs, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < errs->count && used + 1 < cap; i++) {
+        int n = snprintf(out + used, cap - used, "%sHet deel \u201c%s\u201d klopt niet (%s).", i ? " " : "",
+                         errs->items[i].field, errs->items[i].message);
+        if (n < 0)
+            break;
+        used += (size_t)n < cap - used ? (size_t)n : cap - used - 1;
+    }
+}
+
+void h_web_index(struct req_ctx *ctx)
+{
+    struct web_query *wq = malloc(sizeof(*wq));
+    struct search_pair pairs[WEB_LIST_KEYS];
+    struct verr_list errs;
+    struct json_object *params;
+    char problem[512];
+
+    if (wq == NULL) {
+        http_problem(ctx, 503, "Out of memory.", NULL);
+        return;
+    }
+    web_query_read(ctx, wq);
+    for (size_t i = 0; i < wq->n; i++) {
+        pairs[i].key = wq->key[i];
+        pairs[i].value = wq->value[i];
+    }
+    verr_init(&errs);
+    params = wq->too_much ? NULL : search_params_parse(pairs, wq->n, NULL, &errs);
+    free(wq);
+    if (params == NULL) {
+        if (errs.count)
+            web_params_problem(&errs, problem, sizeof(problem));
+        else
+            snprintf(problem, sizeof(problem), "De zoekopdracht is te lang.");
+        web_search_page(ctx, 400, NULL, problem);
+        return;
+    }
+    ctx->params[0] = http_keep(ctx, strdup(json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN)));
+    json_object_put(params);
+    if (ctx->params[0] == NULL) {
+        http_problem(ctx, 503, "Out of memory.", NULL);
+        return;
+    }
+    ctx->params[1] = "nl";
+    http_query(ctx, STMT_WEB_SEARCH, http_actor_params(ctx, 2), web_on_search);
+}
+
+/* ------------------------------------------------------------------ */
+/* An entry's page                                                     */
+
+static void web_on_entry(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *e = web_body(res, &status);
+
+    if (e && status == 200) {
+        struct html_buf b;
+        html_init(&b);
+        webpage_entry(&b, e);
+        web_send_page(ctx, 200, &b);
+    } else if (status == 404 || status == 403 || status == 410)
+        web_error_page(ctx, 404, "Niet gevonden", "Dit aanbod bestaat niet (meer), of is nog niet goedgekeurd.");
+    else
+        web_error_page(ctx, 503, "Even niet beschikbaar",
+                       "De sociale kaart kan dit nu niet laten zien. Probeer het zo opnieuw.");
+    json_object_put(e);
+}
+
+void h_web_entry(struct req_ctx *ctx)
+{
+    const struct route_param *p = &ctx->match.params[0];
+
+    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+        web_error_page(ctx, 404, "Niet gevonden", "Dit aanbod bestaat niet.");
+        return;
+    }
+    ctx->params[0] = http_param(ctx, 0);
+    ctx->params[1] = "nl";
+    http_query(ctx, STMT_WEB_ENTRY, http_actor_params(ctx, 2), web_on_entry);
+}

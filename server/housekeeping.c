@@ -1,0 +1,110 @@
+/*
+ * housekeeping.c — periodic database jobs (see housekeeping.h).
+ */
+#include "housekeeping.h"
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+
+#include "db.h"
+#include "log.h"
+
+#define HK_FIRST_MS 2000  /* first run after start: the pool has connected by then */
+#define HK_RETRY_MS 30000 /* after a failed or refused run */
+
+struct hk_job {
+    const char *name;
+    enum db_stmt stmt; /* a statement without parameters that returns one text value */
+};
+
+/* The jobs, all run every housekeeping_interval_s. */
+static const struct hk_job hk_jobs[] = {
+    {"moderation", STMT_MOD_HOUSEKEEPING},  /* hide stale entries, erase old report hashes (0005) */
+    {"occurrences", STMT_OCCURRENCES_EXTEND}, /* extend the occurrence horizon (0004) */
+    {"feeds", STMT_FEED_HOUSEKEEPING},        /* expired entries become RPDE deleted items (0006) */
+};
+#define HK_NJOBS (sizeof(hk_jobs) / sizeof(hk_jobs[0]))
+
+struct hk_run {
+    struct housekeeping *hk;
+    const struct hk_job *job;
+    struct db_query q; /* valid while running */
+    bool running;
+    uint64_t next_ms;
+};
+
+struct housekeeping {
+    struct db_pool *db;            /* borrowed */
+    const struct sk_config *cfg;   /* borrowed */
+    uint64_t started_ms;
+    struct hk_run runs[HK_NJOBS];
+};
+
+/* One run slot per job; the first runs are scheduled on the first tick. */
+struct housekeeping *housekeeping_new(struct db_pool *db, const struct sk_config *cfg)
+{
+    struct housekeeping *hk = calloc(1, sizeof(*hk));
+    if (hk == NULL)
+        return NULL;
+    hk->db = db;
+    hk->cfg = cfg;
+    for (size_t i = 0; i < HK_NJOBS; i++) {
+        hk->runs[i].hk = hk;
+        hk->runs[i].job = &hk_jobs[i];
+        hk->runs[i].next_ms = 0; /* set on the first tick */
+    }
+    return hk;
+}
+
+/* A job's result: log what it did (one line), schedule the next run. */
+static void hk_done(struct db_query *q, PGresult *res, const struct db_error *err)
+{
+    struct hk_run *run = q->arg;
+    uint64_t now = db_now_ms();
+
+    run->running = false;
+    if (err->status != DB_OK) {
+        log_msg(LOG_WARN, "housekeeping %s failed: %s", run->job->name, err->message);
+        run->next_ms = now + HK_RETRY_MS;
+        return;
+    }
+    log_msg(LOG_INFO, "housekeeping %s: %s", run->job->name,
+            PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "done");
+    run->next_ms = now + (uint64_t)run->hk->cfg->housekeeping_interval_s * 1000u;
+}
+
+/* Start every due job that is not running yet; a refused submit is retried later. */
+void housekeeping_tick(struct housekeeping *hk, uint64_t now_ms, bool draining)
+{
+    if (hk == NULL || draining)
+        return;
+    if (hk->started_ms == 0) {
+        hk->started_ms = now_ms;
+        for (size_t i = 0; i < HK_NJOBS; i++)
+            hk->runs[i].next_ms = now_ms + HK_FIRST_MS;
+    }
+    for (size_t i = 0; i < HK_NJOBS; i++) {
+        struct hk_run *run = &hk->runs[i];
+        struct db_error err;
+        if (run->running || now_ms < run->next_ms)
+            continue;
+        run->q = (struct db_query){.stmt = run->job->stmt, .nparams = 0, .params = NULL,
+                                   .done = hk_done, .arg = run};
+        run->running = true;
+        if (db_submit(hk->db, &run->q, &err) < 0) {
+            run->running = false;
+            run->next_ms = now_ms + HK_RETRY_MS;
+        }
+    }
+}
+
+/* The pool must not call back into freed runs: abandon what is in flight first. */
+void housekeeping_free(struct housekeeping *hk)
+{
+    if (hk == NULL)
+        return;
+    for (size_t i = 0; i < HK_NJOBS; i++)
+        if (hk->runs[i].running)
+            db_query_abandon(hk->db, &hk->runs[i].q);
+    free(hk);
+}

@@ -1,0 +1,270 @@
+/* Sociale kaart — progressive enhancement of the residents' pages.
+ *
+ * The server renders every page completely (it works without JavaScript).
+ * This script only makes it nicer: results update without reloading the page
+ * (the server's own HTML is fetched and swapped in, so there is one renderer),
+ * the URL keeps the search (shareable, back button works), the map is drawn
+ * with Leaflet, and "Meld een fout" is sent without leaving the page.
+ */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  var PDOK = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png";
+
+  /* ---------- search page ---------- */
+
+  function formQuery(form) {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (typeof value === "string" && value !== "") params.append(key, value);
+    });
+    return params.toString();
+  }
+
+  function announce(text) {
+    var status = document.getElementById("zoek-status");
+    if (status) status.textContent = text;
+  }
+
+  var pending = null;
+
+  /* Fetch the server-rendered page for this query and swap the filters and the results. */
+  function load(query, push) {
+    if (pending) pending.abort();
+    var ctrl = typeof AbortController === "function" ? new AbortController() : null;
+    pending = ctrl;
+    document.body.classList.add("is-loading");
+    return fetch("/" + (query ? "?" + query : ""), {
+      headers: { Accept: "text/html" },
+      signal: ctrl ? ctrl.signal : undefined,
+    })
+      .then(function (res) {
+        return res.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        swap(doc);
+        if (push) history.pushState({ q: query }, "", "/" + (query ? "?" + query : ""));
+        document.title = doc.title;
+        var head = document.getElementById("resultaten-kop");
+        announce(head ? head.textContent : "");
+      })
+      .catch(function (err) {
+        if (err && err.name === "AbortError") return;
+        announce("Het zoeken lukt nu niet. Probeer het opnieuw.");
+      })
+      .then(function () {
+        if (pending === ctrl) {
+          pending = null;
+          document.body.classList.remove("is-loading");
+        }
+      });
+  }
+
+  /* Replace the results and the filter counts; keep the focus where the user is. */
+  function swap(doc) {
+    var active = document.activeElement;
+    var activeId = active && active.id;
+    var count = document.querySelector(".filters > summary");
+    var newCount = doc.querySelector(".filters > summary");
+    if (count && newCount) {
+      count.replaceChildren.apply(count, Array.prototype.map.call(newCount.childNodes, function (n) {
+        return document.importNode(n, true);
+      }));
+    }
+    var grid = document.querySelector(".filter-grid");
+    var newGrid = doc.querySelector(".filter-grid");
+    if (grid && newGrid) grid.replaceWith(document.importNode(newGrid, true));
+    var old = document.getElementById("resultaten") || document.querySelector(".notice");
+    var fresh = doc.getElementById("resultaten") || doc.querySelector(".notice");
+    if (old && fresh) old.replaceWith(document.importNode(fresh, true));
+    if (activeId && document.getElementById(activeId) && document.activeElement !== document.getElementById(activeId)) {
+      document.getElementById(activeId).focus();
+    }
+    setupPrint();
+  }
+
+  function setupSearch() {
+    var form = document.getElementById("zoeken");
+    if (!form) return;
+    /* On a phone the filters fold away, so the results are in view; "Filters (2 gekozen)" stays. */
+    var details = form.querySelector("details.filters");
+    if (details && window.matchMedia && window.matchMedia("(max-width: 40rem)").matches && document.getElementById("resultaten")) {
+      details.open = false;
+    }
+    if (!window.fetch || !window.history || !window.DOMParser) return;
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      load(formQuery(form), true);
+    });
+    /* Filters apply at once; the text field when the user pauses typing. */
+    form.addEventListener("change", function (ev) {
+      if (ev.target && ev.target.name && ev.target.name !== "q") load(formQuery(form), true);
+    });
+    var timer = null;
+    var q = document.getElementById("f-q");
+    if (q) {
+      q.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          load(formQuery(form), true);
+        }, 450);
+      });
+    }
+    window.addEventListener("popstate", function () {
+      var query = location.search.replace(/^\?/, "");
+      restoreForm(form, query);
+      load(query, false);
+    });
+  }
+
+  /* Put the form back in the state of an earlier URL (back button). */
+  function restoreForm(form, query) {
+    var params = new URLSearchParams(query);
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name) return;
+      var values = params.getAll(el.name);
+      if (el.type === "checkbox") el.checked = values.indexOf(el.value) >= 0;
+      else if (el.type === "radio") el.checked = values.length ? values.indexOf(el.value) >= 0 : el.value === "";
+      else if (el.tagName === "SELECT" || el.type === "search") el.value = values[0] || "";
+    });
+  }
+
+  function setupPrint() {
+    var btn = document.querySelector(".print-button");
+    if (!btn || btn.dataset.ready) return;
+    btn.hidden = false;
+    btn.dataset.ready = "1";
+    btn.addEventListener("click", function () {
+      /* The whole list on paper: fetch up to 100 results first when there are more pages. */
+      var form = document.getElementById("zoeken");
+      if (document.querySelector(".pager") && form) {
+        var q = formQuery(form);
+        load((q ? q + "&" : "") + "limit=100", false).then(function () {
+          window.print();
+        });
+      } else {
+        window.print();
+      }
+    });
+  }
+
+  /* ---------- detail page: map ---------- */
+
+  function mapFailed(el) {
+    el.classList.add("map-failed");
+    el.removeAttribute("role");
+    el.textContent = "De kaart kan nu niet laden. Het adres staat hierboven.";
+  }
+
+  function loadLeaflet(done, fail) {
+    if (window.L) return done();
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = "/static/leaflet.css";
+    document.head.appendChild(css);
+    var s = document.createElement("script");
+    s.src = "/static/leaflet.js";
+    s.onload = done;
+    s.onerror = fail;
+    document.head.appendChild(s);
+  }
+
+  function setupMap() {
+    var el = document.getElementById("kaart");
+    if (!el) return;
+    var lat = parseFloat(el.dataset.lat);
+    var lon = parseFloat(el.dataset.lon);
+    if (!isFinite(lat) || !isFinite(lon)) return mapFailed(el);
+    loadLeaflet(
+      function () {
+        var L = window.L;
+        var map = L.map(el, { scrollWheelZoom: false, attributionControl: true }).setView([lat, lon], 16);
+        map.attributionControl.setPrefix("");
+        var loaded = 0;
+        var failed = 0;
+        var tiles = L.tileLayer(PDOK, {
+          minZoom: 6,
+          maxZoom: 19,
+          attribution: 'Kaart: <a href="https://www.pdok.nl/">PDOK</a> BRT Achtergrondkaart',
+        });
+        tiles.on("tileload", function () {
+          loaded++;
+        });
+        tiles.on("tileerror", function () {
+          failed++;
+          if (loaded === 0 && failed >= 4) {
+            map.remove();
+            mapFailed(el);
+          }
+        });
+        tiles.addTo(map);
+        L.circleMarker([lat, lon], { radius: 10, color: "#0b4f8a", weight: 3, fillColor: "#ffbf47", fillOpacity: 1 })
+          .addTo(map)
+          .bindTooltip(el.dataset.label || "");
+        /* Offline: no tile at all after a while. */
+        setTimeout(function () {
+          if (loaded === 0 && el.querySelector(".leaflet-tile-container")) {
+            map.remove();
+            mapFailed(el);
+          }
+        }, 8000);
+      },
+      function () {
+        mapFailed(el);
+      }
+    );
+  }
+
+  /* ---------- detail page: report a fault ---------- */
+
+  function setupReport() {
+    var form = document.querySelector(".report-form");
+    if (!form) return;
+    var status = form.querySelector(".report-status");
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var reason = form.querySelector("input[name=reason]:checked");
+      var message = form.querySelector("textarea[name=message]").value.trim();
+      var body = { reason: reason ? reason.value : "other" };
+      if (message) body.message = message;
+      status.classList.remove("is-error");
+      status.textContent = "Bezig met versturen…";
+      fetch(form.getAttribute("action"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+      })
+        .then(function (res) {
+          if (res.ok) {
+            status.textContent = "Bedankt! Uw melding is verstuurd. Een medewerker van de gemeente kijkt ernaar.";
+            form.reset();
+          } else if (res.status === 429) {
+            throw new Error("U heeft net al iets gemeld. Probeer het later nog eens.");
+          } else {
+            throw new Error("Het versturen is niet gelukt. Probeer het later nog eens.");
+          }
+        })
+        .catch(function (err) {
+          status.classList.add("is-error");
+          status.textContent = err && err.message && err.message.indexOf("Probeer") >= 0
+            ? err.message
+            : "Het versturen is niet gelukt. Controleer uw internet en probeer het opnieuw.";
+        });
+    });
+  }
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  ready(function () {
+    setupSearch();
+    setupPrint();
+    setupMap();
+    setupReport();
+  });
+})();

@@ -1,0 +1,514 @@
+/* Sociale kaart — the moderators' console (/beheer).
+ *
+ * Talks to the moderation API with the moderator's API key, sent as a Bearer
+ * token. The key lives in sessionStorage only: it is gone when the tab closes.
+ * Everything shown is built with DOM methods and textContent (never innerHTML
+ * with data), so entry texts cannot inject markup.
+ */
+(function () {
+  "use strict";
+
+  var KEY = "socialekaart.key";
+  var state = { me: null, themes: {}, areas: {} };
+
+  var KIND = { place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers" };
+  var REASON = {
+    outdated: "Niet meer actueel",
+    wrong_address: "Adres klopt niet",
+    no_longer_exists: "Bestaat niet meer",
+    inappropriate: "Hoort hier niet",
+    other: "Iets anders",
+  };
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  /* el("p", {className: "x"}, "text", child, …): a small DOM builder. */
+  function el(tag, props) {
+    var node = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (k) {
+      if (k === "dataset") Object.assign(node.dataset, props[k]);
+      else if (k in node && k !== "for") node[k] = props[k];
+      else node.setAttribute(k === "for" ? "for" : k, props[k]);
+    });
+    var kids = Array.prototype.slice.call(arguments, 2);
+    (function add(list) {
+      list.forEach(function (c) {
+        if (c === null || c === undefined || c === false) return;
+        if (Array.isArray(c)) return add(c);
+        node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+      });
+    })(kids);
+    return node;
+  }
+
+  function api(method, path, body) {
+    var headers = { Accept: "application/json", Authorization: "Bearer " + sessionStorage.getItem(KEY) };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) }).then(
+      function (res) {
+        return res.text().then(function (text) {
+          var data = null;
+          try {
+            data = text ? JSON.parse(text) : null;
+          } catch (e) {
+            data = null;
+          }
+          if (!res.ok) {
+            var err = new Error((data && (data.detail || data.title)) || "HTTP " + res.status);
+            err.status = res.status;
+            throw err;
+          }
+          return data;
+        });
+      }
+    );
+  }
+
+  function say(id, text, isError) {
+    var node = $(id);
+    node.textContent = text;
+    node.classList.toggle("is-error", !!isError);
+  }
+
+  function date(iso) {
+    if (!iso) return "–";
+    var d = new Date(iso);
+    if (isNaN(d)) return iso;
+    return d.toLocaleDateString("nl-NL", { day: "numeric", month: "long", year: "numeric" });
+  }
+
+  var FIELD = {
+    title: "Titel", summary: "Korte tekst", description: "Beschrijving", translations: "Vertalingen",
+    municipality: "Gemeente", areas: "Wijken of dorpen", themes: "Thema's", audiences: "Voor wie",
+    accessibility: "Toegankelijkheid", cost: "Kosten", contact: "Contact", languages: "Talen",
+    images: "Afbeeldingen", address: "Adres", location: "Locatie", opening_hours: "Openingstijden",
+    schedule: "Wanneer", registration: "Aanmelden", capacity: "Plaatsen", places_left: "Plaatsen vrij",
+    address_visibility: "Adres zichtbaar", online: "Online", place_id: "Plek", organisation_id: "Organisatie",
+    hours_per_week: "Uren per week", commitment: "Hoe lang", min_age: "Minimumleeftijd", skills: "Vaardigheden",
+    valid_until: "Geldig tot", support_kind: "Soort steun", for_whom: "Voor wie (mantelzorg)",
+  };
+
+  function isEmpty(value) {
+    return value === null || value === undefined || value === "" ||
+      (Array.isArray(value) && !value.length) ||
+      (typeof value === "object" && !Array.isArray(value) && !Object.keys(value).length);
+  }
+
+  /* A value as readable text: lists joined, objects as "key: value" lines. */
+  function show(value) {
+    if (isEmpty(value)) return "(leeg)";
+    if (typeof value === "string") return value;
+    if (typeof value === "boolean") return value ? "ja" : "nee";
+    if (Array.isArray(value)) {
+      return value.map(function (v) {
+        return typeof v === "object" ? show(v) : String(v);
+      }).join(", ");
+    }
+    if (typeof value === "object") {
+      return Object.keys(value).map(function (k) {
+        return k + ": " + (typeof value[k] === "object" ? JSON.stringify(value[k]) : show(value[k]));
+      }).join("; ");
+    }
+    return String(value);
+  }
+
+  /* ---------- login ---------- */
+
+  function login(key) {
+    sessionStorage.setItem(KEY, key);
+    return api("GET", "/api/v1/me").then(function (me) {
+      if (!me || (me.role !== "moderator" && me.role !== "admin")) {
+        sessionStorage.removeItem(KEY);
+        throw new Error("Deze sleutel is niet van een moderator.");
+      }
+      state.me = me;
+      return me;
+    });
+  }
+
+  function logout() {
+    sessionStorage.removeItem(KEY);
+    state.me = null;
+    $("console").hidden = true;
+    $("login").hidden = false;
+    $("api-key").value = "";
+    $("api-key").focus();
+  }
+
+  function enter() {
+    var me = state.me;
+    var scope = me.municipalities || me.scope || [];
+    $("login").hidden = true;
+    $("console").hidden = false;
+    $("who").textContent =
+      "Ingelogd als " + (me.role === "admin" ? "beheerder" : "moderator") +
+      (scope.length ? " voor " + scope.map(function (c) { return state.areas[c] || c; }).join(", ") : "") + ".";
+    $("inhoud").focus();
+    loadAll();
+  }
+
+  function loadAll() {
+    loadQueue();
+    loadReports();
+    loadStale();
+    loadCoverage();
+  }
+
+  /* ---------- queue: new entries and revisions ---------- */
+
+  /* Published versus proposed, field by field; a new entry only has the proposed side. */
+  function diffTable(diff) {
+    var fresh = diff.type === "new_entry";
+    var order = Object.keys(FIELD);
+    var rank = function (f) {
+      var i = order.indexOf(f);
+      return i < 0 ? order.length : i;
+    };
+    var changes = (diff.changes || []).filter(function (c) {
+      return !(fresh && isEmpty(c.proposed));
+    }).sort(function (a, b) {
+      return rank(a.field) - rank(b.field);
+    });
+    var rows = changes.map(function (c) {
+      return el(
+        "tr",
+        null,
+        el("th", { scope: "row" }, FIELD[c.field] || c.field),
+        fresh ? null : el("td", null, isEmpty(c.published) ? "(leeg)" : el("del", null, el("span", { className: "marker" }, "weg: "), show(c.published))),
+        el("td", null, el("ins", null, fresh ? null : el("span", { className: "marker" }, "nieuw: "), show(c.proposed)))
+      );
+    });
+    var head = el("tr", null, el("th", { scope: "col" }, "Veld"),
+      fresh ? null : el("th", { scope: "col" }, "Nu gepubliceerd"),
+      el("th", { scope: "col" }, fresh ? "Inhoud (nieuw)" : "Voorgesteld"));
+    return el(
+      "table",
+      { className: fresh ? "diff diff-new" : "diff" },
+      el("caption", { className: "visually-hidden" }, fresh ? "Inhoud van het nieuwe aanbod" : "Wijzigingen per veld"),
+      el("thead", null, head),
+      el("tbody", null, rows)
+    );
+  }
+
+  function appendAll(parent, nodes) {
+    nodes.forEach(function (n) {
+      parent.appendChild(n);
+    });
+    return parent;
+  }
+
+  function queueItem(item, index) {
+    var id = item.entry_id;
+    var li = el("li", { dataset: { entry: id } });
+    var heading = el("h3", null, item.title || "(zonder titel)");
+    var what = item.type === "revision" ? "Wijziging van gepubliceerd aanbod" : "Nieuw aanbod";
+    li.appendChild(heading);
+    li.appendChild(
+      el("p", { className: "meta" },
+        what + " · " + (KIND[item.kind] || item.kind) + " · " + (item.organisation_name || "onbekende organisatie") +
+        " · wacht " + (item.waiting_hours || 0) + " uur")
+    );
+    /* The diff loads when opened (a long queue stays light); the first few open by themselves. */
+    var diffBox = el("div", { className: "table-scroll", tabIndex: 0, role: "region", "aria-label": "Wijzigingen van " + (item.title || "") });
+    var details = el("details", { className: "diff-details" },
+      el("summary", null, item.type === "revision" ? "Bekijk de wijzigingen" : "Bekijk de inhoud"), diffBox);
+    var loaded = false;
+    details.addEventListener("toggle", function () {
+      if (!details.open || loaded) return;
+      loaded = true;
+      diffBox.replaceChildren(el("p", null, "Laden…"));
+      api("GET", "/api/v1/moderation/" + id + "/diff")
+        .then(function (diff) {
+          diffBox.replaceChildren(diffTable(diff || {}));
+        })
+        .catch(function (e) {
+          loaded = false;
+          diffBox.replaceChildren(el("p", null, "De wijzigingen kunnen niet geladen worden: " + e.message));
+        });
+    });
+    if (index < 5) details.open = true;
+    li.appendChild(details);
+
+    var reasonId = "reden-" + id;
+    var reason = el("textarea", { id: reasonId, name: "reason", rows: 2, maxLength: 1000 });
+    var approve = el("button", { type: "button", className: "approve" }, "Goedkeuren");
+    var reject = el("button", { type: "button", className: "danger reject" }, "Afwijzen");
+    var msg = el("p", { className: "status-msg", role: "status" });
+    approve.setAttribute("aria-label", "Goedkeuren: " + (item.title || ""));
+    reject.setAttribute("aria-label", "Afwijzen: " + (item.title || ""));
+    approve.addEventListener("click", function () {
+      approve.disabled = reject.disabled = true;
+      api("POST", "/api/v1/moderation/" + id + "/approve", {})
+        .then(function () {
+          done(li, "Goedgekeurd: " + item.title + ". Het is nu zichtbaar voor inwoners.");
+        })
+        .catch(function (e) {
+          approve.disabled = reject.disabled = false;
+          msg.textContent = "Goedkeuren lukt niet: " + e.message;
+          msg.classList.add("is-error");
+        });
+    });
+    reject.addEventListener("click", function () {
+      if (!reason.value.trim()) {
+        msg.textContent = "Schrijf eerst een reden. De partner ziet deze reden.";
+        msg.classList.add("is-error");
+        reason.focus();
+        return;
+      }
+      approve.disabled = reject.disabled = true;
+      api("POST", "/api/v1/moderation/" + id + "/reject", { reason: reason.value.trim() })
+        .then(function () {
+          done(li, "Afgewezen: " + item.title + ".");
+        })
+        .catch(function (e) {
+          approve.disabled = reject.disabled = false;
+          msg.textContent = "Afwijzen lukt niet: " + e.message;
+          msg.classList.add("is-error");
+        });
+    });
+    li.appendChild(
+      el("div", { className: "decide" },
+        el("div", { className: "field" }, el("label", { for: reasonId }, "Reden bij afwijzen (de partner ziet dit)"), reason),
+        approve, reject)
+    );
+    li.appendChild(msg);
+    return li;
+  }
+
+  function done(li, text) {
+    say("console-status", text);
+    var list = li.parentNode;
+    li.remove();
+    if (list && !list.children.length) list.appendChild(el("li", { className: "empty" }, "Er wacht niets meer."));
+    $("console-status").focus && $("inhoud").focus();
+  }
+
+  function loadQueue() {
+    var list = $("queue-list");
+    list.replaceChildren(el("li", null, "Laden…"));
+    Promise.all([
+      api("GET", "/api/v1/moderation/queue?type=new_entry&limit=200"),
+      api("GET", "/api/v1/moderation/queue?type=revision&limit=200"),
+    ])
+      .then(function (res) {
+        var items = (res[0].items || []).concat(res[1].items || []);
+        var more = res[0].next_cursor || res[1].next_cursor;
+        items.sort(function (a, b) {
+          return (a.submitted_at || "").localeCompare(b.submitted_at || "");
+        });
+        list.replaceChildren();
+        $("queue-count").textContent = items.length
+          ? (more ? "Meer dan " : "") + items.length + (items.length === 1 ? " wacht" : " wachten") + " op een besluit."
+          : "";
+        if (!items.length) list.appendChild(el("li", { className: "empty" }, "Er wacht niets. Goed bezig!"));
+        items.forEach(function (it, i) {
+          list.appendChild(queueItem(it, i));
+        });
+      })
+      .catch(function (e) {
+        list.replaceChildren(el("li", null, "De wachtrij kan niet geladen worden: " + e.message));
+      });
+  }
+
+  /* ---------- reports ---------- */
+
+  function reportItem(item) {
+    var r = item.report || {};
+    var li = el("li");
+    li.appendChild(el("h3", null, el("a", { href: "/aanbod/" + item.entry_id }, item.title || "(zonder titel)")));
+    li.appendChild(el("p", { className: "meta" }, (REASON[r.reason] || r.reason || "") + " · gemeld op " + date(r.created_at || item.submitted_at)));
+    if (r.message) li.appendChild(el("blockquote", null, r.message));
+    var fid = "afhandeling-" + item.id;
+    var note = el("input", { id: fid, type: "text", maxLength: 1000 });
+    var btn = el("button", { type: "button", className: "secondary" }, "Afgehandeld");
+    btn.setAttribute("aria-label", "Melding afgehandeld: " + (item.title || ""));
+    var msg = el("p", { className: "status-msg", role: "status" });
+    btn.addEventListener("click", function () {
+      btn.disabled = true;
+      var body = note.value.trim() ? { resolution: note.value.trim() } : {};
+      api("POST", (item.links && item.links.resolve) || "/api/v1/moderation/reports/" + item.id + "/resolve", body)
+        .then(function () {
+          done(li, "Melding afgehandeld: " + item.title + ".");
+        })
+        .catch(function (e) {
+          btn.disabled = false;
+          msg.textContent = "Dat lukt niet: " + e.message;
+          msg.classList.add("is-error");
+        });
+    });
+    li.appendChild(el("div", { className: "decide" }, el("div", { className: "field" }, el("label", { for: fid }, "Wat heeft u gedaan? (mag leeg blijven)"), note), btn));
+    li.appendChild(msg);
+    return li;
+  }
+
+  function loadReports() {
+    var list = $("report-list");
+    list.replaceChildren(el("li", null, "Laden…"));
+    api("GET", "/api/v1/moderation/queue?type=report&limit=200")
+      .then(function (res) {
+        list.replaceChildren();
+        if (!res.items || !res.items.length) list.appendChild(el("li", { className: "empty" }, "Er zijn geen open meldingen."));
+        (res.items || []).forEach(function (it) {
+          list.appendChild(reportItem(it));
+        });
+      })
+      .catch(function (e) {
+        list.replaceChildren(el("li", null, "De meldingen kunnen niet geladen worden: " + e.message));
+      });
+  }
+
+  /* ---------- stale ---------- */
+
+  function loadStale() {
+    var body = $("stale-table").tBodies[0];
+    body.replaceChildren(el("tr", null, el("td", { colSpan: 4 }, "Laden…")));
+    api("GET", "/api/v1/moderation/stale?limit=100")
+      .then(function (res) {
+        body.replaceChildren();
+        if (!res.items || !res.items.length) body.appendChild(el("tr", null, el("td", { colSpan: 4 }, "Al het aanbod is op tijd bevestigd.")));
+        (res.items || []).forEach(function (it) {
+          body.appendChild(
+            el("tr", null,
+              el("td", null, el("a", { href: "/aanbod/" + it.id }, it.title), " (" + (KIND[it.kind] || it.kind) + ")"),
+              el("td", null, date(it.reviewed_at)),
+              el("td", null, date(it.stale_since)),
+              el("td", null, it.hidden ? "Verborgen voor inwoners" : "Nog zichtbaar, wordt verborgen op " + date(it.hide_at)))
+          );
+        });
+      })
+      .catch(function (e) {
+        body.replaceChildren(el("tr", null, el("td", { colSpan: 4 }, "Kan niet laden: " + e.message)));
+      });
+  }
+
+  /* ---------- coverage ---------- */
+
+  function coverageTable(cov) {
+    var areas = (cov.areas || []).filter(function (a) {
+      return a.kind !== "municipality";
+    });
+    var themes = [];
+    (cov.by_theme || []).forEach(function (c) {
+      if (themes.indexOf(c.theme) < 0) themes.push(c.theme);
+    });
+    var count = {};
+    (cov.by_theme || []).forEach(function (c) {
+      count[c.area + "|" + c.theme] = c.count;
+    });
+    var head = el("tr", null, el("th", { scope: "col" }, "Wijk of dorp"));
+    themes.forEach(function (t) {
+      head.appendChild(el("th", { scope: "col" }, state.themes[t] || t));
+    });
+    var rows = areas.map(function (a) {
+      var tr = el("tr", null, el("th", { scope: "row" }, a.name));
+      themes.forEach(function (t) {
+        var n = count[a.code + "|" + t] || 0;
+        if (n === 0) {
+          tr.appendChild(
+            el("td", { className: "gap" },
+              el("span", { className: "ico ico-gap", "aria-hidden": "true" }),
+              " 0",
+              el("span", { className: "visually-hidden" }, " – geen aanbod"))
+          );
+        } else {
+          tr.appendChild(el("td", null, String(n)));
+        }
+      });
+      return tr;
+    });
+    var gaps = rows.reduce(function (s, tr) {
+      return s + tr.querySelectorAll("td.gap").length;
+    }, 0);
+    return [
+      el("p", null, gaps + " lege vakken (gaten) in " + areas.length + " wijken of dorpen en " + themes.length + " thema's."),
+      el(
+        "table",
+        { className: "coverage" },
+        el("caption", null, "Gepubliceerd aanbod per wijk en thema in " + (state.areas[cov.municipality] || cov.municipality)),
+        el("thead", null, head),
+        appendAll(el("tbody"), rows)
+      ),
+    ];
+  }
+
+  function loadCoverage() {
+    var sel = $("coverage-municipality");
+    var m = sel.value;
+    var wrap = $("coverage-wrap");
+    if (!m) return;
+    wrap.replaceChildren(el("p", null, "Laden…"));
+    api("GET", "/api/v1/stats/coverage?municipality=" + encodeURIComponent(m))
+      .then(function (cov) {
+        wrap.replaceChildren.apply(wrap, coverageTable(cov || {}));
+      })
+      .catch(function (e) {
+        wrap.replaceChildren(el("p", null, "De dekking kan niet geladen worden: " + e.message));
+      });
+  }
+
+  /* Labels for themes and areas, and the municipality choice (the moderator's own first). */
+  function loadLabels() {
+    return Promise.all([
+      fetch("/api/v1/themes").then(function (r) { return r.json(); }),
+      fetch("/api/v1/areas").then(function (r) { return r.json(); }),
+    ])
+      .then(function (res) {
+        (res[0].items || []).forEach(function (t) {
+          state.themes[t.code] = t.label_nl || t.code;
+        });
+        var sel = $("coverage-municipality");
+        sel.replaceChildren();
+        (res[1].items || []).forEach(function (a) {
+          state.areas[a.code] = a.name;
+          if (a.kind === "municipality") sel.appendChild(el("option", { value: a.code }, a.name));
+        });
+      })
+      .catch(function () {
+        /* labels are a nicety: codes are shown instead */
+      });
+  }
+
+  function init() {
+    var form = $("login-form");
+    $("logout").addEventListener("click", logout);
+    $("coverage-form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      loadCoverage();
+    });
+    var labels = loadLabels();
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var key = $("api-key").value.trim();
+      if (!key) return;
+      say("login-status", "Bezig met inloggen…");
+      labels
+        .then(function () {
+          return login(key);
+        })
+        .then(function () {
+          say("login-status", "");
+          var scope = state.me.municipalities || state.me.scope || [];
+          if (scope.length) $("coverage-municipality").value = scope[0];
+          enter();
+        })
+        .catch(function (e) {
+          say("login-status", e.status === 401 ? "Deze sleutel klopt niet." : e.message, true);
+        });
+    });
+    if (sessionStorage.getItem(KEY)) {
+      labels
+        .then(function () {
+          return login(sessionStorage.getItem(KEY));
+        })
+        .then(enter)
+        .catch(function () {
+          sessionStorage.removeItem(KEY);
+        });
+    }
+  }
+
+  if (document.readyState !== "loading") init();
+  else document.addEventListener("DOMContentLoaded", init);
+})();

@@ -1,0 +1,1014 @@
+/*
+ * web_page.c — the HTML of the residents' pages, from the JSON that
+ * api_web_search and api_web_entry return (sql/migrations/0008_web.sql).
+ *
+ * Pure rendering: no I/O and no request state; the query string is only read
+ * to show the form as the resident left it. Every value from the database or
+ * the request goes through html_text/html_url (common/html.c). Dutch, B1.
+ */
+#include "web_page.h"
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <sys/queue.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "html.h"
+
+/* ------------------------------------------------------------------ */
+/* Small helpers over json-c and dates                                 */
+
+/* A query-string value, or NULL. */
+static const char *web_arg(const struct evkeyvalq *qs, const char *key)
+{
+    return evhttp_find_header(qs, key);
+}
+
+static const char *web_str(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+        return json_object_get_string(v);
+    return NULL;
+}
+
+static struct json_object *web_get(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    if (o && json_object_object_get_ex(o, key, &v) && !json_object_is_type(v, json_type_null))
+        return v;
+    return NULL;
+}
+
+static size_t web_len(struct json_object *arr)
+{
+    return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+}
+
+/* Label of code in one of the label arrays api_web_* adds ({code,label|name}); the code if unknown. */
+static const char *web_label(struct json_object *labels, const char *group, const char *code)
+{
+    struct json_object *arr = web_get(labels, group);
+    for (size_t i = 0; i < web_len(arr); i++) {
+        struct json_object *it = json_object_array_get_idx(arr, i);
+        const char *c = web_str(it, "code");
+        if (c && code && strcmp(c, code) == 0) {
+            const char *l = web_str(it, "label");
+            return l ? l : web_str(it, "name") ? web_str(it, "name") : code;
+        }
+    }
+    return code;
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long web_days(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The civil date of a day number (inverse of web_days). */
+static void web_civil(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* 0 = Monday … 6 = Sunday. */
+int webpage_weekday(long days)
+{
+    return (int)(((days % 7) + 10) % 7);
+}
+
+/* The last Sunday of a month, as a day number. */
+static long web_last_sunday(int y, int m)
+{
+    long last = web_days(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+    return last - (webpage_weekday(last) + 1) % 7;
+}
+
+/* Today's date in Amsterdam (CET/CEST: summer time from 01:00 UTC on the last Sunday of March to October). */
+long webpage_today(void)
+{
+    time_t now = time(NULL);
+    long days = (long)(now / 86400), secs = (long)(now % 86400);
+    int y, m, d;
+    web_civil(days, &y, &m, &d);
+    long start = web_last_sunday(y, 3) * 86400 + 3600, end = web_last_sunday(y, 10) * 86400 + 3600;
+    long t = days * 86400 + secs;
+    long offset = (t >= start && t < end) ? 7200 : 3600;
+    return (t + offset) / 86400;
+}
+
+void webpage_date(long days, char out[11])
+{
+    int y, m, d;
+    web_civil(days, &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+static const char *const web_day_long[] = {"maandag", "dinsdag", "woensdag", "donderdag",
+                                           "vrijdag", "zaterdag", "zondag"};
+static const char *const web_month[] = {"januari", "februari", "maart", "april", "mei", "juni", "juli",
+                                        "augustus", "september", "oktober", "november", "december"};
+
+/*
+ * "dinsdag 1 december 2026, 10:00" from a local "YYYY-MM-DDTHH:MM"; with
+ * end (same day) "… 10:00 tot 11:30". Unparseable text is shown as is.
+ */
+static void web_when(struct html_buf *b, const char *start, const char *end)
+{
+    int y, m, d, hh = -1, mm = 0, eh, em;
+
+    if (start == NULL || sscanf(start, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
+        html_text(b, start);
+        return;
+    }
+    if (strlen(start) >= 16)
+        sscanf(start + 11, "%2d:%2d", &hh, &mm);
+    html_printf(b, "%s %d %s %d", web_day_long[webpage_weekday(web_days(y, m, d))], d, web_month[m - 1], y);
+    if (hh >= 0)
+        html_printf(b, ", %02d:%02d", hh, mm);
+    if (hh >= 0 && end && strlen(end) >= 16 && strncmp(start, end, 10) == 0 &&
+        sscanf(end + 11, "%2d:%2d", &eh, &em) == 2)
+        html_printf(b, " tot %02d:%02d", eh, em);
+}
+
+/* "Elke dinsdag" and the like from an RRULE; nothing for rules it cannot put in words. */
+static void web_rrule(struct html_buf *b, const char *rrule)
+{
+    static const char *const codes[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+    const char *by;
+    int first = 1;
+
+    if (rrule == NULL)
+        return;
+    by = strstr(rrule, "BYDAY=");
+    if (strstr(rrule, "FREQ=WEEKLY") && by) {
+        html_raw(b, strstr(rrule, "INTERVAL=2") ? "Om de week op " : "Elke ");
+        for (int i = 0; i < 7; i++) {
+            if (strstr(by, codes[i]) == NULL)
+                continue;
+            html_raw(b, first ? "" : " en ");
+            html_raw(b, web_day_long[i]);
+            first = 0;
+        }
+    } else if (strstr(rrule, "FREQ=MONTHLY")) {
+        html_raw(b, "Elke maand");
+    } else if (strstr(rrule, "FREQ=DAILY")) {
+        html_raw(b, "Elke dag");
+    } else if (strstr(rrule, "FREQ=WEEKLY")) {
+        html_raw(b, "Elke week");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Page frame                                                          */
+
+static const char *const web_kind_names[][3] = {
+    /* code, singular, plural */
+    {"activity", "Activiteit", "Activiteiten"},
+    {"place", "Plek", "Plekken om elkaar te ontmoeten"},
+    {"vacancy", "Vrijwilligerswerk", "Vrijwilligerswerk"},
+    {"carer_support", "Steun voor mantelzorgers", "Steun voor mantelzorgers"},
+};
+
+static const char *web_kind_name(const char *kind, int plural)
+{
+    for (size_t i = 0; i < sizeof(web_kind_names) / sizeof(web_kind_names[0]); i++)
+        if (kind && strcmp(kind, web_kind_names[i][0]) == 0)
+            return web_kind_names[i][plural ? 2 : 1];
+    return kind ? kind : "";
+}
+
+static void web_page_start(struct html_buf *b, const char *title, const char *body_class)
+{
+    html_raw(b, "<!doctype html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    html_text(b, title);
+    html_raw(b, " – Sociale kaart</title>\n"
+                "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
+                "<link rel=\"stylesheet\" href=\"/static/site.css\">\n"
+                "<script src=\"/static/app.js\" defer></script>\n</head>\n<body class=\"");
+    html_text(b, body_class);
+    html_raw(b, "\">\n<a class=\"skip-link\" href=\"#inhoud\">Ga direct naar de inhoud</a>\n"
+                "<header class=\"site-header\">\n<div class=\"wrap\">\n"
+                "<a class=\"brand\" href=\"/\"><img src=\"/static/favicon.svg\" alt=\"\" width=\"32\" height=\"32\">"
+                "<span>Sociale kaart</span></a>\n"
+                "<p class=\"tagline\">Activiteiten, ontmoetingsplekken, vrijwilligerswerk en steun "
+                "in Gorinchem en West Maas en Waal</p>\n</div>\n</header>\n");
+}
+
+static void web_page_end(struct html_buf *b)
+{
+    html_raw(b, "<footer class=\"site-footer\">\n<div class=\"wrap\">\n"
+                "<p>De sociale kaart is van de gemeenten Gorinchem en West Maas en Waal. "
+                "Ziet u een fout? Gebruik de knop <strong>Meld een fout</strong> bij het aanbod.</p>\n"
+                "<p><a href=\"/beheer\">Beheer (voor medewerkers)</a></p>\n"
+                "</div>\n</footer>\n</body>\n</html>\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* The search form                                                     */
+
+/* Is value one of the comma-separated items of the request's key? */
+static int web_selected(const struct evkeyvalq *qs, const char *key, const char *value)
+{
+    struct evkeyval *kv;
+    size_t n = strlen(value);
+    TAILQ_FOREACH (kv, qs, next) {
+        const char *p;
+        if (strcmp(kv->key, key) != 0 || kv->value == NULL)
+            continue;
+        for (p = kv->value; *p;) {
+            size_t len = strcspn(p, ",");
+            if (len == n && strncmp(p, value, n) == 0)
+                return 1;
+            p += len + (p[len] == ',');
+        }
+    }
+    return 0;
+}
+
+/*
+ * The count of one facet value, accepting the shapes a facet group may have:
+ * {"code": n}, {"code": {"count": n}} or [{"code"|"value": c, "count": n}]. -1 when absent.
+ */
+static long web_facet(struct json_object *facets, const char *group, const char *code)
+{
+    struct json_object *g = web_get(facets, group), *v;
+
+    if (g == NULL || code == NULL)
+        return -1;
+    if (json_object_is_type(g, json_type_object)) {
+        if (!json_object_object_get_ex(g, code, &v))
+            return 0;
+        if (json_object_is_type(v, json_type_object))
+            v = web_get(v, "count");
+        return v ? (long)json_object_get_int64(v) : 0;
+    }
+    for (size_t i = 0; i < web_len(g); i++) {
+        struct json_object *it = json_object_array_get_idx(g, i);
+        const char *c = web_str(it, "code") ? web_str(it, "code") : web_str(it, "value");
+        if (c && strcmp(c, code) == 0)
+            return (v = web_get(it, "count")) ? (long)json_object_get_int64(v) : 0;
+    }
+    return 0;
+}
+
+static void web_count(struct html_buf *b, long n)
+{
+    if (n >= 0)
+        html_printf(b, " (%ld)", n);
+}
+
+/*
+ * One choice of a select. The facet counts are for the current filters, so
+ * once a choice is made in this select the other choices' counts would be
+ * those of the combination: they are left out rather than shown misleading.
+ */
+static void web_option(struct html_buf *b, const struct evkeyvalq *qs, const char *key, const char *code,
+                       const char *label, long count, const char *indent)
+{
+    const char *cur = web_arg(qs, key);
+    int selected = web_selected(qs, key, code);
+
+    if (cur && *cur && !selected)
+        count = -1;
+    html_raw(b, "<option value=\"");
+    html_text(b, code);
+    html_raw(b, selected ? "\" selected>" : "\">");
+    html_raw(b, indent);
+    html_text(b, label);
+    web_count(b, count);
+    html_raw(b, "</option>\n");
+}
+
+/* The wijk/kern choice, grouped per municipality. */
+static void web_select_area(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *labels,
+                            struct json_object *facets)
+{
+    struct json_object *areas = web_get(labels, "areas");
+    int open = 0;
+
+    html_raw(b, "<div class=\"field\">\n<label for=\"f-area\">Wijk of dorp</label>\n"
+                "<select id=\"f-area\" name=\"area\">\n<option value=\"\">Alle wijken en dorpen</option>\n");
+    for (size_t i = 0; i < web_len(areas); i++) {
+        struct json_object *a = json_object_array_get_idx(areas, i);
+        const char *kind = web_str(a, "kind");
+        if (kind && strcmp(kind, "municipality") == 0) {
+            html_raw(b, open ? "</optgroup>\n<optgroup label=\"" : "<optgroup label=\"");
+            html_text(b, web_str(a, "name"));
+            html_raw(b, "\">\n");
+            html_raw(b, "<option value=\"");
+            html_text(b, web_str(a, "code"));
+            html_raw(b, web_selected(qs, "area", web_str(a, "code")) ? "\" selected>Heel " : "\">Heel ");
+            html_text(b, web_str(a, "name"));
+            html_raw(b, "</option>\n");
+            open = 1;
+            continue;
+        }
+        web_option(b, qs, "area", web_str(a, "code"), web_str(a, "name"),
+                   web_facet(facets, "area", web_str(a, "code")), "");
+    }
+    html_raw(b, open ? "</optgroup>\n</select>\n</div>\n" : "</select>\n</div>\n");
+}
+
+static void web_select_vocab(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *labels,
+                             struct json_object *facets, const char *key, const char *group,
+                             const char *facet_group, const char *label, const char *all)
+{
+    struct json_object *arr = web_get(labels, group);
+
+    html_printf(b, "<div class=\"field\">\n<label for=\"f-%s\">%s</label>\n<select id=\"f-%s\" name=\"%s\">\n"
+                   "<option value=\"\">%s</option>\n",
+                key, label, key, key, all);
+    for (size_t i = 0; i < web_len(arr); i++) {
+        struct json_object *it = json_object_array_get_idx(arr, i);
+        const char *code = web_str(it, "code");
+        web_option(b, qs, key, code, web_str(it, "label"), web_facet(facets, facet_group, code),
+                   web_str(it, "parent") ? "– " : "");
+    }
+    html_raw(b, "</select>\n</div>\n");
+}
+
+static void web_select_kind(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *facets)
+{
+    html_raw(b, "<div class=\"field\">\n<label for=\"f-kind\">Soort aanbod</label>\n"
+                "<select id=\"f-kind\" name=\"kind\">\n<option value=\"\">Alles</option>\n");
+    for (size_t i = 0; i < sizeof(web_kind_names) / sizeof(web_kind_names[0]); i++)
+        web_option(b, qs, "kind", web_kind_names[i][0], web_kind_names[i][2],
+                   web_facet(facets, "kind", web_kind_names[i][0]), "");
+    html_raw(b, "</select>\n</div>\n");
+}
+
+static void web_radio_when(struct html_buf *b, const struct evkeyvalq *qs)
+{
+    static const char *const opts[][2] = {
+        {"", "Altijd"}, {"vandaag", "Vandaag"}, {"week", "Deze week"}, {"weekend", "Dit weekend"}};
+    const char *cur = web_arg(qs, "wanneer");
+
+    html_raw(b, "<fieldset class=\"field when\">\n<legend>Wanneer?</legend>\n");
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+        int on = cur ? strcmp(cur, opts[i][0]) == 0 : i == 0;
+        html_printf(b, "<label class=\"choice\"><input type=\"radio\" name=\"wanneer\" value=\"%s\"%s> %s</label>\n",
+                    opts[i][0], on ? " checked" : "", opts[i][1]);
+    }
+    html_raw(b, "</fieldset>\n");
+}
+
+/* The accessibility and cost checkboxes the residents asked for, in their words. */
+static const char *const web_access_filters[][3] = {
+    /* parameter, value, label */
+    {"access", "wheelchair", "Toegankelijk met rolstoel"},
+    {"access", "hearing_loop", "Ringleiding"},
+    {"free", "true", "Gratis"},
+    {"discount_pass", "true", "Korting met minimapas"},
+    {"access", "easy_language", "Eenvoudige taal"},
+    {"access", "low_stimulus", "Prikkelarm"},
+    {"access", "toilets_wheelchair", "Toegankelijk toilet"},
+    {"access", "dementia_friendly", "Dementievriendelijk"},
+    {"access", "sign_language", "Gebarentaal"},
+    {"access", "transport_offered", "Vervoer of ophaalservice"},
+};
+
+static void web_checks_access(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *facets)
+{
+    html_raw(b, "<fieldset class=\"field access\">\n<legend>Toegankelijkheid en kosten</legend>\n");
+    for (size_t i = 0; i < sizeof(web_access_filters) / sizeof(web_access_filters[0]); i++) {
+        const char *key = web_access_filters[i][0], *val = web_access_filters[i][1];
+        /* free and discount_pass filter on the cost, which has no facet: no count then */
+        long n = strcmp(key, "access") == 0 ? web_facet(facets, "accessibility", val) : -1;
+        html_printf(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s> "
+                       "<span class=\"ico ico-%s\" aria-hidden=\"true\"></span> %s",
+                    key, val, web_selected(qs, key, val) ? " checked" : "", strcmp(key, "access") ? key : val,
+                    web_access_filters[i][2]);
+        web_count(b, n);
+        html_raw(b, "</label>\n");
+    }
+    html_raw(b, "</fieldset>\n");
+}
+
+/* "Filters (2 gekozen)": how many filters are on, also when the filters are folded away. */
+static void web_filter_count(struct html_buf *b, const struct evkeyvalq *qs)
+{
+    static const char *const keys[] = {"area", "theme", "audience", "kind", "wanneer", "access",
+                                       "free", "discount_pass"};
+    struct evkeyval *kv;
+    int n = 0;
+
+    TAILQ_FOREACH (kv, qs, next) {
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+            if (kv->value && kv->value[0] && strcmp(kv->key, keys[i]) == 0)
+                n++;
+    }
+    if (n > 0)
+        html_printf(b, " <span class=\"filter-count\">(%d gekozen)</span>", n);
+}
+
+static void web_form(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *labels,
+                     struct json_object *facets)
+{
+    const char *q = web_arg(qs, "q");
+
+    html_raw(b, "<form class=\"search\" role=\"search\" method=\"get\" action=\"/\" id=\"zoeken\" "
+                "aria-label=\"Zoeken in de sociale kaart\">\n"
+                "<div class=\"searchbar\">\n<label for=\"f-q\">Wat zoekt u?</label>\n"
+                "<p class=\"hint\" id=\"f-q-hint\">Bijvoorbeeld: wandelen, koffie, taal, mantelzorg</p>\n"
+                "<div class=\"searchrow\"><input id=\"f-q\" name=\"q\" type=\"search\" "
+                "aria-describedby=\"f-q-hint\" autocomplete=\"off\" maxlength=\"200\" value=\"");
+    html_text(b, q);
+    html_raw(b, "\">\n<button type=\"submit\">Zoeken</button></div>\n</div>\n"
+                "<details class=\"filters\" open>\n<summary>Filters");
+    web_filter_count(b, qs);
+    html_raw(b, "</summary>\n<div class=\"filter-grid\">\n");
+    web_select_area(b, qs, labels, facets);
+    web_select_vocab(b, qs, labels, facets, "theme", "themes", "theme", "Onderwerp", "Alle onderwerpen");
+    web_select_vocab(b, qs, labels, facets, "audience", "audiences", "audience", "Voor wie", "Voor iedereen");
+    web_select_kind(b, qs, facets);
+    web_radio_when(b, qs);
+    web_checks_access(b, qs, facets);
+    html_raw(b, "</div>\n<div class=\"filter-actions\"><button type=\"submit\">Toon resultaten</button> "
+                "<a href=\"/\">Alle filters wissen</a></div>\n</details>\n</form>\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* Result cards and the detail page                                    */
+
+static void web_address(struct html_buf *b, struct json_object *addr)
+{
+    const char *street = web_str(addr, "street"), *nr = web_str(addr, "house_number");
+    const char *pc = web_str(addr, "postcode"), *city = web_str(addr, "city");
+
+    if (street) {
+        html_text(b, street);
+        if (nr) {
+            html_raw(b, " ");
+            html_text(b, nr);
+        }
+    }
+    if (pc || city) {
+        html_raw(b, street ? ", " : "");
+        if (pc) {
+            html_text(b, pc);
+            html_raw(b, " ");
+        }
+        html_text(b, city);
+    }
+}
+
+static void web_list_labels(struct html_buf *b, struct json_object *labels, const char *group,
+                            struct json_object *codes)
+{
+    for (size_t i = 0; i < web_len(codes); i++) {
+        html_raw(b, i ? ", " : "");
+        html_text(b, web_label(labels, group, json_object_get_string(json_object_array_get_idx(codes, i))));
+    }
+}
+
+/* Where: the address, else the place's title, else the areas; "online" when it is. */
+static void web_where(struct html_buf *b, struct json_object *e, struct json_object *labels)
+{
+    struct json_object *addr = web_get(e, "address"), *online = web_get(e, "online");
+    struct json_object *areas = web_get(e, "areas");
+    const char *place = web_str(e, "place_title");
+
+    if (place) {
+        html_text(b, place);
+        html_raw(b, addr ? ", " : "");
+    }
+    if (addr) {
+        web_address(b, addr);
+    } else if (!place && web_len(areas)) {
+        web_list_labels(b, labels, "areas", areas);
+    } else if (!place) {
+        html_text(b, web_label(labels, "areas", web_str(e, "municipality")));
+    }
+    if (online && json_object_get_boolean(online))
+        html_raw(b, " (ook online)");
+}
+
+static void web_cost(struct html_buf *b, struct json_object *cost)
+{
+    struct json_object *free_, *amount, *pass;
+    const char *desc = web_str(cost, "description");
+
+    if (cost == NULL) {
+        html_raw(b, "Vraag het de organisatie");
+        return;
+    }
+    if ((free_ = web_get(cost, "free")) && json_object_get_boolean(free_)) {
+        html_raw(b, "Gratis");
+    } else if ((amount = web_get(cost, "amount_eur"))) {
+        double eur = json_object_get_double(amount);
+        char s[32];
+        snprintf(s, sizeof(s), "%.2f", eur);
+        for (char *p = s; *p; p++)
+            if (*p == '.')
+                *p = ',';
+        html_printf(b, "€ %s", s);
+    } else {
+        html_raw(b, "Vraag het de organisatie");
+    }
+    if ((pass = web_get(cost, "discount_pass")) && json_object_get_boolean(pass))
+        html_raw(b, " · korting met minimapas");
+    if (desc) {
+        html_raw(b, " (");
+        html_text(b, desc);
+        html_raw(b, ")");
+    }
+}
+
+/* The features of a (non-NULL) accessibility object that hold; 1 when any was written. */
+static int web_access_items(struct html_buf *b, struct json_object *access, struct json_object *labels)
+{
+    int any = 0;
+
+    json_object_object_foreach(access, code, val)
+    {
+        const char *v = json_object_get_string(val);
+        if (v == NULL || (strcmp(v, "yes") != 0 && strcmp(v, "limited") != 0))
+            continue;
+        html_raw(b, "<li><span class=\"ico ico-");
+        html_text(b, code);
+        html_raw(b, "\" aria-hidden=\"true\"></span> ");
+        html_text(b, web_label(labels, "access", code));
+        if (strcmp(v, "limited") == 0)
+            html_raw(b, " (beperkt)");
+        html_raw(b, "</li>\n");
+        any = 1;
+    }
+    return any;
+}
+
+/* Accessibility features that hold (yes/limited), each with icon AND text. */
+static void web_access_list(struct html_buf *b, struct json_object *access, struct json_object *labels,
+                            struct json_object *cost)
+{
+    struct json_object *pass;
+    int any = 0;
+
+    html_raw(b, "<ul class=\"badges\">\n");
+    if (access && !json_object_is_type(access, json_type_object))
+        access = NULL;
+    if (access)
+        any = web_access_items(b, access, labels);
+    if (web_str(access, "wheelchair") && strcmp(web_str(access, "wheelchair"), "no") == 0) {
+        html_raw(b, "<li class=\"no\"><span class=\"ico ico-no-wheelchair\" aria-hidden=\"true\"></span> "
+                    "Niet toegankelijk met rolstoel</li>\n");
+        any = 1;
+    }
+    if (cost && (pass = web_get(cost, "discount_pass")) && json_object_get_boolean(pass) &&
+        !web_get(access, "discount_pass")) {
+        html_raw(b, "<li><span class=\"ico ico-discount_pass\" aria-hidden=\"true\"></span> "
+                    "Korting met minimapas</li>\n");
+        any = 1;
+    }
+    if (!any)
+        html_raw(b, "<li class=\"none\">Geen gegevens over toegankelijkheid</li>\n");
+    html_raw(b, "</ul>\n");
+}
+
+/* When an activity is on: its next occurrence when the search gives one, else its schedule. */
+static void web_item_when(struct html_buf *b, struct json_object *e)
+{
+    struct json_object *next = web_get(e, "next_occurrence"), *occ = web_get(e, "next_occurrences");
+    struct json_object *sched = web_get(e, "schedule");
+    const char *rrule = web_str(sched, "rrule");
+
+    if (next == NULL && web_len(occ))
+        next = json_object_array_get_idx(occ, 0);
+    if (next && json_object_is_type(next, json_type_string)) {
+        web_when(b, json_object_get_string(next), NULL);
+    } else if (next) {
+        web_when(b, web_str(next, "start"), web_str(next, "end"));
+    } else if (sched) {
+        web_when(b, web_str(sched, "start"), web_str(sched, "end"));
+    }
+    if (rrule) {
+        html_raw(b, " <span class=\"repeat\">(");
+        web_rrule(b, rrule);
+        html_raw(b, ")</span>");
+    }
+}
+
+/* A definition-list row; the value is written by the caller between the two calls. */
+static void web_dt(struct html_buf *b, const char *term)
+{
+    html_raw(b, "<div class=\"row\"><dt>");
+    html_raw(b, term);
+    html_raw(b, "</dt><dd>");
+}
+
+static void web_dd_end(struct html_buf *b)
+{
+    html_raw(b, "</dd></div>\n");
+}
+
+/* One result in the list. */
+static void web_card(struct html_buf *b, struct json_object *e, struct json_object *labels,
+                     struct json_object *orgs)
+{
+    const char *id = web_str(e, "id"), *kind = web_str(e, "kind"), *org = web_str(e, "organisation_id");
+    struct json_object *aud = web_get(e, "audiences");
+
+    html_raw(b, "<li class=\"card\">\n<article>\n<p class=\"kind kind-");
+    html_text(b, kind);
+    html_raw(b, "\">");
+    html_text(b, web_kind_name(kind, 0));
+    html_raw(b, "</p>\n<h3><a href=\"/aanbod/");
+    html_url(b, id);
+    html_raw(b, "\">");
+    html_text(b, web_str(e, "title"));
+    html_raw(b, "</a></h3>\n<p class=\"summary\">");
+    html_text(b, web_str(e, "summary"));
+    html_raw(b, "</p>\n<dl class=\"facts\">\n");
+    if (kind && strcmp(kind, "activity") == 0) {
+        web_dt(b, "Wanneer");
+        web_item_when(b, e);
+        web_dd_end(b);
+    }
+    web_dt(b, "Waar");
+    web_where(b, e, labels);
+    web_dd_end(b);
+    web_dt(b, "Voor wie");
+    if (web_len(aud))
+        web_list_labels(b, labels, "audiences", aud);
+    else
+        html_raw(b, "Iedereen");
+    web_dd_end(b);
+    if (kind && strcmp(kind, "vacancy") != 0) {
+        web_dt(b, "Kosten");
+        web_cost(b, web_get(e, "cost"));
+        web_dd_end(b);
+    }
+    if (org && web_str(orgs, org)) {
+        web_dt(b, "Door");
+        html_text(b, web_str(orgs, org));
+        web_dd_end(b);
+    }
+    html_raw(b, "</dl>\n");
+    web_access_list(b, web_get(e, "accessibility"), labels, web_get(e, "cost"));
+    html_raw(b, "</article>\n</li>\n");
+}
+
+/* The link to the next page of results: this query with the cursor replaced. */
+static void web_next_link(struct html_buf *b, const struct evkeyvalq *qs, const char *cursor)
+{
+    struct evkeyval *kv;
+    html_raw(b, "<nav class=\"pager\" aria-label=\"Meer resultaten\"><a rel=\"next\" href=\"/?");
+    TAILQ_FOREACH (kv, qs, next) {
+        if (strcmp(kv->key, "cursor") == 0 || kv->value == NULL || kv->value[0] == '\0')
+            continue;
+        html_url(b, kv->key);
+        html_raw(b, "=");
+        html_url(b, kv->value);
+        html_raw(b, "&amp;");
+    }
+    html_raw(b, "cursor=");
+    html_url(b, cursor);
+    html_raw(b, "\">Volgende resultaten</a></nav>\n");
+}
+
+/* On paper only: what was searched, so a printed list on a notice board explains itself. */
+static void web_print_heading(struct html_buf *b, const struct evkeyvalq *qs)
+{
+    const char *q = web_arg(qs, "q");
+    int y, m, d;
+
+    web_civil(webpage_today(), &y, &m, &d);
+    html_raw(b, "<p class=\"print-only\">");
+    if (q && *q) {
+        html_raw(b, "Gezocht op \u201c");
+        html_text(b, q);
+        html_raw(b, "\u201d. ");
+    }
+    html_printf(b, "Afgedrukt op %d %s %d. De actuele lijst staat op de sociale kaart op internet; "
+                   "u kunt ook in het buurthuis vragen.</p>\n", d, web_month[m - 1], y);
+}
+
+static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *body)
+{
+    struct json_object *items = web_get(body, "items"), *labels = web_get(body, "labels");
+    struct json_object *orgs = web_get(body, "organisations");
+    struct json_object *total = web_get(web_get(body, "facets"), "total");
+    struct json_object *capped = web_get(web_get(body, "facets"), "capped");
+    const char *next = web_str(body, "next_cursor");
+    size_t n = web_len(items);
+
+    html_raw(b, "<section class=\"results\" id=\"resultaten\" aria-labelledby=\"resultaten-kop\">\n"
+                "<div class=\"results-head\"><h2 id=\"resultaten-kop\">");
+    if (n == 0)
+        html_raw(b, "Geen resultaten");
+    else if (total && capped && json_object_get_boolean(capped))
+        html_printf(b, "Meer dan %lld resultaten", (long long)json_object_get_int64(total));
+    else if (total)
+        html_printf(b, "%lld %s", (long long)json_object_get_int64(total),
+                    json_object_get_int64(total) == 1 ? "resultaat" : "resultaten");
+    else
+        html_printf(b, "%zu%s %s", n, next ? " of meer" : "", n == 1 && !next ? "resultaat" : "resultaten");
+    html_raw(b, "</h2>\n<button type=\"button\" class=\"print-button\" hidden>Print deze lijst</button></div>\n");
+    web_print_heading(b, qs);
+    if (n == 0) {
+        html_raw(b, "<p class=\"empty\">We hebben niets gevonden. "
+                    "Probeer een ander woord, of zet een filter uit.</p>\n");
+    } else {
+        html_raw(b, "<ol class=\"cards\">\n");
+        for (size_t i = 0; i < n; i++)
+            web_card(b, json_object_array_get_idx(items, i), labels, orgs);
+        html_raw(b, "</ol>\n");
+    }
+    if (next)
+        web_next_link(b, qs, next);
+    html_raw(b, "</section>\n");
+}
+
+/* The search page from api_web_search's answer; with problem set, a notice instead of results. */
+void webpage_search(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *body, const char *problem)
+{
+    struct json_object *labels = web_get(body, "labels"), *facets = web_get(body, "facets");
+    const char *q = web_arg(qs, "q");
+
+    web_page_start(b, q && *q ? q : "Zoeken", "page-search");
+    html_raw(b, "<main id=\"inhoud\" class=\"wrap\" tabindex=\"-1\">\n"
+                "<h1>Wat is er te doen in uw buurt?</h1>\n"
+                "<p class=\"intro\">Zoek activiteiten, plekken om mensen te ontmoeten, vrijwilligerswerk "
+                "en steun voor mantelzorgers.</p>\n");
+    web_form(b, qs, labels, facets);
+    html_raw(b, "<p id=\"zoek-status\" class=\"visually-hidden\" role=\"status\" aria-live=\"polite\"></p>\n");
+    if (problem) {
+        html_raw(b, "<div class=\"notice\" role=\"alert\"><h2>Deze zoekopdracht lukt niet</h2><p>");
+        html_text(b, problem);
+        html_raw(b, "</p><p><a href=\"/\">Begin opnieuw</a></p></div>\n");
+    } else {
+        web_results(b, qs, body);
+    }
+    html_raw(b, "</main>\n");
+    web_page_end(b);
+}
+
+void webpage_error(struct html_buf *b, const char *title, const char *text)
+{
+    web_page_start(b, title, "page-error");
+    html_raw(b, "<main id=\"inhoud\" class=\"wrap\" tabindex=\"-1\">\n<h1>");
+    html_text(b, title);
+    html_raw(b, "</h1>\n<p>");
+    html_text(b, text);
+    html_raw(b, "</p>\n<p><a href=\"/\">Naar de zoekpagina</a></p>\n</main>\n");
+    web_page_end(b);
+}
+
+/* Opening hours as a small table. */
+static void web_opening_hours(struct html_buf *b, struct json_object *hours)
+{
+    static const char *const codes[] = {"mo", "tu", "we", "th", "fr", "sa", "su"};
+
+    if (web_len(hours) == 0)
+        return;
+    html_raw(b, "<h2>Openingstijden</h2>\n<table class=\"hours\">\n<caption class=\"visually-hidden\">Openingstijden "
+                "per dag</caption>\n<thead><tr><th scope=\"col\">Dag</th><th scope=\"col\">Open</th></tr></thead>\n"
+                "<tbody>\n");
+    for (int d = 0; d < 7; d++) {
+        int any = 0;
+        html_printf(b, "<tr><th scope=\"row\">%s</th><td>", web_day_long[d]);
+        for (size_t i = 0; i < web_len(hours); i++) {
+            struct json_object *h = json_object_array_get_idx(hours, i);
+            const char *day = web_str(h, "day");
+            if (day == NULL || strcmp(day, codes[d]) != 0)
+                continue;
+            html_raw(b, any ? ", " : "");
+            html_text(b, web_str(h, "opens"));
+            html_raw(b, " tot ");
+            html_text(b, web_str(h, "closes"));
+            any = 1;
+        }
+        html_raw(b, any ? "</td></tr>\n" : "gesloten</td></tr>\n");
+    }
+    html_raw(b, "</tbody>\n</table>\n");
+}
+
+static void web_contact(struct html_buf *b, struct json_object *contact, struct json_object *org)
+{
+    const char *phone = web_str(contact, "phone") ? web_str(contact, "phone") : web_str(org, "phone");
+    const char *email = web_str(contact, "email") ? web_str(contact, "email") : web_str(org, "email");
+    const char *site = web_str(contact, "website") ? web_str(contact, "website") : web_str(org, "website");
+
+    html_raw(b, "<h2>Contact</h2>\n<dl class=\"facts\">\n");
+    if (org) {
+        web_dt(b, "Organisatie");
+        html_text(b, web_str(org, "name"));
+        web_dd_end(b);
+    }
+    if (phone) {
+        web_dt(b, "Telefoon");
+        html_raw(b, "<a href=\"tel:");
+        for (const char *p = phone; *p; p++)
+            if ((*p >= '0' && *p <= '9') || *p == '+')
+                html_rawn(b, p, 1);
+        html_raw(b, "\">");
+        html_text(b, phone);
+        html_raw(b, "</a>");
+        web_dd_end(b);
+    }
+    if (email) {
+        web_dt(b, "E-mail");
+        html_raw(b, "<a href=\"mailto:");
+        html_text(b, email);
+        html_raw(b, "\">");
+        html_text(b, email);
+        html_raw(b, "</a>");
+        web_dd_end(b);
+    }
+    if (site && (strncmp(site, "https://", 8) == 0 || strncmp(site, "http://", 7) == 0)) {
+        web_dt(b, "Website");
+        html_raw(b, "<a href=\"");
+        html_text(b, site);
+        html_raw(b, "\" rel=\"noopener\">");
+        html_text(b, site);
+        html_raw(b, "</a>");
+        web_dd_end(b);
+    }
+    html_raw(b, "</dl>\n");
+}
+
+/* The map: a container the script fills with Leaflet; the address is always there in text. */
+static void web_map(struct html_buf *b, struct json_object *e, struct json_object *place)
+{
+    struct json_object *loc = web_get(e, "location") ? web_get(e, "location") : web_get(place, "location");
+    struct json_object *lat = web_get(loc, "lat"), *lon = web_get(loc, "lon");
+    struct json_object *addr = web_get(e, "address") ? web_get(e, "address") : web_get(place, "address");
+
+    html_raw(b, "<h2 id=\"kaart-kop\">Waar is het?</h2>\n<p class=\"address\">");
+    if (web_str(place, "title") && !web_get(e, "address")) {
+        html_text(b, web_str(place, "title"));
+        html_raw(b, addr ? ", " : "");
+    }
+    if (addr)
+        web_address(b, addr);
+    else if (!web_str(place, "title"))
+        html_raw(b, "Het adres krijgt u na aanmelding, of vraag het de organisatie.");
+    html_raw(b, "</p>\n");
+    if (lat && lon) {
+        html_printf(b, "<div class=\"map\" id=\"kaart\" data-lat=\"%.6f\" data-lon=\"%.6f\" data-label=\"",
+                    json_object_get_double(lat), json_object_get_double(lon));
+        html_text(b, web_str(e, "title"));
+        html_raw(b, "\" role=\"region\" aria-labelledby=\"kaart-kop\"></div>\n");
+        html_printf(b, "<p class=\"maplink\"><a href=\"https://www.openstreetmap.org/"
+                       "?mlat=%.6f&amp;mlon=%.6f#map=17/%.6f/%.6f\" "
+                       "rel=\"noopener\">Open de kaart in OpenStreetMap</a></p>\n",
+                    json_object_get_double(lat), json_object_get_double(lon), json_object_get_double(lat),
+                    json_object_get_double(lon));
+    }
+}
+
+static const char *web_kind_path(const char *kind)
+{
+    if (kind == NULL)
+        return "places";
+    if (strcmp(kind, "activity") == 0)
+        return "activities";
+    if (strcmp(kind, "vacancy") == 0)
+        return "vacancies";
+    if (strcmp(kind, "carer_support") == 0)
+        return "carer-support";
+    return "places";
+}
+
+/* "Meld een fout": posted as JSON by app.js to the reports API; without script, by e-mail. */
+static void web_report_form(struct html_buf *b, const char *id, const char *kind, struct json_object *org)
+{
+    static const char *const reasons[][2] = {{"outdated", "De informatie is niet meer actueel"},
+                                             {"wrong_address", "Het adres klopt niet"},
+                                             {"no_longer_exists", "Dit bestaat niet meer"},
+                                             {"inappropriate", "Dit hoort hier niet"},
+                                             {"other", "Iets anders"}};
+
+    html_raw(b, "<section class=\"report\" aria-labelledby=\"meld-kop\">\n<h2 id=\"meld-kop\">Meld een fout</h2>\n"
+                "<p>Klopt er iets niet? Laat het ons weten. U hoeft uw naam niet te geven.</p>\n"
+                "<form class=\"report-form\" method=\"post\" action=\"/api/v1/");
+    html_raw(b, web_kind_path(kind));
+    html_raw(b, "/");
+    html_url(b, id);
+    html_raw(b, "/reports\" data-js-only>\n<fieldset>\n<legend>Wat is er fout?</legend>\n");
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+        html_printf(b, "<label class=\"choice\"><input type=\"radio\" name=\"reason\" value=\"%s\"%s> %s</label>\n",
+                    reasons[i][0], i == 0 ? " required" : "", reasons[i][1]);
+    html_raw(b, "</fieldset>\n<div class=\"field\"><label for=\"meld-tekst\">Uitleg (mag leeg blijven)</label>\n"
+                "<textarea id=\"meld-tekst\" name=\"message\" rows=\"3\" maxlength=\"1000\"></textarea></div>\n"
+                "<button type=\"submit\">Verstuur melding</button>\n"
+                "<p class=\"report-status\" role=\"status\" aria-live=\"polite\"></p>\n</form>\n");
+    if (web_str(org, "email")) {
+        html_raw(b, "<p class=\"noscript-only\">U kunt ook mailen naar <a href=\"mailto:");
+        html_text(b, web_str(org, "email"));
+        html_raw(b, "\">");
+        html_text(b, web_str(org, "email"));
+        html_raw(b, "</a>.</p>\n");
+    }
+    html_raw(b, "</section>\n");
+}
+
+/* An entry's page from api_web_entry's answer (e is changed: the place's title is added). */
+void webpage_entry(struct html_buf *b, struct json_object *e)
+{
+    struct json_object *labels = web_get(e, "labels"), *org = web_get(e, "organisation");
+    struct json_object *place = web_get(e, "place"), *next = web_get(e, "next_occurrences");
+    const char *id = web_str(e, "id"), *kind = web_str(e, "kind"), *desc = web_str(e, "description");
+    int activity = kind && strcmp(kind, "activity") == 0;
+
+    web_page_start(b, web_str(e, "title"), "page-entry");
+    html_raw(b, "<nav class=\"wrap crumbs\" aria-label=\"Kruimelpad\"><a href=\"/\" class=\"back\">Terug naar "
+                 "zoeken</a></nav>\n<main id=\"inhoud\" class=\"wrap entry\" tabindex=\"-1\">\n<article>\n"
+                 "<p class=\"kind kind-");
+    html_text(b, kind);
+    html_raw(b, "\">");
+    html_text(b, web_kind_name(kind, 0));
+    html_raw(b, "</p>\n<h1>");
+    html_text(b, web_str(e, "title"));
+    html_raw(b, "</h1>\n<p class=\"summary\">");
+    html_text(b, web_str(e, "summary"));
+    html_raw(b, "</p>\n");
+    if (desc) {
+        html_raw(b, "<div class=\"description\"><p>");
+        for (const char *p = desc; *p;) { /* blank lines separate paragraphs */
+            const char *brk = strstr(p, "\n\n");
+            size_t n = brk ? (size_t)(brk - p) : strlen(p);
+            char *part = strndup(p, n);
+            html_text(b, part);
+            free(part);
+            p += n;
+            if (brk) {
+                html_raw(b, "</p>\n<p>");
+                p += 2;
+            }
+        }
+        html_raw(b, "</p></div>\n");
+    }
+    html_raw(b, "<dl class=\"facts\">\n");
+    if (activity) {
+        web_dt(b, "Wanneer");
+        web_item_when(b, e);
+        web_dd_end(b);
+    }
+    web_dt(b, "Waar");
+    if (place && !web_str(e, "place_title"))
+        json_object_object_add(e, "place_title", json_object_get(web_get(place, "title")));
+    web_where(b, e, labels);
+    web_dd_end(b);
+    web_dt(b, "Voor wie");
+    if (web_len(web_get(e, "audiences")))
+        web_list_labels(b, labels, "audiences", web_get(e, "audiences"));
+    else
+        html_raw(b, "Iedereen");
+    web_dd_end(b);
+    web_dt(b, "Onderwerp");
+    web_list_labels(b, labels, "themes", web_get(e, "themes"));
+    web_dd_end(b);
+    web_dt(b, "Kosten");
+    web_cost(b, web_get(e, "cost"));
+    web_dd_end(b);
+    if (web_str(e, "registration") && strcmp(web_str(e, "registration"), "required") == 0) {
+        web_dt(b, "Aanmelden");
+        html_raw(b, "Ja, meld u vooraf aan");
+        web_dd_end(b);
+    }
+    html_raw(b, "</dl>\n<h2>Toegankelijkheid</h2>\n");
+    web_access_list(b, web_get(e, "accessibility"), labels, web_get(e, "cost"));
+    if (activity && web_len(next)) {
+        html_raw(b, "<h2>De volgende keren</h2>\n<ul class=\"dates\">\n");
+        for (size_t i = 0; i < web_len(next); i++) {
+            struct json_object *o = json_object_array_get_idx(next, i);
+            html_raw(b, "<li>");
+            web_when(b, web_str(o, "start"), web_str(o, "end"));
+            html_raw(b, "</li>\n");
+        }
+        html_raw(b, "</ul>\n");
+    }
+    if (activity) {
+        html_raw(b, "<p class=\"actions\"><a class=\"button\" href=\"/api/v1/activities/");
+        html_url(b, id);
+        html_raw(b, ".ics\" download>Zet in mijn agenda</a> "
+                     "<span class=\"hint\">(een .ics-bestand voor uw agenda op telefoon of computer)</span></p>\n");
+    }
+    web_opening_hours(b, web_get(e, "opening_hours"));
+    web_map(b, e, place);
+    web_contact(b, web_get(e, "contact"), org);
+    html_raw(b, "</article>\n");
+    web_report_form(b, id, kind, org);
+    html_raw(b, "</main>\n");
+    web_page_end(b);
+}

@@ -1,0 +1,41 @@
+/*
+ * web_page.h — the HTML of the residents' pages (server/web_page.c), used by
+ * server/h_web.c. The renderer takes the JSON of one api_web_* answer and the
+ * request's query string and appends a complete page to an html_buf; it does
+ * no I/O and keeps no state.
+ *
+ * Ownership: b belongs to the caller (html_init before, html_take after);
+ * body/entry and the query are borrowed for the call.
+ */
+#ifndef SK_WEB_PAGE_H
+#define SK_WEB_PAGE_H
+
+#include "html.h"
+
+struct evkeyvalq;
+struct json_object;
+
+/*
+ * The search page: the form (filled in from the query string, with the
+ * facet counts of body) and the results. body may be NULL; problem, when
+ * not NULL, is shown (escaped) instead of the results.
+ */
+void webpage_search(struct html_buf *b, const struct evkeyvalq *query, struct json_object *body,
+                    const char *problem);
+
+/* One entry's page, from api_web_entry's answer (adds "place_title" to entry). */
+void webpage_entry(struct html_buf *b, struct json_object *entry);
+
+/* A short page with a title and one sentence (404, 503 ...). */
+void webpage_error(struct html_buf *b, const char *title, const char *text);
+
+/* Today in Amsterdam as a day number since 1970-01-01 (CET/CEST rules). */
+long webpage_today(void);
+
+/* 0 = Monday ... 6 = Sunday. */
+int webpage_weekday(long days);
+
+/* "YYYY-MM-DD" of a day number. */
+void webpage_date(long days, char out[11]);
+
+#endif

@@ -1,0 +1,1137 @@
+-- 0006 feeds (issue 7): open, standard, incremental feeds of the published data.
+--
+--   * RPDE 1.0 change feeds per kind (/feeds/places, /feeds/activities, /feeds/vacancies,
+--     /feeds/carer-support), "modified" ordering strategy (afterTimestamp + afterId).
+--   * iCalendar (RFC 5545) of activities, one calendar per search or per activity.
+--   * GeoJSON (RFC 7946) of places and activities.
+--   * Open Referral HSDS 3.0 lists: services, organizations, locations.
+--
+-- Only published data ever leaves through these: entries.status = 'published' and not expired
+-- (a vacancy after its valid_until day, an activity after its last occurrence). Pending revisions live
+-- elsewhere (issue 6); the entries row is always the resident-visible version.
+--
+-- The change feed and the "skipped item" problem
+-- ----------------------------------------------
+-- A feed consumer remembers the (modified, id) of the last item it read and asks for what comes
+-- after. If modified came from a clock or a sequence taken during the writing transaction, a
+-- transaction that took its value early but committed late would insert an item *behind* a
+-- consumer that had already moved past it: the change is lost for that consumer.
+--
+-- Decision: `modified` is the 64-bit transaction id (xid8) of the transaction that wrote the
+-- feed row, and a page only shows rows whose transaction id is below the xmin of the current
+-- snapshot (pg_snapshot_xmin(pg_current_snapshot())): every transaction below xmin has finished,
+-- and every transaction that is still running or starts later has an id >= xmin. So once a row
+-- with modified = M is shown, no row with modified < M can appear later: the feed is append-only
+-- in (modified, id) order, exactly what RPDE needs. Rows of one transaction share the id and are
+-- ordered by entry id; they become visible together. The price: a transaction that stays open
+-- holds the feed back (the daemon's transactions are single statements of milliseconds; a
+-- long-running manual transaction in psql delays the feeds, it never breaks them).
+--
+-- One row per entry (the latest state only, as RPDE wants); `data` is rendered on read from the
+-- entries row, which is consistent with the feed row because both are written by the same
+-- transaction. Expiry is time-based and has no write of its own: sk_feeds_housekeeping() turns
+-- expired rows into 'deleted' (the daemon should call it every minute; each feed page also runs
+-- it for its own kind first, so feeds converge without the daemon's help).
+--
+-- Applied inside one transaction by `socialekaart migrate`; no psql meta-commands here.
+
+-- =============================================================================================
+-- The feed table and its maintenance
+-- =============================================================================================
+
+CREATE TABLE feed_items (
+    id          uuid PRIMARY KEY,             -- the entry's id (kept after a purge)
+    kind        text NOT NULL,
+    modified    bigint NOT NULL,              -- xid8 of the writing transaction (see above)
+    state       text NOT NULL,
+    expires_at  timestamptz,                  -- when an 'updated' row turns 'deleted' by time
+    created_xid bigint NOT NULL,              -- the transaction that made the row
+    CONSTRAINT feed_items_kind_chk CHECK (kind IN ('place', 'activity', 'vacancy', 'carer_support')),
+    CONSTRAINT feed_items_state_chk CHECK (state IN ('updated', 'deleted'))
+);
+-- keyset paging of one kind's feed: WHERE kind = $1 AND (modified, id) > ($2, $3) ORDER BY modified, id
+CREATE INDEX feed_items_page_idx ON feed_items (kind, modified, id);
+-- housekeeping: rows that will expire
+CREATE INDEX feed_items_expiry_idx ON feed_items (expires_at) WHERE state = 'updated' AND expires_at IS NOT NULL;
+
+-- The value of `modified` for rows this transaction writes.
+CREATE FUNCTION sk_feed_txid() RETURNS bigint LANGUAGE sql VOLATILE
+    RETURN pg_current_xact_id()::text::bigint;
+
+-- Rows with modified below this are final (their transactions have ended).
+CREATE FUNCTION sk_feed_horizon() RETURNS bigint LANGUAGE sql VOLATILE
+    RETURN pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+
+-- When a published entry stops being visible by time alone: the search's sk_until (0004): end of
+-- a one-off activity or of the last occurrence of a recurring one (COUNT/UNTIL), end of a
+-- vacancy's valid_until day. NULL = never. One definition for search, lists and feeds.
+CREATE FUNCTION sk_entry_expires_at(e entries) RETURNS timestamptz LANGUAGE sql STABLE
+    RETURN e.sk_until;
+
+-- Published and not expired: what residents (and every feed) see.
+CREATE FUNCTION sk_entry_public(e entries) RETURNS boolean LANGUAGE sql STABLE
+    RETURN e.status = 'published' AND coalesce(sk_entry_expires_at(e) > now(), true);
+
+-- Record the entry's current state in its feed row. An entry that was never public gets no row
+-- (a pending entry never shows up, not even as 'deleted').
+CREATE FUNCTION sk_feed_touch(e entries) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    vis boolean := sk_entry_public(e);
+    cur text;
+    created bigint;
+BEGIN
+    SELECT state, created_xid INTO cur, created FROM feed_items WHERE id = e.id;
+    IF NOT FOUND THEN
+        IF vis THEN
+            INSERT INTO feed_items (id, kind, modified, state, expires_at, created_xid)
+            VALUES (e.id, e.kind, sk_feed_txid(), 'updated', sk_entry_expires_at(e), sk_feed_txid());
+        END IF;
+    ELSIF NOT vis AND created = sk_feed_txid() THEN
+        -- made public and taken back in one transaction (a create that moderation turns into
+        -- 'pending'): nobody outside ever saw it, so it leaves no trace
+        DELETE FROM feed_items WHERE id = e.id;
+    ELSIF vis OR cur = 'updated' THEN
+        UPDATE feed_items
+           SET modified = sk_feed_txid(), kind = e.kind,
+               state = CASE WHEN vis THEN 'updated' ELSE 'deleted' END,
+               expires_at = CASE WHEN vis THEN sk_entry_expires_at(e) END
+         WHERE id = e.id;
+    END IF;
+END;
+$$;
+
+-- Bump the 'updated' rows of these entries: their data changed through something they refer to
+-- (their place, their organisation, an exception set).
+CREATE FUNCTION sk_feed_bump(p_ids uuid[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE feed_items SET modified = sk_feed_txid()
+     WHERE id = ANY (p_ids) AND state = 'updated' AND modified <> sk_feed_txid();
+$$;
+
+CREATE FUNCTION sk_feed_entries_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        UPDATE feed_items SET modified = sk_feed_txid(), state = 'deleted', expires_at = NULL
+         WHERE id = OLD.id AND state = 'updated';
+        RETURN NULL;
+    END IF;
+    PERFORM sk_feed_touch(NEW);
+    -- activities, vacancies and carer support show their place's name, address and position
+    IF TG_OP = 'UPDATE' AND NEW.kind = 'place' THEN
+        PERFORM sk_feed_bump(ARRAY(SELECT id FROM entries WHERE place_id = NEW.id));
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER entries_feed AFTER INSERT OR DELETE ON entries
+    FOR EACH ROW EXECUTE FUNCTION sk_feed_entries_trg();
+CREATE TRIGGER entries_feed_update AFTER UPDATE ON entries
+    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION sk_feed_entries_trg();
+
+-- The organiser's name and contact details are part of every item.
+CREATE FUNCTION sk_feed_orgs_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM sk_feed_bump(ARRAY(SELECT id FROM entries WHERE organisation_id = NEW.id));
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER organisations_feed AFTER UPDATE ON organisations
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.website IS DISTINCT FROM NEW.website
+                       OR OLD.email IS DISTINCT FROM NEW.email OR OLD.phone IS DISTINCT FROM NEW.phone)
+    EXECUTE FUNCTION sk_feed_orgs_trg();
+
+-- Exception dates are part of an activity's schedule (exceptDate, EXDATE).
+CREATE FUNCTION sk_feed_exceptions_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    codes text[] := '{}';
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        codes := codes || OLD.set_code;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        codes := codes || NEW.set_code;
+    END IF;
+    PERFORM sk_feed_bump(ARRAY(SELECT id FROM entries WHERE kind = 'activity' AND exception_sets && codes));
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER exception_set_dates_feed AFTER INSERT OR UPDATE OR DELETE ON exception_set_dates
+    FOR EACH ROW EXECUTE FUNCTION sk_feed_exceptions_trg();
+
+-- Entries already public when this migration runs.
+INSERT INTO feed_items (id, kind, modified, state, expires_at, created_xid)
+SELECT e.id, e.kind, sk_feed_txid(), 'updated', sk_entry_expires_at(e), sk_feed_txid()
+  FROM entries e
+ WHERE sk_entry_public(e);
+
+-- Time-based expiry: public rows whose moment has passed become 'deleted'. p_kind NULL = all
+-- kinds. Locked rows are skipped (someone else is expiring or changing them right now).
+-- Returns how many rows changed. The daemon should call this periodically (e.g. every minute).
+CREATE FUNCTION sk_feeds_expire(p_kind text, p_max int) RETURNS bigint LANGUAGE sql AS $$
+    WITH due AS (
+        SELECT id FROM feed_items
+         WHERE state = 'updated' AND expires_at <= now() AND (p_kind IS NULL OR kind = p_kind)
+         ORDER BY expires_at
+         LIMIT p_max
+           FOR UPDATE SKIP LOCKED),
+    done AS (
+        UPDATE feed_items f SET state = 'deleted', modified = sk_feed_txid(), expires_at = NULL
+          FROM due WHERE f.id = due.id
+        RETURNING 1)
+    SELECT count(*) FROM done;
+$$;
+
+CREATE FUNCTION sk_feeds_housekeeping() RETURNS bigint LANGUAGE sql AS $$
+    SELECT sk_feeds_expire(NULL, 100000);
+$$;
+
+-- =============================================================================================
+-- Shared rendering helpers
+-- =============================================================================================
+
+CREATE FUNCTION sk_feed_kind_path(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN CASE p_kind WHEN 'place' THEN 'places' WHEN 'activity' THEN 'activities'
+                       WHEN 'vacancy' THEN 'vacancies' WHEN 'carer_support' THEN 'carer-support' END;
+
+CREATE FUNCTION sk_feed_entry_url(p_base text, e entries) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN p_base || '/api/v1/' || sk_feed_kind_path(e.kind) || '/' || e.id;
+
+CREATE FUNCTION sk_feed_day_url(p_day text) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN 'https://schema.org/' || CASE upper(p_day)
+        WHEN 'MO' THEN 'Monday' WHEN 'TU' THEN 'Tuesday' WHEN 'WE' THEN 'Wednesday'
+        WHEN 'TH' THEN 'Thursday' WHEN 'FR' THEN 'Friday' WHEN 'SA' THEN 'Saturday'
+        WHEN 'SU' THEN 'Sunday' END;
+
+-- A local Amsterdam wall-clock time as ISO 8601 with its offset.
+CREATE FUNCTION sk_feed_local_iso(t timestamp) RETURNS text LANGUAGE plpgsql STABLE AS $fn$
+BEGIN
+    RETURN sk_iso(t AT TIME ZONE 'Europe/Amsterdam');
+END;
+$fn$;
+
+-- The rule text without an "RRULE:" prefix.
+CREATE FUNCTION sk_feed_rule(e entries) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN upper(regexp_replace(e.rrule, '^RRULE:', '', 'i'));
+
+-- The last local date the rule may produce an occurrence on (UNTIL), or NULL.
+CREATE FUNCTION sk_feed_until_date(e entries) RETURNS date LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT CASE
+        WHEN u IS NULL THEN NULL
+        WHEN u ~ '^\d{8}$' THEN to_date(u, 'YYYYMMDD')
+        WHEN u ~ '^\d{8}T\d{6}Z$' THEN (to_timestamp(u, 'YYYYMMDD"T"HH24MISS"Z"')::timestamp AT TIME ZONE 'UTC'
+                                         AT TIME ZONE 'Europe/Amsterdam')::date
+        WHEN u ~ '^\d{8}T\d{6}$' THEN to_timestamp(u, 'YYYYMMDD"T"HH24MISS')::date
+    END
+      FROM (SELECT sk_rrule_part(sk_feed_rule(e), 'UNTIL') AS u) x);
+END;
+$$;
+
+-- The rule as iCalendar wants it next to a DTSTART with TZID: UNTIL in UTC (RFC 5545 3.3.10).
+-- UNTIL=YYYYMMDD means "up to and including that local day"; a local UNTIL is converted.
+CREATE FUNCTION sk_feed_ical_rule(e entries) RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT CASE
+        WHEN u IS NULL OR u ~ 'Z$' THEN r
+        ELSE regexp_replace(r, 'UNTIL=[0-9T]+',
+                 'UNTIL=' || to_char((CASE WHEN u ~ '^\d{8}$'
+                                           THEN to_date(u, 'YYYYMMDD') + time '23:59:59'
+                                           ELSE to_timestamp(u, 'YYYYMMDD"T"HH24MISS')::timestamp END)
+                                     AT TIME ZONE 'Europe/Amsterdam' AT TIME ZONE 'UTC',
+                                     'YYYYMMDD"T"HH24MISS"Z"'))
+    END
+      FROM (SELECT sk_feed_rule(e) AS r, sk_rrule_part(sk_feed_rule(e), 'UNTIL') AS u) x);
+END;
+$$;
+
+-- The local start times on which a recurring activity does not take place: its own exdates and
+-- every day of its exception sets, from its first day up to UNTIL (when given). For a weekly rule
+-- only the weekdays the rule can produce are listed (an EXDATE that matches no occurrence would
+-- be ignored by calendars anyway; this keeps the list short). Each at the activity's start time,
+-- so the values equal occurrence start times exactly (RFC 5545 EXDATE; occurrences endpoint).
+CREATE FUNCTION sk_feed_exdates(e entries) RETURNS timestamp[] LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    rule text;
+    first_day date;
+    last_day date;
+    days int[];
+    byday text;
+    r timestamp[];
+BEGIN
+    IF e.rrule IS NULL THEN
+        RETURN '{}';
+    END IF;
+    rule := sk_feed_rule(e);
+    first_day := e.starts_at::date;
+    last_day := coalesce(sk_feed_until_date(e), date '9999-12-31');
+    IF rule ~ '(^|;)FREQ=WEEKLY(;|$)' THEN   -- the ISO weekdays a weekly rule can produce
+        byday := sk_rrule_part(rule, 'BYDAY');
+        days := CASE WHEN byday IS NULL THEN ARRAY[extract(isodow FROM first_day)::int]
+                     ELSE ARRAY(SELECT array_position(ARRAY['MO','TU','WE','TH','FR','SA','SU'], right(d, 2))
+                                  FROM unnest(string_to_array(byday, ',')) d) END;
+    END IF;
+    SELECT coalesce(array_agg(x.day + e.starts_at::time ORDER BY x.day), '{}') INTO r
+      FROM (SELECT unnest(e.exdates) AS day
+            UNION
+            SELECT g::date
+              FROM exception_set_dates x
+             CROSS JOIN LATERAL generate_series(greatest(lower(x.during), first_day)::timestamp,
+                                                least(upper(x.during) - 1, last_day)::timestamp, interval '1 day') g
+             WHERE x.set_code = ANY (e.exception_sets)
+               AND upper(x.during) > first_day AND lower(x.during) <= last_day) x
+     WHERE x.day BETWEEN first_day AND last_day
+       AND (days IS NULL OR extract(isodow FROM x.day)::int = ANY (days));
+    RETURN r;
+END;
+$$;
+
+CREATE FUNCTION sk_feed_label(p_vocab text, p_code text) RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT coalesce(
+        CASE p_vocab
+            WHEN 'themes' THEN (SELECT label_nl FROM themes WHERE code = p_code)
+            WHEN 'audiences' THEN (SELECT label_nl FROM audiences WHERE code = p_code)
+            WHEN 'accessibility-features' THEN (SELECT label_nl FROM accessibility_features WHERE code = p_code)
+            WHEN 'support-kinds' THEN (SELECT label_nl FROM support_kinds WHERE code = p_code)
+        END, p_code));
+END;
+$$;
+
+-- A vocabulary term as a SKOS Concept (OpenActive style), its @id under our vocabulary endpoint.
+CREATE FUNCTION sk_feed_concepts(p_base text, p_vocab text, p_codes text[]) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               '@type', 'Concept',
+               '@id', p_base || '/api/v1/' || p_vocab || '#' || c,
+               'prefLabel', sk_feed_label(p_vocab, c),
+               'inScheme', p_base || '/api/v1/' || p_vocab) ORDER BY o), '[]')
+      FROM unnest(p_codes) WITH ORDINALITY AS t(c, o));
+END;
+$$;
+
+CREATE FUNCTION sk_feed_postal(a jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN a IS NOT NULL THEN jsonb_strip_nulls(jsonb_build_object(
+        '@type', 'PostalAddress',
+        'streetAddress', nullif(btrim(coalesce(a->>'street', '') || ' ' || coalesce(a->>'house_number', '')), ''),
+        'postalCode', a->>'postcode',
+        'addressLocality', a->>'city',
+        'addressCountry', 'NL')) END;
+
+CREATE FUNCTION sk_feed_geo(g geography) RETURNS jsonb LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN g IS NOT NULL THEN jsonb_build_object(
+        '@type', 'GeoCoordinates', 'latitude', ST_Y(g::geometry), 'longitude', ST_X(g::geometry)) END;
+
+CREATE FUNCTION sk_feed_organizer(p_base text, p_org uuid) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT jsonb_strip_nulls(jsonb_build_object(
+               '@type', 'Organization',
+               '@id', p_base || '/api/v1/organisations/' || o.id,
+               'identifier', o.id,
+               'name', o.name,
+               'description', o.description,
+               'url', o.website,
+               'email', o.email,
+               'telephone', o.phone))
+      FROM organisations o WHERE o.id = p_org);
+END;
+$$;
+
+-- Where an entry happens, as a schema.org Place: its place (an entry of kind place), or its own
+-- address (unless the activity shows its area only), or NULL.
+CREATE FUNCTION sk_feed_location(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT CASE
+        WHEN p.id IS NOT NULL THEN jsonb_strip_nulls(jsonb_build_object(
+            '@type', 'Place',
+            '@id', p_base || '/api/v1/places/' || p.id,
+            'identifier', p.id,
+            'name', p.title,
+            'address', sk_feed_postal(p.address),
+            'geo', sk_feed_geo(p.location)))
+        WHEN e.address IS NOT NULL AND coalesce(e.address_visibility, 'public') = 'public' THEN jsonb_strip_nulls(jsonb_build_object(
+            '@type', 'Place',
+            'address', sk_feed_postal(e.address),
+            'geo', sk_feed_geo(e.location)))
+        WHEN e.address IS NOT NULL THEN jsonb_build_object(
+            '@type', 'Place',
+            'address', jsonb_build_object('@type', 'PostalAddress', 'addressLocality', e.address->>'city',
+                                          'addressCountry', 'NL'))
+    END
+      FROM (SELECT NULL) x
+      LEFT JOIN entries p ON p.id = e.place_id AND p.kind = 'place' AND p.status = 'published');
+END;
+$$;
+
+-- Members every kind shares.
+CREATE FUNCTION sk_feed_common(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+BEGIN
+    RETURN jsonb_build_object(
+        '@id', sk_feed_entry_url(p_base, e),
+        'identifier', e.id,
+        'url', sk_feed_entry_url(p_base, e),
+        'description', coalesce(e.description, e.summary),
+        'disambiguatingDescription', e.summary,
+        'image', (SELECT jsonb_agg(jsonb_build_object('@type', 'ImageObject', 'url', i)) FROM unnest(e.images) i),
+        'inLanguage', CASE WHEN cardinality(e.languages) > 0 THEN to_jsonb(e.languages) END,
+        'dateModified', sk_iso(e.updated_at));
+END;
+$fn$;
+
+-- OpenActive accessibilitySupport / schema.org amenityFeature from the accessibility facets.
+CREATE FUNCTION sk_feed_access(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT jsonb_agg(jsonb_build_object(
+               '@type', 'Concept',
+               '@id', p_base || '/api/v1/accessibility-features#' || k,
+               'prefLabel', sk_feed_label('accessibility-features', k)
+                            || CASE WHEN v = 'limited' THEN ' (beperkt)' ELSE '' END,
+               'inScheme', p_base || '/api/v1/accessibility-features') ORDER BY k)
+      FROM jsonb_each_text(e.accessibility) AS t(k, v)
+     WHERE v IN ('yes', 'limited'));
+END;
+$$;
+
+-- =============================================================================================
+-- RPDE data per kind
+-- =============================================================================================
+
+-- Place: schema.org Place.
+CREATE FUNCTION sk_feed_place_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+BEGIN
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
+        '@context', 'https://schema.org/',
+        '@type', 'Place',
+        'name', e.title,
+        'address', sk_feed_postal(e.address),
+        'geo', sk_feed_geo(e.location),
+        'telephone', e.contact->>'phone',
+        'email', e.contact->>'email',
+        'sameAs', e.contact->>'website',
+        'openingHoursSpecification', (
+            SELECT jsonb_agg(jsonb_build_object('@type', 'OpeningHoursSpecification',
+                                                'dayOfWeek', sk_feed_day_url(h->>'day'),
+                                                'opens', h->>'opens', 'closes', h->>'closes'))
+              FROM jsonb_array_elements(e.opening_hours) h),
+        'amenityFeature', (
+            SELECT jsonb_agg(jsonb_build_object('@type', 'LocationFeatureSpecification',
+                                                'name', sk_feed_label('accessibility-features', k),
+                                                'identifier', k,
+                                                'value', CASE v WHEN 'yes' THEN to_jsonb(true)
+                                                                WHEN 'no' THEN to_jsonb(false)
+                                                                ELSE to_jsonb(v) END) ORDER BY k)
+              FROM jsonb_each_text(e.accessibility) AS t(k, v)),
+        'isAccessibleForFree', (e.cost->'free'),
+        'containedInPlace', jsonb_build_object('@type', 'AdministrativeArea', 'identifier', e.municipality,
+                                               'name', (SELECT name FROM areas WHERE code = e.municipality)),
+        'organizer', sk_feed_organizer(p_base, e.organisation_id)));
+END;
+$fn$;
+
+-- The schedule of an activity as OpenActive Schedule(s) (recurring) or NULL (one-off).
+CREATE FUNCTION sk_feed_schedule(e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT CASE WHEN e.rrule IS NOT NULL THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+        '@type', 'Schedule',
+        'repeatFrequency', 'P' || coalesce(sk_rrule_part(r, 'INTERVAL'), '1')
+                           || CASE sk_rrule_part(r, 'FREQ') WHEN 'DAILY' THEN 'D' WHEN 'WEEKLY' THEN 'W'
+                                                            WHEN 'MONTHLY' THEN 'M' ELSE 'Y' END,
+        'byDay', (SELECT jsonb_agg(CASE WHEN d ~ '^[A-Z]{2}$' THEN sk_feed_day_url(d) ELSE d END)
+                    FROM unnest(string_to_array(sk_rrule_part(r, 'BYDAY'), ',')) d),
+        'byMonthDay', (SELECT jsonb_agg(d::int) FROM unnest(string_to_array(sk_rrule_part(r, 'BYMONTHDAY'), ',')) d),
+        'startDate', to_char(e.starts_at, 'YYYY-MM-DD'),
+        'endDate', to_char(sk_feed_until_date(e), 'YYYY-MM-DD'),
+        'count', sk_rrule_part(r, 'COUNT')::int,
+        'startTime', to_char(e.starts_at, 'HH24:MI'),
+        'endTime', to_char(e.ends_at, 'HH24:MI'),
+        'duration', CASE WHEN e.ends_at IS NOT NULL
+                         THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END,
+        'scheduleTimezone', 'Europe/Amsterdam',
+        'exceptDate', (SELECT jsonb_agg(sk_feed_local_iso(x)) FROM unnest(sk_feed_exdates(e)) x),
+        'beta:rrule', r)))
+    END
+      FROM (SELECT sk_feed_rule(e) AS r) x);
+END;
+$$;
+
+-- Activity: OpenActive SessionSeries.
+CREATE FUNCTION sk_feed_activity_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+BEGIN
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
+        '@context', jsonb_build_array('https://openactive.io/', 'https://openactive.io/ns-beta'),
+        '@type', 'SessionSeries',
+        'name', e.title,
+        'organizer', sk_feed_organizer(p_base, e.organisation_id),
+        'location', sk_feed_location(p_base, e),
+        'eventAttendanceMode', CASE WHEN e.online THEN 'https://schema.org/OnlineEventAttendanceMode'
+                                    ELSE 'https://schema.org/OfflineEventAttendanceMode' END,
+        'eventSchedule', sk_feed_schedule(e),
+        'startDate', CASE WHEN e.rrule IS NULL THEN sk_feed_local_iso(e.starts_at) END,
+        'endDate', CASE WHEN e.rrule IS NULL THEN sk_feed_local_iso(e.ends_at) END,
+        'duration', CASE WHEN e.rrule IS NULL AND e.ends_at IS NOT NULL
+                         THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END,
+        'activity', sk_feed_concepts(p_base, 'themes', e.themes),
+        'audience', (SELECT jsonb_agg(jsonb_build_object('@type', 'Audience', 'identifier', a,
+                                                         'audienceType', sk_feed_label('audiences', a)))
+                       FROM unnest(e.audiences) a),
+        'accessibilitySupport', sk_feed_access(p_base, e),
+        'isAccessibleForFree', (e.cost->'free'),
+        'offers', CASE WHEN e.cost ? 'amount_eur' THEN jsonb_build_array(jsonb_build_object(
+                      '@type', 'Offer', 'price', e.cost->'amount_eur', 'priceCurrency', 'EUR')) END,
+        'maximumAttendeeCapacity', e.capacity,
+        'remainingAttendeeCapacity', e.places_left,
+        'beta:registrationRequired', e.registration = 'required'));
+END;
+$fn$;
+
+-- Vacancy: schema.org JobPosting with employmentType VOLUNTEER (volunteer work, unpaid).
+CREATE FUNCTION sk_feed_vacancy_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+BEGIN
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
+        '@context', 'https://schema.org/',
+        '@type', 'JobPosting',
+        'title', e.title,
+        'name', e.title,
+        'employmentType', 'VOLUNTEER',
+        'hiringOrganization', sk_feed_organizer(p_base, e.organisation_id),
+        'datePosted', to_char(e.created_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD'),
+        'validThrough', CASE WHEN e.valid_until IS NOT NULL
+                             THEN sk_iso(((e.valid_until + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam') - interval '1 second') END,
+        'workHours', CASE WHEN e.hours_per_week IS NOT NULL THEN e.hours_per_week::text || ' uur per week' END,
+        'skills', CASE WHEN cardinality(e.skills) > 0 THEN to_jsonb(e.skills) END,
+        'jobLocation', coalesce(sk_feed_location(p_base, e),
+                                jsonb_build_object('@type', 'Place', 'address', jsonb_build_object(
+                                    '@type', 'PostalAddress', 'addressCountry', 'NL',
+                                    'addressLocality', (SELECT name FROM areas WHERE code = e.municipality)))),
+        'occupationalCategory', CASE WHEN cardinality(e.themes) > 0 THEN sk_feed_concepts(p_base, 'themes', e.themes) END,
+        'qualifications', CASE WHEN e.min_age IS NOT NULL THEN 'Vanaf ' || e.min_age || ' jaar' END,
+        'beta:commitment', e.commitment,
+        'beta:minimumAge', e.min_age));
+END;
+$fn$;
+
+-- Carer support: schema.org Service.
+CREATE FUNCTION sk_feed_carer_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+BEGIN
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
+        '@context', 'https://schema.org/',
+        '@type', 'Service',
+        'name', e.title,
+        'serviceType', sk_feed_label('support-kinds', e.support_kind),
+        'category', sk_feed_concepts(p_base, 'support-kinds', ARRAY[e.support_kind]),
+        'provider', sk_feed_organizer(p_base, e.organisation_id),
+        'audience', (SELECT jsonb_agg(jsonb_build_object('@type', 'Audience', 'identifier', a,
+                                                         'audienceType', sk_feed_label('audiences', a)))
+                       FROM unnest(e.for_whom || e.audiences) a),
+        'areaServed', jsonb_build_object('@type', 'AdministrativeArea', 'identifier', e.municipality,
+                                         'name', (SELECT name FROM areas WHERE code = e.municipality)),
+        'availableChannel', jsonb_strip_nulls(jsonb_build_object(
+            '@type', 'ServiceChannel',
+            'serviceLocation', sk_feed_location(p_base, e),
+            'servicePhone', CASE WHEN e.contact ? 'phone' THEN jsonb_build_object('@type', 'ContactPoint', 'telephone', e.contact->>'phone') END,
+            'serviceUrl', e.contact->>'website')),
+        'isAccessibleForFree', (e.cost->'free')));
+END;
+$fn$;
+
+CREATE FUNCTION sk_feed_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+BEGIN
+    RETURN CASE e.kind
+        WHEN 'place' THEN sk_feed_place_data(p_base, e)
+        WHEN 'activity' THEN sk_feed_activity_data(p_base, e)
+        WHEN 'vacancy' THEN sk_feed_vacancy_data(p_base, e)
+        WHEN 'carer_support' THEN sk_feed_carer_data(p_base, e)
+    END;
+END;
+$fn$;
+
+-- RPDE "kind" of each feed.
+CREATE FUNCTION sk_feed_rpde_kind(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN CASE p_kind WHEN 'place' THEN 'Place' WHEN 'activity' THEN 'SessionSeries'
+                       WHEN 'vacancy' THEN 'JobPosting' WHEN 'carer_support' THEN 'Service' END;
+
+-- =============================================================================================
+-- RPDE page
+-- =============================================================================================
+
+-- One page of a kind's feed, items after (p_after_ts, p_after_id) in (modified, id) order. Both
+-- NULL = from the beginning. p_base is the absolute URL of the daemon ("https://host").
+-- The body is built as text with "items" first, so the daemon can tell an empty (last) page by
+-- its first bytes and give it a short Cache-Control.
+CREATE FUNCTION sk_feed_page(p_kind text, p_after_ts bigint, p_after_id uuid, p_limit int, p_base text)
+    RETURNS sk_response LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    horizon bigint := sk_feed_horizon();   -- before any write of ours
+    items text;
+    last_ts bigint;
+    last_id uuid;
+    n int;
+    feed_url text := p_base || '/feeds/' || sk_feed_kind_path(p_kind);
+    nxt text;
+BEGIN
+    PERFORM sk_feeds_expire(p_kind, 1000);
+    WITH page AS (
+        SELECT f.* FROM feed_items f
+         WHERE f.kind = p_kind
+           AND (p_after_ts IS NULL OR (f.modified, f.id) > (p_after_ts, p_after_id))
+           AND f.modified < horizon
+         ORDER BY f.modified, f.id
+         LIMIT p_limit)
+    SELECT string_agg(
+               CASE WHEN page.state = 'updated' AND e.id IS NOT NULL THEN
+                   jsonb_build_object('state', 'updated', 'kind', sk_feed_rpde_kind(page.kind),
+                                      'id', page.id, 'modified', page.modified,
+                                      'data', sk_feed_data(p_base, e))::text
+               ELSE
+                   jsonb_build_object('state', 'deleted', 'kind', sk_feed_rpde_kind(page.kind),
+                                      'id', page.id, 'modified', page.modified)::text
+               END, ',' ORDER BY page.modified, page.id),
+           count(*),
+           (array_agg(page.modified ORDER BY page.modified DESC, page.id DESC))[1],
+           (array_agg(page.id ORDER BY page.modified DESC, page.id DESC))[1]
+      INTO items, n, last_ts, last_id
+      FROM page
+      LEFT JOIN entries e ON e.id = page.id;
+
+    IF n = 0 THEN
+        -- the last page: next is this page's own URL
+        last_ts := p_after_ts;
+        last_id := p_after_id;
+    END IF;
+    nxt := feed_url || CASE WHEN last_ts IS NULL THEN ''
+                            ELSE '?afterTimestamp=' || last_ts || '&afterId=' || last_id END;
+    RETURN (200, NULL, NULL,
+            '{"items":[' || coalesce(items, '') || '],"next":' || to_jsonb(nxt)::text
+            || ',"license":"https://creativecommons.org/licenses/by/4.0/"}')::sk_response;
+END;
+$$;
+
+-- =============================================================================================
+-- Search filters for the calendar, map and HSDS outputs
+-- =============================================================================================
+
+-- Does entry e match the normalised search parameters p (common/search.c)? Used until the search
+-- helper's shared WHERE builder is available (see feeds notes). Honours: kinds, municipality,
+-- areas, themes (with sub-themes), audiences, organisation, access, free, discount_pass,
+-- language, q, near + radius. Window, day and time parameters are ignored here.
+CREATE FUNCTION sk_feeds_match(e entries, p jsonb) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT (p->'kinds' IS NULL OR e.kind = ANY (sk_text_array(p->'kinds')))
+       AND (p->>'municipality' IS NULL OR e.municipality = p->>'municipality')
+       AND (p->'areas' IS NULL
+            OR e.areas && sk_text_array(p->'areas')
+            OR e.municipality = ANY (sk_text_array(p->'areas'))
+            OR (cardinality(e.areas) = 0
+                AND e.municipality IN (SELECT a.municipality FROM areas a WHERE a.code = ANY (sk_text_array(p->'areas')))))
+       AND (p->'themes' IS NULL
+            OR e.themes && (sk_text_array(p->'themes')
+                            || ARRAY(SELECT t.code FROM themes t WHERE t.parent = ANY (sk_text_array(p->'themes')))))
+       AND (p->'audiences' IS NULL OR e.audiences && sk_text_array(p->'audiences'))
+       AND (p->>'organisation' IS NULL OR e.organisation_id::text = p->>'organisation')
+       AND (p->'access' IS NULL OR NOT EXISTS (
+                SELECT 1 FROM jsonb_array_elements(p->'access') a
+                 WHERE NOT coalesce(e.accessibility->>(a->>'facet') = ANY (sk_text_array(a->'values')), false)))
+       AND (NOT coalesce((p->>'free')::boolean, false) OR coalesce((e.cost->>'free')::boolean, false))
+       AND (NOT coalesce((p->>'discount_pass')::boolean, false)
+            OR coalesce((e.cost->>'discount_pass')::boolean, false) OR e.accessibility->>'discount_pass' = 'yes')
+       AND (p->>'language' IS NULL OR p->>'language' = ANY (e.languages) OR e.translations ? (p->>'language'))
+       AND (p->>'q' IS NULL
+            OR e.search_nl @@ websearch_to_tsquery('pg_catalog.dutch', sk_unaccent(p->>'q'))
+            OR sk_unaccent(lower(e.title)) LIKE '%' || sk_unaccent(lower(p->>'q')) || '%')
+       AND (p->'near' IS NULL OR ST_DWithin(
+                coalesce(e.location, (SELECT pl.location FROM entries pl WHERE pl.id = e.place_id)),
+                ST_SetSRID(ST_MakePoint((p->'near'->>'lon')::float8, (p->'near'->>'lat')::float8), 4326)::geography,
+                coalesce((p->>'radius')::float8, 5000)))
+$$;
+
+-- The public entries of p_kinds matching the search, in p_order ('start' | 'title' | 'id'),
+-- p_offset/p_limit applied. Uses the search helper's WHERE builder sk_search_where (0004, shared
+-- with /api/v1/search) when it is installed, else sk_feeds_match above; both paths also require
+-- sk_entry_public. p_order is one of the fixed words, never client text.
+CREATE FUNCTION sk_feeds_select(p_params jsonb, p_kinds text[], p_order text, p_offset bigint, p_limit int)
+    RETURNS SETOF entries LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    p jsonb := coalesce(p_params, '{}'::jsonb) || jsonb_build_object('kinds', to_jsonb(p_kinds));
+    ord text := CASE p_order WHEN 'start' THEN 'e.starts_at, e.id' WHEN 'title' THEN 'e.title, e.id' ELSE 'e.id' END;
+BEGIN
+    IF to_regprocedure('sk_search_where(jsonb)') IS NOT NULL THEN
+        RETURN QUERY EXECUTE format(
+            'SELECT e.* FROM entries e WHERE e.kind = ANY ($1) AND sk_entry_public(e) AND (%s) ORDER BY %s OFFSET $2 LIMIT $3',
+            sk_search_where(p), ord)
+            USING p_kinds, p_offset, p_limit;
+    ELSE
+        RETURN QUERY EXECUTE format(
+            'SELECT e.* FROM entries e WHERE e.kind = ANY ($1) AND sk_entry_public(e) AND sk_feeds_match(e, $4) ORDER BY %s OFFSET $2 LIMIT $3',
+            ord)
+            USING p_kinds, p_offset, p_limit, p;
+    END IF;
+END;
+$$;
+
+-- How many entries sk_feeds_select would give without paging (HSDS total_items).
+CREATE FUNCTION sk_feeds_count(p_params jsonb, p_kinds text[]) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    p jsonb := coalesce(p_params, '{}'::jsonb) || jsonb_build_object('kinds', to_jsonb(p_kinds));
+    n bigint;
+BEGIN
+    IF to_regprocedure('sk_search_where(jsonb)') IS NOT NULL THEN
+        EXECUTE format('SELECT count(*) FROM entries e WHERE e.kind = ANY ($1) AND sk_entry_public(e) AND (%s)',
+                       sk_search_where(p))
+           INTO n USING p_kinds;
+    ELSE
+        SELECT count(*) INTO n FROM entries e
+         WHERE e.kind = ANY (p_kinds) AND sk_entry_public(e) AND sk_feeds_match(e, p);
+    END IF;
+    RETURN n;
+END;
+$$;
+
+-- =============================================================================================
+-- iCalendar (RFC 5545)
+-- =============================================================================================
+
+-- TEXT value escaping: backslash, semicolon, comma, newlines.
+CREATE FUNCTION sk_ics_text(t text) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN replace(replace(replace(replace(replace(t, E'\\', E'\\\\'), ';', E'\\;'), ',', E'\\,'),
+                           E'\r\n', E'\\n'), E'\n', E'\\n');
+
+-- Fold a content line at 75 octets (never inside a UTF-8 character); lines end in CRLF.
+CREATE FUNCTION sk_ics_fold(line text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    parts text[] := '{}';
+    pos int := 1;
+    len int := length(line);
+    lim int := 75;
+    n int;
+BEGIN
+    line := replace(replace(line, E'\r', ''), E'\n', '');
+    len := length(line);
+    IF octet_length(line) <= 75 THEN
+        RETURN line || E'\r\n';
+    END IF;
+    WHILE pos <= len LOOP
+        n := least(lim, len - pos + 1);
+        WHILE octet_length(substr(line, pos, n)) > lim LOOP
+            n := n - 1;
+        END LOOP;
+        parts := parts || substr(line, pos, n);
+        pos := pos + n;
+        lim := 74;   -- continuation lines start with one space
+    END LOOP;
+    RETURN array_to_string(parts, E'\r\n ') || E'\r\n';
+END;
+$$;
+
+CREATE FUNCTION sk_ics_utc(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN to_char(t AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"');
+
+CREATE FUNCTION sk_ics_local(t timestamp) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN to_char(t, 'YYYYMMDD"T"HH24MISS');
+
+CREATE FUNCTION sk_ics_header(p_name text) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN E'BEGIN:VCALENDAR\r\n'
+        || E'VERSION:2.0\r\n'
+        || E'PRODID:-//Sociale Kaart//socialekaart//NL\r\n'
+        || E'CALSCALE:GREGORIAN\r\n'
+        || E'METHOD:PUBLISH\r\n'
+        || sk_ics_fold('X-WR-CALNAME:' || sk_ics_text(p_name))
+        || E'X-WR-TIMEZONE:Europe/Amsterdam\r\n'
+        || E'BEGIN:VTIMEZONE\r\n'
+        || E'TZID:Europe/Amsterdam\r\n'
+        || E'BEGIN:DAYLIGHT\r\n'
+        || E'TZOFFSETFROM:+0100\r\n'
+        || E'TZOFFSETTO:+0200\r\n'
+        || E'TZNAME:CEST\r\n'
+        || E'DTSTART:19810329T020000\r\n'
+        || E'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n'
+        || E'END:DAYLIGHT\r\n'
+        || E'BEGIN:STANDARD\r\n'
+        || E'TZOFFSETFROM:+0200\r\n'
+        || E'TZOFFSETTO:+0100\r\n'
+        || E'TZNAME:CET\r\n'
+        || E'DTSTART:19961027T030000\r\n'
+        || E'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n'
+        || E'END:STANDARD\r\n'
+        || E'END:VTIMEZONE\r\n';
+
+-- One VEVENT for an activity; UID is stable (<id>@socialekaart), SEQUENCE follows the version.
+CREATE FUNCTION sk_ics_event(p_base text, e entries) RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT 'BEGIN:VEVENT' || E'\r\n'
+        || 'UID:' || e.id || E'@socialekaart\r\n'
+        || 'DTSTAMP:' || sk_ics_utc(e.updated_at) || E'\r\n'
+        || 'CREATED:' || sk_ics_utc(e.created_at) || E'\r\n'
+        || 'LAST-MODIFIED:' || sk_ics_utc(e.updated_at) || E'\r\n'
+        || 'SEQUENCE:' || (e.version - 1) || E'\r\n'
+        || 'DTSTART;TZID=Europe/Amsterdam:' || sk_ics_local(e.starts_at) || E'\r\n'
+        || coalesce('DTEND;TZID=Europe/Amsterdam:' || sk_ics_local(e.ends_at) || E'\r\n', '')
+        || coalesce(sk_ics_fold('RRULE:' || sk_feed_ical_rule(e)), '')
+        || CASE WHEN cardinality(x.ex) > 0
+                THEN sk_ics_fold('EXDATE;TZID=Europe/Amsterdam:'
+                                 || array_to_string(ARRAY(SELECT sk_ics_local(d) FROM unnest(x.ex) d), ','))
+                ELSE '' END
+        || sk_ics_fold('SUMMARY:' || sk_ics_text(e.title))
+        || coalesce(sk_ics_fold('DESCRIPTION:' || sk_ics_text(
+               concat_ws(E'\n\n', e.summary, e.description))), '')
+        || coalesce(sk_ics_fold('LOCATION:' || sk_ics_text(x.loc)), '')
+        || coalesce('GEO:' || ST_Y(x.geo::geometry) || ';' || ST_X(x.geo::geometry) || E'\r\n', '')
+        || CASE WHEN cardinality(e.themes) > 0
+                THEN sk_ics_fold('CATEGORIES:' || array_to_string(
+                         ARRAY(SELECT sk_ics_text(sk_feed_label('themes', t)) FROM unnest(e.themes) t), ','))
+                ELSE '' END
+        || sk_ics_fold('URL:' || sk_feed_entry_url(p_base, e))
+        || coalesce(sk_ics_fold('ORGANIZER;CN="' || replace(replace(o.name, '"', ''''), E'\n', ' ') || '":mailto:' || o.email), '')
+        || E'STATUS:CONFIRMED\r\n'
+        || E'END:VEVENT\r\n'
+      FROM (SELECT sk_feed_exdates(e) AS ex,
+                   CASE WHEN e.online AND e.place_id IS NULL AND e.address IS NULL THEN 'Online'
+                        ELSE nullif(concat_ws(', ', l->>'name', l->'address'->>'streetAddress',
+                                              btrim(coalesce(l->'address'->>'postalCode', '') || ' '
+                                                    || coalesce(l->'address'->>'addressLocality', ''))), '')
+                   END AS loc,
+                   CASE WHEN l ? 'geo' THEN ST_SetSRID(ST_MakePoint((l->'geo'->>'longitude')::float8,
+                                                                    (l->'geo'->>'latitude')::float8), 4326)::geography END AS geo
+              FROM (SELECT sk_feed_location(p_base, e) AS l) y) x
+      LEFT JOIN organisations o ON o.id = e.organisation_id);
+END;
+$$;
+
+-- The calendar of every public activity matching the search parameters (at most p_max events,
+-- soonest first). Body is the text/calendar document.
+CREATE FUNCTION sk_ics_calendar(p_params jsonb, p_base text, p_max int) RETURNS sk_response
+    LANGUAGE sql STABLE AS $$
+    SELECT (200, NULL, NULL,
+            sk_ics_header('Sociale kaart: activiteiten')
+            || coalesce((SELECT string_agg(sk_ics_event(p_base, e), '' ORDER BY e.starts_at, e.id)
+                           FROM sk_feeds_select(p_params, ARRAY['activity'], 'start', 0, p_max) e), '')
+            || E'END:VCALENDAR\r\n')::sk_response
+$$;
+
+-- The calendar of one activity ("zet in mijn agenda"): visible as GET /activities/{id} is.
+CREATE FUNCTION sk_ics_one(p_id uuid, p_base text, p_role text, p_org uuid) RETURNS sk_response
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    e entries;
+BEGIN
+    SELECT * INTO e FROM entries WHERE id = p_id AND kind = 'activity';
+    IF NOT FOUND OR NOT sk_entry_visible(e, p_role, p_org)
+       OR (e.status = 'published' AND NOT sk_entry_public(e) AND NOT sk_is_writer(p_role)) THEN
+        RETURN sk_not_found(format('There is no activity with id %s.', p_id));
+    END IF;
+    RETURN (200, sk_etag(e.version), NULL,
+            sk_ics_header(e.title) || sk_ics_event(p_base, e) || E'END:VCALENDAR\r\n')::sk_response;
+END;
+$$;
+
+-- =============================================================================================
+-- GeoJSON (RFC 7946): [longitude, latitude], WGS 84
+-- =============================================================================================
+
+CREATE FUNCTION sk_geojson_feature(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT jsonb_build_object(
+        'type', 'Feature',
+        'id', e.id::text,
+        'geometry', jsonb_build_object('type', 'Point',
+                                       'coordinates', jsonb_build_array(
+                                           round(ST_X(g::geometry)::numeric, 7), round(ST_Y(g::geometry)::numeric, 7))),
+        'properties', jsonb_strip_nulls(jsonb_build_object(
+            'id', e.id,
+            'kind', e.kind,
+            'title', e.title,
+            'summary', e.summary,
+            'address', CASE WHEN pl.id IS NOT NULL THEN pl.address
+                            WHEN coalesce(e.address_visibility, 'public') = 'public' THEN e.address END,
+            'place_id', e.place_id,
+            'municipality', e.municipality,
+            'areas', to_jsonb(e.areas),
+            'themes', to_jsonb(e.themes),
+            'start', CASE WHEN e.kind = 'activity' THEN sk_local(e.starts_at) END,
+            'rrule', e.rrule,
+            'url', sk_feed_entry_url(p_base, e))))
+      FROM (SELECT NULL) z
+      LEFT JOIN entries pl ON pl.id = e.place_id AND pl.kind = 'place' AND pl.status = 'published'
+      CROSS JOIN LATERAL (SELECT CASE
+          WHEN pl.id IS NOT NULL THEN pl.location
+          WHEN coalesce(e.address_visibility, 'public') = 'public' THEN e.location END AS g) gg
+     WHERE g IS NOT NULL);
+END;
+$$;
+
+-- Public entries of p_kind matching the search, with a position, as a FeatureCollection.
+CREATE FUNCTION sk_geojson(p_kind text, p_params jsonb, p_base text, p_max int) RETURNS sk_response
+    LANGUAGE sql STABLE AS $$
+    SELECT (200, NULL, NULL, jsonb_build_object(
+            'type', 'FeatureCollection',
+            'features', coalesce((SELECT jsonb_agg(f ORDER BY t, i)
+                                    FROM (SELECT sk_geojson_feature(p_base, e) AS f, e.title AS t, e.id AS i
+                                            FROM sk_feeds_select(p_params, ARRAY[p_kind], 'title', 0, p_max) e) s
+                                   WHERE f IS NOT NULL), '[]'::jsonb))::text)::sk_response
+$$;
+
+-- =============================================================================================
+-- Open Referral HSDS 3.0
+-- =============================================================================================
+-- Mapping: organisations -> organization; places -> location; activities and carer support ->
+-- service (with service_at_locations to their place or own address); an activity with its own
+-- public address is a location too (id = the activity's id). Vacancies are not services and are
+-- not exported. Only public entries; organisations only when they have a public entry.
+
+CREATE FUNCTION sk_hsds_page(p_contents jsonb, p_total bigint, p_page int, p_size int) RETURNS sk_response
+    LANGUAGE sql IMMUTABLE
+    RETURN (200, NULL, NULL, jsonb_build_object(
+        'total_items', p_total,
+        'total_pages', greatest(1, ((p_total + p_size - 1) / p_size)),
+        'page_number', p_page,
+        'size', jsonb_array_length(p_contents),
+        'first_page', p_page = 1,
+        'last_page', p_page >= ((p_total + p_size - 1) / p_size),
+        'empty', jsonb_array_length(p_contents) = 0,
+        'contents', p_contents)::text)::sk_response;
+
+-- A deterministic uuid for a derived record (service_at_location, address, phone).
+CREATE FUNCTION sk_hsds_uuid(p_a text, p_b text) RETURNS uuid LANGUAGE sql IMMUTABLE
+    RETURN md5(p_a || '/' || p_b)::uuid;
+
+CREATE FUNCTION sk_hsds_address(p_loc uuid, a jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN a IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+        'id', sk_hsds_uuid(p_loc::text, 'address'),
+        'location_id', p_loc,
+        'attention', NULL,
+        'address_1', btrim(coalesce(a->>'street', '') || ' ' || coalesce(a->>'house_number', '')),
+        'address_2', NULL,
+        'city', a->>'city',
+        'region', NULL,
+        'state_province', '',
+        'postal_code', a->>'postcode',
+        'country', 'NL',
+        'address_type', 'physical')) ELSE '[]'::jsonb END;
+
+CREATE FUNCTION sk_hsds_phones(p_owner uuid, p_phone text) RETURNS jsonb LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN p_phone IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
+        'id', sk_hsds_uuid(p_owner::text, 'phone'), 'number', p_phone, 'type', 'voice',
+        'languages', '[]'::jsonb)) ELSE '[]'::jsonb END;
+
+-- A location from a place, or from an activity's own public address.
+CREATE FUNCTION sk_hsds_location(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+BEGIN
+    RETURN jsonb_build_object(
+        'id', e.id,
+        'location_type', 'physical',
+        'url', sk_feed_entry_url(p_base, e),
+        'organization_id', e.organisation_id,
+        'name', e.title,
+        'alternate_name', NULL,
+        'description', CASE WHEN e.kind = 'place' THEN coalesce(e.summary, e.description) END,
+        'transportation', NULL,
+        'latitude', ST_Y(e.location::geometry),
+        'longitude', ST_X(e.location::geometry),
+        'external_identifier', NULL,
+        'external_identifier_type', NULL,
+        'languages', '[]'::jsonb,
+        'addresses', sk_hsds_address(e.id, e.address),
+        'phones', CASE WHEN e.kind = 'place' THEN sk_hsds_phones(e.id, e.contact->>'phone') ELSE '[]'::jsonb END,
+        'accessibility', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                             'id', sk_hsds_uuid(e.id::text, 'access/' || k),
+                             'location_id', e.id,
+                             'description', sk_feed_label('accessibility-features', k),
+                             'details', v, 'url', NULL) ORDER BY k)
+                           FROM jsonb_each_text(e.accessibility) AS t(k, v)), '[]'::jsonb),
+        'schedules', CASE WHEN e.kind = 'place' THEN coalesce((SELECT jsonb_agg(jsonb_build_object(
+                             'id', sk_hsds_uuid(e.id::text, 'hours/' || (h->>'day') || (h->>'opens')),
+                             'location_id', e.id,
+                             'freq', 'WEEKLY',
+                             'interval', 1,
+                             'byday', upper(h->>'day'),
+                             'opens_at', h->>'opens',
+                             'closes_at', h->>'closes',
+                             'description', NULL))
+                           FROM jsonb_array_elements(e.opening_hours) h), '[]'::jsonb) ELSE '[]'::jsonb END,
+        'attributes', '[]'::jsonb,
+        'metadata', jsonb_build_array(jsonb_build_object(
+            'id', sk_hsds_uuid(e.id::text, 'metadata'), 'resource_id', e.id, 'resource_type', 'location',
+            'last_action_date', to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
+            'updated_by', 'socialekaart')));
+END;
+$fn$;
+
+-- Is entry e an HSDS location? (a public place with a position, or an activity with its own public address)
+CREATE FUNCTION sk_hsds_is_location(e entries) RETURNS boolean LANGUAGE sql STABLE
+    RETURN sk_entry_public(e)
+       AND (e.kind = 'place'
+            OR (e.kind = 'activity' AND e.place_id IS NULL AND e.address IS NOT NULL
+                AND e.address_visibility = 'public'));
+
+CREATE FUNCTION sk_hsds_service(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+    SELECT jsonb_build_object(
+        'id', e.id,
+        'organization_id', e.organisation_id,
+        'program_id', NULL,
+        'name', e.title,
+        'alternate_name', NULL,
+        'description', coalesce(e.description, e.summary, e.title),
+        'url', coalesce(e.contact->>'website', sk_feed_entry_url(p_base, e)),
+        'email', e.contact->>'email',
+        'status', 'active',
+        'interpretation_services', NULL,
+        'application_process', CASE WHEN e.registration = 'required' THEN 'Aanmelden is nodig.' END,
+        'fees_description', CASE WHEN coalesce((e.cost->>'free')::boolean, false) THEN 'Gratis'
+                                 WHEN e.cost ? 'amount_eur' THEN '€ ' || (e.cost->>'amount_eur') END,
+        'eligibility_description', (SELECT string_agg(sk_feed_label('audiences', a), ', ')
+                                      FROM unnest(e.audiences || coalesce(e.for_whom, '{}')) a),
+        'last_modified', sk_iso(e.updated_at),
+        'phones', sk_hsds_phones(e.id, e.contact->>'phone'),
+        'languages', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                  'id', sk_hsds_uuid(e.id::text, 'lang/' || l), 'service_id', e.id,
+                                  'language', l, 'code', l))
+                                 FROM unnest(e.languages) l), '[]'::jsonb),
+        'schedules', CASE WHEN e.kind = 'activity' THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+            'id', sk_hsds_uuid(e.id::text, 'schedule'),
+            'service_id', e.id,
+            'dtstart', to_char(e.starts_at, 'YYYY-MM-DD'),
+            'valid_from', to_char(e.starts_at, 'YYYY-MM-DD'),
+            'valid_to', CASE WHEN e.rrule IS NULL THEN to_char(e.starts_at, 'YYYY-MM-DD')
+                             ELSE to_char(sk_feed_until_date(e), 'YYYY-MM-DD') END,
+            'freq', CASE sk_rrule_part(sk_feed_rule(e), 'FREQ') WHEN 'WEEKLY' THEN 'WEEKLY' WHEN 'MONTHLY' THEN 'MONTHLY' END,
+            'interval', sk_rrule_part(sk_feed_rule(e), 'INTERVAL')::int,
+            'byday', sk_rrule_part(sk_feed_rule(e), 'BYDAY'),
+            'bymonthday', sk_rrule_part(sk_feed_rule(e), 'BYMONTHDAY'),
+            'count', sk_rrule_part(sk_feed_rule(e), 'COUNT')::int,
+            'until', to_char(sk_feed_until_date(e), 'YYYY-MM-DD'),
+            'opens_at', to_char(e.starts_at, 'HH24:MI'),
+            'closes_at', to_char(e.ends_at, 'HH24:MI'),
+            'attending_type', CASE WHEN e.online THEN 'online' ELSE 'in_person' END,
+            'description', CASE WHEN e.rrule IS NOT NULL THEN 'RRULE:' || sk_feed_rule(e) END)))
+            ELSE '[]'::jsonb END,
+        'service_areas', jsonb_build_array(jsonb_build_object(
+            'id', sk_hsds_uuid(e.id::text, 'area'), 'service_id', e.id,
+            'name', (SELECT name FROM areas WHERE code = e.municipality),
+            'description', NULL, 'extent', NULL, 'extent_type', NULL, 'uri', NULL)),
+        'service_at_locations', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                'id', sk_hsds_uuid(e.id::text, l.id::text),
+                'service_id', e.id,
+                'location_id', l.id,
+                'description', NULL,
+                'location', sk_hsds_location(p_base, l)))
+              FROM entries l
+             WHERE sk_hsds_is_location(l)
+               AND (l.id = e.place_id OR l.id = e.id)), '[]'::jsonb),
+        'attributes', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                'id', sk_hsds_uuid(e.id::text, 'theme/' || t), 'link_id', e.id, 'link_type', 'service',
+                'taxonomy_term_id', sk_hsds_uuid('theme', t),
+                'taxonomy_term', jsonb_build_object('id', sk_hsds_uuid('theme', t), 'code', t,
+                                                    'name', sk_feed_label('themes', t),
+                                                    'description', sk_feed_label('themes', t),
+                                                    'taxonomy', 'socialekaart-themes'),
+                'value', t))
+              FROM unnest(e.themes) t), '[]'::jsonb),
+        'metadata', jsonb_build_array(jsonb_build_object(
+            'id', sk_hsds_uuid(e.id::text, 'metadata'), 'resource_id', e.id, 'resource_type', 'service',
+            'last_action_date', to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
+            'updated_by', 'socialekaart'))));
+END;
+$$;
+
+CREATE FUNCTION sk_hsds_services(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
+    LANGUAGE sql STABLE AS $$
+    SELECT sk_hsds_page(
+        coalesce((SELECT jsonb_agg(sk_hsds_service(p_base, e) ORDER BY e.id)
+                    FROM sk_feeds_select(p_params, ARRAY['activity', 'carer_support'], 'id',
+                                         (p_page - 1)::bigint * p_size, p_size) e), '[]'::jsonb),
+        sk_feeds_count(p_params, ARRAY['activity', 'carer_support']), p_page, p_size)
+$$;
+
+CREATE FUNCTION sk_hsds_locations(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
+    LANGUAGE sql STABLE AS $$
+    WITH m AS (
+        SELECT e FROM sk_feeds_select(p_params, ARRAY['place', 'activity'], 'id', 0, 2147483647) e
+         WHERE sk_hsds_is_location(e))
+    SELECT sk_hsds_page(
+        coalesce((SELECT jsonb_agg(sk_hsds_location(p_base, s.e) ORDER BY (s.e).id)
+                    FROM (SELECT m.e FROM m ORDER BY (m.e).id
+                           OFFSET (p_page - 1)::bigint * p_size LIMIT p_size) s), '[]'::jsonb),
+        (SELECT count(*) FROM m), p_page, p_size)
+$$;
+
+CREATE FUNCTION sk_hsds_organization(p_base text, o organisations) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+BEGIN
+    RETURN jsonb_build_object(
+        'id', o.id,
+        'name', o.name,
+        'alternate_name', NULL,
+        'description', coalesce(o.description, o.name),
+        'email', o.email,
+        'website', o.website,
+        'additional_websites', '[]'::jsonb,
+        'tax_status', NULL,
+        'tax_id', NULL,
+        'year_incorporated', NULL,
+        'legal_status', NULL,
+        'logo', NULL,
+        'uri', p_base || '/api/v1/organisations/' || o.id,
+        'parent_organization_id', NULL,
+        'phones', sk_hsds_phones(o.id, o.phone),
+        'metadata', jsonb_build_array(jsonb_build_object(
+            'id', sk_hsds_uuid(o.id::text, 'metadata'), 'resource_id', o.id, 'resource_type', 'organization',
+            'last_action_date', to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
+            'updated_by', 'socialekaart')));
+END;
+$fn$;
+
+CREATE FUNCTION sk_hsds_organizations(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
+    LANGUAGE sql STABLE AS $$
+    WITH m AS (
+        SELECT o FROM organisations o
+         WHERE o.id IN (SELECT e.organisation_id
+                          FROM sk_feeds_select(p_params, ARRAY['place', 'activity', 'vacancy', 'carer_support'],
+                                               'id', 0, 2147483647) e))
+    SELECT sk_hsds_page(
+        coalesce((SELECT jsonb_agg(sk_hsds_organization(p_base, s.o) ORDER BY (s.o).id)
+                    FROM (SELECT m.o FROM m ORDER BY (m.o).id
+                           OFFSET (p_page - 1)::bigint * p_size LIMIT p_size) s), '[]'::jsonb),
+        (SELECT count(*) FROM m), p_page, p_size)
+$$;
+
+-- =============================================================================================
+-- The API: exactly the signatures the daemon prepares (see server/db_catalog.c).
+-- =============================================================================================
+
+CREATE FUNCTION api_feed_page(p_kind text, p_after_ts bigint, p_after_id uuid, p_limit int, p_base text,
+                              p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS sk_response LANGUAGE sql VOLATILE
+    RETURN sk_feed_page(p_kind, p_after_ts, p_after_id, p_limit, p_base);
+
+CREATE FUNCTION api_activities_ics(p_params jsonb, p_base text, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS sk_response LANGUAGE sql STABLE
+    RETURN sk_ics_calendar(p_params, p_base, 1000);
+
+CREATE FUNCTION api_activity_ics(p_id uuid, p_base text, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS sk_response LANGUAGE sql STABLE
+    RETURN sk_ics_one(p_id, p_base, p_role, p_org);
+
+CREATE FUNCTION api_geojson(p_kind text, p_params jsonb, p_base text, p_role text, p_org uuid, p_key uuid,
+                            p_scope text[])
+    RETURNS sk_response LANGUAGE sql STABLE
+    RETURN sk_geojson(p_kind, p_params, p_base, 10000);
+
+CREATE FUNCTION api_hsds_list(p_what text, p_params jsonb, p_page int, p_size int, p_base text,
+                              p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS sk_response LANGUAGE sql STABLE
+    RETURN CASE p_what
+        WHEN 'services' THEN sk_hsds_services(p_params, p_page, p_size, p_base)
+        WHEN 'locations' THEN sk_hsds_locations(p_params, p_page, p_size, p_base)
+        ELSE sk_hsds_organizations(p_params, p_page, p_size, p_base)
+    END;

@@ -1,0 +1,470 @@
+-- 0007 webhooks (issue 7, item 5): subscribers that want a push when published data changes.
+--
+-- * webhooks            one row per subscriber: an https URL, the HMAC secret (kept in clear: it is
+--                       needed to sign; the API never returns it), optional kind and municipality
+--                       filters. Registered by moderators (within their municipalities) and admins.
+-- * webhook_deliveries  the outbox: one row per notice per subscriber, written by a trigger on
+--                       entries in the same transaction as the change, so a change the API has
+--                       acknowledged always reaches the outbox. The daemon (server/webhook.c) claims
+--                       due rows with sk_webhook_claim (FOR UPDATE SKIP LOCKED, a lease in
+--                       locked_until) and records each attempt with sk_webhook_report (exponential
+--                       back-off, then 'failed').
+--
+-- Events, per matching subscriber (a resident-visible entry is one with status 'published'):
+--   entry.published  the entry becomes visible to the subscriber (new, approved, moved into its
+--                    municipality)
+--   entry.updated    a visible entry changes (its version or updated_at moves)
+--   entry.deleted    a visible entry stops being visible (deleted, hidden, rejected, back to
+--                    pending, purged, moved out of the subscriber's municipality)
+-- Pending, rejected, hidden and deleted rows never produce a notice of their own. Several writes to
+-- one entry in one transaction give one notice per subscriber (see sk_webhook_enqueue).
+--
+-- Applied inside one transaction by `socialekaart migrate`; no psql meta-commands here.
+
+CREATE TABLE webhooks (
+    id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    url             text NOT NULL,
+    secret          text NOT NULL,
+    kinds           text[] NOT NULL DEFAULT '{}',   -- empty = every kind
+    municipality    text,                           -- NULL = every municipality (keys that act everywhere)
+    organisation_id uuid,                           -- who registered it (no FK: informative)
+    key_id          uuid,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT webhooks_url_chk CHECK (length(url) BETWEEN 8 AND 2000 AND url ~* '^https?://[^\s]+$'),
+    CONSTRAINT webhooks_secret_chk CHECK (length(secret) BETWEEN 16 AND 200),
+    CONSTRAINT webhooks_kinds_chk CHECK (
+        kinds <@ ARRAY['place', 'activity', 'vacancy', 'carer_support']::text[] AND cardinality(kinds) <= 4),
+    CONSTRAINT webhooks_municipality_fk FOREIGN KEY (municipality, municipality)
+        REFERENCES areas (code, municipality)
+);
+COMMENT ON CONSTRAINT webhooks_url_chk ON webhooks IS 'url: must be an https URL of at most 2000 characters';
+COMMENT ON CONSTRAINT webhooks_secret_chk ON webhooks IS 'secret: must be 16 to 200 characters';
+COMMENT ON CONSTRAINT webhooks_kinds_chk ON webhooks IS 'kinds: must be a list of place, activity, vacancy, carer_support';
+COMMENT ON CONSTRAINT webhooks_municipality_fk ON webhooks IS 'municipality: must be the code of a known municipality';
+CREATE INDEX webhooks_municipality_idx ON webhooks (municipality);
+
+CREATE TABLE webhook_deliveries (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    webhook_id       uuid NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    event            text NOT NULL,
+    entry_id         uuid NOT NULL,      -- no FK: a purged entry's notice must still go out
+    kind             text NOT NULL,
+    entry_version    integer NOT NULL,
+    payload          text NOT NULL,      -- the exact body POSTed (and signed)
+    status           text NOT NULL DEFAULT 'pending',
+    attempts         integer NOT NULL DEFAULT 0,
+    next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+    locked_until     timestamptz,        -- lease of the daemon sending it; NULL = not in flight
+    last_attempt_at  timestamptz,
+    last_status_code integer,            -- HTTP status of the last response; NULL = none arrived
+    last_error       text,
+    delivered_at     timestamptz,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    xact             xid8 NOT NULL DEFAULT pg_current_xact_id(),  -- the writing transaction (merging)
+    CONSTRAINT webhook_deliveries_event_chk CHECK (event IN ('entry.published', 'entry.updated', 'entry.deleted')),
+    CONSTRAINT webhook_deliveries_status_chk CHECK (status IN ('pending', 'delivered', 'failed')),
+    CONSTRAINT webhook_deliveries_attempts_chk CHECK (attempts >= 0),
+    CONSTRAINT webhook_deliveries_error_chk CHECK (length(last_error) <= 500)
+);
+-- the claim: due pending rows in order
+CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at, id) WHERE status = 'pending';
+-- GET /webhooks/{id}/deliveries, newest first
+CREATE INDEX webhook_deliveries_webhook_idx ON webhook_deliveries (webhook_id, id);
+-- the trigger's merge of notices written in one transaction
+CREATE INDEX webhook_deliveries_entry_idx ON webhook_deliveries (entry_id, xact) WHERE status = 'pending';
+-- pruning finished rows
+CREATE INDEX webhook_deliveries_created_idx ON webhook_deliveries (created_at) WHERE status <> 'pending';
+
+-- =============================================================================================
+-- The outbox trigger
+-- =============================================================================================
+
+-- The notice body: small on purpose; the subscriber GETs the entry (or RPDE feed) for the data.
+CREATE FUNCTION sk_webhook_payload(p_event text, p_kind text, p_id uuid, p_version integer, p_modified timestamptz)
+    RETURNS text LANGUAGE sql STABLE
+    RETURN jsonb_build_object('event', p_event, 'kind', p_kind, 'id', p_id, 'version', p_version,
+                              'modified', sk_iso(p_modified),
+                              'url', '/api/v1/' || sk_kind_path(p_kind) || '/' || p_id)::text;
+
+-- One notice per subscriber whose view of the entry changed. A subscriber sees a row when the row
+-- is published, of a kind it asked for (or it asked for none) and in its municipality (or it named
+-- none). Runs in the writing transaction: the outbox row commits or rolls back with the change.
+--
+-- Several writes to one entry in one transaction make ONE notice per subscriber, judged from the
+-- state before the transaction to the state after it: the notice written earlier in the same
+-- transaction (webhook_deliveries.xact) is rewritten or removed. So an untrusted partner's new entry
+-- (inserted published, then set to pending by 0005 in the same statement) notifies nobody, and a
+-- hide-and-republish in one transaction is one entry.updated.
+CREATE FUNCTION sk_webhook_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v_old_pub boolean := coalesce(TG_OP <> 'INSERT' AND OLD.status = 'published', false);
+    v_new_pub boolean := coalesce(TG_OP <> 'DELETE' AND NEW.status = 'published', false);
+    v_changed boolean := coalesce(TG_OP = 'UPDATE' AND (NEW.version IS DISTINCT FROM OLD.version
+                                                       OR NEW.updated_at IS DISTINCT FROM OLD.updated_at), false);
+    v_xact xid8 := pg_current_xact_id();
+    v_kind text;
+    v_id uuid;
+    v_version integer;
+    v_modified timestamptz;
+    v_saw boolean;
+    v_sees boolean;
+    v_event text;
+    v_did bigint;
+    v_devent text;
+    v_payload jsonb := '{}';            -- the notice text per event, made once per row change
+    v_prev jsonb;                       -- webhook id -> [delivery id, event] written earlier in this transaction
+    v_new_hooks uuid[] := '{}';         -- new notices, inserted together at the end
+    v_new_events text[] := '{}';
+    w record;
+BEGIN
+    IF NOT (v_old_pub OR v_new_pub) THEN
+        RETURN NULL;                    -- not visible before this write nor after it
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        v_kind := OLD.kind; v_id := OLD.id; v_version := OLD.version; v_modified := now();
+    ELSE
+        v_kind := NEW.kind; v_id := NEW.id; v_version := NEW.version; v_modified := NEW.updated_at;
+    END IF;
+    SELECT jsonb_object_agg(y.webhook_id::text, jsonb_build_array(y.id, y.event)) INTO v_prev
+      FROM webhook_deliveries y
+     WHERE y.entry_id = v_id AND y.xact = v_xact AND y.status = 'pending';
+    FOR w IN SELECT x.id, x.municipality FROM webhooks x
+              WHERE cardinality(x.kinds) = 0 OR v_kind = ANY (x.kinds) LOOP
+        v_saw := v_old_pub AND (w.municipality IS NULL OR w.municipality = OLD.municipality);
+        v_sees := v_new_pub AND (w.municipality IS NULL OR w.municipality = NEW.municipality);
+        v_did := (v_prev->(w.id::text)->>0)::bigint;
+        v_devent := v_prev->(w.id::text)->>1;
+        IF v_did IS NOT NULL THEN
+            v_saw := v_devent <> 'entry.published';   -- what it saw before this transaction
+        END IF;
+        v_event := CASE WHEN v_sees AND NOT v_saw THEN 'entry.published'
+                        WHEN v_sees AND v_saw AND (v_changed OR v_did IS NOT NULL) THEN 'entry.updated'
+                        WHEN v_saw AND NOT v_sees THEN 'entry.deleted'
+                   END;
+        IF v_did IS NOT NULL AND v_event IS NULL THEN
+            DELETE FROM webhook_deliveries y WHERE y.id = v_did;
+            CONTINUE;
+        ELSIF v_event IS NULL THEN
+            CONTINUE;
+        END IF;
+        IF NOT v_payload ? v_event THEN
+            v_payload := v_payload || jsonb_build_object(v_event,
+                             sk_webhook_payload(v_event, v_kind, v_id, v_version, v_modified));
+        END IF;
+        IF v_did IS NOT NULL THEN
+            UPDATE webhook_deliveries y
+               SET event = v_event, entry_version = v_version, payload = v_payload->>v_event
+             WHERE y.id = v_did;
+        ELSE
+            v_new_hooks := v_new_hooks || w.id;
+            v_new_events := v_new_events || v_event;
+        END IF;
+    END LOOP;
+    IF cardinality(v_new_hooks) > 0 THEN
+        INSERT INTO webhook_deliveries (webhook_id, event, entry_id, kind, entry_version, payload)
+        SELECT n.hook, n.event, v_id, v_kind, v_version, v_payload->>n.event
+          FROM unnest(v_new_hooks, v_new_events) AS n(hook, event);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+-- OLD and NEW may both be referenced for every operation: PL/pgSQL sets the one that does not apply
+-- to NULL, and the booleans above keep it from mattering. Updates that touch none of the columns
+-- that matter (search and feed bookkeeping) do not fire the trigger at all.
+CREATE TRIGGER entries_webhook_outbox
+    AFTER INSERT OR DELETE ON entries
+    FOR EACH ROW EXECUTE FUNCTION sk_webhook_enqueue();
+CREATE TRIGGER entries_webhook_outbox_update
+    AFTER UPDATE ON entries
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.version IS DISTINCT FROM NEW.version
+                       OR OLD.updated_at IS DISTINCT FROM NEW.updated_at
+                       OR OLD.municipality IS DISTINCT FROM NEW.municipality)
+    EXECUTE FUNCTION sk_webhook_enqueue();
+
+-- =============================================================================================
+-- The delivery engine's two statements (not API operations: no caller)
+-- =============================================================================================
+
+-- Claim up to p_limit due notices for p_lease_ms: rows another daemon holds are skipped, not
+-- waited for. A daemon that dies mid-delivery loses its lease and the row is sent again later
+-- (at-least-once; subscribers deduplicate on X-SocialeKaart-Delivery). Also prunes a few finished
+-- rows older than 30 days, so the outbox does not grow without bound.
+CREATE FUNCTION sk_webhook_claim(p_limit int, p_lease_ms int)
+    RETURNS TABLE(id bigint, url text, secret text, payload text, event text, attempts int)
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    DELETE FROM webhook_deliveries x
+     WHERE x.id IN (SELECT y.id FROM webhook_deliveries y
+                     WHERE y.status <> 'pending' AND y.created_at < now() - interval '30 days'
+                     LIMIT 100);
+    -- MATERIALIZED: the locking subquery runs exactly once, so never more than p_limit rows are taken
+    -- (inside a join it could be re-scanned, each scan skipping the rows the last one locked).
+    RETURN QUERY
+    WITH due AS MATERIALIZED (
+        SELECT c.id FROM webhook_deliveries c
+         WHERE c.status = 'pending' AND c.next_attempt_at <= now()
+           AND (c.locked_until IS NULL OR c.locked_until < now())
+         ORDER BY c.next_attempt_at, c.id
+         LIMIT greatest(p_limit, 0)
+           FOR UPDATE SKIP LOCKED)
+    UPDATE webhook_deliveries d
+       SET locked_until = clock_timestamp() + make_interval(secs => p_lease_ms / 1000.0)
+      FROM due, webhooks w
+     WHERE d.id = due.id AND w.id = d.webhook_id
+    RETURNING d.id, w.url, w.secret, d.payload, d.event, d.attempts;
+END;
+$$;
+
+-- Record one attempt. Success (2xx) -> delivered. Failure -> retry after
+-- base * 2^(attempts-1), capped at p_max_ms, or 'failed' after p_max_attempts attempts.
+-- Returns the new status.
+CREATE FUNCTION sk_webhook_report(p_id bigint, p_ok boolean, p_status_code int, p_error text,
+                                  p_base_ms int, p_max_ms int, p_max_attempts int)
+    RETURNS text LANGUAGE sql AS $$
+    UPDATE webhook_deliveries d
+       SET attempts = d.attempts + 1,
+           last_attempt_at = now(),
+           last_status_code = p_status_code,
+           last_error = CASE WHEN p_ok THEN NULL ELSE left(coalesce(p_error, 'failed'), 500) END,
+           locked_until = NULL,
+           delivered_at = CASE WHEN p_ok THEN now() END,
+           status = CASE WHEN p_ok THEN 'delivered'
+                         WHEN d.attempts + 1 >= p_max_attempts THEN 'failed'
+                         ELSE 'pending' END,
+           next_attempt_at = CASE WHEN p_ok OR d.attempts + 1 >= p_max_attempts THEN d.next_attempt_at
+                                  ELSE now() + make_interval(secs => least(p_max_ms::float8,
+                                           p_base_ms::float8 * power(2::float8, least(d.attempts, 40))) / 1000.0)
+                             END
+     WHERE d.id = p_id AND d.status = 'pending'
+    RETURNING d.status
+$$;
+
+-- =============================================================================================
+-- API: rendering and access
+-- =============================================================================================
+
+CREATE FUNCTION sk_webhook_render(w webhooks) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'id', w.id,
+        'url', w.url,
+        'kinds', to_jsonb(w.kinds),
+        'municipality', w.municipality,
+        'organisation_id', w.organisation_id,
+        'created_at', sk_iso(w.created_at),
+        'deliveries', (SELECT jsonb_build_object(
+                                  'pending', count(*) FILTER (WHERE d.status = 'pending'),
+                                  'delivered', count(*) FILTER (WHERE d.status = 'delivered'),
+                                  'failed', count(*) FILTER (WHERE d.status = 'failed'))
+                         FROM webhook_deliveries d WHERE d.webhook_id = w.id),
+        'links', jsonb_build_object('deliveries', '/api/v1/webhooks/' || w.id || '/deliveries'))
+$$;
+
+-- Does the key act everywhere? Admins only (as in 0005, a moderator acts in its key's municipalities).
+CREATE FUNCTION sk_webhook_everywhere(p_role text, p_scope text[]) RETURNS boolean LANGUAGE sql IMMUTABLE
+    RETURN coalesce(p_role = 'admin', false);
+
+-- May this caller see and manage w? Keys that act everywhere: all. Other moderators: the webhooks of
+-- a municipality of their key.
+CREATE FUNCTION sk_webhook_visible(w webhooks, p_role text, p_scope text[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    RETURN sk_webhook_everywhere(p_role, p_scope)
+        OR coalesce(p_role = 'moderator' AND w.municipality = ANY (p_scope), false);
+
+-- Roles other than moderator and admin never reach here (the route is moderator-only), but the
+-- function does not rely on it.
+CREATE FUNCTION sk_webhook_guard(p_role text) RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN p_role IS NULL OR p_role = 'anonymous' THEN sk_unauthorized()
+                WHEN NOT sk_is_mod(p_role) THEN sk_forbidden('Only a moderator or admin can manage webhooks.')
+           END;
+
+CREATE FUNCTION sk_webhook_find(p_id uuid, p_role text, p_scope text[]) RETURNS webhooks
+    LANGUAGE sql STABLE AS $$
+    SELECT w.* FROM webhooks w WHERE w.id = p_id AND sk_webhook_visible(w, p_role, p_scope)
+$$;
+
+-- =============================================================================================
+-- API operations
+-- =============================================================================================
+
+-- p_body was checked by the daemon (url: https and not a private address; secret; kinds; members);
+-- p_errors holds what it found. Here: the municipality (exists, and in a moderator's scope) and a cap.
+CREATE FUNCTION api_webhook_create(p_body jsonb, p_errors jsonb, p_role text, p_org uuid, p_key uuid,
+                                   p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
+DECLARE
+    v_guard sk_response := sk_webhook_guard(p_role);
+    v_errs jsonb := '[]';
+    v_muni text;
+    v_con text;
+    v_col text;
+    v_msg text;
+    w webhooks;
+BEGIN
+    IF v_guard.status IS NOT NULL THEN
+        RETURN QUERY SELECT v_guard.*;
+        RETURN;
+    END IF;
+    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
+        RETURN QUERY SELECT (sk_bad_field('body', 'must be a JSON object')).*;
+        RETURN;
+    END IF;
+    IF jsonb_typeof(p_body->'municipality') = 'string' THEN
+        v_muni := p_body->>'municipality';
+        IF NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = v_muni AND a.kind = 'municipality') THEN
+            v_errs := v_errs || sk_err('municipality', 'is not a known municipality (see GET /api/v1/areas)');
+        ELSIF NOT sk_webhook_everywhere(p_role, p_scope) AND NOT v_muni = ANY (p_scope) THEN
+            RETURN QUERY SELECT (sk_forbidden(format('Your key may manage only municipalities %s, not %s.',
+                                                     coalesce(nullif(array_to_string(p_scope, ', '), ''), '(none)'),
+                                                     v_muni))).*;
+            RETURN;
+        END IF;
+    ELSIF NOT sk_webhook_everywhere(p_role, p_scope) THEN
+        IF cardinality(p_scope) = 1 THEN
+            v_muni := p_scope[1];        -- the one municipality of the moderator's key
+        ELSIF NOT p_body ? 'municipality' OR p_body->'municipality' = 'null'::jsonb THEN
+            v_errs := v_errs || sk_err('municipality', 'is required: your key covers more than one municipality');
+        END IF;
+    END IF;
+    v_errs := sk_merge_errors(p_errors, v_errs);
+    IF jsonb_array_length(v_errs) > 0 THEN
+        RETURN QUERY SELECT (sk_invalid(v_errs)).*;
+        RETURN;
+    END IF;
+    IF (SELECT count(*) FROM webhooks) >= 200 THEN
+        RETURN QUERY SELECT (sk_problem(409, 'conflict', 'Too many webhooks',
+                                        'There are 200 webhooks already; delete one you no longer need first.')).*;
+        RETURN;
+    END IF;
+    BEGIN
+        INSERT INTO webhooks (url, secret, kinds, municipality, organisation_id, key_id)
+        VALUES (p_body->>'url', p_body->>'secret',
+                coalesce(ARRAY(SELECT DISTINCT k FROM jsonb_array_elements_text(
+                                   CASE WHEN jsonb_typeof(p_body->'kinds') = 'array' THEN p_body->'kinds'
+                                        ELSE '[]'::jsonb END) AS t(k) ORDER BY k), '{}'),
+                v_muni, p_org, p_key)
+        RETURNING * INTO w;
+    EXCEPTION WHEN check_violation OR foreign_key_violation OR not_null_violation OR data_exception THEN
+        GET STACKED DIAGNOSTICS v_con = CONSTRAINT_NAME, v_col = COLUMN_NAME, v_msg = MESSAGE_TEXT;
+        RETURN QUERY SELECT (sk_invalid(jsonb_build_array(
+            sk_constraint_error(nullif(v_con, ''), 'webhooks', nullif(v_col, ''), v_msg)))).*;
+        RETURN;
+    END;
+    RETURN QUERY SELECT (sk_reply(201, sk_webhook_render(w), NULL, '/api/v1/webhooks/' || w.id)).*;
+END;
+$$;
+
+CREATE FUNCTION api_webhook_list(p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_guard sk_response := sk_webhook_guard(p_role);
+BEGIN
+    IF v_guard.status IS NOT NULL THEN
+        RETURN QUERY SELECT v_guard.*;
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT (sk_reply(200, jsonb_build_object('items', coalesce(
+        (SELECT jsonb_agg(sk_webhook_render(w) ORDER BY w.created_at, w.id)
+           FROM webhooks w WHERE sk_webhook_visible(w, p_role, p_scope)), '[]'::jsonb)))).*;
+END;
+$$;
+
+CREATE FUNCTION api_webhook_get(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_guard sk_response := sk_webhook_guard(p_role);
+    w webhooks;
+BEGIN
+    IF v_guard.status IS NOT NULL THEN
+        RETURN QUERY SELECT v_guard.*;
+        RETURN;
+    END IF;
+    w := sk_webhook_find(p_id, p_role, p_scope);
+    IF w.id IS NULL THEN
+        RETURN QUERY SELECT (sk_not_found(format('There is no webhook with id %s.', p_id))).*;
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT (sk_reply(200, sk_webhook_render(w))).*;
+END;
+$$;
+
+-- Deleting a subscriber drops its outbox rows too: nothing more is sent to it.
+CREATE FUNCTION api_webhook_delete(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
+DECLARE
+    v_guard sk_response := sk_webhook_guard(p_role);
+    w webhooks;
+BEGIN
+    IF v_guard.status IS NOT NULL THEN
+        RETURN QUERY SELECT v_guard.*;
+        RETURN;
+    END IF;
+    w := sk_webhook_find(p_id, p_role, p_scope);
+    IF w.id IS NULL THEN
+        RETURN QUERY SELECT (sk_not_found(format('There is no webhook with id %s.', p_id))).*;
+        RETURN;
+    END IF;
+    DELETE FROM webhooks x WHERE x.id = w.id;
+    RETURN QUERY SELECT (sk_reply(204, NULL)).*;
+END;
+$$;
+
+-- Recent deliveries, newest first; p_cursor is the id of the last item of the previous page,
+-- p_status an optional filter (the daemon checks its value).
+CREATE FUNCTION api_webhook_deliveries(p_id uuid, p_limit int, p_cursor text, p_status text,
+                                       p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_guard sk_response := sk_webhook_guard(p_role);
+    v_limit int := least(greatest(coalesce(p_limit, 20), 1), 100);
+    v_before bigint;
+    v_items jsonb;
+    v_last bigint;
+    v_n int;
+    w webhooks;
+BEGIN
+    IF v_guard.status IS NOT NULL THEN
+        RETURN QUERY SELECT v_guard.*;
+        RETURN;
+    END IF;
+    w := sk_webhook_find(p_id, p_role, p_scope);
+    IF w.id IS NULL THEN
+        RETURN QUERY SELECT (sk_not_found(format('There is no webhook with id %s.', p_id))).*;
+        RETURN;
+    END IF;
+    IF p_cursor IS NOT NULL THEN
+        IF p_cursor !~ '^[0-9]{1,18}$' THEN
+            RETURN QUERY SELECT (sk_bad_field('cursor', 'is not a cursor this API gave out; start again without it')).*;
+            RETURN;
+        END IF;
+        v_before := p_cursor::bigint;
+    END IF;
+    SELECT jsonb_agg(jsonb_build_object(
+               'id', d.id::text,
+               'event', d.event,
+               'entry_id', d.entry_id,
+               'kind', d.kind,
+               'entry_version', d.entry_version,
+               'status', d.status,
+               'attempts', d.attempts,
+               'response_code', d.last_status_code,
+               'last_error', d.last_error,
+               'last_attempt_at', sk_iso(d.last_attempt_at),
+               'next_attempt_at', CASE WHEN d.status = 'pending' THEN sk_iso(d.next_attempt_at) END,
+               'delivered_at', sk_iso(d.delivered_at),
+               'created_at', sk_iso(d.created_at),
+               'payload', d.payload::jsonb) ORDER BY d.id DESC),
+           min(d.id), count(*)
+      INTO v_items, v_last, v_n
+      FROM (SELECT * FROM webhook_deliveries x
+             WHERE x.webhook_id = w.id
+               AND (v_before IS NULL OR x.id < v_before)
+               AND (p_status IS NULL OR x.status = p_status)
+             ORDER BY x.id DESC
+             LIMIT v_limit) d;
+    RETURN QUERY SELECT (sk_reply(200, jsonb_build_object(
+        'items', coalesce(v_items, '[]'::jsonb),
+        'next_cursor', CASE WHEN v_n = v_limit THEN v_last::text END))).*;
+END;
+$$;

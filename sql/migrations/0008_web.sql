@@ -1,0 +1,102 @@
+-- 0008_web.sql — what the server-rendered residents' pages (server/h_web.c) read: one statement per
+-- page. api_web_search wraps api_search (0004) and api_web_entry wraps api_entry_get (0003); both add
+-- the Dutch labels of the vocabularies and areas, so the C renderer never shows a bare code.
+-- Nothing here changes data; visibility rules stay those of the wrapped functions.
+
+-- Labels of every vocabulary the pages show, as ordered arrays (order = the order of the filters).
+CREATE OR REPLACE FUNCTION sk_web_labels() RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'areas', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', a.code, 'name', a.name, 'kind', a.kind,
+                                                               'municipality', a.municipality)
+                                            ORDER BY a.municipality, a.kind <> 'municipality', a.name), '[]')
+                  FROM areas a WHERE a.retired_at IS NULL),
+        'themes', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', t.code, 'label', t.label_nl, 'parent', t.parent)
+                                             ORDER BY coalesce(p.position, t.position), coalesce(p.code, t.code),
+                                                      t.parent IS NOT NULL, t.position, t.code), '[]')
+                   FROM themes t LEFT JOIN themes p ON p.code = t.parent WHERE t.retired_at IS NULL),
+        'audiences', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', code, 'label', label_nl)
+                                                ORDER BY position, code), '[]')
+                      FROM audiences WHERE retired_at IS NULL),
+        'access', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', code, 'label', label_nl)
+                                             ORDER BY position, code), '[]')
+                   FROM accessibility_features WHERE retired_at IS NULL),
+        'support_kinds', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', code, 'label', label_nl)
+                                                    ORDER BY position, code), '[]')
+                          FROM support_kinds WHERE retired_at IS NULL));
+$$;
+
+-- Names of the organisations behind a list of items (for "door ..." on the result cards).
+CREATE OR REPLACE FUNCTION sk_web_org_names(p_items jsonb) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT coalesce(jsonb_object_agg(o.id, o.name), '{}')
+    FROM organisations o
+    WHERE o.id IN (SELECT (i->>'organisation_id')::uuid
+                   FROM jsonb_array_elements(coalesce(p_items, '[]')) i
+                   WHERE sk_is_uuid(i->>'organisation_id'));
+$$;
+
+-- The residents' search page: api_search's answer plus labels and organisation names.
+CREATE OR REPLACE FUNCTION api_web_search(p_params jsonb, p_lang text, p_role text, p_org uuid, p_key uuid,
+                                          p_scope text[])
+    RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    r sk_response;
+    b jsonb;
+BEGIN
+    r := api_search(p_params, p_lang, p_role, p_org, p_key, p_scope);
+    IF r.status <> 200 THEN
+        RETURN r;
+    END IF;
+    b := r.body::jsonb;
+    b := b || jsonb_build_object('labels', sk_web_labels(), 'organisations', sk_web_org_names(b->'items'));
+    r.body := b::text;
+    RETURN r;
+END;
+$$;
+
+-- One entry's page, whatever its kind: the entry as api_entry_get shows it to this caller, with its
+-- organisation, its place (activities, vacancies, carer support held at a place), the next dates of an
+-- activity and the labels.
+CREATE OR REPLACE FUNCTION api_web_entry(p_id uuid, p_lang text, p_role text, p_org uuid, p_key uuid,
+                                         p_scope text[])
+    RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_kind text;
+    r sk_response;
+    b jsonb;
+    extra jsonb := '{}';
+    occ jsonb;
+BEGIN
+    SELECT kind INTO v_kind FROM entries WHERE id = p_id;
+    IF v_kind IS NULL THEN
+        RETURN sk_not_found('There is no entry with this id.');
+    END IF;
+    r := api_entry_get(v_kind, p_id, p_lang, p_role, p_org, p_key, p_scope);
+    IF r.status <> 200 THEN
+        RETURN r;
+    END IF;
+    b := r.body::jsonb;
+    extra := extra || jsonb_build_object('organisation',
+        (SELECT jsonb_build_object('id', o.id, 'name', o.name, 'website', o.website, 'email', o.email,
+                                   'phone', o.phone)
+         FROM organisations o WHERE o.id = (b->>'organisation_id')::uuid));
+    IF sk_is_uuid(b->>'place_id') THEN
+        extra := extra || jsonb_build_object('place',
+            (SELECT jsonb_build_object('id', p.id, 'title', p.title, 'address', p.address,
+                                       'location', sk_point_json(p.location))
+             FROM entries p WHERE p.id = (b->>'place_id')::uuid AND p.status = 'published'));
+    END IF;
+    IF v_kind = 'activity' AND to_regclass('sk_occurrences') IS NOT NULL THEN
+        EXECUTE $q$
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'start', to_char(o.starts_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD"T"HH24:MI'),
+                       'end', to_char(o.ends_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD"T"HH24:MI'))
+                   ORDER BY o.starts_at), '[]')
+            FROM (SELECT * FROM sk_occurrences WHERE entry_id = $1 AND ends_at >= now()
+                  ORDER BY starts_at LIMIT 5) o$q$
+            INTO occ USING p_id;
+        extra := extra || jsonb_build_object('next_occurrences', occ);
+    END IF;
+    r.body := (b || extra || jsonb_build_object('labels', sk_web_labels()))::text;
+    RETURN r;
+END;
+$$;

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Sociale Kaart — benchmark of the resident search (issue 5).
+#
+#   tests/bench/search.sh [--entries N] [--duration SECONDS] [--no-doc] [--keep]
+#
+# 1. builds the release daemon (build-bench/, CMAKE_BUILD_TYPE=Release);
+# 2. uses its OWN embedded PostgreSQL cluster (SK_BENCH_DATA_DIR, default /tmp/sk-bench-<N>), never
+#    the one of run.sh or test.sh; migrates it and generates N synthetic entries (default 100000;
+#    --entries 1000000 for the large set) with tests/bench/gen_data.sql, once (kept for re-runs);
+# 3. starts socialekaartd on 127.0.0.1:$SK_BENCH_PORT (default 18090) without rate limit;
+# 4. runs wrk (same machine) with tests/bench/search.lua: the mix at 32 and at 128 connections,
+#    then each class of the mix alone at 32;
+# 5. prints requests/s, p50 and p99 and the daemon's RSS, plus EXPLAIN ANALYZE of one query of each
+#    class, and writes all of it to docs/performance.md (unless --no-doc).
+# Needs: the build packages, postgresql-15 with PostGIS, wrk (deploy/lib.sh install-deps).
+# Licensed under the EUPL
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=../../deploy/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../deploy/lib.sh"
+
+entries=100000
+duration=20
+write_doc=1
+keep=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --entries) entries="$2"; shift 2 ;;
+        --duration) duration="$2"; shift 2 ;;
+        --no-doc) write_doc=0; shift ;;
+        --keep) keep=1; shift ;;
+        -h | --help) sed -n 2,16p "$0"; exit 0 ;;
+        *) sk_die "unknown option $1 (see --help)" ;;
+    esac
+done
+case "$entries" in '' | *[!0-9]*) sk_die "--entries needs a number" ;; esac
+
+command -v wrk >/dev/null || sk_die "wrk is not installed (deploy/lib.sh install-deps)"
+port="${SK_BENCH_PORT:-18090}"
+export SK_DATA_DIR="${SK_BENCH_DATA_DIR:-/tmp/sk-bench-$entries}"
+unset SK_DATABASE_URL SK_CONFIG
+bench_dir="$SK_ROOT/tests/bench"
+build="$SK_ROOT/build-bench"
+out="$(mktemp -d)"
+daemon_pid=
+
+cleanup() {
+    local rc=$?
+    if [ -n "$daemon_pid" ]; then
+        kill -TERM "$daemon_pid" 2>/dev/null || true
+        wait "$daemon_pid" 2>/dev/null || true
+    fi
+    [ "$keep" -eq 1 ] || sk_pg_stop || true
+    rm -rf "$out"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+sk_build "$build" Release >/dev/null
+sk_pg_prepare
+sk_pg_start
+"$build/socialekaart" migrate >/dev/null
+
+have="$(sk_psql -d "$SK_PG_DB" -tAc "SELECT count(*) FROM entries")"
+if [ "$have" -lt "$entries" ]; then
+    sk_log "generating $entries entries in $SK_DATA_DIR (about 3 minutes per 100,000)"
+    sk_psql -d "$SK_PG_DB" -q -c "TRUNCATE sk_occurrences; DELETE FROM entries; DELETE FROM organisations o WHERE NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.organisation_id = o.id)" >/dev/null 2>&1 || true
+    start=$(date +%s)
+    sk_psql -d "$SK_PG_DB" -q -v n="$entries" -f "$bench_dir/gen_data.sql" >/dev/null
+    sk_log "generated in $(( $(date +%s) - start )) s"
+fi
+sk_psql -d "$SK_PG_DB" -q -c "VACUUM ANALYZE" >/dev/null
+counts="$(sk_psql -d "$SK_PG_DB" -tAc "SELECT string_agg(kind || ' ' || n, ', ' ORDER BY kind) FROM (SELECT kind, count(*) n FROM entries GROUP BY kind) x")"
+occ="$(sk_psql -d "$SK_PG_DB" -tAc "SELECT count(*) FROM sk_occurrences")"
+dbsize="$(sk_psql -d "$SK_PG_DB" -tAc "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+
+SK_PORT="$port" SK_RATE_LIMIT_RPS=0 SK_LOG_LEVEL=warn "$build/socialekaartd" >"$out/daemon.log" 2>&1 &
+daemon_pid=$!
+for i in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
+    [ "$i" -eq 100 ] && { cat "$out/daemon.log" >&2; sk_die "the daemon did not become ready"; }
+    sleep 0.1
+done
+url="http://127.0.0.1:$port"
+
+# wrk CONNECTIONS SECONDS [CLASS] -> "req/s p50 p99 errors"
+run_wrk() {
+    local c="$1" d="$2" class="${3:-}" f="$out/wrk-$1-${3:-mix}.txt"
+    BENCH_CLASS="$class" wrk -t2 -c"$c" -d"${d}s" --latency -s "$bench_dir/search.lua" "$url" >"$f" 2>&1 || true
+    awk '
+        /Requests\/sec/ { rps = $2 }
+        /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
+        /Non-2xx/ { err = $NF } /Socket errors/ { serr = $0 }
+        END { printf "%s %s %s %s\n", rps, p50, p99, (err == "" ? 0 : err) }' "$f"
+}
+rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$daemon_pid/status"; }
+hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$daemon_pid/status"; }
+
+sk_log "warming up (5 s)"
+run_wrk 32 5 >/dev/null
+sk_log "mix at 32 connections (${duration} s)"
+read -r m32_rps m32_p50 m32_p99 m32_err < <(run_wrk 32 "$duration")
+sk_log "mix at 128 connections (${duration} s)"
+read -r m128_rps m128_p50 m128_p99 m128_err < <(run_wrk 128 "$duration")
+declare -A cls
+for class in text near facets; do
+    sk_log "$class alone at 32 connections (10 s)"
+    cls[$class]="$(run_wrk 32 10 "$class")"
+done
+rss=$(( $(rss_kib) / 1024 ))
+hwm=$(( $(hwm_kib) / 1024 ))
+
+# EXPLAIN ANALYZE of one query per class (the SQL api_search builds), for the record.
+week_from="$(date -u +%Y-%m-%d)"
+week_to="$(date -u -d '+7 days' +%Y-%m-%d)"
+explain() {
+    sk_psql -d "$SK_PG_DB" -q -tA <<SQL
+SET jit = off;
+DO \$\$ BEGIN PERFORM api_search('$1'::jsonb, 'nl', 'anonymous', NULL, NULL, NULL); END \$\$;
+\\timing on
+SELECT status, length(body) AS bytes FROM api_search('$1'::jsonb, 'nl', 'anonymous', NULL, NULL, NULL);
+\\timing off
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT e.id FROM entries e WHERE $(sk_psql -d "$SK_PG_DB" -tAc "SELECT sk_search_where('$1'::jsonb)") ORDER BY $2 LIMIT 21;
+SQL
+}
+q_text="{\"q\":\"koffie\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"ontmoeten\"],\"access\":[{\"facet\":\"wheelchair\",\"values\":[\"yes\"]}],\"from\":\"${week_from}T00:00\",\"to\":\"${week_to}T00:00\",\"facets\":false}"
+q_near='{"near":{"lat":51.8306,"lon":4.9742},"radius":1000,"sort":"distance","facets":false}'
+q_facets='{"areas":["GM0512-west"],"themes":["ontmoeten"]}'
+ex_text="$(explain "$q_text" "e.created_at DESC, e.id" 2>&1)"
+ex_near="$(explain "$q_near" "e.sk_geo <-> ST_SetSRID(ST_MakePoint(4.9742, 51.8306), 4326)::geography, e.id" 2>&1)"
+ex_facets="$(explain "$q_facets" "e.created_at DESC, e.id" 2>&1)"
+
+cpu="$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')"
+ncpu="$(nproc)"
+mem="$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+kernel="$(uname -r)"
+pgver="$(sk_psql -d "$SK_PG_DB" -tAc "SHOW server_version")"
+virt="$(systemd-detect-virt 2>/dev/null || echo unknown)"
+when="$(date -u '+%Y-%m-%d %H:%M UTC')"
+read -r t_rps t_p50 t_p99 t_err <<<"${cls[text]}"
+read -r n_rps n_p50 n_p99 n_err <<<"${cls[near]}"
+read -r f_rps f_p50 f_p99 f_err <<<"${cls[facets]}"
+
+summary="$(cat <<EOF
+| load | req/s | p50 | p99 | non-2xx |
+| --- | ---: | ---: | ---: | ---: |
+| mix, 32 connections | $m32_rps | $m32_p50 | $m32_p99 | $m32_err |
+| mix, 128 connections | $m128_rps | $m128_p50 | $m128_p99 | $m128_err |
+| text + area + theme + access + week, 32 | $t_rps | $t_p50 | $t_p99 | $t_err |
+| near me, 32 | $n_rps | $n_p50 | $n_p99 | $n_err |
+| area + theme with facets, 32 | $f_rps | $f_p50 | $f_p99 | $f_err |
+
+Daemon RSS after the runs: **$rss MiB** (peak $hwm MiB).
+EOF
+)"
+echo
+echo "$summary"
+echo
+
+if [ "$write_doc" -eq 1 ]; then
+    doc="$SK_ROOT/docs/performance.md"
+    notes=""
+    [ -f "$bench_dir/performance-notes.md" ] && notes="$(cat "$bench_dir/performance-notes.md")"
+    cat >"$doc" <<EOF
+# Performance of the resident search
+
+Written by \`tests/bench/search.sh\` on $when. Re-run it to reproduce; the figures move from run to
+run by 10-20 %.
+
+## Machine and data
+
+- $ncpu vCPU $cpu ($virt), $mem RAM, Linux $kernel, PostgreSQL $pgver (embedded cluster, default
+  settings of deploy/pg.sh); wrk on the same two cores as the daemon and PostgreSQL.
+- $entries synthetic entries over Gorinchem and West Maas en Waal ($counts), $occ materialised
+  occurrences; database $dbsize. Generated by \`tests/bench/gen_data.sql\` (deterministic).
+- Release build, default settings (2 workers, 4 connections each), rate limit off.
+
+## Results (wrk -t2, --latency; mix ${duration} s, single classes 10 s)
+
+$summary
+
+Targets (issue 5): p99 ≤ 25 ms at 32 connections, RSS ≤ 64 MiB, at 100,000 entries on 2 cores.
+The mix: 45 % text + area + theme (+ wheelchair) + a week window; 30 % near me (radius 0.5-2 km,
+sometimes a kind), distance order; 25 % area + theme with facet counts (tests/bench/search.lua).
+
+$notes
+
+## EXPLAIN ANALYZE (one query per class, the filters api_search builds)
+
+Text + area + theme + access + week:
+
+\`\`\`
+$ex_text
+\`\`\`
+
+Near me:
+
+\`\`\`
+$ex_near
+\`\`\`
+
+Area + theme (the facet counts run over the same filter):
+
+\`\`\`
+$ex_facets
+\`\`\`
+EOF
+    sk_log "wrote $doc"
+fi

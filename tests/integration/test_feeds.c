@@ -1,0 +1,953 @@
+/*
+ * test_feeds.c — issue 7, "How it will be checked": open feeds of the
+ * published data, over real HTTP against the real daemon and database.
+ *
+ *   rpde      a consumer mirrors each RPDE feed, then entries are created,
+ *             edited, expired, deleted (and a pending one added); after a
+ *             re-sync the mirror equals the published state read via the API.
+ *             Ordering, afterTimestamp/afterId semantics, next, Cache-Control.
+ *   ics       RFC 5545 structure (CRLF, folding, VTIMEZONE, UID, RRULE,
+ *             EXDATE) and EXDATEs/dates equal to /occurrences.
+ *   geojson   RFC 7946 FeatureCollection, [lon, lat] order, filters.
+ *   hsds      HSDS 3.0 page shape and records.
+ *
+ * Each test makes its own moderator, trusted organisation (entries publish
+ * at once) and untrusted one (entries stay pending), so tests do not depend
+ * on each other or on earlier runs.
+ */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "it.h"
+
+#include "it_hooks.h"
+
+/* ------------------------------------------------------------------ */
+/* JSON kept until the end of the test (freed by the suite's .fini)     */
+
+#define POOL_MAX 4096
+static struct json_object *pool[POOL_MAX];
+static int pool_n;
+
+static struct json_object *keep(struct json_object *j)
+{
+    if (j && pool_n < POOL_MAX)
+        pool[pool_n++] = j;
+    return j;
+}
+
+static void release(void)
+{
+    while (pool_n > 0)
+        json_object_put(pool[--pool_n]);
+}
+
+TestSuite(rpde, .fini = release);
+TestSuite(ics, .fini = release);
+TestSuite(geojson, .fini = release);
+TestSuite(hsds, .fini = release);
+
+/* ------------------------------------------------------------------ */
+/* HTTP and JSON helpers                                                */
+
+/* One request, status asserted; body as JSON (pooled) unless resp is given. */
+static struct json_object *call_r(long want, const char *method, const char *path, const char *key,
+                                  const char *body, struct it_response *resp)
+{
+    struct it_response r;
+    struct json_object *j;
+    cr_assert_eq(it_send(method, path, key, body, NULL, &r), 0, "%s %s: no response", method, path);
+    cr_assert_eq(r.status, want, "%s %s -> %ld (expected %ld): %s", method, path, r.status, want, r.body);
+    j = r.body_len ? keep(it_json(&r)) : NULL;
+    if (resp)
+        *resp = r;
+    else
+        it_response_free(&r);
+    return j;
+}
+
+static struct json_object *call(long want, const char *method, const char *path, const char *key, const char *body)
+{
+    return call_r(want, method, path, key, body, NULL);
+}
+
+/* A change with "If-Match: "<version>"" (PATCH and DELETE need it). */
+static struct json_object *call_if(long want, const char *method, const char *path, const char *key,
+                                   const char *body, int version)
+{
+    char h[64];
+    const char *hdrs[] = {h, NULL};
+    struct it_response r;
+    struct json_object *j;
+    snprintf(h, sizeof(h), "If-Match: \"%d\"", version);
+    cr_assert_eq(it_send(method, path, key, body, hdrs, &r), 0, "%s %s: no response", method, path);
+    cr_assert_eq(r.status, want, "%s %s -> %ld (expected %ld): %s", method, path, r.status, want, r.body);
+    j = r.body_len ? keep(it_json(&r)) : NULL;
+    it_response_free(&r);
+    return j;
+}
+
+static struct json_object *jget(struct json_object *o, const char *path)
+{
+    char part[128];
+    while (o && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(part, sizeof(part), "%.*s", (int)n, path);
+        if (json_object_is_type(o, json_type_array)) {
+            if ((size_t)atoi(part) >= json_object_array_length(o))
+                return NULL;
+            o = json_object_array_get_idx(o, (size_t)atoi(part));
+        } else if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, part, &o)) {
+            return NULL;
+        }
+        path += n + (path[n] == '.');
+    }
+    return o;
+}
+
+static const char *js(struct json_object *o, const char *path)
+{
+    const char *s = it_jstr(o, path);
+    return s ? s : "";
+}
+
+static size_t jlen(struct json_object *o, const char *path)
+{
+    struct json_object *a = jget(o, path);
+    return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+static const char *jtext(struct json_object *o)
+{
+    return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : "(none)";
+}
+
+static const char *header(const struct it_response *r, const char *name, char *buf, size_t cap)
+{
+    const char *v = it_header(r, name, buf, cap);
+    return v ? v : "";
+}
+
+/* ------------------------------------------------------------------ */
+/* Actors and entries                                                   */
+
+struct world {
+    char tag[64];
+    char mod_org[40], mod[128];
+    char org[40], key[128];          /* trusted: publishes at once */
+    char org_u[40], key_u[128];      /* untrusted: entries stay pending */
+};
+
+static void make_org(const char *mod, const char *name, bool trusted, char *id)
+{
+    char body[512];
+    struct json_object *j;
+    snprintf(body, sizeof(body),
+             "{\"name\":\"%s\",\"description\":\"Welzijnsorganisatie in Gorinchem.\","
+             "\"website\":\"https://www.welzijn-feeds.example.org\",\"email\":\"info@welzijn-feeds.example.org\","
+             "\"phone\":\"0183 123 456\",\"trusted\":%s}",
+             name, trusted ? "true" : "false");
+    j = call(201, "POST", "/api/v1/organisations", mod, body);
+    cr_assert_eq(strlen(js(j, "id")), 36, "organisation: %s", jtext(j));
+    strcpy(id, js(j, "id"));
+}
+
+static void world(struct world *w)
+{
+    static int n;
+    char name[160];
+    snprintf(w->tag, sizeof(w->tag), "%ld-%d-%d", (long)time(NULL), (int)getpid(), ++n);
+    it_make_org("Gemeente Gorinchem, team Sociale Kaart", w->mod_org);
+    it_make_key(w->mod_org, "moderator", "GM0512", w->mod);
+    snprintf(name, sizeof(name), "Stichting Samen Gorinchem (feeds %s)", w->tag);
+    make_org(w->mod, name, true, w->org);
+    it_make_key(w->org, "partner", NULL, w->key);
+    snprintf(name, sizeof(name), "Buurtvereniging Nieuw (feeds %s)", w->tag);
+    make_org(w->mod, name, false, w->org_u);
+    it_make_key(w->org_u, "partner", NULL, w->key_u);
+}
+
+#define ADDRESS_LINGEWIJK                                                                                    \
+    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","            \
+    "\"city\":\"Gorinchem\"},\"location\":{\"lat\":51.8395,\"lon\":4.9655}"
+
+static void place_body(char *buf, size_t cap, const char *title)
+{
+    snprintf(buf, cap,
+             "{\"title\":\"%s\",\"summary\":\"Ontmoetingsplek voor de hele wijk.\","
+             "\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"ontmoeten\"],"
+             "\"audiences\":[\"ouderen\"],\"accessibility\":{\"wheelchair\":\"yes\"},\"cost\":{\"free\":true},"
+             "\"contact\":{\"phone\":\"0183 123 456\"}," ADDRESS_LINGEWIJK ","
+             "\"opening_hours\":[{\"day\":\"mo\",\"opens\":\"09:00\",\"closes\":\"17:00\"}]}",
+             title);
+}
+
+/* A weekly Tuesday walk from 2026-12-01 with two own exdates and the public holidays. */
+static void activity_body(char *buf, size_t cap, const char *title, const char *description)
+{
+    snprintf(buf, cap,
+             "{\"title\":\"%s\",\"summary\":\"Elke dinsdag samen wandelen; koffie na afloop, gratis.\","
+             "\"description\":\"%s\","
+             "\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\"],"
+             "\"audiences\":[\"ouderen\"],\"cost\":{\"free\":true},\"accessibility\":{\"wheelchair\":\"yes\"},"
+             ADDRESS_LINGEWIJK ","
+             "\"schedule\":{\"start\":\"2026-12-01T10:00\",\"end\":\"2026-12-01T11:30\","
+             "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\",\"exdates\":[\"2026-12-15\",\"2027-01-05\"],"
+             "\"exception_sets\":[\"nl-public-holidays\",\"school-holidays-middle\"]},"
+             "\"registration\":\"none\",\"address_visibility\":\"public\"}",
+             title, description);
+}
+
+static void vacancy_body(char *buf, size_t cap, const char *title, const char *valid_until)
+{
+    snprintf(buf, cap,
+             "{\"title\":\"%s\",\"summary\":\"Help mee bij de koffieochtend.\",\"municipality\":\"GM0512\","
+             "\"themes\":[\"vrijwilligerswerk\"],\"audiences\":[\"volwassenen\"],\"hours_per_week\":3,"
+             "\"commitment\":\"ongoing\",\"min_age\":16,\"skills\":[\"gastvrijheid\"],\"valid_until\":\"%s\"}",
+             title, valid_until);
+}
+
+static void carer_body(char *buf, size_t cap, const char *title)
+{
+    snprintf(buf, cap,
+             "{\"title\":\"%s\",\"summary\":\"Maandelijks bijpraten met andere mantelzorgers.\","
+             "\"municipality\":\"GM0512\",\"themes\":[\"mantelzorg\"],\"audiences\":[\"mantelzorgers\"],"
+             "\"support_kind\":\"peer-contact\",\"for_whom\":[\"mantelzorgers\"]}",
+             title);
+}
+
+/* POST an entry; its id into id (37 bytes); the expected status (201 published, 201/202 pending). */
+static struct json_object *create(const char *coll, const char *key, const char *body, char *id)
+{
+    char path[96];
+    struct json_object *j;
+    snprintf(path, sizeof(path), "/api/v1/%s", coll);
+    j = call(201, "POST", path, key, body);
+    cr_assert_eq(strlen(js(j, "id")), 36, "create %s: %s", coll, jtext(j));
+    strcpy(id, js(j, "id"));
+    return j;
+}
+
+/* ------------------------------------------------------------------ */
+/* The mirroring consumer                                              */
+
+#define MIRROR_MAX 20000
+
+struct mirror {
+    size_t n;
+    struct {
+        char id[40];
+        char name[320];   /* data.name (or title) of the last update */
+        bool live;        /* last state was 'updated' */
+    } e[MIRROR_MAX];
+    long long last_modified;
+    char last_id[40];
+};
+
+static long find(struct mirror *m, const char *id)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->e[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Is (a_mod, a_id) strictly after (b_mod, b_id)? */
+static bool after(long long a_mod, const char *a_id, long long b_mod, const char *b_id)
+{
+    return a_mod > b_mod || (a_mod == b_mod && strcmp(a_id, b_id) > 0);
+}
+
+/*
+ * Follow next from url until a page is empty, applying items to m and
+ * checking RPDE rules on the way. The last page's next (its own URL) is
+ * left in next_out for the next poll. Returns the number of items read.
+ */
+static size_t rpde_sync(struct mirror *m, const char *url, const char *rpde_kind, char *next_out, size_t cap)
+{
+    char cur[512], cc[128], ct[128];
+    size_t total = 0;
+
+    snprintf(cur, sizeof(cur), "%s", url);
+    for (int pages = 0; pages < 10000; pages++) {
+        struct it_response r;
+        struct json_object *page = call_r(200, "GET", cur, NULL, NULL, &r);
+        struct json_object *items = jget(page, "items");
+        size_t n = jlen(page, "items");
+        const char *next = js(page, "next");
+
+        cr_assert(json_object_is_type(items, json_type_array), "items: %s", r.body);
+        cr_assert_str_eq(js(page, "license"), "https://creativecommons.org/licenses/by/4.0/");
+        cr_assert(strncmp(next, "http://", 7) == 0 || strncmp(next, "https://", 8) == 0, "next not absolute: %s",
+                  next);
+        cr_assert(strncmp(header(&r, "Content-Type", ct, sizeof(ct)), "application/json", 16) == 0, "%s", ct);
+        header(&r, "Cache-Control", cc, sizeof(cc));
+        if (n == 0) {
+            cr_assert_str_eq(cc, "public, max-age=8", "last page Cache-Control: %s", cc);
+            cr_assert(strstr(cur, "/feeds/") && strcmp(strstr(next, "/feeds/"), strstr(cur, "/feeds/")) == 0,
+                      "the last page's next must be its own URL: %s vs %s", next, cur);
+            snprintf(next_out, cap, "%s", next);
+            it_response_free(&r);
+            return total;
+        }
+        cr_assert_str_eq(cc, "public, max-age=3600", "page with items Cache-Control: %s", cc);
+        for (size_t i = 0; i < n; i++) {
+            struct json_object *it = json_object_array_get_idx(items, i);
+            const char *id = js(it, "id"), *state = js(it, "state");
+            struct json_object *mod = jget(it, "modified");
+            long long modified = json_object_get_int64(mod);
+            long k;
+
+            cr_assert(json_object_is_type(mod, json_type_int), "modified must be an integer: %s", jtext(it));
+            cr_assert_str_eq(js(it, "kind"), rpde_kind, "%s", jtext(it));
+            cr_assert(after(modified, id, m->last_modified, m->last_id),
+                      "items out of order: (%lld, %s) after (%lld, %s)", modified, id, m->last_modified, m->last_id);
+            m->last_modified = modified;
+            snprintf(m->last_id, sizeof(m->last_id), "%s", id);
+            k = find(m, id);
+            if (k < 0) {
+                cr_assert_lt(m->n, MIRROR_MAX);
+                k = (long)m->n++;
+                snprintf(m->e[k].id, sizeof(m->e[k].id), "%s", id);
+            }
+            if (strcmp(state, "updated") == 0) {
+                struct json_object *data = jget(it, "data");
+                cr_assert(json_object_is_type(data, json_type_object), "updated without data: %s", jtext(it));
+                cr_assert_str_eq(js(data, "identifier"), id);
+                m->e[k].live = true;
+                snprintf(m->e[k].name, sizeof(m->e[k].name), "%s",
+                         *js(data, "name") ? js(data, "name") : js(data, "title"));
+            } else {
+                cr_assert_str_eq(state, "deleted", "%s", jtext(it));
+                cr_assert(!json_object_object_get_ex(it, "data", NULL), "a deleted item has no data: %s", jtext(it));
+                m->e[k].live = false;
+            }
+        }
+        total += n;
+        /* the next page starts right after this page's last item */
+        cr_assert(strstr(next, "afterTimestamp=") && strstr(next, m->last_id), "next %s does not continue after %s",
+                  next, m->last_id);
+        snprintf(cur, sizeof(cur), "%s", next);
+        it_response_free(&r);
+    }
+    cr_assert_fail("the feed did not end");
+    return total;
+}
+
+/* The ids of every entry a resident sees in a collection (GET /api/v1/<coll>, all pages). */
+static size_t published_ids(const char *coll, char (*ids)[40], size_t cap)
+{
+    char path[600];
+    size_t n = 0;
+    const char *cursor = NULL;
+
+    for (;;) {
+        struct json_object *page, *items;
+        if (cursor)
+            snprintf(path, sizeof(path), "/api/v1/%s?limit=100&cursor=%s", coll, cursor);
+        else
+            snprintf(path, sizeof(path), "/api/v1/%s?limit=100", coll);
+        page = call(200, "GET", path, NULL, NULL);
+        items = jget(page, "items");
+        for (size_t i = 0; i < jlen(page, "items"); i++) {
+            cr_assert_lt(n, cap);
+            snprintf(ids[n++], 40, "%s", js(json_object_array_get_idx(items, i), "id"));
+        }
+        cursor = it_jstr(page, "next_cursor");
+        if (cursor == NULL || jlen(page, "items") == 0)
+            return n;
+    }
+}
+
+/* Does the mirror hold exactly the published entries of coll? Reports the first difference. */
+static bool mirror_equals(struct mirror *m, const char *coll, char *why, size_t cap)
+{
+    static char ids[MIRROR_MAX][40];
+    size_t n = published_ids(coll, ids, MIRROR_MAX), live = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        long k = find(m, ids[i]);
+        if (k < 0 || !m->e[k].live) {
+            snprintf(why, cap, "%s %s is published but %s in the mirror", coll, ids[i], k < 0 ? "missing" : "deleted");
+            return false;
+        }
+    }
+    for (size_t i = 0; i < m->n; i++)
+        live += m->e[i].live;
+    if (live != n) {
+        snprintf(why, cap, "%s: mirror has %zu live entries, the API %zu", coll, live, n);
+        return false;
+    }
+    return true;
+}
+
+static struct mirror *mirror_new(void)
+{
+    struct mirror *m = calloc(1, sizeof(*m));
+    cr_assert_not_null(m);
+    m->last_modified = -1;
+    return m;
+}
+
+/* Re-sync until the mirror equals the API (the feed shows a change once no older transaction is open). */
+static void resync_and_compare(struct mirror *m, char *next, size_t cap, const char *coll, const char *kind)
+{
+    char why[256] = "";
+    for (int attempt = 0; attempt < 20; attempt++) {
+        char url[512];
+        snprintf(url, sizeof(url), "%s", next);
+        rpde_sync(m, url, kind, next, cap);
+        if (mirror_equals(m, coll, why, sizeof(why)))
+            return;
+        usleep(100 * 1000);
+    }
+    cr_assert_fail("the mirror did not converge: %s", why);
+}
+
+static const char *mirror_name(struct mirror *m, const char *id)
+{
+    long k = find(m, id);
+    return k < 0 ? "(absent)" : m->e[k].live ? m->e[k].name : "(deleted)";
+}
+
+static bool mirror_seen(struct mirror *m, const char *id)
+{
+    return find(m, id) >= 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* RPDE                                                                 */
+
+Test(rpde, mirror_converges_after_create_edit_expire_delete_and_pending)
+{
+    struct world w;
+    struct mirror *acts = mirror_new(), *vacs = mirror_new(), *places = mirror_new(), *carers = mirror_new();
+    char next_a[512], next_v[512], next_p[512], next_c[512], url[512];
+    char body[4096], path[160], title[200];
+    char a1[40], a2[40], a3[40], v1[40], v2[40], p1[40], p_pending[40], a_pending[40], c1[40];
+
+    world(&w);
+    snprintf(url, sizeof(url), "%s/feeds/activities", it_url());
+    cr_assert_gt(rpde_sync(acts, url, "SessionSeries", next_a, sizeof(next_a)), 0, "the demo data has activities");
+    snprintf(url, sizeof(url), "%s/feeds/vacancies", it_url());
+    rpde_sync(vacs, url, "JobPosting", next_v, sizeof(next_v));
+    snprintf(url, sizeof(url), "%s/feeds/places", it_url());
+    rpde_sync(places, url, "Place", next_p, sizeof(next_p));
+    snprintf(url, sizeof(url), "%s/feeds/carer-support", it_url());
+    rpde_sync(carers, url, "Service", next_c, sizeof(next_c));
+
+    /* create */
+    snprintf(title, sizeof(title), "Wandelen A1 %s", w.tag);
+    activity_body(body, sizeof(body), title, "Rustig tempo.");
+    create("activities", w.key, body, a1);
+    snprintf(title, sizeof(title), "Wandelen A2 %s", w.tag);
+    activity_body(body, sizeof(body), title, "Rustig tempo.");
+    create("activities", w.key, body, a2);
+    snprintf(title, sizeof(title), "Wandelen A3 %s", w.tag);
+    activity_body(body, sizeof(body), title, "Rustig tempo.");
+    create("activities", w.key, body, a3);
+    snprintf(title, sizeof(title), "Gastvrouw V1 %s", w.tag);
+    vacancy_body(body, sizeof(body), title, "2099-12-31");
+    create("vacancies", w.key, body, v1);
+    snprintf(title, sizeof(title), "Gastvrouw V2 %s", w.tag);
+    vacancy_body(body, sizeof(body), title, "2099-12-31");
+    create("vacancies", w.key, body, v2);
+    snprintf(title, sizeof(title), "Buurthuis P1 %s", w.tag);
+    place_body(body, sizeof(body), title);
+    create("places", w.key, body, p1);
+    snprintf(title, sizeof(title), "Lotgenoten C1 %s", w.tag);
+    carer_body(body, sizeof(body), title);
+    create("carer-support", w.key, body, c1);
+    /* pending: an untrusted partner's entries never reach a feed */
+    snprintf(title, sizeof(title), "Nieuw buurthuis (pending) %s", w.tag);
+    place_body(body, sizeof(body), title);
+    {
+        struct it_response r;
+        cr_assert_eq(it_send("POST", "/api/v1/places", w.key_u, body, NULL, &r), 0);
+        cr_assert(r.status == 201 || r.status == 202, "pending create: %ld %s", r.status, r.body);
+        snprintf(p_pending, sizeof(p_pending), "%s", it_jstr(keep(it_json(&r)), "id"));
+        it_response_free(&r);
+    }
+    snprintf(title, sizeof(title), "Nieuwe wandeling (pending) %s", w.tag);
+    activity_body(body, sizeof(body), title, "Nog niet goedgekeurd.");
+    {
+        struct it_response r;
+        cr_assert_eq(it_send("POST", "/api/v1/activities", w.key_u, body, NULL, &r), 0);
+        cr_assert(r.status == 201 || r.status == 202, "pending create: %ld %s", r.status, r.body);
+        snprintf(a_pending, sizeof(a_pending), "%s", it_jstr(keep(it_json(&r)), "id"));
+        it_response_free(&r);
+    }
+
+    resync_and_compare(acts, next_a, sizeof(next_a), "activities", "SessionSeries");
+    resync_and_compare(vacs, next_v, sizeof(next_v), "vacancies", "JobPosting");
+    resync_and_compare(places, next_p, sizeof(next_p), "places", "Place");
+    resync_and_compare(carers, next_c, sizeof(next_c), "carer-support", "Service");
+    cr_assert(strstr(mirror_name(acts, a1), "Wandelen A1"), "%s", mirror_name(acts, a1));
+    cr_assert(!mirror_seen(places, p_pending), "a pending place appeared in the feed");
+    cr_assert(!mirror_seen(acts, a_pending), "a pending activity appeared in the feed");
+
+    /* edit, unpublish by expiry (valid_until in the past), delete (partner and moderator) */
+    snprintf(path, sizeof(path), "/api/v1/activities/%s", a1);
+    snprintf(body, sizeof(body), "{\"title\":\"Wandelen A1 bijgewerkt %s\"}", w.tag);
+    call_if(200, "PATCH", path, w.key, body, 1);
+    snprintf(path, sizeof(path), "/api/v1/activities/%s", a2);
+    call_if(204, "DELETE", path, w.key, NULL, 1);
+    snprintf(path, sizeof(path), "/api/v1/activities/%s", a3);
+    call_if(204, "DELETE", path, w.mod, NULL, 1);
+    snprintf(path, sizeof(path), "/api/v1/vacancies/%s", v1);
+    call_if(200, "PATCH", path, w.key, "{\"valid_until\":\"2020-01-31\"}", 1);
+    snprintf(path, sizeof(path), "/api/v1/vacancies/%s", v2);
+    call_if(204, "DELETE", path, w.key, NULL, 1);
+    snprintf(path, sizeof(path), "/api/v1/places/%s", p1);
+    call_if(200, "PATCH", path, w.key, "{\"summary\":\"Nieuwe openingstijden vanaf januari.\"}", 1);
+
+    resync_and_compare(acts, next_a, sizeof(next_a), "activities", "SessionSeries");
+    resync_and_compare(vacs, next_v, sizeof(next_v), "vacancies", "JobPosting");
+    resync_and_compare(places, next_p, sizeof(next_p), "places", "Place");
+    cr_assert(strstr(mirror_name(acts, a1), "bijgewerkt"), "the edit did not arrive: %s", mirror_name(acts, a1));
+    cr_assert_str_eq(mirror_name(acts, a2), "(deleted)");
+    cr_assert_str_eq(mirror_name(acts, a3), "(deleted)");
+    cr_assert_str_eq(mirror_name(vacs, v1), "(deleted)", "an expired vacancy must be deleted in the feed");
+    cr_assert_str_eq(mirror_name(vacs, v2), "(deleted)");
+    cr_assert(!mirror_seen(acts, a_pending));
+
+    /* the pending activity, once approved, appears */
+    snprintf(path, sizeof(path), "/api/v1/moderation/%s/approve", a_pending);
+    call(200, "POST", path, w.mod, "{}");
+    resync_and_compare(acts, next_a, sizeof(next_a), "activities", "SessionSeries");
+    cr_assert(strstr(mirror_name(acts, a_pending), "pending"), "approved activity: %s", mirror_name(acts, a_pending));
+
+    /* a poll with nothing new is an empty page again */
+    cr_assert_eq(rpde_sync(acts, next_a, "SessionSeries", next_a, sizeof(next_a)), 0);
+    free(acts);
+    free(vacs);
+    free(places);
+    free(carers);
+}
+
+/* A one-off activity that ends within a minute turns into a deleted item by itself. */
+Test(rpde, expiry_by_time_becomes_deleted, .timeout = 150)
+{
+    struct world w;
+    struct mirror *acts = mirror_new();
+    char next[512], url[512], body[2048], id[40], start[20], end[20];
+    time_t now = time(NULL), until;
+    struct tm tm;
+
+    world(&w);
+    setenv("TZ", "Europe/Amsterdam", 1);
+    tzset();
+    until = (now / 60 + 1) * 60;          /* the next whole minute, local time */
+    if (until - now < 5)
+        until += 60;
+    localtime_r(&now, &tm);
+    strftime(start, sizeof(start), "%Y-%m-%dT%H:%M", &tm);
+    localtime_r(&until, &tm);
+    strftime(end, sizeof(end), "%Y-%m-%dT%H:%M", &tm);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Koffie nu %s\",\"summary\":\"Even koffie drinken.\",\"municipality\":\"GM0512\","
+             "\"themes\":[\"ontmoeten\"],\"audiences\":[\"iedereen\"]," ADDRESS_LINGEWIJK ","
+             "\"schedule\":{\"start\":\"%s\",\"end\":\"%s\"},\"registration\":\"none\",\"address_visibility\":\"public\"}",
+             w.tag, start, end);
+    create("activities", w.key, body, id);
+
+    snprintf(url, sizeof(url), "%s/feeds/activities", it_url());
+    rpde_sync(acts, url, "SessionSeries", next, sizeof(next));
+    cr_assert(strstr(mirror_name(acts, id), "Koffie nu"), "the running activity: %s", mirror_name(acts, id));
+    while (time(NULL) <= until)
+        usleep(250 * 1000);
+    resync_and_compare(acts, next, sizeof(next), "activities", "SessionSeries");
+    cr_assert_str_eq(mirror_name(acts, id), "(deleted)", "an activity that has ended must become deleted");
+    free(acts);
+}
+
+Test(rpde, paging_follows_after_timestamp_and_id)
+{
+    char url[512];
+    struct json_object *p1, *p2, *last1;
+    const char *next;
+    long long m_last;
+
+    snprintf(url, sizeof(url), "/feeds/places?limit=3");
+    p1 = call(200, "GET", url, NULL, NULL);
+    cr_assert_eq(jlen(p1, "items"), 3, "%s", jtext(p1));
+    last1 = jget(p1, "items.2");
+    m_last = json_object_get_int64(jget(last1, "modified"));
+    next = js(p1, "next");
+    cr_assert(strstr(next, "afterTimestamp=") && strstr(next, js(last1, "id")), "next: %s", next);
+    /* the same page asked by afterTimestamp/afterId of item 0 starts at item 1 */
+    snprintf(url, sizeof(url), "/feeds/places?limit=2&afterTimestamp=%lld&afterId=%s",
+             (long long)json_object_get_int64(jget(p1, "items.0.modified")), js(p1, "items.0.id"));
+    p2 = call(200, "GET", url, NULL, NULL);
+    cr_assert_str_eq(js(p2, "items.0.id"), js(p1, "items.1.id"));
+    cr_assert_str_eq(js(p2, "items.1.id"), js(p1, "items.2.id"));
+    /* following next never repeats an item */
+    p2 = call(200, "GET", next, NULL, NULL);
+    for (size_t i = 0; i < jlen(p2, "items"); i++) {
+        struct json_object *it = jget(p2, "items");
+        it = json_object_array_get_idx(it, i);
+        cr_assert(after(json_object_get_int64(jget(it, "modified")), js(it, "id"), m_last, js(last1, "id")),
+                  "item %s repeats or goes back", jtext(it));
+        cr_assert_str_neq(js(it, "id"), js(last1, "id"));
+    }
+    /* parameters: both or none, integers, uuids; unknown ones named */
+    cr_assert_str_eq(js(call(400, "GET", "/feeds/places?afterTimestamp=5", NULL, NULL), "errors.0.field"), "afterId");
+    cr_assert_str_eq(js(call(400, "GET", "/feeds/places?afterId=d1000000-0000-4000-8000-000000000001", NULL, NULL),
+                        "errors.0.field"),
+                     "afterTimestamp");
+    cr_assert_str_eq(js(call(400, "GET", "/feeds/activities?afterTimestamp=x&afterId=d1000000-0000-4000-8000-000000000001",
+                             NULL, NULL),
+                        "errors.0.field"),
+                     "afterTimestamp");
+    cr_assert_str_eq(js(call(400, "GET", "/feeds/activities?afterTimestamp=1&afterId=nope", NULL, NULL), "errors.0.field"),
+                     "afterId");
+    cr_assert_str_eq(js(call(400, "GET", "/feeds/vacancies?limit=0", NULL, NULL), "errors.0.field"), "limit");
+    cr_assert_str_eq(js(call(400, "GET", "/feeds/vacancies?since=1", NULL, NULL), "errors.0.field"), "since");
+}
+
+/* ------------------------------------------------------------------ */
+/* iCalendar                                                            */
+
+/* Unfold an iCalendar text (CRLF + space/tab continues a line) into out; checks CRLF and 75 octets. */
+static void ics_unfold(const char *ics, char *out, size_t cap)
+{
+    size_t o = 0;
+    const char *line = ics;
+    while (*line) {
+        const char *crlf = strstr(line, "\r\n");
+        size_t len;
+        cr_assert_not_null(crlf, "a line does not end in CRLF: %.60s", line);
+        len = (size_t)(crlf - line);
+        cr_assert_leq(len, 75, "line longer than 75 octets: %.*s", (int)len, line);
+        cr_assert_null(memchr(line, '\n', len), "bare LF inside a line");
+        if (line != ics && (line[0] == ' ' || line[0] == '\t')) {
+            cr_assert_gt(o, 0);
+            o -= 1;   /* drop the previous '\n' */
+            line++;
+            len--;
+        }
+        cr_assert_lt(o + len + 1, cap);
+        memcpy(out + o, line, len);
+        o += len;
+        out[o++] = '\n';
+        line = crlf + 2;
+    }
+    out[o] = '\0';
+}
+
+/* The value of the first unfolded line starting with prefix ("UID:"), into buf. */
+static const char *ics_prop(const char *text, const char *prefix, char *buf, size_t cap)
+{
+    const char *p = text;
+    size_t n = strlen(prefix);
+    while (p && *p) {
+        if (strncmp(p, prefix, n) == 0) {
+            size_t len = strcspn(p + n, "\n");
+            snprintf(buf, cap, "%.*s", (int)len, p + n);
+            return buf;
+        }
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* Days since 1970-01-01 of "YYYYMMDD" or "YYYY-MM-DD". */
+static long days_of(const char *s)
+{
+    struct tm tm = {0};
+    int y, m, d;
+    if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        cr_assert_eq(sscanf(s, "%4d%2d%2d", &y, &m, &d), 3, "date %s", s);
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+    return (long)(timegm(&tm) / 86400);
+}
+
+static void date_of(long days, char *out /* 11 */)
+{
+    time_t t = (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+Test(ics, one_activity_structure_and_occurrences_match)
+{
+    struct world w;
+    char body[8192], desc[1200], id[40], path[200], title[200];
+    char text[65536], v[16384], uid1[128], buf[128];
+    struct it_response r;
+    struct json_object *occ;
+    long first, last;
+    char exd[400][20];
+    size_t n_ex = 0;
+
+    world(&w);
+    /* a long description with commas, semicolons and accents: escaping and folding */
+    snprintf(desc, sizeof(desc), "%s", "Wij wandelen; rustig, samen en veilig. Café De Linge schenkt koffie. ");
+    while (strlen(desc) < 600)
+        strcat(desc, "Iedereen is welkom, ook met rollator; wij passen het tempo aan. ");
+    snprintf(title, sizeof(title), "Wandelen, bewegen; samen \\\\ %s", w.tag);
+    activity_body(body, sizeof(body), title, desc);
+    create("activities", w.key, body, id);
+
+    snprintf(path, sizeof(path), "/api/v1/activities/%s.ics", id);
+    call_r(200, "GET", path, NULL, NULL, &r);
+    cr_assert(strncmp(header(&r, "Content-Type", buf, sizeof(buf)), "text/calendar", 13) == 0, "%s", buf);
+    cr_assert(strstr(buf, "charset=utf-8"), "%s", buf);
+    ics_unfold(r.body, text, sizeof(text));
+    it_response_free(&r);
+
+    cr_assert(strncmp(text, "BEGIN:VCALENDAR\nVERSION:2.0\n", 28) == 0, "%.80s", text);
+    cr_assert(strstr(text, "\nEND:VCALENDAR\n"));
+    cr_assert(strstr(text, "\nBEGIN:VTIMEZONE\nTZID:Europe/Amsterdam\n"), "VTIMEZONE");
+    cr_assert(strstr(text, "\nBEGIN:DAYLIGHT\n") && strstr(text, "\nBEGIN:STANDARD\n"));
+    cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "UID:", uid1, sizeof(uid1)));
+    snprintf(buf, sizeof(buf), "%s@socialekaart", id);
+    cr_assert_str_eq(uid1, buf);
+    cr_assert_str_eq(ics_prop(strstr(text, "BEGIN:VEVENT"), "DTSTART;TZID=Europe/Amsterdam:", v, sizeof(v)), "20261201T100000");
+    cr_assert_str_eq(ics_prop(strstr(text, "BEGIN:VEVENT"), "DTEND;TZID=Europe/Amsterdam:", v, sizeof(v)), "20261201T113000");
+    cr_assert_str_eq(ics_prop(strstr(text, "BEGIN:VEVENT"), "RRULE:", v, sizeof(v)), "FREQ=WEEKLY;BYDAY=TU");
+    cr_assert_str_eq(ics_prop(strstr(text, "BEGIN:VEVENT"), "SEQUENCE:", v, sizeof(v)), "0");
+    cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "SUMMARY:", v, sizeof(v)));
+    cr_assert(strstr(v, "Wandelen\\, bewegen\\; samen \\\\ "), "SUMMARY escaping: %s", v);
+    cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "DESCRIPTION:", v, sizeof(v)));
+    cr_assert(strstr(v, "Caf\xc3\xa9 De Linge") && strstr(v, "rustig\\, samen") && strstr(v, "\\n\\n"), "%s", v);
+    cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "GEO:", v, sizeof(v)) && strcmp(v, "51.8395;4.9655") == 0, "GEO %s", v);
+
+    /* EXDATEs: exactly at the start time, Tuesdays only, and own exdates among them */
+    cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "EXDATE;TZID=Europe/Amsterdam:", v, sizeof(v)), "no EXDATE");
+    for (char *tok = strtok(v, ","); tok; tok = strtok(NULL, ",")) {
+        cr_assert_eq(strlen(tok), 15, "EXDATE value %s", tok);
+        cr_assert_str_eq(tok + 8, "T100000", "EXDATE %s not at the start time", tok);
+        cr_assert_eq(((days_of(tok) % 7) + 7 + 3) % 7, 1, "EXDATE %s is not a Tuesday", tok); /* 1970-01-01 = Thu */
+        cr_assert_lt(n_ex, 400);
+        snprintf(exd[n_ex++], 20, "%s", tok);
+    }
+    {
+        bool own1 = false, own2 = false, kerst = false;
+        for (size_t i = 0; i < n_ex; i++) {
+            own1 |= strcmp(exd[i], "20261215T100000") == 0;
+            own2 |= strcmp(exd[i], "20270105T100000") == 0;
+            kerst |= strcmp(exd[i], "20261229T100000") == 0; /* kerstvakantie regio midden */
+        }
+        cr_assert(own1 && own2 && kerst, "EXDATE misses own exdates or the school holiday");
+    }
+
+    /* expand the weekly rule minus EXDATE over a window = the occurrences endpoint */
+    snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-11-01&to=2027-10-01", id);
+    occ = call(200, "GET", path, NULL, NULL);
+    first = days_of("2026-12-01");
+    last = days_of("2027-09-30");
+    {
+        size_t k = 0, n_occ = jlen(occ, "items");
+        for (long d = first; d <= last; d += 7) {
+            char date[11], ex[20];
+            bool excluded = false;
+            date_of(d, date);
+            snprintf(ex, sizeof(ex), "%.4s%.2s%.2sT100000", date, date + 5, date + 8);
+            for (size_t i = 0; i < n_ex && !excluded; i++)
+                excluded = strcmp(exd[i], ex) == 0;
+            if (excluded)
+                continue;
+            cr_assert_lt(k, n_occ, "the calendar has %s, the occurrences endpoint ends before", date);
+            snprintf(buf, sizeof(buf), "%sT10:00", date);
+            cr_assert_str_eq(js(json_object_array_get_idx(jget(occ, "items"), k), "local_start"), buf,
+                             "occurrence %zu", k);
+            k++;
+        }
+        cr_assert_eq(k, n_occ, "the occurrences endpoint has %zu occurrences, the calendar %zu", n_occ, k);
+    }
+
+    /* UID stays, SEQUENCE follows the version */
+    snprintf(path, sizeof(path), "/api/v1/activities/%s", id);
+    call_if(200, "PATCH", path, w.key, "{\"summary\":\"Nieuwe tijden.\"}", 1);
+    snprintf(path, sizeof(path), "/api/v1/activities/%s.ics", id);
+    call_r(200, "GET", path, NULL, NULL, &r);
+    ics_unfold(r.body, text, sizeof(text));
+    it_response_free(&r);
+    cr_assert_str_eq(ics_prop(strstr(text, "BEGIN:VEVENT"), "UID:", v, sizeof(v)), uid1);
+    cr_assert_str_eq(ics_prop(strstr(text, "BEGIN:VEVENT"), "SEQUENCE:", v, sizeof(v)), "1");
+
+    /* unknown or pending: 404; a non-uuid: 404 */
+    call(404, "GET", "/api/v1/activities/d9999999-0000-4000-8000-000000000000.ics", NULL, NULL);
+    call(404, "GET", "/api/v1/activities/not-an-id.ics", NULL, NULL);
+}
+
+Test(ics, calendar_with_search_filters)
+{
+    struct world w;
+    char body[4096], id[40], title[200], uid[80], pid[40];
+    char *text = malloc(1 << 22);
+    struct it_response r;
+
+    cr_assert_not_null(text);
+    world(&w);
+    snprintf(title, sizeof(title), "Wandelen Lingewijk %s", w.tag);
+    activity_body(body, sizeof(body), title, "Samen.");
+    create("activities", w.key, body, id);
+    snprintf(title, sizeof(title), "Wandelen pending %s", w.tag);
+    activity_body(body, sizeof(body), title, "Nog niet.");
+    cr_assert_eq(it_send("POST", "/api/v1/activities", w.key_u, body, NULL, &r), 0);
+    snprintf(pid, sizeof(pid), "%s", it_jstr(keep(it_json(&r)), "id"));
+    it_response_free(&r);
+    snprintf(uid, sizeof(uid), "UID:%s@socialekaart\n", id);
+
+    call_r(200, "GET", "/api/v1/activities.ics?area=GM0512-lingewijk&theme=beweging&audience=ouderen&access=wheelchair",
+           NULL, NULL, &r);
+    ics_unfold(r.body, text, 1 << 22);
+    it_response_free(&r);
+    cr_assert(strstr(text, uid), "the matching activity is missing");
+    snprintf(uid, sizeof(uid), "UID:%s@socialekaart\n", pid);
+    cr_assert_null(strstr(text, uid), "a pending activity is in the calendar");
+    cr_assert(strstr(text, "BEGIN:VTIMEZONE"));
+
+    snprintf(uid, sizeof(uid), "UID:%s@socialekaart\n", id);
+    call_r(200, "GET", "/api/v1/activities.ics?audience=kinderen", NULL, NULL, &r);
+    ics_unfold(r.body, text, 1 << 22);
+    it_response_free(&r);
+    cr_assert_null(strstr(text, uid), "audience=kinderen must not give the walk for older people");
+    cr_assert_str_eq(js(call(400, "GET", "/api/v1/activities.ics?aera=x", NULL, NULL), "errors.0.field"), "aera");
+    cr_assert_str_eq(js(call(400, "GET", "/api/v1/activities.ics?kind=places", NULL, NULL), "errors.0.field"), "kind");
+    free(text);
+}
+
+/* ------------------------------------------------------------------ */
+/* GeoJSON                                                              */
+
+Test(geojson, places_and_activities_are_feature_collections_in_lon_lat)
+{
+    struct world w;
+    char body[4096], id[40], aid[40], title[200], ct[96], path[200];
+    struct it_response r;
+    struct json_object *fc, *features;
+    bool found = false;
+
+    world(&w);
+    snprintf(title, sizeof(title), "Buurthuis kaart %s", w.tag);
+    place_body(body, sizeof(body), title);
+    create("places", w.key, body, id);
+    snprintf(title, sizeof(title), "Wandelen kaart %s", w.tag);
+    activity_body(body, sizeof(body), title, "Samen.");
+    create("activities", w.key, body, aid);
+
+    fc = call_r(200, "GET", "/api/v1/places.geojson?area=GM0512-lingewijk&access=wheelchair", NULL, NULL, &r);
+    cr_assert_str_eq(header(&r, "Content-Type", ct, sizeof(ct)), "application/geo+json");
+    it_response_free(&r);
+    cr_assert_str_eq(js(fc, "type"), "FeatureCollection");
+    features = jget(fc, "features");
+    cr_assert(json_object_is_type(features, json_type_array));
+    for (size_t i = 0; i < json_object_array_length(features); i++) {
+        struct json_object *f = json_object_array_get_idx(features, i), *c = jget(f, "geometry.coordinates");
+        double lon = json_object_get_double(json_object_array_get_idx(c, 0));
+        double lat = json_object_get_double(json_object_array_get_idx(c, 1));
+        cr_assert_str_eq(js(f, "type"), "Feature");
+        cr_assert_str_eq(js(f, "geometry.type"), "Point");
+        cr_assert_eq(json_object_array_length(c), 2);
+        cr_assert(lon > 3.2 && lon < 7.3 && lat > 50.7 && lat < 53.7, "not [lon, lat]: %s", jtext(c));
+        cr_assert_str_eq(js(f, "properties.kind"), "place");
+        cr_assert(*js(f, "properties.title") && *js(f, "properties.url"), "%s", jtext(f));
+        if (strcmp(js(f, "properties.id"), id) == 0) {
+            found = true;
+            cr_assert_float_eq(lon, 4.9655, 1e-6);
+            cr_assert_float_eq(lat, 51.8395, 1e-6);
+            cr_assert_str_eq(js(f, "properties.address.postcode"), "4205 AB");
+        }
+    }
+    cr_assert(found, "the new place is not on the map");
+
+    fc = call(200, "GET", "/api/v1/places.geojson?audience=kinderen&area=GM0512-lingewijk", NULL, NULL);
+    for (size_t i = 0; i < jlen(fc, "features"); i++)
+        cr_assert_str_neq(js(json_object_array_get_idx(jget(fc, "features"), i), "id"), id);
+
+    fc = call(200, "GET", "/api/v1/activities.geojson?theme=beweging", NULL, NULL);
+    found = false;
+    for (size_t i = 0; i < jlen(fc, "features"); i++)
+        found |= strcmp(js(json_object_array_get_idx(jget(fc, "features"), i), "properties.id"), aid) == 0;
+    cr_assert(found, "the activity is not on the activities map");
+    snprintf(path, sizeof(path), "/api/v1/places.geojson?near=1,2");
+    cr_assert_str_eq(js(call(400, "GET", path, NULL, NULL), "errors.0.field"), "near");
+}
+
+/* ------------------------------------------------------------------ */
+/* HSDS 3.0                                                             */
+
+static void assert_hsds_page(struct json_object *p, int page, int per_page)
+{
+    static const char *const keys[] = {"total_items", "total_pages", "page_number", "size",
+                                       "first_page", "last_page", "empty", "contents"};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        cr_assert(json_object_object_get_ex(p, keys[i], NULL), "HSDS page without %s: %.300s", keys[i], jtext(p));
+    cr_assert_eq(json_object_get_int(jget(p, "page_number")), page);
+    cr_assert_leq(json_object_get_int(jget(p, "size")), per_page);
+    cr_assert_eq((size_t)json_object_get_int(jget(p, "size")), jlen(p, "contents"));
+    cr_assert_eq(json_object_get_boolean(jget(p, "first_page")), page == 1);
+    cr_assert_eq(json_object_get_boolean(jget(p, "empty")), jlen(p, "contents") == 0);
+}
+
+Test(hsds, services_organizations_locations)
+{
+    struct world w;
+    char body[4096], id[40], pid[40], title[200], path[300];
+    struct json_object *p, *svc = NULL;
+    int total, pages;
+
+    world(&w);
+    snprintf(title, sizeof(title), "Lotgenoten HSDS %s", w.tag);
+    carer_body(body, sizeof(body), title);
+    create("carer-support", w.key, body, id);
+    snprintf(title, sizeof(title), "Buurthuis HSDS %s", w.tag);
+    place_body(body, sizeof(body), title);
+    create("places", w.key, body, pid);
+
+    p = call(200, "GET", "/api/v1/hsds/services?per_page=2", NULL, NULL);
+    assert_hsds_page(p, 1, 2);
+    total = json_object_get_int(jget(p, "total_items"));
+    pages = json_object_get_int(jget(p, "total_pages"));
+    cr_assert_eq(pages, (total + 1) / 2);
+    snprintf(path, sizeof(path), "/api/v1/hsds/services?per_page=2&page=%d", pages);
+    p = call(200, "GET", path, NULL, NULL);
+    assert_hsds_page(p, pages, 2);
+    cr_assert(json_object_get_boolean(jget(p, "last_page")));
+
+    snprintf(path, sizeof(path), "/api/v1/hsds/services?organisation=%s", w.org);
+    p = call(200, "GET", path, NULL, NULL);
+    for (size_t i = 0; i < jlen(p, "contents"); i++)
+        if (strcmp(js(json_object_array_get_idx(jget(p, "contents"), i), "id"), id) == 0)
+            svc = json_object_array_get_idx(jget(p, "contents"), i);
+    cr_assert_not_null(svc, "the carer-support service is missing: %s", jtext(p));
+    cr_assert_str_eq(js(svc, "organization_id"), w.org);
+    cr_assert_str_eq(js(svc, "status"), "active");
+    cr_assert(*js(svc, "name") && *js(svc, "description"));
+    cr_assert(json_object_is_type(jget(svc, "phones"), json_type_array));
+
+    snprintf(path, sizeof(path), "/api/v1/hsds/locations?organisation=%s", w.org);
+    p = call(200, "GET", path, NULL, NULL);
+    assert_hsds_page(p, 1, 50);
+    cr_assert_eq(jlen(p, "contents"), 1, "%s", jtext(p));
+    cr_assert_str_eq(js(p, "contents.0.id"), pid);
+    cr_assert_float_eq(json_object_get_double(jget(p, "contents.0.latitude")), 51.8395, 1e-6);
+    cr_assert_float_eq(json_object_get_double(jget(p, "contents.0.longitude")), 4.9655, 1e-6);
+    cr_assert_str_eq(js(p, "contents.0.addresses.0.postal_code"), "4205 AB");
+    cr_assert_str_eq(js(p, "contents.0.addresses.0.country"), "NL");
+
+    snprintf(path, sizeof(path), "/api/v1/hsds/organizations?organisation=%s", w.org);
+    p = call(200, "GET", path, NULL, NULL);
+    cr_assert_eq(jlen(p, "contents"), 1, "%s", jtext(p));
+    cr_assert_str_eq(js(p, "contents.0.id"), w.org);
+    cr_assert(strstr(js(p, "contents.0.name"), "Stichting Samen Gorinchem"));
+    /* the untrusted organisation has nothing public, so it is not listed */
+    snprintf(path, sizeof(path), "/api/v1/hsds/organizations?organisation=%s", w.org_u);
+    cr_assert_eq(jlen(call(200, "GET", path, NULL, NULL), "contents"), 0);
+
+    cr_assert_str_eq(js(call(400, "GET", "/api/v1/hsds/services?per_page=0", NULL, NULL), "errors.0.field"), "per_page");
+    cr_assert_str_eq(js(call(400, "GET", "/api/v1/hsds/locations?page=x", NULL, NULL), "errors.0.field"), "page");
+}

@@ -1,0 +1,904 @@
+/*
+ * test_moderation.c — issue 6, "How it will be checked": the municipality
+ * reviews what partners publish, keeps the map fresh, acts on residents'
+ * reports and sees the gaps per wijk/kern.
+ *
+ * Everything goes over real HTTP to the real daemon and database; only the
+ * clock is cheated: to make an entry stale, the test moves its reviewed_at
+ * back with one SQL statement (libpq, the same connection the CLI uses).
+ * Each test makes its own moderator, organisations and keys, so tests do not
+ * depend on each other or on earlier runs (release and ASan share a database).
+ *
+ * The daemon runs with trust_proxy (each test is a different "resident"
+ * through X-Forwarded-For, for the per-client report limit) and a one-second
+ * housekeeping period (automatic hiding of stale entries).
+ */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "it.h"
+
+#define IT_DAEMON_ENV {"SK_TRUST_PROXY=true", "SK_HOUSEKEEPING_INTERVAL_S=1", NULL}
+#include "it_hooks.h"
+
+/* ------------------------------------------------------------------ */
+/* JSON kept until the end of the test */
+
+#define POOL_MAX 512
+static struct json_object *pool[POOL_MAX];
+static int pool_n;
+
+static struct json_object *keep(struct json_object *j)
+{
+    if (j && pool_n < POOL_MAX)
+        pool[pool_n++] = j;
+    return j;
+}
+
+static void release(void)
+{
+    while (pool_n > 0)
+        json_object_put(pool[--pool_n]);
+}
+
+TestSuite(workflow, .fini = release);
+TestSuite(freshness, .fini = release);
+TestSuite(reports, .fini = release);
+TestSuite(coverage, .fini = release);
+TestSuite(scope, .fini = release);
+
+/* ------------------------------------------------------------------ */
+/* HTTP */
+
+static char resident_ip[64] = "203.0.113.1";
+
+/* Send one request (as resident_ip) and assert its status; the body as JSON (kept), NULL if none. */
+static struct json_object *call_h(long want, const char *method, const char *path, const char *key,
+                                  const char *body, const char *extra, struct it_response *resp)
+{
+    struct it_response r;
+    struct json_object *j;
+    char xff[96];
+    const char *hdrs[] = {xff, extra, NULL};
+    snprintf(xff, sizeof(xff), "X-Forwarded-For: %s", resident_ip);
+    cr_assert_eq(it_send(method, path, key, body, hdrs, &r), 0, "%s %s: no response", method, path);
+    cr_assert_eq(r.status, want, "%s %s%s%s\n  -> %ld (expected %ld)\n  response: %s", method, path,
+                 extra ? " " : "", extra ? extra : "", r.status, want, r.body);
+    j = r.body_len ? keep(it_json(&r)) : NULL;
+    if (resp)
+        *resp = r;
+    else
+        it_response_free(&r);
+    return j;
+}
+
+static struct json_object *call(long want, const char *method, const char *path, const char *key, const char *body)
+{
+    return call_h(want, method, path, key, body, NULL, NULL);
+}
+
+static struct json_object *call_if(long want, const char *method, const char *path, const char *key,
+                                   const char *body, int version)
+{
+    char h[64];
+    snprintf(h, sizeof(h), "If-Match: \"%d\"", version);
+    return call_h(want, method, path, key, body, h, NULL);
+}
+
+/* The raw body of a GET (anonymous unless key), asserting 200. Caller frees. */
+static char *get_text(const char *path, const char *key, const char *extra)
+{
+    struct it_response r;
+    char *body;
+    call_h(200, "GET", path, key, NULL, extra, &r);
+    body = r.body;
+    r.body = NULL;
+    it_response_free(&r);
+    return body;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON */
+
+static struct json_object *jget(struct json_object *o, const char *path)
+{
+    char part[128];
+    while (o && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(part, sizeof(part), "%.*s", (int)n, path);
+        if (json_object_is_type(o, json_type_array)) {
+            if ((size_t)atoi(part) >= json_object_array_length(o))
+                return NULL;
+            o = json_object_array_get_idx(o, (size_t)atoi(part));
+        } else if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, part, &o)) {
+            return NULL;
+        }
+        path += n + (path[n] == '.');
+    }
+    return o;
+}
+
+static const char *js(struct json_object *o, const char *path)
+{
+    const char *s = it_jstr(o, path);
+    return s ? s : "";
+}
+
+static int jint(struct json_object *o, const char *path)
+{
+    return json_object_get_int(jget(o, path));
+}
+
+static size_t jlen(struct json_object *o, const char *path)
+{
+    struct json_object *a = jget(o, path);
+    return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+static const char *jtext(struct json_object *o)
+{
+    return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : "(none)";
+}
+
+/* The first element of the array at path whose member key equals value; NULL if none. */
+static struct json_object *jfind(struct json_object *o, const char *path, const char *key, const char *value)
+{
+    struct json_object *a = jget(o, path);
+    for (size_t i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++) {
+        struct json_object *it = json_object_array_get_idx(a, i);
+        if (strcmp(js(it, key), value) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+/* The element of array path with key1 == v1 and key2 == v2. */
+static struct json_object *jfind2(struct json_object *o, const char *path, const char *k1, const char *v1,
+                                  const char *k2, const char *v2)
+{
+    struct json_object *a = jget(o, path);
+    for (size_t i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++) {
+        struct json_object *it = json_object_array_get_idx(a, i);
+        if (strcmp(js(it, k1), v1) == 0 && strcmp(js(it, k2), v2) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+static bool names_field(struct json_object *problem, const char *field)
+{
+    return jfind(problem, "errors", "field", field) != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* SQL: only to move the clock of an entry back */
+
+static void sql_exec(const char *sql)
+{
+    struct sk_config cfg;
+    char err[256], conninfo[1024];
+    char *argv[] = {(char *)"test_moderation", NULL};
+    int argi = 1;
+    PGconn *pg;
+    PGresult *res;
+
+    cr_assert_eq(cfg_load(&cfg, 1, argv, &argi, err, sizeof(err)), 0, "config: %s", err);
+    cr_assert_eq(cfg_conninfo(&cfg, conninfo, sizeof(conninfo)), 0);
+    pg = PQconnectdb(conninfo);
+    cr_assert_eq(PQstatus(pg), CONNECTION_OK, "connect: %s", PQerrorMessage(pg));
+    res = PQexec(pg, sql);
+    cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(pg));
+    PQclear(res);
+    PQfinish(pg);
+}
+
+static void set_reviewed_ago(const char *id, const char *ago)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql), "UPDATE entries SET reviewed_at = now() - interval '%s' WHERE id = '%s'", ago, id);
+    sql_exec(sql);
+}
+
+/* ------------------------------------------------------------------ */
+/* Actors */
+
+struct world {
+    char tag[64];
+    char mod_org[40], mod[128];        /* moderator of GM0512 */
+    char mod_wmw[128];                 /* moderator of GM0668 only */
+    char org_a[40], key_a[128];        /* untrusted partner */
+    char org_b[40], key_b[128];        /* another untrusted partner */
+};
+
+static void make_tag(char *out, size_t cap)
+{
+    static int n;
+    snprintf(out, cap, "%ld%d%d", (long)time(NULL), (int)getpid(), ++n);
+}
+
+static void api_org(const char *mod, const char *name, char *id)
+{
+    char body[512];
+    struct json_object *j;
+    snprintf(body, sizeof(body), "{\"name\":\"%s\",\"website\":\"https://www.welzijnrivierenland.nl\"}", name);
+    j = call(201, "POST", "/api/v1/organisations", mod, body);
+    cr_assert_str_eq(js(j, "trusted"), "false", "a new organisation is not trusted: %s", jtext(j));
+    strcpy(id, js(j, "id"));
+}
+
+static void world(struct world *w)
+{
+    char name[200];
+    make_tag(w->tag, sizeof(w->tag));
+    snprintf(resident_ip, sizeof(resident_ip), "198.51.%d.%d", (int)(getpid() % 250), (int)(time(NULL) % 250));
+    it_make_org("Gemeente Gorinchem, team Sociale Kaart", w->mod_org);
+    it_make_key(w->mod_org, "moderator", "GM0512", w->mod);
+    it_make_key(w->mod_org, "moderator", "GM0668", w->mod_wmw);
+    snprintf(name, sizeof(name), "Buurtvereniging De Linge (test %s)", w->tag);
+    api_org(w->mod, name, w->org_a);
+    it_make_key(w->org_a, "partner", NULL, w->key_a);
+    snprintf(name, sizeof(name), "Sportclub Dalem (test %s)", w->tag);
+    api_org(w->mod, name, w->org_b);
+    it_make_key(w->org_b, "partner", NULL, w->key_b);
+}
+
+#define ADDRESS_LINGEWIJK                                                                                    \
+    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","            \
+    "\"city\":\"Gorinchem\"},\"location\":{\"lat\":51.8395,\"lon\":4.9655}"
+
+static char *place_body(char *buf, size_t cap, const char *title, const char *area, const char *wheelchair)
+{
+    snprintf(buf, cap,
+             "{\"title\":\"%s\",\"summary\":\"Ontmoetingsplek voor de hele wijk.\","
+             "\"municipality\":\"GM0512\",\"areas\":[\"%s\"],\"themes\":[\"ontmoeten\"],"
+             "\"audiences\":[\"ouderen\"],\"accessibility\":{\"wheelchair\":\"%s\"},"
+             "\"cost\":{\"free\":true}," ADDRESS_LINGEWIJK "}",
+             title, area, wheelchair);
+    return buf;
+}
+
+static char *activity_body(char *buf, size_t cap, const char *title, const char *area)
+{
+    snprintf(buf, cap,
+             "{\"title\":\"%s\",\"summary\":\"Elke dinsdag samen wandelen.\","
+             "\"municipality\":\"GM0512\",\"areas\":[\"%s\"],\"themes\":[\"beweging\"],"
+             "\"audiences\":[\"ouderen\"],\"online\":true,"
+             "\"schedule\":{\"start\":\"2026-01-06T10:00\",\"end\":\"2026-01-06T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"}}",
+             title, area);
+    return buf;
+}
+
+static void create(const char *coll, const char *key, const char *body, long want, const char *want_status, char *id)
+{
+    char path[64];
+    struct json_object *j;
+    snprintf(path, sizeof(path), "/api/v1/%s", coll);
+    j = call(want, "POST", path, key, body);
+    cr_assert_str_eq(js(j, "status"), want_status, "%s", jtext(j));
+    strcpy(id, js(j, "id"));
+}
+
+static char *mpath(char *buf, size_t cap, const char *id, const char *action)
+{
+    snprintf(buf, cap, "/api/v1/moderation/%s/%s", id, action);
+    return buf;
+}
+
+/* Is text (an id or a title) anywhere in the anonymous search for q? */
+static bool search_shows(const char *q, const char *text)
+{
+    char path[256], *body;
+    bool found;
+    snprintf(path, sizeof(path), "/api/v1/search?q=%s&limit=100", q);
+    body = get_text(path, NULL, NULL);
+    found = strstr(body, text) != NULL;
+    free(body);
+    return found;
+}
+
+/* The queue (as key, with a query string) holds an item of this type for entry id? */
+static struct json_object *queue_item(const char *key, const char *query, const char *type, const char *id)
+{
+    char path[256];
+    struct json_object *j;
+    snprintf(path, sizeof(path), "/api/v1/moderation/queue?limit=200%s", query ? query : "");
+    j = call(200, "GET", path, key, NULL);
+    for (size_t i = 0; i < jlen(j, "items"); i++) {
+        struct json_object *it = json_object_array_get_idx(jget(j, "items"), i);
+        if (strcmp(js(it, "type"), type) == 0 && strcmp(js(it, "entry_id"), id) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+static struct json_object *audit_action(const char *mod, const char *id, const char *action)
+{
+    char path[160];
+    struct json_object *j;
+    snprintf(path, sizeof(path), "/api/v1/audit?entry=%s&limit=100", id);
+    j = call(200, "GET", path, mod, NULL);
+    return jfind(j, "items", "action", action);
+}
+
+/* ------------------------------------------------------------------ */
+/* Workflow */
+
+Test(workflow, new_entry_is_pending_until_approved)
+{
+    struct world w;
+    struct json_object *j, *it;
+    char id[40], path[128], body[2048], title[128], mp[160];
+
+    world(&w);
+    snprintf(title, sizeof(title), "Koffieochtend Lingewijk %s", w.tag);
+    create("places", w.key_a, place_body(body, sizeof(body), title, "GM0512-lingewijk", "yes"), 201, "pending", id);
+    snprintf(path, sizeof(path), "/api/v1/places/%s", id);
+
+    /* a retried create (same Idempotency-Key) answers the same pending entry */
+    {
+        struct json_object *again;
+        char idem[96];
+        snprintf(idem, sizeof(idem), "Idempotency-Key: mod-%s", w.tag);
+        j = call_h(201, "POST", "/api/v1/places", w.key_a, body, idem, NULL);
+        cr_assert_str_eq(js(j, "status"), "pending");
+        again = call_h(201, "POST", "/api/v1/places", w.key_a, body, idem, NULL);
+        cr_assert_str_eq(js(again, "id"), js(j, "id"));
+        cr_assert_str_eq(js(again, "status"), "pending", "replay: %s", jtext(again));
+    }
+
+    /* invisible to residents: the entry, the list and the search */
+    call(404, "GET", path, NULL, NULL);
+    cr_assert(!search_shows(w.tag, id), "a pending entry is in the search");
+    {
+        char *list = get_text("/api/v1/places?limit=100", NULL, NULL);
+        cr_assert_null(strstr(list, id), "a pending entry is in the anonymous list");
+        free(list);
+    }
+    /* another partner does not see it either; the owner does */
+    call(404, "GET", path, w.key_b, NULL);
+    j = call(200, "GET", path, w.key_a, NULL);
+    cr_assert_str_eq(js(j, "status"), "pending");
+    cr_assert(jget(j, "moderation") != NULL, "the owner sees the moderation state: %s", jtext(j));
+
+    /* in the queue, marked as a new entry; the diff shows every proposed field */
+    it = queue_item(w.mod, "&municipality=GM0512&kind=place", "new_entry", id);
+    cr_assert_not_null(it, "new entry not in the queue");
+    cr_assert_str_eq(js(it, "title"), title);
+    cr_assert_str_eq(js(it, "organisation_id"), w.org_a);
+    cr_assert_null(queue_item(w.mod, "&type=report", "new_entry", id), "type filter ignored");
+    {
+        /* pages: oldest first, the cursor continues after the last item */
+        struct json_object *p1, *p2;
+        char next[512];
+        p1 = call(200, "GET", "/api/v1/moderation/queue?type=new_entry&limit=1", w.mod, NULL);
+        cr_assert_eq(jlen(p1, "items"), 1, "%s", jtext(p1));
+        cr_assert_str_neq(js(p1, "next_cursor"), "", "no next_cursor: %s", jtext(p1));
+        snprintf(next, sizeof(next), "/api/v1/moderation/queue?type=new_entry&limit=1&cursor=%s", js(p1, "next_cursor"));
+        p2 = call(200, "GET", next, w.mod, NULL);
+        cr_assert_eq(jlen(p2, "items"), 1, "%s", jtext(p2));
+        cr_assert_str_neq(js(p2, "items.0.id"), js(p1, "items.0.id"));
+        cr_assert(strcmp(js(p2, "items.0.submitted_at"), js(p1, "items.0.submitted_at")) >= 0, "not oldest first");
+    }
+    cr_assert_null(queue_item(w.mod, "&area=GM0512-dalem", "new_entry", id), "area filter ignored");
+    cr_assert_null(queue_item(w.mod, "&kind=activity", "new_entry", id), "kind filter ignored");
+    cr_assert_null(queue_item(w.mod, "&min_age_hours=24", "new_entry", id), "age filter ignored");
+    j = call(200, "GET", mpath(mp, sizeof(mp), id, "diff"), w.mod, NULL);
+    cr_assert_str_eq(js(j, "type"), "new_entry");
+    it = jfind(j, "changes", "field", "title");
+    cr_assert_not_null(it, "%s", jtext(j));
+    cr_assert_str_eq(js(it, "proposed"), title);
+
+    /* a partner cannot approve; the moderator can */
+    call(403, "POST", mpath(mp, sizeof(mp), id, "approve"), w.key_a, NULL);
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
+    cr_assert_str_eq(js(j, "status"), "published");
+    cr_assert_str_neq(js(j, "reviewed_at"), "", "no reviewed_at after approval: %s", jtext(j));
+    call(409, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
+
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "title"), title);
+    cr_assert(search_shows(w.tag, id), "the approved entry is not in the search");
+    cr_assert_null(queue_item(w.mod, NULL, "new_entry", id), "approved entry still in the queue");
+
+    /* audited: who approved */
+    it = audit_action(w.mod, id, "approve");
+    cr_assert_not_null(it);
+    cr_assert_str_eq(js(it, "role"), "moderator");
+    cr_assert_str_eq(js(it, "organisation_id"), w.mod_org);
+    cr_assert_str_neq(js(it, "key_id"), "");
+    cr_assert_str_neq(js(it, "at"), "");
+}
+
+/* Publish an untrusted partner's entry through the moderator; returns its path. */
+static void published_entry(struct world *w, const char *title, char *id, char *path)
+{
+    char body[2048], mp[160];
+    create("places", w->key_a, place_body(body, sizeof(body), title, "GM0512-lingewijk", "yes"), 201, "pending", id);
+    call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w->mod, NULL);
+    sprintf(path, "/api/v1/places/%s", id);
+}
+
+Test(workflow, edit_of_published_entry_waits_as_revision)
+{
+    struct world w;
+    struct json_object *j, *it;
+    char id[40], path[128], title[128], title2[128], patch[256], mp[160], q[96];
+
+    world(&w);
+    snprintf(title, sizeof(title), "Buurthuis Oud %s", w.tag);
+    snprintf(title2, sizeof(title2), "Buurthuis Vernieuwd %s", w.tag);
+    published_entry(&w, title, id, path);
+
+    /* the partner's edit is a pending revision: 202, published version unchanged */
+    snprintf(patch, sizeof(patch), "{\"title\":\"%s\",\"themes\":[\"ontmoeten\",\"leren\"]}", title2);
+    call(428, "PATCH", path, w.key_a, patch);
+    call_if(412, "PATCH", path, w.key_a, patch, 1);
+    j = call_if(202, "PATCH", path, w.key_a, patch, 2);
+    cr_assert_str_eq(js(j, "title"), title, "202 shows the published entry: %s", jtext(j));
+    cr_assert_eq(jint(j, "version"), 2);
+    cr_assert_str_eq(js(j, "pending_revision.entry.title"), title2, "%s", jtext(j));
+
+    /* residents still see the old text everywhere */
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "title"), title);
+    cr_assert_eq(jint(j, "version"), 2);
+    cr_assert_null(jget(j, "pending_revision"), "anonymous sees the revision: %s", jtext(j));
+    snprintf(q, sizeof(q), "Vernieuwd+%s", w.tag);
+    cr_assert(!search_shows(q, title2), "the pending revision leaks into the search");
+    cr_assert(search_shows(w.tag, title), "the published version left the search");
+    {
+        char *list = get_text("/api/v1/places?limit=100", NULL, NULL);
+        cr_assert_null(strstr(list, title2), "the pending revision leaks into the list");
+        free(list);
+    }
+    /* the owner sees both */
+    j = call(200, "GET", path, w.key_a, NULL);
+    cr_assert_str_eq(js(j, "title"), title);
+    cr_assert_str_eq(js(j, "pending_revision.entry.title"), title2);
+
+    /* queue and field-by-field diff */
+    it = queue_item(w.mod, "&type=revision", "revision", id);
+    cr_assert_not_null(it, "revision not in the queue");
+    cr_assert_str_eq(js(it, "proposed_title"), title2);
+    cr_assert_str_eq(js(it, "title"), title);
+    j = call(200, "GET", mpath(mp, sizeof(mp), id, "diff"), w.mod, NULL);
+    cr_assert_str_eq(js(j, "type"), "revision");
+    it = jfind(j, "changes", "field", "title");
+    cr_assert_not_null(it, "%s", jtext(j));
+    cr_assert_str_eq(js(it, "published"), title);
+    cr_assert_str_eq(js(it, "proposed"), title2);
+    cr_assert_not_null(jfind(j, "changes", "field", "themes"), "%s", jtext(j));
+    cr_assert_null(jfind(j, "changes", "field", "summary"), "unchanged field in the diff: %s", jtext(j));
+
+    /* approve: residents see the new text */
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
+    cr_assert_eq(jint(j, "version"), 3);
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "title"), title2);
+    cr_assert_eq(jlen(j, "themes"), 2);
+    cr_assert(search_shows(q, id), "the approved revision is not searchable");
+    j = call(200, "GET", path, w.key_a, NULL);
+    cr_assert_null(jget(j, "pending_revision"), "%s", jtext(j));
+    cr_assert_str_eq(js(j, "moderation.last_decision.decision"), "approved");
+}
+
+Test(workflow, rejected_revision_leaves_published_version)
+{
+    struct world w;
+    struct json_object *j;
+    char id[40], path[128], title[128], mp[160];
+    const char *reason = "De nieuwe openingstijden kloppen niet met de website; pas ze aan.";
+    char rbody[256];
+
+    world(&w);
+    snprintf(title, sizeof(title), "Inloop De Linge %s", w.tag);
+    published_entry(&w, title, id, path);
+    call_if(202, "PATCH", path, w.key_a, "{\"summary\":\"Nu ook op zondag open (onjuist).\"}", 2);
+
+    /* a reason is required */
+    j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{}");
+    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"   \"}");
+    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"x\",\"oordeel\":\"nee\"}");
+    cr_assert(names_field(j, "oordeel"), "%s", jtext(j));
+
+    snprintf(rbody, sizeof(rbody), "{\"reason\":\"%s\"}", reason);
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, rbody);
+    cr_assert_eq(jint(j, "version"), 2);
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "summary"), "Ontmoetingsplek voor de hele wijk.", "old text gone: %s", jtext(j));
+    cr_assert_eq(jint(j, "version"), 2);
+
+    /* the partner reads why; nothing is pending any more */
+    j = call(200, "GET", path, w.key_a, NULL);
+    cr_assert_null(jget(j, "pending_revision"), "%s", jtext(j));
+    cr_assert_str_eq(js(j, "moderation.last_decision.decision"), "rejected", "%s", jtext(j));
+    cr_assert_str_eq(js(j, "moderation.last_decision.reason"), reason);
+    cr_assert_null(queue_item(w.mod, NULL, "revision", id), "rejected revision still queued");
+    call(409, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, rbody);
+
+    /* audited with the reason */
+    j = audit_action(w.mod, id, "reject");
+    cr_assert_not_null(j);
+    cr_assert_str_eq(js(j, "after.moderation.reason"), reason);
+    cr_assert_not_null(audit_action(w.mod, id, "propose"), "the proposal is not audited");
+}
+
+Test(workflow, rejected_entry_is_edited_and_resubmitted)
+{
+    struct world w;
+    struct json_object *j;
+    char id[40], path[128], body[2048], mp[160], title[128];
+
+    world(&w);
+    snprintf(title, sizeof(title), "Bingo %s", w.tag);
+    create("places", w.key_a, place_body(body, sizeof(body), title, "GM0512-lingewijk", "no"), 201, "pending", id);
+    snprintf(path, sizeof(path), "/api/v1/places/%s", id);
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"Vermeld de organisator in de beschrijving.\"}");
+    cr_assert_str_eq(js(j, "status"), "rejected");
+    call(404, "GET", path, NULL, NULL);
+    j = call(200, "GET", path, w.key_a, NULL);
+    cr_assert_str_eq(js(j, "status"), "rejected");
+    cr_assert_str_eq(js(j, "moderation.last_decision.reason"), "Vermeld de organisator in de beschrijving.");
+    cr_assert_null(queue_item(w.mod, NULL, "new_entry", id), "a rejected entry is in the queue");
+
+    /* edit -> pending again, back in the queue */
+    j = call_if(200, "PATCH", path, w.key_a, "{\"description\":\"Georganiseerd door Buurtvereniging De Linge.\"}",
+                jint(j, "version"));
+    cr_assert_str_eq(js(j, "status"), "pending", "%s", jtext(j));
+    cr_assert_not_null(queue_item(w.mod, NULL, "new_entry", id), "a resubmitted entry is not in the queue");
+    call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "description"), "Georganiseerd door Buurtvereniging De Linge.");
+}
+
+Test(workflow, trusted_organisation_publishes_directly)
+{
+    struct world w;
+    struct json_object *j;
+    char id[40], path[128], body[2048], title[128], orgpath[96];
+
+    world(&w);
+    snprintf(orgpath, sizeof(orgpath), "/api/v1/organisations/%s", w.org_a);
+    call(403, "PATCH", orgpath, w.key_a, "{\"trusted\":true}");
+    j = call(200, "PATCH", orgpath, w.mod, "{\"trusted\":true}");
+    cr_assert_str_eq(js(j, "trusted"), "true", "%s", jtext(j));
+
+    snprintf(title, sizeof(title), "Repair Cafe %s", w.tag);
+    create("places", w.key_a, place_body(body, sizeof(body), title, "GM0512-lingewijk", "limited"), 201, "published", id);
+    snprintf(path, sizeof(path), "/api/v1/places/%s", id);
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "title"), title);
+    /* and its edits apply at once */
+    j = call_if(200, "PATCH", path, w.key_a, "{\"summary\":\"Elke eerste zaterdag.\"}", 1);
+    cr_assert_eq(jint(j, "version"), 2);
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "summary"), "Elke eerste zaterdag.");
+    cr_assert(search_shows(w.tag, id));
+    cr_assert_null(queue_item(w.mod, NULL, "new_entry", id));
+}
+
+Test(workflow, unknown_and_bad_requests)
+{
+    struct world w;
+    struct json_object *j;
+
+    world(&w);
+    call(404, "POST", "/api/v1/moderation/00000000-0000-4000-8000-000000000000/approve", w.mod, NULL);
+    call(404, "POST", "/api/v1/moderation/geen-uuid/approve", w.mod, NULL);
+    call(404, "GET", "/api/v1/moderation/00000000-0000-4000-8000-000000000000/diff", w.mod, NULL);
+    call(401, "GET", "/api/v1/moderation/queue", NULL, NULL);
+    call(403, "GET", "/api/v1/moderation/queue", w.key_a, NULL);
+    j = call(400, "GET", "/api/v1/moderation/queue?kind=kroeg", w.mod, NULL);
+    cr_assert(names_field(j, "kind"), "%s", jtext(j));
+    j = call(400, "GET", "/api/v1/moderation/queue?min_age_hours=gisteren", w.mod, NULL);
+    cr_assert(names_field(j, "min_age_hours"), "%s", jtext(j));
+    j = call(400, "GET", "/api/v1/moderation/queue?municipality=Gorinchem", w.mod, NULL);
+    cr_assert(names_field(j, "municipality"), "%s", jtext(j));
+    j = call(400, "GET", "/api/v1/moderation/queue?cursor=verzonnen", w.mod, NULL);
+    cr_assert(names_field(j, "cursor"), "%s", jtext(j));
+    call(400, "POST", "/api/v1/moderation/00000000-0000-4000-8000-000000000000/reject", w.mod, "{\"reason\":");
+}
+
+/* ------------------------------------------------------------------ */
+/* Freshness */
+
+Test(freshness, stale_listing_confirm_and_automatic_hiding)
+{
+    struct world w;
+    struct json_object *j, *it;
+    char id[40], path[128], title[128], confirm[160], stale[128];
+    int hidden = 0;
+
+    world(&w);
+    snprintf(title, sizeof(title), "Zwemmen voor ouderen %s", w.tag);
+    published_entry(&w, title, id, path);
+    snprintf(confirm, sizeof(confirm), "%s/confirm", path);
+    snprintf(stale, sizeof(stale), "/api/v1/moderation/stale?municipality=GM0512&limit=200");
+
+    j = call(200, "GET", stale, w.mod, NULL);
+    cr_assert_null(jfind(j, "items", "id", id), "a fresh entry is stale");
+    cr_assert_str_eq(js(j, "stale_after"), "P6M");
+
+    /* 7 months without confirmation: stale, still visible */
+    set_reviewed_ago(id, "7 months");
+    j = call(200, "GET", stale, w.mod, NULL);
+    it = jfind(j, "items", "id", id);
+    cr_assert_not_null(it, "stale entry not listed: %s", jtext(j));
+    cr_assert_str_eq(js(it, "hidden"), "false");
+    call(200, "GET", path, NULL, NULL);
+    call(403, "GET", stale, w.key_a, NULL);
+
+    /* the partner confirms with one call; another partner cannot */
+    call(403, "POST", confirm, w.key_b, NULL);
+    call(401, "POST", confirm, NULL, NULL);
+    j = call(200, "POST", confirm, w.key_a, NULL);
+    cr_assert_str_eq(js(j, "status"), "published");
+    j = call(200, "GET", stale, w.mod, NULL);
+    cr_assert_null(jfind(j, "items", "id", id), "confirmed entry still stale");
+    cr_assert_not_null(audit_action(w.mod, id, "confirm"));
+
+    /* 10 months: the housekeeping (every second here) hides it from residents */
+    set_reviewed_ago(id, "10 months");
+    for (int i = 0; i < 100 && !hidden; i++) {
+        struct it_response r;
+        it_get(path, NULL, &r);
+        hidden = r.status == 404;
+        it_response_free(&r);
+        if (!hidden)
+            usleep(100000);
+    }
+    cr_assert(hidden, "a stale entry was not hidden within 10 s");
+    cr_assert(!search_shows(w.tag, id), "hidden entry in the search");
+    j = call(200, "GET", path, w.key_a, NULL);
+    cr_assert_str_eq(js(j, "status"), "hidden");
+    cr_assert_str_eq(js(j, "moderation.hidden_reason"), "stale");
+    it = audit_action(w.mod, id, "hide");
+    cr_assert_not_null(it, "automatic hiding not audited");
+    cr_assert_str_eq(js(it, "role"), "system");
+    j = call(200, "GET", stale, w.mod, NULL);
+    it = jfind(j, "items", "id", id);
+    cr_assert_not_null(it);
+    cr_assert_str_eq(js(it, "hidden"), "true");
+
+    /* confirming publishes it again */
+    call(200, "POST", confirm, w.key_a, NULL);
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "status"), "published");
+}
+
+Test(freshness, pending_entry_cannot_be_confirmed)
+{
+    struct world w;
+    char id[40], body[2048], path[160];
+    world(&w);
+    create("places", w.key_a, place_body(body, sizeof(body), "Nog niet beoordeeld", "GM0512-lingewijk", "yes"), 201,
+           "pending", id);
+    snprintf(path, sizeof(path), "/api/v1/places/%s/confirm", id);
+    call(409, "POST", path, w.key_a, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reports */
+
+Test(reports, resident_report_reaches_queue_and_partner)
+{
+    struct world w;
+    struct json_object *j, *it;
+    char id[40], path[128], title[128], rpath[160], report[40], resolve[160];
+
+    world(&w);
+    snprintf(title, sizeof(title), "Speeltuin Lingewijk %s", w.tag);
+    published_entry(&w, title, id, path);
+    snprintf(rpath, sizeof(rpath), "%s/reports", path);
+
+    /* validation: reason from the list, message bounded, no unknown fields */
+    j = call(422, "POST", rpath, NULL, "{\"reason\":\"saai\"}");
+    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    {
+        char big[1300];
+        memset(big, 'a', 1001);
+        memcpy(big, "{\"reason\":\"other\",\"message\":\"", 29);
+        memset(big + 29, 'a', 1001);
+        strcpy(big + 29 + 1001, "\"}");
+        j = call(422, "POST", rpath, NULL, big);
+        cr_assert(names_field(j, "message"), "%s", jtext(j));
+    }
+    j = call(422, "POST", rpath, NULL, "{\"reason\":\"other\",\"email\":\"ik@example.nl\"}");
+    cr_assert(names_field(j, "email"), "%s", jtext(j));
+    call(404, "POST", "/api/v1/places/00000000-0000-4000-8000-000000000000/reports", NULL, "{\"reason\":\"other\"}");
+
+    /* anonymous, no personal data */
+    j = call(201, "POST", rpath, NULL, "{\"reason\":\"no_longer_exists\",\"message\":\"De speeltuin is afgebroken.\"}");
+    strcpy(report, js(j, "id"));
+    cr_assert_str_eq(js(j, "status"), "open");
+
+    /* in the queue */
+    it = queue_item(w.mod, "&type=report", "report", id);
+    cr_assert_not_null(it, "report not in the queue");
+    cr_assert_str_eq(js(it, "report.reason"), "no_longer_exists");
+    cr_assert_str_eq(js(it, "report.message"), "De speeltuin is afgebroken.");
+
+    /* the partner sees it on its entry; others cannot read reports */
+    j = call(200, "GET", path, w.key_a, NULL);
+    cr_assert_not_null(jfind(j, "moderation.open_reports", "id", report), "%s", jtext(j));
+    j = call(200, "GET", rpath, w.key_a, NULL);
+    cr_assert_not_null(jfind(j, "items", "id", report), "%s", jtext(j));
+    call(403, "GET", rpath, w.key_b, NULL);
+    call(401, "GET", rpath, NULL, NULL);
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_null(jget(j, "moderation"), "residents see moderation data: %s", jtext(j));
+
+    /* the moderator resolves it */
+    snprintf(resolve, sizeof(resolve), "/api/v1/moderation/reports/%s/resolve", report);
+    call(403, "POST", resolve, w.mod_wmw, NULL);
+    j = call(200, "POST", resolve, w.mod, "{\"resolution\":\"Partner gebeld; wordt verwijderd.\"}");
+    cr_assert_str_eq(js(j, "status"), "resolved");
+    call(409, "POST", resolve, w.mod, NULL);
+    cr_assert_null(queue_item(w.mod, "&type=report", "report", id), "resolved report still queued");
+    j = call(200, "GET", path, w.key_a, NULL);
+    cr_assert_eq(jlen(j, "moderation.open_reports"), 0);
+    cr_assert_not_null(audit_action(w.mod, id, "resolve"));
+    cr_assert_not_null(audit_action(w.mod, id, "report"));
+}
+
+Test(reports, reports_are_rate_limited_per_client)
+{
+    struct world w;
+    struct it_response r;
+    char id[40], path[128], rpath[160], v[32];
+    int created = 0;
+
+    world(&w);
+    published_entry(&w, "Jeu de boules", id, path);
+    snprintf(rpath, sizeof(rpath), "%s/reports", path);
+    for (;;) {
+        cr_assert_eq(it_send("POST", rpath, NULL, "{\"reason\":\"outdated\"}",
+                             (const char *[]){"X-Forwarded-For: 192.0.2.77", NULL}, &r), 0);
+        if (r.status != 201)
+            break;
+        it_response_free(&r);
+        cr_assert_lt(++created, 50, "no limit after 50 reports");
+    }
+    cr_assert_eq(r.status, 429, "%s", r.body);
+    cr_assert_not_null(it_header(&r, "Retry-After", v, sizeof(v)));
+    it_response_free(&r);
+    /* another client is not affected */
+    call(201, "POST", rpath, NULL, "{\"reason\":\"outdated\"}");
+}
+
+/* ------------------------------------------------------------------ */
+/* Coverage */
+
+Test(coverage, counts_match_entries_with_zero_cells_and_csv)
+{
+    struct world w;
+    struct json_object *j, *c;
+    char area[64], apath[96], body[2048], id[40], id2[40], id3[40], path[128], mp[160], *csv, line[160];
+    struct it_response r;
+    char ct[64];
+
+    world(&w);
+    snprintf(area, sizeof(area), "GM0512-mt%s", w.tag);
+    snprintf(apath, sizeof(apath), "/api/v1/areas/%s", area);
+    call(201, "PUT", apath, w.mod, "{\"name\":\"Testwijk\",\"kind\":\"wijk\",\"municipality\":\"GM0512\"}");
+
+    /* published: a place (wheelchair yes) and a weekly activity; pending: a place (never counted) */
+    create("places", w.key_a, place_body(body, sizeof(body), "Wijkcentrum Testwijk", area, "yes"), 201, "pending", id);
+    call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
+    create("activities", w.key_a, activity_body(body, sizeof(body), "Wandelen Testwijk", area), 201, "pending", id2);
+    call(200, "POST", mpath(mp, sizeof(mp), id2, "approve"), w.mod, NULL);
+    create("places", w.key_b, place_body(body, sizeof(body), "Nog niet goedgekeurd", area, "no"), 201, "pending", id3);
+    /* a pending revision that would add a theme is not counted either */
+    snprintf(path, sizeof(path), "/api/v1/places/%s", id);
+    call_if(202, "PATCH", path, w.key_a, "{\"themes\":[\"ontmoeten\",\"geldzaken\"]}", 2);
+
+    call(400, "GET", "/api/v1/stats/coverage", NULL, NULL);
+    call(404, "GET", "/api/v1/stats/coverage?municipality=GM9999", NULL, NULL);
+    j = call(200, "GET", "/api/v1/stats/coverage?municipality=GM0512", NULL, NULL);
+    cr_assert_str_eq(js(j, "municipality"), "GM0512");
+    cr_assert_not_null(jfind(j, "areas", "code", area), "new area missing");
+
+    c = jfind2(j, "by_kind", "area", area, "kind", "place");
+    cr_assert_not_null(c, "no area x kind cell");
+    cr_assert_eq(jint(c, "count"), 1, "%s", jtext(c));
+    cr_assert_eq(jint(jfind2(j, "by_kind", "area", area, "kind", "activity"), "count"), 1);
+    c = jfind2(j, "by_kind", "area", area, "kind", "vacancy");
+    cr_assert_not_null(c, "zero cell missing");
+    cr_assert_eq(jint(c, "count"), 0);
+    cr_assert_eq(jint(jfind2(j, "by_theme", "area", area, "theme", "ontmoeten"), "count"), 1);
+    cr_assert_eq(jint(jfind2(j, "by_theme", "area", area, "theme", "beweging"), "count"), 1);
+    /* a top theme counts its sub-themes (beweging is under gezonde-leefstijl) */
+    cr_assert_eq(jint(jfind2(j, "by_theme", "area", area, "theme", "gezonde-leefstijl"), "count"), 1);
+    c = jfind2(j, "by_theme", "area", area, "theme", "geldzaken");
+    cr_assert_not_null(c, "zero theme cell missing");
+    cr_assert_eq(jint(c, "count"), 0, "pending revision counted: %s", jtext(c));
+    cr_assert_eq(jint(jfind2(j, "by_audience", "area", area, "audience", "ouderen"), "count"), 2);
+    cr_assert_not_null(jfind2(j, "by_audience", "area", area, "audience", "jongeren"));
+    c = jfind(j, "wheelchair", "area", area);
+    cr_assert_not_null(c);
+    cr_assert_eq(jint(c, "entries"), 2, "%s", jtext(c));
+    cr_assert_eq(jint(c, "yes"), 1);
+    cr_assert_eq(jint(c, "no"), 0, "pending entry counted: %s", jtext(c));
+    cr_assert_eq(jint(c, "unknown"), 1);
+    cr_assert_float_eq(json_object_get_double(jget(c, "share_yes")), 0.5, 1e-9);
+    {
+        /* 4 weeks, one occurrence each (weekly on Tuesday) */
+        int weeks = 0;
+        struct json_object *a = jget(j, "activities_per_week");
+        cr_assert(json_object_get_boolean(jget(j, "occurrences_available")), "no occurrences (0004)");
+        for (size_t i = 0; i < json_object_array_length(a); i++) {
+            struct json_object *it = json_object_array_get_idx(a, i);
+            if (strcmp(js(it, "area"), area) == 0) {
+                weeks++;
+                cr_assert_eq(jint(it, "occurrences"), 1, "%s", jtext(it));
+            }
+        }
+        cr_assert_eq(weeks, 4);
+    }
+
+    /* CSV: same cells */
+    call_h(200, "GET", "/api/v1/stats/coverage?municipality=GM0512", NULL, NULL, "Accept: text/csv", &r);
+    cr_assert_str_eq(it_header(&r, "Content-Type", ct, sizeof(ct)) ? ct : "", "text/csv; charset=utf-8");
+    csv = r.body;
+    cr_assert_eq(strncmp(csv, "measure,area,area_name,category,value\r\n", 39), 0, "%.80s", csv);
+    snprintf(line, sizeof(line), "\r\nkind,%s,Testwijk,place,1\r\n", area);
+    cr_assert_not_null(strstr(csv, line), "CSV lacks %s", line);
+    snprintf(line, sizeof(line), "\r\nkind,%s,Testwijk,vacancy,0\r\n", area);
+    cr_assert_not_null(strstr(csv, line), "CSV lacks the zero cell");
+    snprintf(line, sizeof(line), "\r\nwheelchair_share_yes,%s,Testwijk,yes,0.500\r\n", area);
+    cr_assert_not_null(strstr(csv, line), "CSV lacks %s", line);
+    it_response_free(&r);
+
+    call(204, "DELETE", apath, w.mod, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Scope */
+
+Test(scope, moderator_of_one_municipality_gets_403_in_the_other)
+{
+    struct world w;
+    struct json_object *j;
+    char id[40], id2[40], path[128], body[2048], mp[160], admin_org[40], admin[128];
+
+    world(&w);
+    create("places", w.key_a, place_body(body, sizeof(body), "Buurthuis Gorinchem", "GM0512-lingewijk", "yes"), 201,
+           "pending", id);
+    snprintf(path, sizeof(path), "/api/v1/places/%s", id);
+
+    /* the West Maas en Waal moderator: 403 on everything about Gorinchem */
+    call(403, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod_wmw, NULL);
+    call(403, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod_wmw, "{\"reason\":\"niet mijn gemeente\"}");
+    call(403, "GET", mpath(mp, sizeof(mp), id, "diff"), w.mod_wmw, NULL);
+    call(403, "GET", "/api/v1/moderation/queue?municipality=GM0512", w.mod_wmw, NULL);
+    call(403, "GET", "/api/v1/moderation/stale?municipality=GM0512", w.mod_wmw, NULL);
+    call_if(403, "PATCH", path, w.mod_wmw, "{\"summary\":\"Gewijzigd door de buren.\"}", 1);
+    cr_assert_null(queue_item(w.mod_wmw, NULL, "new_entry", id), "another municipality's item in the queue");
+    j = call(200, "GET", path, w.key_a, NULL);
+    cr_assert_str_eq(js(j, "status"), "pending", "changed by an out-of-scope moderator");
+    cr_assert_eq(jint(j, "version"), 1);
+
+    /* a moderator creating an entry elsewhere is refused too */
+    snprintf(body, sizeof(body),
+             "{\"organisation_id\":\"%s\",\"title\":\"Ergens anders\",\"municipality\":\"GM0512\",\"online\":true,"
+             "\"schedule\":{\"start\":\"2026-12-01T10:00\"}}",
+             w.org_a);
+    call(403, "POST", "/api/v1/activities", w.mod_wmw, body);
+
+    /* the Gorinchem moderator may; an admin may everywhere */
+    call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
+    create("places", w.key_a, place_body(body, sizeof(body), "Nog een buurthuis", "GM0512-lingewijk", "yes"), 201,
+           "pending", id2);
+    it_make_org("Beheer Sociale Kaart", admin_org);
+    it_make_key(admin_org, "admin", NULL, admin);
+    call(200, "POST", mpath(mp, sizeof(mp), id2, "approve"), admin, NULL);
+}
