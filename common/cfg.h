@@ -42,6 +42,9 @@ struct sk_config {
     int shutdown_grace_ms;
     int maintenance_ms;
     int housekeeping_interval_s;
+    int search_cache_ttl_ms;
+    int search_cache_entries;
+    int search_cache_max_mb;
     char cors_origin[256];
     char log_level[16];
     bool webhooks_allow_private;

@@ -141,19 +141,22 @@ if [ "$migrated" -eq 1 ]; then
         run_ctest build release
     fi
     if [ "$build_ok" -eq 1 ] && command -v valgrind >/dev/null 2>&1; then
-        # The daemon's request path under valgrind: the foundation suite's
-        # daemons run wrapped; any error or definite leak fails the run.
-        sk_pg_start
-        sk_log "valgrind: daemon request path (it_test_foundation)"
-        vlog="$tmp_logs/valgrind.log"
-        if SK_TEST_DAEMON_WRAPPER="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite" \
-            build/tests/it_test_foundation --jobs 1 >"$vlog" 2>&1; then
-            passed=$((passed + 1))
-            tail -n 1 "$vlog"
-        else
-            cat "$vlog"
-            fail "valgrind: it_test_foundation"
-        fi
+        # The daemon's request path under valgrind: every integration suite
+        # again, its daemons wrapped; any error or definite leak fails it.
+        for it in build/tests/it_test_*; do
+            name="$(basename "$it")"
+            sk_pg_start # a suite may have stopped it (outage test)
+            sk_log "valgrind: daemon request path ($name)"
+            vlog="$tmp_logs/valgrind-$name.log"
+            if SK_TEST_DAEMON_WRAPPER="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite" \
+                "$it" --jobs 1 >"$vlog" 2>&1; then
+                passed=$((passed + 1))
+                tail -n 1 "$vlog"
+            else
+                cat "$vlog"
+                fail "valgrind: $name"
+            fi
+        done
     fi
     if [ "$asan_ok" -eq 1 ]; then
         sk_pg_start # a test may have stopped it (outage test)

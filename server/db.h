@@ -68,6 +68,10 @@ enum db_stmt {
     STMT_REPORTS_LIST,
     STMT_REPORT_RESOLVE,
     STMT_STATS_COVERAGE,
+    STMT_MOD_HIDE,
+    STMT_MOD_UNHIDE,
+    STMT_MOD_SETTINGS_GET,
+    STMT_MOD_SETTINGS_PATCH,
     STMT_MOD_HOUSEKEEPING,   /* server/housekeeping.c */
     STMT_OCCURRENCES_EXTEND,
     STMT_WEBHOOK_CREATE,     /* server/h_webhooks.c (0007_webhooks.sql) */

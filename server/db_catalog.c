@@ -47,6 +47,10 @@ const struct db_statement db_statements[STMT_COUNT_] = {
     [STMT_REPORTS_LIST] = {"reports_list", "SELECT * FROM api_reports_list($1::text, $2::uuid, $3::text, $4::text, $5::uuid, $6::uuid, $7::text[])", 7},
     [STMT_REPORT_RESOLVE] = {"report_resolve", "SELECT * FROM api_report_resolve($1::uuid, $2::jsonb, $3::text, $4::uuid, $5::uuid, $6::text[])", 6},
     [STMT_STATS_COVERAGE] = {"stats_coverage", "SELECT * FROM api_stats_coverage($1::text, $2::text, $3::text, $4::uuid, $5::uuid, $6::text[])", 6},
+    [STMT_MOD_HIDE] = {"mod_hide", "SELECT * FROM api_moderation_hide($1::uuid, $2::jsonb, $3::text, $4::uuid, $5::uuid, $6::text[])", 6},
+    [STMT_MOD_UNHIDE] = {"mod_unhide", "SELECT * FROM api_moderation_unhide($1::uuid, $2::jsonb, $3::text, $4::uuid, $5::uuid, $6::text[])", 6},
+    [STMT_MOD_SETTINGS_GET] = {"mod_settings_get", "SELECT * FROM api_moderation_settings_get($1::text, $2::uuid, $3::uuid, $4::text[])", 4},
+    [STMT_MOD_SETTINGS_PATCH] = {"mod_settings_patch", "SELECT * FROM api_moderation_settings_patch($1::jsonb, $2::text, $3::uuid, $4::uuid, $5::text[])", 5},
     /* periodic jobs (server/housekeeping.c) */
     [STMT_MOD_HOUSEKEEPING] = {"mod_housekeeping", "SELECT sk_moderation_housekeeping()::text", 0},
     [STMT_OCCURRENCES_EXTEND] = {"occurrences_extend", "SELECT sk_occurrences_extend()::text", 0},

@@ -171,7 +171,11 @@ static const char *entry_validate(struct req_ctx *ctx, enum sk_kind kind, enum v
     return text;
 }
 
-/* If-Match: "7" (strong or weak) -> "7"; absent -> NULL; anything else -> "-1" (never matches). */
+/*
+ * If-Match: "7" (strong or weak) -> "7"; absent -> NULL; anything else -> "-1"
+ * (never matches). The owner's and moderators' ETag W/"7-<fingerprint>" (0005:
+ * it also covers the moderation state) reads as 7: only the version matters.
+ */
 static const char *entry_if_match(struct req_ctx *ctx)
 {
     const char *v = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-Match");
@@ -184,7 +188,7 @@ static const char *entry_if_match(struct req_ctx *ctx)
     if (*v == '"')
         v++;
     n = strtol(v, &end, 10);
-    if (end == v || n < 1 || n > 2000000000 || (*end != '"' && *end != '\0'))
+    if (end == v || n < 1 || n > 2000000000 || (*end != '"' && *end != '\0' && *end != '-'))
         return "-1";
     return http_printf(ctx, "%ld", n);
 }

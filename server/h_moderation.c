@@ -1,7 +1,8 @@
 /*
  * h_moderation.c — the municipality's side of the sociale kaart (issue 6):
- * the moderation queue, approve/reject/diff, stale entries and their
- * confirmation, residents' reports, and the coverage statistics.
+ * the moderation queue, approve/reject/diff, hiding by hand, the moderation
+ * settings, stale entries and their confirmation, residents' reports, and
+ * the coverage statistics.
  *
  * Handlers are thin: check the path and query parameters, then make one
  * call to an api_* function of sql/migrations/0005_moderation.sql, which
@@ -258,6 +259,71 @@ void h_mod_diff(struct req_ctx *ctx)
         return;
     ctx->params[0] = id;
     http_query(ctx, STMT_MOD_DIFF, http_actor_params(ctx, 1), http_reply_api_row);
+}
+
+/*
+ * Check a {"reason"} body (the only member; a text of at most MOD_TEXT_MAX
+ * characters, required or not) and run stmt with (id, body). The database
+ * also refuses a blank reason and answers the state conflicts (409).
+ */
+static void mod_reason_call(struct req_ctx *ctx, enum db_stmt stmt, int required)
+{
+    static const char *const members[] = {"reason", NULL};
+    struct json_object *obj;
+    struct verr_list errs;
+    const char *id = mod_id(ctx, "entry"), *body;
+
+    if (id == NULL || (body = mod_body(ctx, !required, &obj)) == NULL)
+        return;
+    verr_init(&errs);
+    if (obj) {
+        mod_check_members(obj, members, &errs);
+        mod_check_text(obj, "reason", required, &errs);
+        json_object_put(obj);
+    }
+    if (!verr_empty(&errs)) {
+        mod_invalid(ctx, &errs);
+        return;
+    }
+    ctx->params[0] = id;
+    ctx->params[1] = body;
+    http_query(ctx, stmt, http_actor_params(ctx, 2), http_reply_api_row);
+}
+
+/* POST /api/v1/moderation/{entryId}/hide {"reason": "..."} — hidden from residents; the reason is required. */
+void h_mod_hide(struct req_ctx *ctx)
+{
+    mod_reason_call(ctx, STMT_MOD_HIDE, 1);
+}
+
+/* POST /api/v1/moderation/{entryId}/unhide {"reason"?} — published again (counts as a review). */
+void h_mod_unhide(struct req_ctx *ctx)
+{
+    mod_reason_call(ctx, STMT_MOD_UNHIDE, 0);
+}
+
+/* GET /api/v1/moderation/settings — moderators and admins. */
+void h_mod_settings_get(struct req_ctx *ctx)
+{
+    http_query(ctx, STMT_MOD_SETTINGS_GET, http_actor_params(ctx, 0), http_reply_api_row);
+}
+
+/*
+ * PATCH /api/v1/moderation/settings {stale_after, hide_after, reports_per_hour,
+ * report_hash_days} — admin only (the database says so: 403 for a moderator).
+ * Here only the JSON is checked; the database checks the members, so that
+ * one 422 names every bad or unknown field.
+ */
+void h_mod_settings_patch(struct req_ctx *ctx)
+{
+    struct json_object *obj;
+    const char *body = mod_body(ctx, 0, &obj);
+
+    if (body == NULL)
+        return;
+    json_object_put(obj);
+    ctx->params[0] = body;
+    http_query(ctx, STMT_MOD_SETTINGS_PATCH, http_actor_params(ctx, 1), http_reply_api_row);
 }
 
 /* POST /api/v1/moderation/reports/{reportId}/resolve {"resolution": "..."} (body optional) */

@@ -4,13 +4,18 @@
  * parameter (common/search.c); api_search does the rest in one statement.
  */
 #include <json-c/json.h>
+#include <libpq-fe.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
+#include "db.h"
 #include "http.h"
 #include "routes.h"
 #include "search.h"
 #include "validate.h"
+#include "worker.h"
 
 /* Answer 400 naming every bad parameter. */
 static void search_bad_params(struct req_ctx *ctx, struct verr_list *errs)
@@ -19,6 +24,52 @@ static void search_bad_params(struct req_ctx *ctx, struct verr_list *errs)
     snprintf(detail, sizeof(detail), "%zu search parameter%s invalid.", errs->count,
              errs->count == 1 ? " is" : "s are");
     http_problem(ctx, 400, detail, verr_to_json(errs));
+}
+
+/* The cache key of an anonymous search: language and normalised parameters. */
+static const char *search_cache_key(struct req_ctx *ctx, size_t *len)
+{
+    const char *key = http_printf(ctx, "%s|%s", ctx->lang, ctx->params[0]);
+    *len = key ? strlen(key) : 0;
+    return key;
+}
+
+/* A fresh answer: keep a 200 for the next residents who ask the same. */
+static void search_reply_and_keep(struct req_ctx *ctx, PGresult *res)
+{
+    size_t key_len;
+    const char *key;
+    if (PQntuples(res) == 1 && PQnfields(res) >= 4 && atoi(PQgetvalue(res, 0, 0)) == 200 &&
+        !PQgetisnull(res, 0, 3) && (key = search_cache_key(ctx, &key_len)) != NULL)
+        cache_put(ctx->w->search_cache, key, key_len, PQgetvalue(res, 0, 3), (size_t)PQgetlength(res, 0, 3),
+                  db_now_ms(), ctx->cache_gen);
+    http_header(ctx, "X-Cache", "miss");
+    http_reply_api_row(ctx, res);
+}
+
+/*
+ * Residents' searches repeat (same wijk, theme, week): answer from the
+ * worker's cache when an identical one is fresh. Only anonymous callers,
+ * whose answers depend on nothing but the parameters and the language.
+ */
+static void search_send(struct req_ctx *ctx)
+{
+    size_t key_len, body_len;
+    const char *key, *body;
+
+    if (ctx->who.role != ROLE_ANONYMOUS) {
+        http_query(ctx, STMT_SEARCH, http_actor_params(ctx, 2), http_reply_api_row);
+        return;
+    }
+    ctx->cache_gen = atomic_load(ctx->w->write_gen);
+    key = search_cache_key(ctx, &key_len);
+    body = key ? cache_get(ctx->w->search_cache, key, key_len, db_now_ms(), ctx->cache_gen, &body_len) : NULL;
+    if (body) {
+        http_header(ctx, "X-Cache", "hit");
+        http_reply(ctx, 200, NULL, body, body_len);
+        return;
+    }
+    http_query(ctx, STMT_SEARCH, http_actor_params(ctx, 2), search_reply_and_keep);
 }
 
 /* Run the search; fixed_kind limits a kind's list endpoint to that kind. */
@@ -53,7 +104,7 @@ void search_run(struct req_ctx *ctx, const char *fixed_kind)
     }
     ctx->params[1] = ctx->lang;
     http_header(ctx, "Vary", "Accept-Language");
-    http_query(ctx, STMT_SEARCH, http_actor_params(ctx, 2), http_reply_api_row);
+    search_send(ctx);
 }
 
 void h_search(struct req_ctx *ctx)

@@ -4,6 +4,7 @@
 #include "housekeeping.h"
 
 #include <libpq-fe.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "db.h"
@@ -36,18 +37,20 @@ struct hk_run {
 struct housekeeping {
     struct db_pool *db;            /* borrowed */
     const struct sk_config *cfg;   /* borrowed */
+    _Atomic uint64_t *write_gen;   /* borrowed, shared; NULL = none */
     uint64_t started_ms;
     struct hk_run runs[HK_NJOBS];
 };
 
 /* One run slot per job; the first runs are scheduled on the first tick. */
-struct housekeeping *housekeeping_new(struct db_pool *db, const struct sk_config *cfg)
+struct housekeeping *housekeeping_new(struct db_pool *db, const struct sk_config *cfg, _Atomic uint64_t *write_gen)
 {
     struct housekeeping *hk = calloc(1, sizeof(*hk));
     if (hk == NULL)
         return NULL;
     hk->db = db;
     hk->cfg = cfg;
+    hk->write_gen = write_gen;
     for (size_t i = 0; i < HK_NJOBS; i++) {
         hk->runs[i].hk = hk;
         hk->runs[i].job = &hk_jobs[i];
@@ -68,6 +71,8 @@ static void hk_done(struct db_query *q, PGresult *res, const struct db_error *er
         run->next_ms = now + HK_RETRY_MS;
         return;
     }
+    if (run->hk->write_gen) /* a job may have hidden or expired entries: cached searches go */
+        atomic_fetch_add(run->hk->write_gen, 1);
     log_msg(LOG_INFO, "housekeeping %s: %s", run->job->name,
             PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "done");
     run->next_ms = now + (uint64_t)run->hk->cfg->housekeeping_interval_s * 1000u;

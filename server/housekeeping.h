@@ -21,6 +21,7 @@
 #ifndef SK_HOUSEKEEPING_H
 #define SK_HOUSEKEEPING_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -30,7 +31,8 @@ struct db_pool;
 struct housekeeping;
 
 /* NULL when out of memory. */
-struct housekeeping *housekeeping_new(struct db_pool *db, const struct sk_config *cfg);
+/* write_gen (borrowed, shared) is bumped after each job: jobs hide and expire entries. */
+struct housekeeping *housekeeping_new(struct db_pool *db, const struct sk_config *cfg, _Atomic uint64_t *write_gen);
 
 /* From the maintenance tick: start the jobs that are due. */
 void housekeeping_tick(struct housekeeping *hk, uint64_t now_ms, bool draining);

@@ -8,6 +8,7 @@
 #include <event2/http.h>
 #include <json-c/json.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,9 @@ static void http_finish(struct req_ctx *ctx)
 {
     struct worker *w = ctx->w;
     ctx->state = REQ_DONE;
+    /* A successful write may change any search answer: retire them all. */
+    if ((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) == 0 && ctx->status >= 200 && ctx->status < 300)
+        atomic_fetch_add(w->write_gen, 1);
     http_log(ctx);
     for (size_t i = 0; i < sizeof(ctx->owned) / sizeof(ctx->owned[0]); i++) {
         free(ctx->owned[i]);

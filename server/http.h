@@ -83,6 +83,7 @@ struct req_ctx {
     char sqlstate[6];
     char cause[128];            /* why it failed, for the log line */
     char *owned[2];             /* malloc'd strings freed by http_finish (http_keep) */
+    uint64_t cache_gen;         /* write generation when a cacheable query was sent */
     TAILQ_ENTRY(req_ctx) link;  /* worker's active or free list */
     char arena[HTTP_ARENA];     /* scratch for parameter strings; last, not cleared on reuse */
 };

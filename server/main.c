@@ -78,6 +78,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     static struct sk_config cfg; /* read-only once loaded; shared by every worker */
+    static _Atomic uint64_t write_gen; /* shared: workers' search caches check it (cache.h) */
     char err[512], conninfo[1024];
     struct event_base *base;
     struct event *sigterm, *sigint;
@@ -120,6 +121,7 @@ int main(int argc, char **argv)
         workers[i].cfg = &cfg;
         workers[i].conninfo = conninfo;
         workers[i].ratelimit = rl;
+        workers[i].write_gen = &write_gen;
         workers[i].listen_fd = fcntl(lfd, F_DUPFD_CLOEXEC, 0);
         if (workers[i].listen_fd < 0 || worker_start(&workers[i]) < 0) {
             log_msg(LOG_ERROR, "cannot start worker %d", i);

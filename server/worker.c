@@ -14,6 +14,7 @@
 #include "http.h"
 #include "log.h"
 #include "webhook.h"
+#include "cache.h"
 #include "housekeeping.h"
 
 /* Spare contexts kept per worker; more are freed rather than hoarded. */
@@ -139,11 +140,15 @@ int worker_start(struct worker *w)
     if (w->bound == NULL)
         return -1;
     w->db = db_pool_new(w->base, w->cfg, w->conninfo);
+    w->search_cache = cache_new((size_t)w->cfg->search_cache_entries, (uint64_t)w->cfg->search_cache_ttl_ms,
+                                (size_t)w->cfg->search_cache_max_mb << 20);
+    if (w->search_cache == NULL)
+        return -1;
     /* One engine per daemon sends webhooks, so each notice goes out once. */
     if (w->index == 0 && w->db && (w->hooks = webhook_engine_new(w->base, w->db, w->cfg)) == NULL)
         return -1;
     /* One instance runs the periodic database jobs (hide stale entries ...). */
-    if (w->index == 0 && w->db && (w->hk = housekeeping_new(w->db, w->cfg)) == NULL)
+    if (w->index == 0 && w->db && (w->hk = housekeeping_new(w->db, w->cfg, w->write_gen)) == NULL)
         return -1;
     w->tick = event_new(w->base, -1, EV_PERSIST, worker_on_tick, w);
     w->stop = event_new(w->base, -1, 0, worker_on_stop, w);
@@ -180,6 +185,7 @@ void worker_join(struct worker *w)
     webhook_engine_free(w->hooks); /* abandons its queries: before the pool */
     housekeeping_free(w->hk);      /* abandons its queries: before the pool */
     db_pool_free(w->db);
+    cache_free(w->search_cache);
     event_free(w->tick);
     event_free(w->stop);
     event_base_free(w->base);

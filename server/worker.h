@@ -5,14 +5,15 @@
  * All workers accept from the same listening socket (each holds its own
  * dup of it, so each can close its copy on shutdown). Nothing in a worker is
  * touched by another thread, except worker_stop, which only activates an
- * event (libevent's thread support makes that safe). The rate limiter is the
- * one shared object, and it is lock-free.
+ * event (libevent's thread support makes that safe). The rate limiter and the
+ * write generation are the shared objects, and both are lock-free.
  */
 #ifndef SK_WORKER_H
 #define SK_WORKER_H
 
 #include <event2/util.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
@@ -27,6 +28,7 @@ struct db_pool;
 struct webhook_engine;
 struct housekeeping;
 struct ratelimit;
+struct cache;
 struct req_ctx;
 
 struct worker {
@@ -35,6 +37,8 @@ struct worker {
     const struct sk_config *cfg;   /* borrowed, read-only */
     const char *conninfo;          /* borrowed from main */
     struct ratelimit *ratelimit;   /* borrowed, shared, lock-free; NULL = no limit */
+    _Atomic uint64_t *write_gen;   /* borrowed, shared: bumped after every successful write */
+    struct cache *search_cache;    /* owned: anonymous search answers (cache.h) */
     evutil_socket_t listen_fd;     /* owned dup of the listening socket */
 
     struct event_base *base;       /* owned */

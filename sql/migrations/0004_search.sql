@@ -11,8 +11,11 @@
 --      sk_open  opening hours as minutes of the week (Monday 00:00 = 0), for open_now/open_at;
 --      sk_until the moment the entry stops being current: end of a one-off activity or of the
 --               last occurrence (COUNT/UNTIL), end of a vacancy's valid_until day; NULL = open-ended.
---  * sk_words: the words of titles, summaries, organisation and area names, for typo tolerance
---    (pg_trgm similarity); never shrinks (a stale word only adds an alternative that finds nothing).
+--  * sk_words: the words of titles, summaries, descriptions, organisation, area and theme names, for
+--    typo tolerance (pg_trgm similarity); never shrinks (a stale word only adds an alternative that
+--    finds nothing).
+--  * sk_search_rows: a narrow copy of the searchable columns (same names as in entries), which the
+--    search reads; the page's entries are then fetched by id.
 --  * sk_occurrences: every occurrence of every activity from 92 days back to the horizon (about
 --    13 months ahead, sk_occ_state), in Europe/Amsterdam wall-clock time converted per date (DST
 --    correct), with exdates and exception sets left out. Kept current by triggers on entries and
@@ -20,8 +23,8 @@
 --    the horizon forward. The occurrences endpoint expands on the fly, so any window is exact.
 --  * sk_occ_expand(): the RRULE subset of common/rrule.h, in SQL, with the same semantics
 --    (DTSTART is the first occurrence, COUNT counts before exdates, UNTIL inclusive).
---  * sk_search_where(params) → a WHERE expression over alias e, reused by other features (feeds);
---    api_search() and api_activity_occurrences() for the daemon.
+--  * sk_search_where(params) → a WHERE expression over alias e (entries or sk_search_rows), reused
+--    by other features (feeds); api_search() and api_activity_occurrences() for the daemon.
 --
 -- All user values reach dynamic SQL through format('%L') only. Applied in one transaction.
 
@@ -30,6 +33,14 @@
 -- ---------------------------------------------------------------------------------------------
 
 -- UNTIL as the last local wall-clock moment an occurrence may start at (NULL when absent).
+-- A wall-clock time in Amsterdam as a moment. A time that occurs twice (02:00-02:59 on the last
+-- Sunday of October) is the first of the two, in summer time, as RFC 5545 (3.3.5) says and
+-- calendars do; PostgreSQL alone would take the second.
+CREATE FUNCTION sk_amsterdam(t timestamp) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN ((t AT TIME ZONE 'Europe/Amsterdam') - interval '1 hour') AT TIME ZONE 'Europe/Amsterdam' = t
+                THEN (t AT TIME ZONE 'Europe/Amsterdam') - interval '1 hour'
+                ELSE t AT TIME ZONE 'Europe/Amsterdam' END;
+
 CREATE FUNCTION sk_rrule_until_local(p_rule text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     u text := sk_rrule_part(regexp_replace(p_rule, '^RRULE:', ''), 'UNTIL');
@@ -314,7 +325,7 @@ BEGIN
     SELECT horizon INTO v_horizon FROM sk_occ_state FOR SHARE;
     DELETE FROM sk_occurrences WHERE entry_id = p_id;
     INSERT INTO sk_occurrences (entry_id, starts_at, ends_at, local_start)
-    SELECT e.id, x.local_start AT TIME ZONE 'Europe/Amsterdam', x.local_end AT TIME ZONE 'Europe/Amsterdam', x.local_start
+    SELECT e.id, sk_amsterdam(x.local_start), sk_amsterdam(x.local_end), x.local_start
       FROM entries e,
            sk_occ_expand(e.starts_at, e.ends_at, e.rrule, e.exdates, e.exception_sets, sk_occ_first_day(), v_horizon) x
      WHERE e.id = p_id AND e.kind = 'activity'
@@ -394,7 +405,7 @@ BEGIN
         RETURN 0;
     END IF;
     INSERT INTO sk_occurrences (entry_id, starts_at, ends_at, local_start)
-    SELECT e.id, x.local_start AT TIME ZONE 'Europe/Amsterdam', x.local_end AT TIME ZONE 'Europe/Amsterdam', x.local_start
+    SELECT e.id, sk_amsterdam(x.local_start), sk_amsterdam(x.local_end), x.local_start
       FROM entries e,
            sk_occ_expand(e.starts_at, e.ends_at, e.rrule, e.exdates, e.exception_sets, v_old, v_new) x
      WHERE e.kind = 'activity' AND e.rrule IS NOT NULL AND e.status <> 'deleted'
@@ -424,10 +435,72 @@ CREATE INDEX entries_exception_sets_gin ON entries USING gin (exception_sets) WH
 CREATE INDEX entries_created_id_idx    ON entries (created_at, id);
 CREATE INDEX entries_updated_id_idx    ON entries (updated_at, id);
 
+-- ---------------------------------------------------------------------------------------------
+-- sk_search_rows: a narrow copy of the columns the search filters, sorts and counts on (about a
+-- third of an entries row: no texts but the tsvector, no translations, contact or address). The
+-- search reads it instead of entries, so every candidate costs a third of the page visits; the
+-- page's entries are then fetched by id for rendering. Same column names as entries, so the text
+-- of sk_search_where() works over either (feeds use it on entries). Kept by an AFTER trigger.
+-- ---------------------------------------------------------------------------------------------
+CREATE TABLE sk_search_rows (
+    id              uuid PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+    kind            text NOT NULL,
+    status          text NOT NULL,
+    organisation_id uuid NOT NULL,
+    municipality    text NOT NULL,
+    areas           text[] NOT NULL,
+    themes          text[] NOT NULL,
+    audiences       text[] NOT NULL,
+    accessibility   jsonb NOT NULL,
+    cost            jsonb,
+    languages       text[] NOT NULL,
+    sk_tsv          tsvector,
+    sk_geo          geometry(Point, 28992),
+    sk_open         int4multirange,
+    sk_until        timestamptz,
+    created_at      timestamptz NOT NULL,
+    updated_at      timestamptz NOT NULL
+);
+
+CREATE FUNCTION sk_search_rows_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO sk_search_rows (id, kind, status, organisation_id, municipality, areas, themes, audiences, accessibility,
+                                cost, languages, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
+    VALUES (NEW.id, NEW.kind, NEW.status, NEW.organisation_id, NEW.municipality, NEW.areas, NEW.themes, NEW.audiences,
+            NEW.accessibility, NEW.cost, NEW.languages, NEW.sk_tsv, NEW.sk_geo, NEW.sk_open, NEW.sk_until,
+            NEW.created_at, NEW.updated_at)
+    ON CONFLICT (id) DO UPDATE
+       SET (kind, status, organisation_id, municipality, areas, themes, audiences, accessibility, cost, languages,
+            sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
+         = (EXCLUDED.kind, EXCLUDED.status, EXCLUDED.organisation_id, EXCLUDED.municipality, EXCLUDED.areas,
+            EXCLUDED.themes, EXCLUDED.audiences, EXCLUDED.accessibility, EXCLUDED.cost, EXCLUDED.languages,
+            EXCLUDED.sk_tsv, EXCLUDED.sk_geo, EXCLUDED.sk_open, EXCLUDED.sk_until, EXCLUDED.created_at,
+            EXCLUDED.updated_at);
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER entries_search_rows AFTER INSERT OR UPDATE ON entries
+    FOR EACH ROW EXECUTE FUNCTION sk_search_rows_trg();
+
+CREATE INDEX sk_search_rows_created_idx   ON sk_search_rows (created_at, id);
+CREATE INDEX sk_search_rows_updated_idx   ON sk_search_rows (updated_at, id);
+CREATE INDEX sk_search_rows_org_idx       ON sk_search_rows (organisation_id);
+CREATE INDEX sk_search_rows_muni_idx      ON sk_search_rows (municipality, kind);
+CREATE INDEX sk_search_rows_whole_idx     ON sk_search_rows (municipality) WHERE areas = '{}';
+CREATE INDEX sk_search_rows_areas_gin     ON sk_search_rows USING gin (areas);
+CREATE INDEX sk_search_rows_themes_gin    ON sk_search_rows USING gin (themes);
+CREATE INDEX sk_search_rows_audiences_gin ON sk_search_rows USING gin (audiences);
+CREATE INDEX sk_search_rows_access_gin    ON sk_search_rows USING gin (accessibility jsonb_path_ops);
+CREATE INDEX sk_search_rows_cost_gin      ON sk_search_rows USING gin (cost jsonb_path_ops);
+CREATE INDEX sk_search_rows_languages_gin ON sk_search_rows USING gin (languages);
+CREATE INDEX sk_search_rows_tsv_gin       ON sk_search_rows USING gin (sk_tsv);
+CREATE INDEX sk_search_rows_geo_gist      ON sk_search_rows USING gist (sk_geo);
+CREATE INDEX sk_search_rows_open_gist     ON sk_search_rows USING gist (sk_open) WHERE sk_open IS NOT NULL;
+
 -- Fill the new columns and the occurrences for entries that already exist.
 UPDATE entries SET sk_geo = NULL;
 INSERT INTO sk_occurrences (entry_id, starts_at, ends_at, local_start)
-SELECT e.id, x.local_start AT TIME ZONE 'Europe/Amsterdam', x.local_end AT TIME ZONE 'Europe/Amsterdam', x.local_start
+SELECT e.id, sk_amsterdam(x.local_start), sk_amsterdam(x.local_end), x.local_start
   FROM entries e,
        sk_occ_expand(e.starts_at, e.ends_at, e.rrule, e.exdates, e.exception_sets, sk_occ_first_day(),
                      (SELECT horizon FROM sk_occ_state)) x
@@ -679,44 +752,48 @@ $$;
 -- "accessibility": {facet: n, "wheelchair:limited": n}}; api_search moves total and capped to the
 -- top of its answer. An entry for a whole municipality counts
 -- in each of its areas; an entry counts in its themes' parents once.
+CREATE TYPE sk_facet_row AS (id uuid, kind text, municipality text, areas text[], themes text[], audiences text[],
+                             accessibility jsonb);
+
+-- Only the collection of the matching rows is dynamic SQL; the counting is a static query whose
+-- plan PL/pgSQL keeps per connection (planning it costs more than running it).
 CREATE FUNCTION sk_search_facets(p_where text) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    r jsonb;
+    v_rows sk_facet_row[];
 BEGIN
-    EXECUTE format($q$
-        WITH m AS MATERIALIZED (
-            SELECT e.id, e.kind, e.municipality, e.areas, e.themes, e.audiences, e.accessibility
-              FROM entries e WHERE %s LIMIT 2001),
-        subs AS (SELECT municipality, array_agg(code) AS codes FROM areas
-                  WHERE kind <> 'municipality' AND retired_at IS NULL GROUP BY municipality),
+    EXECUTE format('SELECT array_agg(ROW(e.id, e.kind, e.municipality, e.areas, e.themes, e.audiences, e.accessibility)::sk_facet_row)'
+                   ' FROM (SELECT * FROM sk_search_rows e WHERE %s LIMIT 2001) e', p_where)
+       INTO v_rows;
+    RETURN (
+        WITH m AS MATERIALIZED (SELECT * FROM unnest(coalesce(v_rows, '{}')) LIMIT 2000),
+        subs AS (SELECT a.municipality, array_agg(a.code) AS codes FROM areas a
+                  WHERE a.kind <> 'municipality' AND a.retired_at IS NULL GROUP BY a.municipality),
         anc AS (WITH RECURSIVE t(code, anc) AS (
-                    SELECT code, code FROM themes
+                    SELECT th.code, th.code FROM themes th
                     UNION SELECT t.code, th.parent FROM t JOIN themes th ON th.code = t.anc WHERE th.parent IS NOT NULL)
-                SELECT code, anc FROM t)
+                SELECT t.code, t.anc FROM t)
         SELECT jsonb_build_object(
-            'total', (SELECT least(count(*), 2000) FROM m),
-            'capped', (SELECT count(*) > 2000 FROM m),
-            'kind', (SELECT coalesce(jsonb_object_agg(kind, n), '{}') FROM (SELECT kind, count(*) n FROM m GROUP BY 1) x),
-            'municipality', (SELECT coalesce(jsonb_object_agg(municipality, n), '{}')
-                               FROM (SELECT municipality, count(*) n FROM m GROUP BY 1) x),
-            'area', (SELECT coalesce(jsonb_object_agg(code, n), '{}') FROM (
+            'total', (SELECT count(*) FROM m),
+            'capped', coalesce(cardinality(v_rows), 0) > 2000,
+            'kind', (SELECT coalesce(jsonb_object_agg(x.kind, x.n), '{}') FROM (SELECT m.kind, count(*) n FROM m GROUP BY 1) x),
+            'municipality', (SELECT coalesce(jsonb_object_agg(x.municipality, x.n), '{}')
+                               FROM (SELECT m.municipality, count(*) n FROM m GROUP BY 1) x),
+            'area', (SELECT coalesce(jsonb_object_agg(x.code, x.n), '{}') FROM (
                         SELECT a.code, count(*) n
                           FROM m LEFT JOIN subs s ON m.areas = '{}' AND s.municipality = m.municipality,
                                unnest(CASE WHEN m.areas = '{}' THEN s.codes ELSE m.areas END) a(code)
                          GROUP BY 1) x),
-            'theme', (SELECT coalesce(jsonb_object_agg(anc, n), '{}') FROM (
+            'theme', (SELECT coalesce(jsonb_object_agg(x.anc, x.n), '{}') FROM (
                         SELECT anc.anc, count(DISTINCT m.id) n FROM m, unnest(m.themes) t(code)
                           JOIN anc ON anc.code = t.code GROUP BY 1) x),
-            'audience', (SELECT coalesce(jsonb_object_agg(code, n), '{}') FROM (
-                        SELECT code, count(*) n FROM m, unnest(m.audiences) code GROUP BY 1) x),
-            'accessibility', (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (
-                        SELECT k, count(*) n FROM m,
-                               LATERAL (SELECT f.key AS k FROM jsonb_each_text(m.accessibility) f WHERE f.value = 'yes'
+            'audience', (SELECT coalesce(jsonb_object_agg(x.code, x.n), '{}') FROM (
+                        SELECT a.code, count(*) n FROM m, unnest(m.audiences) a(code) GROUP BY 1) x),
+            'accessibility', (SELECT coalesce(jsonb_object_agg(x.k, x.n), '{}') FROM (
+                        SELECT f.k, count(*) n FROM m,
+                               LATERAL (SELECT j.key AS k FROM jsonb_each_text(m.accessibility) j WHERE j.value = 'yes'
                                         UNION ALL
                                         SELECT 'wheelchair:limited' WHERE m.accessibility->>'wheelchair' IN ('yes', 'limited')) f
-                         GROUP BY 1) x))
-    $q$, p_where) INTO r;
-    RETURN r;
+                         GROUP BY 1) x)));
 END;
 $$;
 
@@ -744,19 +821,23 @@ DECLARE
     v_occ_cond text := sk_search_occ_cond(p);
     v_sql text;
     rec record;
-    e entries;
     n int := 0;
     items jsonb := '[]';
-    item jsonb;
-    item_occ jsonb;
     v_hash text;
     v_days int[] := CASE WHEN jsonb_typeof(p_params->'days') = 'array'
                          THEN ARRAY(SELECT jsonb_array_elements_text(p_params->'days')::int) END;
     v_tod text := p_params->>'time_of_day';
     v_bitmap text;
+    v_sortset text;
+    v_curcond text;           -- the keyset condition of the cursor
+    v_ids uuid[] := '{}';     -- the page, in order
+    v_dists float8[] := '{}';
+    v_scores float4[] := '{}';
+    v_window boolean := p_params ?| ARRAY['from', 'to'];
     v_next_from timestamptz;
     v_facets jsonb;
     v_total int;
+    v_total_all bigint;
     v_capped boolean;
     v_last_key text;
     v_last_id uuid;
@@ -813,68 +894,81 @@ BEGIN
            OR v_cur->'k' IS NULL THEN
             RETURN sk_bad_field('cursor', 'is not a cursor this API gave out for this search; start again without it');
         END IF;
-        v_sql := format('(%1$s %2$s %3$L OR (%1$s = %3$L AND e.id > %4$L::uuid))', v_key,
-                        CASE WHEN v_desc THEN '<' ELSE '>' END, v_cur->>'k', v_cur->>'i');
+        v_curcond := format('(%1$s %2$s %3$L OR (%1$s = %3$L AND e.id > %4$L::uuid))', v_key,
+                            CASE WHEN v_desc THEN '<' ELSE '>' END, v_cur->>'k', v_cur->>'i');
         BEGIN
-            EXECUTE format('SELECT %s FROM entries e WHERE false', v_sql);
+            EXECUTE format('SELECT %s FROM sk_search_rows e WHERE false', v_curcond);
         EXCEPTION WHEN others THEN
             RETURN sk_bad_field('cursor', 'is not a cursor this API gave out for this search; start again without it');
         END;
     END IF;
 
-    v_sql := format('SELECT e, (%s)::text AS k, %s AS dist, %s AS score FROM entries e WHERE %s%s ORDER BY %s %s, e.id LIMIT %s',
+    -- relevance and date order every match anyway: count them in the same pass
+    v_sql := format('SELECT e.id, (%s)::text AS k, %s AS dist, %s AS score, %s AS total_all FROM sk_search_rows e WHERE %s%s ORDER BY %s %s, e.id LIMIT %s',
                     v_key,
                     CASE WHEN v_point IS NOT NULL THEN format('ST_Distance(e.sk_geo, %s)', v_point) ELSE 'NULL::float8' END,
                     CASE WHEN v_tsq IS NOT NULL THEN format('ts_rank(e.sk_tsv, %L::tsquery)', v_tsq) ELSE 'NULL::float4' END,
-                    v_where, CASE WHEN v_sql IS NOT NULL THEN ' AND ' || v_sql ELSE '' END,
+                    CASE WHEN v_sort IN ('relevance', 'date') AND v_cur IS NULL THEN 'count(*) OVER ()' ELSE 'NULL::bigint' END,
+                    v_where, CASE WHEN v_curcond IS NOT NULL THEN ' AND ' || v_curcond ELSE '' END,
                     v_key, CASE WHEN v_desc THEN 'DESC' ELSE 'ASC' END, v_limit + 1);
     v_next_from := greatest(v_win.w_from, now());
     IF v_sort = 'distance' THEN
-        -- nearest first straight from the GiST index (KNN) instead of fetching every entry in
-        -- the radius and sorting: the planner underestimates the rows ST_DWithin keeps
+        -- Nearest first straight from the GiST index (KNN) instead of fetching every entry in the
+        -- radius and sorting them: the inner query walks the index in distance order, the outer
+        -- one breaks ties by id (an incremental sort that reads only as far as the page needs;
+        -- the inner limit leaves room for 100 entries at the very same spot). The planner
+        -- underestimates the rows ST_DWithin keeps, so sorting and bitmap scans are switched off
+        -- for this one statement.
+        v_sql := format('SELECT x.id, x.d::text AS k, x.d AS dist, NULL::float4 AS score, NULL::bigint AS total_all'
+                        ' FROM (SELECT e.id, (e.sk_geo <-> %1$s) AS d FROM sk_search_rows e WHERE %2$s%3$s'
+                        ' ORDER BY e.sk_geo <-> %1$s LIMIT %4$s) x ORDER BY x.d, x.id LIMIT %5$s',
+                        v_point, v_where, CASE WHEN v_curcond IS NOT NULL THEN ' AND ' || v_curcond ELSE '' END,
+                        v_limit + 101, v_limit + 1);
         v_bitmap := current_setting('enable_bitmapscan');
-        PERFORM set_config('enable_bitmapscan', 'off', true);
+        v_sortset := current_setting('enable_sort');
+        PERFORM set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true);
     END IF;
     FOR rec IN EXECUTE v_sql LOOP
         n := n + 1;
+        v_total_all := rec.total_all;
         EXIT WHEN n > v_limit;
-        e := rec.e;
-        item := sk_entry_render(e, v_lang, v_anon);
-        IF v_point IS NOT NULL THEN
-            item := item || jsonb_build_object('distance_m', round(rec.dist::numeric, 1));
-        END IF;
-        IF v_tsq IS NOT NULL THEN
-            item := item || jsonb_build_object('score', round(rec.score::numeric, 6));
-        END IF;
-        IF e.kind = 'activity' THEN
-            -- static SQL: plpgsql keeps the plan
-            SELECT jsonb_build_object('start', sk_local(o.local_start), 'end', sk_local(o.ends_at AT TIME ZONE 'Europe/Amsterdam'))
-              INTO item_occ
-              FROM sk_occurrences o
-             WHERE o.entry_id = e.id AND o.starts_at >= v_next_from
-               AND (v_days IS NULL OR extract(isodow FROM o.local_start)::int = ANY (v_days))
-               AND sk_tod_ok(o.local_start, v_tod)
-             ORDER BY o.starts_at LIMIT 1;
-            item := item || jsonb_build_object('next_occurrence', item_occ);
-            IF p ?| ARRAY['from', 'to'] THEN
-                SELECT coalesce(jsonb_agg(jsonb_build_object('start', sk_local(x.local_start),
-                                                             'end', sk_local(x.ends_at AT TIME ZONE 'Europe/Amsterdam'))
-                                          ORDER BY x.starts_at), '[]')
-                  INTO item_occ
-                  FROM (SELECT o.local_start, o.starts_at, o.ends_at FROM sk_occurrences o
-                         WHERE o.entry_id = e.id AND o.starts_at >= v_win.w_from AND o.starts_at < v_win.w_to
-                           AND (v_days IS NULL OR extract(isodow FROM o.local_start)::int = ANY (v_days))
-                           AND sk_tod_ok(o.local_start, v_tod)
-                         ORDER BY o.starts_at LIMIT 3) x;
-                item := item || jsonb_build_object('occurrences', item_occ);
-            END IF;
-        END IF;
-        items := items || jsonb_build_array(item);
+        v_ids := v_ids || rec.id;
+        v_dists := v_dists || rec.dist;
+        v_scores := v_scores || rec.score;
         v_last_key := rec.k;
-        v_last_id := e.id;
+        v_last_id := rec.id;
     END LOOP;
+    -- Render the page in one static statement (its plan is kept): the entries, the search's
+    -- extra members, and for activities the next occurrence and those in the window.
+    SELECT coalesce(jsonb_agg(
+               sk_entry_render(x, v_lang, v_anon)
+               || CASE WHEN v_point IS NOT NULL THEN jsonb_build_object('distance_m', round(d.dist::numeric, 1)) ELSE '{}' END
+               || CASE WHEN v_tsq IS NOT NULL THEN jsonb_build_object('score', round(d.score::numeric, 6)) ELSE '{}' END
+               || CASE WHEN x.kind <> 'activity' THEN '{}'::jsonb
+                       ELSE jsonb_build_object('next_occurrence', (
+                                SELECT jsonb_build_object('start', sk_local(o.local_start),
+                                                          'end', sk_local(o.ends_at AT TIME ZONE 'Europe/Amsterdam'))
+                                  FROM sk_occurrences o
+                                 WHERE o.entry_id = x.id AND o.starts_at >= v_next_from
+                                   AND (v_days IS NULL OR extract(isodow FROM o.local_start)::int = ANY (v_days))
+                                   AND sk_tod_ok(o.local_start, v_tod)
+                                 ORDER BY o.starts_at LIMIT 1)) END
+               || CASE WHEN x.kind <> 'activity' OR NOT v_window THEN '{}'::jsonb
+                       ELSE jsonb_build_object('occurrences', (
+                                SELECT coalesce(jsonb_agg(jsonb_build_object('start', sk_local(w.local_start),
+                                                                             'end', sk_local(w.ends_at AT TIME ZONE 'Europe/Amsterdam'))
+                                                          ORDER BY w.starts_at), '[]')
+                                  FROM (SELECT o.local_start, o.starts_at, o.ends_at FROM sk_occurrences o
+                                         WHERE o.entry_id = x.id AND o.starts_at >= v_win.w_from AND o.starts_at < v_win.w_to
+                                           AND (v_days IS NULL OR extract(isodow FROM o.local_start)::int = ANY (v_days))
+                                           AND sk_tod_ok(o.local_start, v_tod)
+                                         ORDER BY o.starts_at LIMIT 3) w)) END
+               ORDER BY d.ord), '[]')
+      INTO items
+      FROM unnest(v_ids, v_dists, v_scores) WITH ORDINALITY AS d(id, dist, score, ord)
+      JOIN entries x ON x.id = d.id;
     IF v_sort = 'distance' THEN
-        PERFORM set_config('enable_bitmapscan', v_bitmap, true);
+        PERFORM set_config('enable_bitmapscan', v_bitmap, true), set_config('enable_sort', v_sortset, true);
     END IF;
     IF coalesce((p->>'facets')::boolean, true) THEN
         v_facets := sk_search_facets(v_where);
@@ -884,8 +978,11 @@ BEGIN
     ELSIF n <= v_limit AND NOT p ? 'cursor' THEN
         v_total := n;                 -- everything fits on this first page
         v_capped := false;
+    ELSIF v_total_all IS NOT NULL THEN
+        v_total := v_total_all;       -- counted by the page query
+        v_capped := false;
     ELSE
-        EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM entries e WHERE %s LIMIT 1001) x', v_where) INTO v_total;
+        EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM sk_search_rows e WHERE %s LIMIT 1001) x', v_where) INTO v_total;
         v_capped := v_total > 1000;
         v_total := least(v_total, 1000);
     END IF;
@@ -920,9 +1017,9 @@ BEGIN
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'start', sk_local(x.local_start),
                'end', sk_local(x.local_end),
-               'start_utc', to_char(x.local_start AT TIME ZONE 'Europe/Amsterdam' AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-               'end_utc', to_char(x.local_end AT TIME ZONE 'Europe/Amsterdam' AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-               'start_offset', sk_iso(x.local_start AT TIME ZONE 'Europe/Amsterdam'),
+               'start_utc', to_char(sk_amsterdam(x.local_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+               'end_utc', to_char(sk_amsterdam(x.local_end) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+               'start_offset', sk_iso(sk_amsterdam(x.local_start)),
                'local_start', sk_local(x.local_start),           -- = start (kept for early users)
                'local_end', sk_local(x.local_end)) ORDER BY x.local_start), '[]')
       INTO v_items

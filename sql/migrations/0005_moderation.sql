@@ -9,20 +9,29 @@
 --
 -- Workflow (roles as in 0003):
 --  * partner of an organisation that is not trusted: a new entry is 'pending'; an edit of a
---    published (or stale-hidden) entry becomes a pending revision (HTTP 202), the entry itself is
+--    published (or hidden) entry becomes a pending revision (HTTP 202), the entry itself is
 --    unchanged; an edit of a pending or rejected entry changes the row and (re)submits it ('pending').
 --  * partner of a trusted organisation, moderator, admin: changes are published directly.
 --  * moderator/admin: approve or reject (with a reason) a pending entry or a pending revision.
 -- Scope: a moderator acts only on entries of the municipalities of its key (api_keys.municipalities,
 -- p_scope; the CLI refuses a moderator key without one); a moderator key without municipalities
 -- acts nowhere (fail closed); an admin acts everywhere. Reading is not restricted.
--- Freshness: entries.reviewed_at is set on publish, approval, confirmation and direct edits by the
--- owner or a moderator. moderation_settings.stale_after (default 6 months) lists an entry as stale;
--- after stale_after + hide_after (default 3 months more) sk_moderation_housekeeping(), run by the
--- daemon every housekeeping_interval_s, hides it (status 'hidden', hidden_reason 'stale'); a
--- confirmation publishes it again.
+-- Freshness: entries.reviewed_at is set on publish, approval, confirmation, unhiding and direct
+-- edits by the owner or a moderator. moderation_settings.stale_after (default 6 months) lists an
+-- entry as stale; after stale_after + hide_after (default 3 months more) sk_moderation_housekeeping(),
+-- run by the daemon every housekeeping_interval_s, hides it (status 'hidden', hidden_by
+-- 'housekeeping', hidden_reason 'stale'); a confirmation publishes it again.
+-- Hiding by hand: a moderator hides a published entry with a reason (hidden_by 'moderator',
+-- hidden_reason = that reason, which the partner reads in moderation.hidden_reason) and unhides it
+-- again; unhiding counts as a review (reviewed_at = now()), like an approval.
+-- Settings: moderation_settings, read by moderators and changed by an admin through
+-- GET/PATCH /api/v1/moderation/settings (durations as ISO 8601, e.g. "P6M").
+-- ETag: residents get the strong "<version>"; the owner and moderators, who also see the moderation
+-- state, get W/"<version>-<fingerprint>" while there is any, so a conditional GET never answers 304
+-- over a changed state. If-Match compares the version only (the daemon reads the digits before '-').
 -- Every moderation action is in audit_log (entity 'entry'): propose, submit, approve, reject,
--- confirm, hide, report, resolve; the reason of a rejection in after->moderation->reason.
+-- confirm, hide, unhide, report, resolve; the reason of a rejection or hiding in
+-- after->moderation->reason. A settings change: entity 'moderation_settings', action 'update'.
 --
 -- Applied inside one transaction by `socialekaart migrate`; no psql meta-commands here.
 
@@ -30,7 +39,7 @@
 -- Settings, columns and tables
 -- =============================================================================================
 
--- One row. Change with SQL, e.g. UPDATE moderation_settings SET stale_after = '4 months';
+-- One row, for every municipality. Read and changed through /api/v1/moderation/settings.
 CREATE TABLE moderation_settings (
     id               boolean PRIMARY KEY DEFAULT true,
     stale_after      interval NOT NULL DEFAULT '6 months',
@@ -38,6 +47,7 @@ CREATE TABLE moderation_settings (
     reports_per_hour integer NOT NULL DEFAULT 10,   -- per client (salted hash of its address)
     report_hash_days integer NOT NULL DEFAULT 7,    -- after this the client hash of a report is erased
     report_salt      bytea NOT NULL DEFAULT gen_random_bytes(32),
+    updated_at       timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT moderation_settings_one_row CHECK (id),
     CONSTRAINT moderation_settings_periods_chk CHECK (stale_after > interval '0' AND hide_after >= interval '0'),
     CONSTRAINT moderation_settings_reports_chk CHECK (reports_per_hour BETWEEN 1 AND 10000
@@ -47,8 +57,10 @@ INSERT INTO moderation_settings DEFAULT VALUES ON CONFLICT DO NOTHING;
 
 ALTER TABLE entries
     ADD COLUMN reviewed_at   timestamptz DEFAULT now(),
-    ADD COLUMN hidden_reason text,
-    ADD CONSTRAINT entries_hidden_reason_chk CHECK (hidden_reason IN ('stale'));
+    ADD COLUMN hidden_reason text,     -- 'stale', or the moderator's reason
+    ADD COLUMN hidden_by     text,     -- who hid it: 'housekeeping' (stale) or 'moderator'
+    ADD CONSTRAINT entries_hidden_reason_chk CHECK (length(hidden_reason) <= 1000),
+    ADD CONSTRAINT entries_hidden_by_chk CHECK (hidden_by IN ('housekeeping', 'moderator'));
 UPDATE entries SET reviewed_at = updated_at WHERE status = 'published';
 UPDATE entries SET reviewed_at = NULL WHERE status <> 'published';
 CREATE INDEX entries_reviewed_idx ON entries (reviewed_at, id) WHERE status IN ('published', 'hidden');
@@ -57,7 +69,11 @@ CREATE INDEX entries_pending_idx ON entries (updated_at, id) WHERE status = 'pen
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_chk;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_chk CHECK (action IN (
     'create', 'update', 'delete', 'purge', 'retire', 'boundary',
-    'propose', 'submit', 'approve', 'reject', 'confirm', 'hide', 'report', 'resolve'));
+    'propose', 'submit', 'approve', 'reject', 'confirm', 'hide', 'unhide', 'report', 'resolve'));
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_chk;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_chk CHECK (entity IN (
+    'entry', 'organisation', 'area', 'theme', 'audience', 'accessibility_feature', 'support_kind', 'exception_set',
+    'moderation_settings'));
 CREATE INDEX audit_log_decision_idx ON audit_log (entry_id, id) WHERE action IN ('approve', 'reject');
 
 -- A change a partner proposes to a published entry. doc is the complete writable document
@@ -110,8 +126,8 @@ CREATE INDEX entry_reports_client_idx ON entry_reports (client_hash, created_at)
 -- Helpers
 -- =============================================================================================
 
--- May this caller moderate in municipality p_m? (admin: everywhere; moderator: its key's list,
--- or everywhere when the key has none)
+-- May this caller moderate in municipality p_m? (admin: everywhere; moderator: only its key's
+-- list, so a key without municipalities acts nowhere: fail closed)
 CREATE FUNCTION sk_in_scope(p_role text, p_scope text[], p_m text) RETURNS boolean LANGUAGE sql IMMUTABLE
     RETURN coalesce(p_role = 'admin'
                     OR (p_role = 'moderator' AND p_m = ANY (p_scope)),
@@ -166,7 +182,7 @@ CREATE FUNCTION sk_report_render(r entry_reports) RETURNS jsonb LANGUAGE sql STA
 
 -- The representation as this caller sees it: sk_entry_render plus reviewed_at for everyone, and
 -- for the owning partner and moderators the moderation state: pending_revision (the proposed
--- representation, or null) and moderation {last_decision, open_reports, hidden_reason}.
+-- representation, or null) and moderation {last_decision, open_reports, hidden_reason, hidden_by}.
 CREATE FUNCTION sk_mod_view(e entries, p_lang text, p_role text, p_org uuid) RETURNS jsonb
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -181,6 +197,7 @@ BEGIN
             'moderation', jsonb_build_object(
                 'last_decision', sk_last_decision(e.id),
                 'hidden_reason', CASE WHEN e.status = 'hidden' THEN e.hidden_reason END,
+                'hidden_by', CASE WHEN e.status = 'hidden' THEN e.hidden_by END,
                 'open_reports', coalesce((SELECT jsonb_agg(sk_report_render(x) ORDER BY x.created_at, x.id)
                                             FROM entry_reports x WHERE x.entry_id = e.id AND x.status = 'open'),
                                          '[]'::jsonb)));
@@ -189,14 +206,56 @@ BEGIN
 END;
 $$;
 
--- Top-level members that differ between two representations, as [{field, published, proposed}].
+-- The ETag of a representation made by sk_mod_view: the strong "<version>" when it carries no
+-- moderation state (residents, or nothing to show), else W/"<version>-<fingerprint>" where the
+-- fingerprint covers pending_revision and moderation. So a proposal, a decision, a report or a
+-- hiding changes the owner's ETag although the published version does not change, and a
+-- conditional GET (If-None-Match) never answers 304 over it. If-Match keeps working: the daemon
+-- compares only the version, the digits before '-' (server/h_entries.c, entry_if_match).
+CREATE FUNCTION sk_mod_etag(p_version int, p_view jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN st = '{}'::jsonb THEN sk_etag(p_version)
+                ELSE 'W/"' || p_version || '-' || left(md5(st::text), 12) || '"' END
+      FROM (SELECT jsonb_strip_nulls(coalesce(p_view->'moderation', '{}')
+                                     || jsonb_build_object('pending_revision', p_view->'pending_revision'))
+                   - CASE WHEN p_view #> '{moderation,open_reports}' = '[]'::jsonb THEN 'open_reports' ELSE '' END
+                   AS st) x
+$$;
+
+-- A reply with the entry as this caller sees it, and the matching ETag.
+CREATE FUNCTION sk_mod_reply(p_status int, e entries, p_lang text, p_role text, p_org uuid,
+                             p_location text DEFAULT NULL) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v jsonb := sk_mod_view(e, p_lang, p_role, p_org);
+BEGIN
+    RETURN sk_reply(p_status, v, sk_mod_etag(e.version, v), p_location);
+END;
+$$;
+
+-- The members that differ between two representations, as [{field, published, proposed}], ordered
+-- by field. An object member (address, contact, cost, accessibility, schedule, translations ...)
+-- is compared one level deeper: "address.street", "contact.phone"; arrays are compared whole.
 CREATE FUNCTION sk_diff(p_published jsonb, p_proposed jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(jsonb_agg(jsonb_build_object('field', k, 'published', p_published->k, 'proposed', p_proposed->k)
-                              ORDER BY k), '[]'::jsonb)
-      FROM (SELECT jsonb_object_keys(coalesce(p_published, '{}')) AS k
-            UNION SELECT jsonb_object_keys(coalesce(p_proposed, '{}'))) keys
-     WHERE NOT k = ANY (ARRAY['id', 'kind', 'status', 'version', 'language', 'created_at', 'updated_at'])
-       AND coalesce(p_published->k, 'null') IS DISTINCT FROM coalesce(p_proposed->k, 'null')
+    WITH top AS (
+        SELECT k, coalesce(p_published->k, 'null') AS a, coalesce(p_proposed->k, 'null') AS b
+          FROM (SELECT jsonb_object_keys(coalesce(p_published, '{}')) AS k
+                UNION SELECT jsonb_object_keys(coalesce(p_proposed, '{}'))) keys
+         WHERE NOT k = ANY (ARRAY['id', 'kind', 'status', 'version', 'language', 'created_at', 'updated_at'])
+    ), deep AS (
+        -- both sides an object, or one an object and the other null: member by member
+        SELECT t.k || '.' || m AS field, coalesce(t.a->m, 'null') AS a, coalesce(t.b->m, 'null') AS b
+          FROM top t
+          CROSS JOIN LATERAL (SELECT jsonb_object_keys(CASE WHEN jsonb_typeof(t.a) = 'object' THEN t.a ELSE '{}' END) AS m
+                              UNION SELECT jsonb_object_keys(CASE WHEN jsonb_typeof(t.b) = 'object' THEN t.b ELSE '{}' END)) ms
+         WHERE jsonb_typeof(t.a) IN ('object', 'null') AND jsonb_typeof(t.b) IN ('object', 'null')
+        UNION ALL
+        SELECT t.k, t.a, t.b
+          FROM top t
+         WHERE NOT (jsonb_typeof(t.a) IN ('object', 'null') AND jsonb_typeof(t.b) IN ('object', 'null'))
+    )
+    SELECT coalesce(jsonb_agg(jsonb_build_object('field', field, 'published', a, 'proposed', b) ORDER BY field),
+                    '[]'::jsonb)
+      FROM deep
+     WHERE a IS DISTINCT FROM b
 $$;
 
 -- =============================================================================================
@@ -213,7 +272,7 @@ BEGIN
         RETURN res;
     END IF;
     SELECT * INTO e FROM entries WHERE id = p_id;
-    RETURN sk_reply(200, sk_mod_view(e, p_lang, p_role, p_org), sk_etag(e.version));
+    RETURN sk_mod_reply(200, e, p_lang, p_role, p_org);
 END;
 $$;
 
@@ -255,7 +314,7 @@ BEGIN
     IF NOT FOUND OR e.created_at <> now() THEN
         RETURN res;   -- a replayed Idempotency-Key: the stored response
     END IF;
-    res := sk_reply(201, sk_mod_view(e, 'nl', p_role, p_org), res.etag, res.location);
+    res := sk_mod_reply(201, e, 'nl', p_role, p_org, res.location);
     IF p_idem IS NOT NULL AND p_key IS NOT NULL THEN
         UPDATE idempotency_keys SET body = res.body WHERE key_id = p_key AND key = p_idem AND entry_id = e.id;
     END IF;
@@ -263,7 +322,7 @@ BEGIN
 END;
 $$;
 
--- An untrusted partner's change to its published (or stale-hidden) entry: validated exactly like a
+-- An untrusted partner's change to its published (or hidden) entry: validated exactly like a
 -- direct update, then kept as the entry's one pending revision (replacing an earlier one; a PATCH
 -- applies to the pending revision when there is one). The entries row does not change.
 CREATE FUNCTION sk_mod_propose(p_kind text, p_id uuid, p_body jsonb, p_is_patch boolean, p_if_match int,
@@ -334,14 +393,14 @@ BEGIN
         IF rev.id IS NOT NULL THEN
             UPDATE entry_revisions SET status = 'withdrawn' WHERE id = rev.id;
         END IF;
-        RETURN sk_reply(200, sk_mod_view(e, 'nl', p_role, p_org), sk_etag(e.version));
+        RETURN sk_mod_reply(200, e, 'nl', p_role, p_org);
     END IF;
     INSERT INTO entry_revisions (entry_id, base_version, base, doc, proposed, key_id, organisation_id)
     VALUES (e.id, e.version, sk_entry_writable(v_published), v_doc, v_proposed, p_key, p_org)
     RETURNING id INTO v_rev;
     PERFORM sk_audit(p_role, p_org, p_key, 'entry', e.id::text, e.id, 'propose', v_published,
                      v_proposed || jsonb_build_object('moderation', jsonb_build_object('revision_id', v_rev)));
-    RETURN sk_reply(202, sk_mod_view(e, 'nl', p_role, p_org), sk_etag(e.version));
+    RETURN sk_mod_reply(202, e, 'nl', p_role, p_org);
 END;
 $$;
 
@@ -370,7 +429,7 @@ BEGIN
         END IF;
     END IF;
     v_prev := e.status;
-    v_hidden := e.hidden_reason;
+    v_hidden := e.hidden_by;
     res := sk_entry_update(p_kind, p_id, p_body, p_is_patch, p_if_match, p_errors, p_role, p_org, p_key);
     IF res.status <> 200 THEN
         RETURN res;
@@ -381,13 +440,13 @@ BEGIN
         PERFORM sk_audit(p_role, p_org, p_key, 'entry', p_id::text, p_id, 'submit', NULL, sk_entry_render(e));
     ELSIF NOT v_partner AND v_prev = 'published' THEN
         UPDATE entries SET reviewed_at = now() WHERE id = p_id;
-    ELSIF NOT v_partner AND v_prev = 'hidden' AND v_hidden = 'stale' THEN
-        UPDATE entries SET status = 'published', hidden_reason = NULL, reviewed_at = now() WHERE id = p_id;
+    ELSIF NOT v_partner AND v_prev = 'hidden' AND v_hidden = 'housekeeping' THEN
+        UPDATE entries SET status = 'published', hidden_reason = NULL, hidden_by = NULL, reviewed_at = now() WHERE id = p_id;
         PERFORM sk_audit(p_role, p_org, p_key, 'entry', p_id::text, p_id, 'confirm', NULL,
                          jsonb_build_object('status', 'published'));
     END IF;
     SELECT * INTO e FROM entries WHERE id = p_id;
-    RETURN sk_reply(200, sk_mod_view(e, 'nl', p_role, p_org), sk_etag(e.version));
+    RETURN sk_mod_reply(200, e, 'nl', p_role, p_org);
 END;
 $$;
 
@@ -478,7 +537,7 @@ BEGIN
             RETURN sk_problem(409, 'revision-invalid', 'The proposed change can no longer be applied',
                               'Something it refers to changed since it was proposed (see errors); reject it with that reason.', v_errs);
         END IF;
-        UPDATE entries SET reviewed_at = now(), hidden_reason = NULL WHERE id = p_id RETURNING * INTO e;
+        UPDATE entries SET reviewed_at = now(), hidden_reason = NULL, hidden_by = NULL WHERE id = p_id RETURNING * INTO e;
         UPDATE entry_revisions SET status = 'approved', decided_at = now(), decided_by = p_key WHERE id = rev.id;
         PERFORM sk_audit(p_role, p_org, p_key, 'entry', p_id::text, p_id, 'approve', v_before,
                          sk_entry_render(e) || jsonb_build_object('moderation', jsonb_build_object('revision_id', rev.id)));
@@ -489,7 +548,7 @@ BEGIN
     ELSE
         RETURN sk_nothing_pending(e);
     END IF;
-    RETURN sk_reply(200, sk_mod_view(e, 'nl', p_role, p_org), sk_etag(e.version));
+    RETURN sk_mod_reply(200, e, 'nl', p_role, p_org);
 END;
 $$;
 
@@ -538,7 +597,7 @@ BEGIN
     ELSE
         RETURN sk_nothing_pending(e);
     END IF;
-    RETURN sk_reply(200, sk_mod_view(e, 'nl', p_role, p_org), sk_etag(e.version));
+    RETURN sk_mod_reply(200, e, 'nl', p_role, p_org);
 END;
 $$;
 
@@ -690,7 +749,7 @@ BEGIN
         SELECT e, coalesce(e.reviewed_at, e.created_at) AS at,
                row_number() OVER (ORDER BY coalesce(e.reviewed_at, e.created_at), e.id) AS rn
           FROM entries e
-         WHERE (e.status = 'published' OR (e.status = 'hidden' AND e.hidden_reason = 'stale'))
+         WHERE (e.status = 'published' OR (e.status = 'hidden' AND e.hidden_by = 'housekeeping'))
            AND coalesce(e.reviewed_at, e.created_at) < now() - s.stale_after
            AND (p_municipality IS NULL OR e.municipality = p_municipality)
            AND (p_kind IS NULL OR e.kind = p_kind)
@@ -744,13 +803,18 @@ BEGIN
     IF sk_is_mod(p_role) AND NOT sk_in_scope(p_role, p_scope, e.municipality) THEN
         RETURN sk_out_of_scope(p_scope, e.municipality);
     END IF;
-    IF NOT (e.status = 'published' OR (e.status = 'hidden' AND e.hidden_reason = 'stale')) THEN
+    IF e.status = 'hidden' AND e.hidden_by = 'moderator' THEN
+        RETURN sk_problem(409, 'hidden-by-moderator', 'A moderator hid this entry',
+                          format('A moderator hid this entry: %s. Change it (a moderator then reviews the change) or ask the municipality to show it again.',
+                                 e.hidden_reason));
+    END IF;
+    IF NOT (e.status = 'published' OR (e.status = 'hidden' AND e.hidden_by = 'housekeeping')) THEN
         RETURN sk_problem(409, 'not-published', 'Only a published entry can be confirmed',
                           format('This entry is %s; a moderator reviews it first.', e.status));
     END IF;
     v_before := sk_entry_render(e);
     IF e.status = 'hidden' THEN
-        UPDATE entries SET status = 'published', hidden_reason = NULL, reviewed_at = now(),
+        UPDATE entries SET status = 'published', hidden_reason = NULL, hidden_by = NULL, reviewed_at = now(),
                            version = version + 1, updated_at = now()
          WHERE id = p_id RETURNING * INTO e;
     ELSE
@@ -758,7 +822,210 @@ BEGIN
     END IF;
     PERFORM sk_audit(p_role, p_org, p_key, 'entry', p_id::text, p_id, 'confirm', v_before,
                      sk_entry_render(e) || jsonb_build_object('reviewed_at', sk_iso(e.reviewed_at)));
-    RETURN sk_reply(200, sk_mod_view(e, 'nl', p_role, p_org), sk_etag(e.version));
+    RETURN sk_mod_reply(200, e, 'nl', p_role, p_org);
+END;
+$$;
+
+-- =============================================================================================
+-- Hiding by hand
+-- =============================================================================================
+
+-- Errors of an optional or required "reason" text (at most 1000 characters, not blank).
+CREATE FUNCTION sk_reason_errors(p_body jsonb, p_required boolean, p_hint text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN NOT p_required AND (p_body->'reason' IS NULL OR jsonb_typeof(p_body->'reason') = 'null')
+                    THEN '[]'::jsonb
+                WHEN jsonb_typeof(p_body->'reason') = 'string' AND length(p_body->>'reason') > 1000
+                    THEN jsonb_build_array(sk_err('reason', 'must be at most 1000 characters'))
+                WHEN jsonb_typeof(p_body->'reason') = 'string'
+                     AND btrim(p_body->>'reason', E' \t\n\r\u00a0') <> '' THEN '[]'::jsonb
+                ELSE jsonb_build_array(sk_err('reason', p_hint)) END;
+
+-- A moderator hides a published entry from residents (search, lists, feeds, statistics) with a
+-- reason the partner reads (moderation.hidden_reason). Also an entry hidden for staleness can be
+-- hidden by hand (it then no longer comes back with a confirmation). Version +1, as for every
+-- change of what residents see.
+CREATE FUNCTION sk_mod_hide(p_id uuid, p_body jsonb, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS sk_response LANGUAGE plpgsql AS $$
+DECLARE
+    t record;
+    e entries;
+    v_before jsonb;
+    v_errs jsonb;
+    v_reason text;
+BEGIN
+    t := sk_mod_target(p_id, p_role, p_scope);
+    IF (t.res).status IS NOT NULL THEN
+        RETURN t.res;
+    END IF;
+    e := t.e;
+    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
+        RETURN sk_bad_field('body', 'must be a JSON object with a reason');
+    END IF;
+    v_errs := sk_unknown_member_errors(p_body, ARRAY['reason'])
+              || sk_reason_errors(p_body, true, 'is required: tell the partner why the entry is hidden');
+    IF jsonb_array_length(v_errs) > 0 THEN
+        RETURN sk_invalid(v_errs);
+    END IF;
+    IF e.status = 'hidden' AND e.hidden_by = 'moderator' THEN
+        RETURN sk_problem(409, 'already-hidden', 'Already hidden',
+                          format('A moderator already hid this entry: %s', e.hidden_reason));
+    END IF;
+    IF e.status NOT IN ('published', 'hidden') THEN
+        RETURN sk_problem(409, 'not-published', 'Only a published entry can be hidden',
+                          format('This entry is %s: residents do not see it. Reject it instead.', e.status));
+    END IF;
+    v_reason := btrim(p_body->>'reason');
+    v_before := sk_entry_render(e);
+    UPDATE entries SET status = 'hidden', hidden_by = 'moderator', hidden_reason = v_reason,
+                       version = version + 1, updated_at = now()
+     WHERE id = p_id RETURNING * INTO e;
+    PERFORM sk_audit(p_role, p_org, p_key, 'entry', p_id::text, p_id, 'hide', v_before,
+                     sk_entry_render(e) || jsonb_build_object('moderation', jsonb_build_object('reason', v_reason)));
+    RETURN sk_mod_reply(200, e, 'nl', p_role, p_org);
+END;
+$$;
+
+-- Show a hidden entry (hidden by a moderator or for staleness) to residents again. This counts as
+-- a review, like an approval: reviewed_at = now(), so the freshness period starts again (else an
+-- entry hidden for long would be hidden as stale by the next housekeeping run). Optional reason.
+CREATE FUNCTION sk_mod_unhide(p_id uuid, p_body jsonb, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS sk_response LANGUAGE plpgsql AS $$
+DECLARE
+    t record;
+    e entries;
+    v_before jsonb;
+    v_errs jsonb;
+    v_reason text;
+BEGIN
+    t := sk_mod_target(p_id, p_role, p_scope);
+    IF (t.res).status IS NOT NULL THEN
+        RETURN t.res;
+    END IF;
+    e := t.e;
+    p_body := coalesce(p_body, '{}');
+    IF jsonb_typeof(p_body) <> 'object' THEN
+        RETURN sk_bad_field('body', 'must be a JSON object');
+    END IF;
+    v_errs := sk_unknown_member_errors(p_body, ARRAY['reason'])
+              || sk_reason_errors(p_body, false, 'must be a text that is not empty');
+    IF jsonb_array_length(v_errs) > 0 THEN
+        RETURN sk_invalid(v_errs);
+    END IF;
+    IF e.status <> 'hidden' THEN
+        RETURN sk_problem(409, 'not-hidden', 'Not hidden',
+                          format('This entry is %s, not hidden.', e.status));
+    END IF;
+    v_reason := nullif(btrim(p_body->>'reason'), '');
+    v_before := sk_entry_render(e) || jsonb_build_object('moderation', jsonb_build_object(
+                    'hidden_reason', e.hidden_reason, 'hidden_by', e.hidden_by));
+    UPDATE entries SET status = 'published', hidden_by = NULL, hidden_reason = NULL, reviewed_at = now(),
+                       version = version + 1, updated_at = now()
+     WHERE id = p_id RETURNING * INTO e;
+    PERFORM sk_audit(p_role, p_org, p_key, 'entry', p_id::text, p_id, 'unhide', v_before,
+                     sk_entry_render(e) || jsonb_build_object('reviewed_at', sk_iso(e.reviewed_at),
+                                                              'moderation', jsonb_build_object('reason', v_reason)));
+    RETURN sk_mod_reply(200, e, 'nl', p_role, p_org);
+END;
+$$;
+
+-- =============================================================================================
+-- Settings
+-- =============================================================================================
+
+-- An ISO 8601 duration in whole years, months, weeks and days ("P6M", "P1Y", "P90D", "P2W",
+-- "P1Y6M"), as an interval; NULL when the text is not one.
+CREATE FUNCTION sk_parse_duration(p text) RETURNS interval LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    m text[] := regexp_match(p, '^P(?:([0-9]{1,4})Y)?(?:([0-9]{1,5})M)?(?:([0-9]{1,5})W)?(?:([0-9]{1,6})D)?$');
+BEGIN
+    IF m IS NULL OR p = 'P' THEN
+        RETURN NULL;
+    END IF;
+    RETURN make_interval(years => coalesce(m[1]::int, 0), months => coalesce(m[2]::int, 0),
+                         weeks => coalesce(m[3]::int, 0), days => coalesce(m[4]::int, 0));
+END;
+$$;
+
+CREATE FUNCTION sk_settings_render(s moderation_settings) RETURNS jsonb LANGUAGE sql STABLE
+    RETURN jsonb_build_object('stale_after', sk_iso_interval(s.stale_after), 'hide_after', sk_iso_interval(s.hide_after),
+                              'reports_per_hour', s.reports_per_hour, 'report_hash_days', s.report_hash_days,
+                              'updated_at', sk_iso(s.updated_at));
+
+-- Moderators (any) and admins read the settings; they hold for every municipality.
+CREATE FUNCTION sk_mod_settings_get(p_role text) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    s moderation_settings;
+BEGIN
+    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
+        RETURN sk_mod_only(p_role);
+    END IF;
+    SELECT * INTO s FROM moderation_settings;
+    RETURN sk_reply(200, sk_settings_render(s));
+END;
+$$;
+
+-- Errors of a duration member: an ISO 8601 duration from p_min to 10 years.
+CREATE FUNCTION sk_duration_errors(p_body jsonb, p_field text, p_min interval, p_min_text text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN NOT p_body ? p_field THEN '[]'::jsonb
+                WHEN jsonb_typeof(p_body->p_field) IS DISTINCT FROM 'string' OR sk_parse_duration(p_body->>p_field) IS NULL
+                    THEN jsonb_build_array(sk_err(p_field, 'must be an ISO 8601 duration in years, months, weeks or days, such as "P6M", "P90D" or "P1Y"'))
+                WHEN sk_parse_duration(p_body->>p_field) < p_min OR sk_parse_duration(p_body->>p_field) > interval '10 years'
+                    THEN jsonb_build_array(sk_err(p_field, format('must be from %s to P10Y', p_min_text)))
+                ELSE '[]'::jsonb END;
+
+-- Errors of a whole-number member in [p_lo, p_hi].
+CREATE FUNCTION sk_int_member_errors(p_body jsonb, p_field text, p_lo int, p_hi int) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN NOT p_body ? p_field THEN '[]'::jsonb
+                WHEN jsonb_typeof(p_body->p_field) IS DISTINCT FROM 'number'
+                    THEN jsonb_build_array(sk_err(p_field, format('must be a whole number from %s to %s', p_lo, p_hi)))
+                WHEN (p_body->>p_field)::numeric <> trunc((p_body->>p_field)::numeric)
+                     OR (p_body->>p_field)::numeric NOT BETWEEN p_lo AND p_hi
+                    THEN jsonb_build_array(sk_err(p_field, format('must be a whole number from %s to %s', p_lo, p_hi)))
+                ELSE '[]'::jsonb END;
+
+-- PATCH (merge): only an admin, since the settings hold for every municipality. Audited as
+-- entity 'moderation_settings', action 'update', before and after.
+CREATE FUNCTION sk_mod_settings_patch(p_body jsonb, p_role text, p_org uuid, p_key uuid) RETURNS sk_response
+    LANGUAGE plpgsql AS $$
+DECLARE
+    s moderation_settings;
+    v_before jsonb;
+    v_errs jsonb;
+BEGIN
+    IF NOT sk_is_writer(p_role) THEN
+        RETURN sk_unauthorized();
+    END IF;
+    IF p_role IS DISTINCT FROM 'admin' THEN
+        RETURN sk_forbidden('Only an admin can change the moderation settings: they hold for every municipality.');
+    END IF;
+    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
+        RETURN sk_bad_field('body', 'must be a JSON object');
+    END IF;
+    v_errs := sk_unknown_member_errors(p_body, ARRAY['stale_after', 'hide_after', 'reports_per_hour', 'report_hash_days'])
+              || sk_duration_errors(p_body, 'stale_after', interval '1 day', 'P1D')
+              || sk_duration_errors(p_body, 'hide_after', interval '0', 'P0D')
+              || sk_int_member_errors(p_body, 'reports_per_hour', 1, 10000)
+              || sk_int_member_errors(p_body, 'report_hash_days', 1, 365);
+    IF jsonb_array_length(v_errs) > 0 THEN
+        RETURN sk_invalid(v_errs);
+    END IF;
+    SELECT * INTO s FROM moderation_settings FOR UPDATE;
+    v_before := sk_settings_render(s);
+    UPDATE moderation_settings
+       SET stale_after = coalesce(sk_parse_duration(p_body->>'stale_after'), stale_after),
+           hide_after = coalesce(sk_parse_duration(p_body->>'hide_after'), hide_after),
+           reports_per_hour = coalesce((p_body->>'reports_per_hour')::numeric::int, reports_per_hour),
+           report_hash_days = coalesce((p_body->>'report_hash_days')::numeric::int, report_hash_days)
+     RETURNING * INTO s;
+    IF sk_settings_render(s) - 'updated_at' IS DISTINCT FROM v_before - 'updated_at' THEN
+        UPDATE moderation_settings SET updated_at = now() RETURNING * INTO s;
+        PERFORM sk_audit(p_role, p_org, p_key, 'moderation_settings', 'moderation_settings', NULL, 'update',
+                         v_before, sk_settings_render(s));
+    END IF;
+    RETURN sk_reply(200, sk_settings_render(s));
 END;
 $$;
 
@@ -781,7 +1048,8 @@ BEGIN
               FOR UPDATE SKIP LOCKED LOOP
         v_before := sk_entry_render(e);
         v_since := coalesce(e.reviewed_at, e.created_at);
-        UPDATE entries SET status = 'hidden', hidden_reason = 'stale', version = version + 1, updated_at = now()
+        UPDATE entries SET status = 'hidden', hidden_reason = 'stale', hidden_by = 'housekeeping',
+                           version = version + 1, updated_at = now()
          WHERE id = e.id RETURNING * INTO e;
         PERFORM sk_audit('system', NULL, NULL, 'entry', e.id::text, e.id, 'hide', v_before,
                          sk_entry_render(e) || jsonb_build_object('moderation', jsonb_build_object(
@@ -1138,4 +1406,24 @@ CREATE FUNCTION api_stats_coverage(p_municipality text, p_format text, p_role te
                                    p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE sql STABLE AS $$
     SELECT r.* FROM sk_stats_coverage(p_municipality, p_format) r
+$$;
+
+CREATE FUNCTION api_moderation_hide(p_id uuid, p_body jsonb, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE sql AS $$
+    SELECT r.* FROM sk_mod_hide(p_id, p_body, p_role, p_org, p_key, p_scope) r
+$$;
+
+CREATE FUNCTION api_moderation_unhide(p_id uuid, p_body jsonb, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE sql AS $$
+    SELECT r.* FROM sk_mod_unhide(p_id, p_body, p_role, p_org, p_key, p_scope) r
+$$;
+
+CREATE FUNCTION api_moderation_settings_get(p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE sql STABLE AS $$
+    SELECT r.* FROM sk_mod_settings_get(p_role) r
+$$;
+
+CREATE FUNCTION api_moderation_settings_patch(p_body jsonb, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE sql AS $$
+    SELECT r.* FROM sk_mod_settings_patch(p_body, p_role, p_org, p_key) r
 $$;

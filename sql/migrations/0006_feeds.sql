@@ -202,10 +202,19 @@ CREATE FUNCTION sk_feed_day_url(p_day text) RETURNS text LANGUAGE sql IMMUTABLE
         WHEN 'TH' THEN 'Thursday' WHEN 'FR' THEN 'Friday' WHEN 'SA' THEN 'Saturday'
         WHEN 'SU' THEN 'Sunday' END;
 
--- A local Amsterdam wall-clock time as ISO 8601 with its offset.
+-- A local Amsterdam wall-clock time as ISO 8601 with its offset, resolved as RFC 5545 3.3.5
+-- resolves a TZID time (so it is the instant a calendar shows for the same DTSTART/EXDATE): a
+-- time that occurs twice (the last Sunday of October, 02:00-03:00) is the first one (summer
+-- time; PostgreSQL's AT TIME ZONE would take the second), a time in the spring gap is read with
+-- the offset before the gap (as PostgreSQL does).
 CREATE FUNCTION sk_feed_local_iso(t timestamp) RETURNS text LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+    u timestamptz := t AT TIME ZONE 'Europe/Amsterdam';
 BEGIN
-    RETURN sk_iso(t AT TIME ZONE 'Europe/Amsterdam');
+    IF (u - interval '1 hour') AT TIME ZONE 'Europe/Amsterdam' = t THEN
+        u := u - interval '1 hour';
+    END IF;
+    RETURN sk_iso(u);
 END;
 $fn$;
 
@@ -313,12 +322,22 @@ BEGIN
 END;
 $$;
 
-CREATE FUNCTION sk_feed_postal(a jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE
+-- The province of a municipality (CBS code), for PostalAddress.addressRegion (required by
+-- OpenActive) and HSDS address.state_province. Only the municipalities this sociale kaart serves
+-- are known; NULL for others (the member is then left out).
+CREATE FUNCTION sk_feed_province(p_municipality text) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN CASE split_part(p_municipality, '-', 1)
+        WHEN 'GM0512' THEN 'Zuid-Holland'   -- Gorinchem
+        WHEN 'GM0668' THEN 'Gelderland'     -- West Maas en Waal
+    END;
+
+CREATE FUNCTION sk_feed_postal(a jsonb, p_municipality text) RETURNS jsonb LANGUAGE sql IMMUTABLE
     RETURN CASE WHEN a IS NOT NULL THEN jsonb_strip_nulls(jsonb_build_object(
         '@type', 'PostalAddress',
         'streetAddress', nullif(btrim(coalesce(a->>'street', '') || ' ' || coalesce(a->>'house_number', '')), ''),
         'postalCode', a->>'postcode',
         'addressLocality', a->>'city',
+        'addressRegion', sk_feed_province(p_municipality),
         'addressCountry', 'NL')) END;
 
 CREATE FUNCTION sk_feed_geo(g geography) RETURNS jsonb LANGUAGE sql IMMUTABLE
@@ -350,18 +369,24 @@ BEGIN
         WHEN p.id IS NOT NULL THEN jsonb_strip_nulls(jsonb_build_object(
             '@type', 'Place',
             '@id', p_base || '/api/v1/places/' || p.id,
+            'url', p_base || '/api/v1/places/' || p.id,
             'identifier', p.id,
             'name', p.title,
-            'address', sk_feed_postal(p.address),
+            'address', sk_feed_postal(p.address, p.municipality),
             'geo', sk_feed_geo(p.location)))
         WHEN e.address IS NOT NULL AND coalesce(e.address_visibility, 'public') = 'public' THEN jsonb_strip_nulls(jsonb_build_object(
             '@type', 'Place',
-            'address', sk_feed_postal(e.address),
+            'name', concat_ws(', ', nullif(btrim(coalesce(e.address->>'street', '') || ' '
+                                                 || coalesce(e.address->>'house_number', '')), ''),
+                              e.address->>'city'),
+            'address', sk_feed_postal(e.address, e.municipality),
             'geo', sk_feed_geo(e.location)))
-        WHEN e.address IS NOT NULL THEN jsonb_build_object(
+        WHEN e.address IS NOT NULL THEN jsonb_strip_nulls(jsonb_build_object(
             '@type', 'Place',
+            'name', coalesce(e.address->>'city', (SELECT name FROM areas WHERE code = e.municipality)),
             'address', jsonb_build_object('@type', 'PostalAddress', 'addressLocality', e.address->>'city',
-                                          'addressCountry', 'NL'))
+                                          'addressRegion', sk_feed_province(e.municipality),
+                                          'addressCountry', 'NL')))
     END
       FROM (SELECT NULL) x
       LEFT JOIN entries p ON p.id = e.place_id AND p.kind = 'place' AND p.status = 'published');
@@ -378,8 +403,10 @@ BEGIN
         'description', coalesce(e.description, e.summary),
         'disambiguatingDescription', e.summary,
         'image', (SELECT jsonb_agg(jsonb_build_object('@type', 'ImageObject', 'url', i)) FROM unnest(e.images) i),
-        'inLanguage', CASE WHEN cardinality(e.languages) > 0 THEN to_jsonb(e.languages) END,
-        'dateModified', sk_iso(e.updated_at));
+        -- no dateModified: it is a CreativeWork property, none of our types has it; RPDE's
+        -- `modified` says when an item changed.
+        'inLanguage', CASE WHEN e.kind = 'activity' AND cardinality(e.languages) > 0
+                           THEN to_jsonb(e.languages) END);
 END;
 $fn$;
 
@@ -406,40 +433,41 @@ $$;
 CREATE FUNCTION sk_feed_place_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://schema.org/',
+        '@context', 'https://openactive.io/',   -- its @vocab is schema.org; OpenActive Place
         '@type', 'Place',
         'name', e.title,
-        'address', sk_feed_postal(e.address),
+        'address', sk_feed_postal(e.address, e.municipality),
         'geo', sk_feed_geo(e.location),
         'telephone', e.contact->>'phone',
         'email', e.contact->>'email',
         'sameAs', e.contact->>'website',
         'openingHoursSpecification', (
             SELECT jsonb_agg(jsonb_build_object('@type', 'OpeningHoursSpecification',
-                                                'dayOfWeek', sk_feed_day_url(h->>'day'),
+                                                'dayOfWeek', jsonb_build_array(sk_feed_day_url(h->>'day')),
                                                 'opens', h->>'opens', 'closes', h->>'closes'))
               FROM jsonb_array_elements(e.opening_hours) h),
         'amenityFeature', (
+            -- value must be a boolean: 'limited' is "yes, with limits" (said in the name)
             SELECT jsonb_agg(jsonb_build_object('@type', 'LocationFeatureSpecification',
-                                                'name', sk_feed_label('accessibility-features', k),
+                                                'name', sk_feed_label('accessibility-features', k)
+                                                        || CASE WHEN v = 'limited' THEN ' (beperkt)' ELSE '' END,
                                                 'identifier', k,
-                                                'value', CASE v WHEN 'yes' THEN to_jsonb(true)
-                                                                WHEN 'no' THEN to_jsonb(false)
-                                                                ELSE to_jsonb(v) END) ORDER BY k)
-              FROM jsonb_each_text(e.accessibility) AS t(k, v)),
-        'isAccessibleForFree', (e.cost->'free'),
-        'containedInPlace', jsonb_build_object('@type', 'AdministrativeArea', 'identifier', e.municipality,
-                                               'name', (SELECT name FROM areas WHERE code = e.municipality)),
-        'organizer', sk_feed_organizer(p_base, e.organisation_id)));
+                                                'value', v IN ('yes', 'limited')) ORDER BY k)
+              FROM jsonb_each_text(e.accessibility) AS t(k, v)
+             WHERE v IN ('yes', 'limited', 'no')),
+        'isAccessibleForFree', (e.cost->'free')));
+        -- no organizer (not a Place property) and no containedInPlace AdministrativeArea
+        -- (OpenActive wants a Place with an address there); the town and province are in address.
 END;
 $fn$;
 
 -- The schedule of an activity as OpenActive Schedule(s) (recurring) or NULL (one-off).
-CREATE FUNCTION sk_feed_schedule(e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+CREATE FUNCTION sk_feed_schedule(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT CASE WHEN e.rrule IS NOT NULL THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
         '@type', 'Schedule',
+        'scheduledEventType', 'ScheduledSession',
         'repeatFrequency', 'P' || coalesce(sk_rrule_part(r, 'INTERVAL'), '1')
                            || CASE sk_rrule_part(r, 'FREQ') WHEN 'DAILY' THEN 'D' WHEN 'WEEKLY' THEN 'W'
                                                             WHEN 'MONTHLY' THEN 'M' ELSE 'Y' END,
@@ -448,14 +476,18 @@ BEGIN
         'byMonthDay', (SELECT jsonb_agg(d::int) FROM unnest(string_to_array(sk_rrule_part(r, 'BYMONTHDAY'), ',')) d),
         'startDate', to_char(e.starts_at, 'YYYY-MM-DD'),
         'endDate', to_char(sk_feed_until_date(e), 'YYYY-MM-DD'),
-        'count', sk_rrule_part(r, 'COUNT')::int,
+        'repeatCount', sk_rrule_part(r, 'COUNT')::int,
         'startTime', to_char(e.starts_at, 'HH24:MI'),
         'endTime', to_char(e.ends_at, 'HH24:MI'),
         'duration', CASE WHEN e.ends_at IS NOT NULL
                          THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END,
         'scheduleTimezone', 'Europe/Amsterdam',
-        'exceptDate', (SELECT jsonb_agg(sk_feed_local_iso(x)) FROM unnest(sk_feed_exdates(e)) x),
-        'beta:rrule', r)))
+        -- @id of each occurrence (ScheduledSession), as a one-off activity's subEvent has it
+        'idTemplate', sk_feed_entry_url(p_base, e) || '#{startDate}',
+        'exceptDate', (SELECT jsonb_agg(sk_feed_local_iso(x)) FROM unnest(sk_feed_exdates(e)) x))))
+        -- the rule subset (common/rrule.h) maps onto Schedule completely: FREQ+INTERVAL ->
+        -- repeatFrequency, BYDAY -> byDay, BYMONTHDAY -> byMonthDay, COUNT -> repeatCount,
+        -- UNTIL -> endDate; no separate rrule member is needed.
     END
       FROM (SELECT sk_feed_rule(e) AS r) x);
 END;
@@ -465,14 +497,14 @@ $$;
 CREATE FUNCTION sk_feed_activity_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', jsonb_build_array('https://openactive.io/', 'https://openactive.io/ns-beta'),
+        '@context', 'https://openactive.io/',
         '@type', 'SessionSeries',
         'name', e.title,
         'organizer', sk_feed_organizer(p_base, e.organisation_id),
         'location', sk_feed_location(p_base, e),
         'eventAttendanceMode', CASE WHEN e.online THEN 'https://schema.org/OnlineEventAttendanceMode'
                                     ELSE 'https://schema.org/OfflineEventAttendanceMode' END,
-        'eventSchedule', sk_feed_schedule(e),
+        'eventSchedule', sk_feed_schedule(p_base, e),
         'startDate', CASE WHEN e.rrule IS NULL THEN sk_feed_local_iso(e.starts_at) END,
         'endDate', CASE WHEN e.rrule IS NULL THEN sk_feed_local_iso(e.ends_at) END,
         'duration', CASE WHEN e.rrule IS NULL AND e.ends_at IS NOT NULL
@@ -483,11 +515,30 @@ BEGIN
                        FROM unnest(e.audiences) a),
         'accessibilitySupport', sk_feed_access(p_base, e),
         'isAccessibleForFree', (e.cost->'free'),
-        'offers', CASE WHEN e.cost ? 'amount_eur' THEN jsonb_build_array(jsonb_build_object(
-                      '@type', 'Offer', 'price', e.cost->'amount_eur', 'priceCurrency', 'EUR')) END,
+        -- OpenActive requires offers: the price, 0 when free (unknown cost: none)
+        'offers', CASE WHEN e.cost ? 'amount_eur' OR (e.cost->>'free')::boolean THEN
+                      jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+                          '@type', 'Offer',
+                          'price', coalesce(e.cost->'amount_eur', to_jsonb(0)),
+                          'priceCurrency', 'EUR',
+                          'description', e.cost->>'description'))) END,
         'maximumAttendeeCapacity', e.capacity,
-        'remainingAttendeeCapacity', e.places_left,
-        'beta:registrationRequired', e.registration = 'required'));
+        -- remainingAttendeeCapacity is not allowed on a SessionSeries: a one-off activity
+        -- carries it on its single ScheduledSession (and a SessionSeries needs either an
+        -- eventSchedule or a subEvent anyway)
+        'subEvent', CASE WHEN e.rrule IS NULL THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+                        '@type', 'ScheduledSession',
+                        '@id', sk_feed_entry_url(p_base, e) || '#' || sk_feed_local_iso(e.starts_at),
+                        'startDate', sk_feed_local_iso(e.starts_at),
+                        'endDate', sk_feed_local_iso(e.ends_at),
+                        'duration', CASE WHEN e.ends_at IS NOT NULL
+                                         THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END,
+                        'isAccessibleForFree', (e.cost->'free'),
+                        'maximumAttendeeCapacity', e.capacity,
+                        'remainingAttendeeCapacity', e.places_left))) END,
+        -- registration (no OpenActive/schema.org member for it outside Open Booking)
+        'attendeeInstructions', CASE e.registration WHEN 'required' THEN 'Aanmelden is nodig.'
+                                                    WHEN 'none' THEN 'U hoeft zich niet aan te melden.' END));
 END;
 $fn$;
 
@@ -495,11 +546,13 @@ $fn$;
 CREATE FUNCTION sk_feed_vacancy_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://schema.org/',
+        '@context', 'https://openactive.io/',   -- @vocab schema.org, one context for every feed
         '@type', 'JobPosting',
         'title', e.title,
         'name', e.title,
-        'employmentType', 'VOLUNTEER',
+        -- commitment one-off: also TEMPORARY (schema.org/Google employmentType values)
+        'employmentType', CASE WHEN e.commitment = 'one-off' THEN to_jsonb(ARRAY['VOLUNTEER', 'TEMPORARY'])
+                               ELSE to_jsonb('VOLUNTEER'::text) END,
         'hiringOrganization', sk_feed_organizer(p_base, e.organisation_id),
         'datePosted', to_char(e.created_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD'),
         'validThrough', CASE WHEN e.valid_until IS NOT NULL
@@ -507,13 +560,16 @@ BEGIN
         'workHours', CASE WHEN e.hours_per_week IS NOT NULL THEN e.hours_per_week::text || ' uur per week' END,
         'skills', CASE WHEN cardinality(e.skills) > 0 THEN to_jsonb(e.skills) END,
         'jobLocation', coalesce(sk_feed_location(p_base, e),
-                                jsonb_build_object('@type', 'Place', 'address', jsonb_build_object(
+                                jsonb_build_object('@type', 'Place',
+                                    'name', (SELECT name FROM areas WHERE code = e.municipality),
+                                    'address', jsonb_build_object(
                                     '@type', 'PostalAddress', 'addressCountry', 'NL',
+                                    'addressRegion', sk_feed_province(e.municipality),
                                     'addressLocality', (SELECT name FROM areas WHERE code = e.municipality)))),
         'occupationalCategory', CASE WHEN cardinality(e.themes) > 0 THEN sk_feed_concepts(p_base, 'themes', e.themes) END,
-        'qualifications', CASE WHEN e.min_age IS NOT NULL THEN 'Vanaf ' || e.min_age || ' jaar' END,
-        'beta:commitment', e.commitment,
-        'beta:minimumAge', e.min_age));
+        'qualifications', CASE WHEN e.min_age IS NOT NULL THEN 'Vanaf ' || e.min_age || ' jaar' END));
+        -- (no beta: members: the OpenActive beta namespace defines neither commitment nor a
+        -- minimum age; they are in employmentType and qualifications)
 END;
 $fn$;
 
@@ -521,7 +577,7 @@ $fn$;
 CREATE FUNCTION sk_feed_carer_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://schema.org/',
+        '@context', 'https://openactive.io/',   -- @vocab schema.org, one context for every feed
         '@type', 'Service',
         'name', e.title,
         'serviceType', sk_feed_label('support-kinds', e.support_kind),
@@ -761,12 +817,14 @@ CREATE FUNCTION sk_ics_header(p_name text) RETURNS text LANGUAGE sql IMMUTABLE
         || E'END:VTIMEZONE\r\n';
 
 -- One VEVENT for an activity; UID is stable (<id>@socialekaart), SEQUENCE follows the version.
+-- DTSTAMP is when this calendar was made (RFC 5545 3.8.7.2: with a METHOD, "the date and time
+-- that the instance of the iCalendar object was created"); LAST-MODIFIED is the entry's change.
 CREATE FUNCTION sk_ics_event(p_base text, e entries) RETURNS text LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT 'BEGIN:VEVENT' || E'\r\n'
         || 'UID:' || e.id || E'@socialekaart\r\n'
-        || 'DTSTAMP:' || sk_ics_utc(e.updated_at) || E'\r\n'
+        || 'DTSTAMP:' || sk_ics_utc(date_trunc('second', now())) || E'\r\n'
         || 'CREATED:' || sk_ics_utc(e.created_at) || E'\r\n'
         || 'LAST-MODIFIED:' || sk_ics_utc(e.updated_at) || E'\r\n'
         || 'SEQUENCE:' || (e.version - 1) || E'\r\n'
@@ -825,7 +883,8 @@ BEGIN
        OR (e.status = 'published' AND NOT sk_entry_public(e) AND NOT sk_is_writer(p_role)) THEN
         RETURN sk_not_found(format('There is no activity with id %s.', p_id));
     END IF;
-    RETURN (200, sk_etag(e.version), NULL,
+    -- a weak ETag: the entry's version, while DTSTAMP (the time of making) differs per response
+    RETURN (200, 'W/' || sk_etag(e.version), NULL,
             sk_ics_header(e.title) || sk_ics_event(p_base, e) || E'END:VCALENDAR\r\n')::sk_response;
 END;
 $$;
@@ -901,7 +960,8 @@ CREATE FUNCTION sk_hsds_page(p_contents jsonb, p_total bigint, p_page int, p_siz
 CREATE FUNCTION sk_hsds_uuid(p_a text, p_b text) RETURNS uuid LANGUAGE sql IMMUTABLE
     RETURN md5(p_a || '/' || p_b)::uuid;
 
-CREATE FUNCTION sk_hsds_address(p_loc uuid, a jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE
+-- (HSDS 3.0 address requires state_province: the province, see sk_feed_province)
+CREATE FUNCTION sk_hsds_address(p_loc uuid, a jsonb, p_municipality text) RETURNS jsonb LANGUAGE sql IMMUTABLE
     RETURN CASE WHEN a IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
         'id', sk_hsds_uuid(p_loc::text, 'address'),
         'location_id', p_loc,
@@ -910,7 +970,7 @@ CREATE FUNCTION sk_hsds_address(p_loc uuid, a jsonb) RETURNS jsonb LANGUAGE sql 
         'address_2', NULL,
         'city', a->>'city',
         'region', NULL,
-        'state_province', '',
+        'state_province', sk_feed_province(p_municipality),
         'postal_code', a->>'postcode',
         'country', 'NL',
         'address_type', 'physical')) ELSE '[]'::jsonb END;
@@ -921,9 +981,11 @@ CREATE FUNCTION sk_hsds_phones(p_owner uuid, p_phone text) RETURNS jsonb LANGUAG
         'languages', '[]'::jsonb)) ELSE '[]'::jsonb END;
 
 -- A location from a place, or from an activity's own public address.
+-- Members without a value are left out (jsonb_strip_nulls): the HSDS 3.0 JSON schemas type them
+-- as string or number, so a JSON null would not validate.
 CREATE FUNCTION sk_hsds_location(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
-    RETURN jsonb_build_object(
+    RETURN jsonb_strip_nulls(jsonb_build_object(
         'id', e.id,
         'location_type', 'physical',
         'url', sk_feed_entry_url(p_base, e),
@@ -937,13 +999,14 @@ BEGIN
         'external_identifier', NULL,
         'external_identifier_type', NULL,
         'languages', '[]'::jsonb,
-        'addresses', sk_hsds_address(e.id, e.address),
+        'addresses', sk_hsds_address(e.id, e.address, e.municipality),
         'phones', CASE WHEN e.kind = 'place' THEN sk_hsds_phones(e.id, e.contact->>'phone') ELSE '[]'::jsonb END,
         'accessibility', coalesce((SELECT jsonb_agg(jsonb_build_object(
                              'id', sk_hsds_uuid(e.id::text, 'access/' || k),
                              'location_id', e.id,
                              'description', sk_feed_label('accessibility-features', k),
-                             'details', v, 'url', NULL) ORDER BY k)
+                             'details', CASE v WHEN 'yes' THEN 'Ja' WHEN 'limited' THEN 'Beperkt'
+                                               WHEN 'no' THEN 'Nee' ELSE v END, 'url', NULL) ORDER BY k)
                            FROM jsonb_each_text(e.accessibility) AS t(k, v)), '[]'::jsonb),
         'schedules', CASE WHEN e.kind = 'place' THEN coalesce((SELECT jsonb_agg(jsonb_build_object(
                              'id', sk_hsds_uuid(e.id::text, 'hours/' || (h->>'day') || (h->>'opens')),
@@ -960,7 +1023,7 @@ BEGIN
             'id', sk_hsds_uuid(e.id::text, 'metadata'), 'resource_id', e.id, 'resource_type', 'location',
             'last_action_date', to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
             'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
-            'updated_by', 'socialekaart')));
+            'updated_by', 'socialekaart'))));
 END;
 $fn$;
 
@@ -974,7 +1037,7 @@ CREATE FUNCTION sk_hsds_is_location(e entries) RETURNS boolean LANGUAGE sql STAB
 CREATE FUNCTION sk_hsds_service(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
-    SELECT jsonb_build_object(
+    SELECT jsonb_strip_nulls(jsonb_build_object(   -- no nulls, see sk_hsds_location
         'id', e.id,
         'organization_id', e.organisation_id,
         'program_id', NULL,
@@ -994,7 +1057,11 @@ BEGIN
         'phones', sk_hsds_phones(e.id, e.contact->>'phone'),
         'languages', coalesce((SELECT jsonb_agg(jsonb_build_object(
                                   'id', sk_hsds_uuid(e.id::text, 'lang/' || l), 'service_id', e.id,
-                                  'language', l, 'code', l))
+                                  'name', CASE l WHEN 'nl' THEN 'Nederlands' WHEN 'en' THEN 'Engels'
+                                                 WHEN 'de' THEN 'Duits' WHEN 'fr' THEN 'Frans'
+                                                 WHEN 'ar' THEN 'Arabisch' WHEN 'tr' THEN 'Turks'
+                                                 WHEN 'pl' THEN 'Pools' ELSE l END,
+                                  'code', l))
                                  FROM unnest(e.languages) l), '[]'::jsonb),
         'schedules', CASE WHEN e.kind = 'activity' THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
             'id', sk_hsds_uuid(e.id::text, 'schedule'),
@@ -1003,9 +1070,18 @@ BEGIN
             'valid_from', to_char(e.starts_at, 'YYYY-MM-DD'),
             'valid_to', CASE WHEN e.rrule IS NULL THEN to_char(e.starts_at, 'YYYY-MM-DD')
                              ELSE to_char(sk_feed_until_date(e), 'YYYY-MM-DD') END,
-            'freq', CASE sk_rrule_part(sk_feed_rule(e), 'FREQ') WHEN 'WEEKLY' THEN 'WEEKLY' WHEN 'MONTHLY' THEN 'MONTHLY' END,
-            'interval', sk_rrule_part(sk_feed_rule(e), 'INTERVAL')::int,
-            'byday', sk_rrule_part(sk_feed_rule(e), 'BYDAY'),
+            -- HSDS freq is WEEKLY or MONTHLY only: FREQ=DAILY (interval 1) is weekly on every
+            -- day; a daily rule with an interval has no HSDS form (the RRULE is in description)
+            'freq', CASE WHEN sk_rrule_part(sk_feed_rule(e), 'FREQ') IN ('WEEKLY', 'MONTHLY')
+                         THEN sk_rrule_part(sk_feed_rule(e), 'FREQ')
+                         WHEN sk_rrule_part(sk_feed_rule(e), 'FREQ') = 'DAILY'
+                              AND coalesce(sk_rrule_part(sk_feed_rule(e), 'INTERVAL'), '1') = '1' THEN 'WEEKLY' END,
+            'interval', CASE WHEN sk_rrule_part(sk_feed_rule(e), 'FREQ') <> 'DAILY'
+                             THEN sk_rrule_part(sk_feed_rule(e), 'INTERVAL')::int END,
+            'byday', CASE WHEN sk_rrule_part(sk_feed_rule(e), 'FREQ') = 'DAILY'
+                          THEN CASE WHEN coalesce(sk_rrule_part(sk_feed_rule(e), 'INTERVAL'), '1') = '1'
+                                    THEN 'MO,TU,WE,TH,FR,SA,SU' END
+                          ELSE sk_rrule_part(sk_feed_rule(e), 'BYDAY') END,
             'bymonthday', sk_rrule_part(sk_feed_rule(e), 'BYMONTHDAY'),
             'count', sk_rrule_part(sk_feed_rule(e), 'COUNT')::int,
             'until', to_char(sk_feed_until_date(e), 'YYYY-MM-DD'),
@@ -1028,7 +1104,7 @@ BEGIN
              WHERE sk_hsds_is_location(l)
                AND (l.id = e.place_id OR l.id = e.id)), '[]'::jsonb),
         'attributes', coalesce((SELECT jsonb_agg(jsonb_build_object(
-                'id', sk_hsds_uuid(e.id::text, 'theme/' || t), 'link_id', e.id, 'link_type', 'service',
+                'id', sk_hsds_uuid(e.id::text, 'theme/' || t), 'link_id', e.id, 'link_entity', 'service',
                 'taxonomy_term_id', sk_hsds_uuid('theme', t),
                 'taxonomy_term', jsonb_build_object('id', sk_hsds_uuid('theme', t), 'code', t,
                                                     'name', sk_feed_label('themes', t),
@@ -1040,7 +1116,7 @@ BEGIN
             'id', sk_hsds_uuid(e.id::text, 'metadata'), 'resource_id', e.id, 'resource_type', 'service',
             'last_action_date', to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
             'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
-            'updated_by', 'socialekaart'))));
+            'updated_by', 'socialekaart')))));
 END;
 $$;
 
@@ -1067,7 +1143,7 @@ $$;
 
 CREATE FUNCTION sk_hsds_organization(p_base text, o organisations) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
-    RETURN jsonb_build_object(
+    RETURN jsonb_strip_nulls(jsonb_build_object(   -- no nulls, see sk_hsds_location
         'id', o.id,
         'name', o.name,
         'alternate_name', NULL,
@@ -1087,7 +1163,7 @@ BEGIN
             'id', sk_hsds_uuid(o.id::text, 'metadata'), 'resource_id', o.id, 'resource_type', 'organization',
             'last_action_date', to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
             'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
-            'updated_by', 'socialekaart')));
+            'updated_by', 'socialekaart'))));
 END;
 $fn$;
 

@@ -612,6 +612,183 @@ Test(rpde, paging_follows_after_timestamp_and_id)
 }
 
 /* ------------------------------------------------------------------ */
+/* Item data as the OpenActive validators read it (issue 7 feedcheck)    */
+
+/* The data of the last 'updated' item with this id in a feed ("/feeds/places"), walking from the start. */
+static struct json_object *feed_data(const char *feed, const char *id)
+{
+    char cur[512];
+    struct json_object *found = NULL;
+
+    snprintf(cur, sizeof(cur), "%s", feed);
+    for (int pages = 0; pages < 1000; pages++) {
+        struct json_object *page = call(200, "GET", cur, NULL, NULL), *items = jget(page, "items");
+        size_t n = jlen(page, "items");
+        if (n == 0)
+            return found;
+        for (size_t i = 0; i < n; i++) {
+            struct json_object *it = json_object_array_get_idx(items, i);
+            if (strcmp(js(it, "id"), id) == 0)
+                found = strcmp(js(it, "state"), "updated") == 0 ? jget(it, "data") : NULL;
+        }
+        snprintf(cur, sizeof(cur), "%s", js(page, "next"));
+    }
+    cr_assert_fail("the feed %s did not end", feed);
+    return NULL;
+}
+
+static bool has(struct json_object *o, const char *member)
+{
+    return json_object_object_get_ex(o, member, NULL);
+}
+
+/* An activity at the Lingewijk address with the given schedule object and extra members. */
+static void activity_sched_body(char *buf, size_t cap, const char *title, const char *schedule, const char *extra)
+{
+    snprintf(buf, cap,
+             "{\"title\":\"%s\",\"summary\":\"Samen bewegen.\",\"municipality\":\"GM0512\","
+             "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\"],\"audiences\":[\"ouderen\"],"
+             ADDRESS_LINGEWIJK ",\"schedule\":%s,\"address_visibility\":\"public\"%s}",
+             title, schedule, extra);
+}
+
+/*
+ * What @openactive/data-model-validator 3.0 and @openactive/rpde-validator
+ * reported on the first version of the feeds, now fixed: the OpenActive
+ * context only (no ns-beta members that the beta namespace does not define),
+ * Schedule.scheduledEventType, repeatCount (not count), no beta:rrule,
+ * offers always (price 0 when free), no dateModified (not a property of any of
+ * these types), remainingAttendeeCapacity only on a ScheduledSession (a
+ * one-off is a SessionSeries with one subEvent), Place.dayOfWeek an array,
+ * LocationFeatureSpecification.value a boolean, PostalAddress.addressRegion,
+ * a named location, and times that occur twice read as RFC 5545 does.
+ */
+Test(rpde, item_data_follows_openactive_and_schema_org)
+{
+    struct world w;
+    char body[4096], title[200], feed[300];
+    char a_weekly[40], a_once[40], a_count[40], a_night[40], pl[40], vac[40], car[40];
+    struct json_object *d, *s;
+
+    world(&w);
+    snprintf(title, sizeof(title), "Wandelen OA %s", w.tag);
+    activity_body(body, sizeof(body), title, "Samen.");
+    create("activities", w.key, body, a_weekly);
+    snprintf(title, sizeof(title), "Burendag OA %s", w.tag);
+    activity_sched_body(body, sizeof(body), title, "{\"start\":\"2027-09-25T10:00\",\"end\":\"2027-09-25T16:00\"}",
+                        ",\"cost\":{\"amount_eur\":2.5},\"capacity\":40,\"places_left\":12,\"registration\":\"required\"");
+    create("activities", w.key, body, a_once);
+    snprintf(title, sizeof(title), "Cursus OA %s", w.tag);
+    activity_sched_body(body, sizeof(body), title,
+                        "{\"start\":\"2027-01-04T19:00\",\"end\":\"2027-01-04T20:30\",\"rrule\":\"FREQ=WEEKLY;INTERVAL=2;COUNT=6\"}",
+                        ",\"cost\":{\"free\":true}");
+    create("activities", w.key, body, a_count);
+    /* 02:30 on the last Sunday of October happens twice: RFC 5545 takes the first (summer time) */
+    snprintf(title, sizeof(title), "Nachtwandeling OA %s", w.tag);
+    activity_sched_body(body, sizeof(body), title,
+                        "{\"start\":\"2026-10-04T02:30\",\"end\":\"2026-10-04T03:30\",\"rrule\":\"FREQ=WEEKLY;BYDAY=SU\","
+                        "\"exdates\":[\"2026-10-25\",\"2026-11-01\"]}",
+                        ",\"cost\":{\"free\":true}");
+    create("activities", w.key, body, a_night);
+    snprintf(title, sizeof(title), "Buurthuis OA %s", w.tag);
+    place_body(body, sizeof(body), title);
+    create("places", w.key, body, pl);
+    snprintf(title, sizeof(title), "Gastvrouw OA %s", w.tag);
+    vacancy_body(body, sizeof(body), title, "2027-12-31");
+    create("vacancies", w.key, body, vac);
+    snprintf(title, sizeof(title), "Lotgenoten OA %s", w.tag);
+    carer_body(body, sizeof(body), title);
+    create("carer-support", w.key, body, car);
+
+    /* activities: SessionSeries */
+    snprintf(feed, sizeof(feed), "%s/feeds/activities", it_url());
+    for (int attempt = 0; attempt < 20 && !(d = feed_data(feed, a_night)); attempt++)
+        usleep(100 * 1000);
+    cr_assert_not_null(d, "the new activities are not in the feed");
+    d = feed_data(feed, a_weekly);
+    cr_assert_not_null(d);
+    cr_assert(json_object_is_type(jget(d, "@context"), json_type_string), "@context: %s", jtext(jget(d, "@context")));
+    cr_assert_str_eq(js(d, "@context"), "https://openactive.io/");
+    cr_assert_str_eq(js(d, "@type"), "SessionSeries");
+    cr_assert(!has(d, "beta:registrationRequired") && !has(d, "dateModified") && !has(d, "remainingAttendeeCapacity"),
+              "members the validator refuses: %s", jtext(d));
+    cr_assert(*js(d, "organizer.name") && *js(d, "location.name") && *js(d, "url") && *js(d, "@id"), "%s", jtext(d));
+    cr_assert_str_eq(js(d, "location.address.addressRegion"), "Zuid-Holland");
+    cr_assert_str_eq(js(d, "location.address.addressCountry"), "NL");
+    cr_assert_str_eq(js(d, "offers.0.@type"), "Offer");
+    cr_assert_float_eq(json_object_get_double(jget(d, "offers.0.price")), 0.0, 1e-9);
+    cr_assert_str_eq(js(d, "offers.0.priceCurrency"), "EUR");
+    cr_assert(json_object_get_boolean(jget(d, "isAccessibleForFree")));
+    cr_assert_str_eq(js(d, "attendeeInstructions"), "U hoeft zich niet aan te melden.");
+    s = jget(d, "eventSchedule.0");
+    cr_assert_not_null(s, "%s", jtext(d));
+    cr_assert_str_eq(js(s, "@type"), "Schedule");
+    cr_assert_str_eq(js(s, "scheduledEventType"), "ScheduledSession");
+    cr_assert_str_eq(js(s, "repeatFrequency"), "P1W");
+    cr_assert_str_eq(js(s, "byDay.0"), "https://schema.org/Tuesday");
+    cr_assert_str_eq(js(s, "startDate"), "2026-12-01");
+    cr_assert_str_eq(js(s, "startTime"), "10:00");
+    cr_assert_str_eq(js(s, "endTime"), "11:30");
+    cr_assert_str_eq(js(s, "duration"), "PT90M");
+    cr_assert_str_eq(js(s, "scheduleTimezone"), "Europe/Amsterdam");
+    cr_assert(strstr(js(s, "idTemplate"), a_weekly) && strstr(js(s, "idTemplate"), "#{startDate}"), "%s", jtext(s));
+    cr_assert(!has(s, "beta:rrule") && !has(s, "count"), "%s", jtext(s));
+    cr_assert_str_eq(js(s, "exceptDate.0"), "2026-12-15T10:00:00+01:00", "%s", jtext(s));
+
+    d = feed_data(feed, a_count);
+    cr_assert_str_eq(js(d, "eventSchedule.0.repeatFrequency"), "P2W");
+    cr_assert_eq(json_object_get_int(jget(d, "eventSchedule.0.repeatCount")), 6, "%s", jtext(d));
+    cr_assert(!has(jget(d, "eventSchedule.0"), "count"));
+
+    d = feed_data(feed, a_night);
+    cr_assert_str_eq(js(d, "eventSchedule.0.exceptDate.0"), "2026-10-25T02:30:00+02:00", "the first 02:30: %s",
+                     jtext(jget(d, "eventSchedule")));
+    cr_assert_str_eq(js(d, "eventSchedule.0.exceptDate.1"), "2026-11-01T02:30:00+01:00");
+
+    d = feed_data(feed, a_once);
+    cr_assert(!has(d, "eventSchedule") && !has(d, "remainingAttendeeCapacity"), "%s", jtext(d));
+    cr_assert_str_eq(js(d, "subEvent.0.@type"), "ScheduledSession");
+    cr_assert_str_eq(js(d, "subEvent.0.startDate"), "2027-09-25T10:00:00+02:00");
+    cr_assert_str_eq(js(d, "subEvent.0.endDate"), "2027-09-25T16:00:00+02:00");
+    cr_assert(strstr(js(d, "subEvent.0.@id"), a_once), "%s", jtext(jget(d, "subEvent")));
+    cr_assert_eq(json_object_get_int(jget(d, "subEvent.0.remainingAttendeeCapacity")), 12);
+    cr_assert_eq(json_object_get_int(jget(d, "maximumAttendeeCapacity")), 40);
+    cr_assert_float_eq(json_object_get_double(jget(d, "offers.0.price")), 2.5, 1e-9);
+    cr_assert_str_eq(js(d, "attendeeInstructions"), "Aanmelden is nodig.");
+
+    /* places: OpenActive/schema.org Place */
+    snprintf(feed, sizeof(feed), "%s/feeds/places", it_url());
+    d = feed_data(feed, pl);
+    cr_assert_not_null(d, "the new place is not in the feed");
+    cr_assert_str_eq(js(d, "@context"), "https://openactive.io/");
+    cr_assert_str_eq(js(d, "@type"), "Place");
+    cr_assert(!has(d, "organizer") && !has(d, "containedInPlace") && !has(d, "dateModified") && !has(d, "inLanguage"),
+              "not Place properties: %s", jtext(d));
+    cr_assert(json_object_is_type(jget(d, "openingHoursSpecification.0.dayOfWeek"), json_type_array), "%s",
+              jtext(jget(d, "openingHoursSpecification")));
+    cr_assert_str_eq(js(d, "openingHoursSpecification.0.dayOfWeek.0"), "https://schema.org/Monday");
+    cr_assert(json_object_is_type(jget(d, "amenityFeature.0.value"), json_type_boolean), "%s",
+              jtext(jget(d, "amenityFeature")));
+    cr_assert(json_object_get_boolean(jget(d, "amenityFeature.0.value")));
+    cr_assert_str_eq(js(d, "address.addressRegion"), "Zuid-Holland");
+
+    /* vacancies and carer support: schema.org types, no undefined beta: members */
+    snprintf(feed, sizeof(feed), "%s/feeds/vacancies", it_url());
+    d = feed_data(feed, vac);
+    cr_assert_not_null(d, "the new vacancy is not in the feed");
+    cr_assert_str_eq(js(d, "@context"), "https://openactive.io/");
+    cr_assert_str_eq(js(d, "employmentType"), "VOLUNTEER");
+    cr_assert(!has(d, "beta:commitment") && !has(d, "beta:minimumAge") && !has(d, "dateModified"), "%s", jtext(d));
+    cr_assert_str_eq(js(d, "qualifications"), "Vanaf 16 jaar");
+    cr_assert(*js(d, "jobLocation.name"), "%s", jtext(jget(d, "jobLocation")));
+    snprintf(feed, sizeof(feed), "%s/feeds/carer-support", it_url());
+    d = feed_data(feed, car);
+    cr_assert_not_null(d, "the new carer support is not in the feed");
+    cr_assert_str_eq(js(d, "@context"), "https://openactive.io/");
+    cr_assert_str_eq(js(d, "@type"), "Service");
+}
+
+/* ------------------------------------------------------------------ */
 /* iCalendar                                                            */
 
 /* Unfold an iCalendar text (CRLF + space/tab continues a line) into out; checks CRLF and 75 octets. */
@@ -703,8 +880,20 @@ Test(ics, one_activity_structure_and_occurrences_match)
     call_r(200, "GET", path, NULL, NULL, &r);
     cr_assert(strncmp(header(&r, "Content-Type", buf, sizeof(buf)), "text/calendar", 13) == 0, "%s", buf);
     cr_assert(strstr(buf, "charset=utf-8"), "%s", buf);
+    /* DTSTAMP is the time of making (METHOD:PUBLISH), so the ETag can only be weak */
+    cr_assert(strncmp(header(&r, "ETag", buf, sizeof(buf)), "W/\"", 3) == 0, "ETag %s", buf);
     ics_unfold(r.body, text, sizeof(text));
     it_response_free(&r);
+    cr_assert(strstr(text, "\nMETHOD:PUBLISH\n") && strstr(text, "\nPRODID:"), "METHOD/PRODID");
+    {
+        char stamp[32], now[32];
+        time_t t = time(NULL);
+        strftime(now, sizeof(now), "%Y%m%dT", gmtime(&t));
+        cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "DTSTAMP:", stamp, sizeof(stamp)));
+        cr_assert(strlen(stamp) == 16 && stamp[15] == 'Z', "DTSTAMP must be UTC: %s", stamp);
+        cr_assert(strncmp(stamp, now, 9) == 0 || t % 86400 < 60, "DTSTAMP %s is not today (%s)", stamp, now);
+        cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "LAST-MODIFIED:", v, sizeof(v)) && v[15] == 'Z');
+    }
 
     cr_assert(strncmp(text, "BEGIN:VCALENDAR\nVERSION:2.0\n", 28) == 0, "%.80s", text);
     cr_assert(strstr(text, "\nEND:VCALENDAR\n"));
@@ -780,6 +969,59 @@ Test(ics, one_activity_structure_and_occurrences_match)
     /* unknown or pending: 404; a non-uuid: 404 */
     call(404, "GET", "/api/v1/activities/d9999999-0000-4000-8000-000000000000.ics", NULL, NULL);
     call(404, "GET", "/api/v1/activities/not-an-id.ics", NULL, NULL);
+}
+
+/*
+ * Across the end and the start of summer time: an evening activity keeps its
+ * wall-clock time (start_utc moves by an hour), EXDATE;TZID lists the own
+ * exdate and the school-holiday Tuesday at the local start time, and the
+ * OpenActive exceptDate carries the offset valid on that day. (Checked once
+ * with ical.js 2.2.1 and node-ical 0.26.1 expanding the .ics; see
+ * /work/frag/feedcheck-notes.md.)
+ */
+Test(ics, dst_windows_keep_wall_clock_and_exdates)
+{
+    struct world w;
+    char body[4096], title[200], id[40], path[200], feed[300], v[4096], text[32768];
+    struct it_response r;
+    struct json_object *occ, *d;
+    static const char *const want[] = {
+        "2026-10-06T17:30:00Z", "2026-10-13T17:30:00Z", /* 10-20: herfstvakantie midden; 10-27: own exdate */
+        "2026-11-03T18:30:00Z", "2026-11-10T18:30:00Z", "2026-11-17T18:30:00Z", "2026-11-24T18:30:00Z"};
+
+    world(&w);
+    snprintf(title, sizeof(title), "Avondwandeling DST %s", w.tag);
+    activity_sched_body(body, sizeof(body), title,
+                        "{\"start\":\"2026-10-06T19:30\",\"end\":\"2026-10-06T21:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\","
+                        "\"exdates\":[\"2026-10-27\"],\"exception_sets\":[\"school-holidays-middle\"]}",
+                        ",\"cost\":{\"free\":true}");
+    create("activities", w.key, body, id);
+
+    snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-10-01&to=2026-11-30", id);
+    occ = call(200, "GET", path, NULL, NULL);
+    cr_assert_eq(jlen(occ, "items"), sizeof(want) / sizeof(want[0]), "%s", jtext(occ));
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        struct json_object *o = json_object_array_get_idx(jget(occ, "items"), i);
+        cr_assert_str_eq(js(o, "start_utc"), want[i], "occurrence %zu: %s", i, jtext(o));
+        cr_assert(strstr(js(o, "local_start"), "T19:30"), "%s", jtext(o));
+    }
+
+    snprintf(path, sizeof(path), "/api/v1/activities/%s.ics", id);
+    call_r(200, "GET", path, NULL, NULL, &r);
+    ics_unfold(r.body, text, sizeof(text));
+    it_response_free(&r);
+    cr_assert_str_eq(ics_prop(strstr(text, "BEGIN:VEVENT"), "DTSTART;TZID=Europe/Amsterdam:", v, sizeof(v)),
+                     "20261006T193000");
+    cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "EXDATE;TZID=Europe/Amsterdam:", v, sizeof(v)));
+    cr_assert(strncmp(v, "20261020T193000,20261027T193000,", 32) == 0, "EXDATE %s", v);
+
+    snprintf(feed, sizeof(feed), "%s/feeds/activities", it_url());
+    d = NULL;
+    for (int attempt = 0; attempt < 20 && !(d = feed_data(feed, id)); attempt++)
+        usleep(100 * 1000);
+    cr_assert_not_null(d);
+    cr_assert_str_eq(js(d, "eventSchedule.0.exceptDate.0"), "2026-10-20T19:30:00+02:00");
+    cr_assert_str_eq(js(d, "eventSchedule.0.exceptDate.1"), "2026-10-27T19:30:00+01:00");
 }
 
 Test(ics, calendar_with_search_filters)
@@ -880,6 +1122,23 @@ Test(geojson, places_and_activities_are_feature_collections_in_lon_lat)
 /* ------------------------------------------------------------------ */
 /* HSDS 3.0                                                             */
 
+/* HSDS 3.0 schemas type members as string/number/array: a JSON null anywhere fails them. */
+static void assert_no_nulls(struct json_object *o, const char *where)
+{
+    if (json_object_is_type(o, json_type_object)) {
+        json_object_object_foreach(o, k, val)
+        {
+            cr_assert_not_null(val, "%s: member %s is null", where, k);
+            assert_no_nulls(val, where);
+        }
+    } else if (json_object_is_type(o, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(o); i++) {
+            cr_assert_not_null(json_object_array_get_idx(o, i), "%s: null in an array", where);
+            assert_no_nulls(json_object_array_get_idx(o, i), where);
+        }
+    }
+}
+
 static void assert_hsds_page(struct json_object *p, int page, int per_page)
 {
     static const char *const keys[] = {"total_items", "total_pages", "page_number", "size",
@@ -891,6 +1150,7 @@ static void assert_hsds_page(struct json_object *p, int page, int per_page)
     cr_assert_eq((size_t)json_object_get_int(jget(p, "size")), jlen(p, "contents"));
     cr_assert_eq(json_object_get_boolean(jget(p, "first_page")), page == 1);
     cr_assert_eq(json_object_get_boolean(jget(p, "empty")), jlen(p, "contents") == 0);
+    assert_no_nulls(jget(p, "contents"), "HSDS contents");
 }
 
 Test(hsds, services_organizations_locations)
@@ -938,6 +1198,35 @@ Test(hsds, services_organizations_locations)
     cr_assert_float_eq(json_object_get_double(jget(p, "contents.0.longitude")), 4.9655, 1e-6);
     cr_assert_str_eq(js(p, "contents.0.addresses.0.postal_code"), "4205 AB");
     cr_assert_str_eq(js(p, "contents.0.addresses.0.country"), "NL");
+    cr_assert_str_eq(js(p, "contents.0.addresses.0.state_province"), "Zuid-Holland");
+    cr_assert_str_eq(js(p, "contents.0.addresses.0.address_type"), "physical");
+
+    /* an activity with its own address: languages (name, code), attributes (link_entity), and a
+       daily rule in the WEEKLY|MONTHLY-only schedule.freq */
+    {
+        char aid[40];
+        struct json_object *a = NULL;
+        snprintf(title, sizeof(title), "Ochtendgym HSDS %s", w.tag);
+        activity_sched_body(body, sizeof(body), title,
+                            "{\"start\":\"2027-01-04T09:00\",\"end\":\"2027-01-04T09:30\",\"rrule\":\"FREQ=DAILY\"}",
+                            ",\"cost\":{\"free\":true},\"languages\":[\"nl\"]");
+        create("activities", w.key, body, aid);
+        snprintf(path, sizeof(path), "/api/v1/hsds/services?organisation=%s&per_page=50", w.org);
+        p = call(200, "GET", path, NULL, NULL);
+        assert_hsds_page(p, 1, 50);
+        for (size_t i = 0; i < jlen(p, "contents"); i++)
+            if (strcmp(js(json_object_array_get_idx(jget(p, "contents"), i), "id"), aid) == 0)
+                a = json_object_array_get_idx(jget(p, "contents"), i);
+        cr_assert_not_null(a, "%s", jtext(p));
+        cr_assert_str_eq(js(a, "schedules.0.freq"), "WEEKLY", "%s", jtext(jget(a, "schedules")));
+        cr_assert_str_eq(js(a, "schedules.0.byday"), "MO,TU,WE,TH,FR,SA,SU");
+        cr_assert_str_eq(js(a, "languages.0.name"), "Nederlands", "%s", jtext(jget(a, "languages")));
+        cr_assert_str_eq(js(a, "languages.0.code"), "nl");
+        cr_assert(!has(jget(a, "languages.0"), "language"));
+        cr_assert_str_eq(js(a, "attributes.0.link_entity"), "service");
+        cr_assert_str_eq(js(a, "attributes.0.taxonomy_term.name"), "Bewegen en sport");
+        cr_assert_str_eq(js(a, "service_at_locations.0.location.addresses.0.state_province"), "Zuid-Holland");
+    }
 
     snprintf(path, sizeof(path), "/api/v1/hsds/organizations?organisation=%s", w.org);
     p = call(200, "GET", path, NULL, NULL);

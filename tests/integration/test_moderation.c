@@ -9,6 +9,10 @@
  * Each test makes its own moderator, organisations and keys, so tests do not
  * depend on each other or on earlier runs (release and ASan share a database).
  *
+ * Moderation settings are global: the settings test changes them only in
+ * ways that do not alter what the other tests (running at the same time)
+ * rely on, and puts the old values back.
+ *
  * The daemon runs with trust_proxy (each test is a different "resident"
  * through X-Forwarded-For, for the per-client report limit) and a one-second
  * housekeeping period (automatic hiding of stale entries).
@@ -53,6 +57,9 @@ TestSuite(freshness, .fini = release);
 TestSuite(reports, .fini = release);
 TestSuite(coverage, .fini = release);
 TestSuite(scope, .fini = release);
+TestSuite(hiding, .fini = release);
+TestSuite(settings, .fini = release);
+TestSuite(etag, .fini = release);
 
 /* ------------------------------------------------------------------ */
 /* HTTP */
@@ -901,4 +908,388 @@ Test(scope, moderator_of_one_municipality_gets_403_in_the_other)
     it_make_org("Beheer Sociale Kaart", admin_org);
     it_make_key(admin_org, "admin", NULL, admin);
     call(200, "POST", mpath(mp, sizeof(mp), id2, "approve"), admin, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hiding by hand */
+
+/* The ETag header of a response (kept in out), or "" when absent. */
+static const char *etag_of(struct it_response *r, char *out, size_t cap)
+{
+    if (it_header(r, "ETag", out, cap) == NULL)
+        out[0] = '\0';
+    return out;
+}
+
+/* Is id in the anonymous GeoJSON feed of places matching q? */
+static bool geojson_shows(const char *q, const char *id)
+{
+    char path[256], *body;
+    bool found;
+    snprintf(path, sizeof(path), "/api/v1/places.geojson?q=%s", q);
+    body = get_text(path, NULL, NULL);
+    found = strstr(body, id) != NULL;
+    free(body);
+    return found;
+}
+
+Test(hiding, moderator_hides_and_shows_again_with_a_reason)
+{
+    struct world w;
+    struct json_object *j, *it;
+    char id[40], path[128], title[128], mp[160], stale[128], body[2048], pending[40], hbody[256];
+    const char *reason = "Meerdere meldingen dat de inloop niet meer bestaat; we zoeken het uit.";
+
+    world(&w);
+    snprintf(title, sizeof(title), "Inloop Het Baanhuis %s", w.tag);
+    published_entry(&w, title, id, path);
+    cr_assert(search_shows(w.tag, id), "not published");
+    cr_assert(geojson_shows(w.tag, id), "published entry not in the GeoJSON feed");
+
+    /* who may: moderators in scope; a reason is required */
+    call(403, "POST", mpath(mp, sizeof(mp), id, "hide"), w.key_a, "{\"reason\":\"weg ermee\"}");
+    call(403, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod_wmw, "{\"reason\":\"niet mijn gemeente\"}");
+    call(401, "POST", mpath(mp, sizeof(mp), id, "hide"), NULL, "{\"reason\":\"x\"}");
+    call(404, "POST", "/api/v1/moderation/00000000-0000-4000-8000-000000000000/hide", w.mod, "{\"reason\":\"x\"}");
+    j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{}");
+    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\" \\n \"}");
+    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\"x\",\"tot\":\"morgen\"}");
+    cr_assert(names_field(j, "tot"), "%s", jtext(j));
+    call(400, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":");
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "status"), "published", "a refused hide changed the entry");
+
+    /* hidden: status hidden, version +1, gone for residents, search and feeds */
+    snprintf(hbody, sizeof(hbody), "{\"reason\":\"%s\"}", reason);
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, hbody);
+    cr_assert_str_eq(js(j, "status"), "hidden", "%s", jtext(j));
+    cr_assert_eq(jint(j, "version"), 3);
+    cr_assert_str_eq(js(j, "moderation.hidden_reason"), reason);
+    cr_assert_str_eq(js(j, "moderation.hidden_by"), "moderator");
+    call(404, "GET", path, NULL, NULL);
+    call(404, "GET", path, w.key_b, NULL);
+    cr_assert(!search_shows(w.tag, id), "a hidden entry is in the search");
+    cr_assert(!geojson_shows(w.tag, id), "a hidden entry is in the GeoJSON feed");
+    {
+        char *list = get_text("/api/v1/places?limit=100", NULL, NULL);
+        cr_assert_null(strstr(list, id), "a hidden entry is in the anonymous list");
+        free(list);
+    }
+
+    /* the partner reads why; it cannot confirm its way out of it */
+    j = call(200, "GET", path, w.key_a, NULL);
+    cr_assert_str_eq(js(j, "status"), "hidden");
+    cr_assert_str_eq(js(j, "moderation.hidden_reason"), reason, "%s", jtext(j));
+    cr_assert_str_eq(js(j, "moderation.hidden_by"), "moderator");
+    snprintf(body, sizeof(body), "%s/confirm", path);
+    j = call(409, "POST", body, w.key_a, NULL);
+    cr_assert_not_null(strstr(js(j, "detail"), reason), "%s", jtext(j));
+    /* nor does the housekeeping: a hidden entry is not stale, however old */
+    set_reviewed_ago(id, "2 years");
+    snprintf(stale, sizeof(stale), "/api/v1/moderation/stale?municipality=GM0512&limit=200");
+    cr_assert_null(jfind(call(200, "GET", stale, w.mod, NULL), "items", "id", id), "a hidden entry is listed as stale");
+    call(409, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, hbody);
+
+    /* audited with the reason */
+    it = audit_action(w.mod, id, "hide");
+    cr_assert_not_null(it, "hiding not audited");
+    cr_assert_str_eq(js(it, "after.moderation.reason"), reason);
+    cr_assert_str_eq(js(it, "role"), "moderator");
+    cr_assert_str_eq(js(it, "before.status"), "published");
+    cr_assert_str_eq(js(it, "after.status"), "hidden");
+
+    /* shown again: published, version +1, reviewed_at now (it counts as a review) */
+    call(403, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.key_a, NULL);
+    call(403, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod_wmw, NULL);
+    j = call(422, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, "{\"reason\":42}");
+    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, "{\"reason\":\"Partner belde: de inloop gaat door.\"}");
+    cr_assert_str_eq(js(j, "status"), "published", "%s", jtext(j));
+    cr_assert_eq(jint(j, "version"), 4);
+    cr_assert_null(jget(j, "moderation.hidden_reason"), "%s", jtext(j));
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "title"), title);
+    cr_assert(search_shows(w.tag, id), "an unhidden entry is not in the search");
+    cr_assert(geojson_shows(w.tag, id), "an unhidden entry is not in the GeoJSON feed");
+    cr_assert_null(jfind(call(200, "GET", stale, w.mod, NULL), "items", "id", id),
+                   "unhiding did not restart the freshness period");
+    call(409, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, NULL);
+    it = audit_action(w.mod, id, "unhide");
+    cr_assert_not_null(it, "unhiding not audited");
+    cr_assert_str_eq(js(it, "after.moderation.reason"), "Partner belde: de inloop gaat door.");
+    cr_assert_str_eq(js(it, "before.moderation.hidden_reason"), reason);
+
+    /* only what residents can see can be hidden: a pending entry is rejected instead */
+    create("places", w.key_a, place_body(body, sizeof(body), "Nog niet beoordeeld", "GM0512-lingewijk", "yes"), 201,
+           "pending", pending);
+    call(409, "POST", mpath(mp, sizeof(mp), pending, "hide"), w.mod, hbody);
+    call(409, "POST", mpath(mp, sizeof(mp), pending, "unhide"), w.mod, NULL);
+}
+
+Test(hiding, partner_fixes_a_hidden_entry_and_approval_shows_it)
+{
+    struct world w;
+    struct json_object *j;
+    char id[40], path[128], title[128], mp[160];
+
+    world(&w);
+    snprintf(title, sizeof(title), "Kledingbank %s", w.tag);
+    published_entry(&w, title, id, path);
+    call(200, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\"Het adres klopt niet meer.\"}");
+
+    /* the partner proposes a fix: a revision, the entry stays hidden */
+    j = call_if(202, "PATCH", path, w.key_a, "{\"address\":{\"street\":\"Haarwijkstraat\"}}", 3);
+    cr_assert_str_eq(js(j, "status"), "hidden", "%s", jtext(j));
+    cr_assert_str_eq(js(j, "pending_revision.entry.address.street"), "Haarwijkstraat", "%s", jtext(j));
+    call(404, "GET", path, NULL, NULL);
+    cr_assert_not_null(queue_item(w.mod, "&type=revision", "revision", id), "the fix is not in the queue");
+
+    /* approving the fix publishes it */
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
+    cr_assert_str_eq(js(j, "status"), "published", "%s", jtext(j));
+    cr_assert_null(jget(j, "moderation.hidden_reason"), "%s", jtext(j));
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "address.street"), "Haarwijkstraat");
+}
+
+/* An entry hidden for staleness: a moderator may hide it by hand (then a confirmation no longer
+ * brings it back) and show it again (which restarts its freshness period). */
+Test(hiding, stale_hidden_entry_hidden_by_hand_then_shown)
+{
+    struct world w;
+    struct json_object *j;
+    char id[40], path[128], title[128], mp[160], confirm[160];
+    int hidden = 0;
+
+    world(&w);
+    snprintf(title, sizeof(title), "Klaverjassen %s", w.tag);
+    published_entry(&w, title, id, path);
+    snprintf(confirm, sizeof(confirm), "%s/confirm", path);
+    set_reviewed_ago(id, "10 months");
+    for (int i = 0; i < 100 && !hidden; i++) {
+        j = call(200, "GET", path, w.key_a, NULL);
+        hidden = strcmp(js(j, "status"), "hidden") == 0;
+        if (!hidden)
+            usleep(100000);
+    }
+    cr_assert(hidden, "a stale entry was not hidden within 10 s");
+    cr_assert_str_eq(js(j, "moderation.hidden_by"), "housekeeping", "%s", jtext(j));
+    cr_assert_str_eq(js(j, "moderation.hidden_reason"), "stale");
+
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\"Bestaat niet meer volgens de wijkcoach.\"}");
+    cr_assert_str_eq(js(j, "moderation.hidden_by"), "moderator", "%s", jtext(j));
+    call(409, "POST", confirm, w.key_a, NULL);
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, NULL);
+    cr_assert_str_eq(js(j, "status"), "published", "%s", jtext(j));
+    /* reviewed now: the next housekeeping runs leave it visible */
+    usleep(1500000);
+    j = call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(js(j, "status"), "published");
+}
+
+/* ------------------------------------------------------------------ */
+/* Settings */
+
+Test(settings, read_by_moderators_changed_by_admins_only)
+{
+    struct world w;
+    struct json_object *j, *it, *items;
+    char admin_org[40], admin[128], body[512], old[512], stale_after[32], hide_after[32];
+    int per_hour, hash_days;
+
+    world(&w);
+    it_make_org("Beheer Sociale Kaart (instellingen)", admin_org);
+    it_make_key(admin_org, "admin", NULL, admin);
+
+    /* moderators and admins read; residents and partners do not */
+    j = call(200, "GET", "/api/v1/moderation/settings", w.mod, NULL);
+    snprintf(stale_after, sizeof(stale_after), "%s", js(j, "stale_after"));
+    snprintf(hide_after, sizeof(hide_after), "%s", js(j, "hide_after"));
+    per_hour = jint(j, "reports_per_hour");
+    hash_days = jint(j, "report_hash_days");
+    cr_assert_eq(stale_after[0], 'P', "%s", jtext(j));
+    cr_assert_eq(hide_after[0], 'P', "%s", jtext(j));
+    cr_assert_gt(per_hour, 0);
+    cr_assert_gt(hash_days, 0);
+    call(200, "GET", "/api/v1/moderation/settings", w.mod_wmw, NULL);
+    call(200, "GET", "/api/v1/moderation/settings", admin, NULL);
+    call(401, "GET", "/api/v1/moderation/settings", NULL, NULL);
+    call(403, "GET", "/api/v1/moderation/settings", w.key_a, NULL);
+
+    /* only an admin changes them: they hold for every municipality */
+    call(403, "PATCH", "/api/v1/moderation/settings", w.mod, "{\"reports_per_hour\":20}");
+    call(403, "PATCH", "/api/v1/moderation/settings", w.key_a, "{\"reports_per_hour\":20}");
+    call(401, "PATCH", "/api/v1/moderation/settings", NULL, "{\"reports_per_hour\":20}");
+
+    /* validation: one 422 naming every bad field */
+    j = call(422, "PATCH", "/api/v1/moderation/settings", admin,
+             "{\"stale_after\":\"6 maanden\",\"hide_after\":\"P-1D\",\"reports_per_hour\":0,"
+             "\"report_hash_days\":\"7\",\"kleur\":\"rood\"}");
+    cr_assert(names_field(j, "stale_after"), "%s", jtext(j));
+    cr_assert(names_field(j, "hide_after"), "%s", jtext(j));
+    cr_assert(names_field(j, "reports_per_hour"), "%s", jtext(j));
+    cr_assert(names_field(j, "report_hash_days"), "%s", jtext(j));
+    cr_assert(names_field(j, "kleur"), "%s", jtext(j));
+    j = call(422, "PATCH", "/api/v1/moderation/settings", admin, "{\"stale_after\":\"P0D\"}");
+    cr_assert(names_field(j, "stale_after"), "%s", jtext(j));
+    j = call(422, "PATCH", "/api/v1/moderation/settings", admin, "{\"stale_after\":\"P11Y\"}");
+    cr_assert(names_field(j, "stale_after"), "%s", jtext(j));
+    j = call(422, "PATCH", "/api/v1/moderation/settings", admin, "{\"hide_after\":null}");
+    cr_assert(names_field(j, "hide_after"), "%s", jtext(j));
+    j = call(422, "PATCH", "/api/v1/moderation/settings", admin, "{\"reports_per_hour\":2.5}");
+    cr_assert(names_field(j, "reports_per_hour"), "%s", jtext(j));
+    j = call(422, "PATCH", "/api/v1/moderation/settings", admin, "{\"stale_after\":\"P\"}");
+    cr_assert(names_field(j, "stale_after"), "%s", jtext(j));
+    call(400, "PATCH", "/api/v1/moderation/settings", admin, "[1,2]");
+    j = call(200, "GET", "/api/v1/moderation/settings", w.mod, NULL);
+    cr_assert_eq(jint(j, "reports_per_hour"), per_hour, "a refused change was stored");
+
+    /* a change (harmless for the tests running alongside): read back normalised, audited */
+    snprintf(body, sizeof(body), "{\"stale_after\":\"P0Y6M\",\"hide_after\":\"P13W\",\"reports_per_hour\":%d}",
+             per_hour + 1);
+    j = call(200, "PATCH", "/api/v1/moderation/settings", admin, body);
+    cr_assert_str_eq(js(j, "stale_after"), "P6M", "%s", jtext(j));
+    cr_assert_str_eq(js(j, "hide_after"), "P91D", "%s", jtext(j));
+    cr_assert_eq(jint(j, "reports_per_hour"), per_hour + 1);
+    cr_assert_eq(jint(j, "report_hash_days"), hash_days, "an absent member changed");
+    j = call(200, "GET", "/api/v1/moderation/settings", w.mod, NULL);
+    cr_assert_eq(jint(j, "reports_per_hour"), per_hour + 1);
+    cr_assert_str_eq(js(j, "hide_after"), "P91D");
+    j = call(200, "GET", "/api/v1/moderation/stale?limit=1", w.mod, NULL);
+    cr_assert_str_eq(js(j, "hide_after"), "P91D", "the stale list does not use the new setting");
+
+    items = call(200, "GET", "/api/v1/audit?limit=100", admin, NULL);
+    it = NULL;
+    for (size_t i = 0; i < jlen(items, "items") && it == NULL; i++) {
+        struct json_object *x = json_object_array_get_idx(jget(items, "items"), i);
+        if (strcmp(js(x, "entity"), "moderation_settings") == 0 && strcmp(js(x, "organisation_id"), admin_org) == 0)
+            it = x;
+    }
+    cr_assert_not_null(it, "settings change not audited: %s", jtext(items));
+    cr_assert_str_eq(js(it, "action"), "update");
+    cr_assert_str_eq(js(it, "role"), "admin");
+    cr_assert_eq(jint(it, "before.reports_per_hour"), per_hour);
+    cr_assert_eq(jint(it, "after.reports_per_hour"), per_hour + 1);
+
+    /* put the old values back */
+    snprintf(old, sizeof(old), "{\"stale_after\":\"%s\",\"hide_after\":\"%s\",\"reports_per_hour\":%d}", stale_after,
+             hide_after, per_hour);
+    j = call(200, "PATCH", "/api/v1/moderation/settings", admin, old);
+    cr_assert_str_eq(js(j, "stale_after"), stale_after);
+    cr_assert_str_eq(js(j, "hide_after"), hide_after);
+    cr_assert_eq(jint(j, "reports_per_hour"), per_hour);
+}
+
+/* ------------------------------------------------------------------ */
+/* ETag while something waits for review */
+
+Test(etag, owner_never_gets_a_stale_304_and_if_match_keeps_working)
+{
+    struct world w;
+    struct it_response r;
+    struct json_object *j;
+    char id[40], path[128], title[128], mp[160], h[160], anon[64], e1[96], e2[96], e3[96], e4[96];
+
+    world(&w);
+    snprintf(title, sizeof(title), "Taalcafe %s", w.tag);
+    published_entry(&w, title, id, path);
+
+    /* residents: the strong version */
+    call_h(200, "GET", path, NULL, NULL, NULL, &r);
+    cr_assert_str_eq(etag_of(&r, anon, sizeof(anon)), "\"2\"");
+    it_response_free(&r);
+
+    /* the owner's ETag covers the moderation state too; it is current: 304 */
+    call_h(200, "GET", path, w.key_a, NULL, NULL, &r);
+    etag_of(&r, e1, sizeof(e1));
+    it_response_free(&r);
+    cr_assert_eq(strncmp(e1, "W/\"2-", 5), 0, "owner ETag %s", e1);
+    snprintf(h, sizeof(h), "If-None-Match: %s", e1);
+    call_h(304, "GET", path, w.key_a, NULL, h, NULL);
+
+    /* the owner proposes a change, sending the ETag it has as If-Match */
+    snprintf(h, sizeof(h), "If-Match: %s", e1);
+    call_h(202, "PATCH", path, w.key_a, "{\"summary\":\"Elke woensdag Nederlands oefenen.\"}", h, &r);
+    etag_of(&r, e2, sizeof(e2));
+    it_response_free(&r);
+    cr_assert_str_neq(e2, e1, "the ETag did not change with the pending revision");
+    cr_assert_eq(strncmp(e2, "W/\"2-", 5), 0, "%s", e2);
+
+    /* the old ETag no longer answers 304: the owner sees pending_revision */
+    snprintf(h, sizeof(h), "If-None-Match: %s", e1);
+    j = call_h(200, "GET", path, w.key_a, NULL, h, &r);
+    cr_assert_str_eq(js(j, "pending_revision.entry.summary"), "Elke woensdag Nederlands oefenen.", "%s", jtext(j));
+    cr_assert_str_eq(etag_of(&r, e3, sizeof(e3)), e2);
+    it_response_free(&r);
+    snprintf(h, sizeof(h), "If-None-Match: %s", e2);
+    call_h(304, "GET", path, w.key_a, NULL, h, NULL);
+    /* residents' copy is still current */
+    snprintf(h, sizeof(h), "If-None-Match: %s", anon);
+    call_h(304, "GET", path, NULL, NULL, h, NULL);
+
+    /* If-Match with the weak ETag: the version counts (a newer edit replaces the revision) */
+    call_h(412, "PATCH", path, w.key_a, "{\"summary\":\"x\"}", "If-Match: W/\"1-0123456789ab\"", NULL);
+    snprintf(h, sizeof(h), "If-Match: %s", e2);
+    call_h(202, "PATCH", path, w.key_a, "{\"summary\":\"Elke woensdag en vrijdag Nederlands oefenen.\"}", h, &r);
+    etag_of(&r, e3, sizeof(e3));
+    it_response_free(&r);
+    cr_assert_str_neq(e3, e2, "a newer revision kept the ETag");
+
+    /* a rejection changes it again (the partner must see the reason) */
+    call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"Noem ook de tijd.\"}");
+    snprintf(h, sizeof(h), "If-None-Match: %s", e3);
+    j = call_h(200, "GET", path, w.key_a, NULL, h, &r);
+    cr_assert_str_eq(js(j, "moderation.last_decision.reason"), "Noem ook de tijd.");
+    etag_of(&r, e4, sizeof(e4));
+    it_response_free(&r);
+    cr_assert_str_neq(e4, e3);
+
+    /* and so does a resident's report */
+    snprintf(h, sizeof(h), "%s/reports", path);
+    call(201, "POST", h, NULL, "{\"reason\":\"outdated\"}");
+    snprintf(h, sizeof(h), "If-None-Match: %s", e4);
+    j = call_h(200, "GET", path, w.key_a, NULL, h, NULL);
+    cr_assert_eq(jlen(j, "moderation.open_reports"), 1, "%s", jtext(j));
+}
+
+/* ------------------------------------------------------------------ */
+/* Diff: one level into objects */
+
+Test(workflow, diff_names_the_changed_part_of_an_object)
+{
+    struct world w;
+    struct json_object *j, *it;
+    char id[40], path[128], title[128], mp[160];
+
+    world(&w);
+    snprintf(title, sizeof(title), "Buurtkamer %s", w.tag);
+    published_entry(&w, title, id, path);
+    call_if(202, "PATCH", path, w.key_a,
+            "{\"address\":{\"street\":\"Dalemseweg\"},\"contact\":{\"phone\":\"0183 123 456\"},"
+            "\"cost\":{\"free\":false,\"amount_eur\":2.5},\"themes\":[\"ontmoeten\",\"leren\"]}",
+            2);
+    j = call(200, "GET", mpath(mp, sizeof(mp), id, "diff"), w.mod, NULL);
+    it = jfind(j, "changes", "field", "address.street");
+    cr_assert_not_null(it, "%s", jtext(j));
+    cr_assert_str_eq(js(it, "published"), "Lingewijkerweg");
+    cr_assert_str_eq(js(it, "proposed"), "Dalemseweg");
+    cr_assert_null(jfind(j, "changes", "field", "address"), "the whole address in the diff: %s", jtext(j));
+    cr_assert_null(jfind(j, "changes", "field", "address.city"), "an unchanged part in the diff: %s", jtext(j));
+    it = jfind(j, "changes", "field", "contact.phone");
+    cr_assert_not_null(it, "%s", jtext(j));
+    cr_assert(json_object_is_type(jget(it, "published"), json_type_null), "%s", jtext(it));
+    cr_assert_str_eq(js(it, "proposed"), "0183 123 456");
+    cr_assert_not_null(jfind(j, "changes", "field", "cost.free"), "%s", jtext(j));
+    it = jfind(j, "changes", "field", "cost.amount_eur");
+    cr_assert_not_null(it, "%s", jtext(j));
+    cr_assert_float_eq(json_object_get_double(jget(it, "proposed")), 2.5, 1e-9);
+    /* arrays stay whole */
+    cr_assert_not_null(jfind(j, "changes", "field", "themes"), "%s", jtext(j));
+    cr_assert_null(jfind(j, "changes", "field", "title"), "%s", jtext(j));
+    /* the queue names the same fields */
+    it = queue_item(w.mod, "&type=revision", "revision", id);
+    cr_assert_not_null(it);
+    cr_assert_not_null(strstr(jtext(jget(it, "changed_fields")), "\"address.street\""), "%s", jtext(it));
 }
