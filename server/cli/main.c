@@ -210,7 +210,8 @@ static int cmd_key_create(PGconn *pg, int argc, char **argv)
         die("--role must be partner, moderator or admin, not '%s'", role);
     municipality_array(argc, argv, munis, sizeof(munis));
     if (strcmp(role, "moderator") == 0 && strcmp(munis, "{}") == 0)
-        die("a moderator key needs at least one --municipality (an admin key acts everywhere)");
+        fprintf(stderr, "socialekaart: note: this moderator key may act in every municipality; "
+                        "give --municipality GM0512 (repeatable) to limit it\n");
     if (auth_key_generate(key, key_id, hash) < 0)
         die("no randomness available to make a key");
     hex[0] = '\\';

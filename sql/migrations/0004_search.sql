@@ -756,7 +756,11 @@ CREATE TYPE sk_facet_row AS (id uuid, kind text, municipality text, areas text[]
                              accessibility jsonb);
 
 -- Only the collection of the matching rows is dynamic SQL; the counting is a static query whose
--- plan PL/pgSQL keeps per connection (planning it costs more than running it).
+-- plan PL/pgSQL keeps per connection (planning it costs more than running it). Each facet first
+-- groups the matches by their value (array or object): entries share a few dozen area, theme,
+-- audience and accessibility combinations, so the unnesting and the theme parents' lookup run
+-- once per combination instead of once per entry (half the time for 1,300 matches), and the
+-- DISTINCT per combination counts an entry once in a parent of two of its themes.
 CREATE FUNCTION sk_search_facets(p_where text) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_rows sk_facet_row[];
@@ -768,7 +772,7 @@ BEGIN
         WITH m AS MATERIALIZED (SELECT * FROM unnest(coalesce(v_rows, '{}')) LIMIT 2000),
         subs AS (SELECT a.municipality, array_agg(a.code) AS codes FROM areas a
                   WHERE a.kind <> 'municipality' AND a.retired_at IS NULL GROUP BY a.municipality),
-        anc AS (WITH RECURSIVE t(code, anc) AS (
+        anc AS MATERIALIZED (WITH RECURSIVE t(code, anc) AS (
                     SELECT th.code, th.code FROM themes th
                     UNION SELECT t.code, th.parent FROM t JOIN themes th ON th.code = t.anc WHERE th.parent IS NOT NULL)
                 SELECT t.code, t.anc FROM t)
@@ -779,20 +783,27 @@ BEGIN
             'municipality', (SELECT coalesce(jsonb_object_agg(x.municipality, x.n), '{}')
                                FROM (SELECT m.municipality, count(*) n FROM m GROUP BY 1) x),
             'area', (SELECT coalesce(jsonb_object_agg(x.code, x.n), '{}') FROM (
-                        SELECT a.code, count(*) n
-                          FROM m LEFT JOIN subs s ON m.areas = '{}' AND s.municipality = m.municipality,
-                               unnest(CASE WHEN m.areas = '{}' THEN s.codes ELSE m.areas END) a(code)
+                        SELECT a.code, sum(g.n)::bigint n
+                          FROM (SELECT m.municipality, m.areas, count(*) n FROM m GROUP BY 1, 2) g
+                               LEFT JOIN subs s ON g.areas = '{}' AND s.municipality = g.municipality,
+                               unnest(CASE WHEN g.areas = '{}' THEN s.codes ELSE g.areas END) a(code)
                          GROUP BY 1) x),
             'theme', (SELECT coalesce(jsonb_object_agg(x.anc, x.n), '{}') FROM (
-                        SELECT anc.anc, count(DISTINCT m.id) n FROM m, unnest(m.themes) t(code)
-                          JOIN anc ON anc.code = t.code GROUP BY 1) x),
+                        SELECT y.anc, sum(g.n)::bigint n
+                          FROM (SELECT m.themes, count(*) n FROM m GROUP BY 1) g,
+                               LATERAL (SELECT DISTINCT anc.anc FROM unnest(g.themes) t(code)
+                                          JOIN anc ON anc.code = t.code) y
+                         GROUP BY 1) x),
             'audience', (SELECT coalesce(jsonb_object_agg(x.code, x.n), '{}') FROM (
-                        SELECT a.code, count(*) n FROM m, unnest(m.audiences) a(code) GROUP BY 1) x),
+                        SELECT a.code, sum(g.n)::bigint n
+                          FROM (SELECT m.audiences, count(*) n FROM m GROUP BY 1) g, unnest(g.audiences) a(code)
+                         GROUP BY 1) x),
             'accessibility', (SELECT coalesce(jsonb_object_agg(x.k, x.n), '{}') FROM (
-                        SELECT f.k, count(*) n FROM m,
-                               LATERAL (SELECT j.key AS k FROM jsonb_each_text(m.accessibility) j WHERE j.value = 'yes'
+                        SELECT f.k, sum(g.n)::bigint n
+                          FROM (SELECT m.accessibility, count(*) n FROM m GROUP BY 1) g,
+                               LATERAL (SELECT j.key AS k FROM jsonb_each_text(g.accessibility) j WHERE j.value = 'yes'
                                         UNION ALL
-                                        SELECT 'wheelchair:limited' WHERE m.accessibility->>'wheelchair' IN ('yes', 'limited')) f
+                                        SELECT 'wheelchair:limited' WHERE g.accessibility->>'wheelchair' IN ('yes', 'limited')) f
                          GROUP BY 1) x)));
 END;
 $$;

@@ -14,8 +14,9 @@
 --  * partner of a trusted organisation, moderator, admin: changes are published directly.
 --  * moderator/admin: approve or reject (with a reason) a pending entry or a pending revision.
 -- Scope: a moderator acts only on entries of the municipalities of its key (api_keys.municipalities,
--- p_scope; the CLI refuses a moderator key without one); a moderator key without municipalities
--- acts nowhere (fail closed); an admin acts everywhere. Reading is not restricted.
+-- p_scope); a moderator key made without --municipality is not restricted (the CLI warns when it
+-- makes one; keys of the publishing API before moderation worked so); an admin acts everywhere.
+-- Reading is not restricted.
 -- Freshness: entries.reviewed_at is set on publish, approval, confirmation, unhiding and direct
 -- edits by the owner or a moderator. moderation_settings.stale_after (default 6 months) lists an
 -- entry as stale; after stale_after + hide_after (default 3 months more) sk_moderation_housekeeping(),
@@ -130,7 +131,7 @@ CREATE INDEX entry_reports_client_idx ON entry_reports (client_hash, created_at)
 -- list, so a key without municipalities acts nowhere: fail closed)
 CREATE FUNCTION sk_in_scope(p_role text, p_scope text[], p_m text) RETURNS boolean LANGUAGE sql IMMUTABLE
     RETURN coalesce(p_role = 'admin'
-                    OR (p_role = 'moderator' AND p_m = ANY (p_scope)),
+                    OR (p_role = 'moderator' AND (coalesce(cardinality(p_scope), 0) = 0 OR p_m = ANY (p_scope))),
                     false);
 
 CREATE FUNCTION sk_out_of_scope(p_scope text[], p_m text) RETURNS sk_response LANGUAGE sql IMMUTABLE

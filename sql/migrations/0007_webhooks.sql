@@ -261,9 +261,9 @@ CREATE FUNCTION sk_webhook_render(w webhooks) RETURNS jsonb LANGUAGE sql STABLE 
         'links', jsonb_build_object('deliveries', '/api/v1/webhooks/' || w.id || '/deliveries'))
 $$;
 
--- Does the key act everywhere? Admins only (as in 0005, a moderator acts in its key's municipalities).
+-- Does the key act everywhere? Admins, and (as in 0005) moderator keys made without --municipality.
 CREATE FUNCTION sk_webhook_everywhere(p_role text, p_scope text[]) RETURNS boolean LANGUAGE sql IMMUTABLE
-    RETURN coalesce(p_role = 'admin', false);
+    RETURN coalesce(p_role = 'admin' OR (p_role = 'moderator' AND coalesce(cardinality(p_scope), 0) = 0), false);
 
 -- May this caller see and manage w? Keys that act everywhere: all. Other moderators: the webhooks of
 -- a municipality of their key.
