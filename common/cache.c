@@ -3,6 +3,7 @@
  */
 #include "cache.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,12 @@ struct cache {
     uint64_t ttl_ms;
     size_t max_bytes;
     size_t bytes;
+    /* Set by a sweep: until quiet_until_ms every entry is of quiet_gen and
+     * fresh, so another sweep could free nothing and is skipped (a full
+     * cache of fresh answers must not cost O(slots) on every miss). */
+    bool quiet;
+    uint64_t quiet_gen;
+    uint64_t quiet_until_ms;
 };
 
 /* FNV-1a: short keys, no adversary gains much (a collision only evicts). */
@@ -64,11 +71,17 @@ static void cache_slot_clear(struct cache *c, struct cache_slot *s)
 
 static void cache_sweep(struct cache *c, uint64_t now_ms, uint64_t gen)
 {
+    uint64_t until = UINT64_MAX;
     for (size_t i = 0; i <= c->mask; i++) {
         struct cache_slot *s = &c->slots[i];
         if (s->data && (s->gen != gen || now_ms - s->stored_ms >= c->ttl_ms))
             cache_slot_clear(c, s);
+        else if (s->data && s->stored_ms + c->ttl_ms < until)
+            until = s->stored_ms + c->ttl_ms;
     }
+    c->quiet = true;
+    c->quiet_gen = gen;
+    c->quiet_until_ms = until;
 }
 
 void cache_free(struct cache *c)
@@ -113,7 +126,8 @@ void cache_put(struct cache *c, const char *key, size_t key_len, const char *bod
     cache_slot_clear(c, s);
     /* Over budget: free every expired or outdated slot (a rare O(slots)
      * sweep); if that is not enough, this answer is not kept. */
-    if (c->bytes + key_len + body_len > c->max_bytes)
+    if (c->bytes + key_len + body_len > c->max_bytes &&
+        !(c->quiet && gen == c->quiet_gen && now_ms < c->quiet_until_ms))
         cache_sweep(c, now_ms, gen);
     if (c->bytes + key_len + body_len > c->max_bytes)
         return;
@@ -130,6 +144,10 @@ void cache_put(struct cache *c, const char *key, size_t key_len, const char *bod
     s->key_len = key_len;
     s->body_len = body_len;
     c->bytes += key_len + body_len;
+    if (gen != c->quiet_gen)
+        c->quiet = false;
+    else if (now_ms + c->ttl_ms < c->quiet_until_ms)
+        c->quiet_until_ms = now_ms + c->ttl_ms;
 }
 
 size_t cache_bytes(const struct cache *c)

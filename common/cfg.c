@@ -45,7 +45,7 @@ static const struct cfg_entry cfg_table[] = {
     INT(max_body_bytes, "1048576", 1024, 67108864, "largest request body (413 above)"),
     INT(max_header_bytes, "16384", 1024, 1048576, "largest request header block (431 above)"),
     INT(max_uri_bytes, "4096", 256, 65536, "longest request URI (414 above)"),
-    INT(max_query_params, "64", 1, 1024, "most query-string parameters a request may carry"),
+    INT(max_query_params, "64", 1, 256, "most query-string parameters a request may carry"),
     INT(rate_limit_rps, "100", 0, 1000000, "requests per second per client address; 0 = no limit"),
     INT(rate_limit_burst, "200", 1, 1000000, "requests a client may make at once before the rate applies"),
     BOOL(trust_proxy, "false", "take the client address from X-Forwarded-For (behind nginx)"),

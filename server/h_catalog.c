@@ -28,19 +28,9 @@ static const char *catalog_code(struct req_ctx *ctx, int i)
 /* A JSON object body for the SQL side to check field by field; NULL when a reply was sent. */
 static const char *catalog_body(struct req_ctx *ctx)
 {
-    struct verr_list errs;
     struct json_object *obj;
-    size_t len;
-    const char *body = http_json_body(ctx, &len);
+    const char *body = http_json_object(ctx, &obj);
 
-    if (body == NULL)
-        return NULL;
-    verr_init(&errs);
-    obj = validate_json_body(body, len, VALIDATE_JSON_DEPTH_DEFAULT, &errs);
-    if (obj == NULL) {
-        http_problem(ctx, 400, errs.count ? errs.items[0].message : "The body is not a JSON object.", NULL);
-        return NULL;
-    }
     json_object_put(obj);
     return body;
 }
@@ -145,12 +135,10 @@ void h_vocab_delete(struct req_ctx *ctx)
 /* The {id} of an organisation path, or 404. */
 static const char *catalog_org_id(struct req_ctx *ctx)
 {
-    const struct route_param *p = &ctx->match.params[0];
-    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+    const char *id = http_uuid_param(ctx, 0);
+    if (id == NULL)
         http_problem(ctx, 404, "There is no organisation with this id.", NULL);
-        return NULL;
-    }
-    return http_param(ctx, 0);
+    return id;
 }
 
 void h_orgs_list(struct req_ctx *ctx)

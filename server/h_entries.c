@@ -19,46 +19,40 @@
 #define CURSOR_MAX 256
 #define IDEMPOTENCY_KEY_MAX 128
 
-/* The collection segment of the path ("/api/v1/places/…" -> place). */
-static int entry_kind(struct req_ctx *ctx, enum sk_kind *kind)
+/* The collection segment of the path ("/api/v1/places/…" -> place); also used by h_moderation.c.
+ * -1 after answering 404 when the path names no kind. */
+int entry_kind(struct req_ctx *ctx, enum sk_kind *kind)
 {
     char seg[32];
     const char *p = ctx->path + strlen("/api/v1/");
     size_t n = strcspn(p, "/");
-    if (n >= sizeof(seg))
-        return -1;
-    memcpy(seg, p, n);
-    seg[n] = '\0';
-    return sk_kind_from_path(seg, kind) ? 0 : -1;
+    if (n < sizeof(seg)) {
+        memcpy(seg, p, n);
+        seg[n] = '\0';
+        if (sk_kind_from_path(seg, kind))
+            return 0;
+    }
+    /* Unreachable through the route table; answer anyway so no request hangs. */
+    http_problem(ctx, 404, "There is no such collection.", NULL);
+    return -1;
 }
 
 /* The {id} of the path, or a 404 when it cannot name an entry. */
 static const char *entry_id(struct req_ctx *ctx)
 {
-    const struct route_param *p = &ctx->match.params[0];
-    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+    const char *id = http_uuid_param(ctx, 0);
+    if (id == NULL)
         http_problem(ctx, 404, "There is no entry with this id.", NULL);
-        return NULL;
-    }
-    return http_param(ctx, 0);
+    return id;
 }
 
 /* limit: 1..100, default 20; 400 naming the parameter otherwise. */
 int entry_list_limit(struct req_ctx *ctx, const char **out)
 {
-    const char *v = http_query_arg(ctx, "limit");
-    char *end;
-    long n;
-    if (v == NULL) {
-        *out = "20";
-        return 0;
-    }
-    n = strtol(v, &end, 10);
-    if (*v == '\0' || *end != '\0' || n < 1 || n > LIST_LIMIT_MAX) {
-        http_bad_field(ctx, 400, "limit", "must be a whole number from 1 to 100");
+    if (http_int_arg(ctx, "limit", 1, LIST_LIMIT_MAX, out) < 0)
         return -1;
-    }
-    *out = v;
+    if (*out == NULL)
+        *out = "20";
     return 0;
 }
 
@@ -148,27 +142,14 @@ static const char *entry_validate(struct req_ctx *ctx, enum sk_kind kind, enum v
                                   const char **body)
 {
     struct verr_list errs;
-    struct json_object *obj, *arr;
-    size_t len;
-    const char *text;
+    struct json_object *obj;
 
-    *body = http_json_body(ctx, &len);
-    if (*body == NULL)
+    if ((*body = http_json_object(ctx, &obj)) == NULL)
         return NULL;
     verr_init(&errs);
-    obj = validate_json_body(*body, len, VALIDATE_JSON_DEPTH_DEFAULT, &errs);
-    if (obj == NULL) {
-        http_problem(ctx, 400, errs.count ? errs.items[0].message : "The body is not a JSON object.", NULL);
-        return NULL;
-    }
     validate_entry(kind, mode, obj, &errs);
     json_object_put(obj);
-    arr = verr_to_json(&errs);
-    text = http_keep(ctx, strdup(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN)));
-    json_object_put(arr);
-    if (text == NULL)
-        http_problem(ctx, 503, "Out of memory.", NULL);
-    return text;
+    return http_keep_json(ctx, verr_to_json(&errs));
 }
 
 /*

@@ -180,36 +180,18 @@ void h_feed_rpde(struct req_ctx *ctx)
 static int feeds_search_params(struct req_ctx *ctx, int slot, const char *fixed_kind, const char *const *skip)
 {
     struct search_pair pairs[256];
-    struct evkeyval *kv;
     struct verr_list errs;
     struct json_object *params;
-    size_t n = 0;
+    size_t n = search_query_pairs(ctx, pairs, sizeof(pairs) / sizeof(pairs[0]), skip);
 
-    TAILQ_FOREACH (kv, &ctx->query, next) {
-        bool skipped = false;
-        for (size_t i = 0; skip && skip[i]; i++)
-            skipped = skipped || strcmp(kv->key, skip[i]) == 0;
-        if (skipped)
-            continue;
-        if (n == sizeof(pairs) / sizeof(pairs[0]))
-            break;
-        pairs[n].key = kv->key;
-        pairs[n].value = kv->value;
-        n++;
-    }
     verr_init(&errs);
     params = search_params_parse(pairs, n, fixed_kind, &errs);
     if (params == NULL) {
         feeds_bad_params(ctx, &errs);
         return -1;
     }
-    ctx->params[slot] = http_keep(ctx, strdup(json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN)));
-    json_object_put(params);
-    if (ctx->params[slot] == NULL) {
-        http_problem(ctx, 503, "Out of memory.", NULL);
-        return -1;
-    }
-    return 0;
+    ctx->params[slot] = http_keep_json(ctx, params);
+    return ctx->params[slot] ? 0 : -1;
 }
 
 /* GET /api/v1/activities.ics: every public activity matching the search filters. */
@@ -225,13 +207,10 @@ void h_feed_activities_ics(struct req_ctx *ctx)
 /* GET /api/v1/activities/{id}.ics: one activity for a personal calendar. */
 void h_feed_activity_ics(struct req_ctx *ctx)
 {
-    const struct route_param *p = &ctx->match.params[0];
-
-    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+    if ((ctx->params[0] = http_uuid_param(ctx, 0)) == NULL) {
         http_problem(ctx, 404, "There is no activity with this id.", NULL);
         return;
     }
-    ctx->params[0] = http_param(ctx, 0);
     ctx->params[1] = feeds_base_url(ctx);
     http_query(ctx, STMT_FEED_ICS_ONE, http_actor_params(ctx, 2), feeds_on_ics);
 }

@@ -28,28 +28,20 @@
 /* The collection segment of the path ("/api/v1/places/…" -> place), or NULL. */
 static const char *mod_kind(struct req_ctx *ctx)
 {
-    char seg[32];
-    const char *p = ctx->path + strlen("/api/v1/");
-    size_t n = strcspn(p, "/");
     enum sk_kind kind;
-    if (n >= sizeof(seg))
-        return NULL;
-    memcpy(seg, p, n);
-    seg[n] = '\0';
-    return sk_kind_from_path(seg, &kind) ? sk_kind_name(kind) : NULL;
+    return entry_kind(ctx, &kind) == 0 ? sk_kind_name(kind) : NULL;
 }
 
 /* The {id} of the path as a string, or a 404 (and NULL) when it is not a UUID. */
 static const char *mod_id(struct req_ctx *ctx, const char *what)
 {
-    const struct route_param *p = &ctx->match.params[0];
-    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+    const char *id = http_uuid_param(ctx, 0);
+    if (id == NULL) {
         char detail[64];
         snprintf(detail, sizeof(detail), "There is no %s with this id.", what);
         http_problem(ctx, 404, detail, NULL);
-        return NULL;
     }
-    return http_param(ctx, 0);
+    return id;
 }
 
 /*
@@ -71,26 +63,6 @@ static int mod_enum_arg(struct req_ctx *ctx, const char *name, const char *const
     }
     http_bad_field(ctx, 400, name, message);
     return -1;
-}
-
-/* An optional whole-number query parameter in [lo, hi]; -1 after a 400. */
-static int mod_int_arg(struct req_ctx *ctx, const char *name, long lo, long hi, const char **out)
-{
-    const char *v = http_query_arg(ctx, name);
-    char *end;
-    long n;
-    *out = NULL;
-    if (v == NULL)
-        return 0;
-    n = strtol(v, &end, 10);
-    if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
-        char msg[96];
-        snprintf(msg, sizeof(msg), "must be a whole number from %ld to %ld", lo, hi);
-        http_bad_field(ctx, 400, name, msg);
-        return -1;
-    }
-    *out = v;
-    return 0;
 }
 
 /* A municipality (GM + 4 digits) or area code (GM0512-west) query parameter; -1 after a 400. */
@@ -127,8 +99,8 @@ void h_mod_queue(struct req_ctx *ctx)
         mod_code_arg(ctx, "municipality", 0, &ctx->params[1]) < 0 ||
         mod_code_arg(ctx, "area", 1, &ctx->params[2]) < 0 ||
         mod_enum_arg(ctx, "type", types, "must be new_entry, revision or report", &ctx->params[3]) < 0 ||
-        mod_int_arg(ctx, "min_age_hours", 0, 100000, &ctx->params[4]) < 0 ||
-        mod_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[5]) < 0 ||
+        http_int_arg(ctx, "min_age_hours", 0, 100000, &ctx->params[4]) < 0 ||
+        http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[5]) < 0 ||
         entry_list_cursor(ctx, &ctx->params[6]) < 0)
         return;
     http_query(ctx, STMT_MOD_QUEUE, http_actor_params(ctx, 7), http_reply_api_row);
@@ -139,7 +111,7 @@ void h_mod_stale(struct req_ctx *ctx)
 {
     if (mod_code_arg(ctx, "municipality", 0, &ctx->params[0]) < 0 ||
         mod_enum_arg(ctx, "kind", mod_kinds, "must be place, activity, vacancy or carer_support", &ctx->params[1]) < 0 ||
-        mod_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[2]) < 0 ||
+        http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[2]) < 0 ||
         entry_list_cursor(ctx, &ctx->params[3]) < 0)
         return;
     http_query(ctx, STMT_MOD_STALE, http_actor_params(ctx, 4), http_reply_api_row);
@@ -162,24 +134,12 @@ void h_mod_approve(struct req_ctx *ctx)
  */
 static const char *mod_body(struct req_ctx *ctx, int optional, struct json_object **obj)
 {
-    struct verr_list errs;
     struct evbuffer *in = evhttp_request_get_input_buffer(ctx->req);
-    const char *body;
-    size_t len;
 
     *obj = NULL;
     if (optional && evbuffer_get_length(in) == 0)
         return "{}";
-    body = http_json_body(ctx, &len);
-    if (body == NULL)
-        return NULL;
-    verr_init(&errs);
-    *obj = validate_json_body(body, len, VALIDATE_JSON_DEPTH_DEFAULT, &errs);
-    if (*obj == NULL) {
-        http_problem(ctx, 400, errs.count ? errs.items[0].message : "The body is not a JSON object.", NULL);
-        return NULL;
-    }
-    return body;
+    return http_json_object(ctx, obj);
 }
 
 /* Characters (code points) of valid UTF-8 text. */
@@ -380,7 +340,7 @@ void h_report_create(struct req_ctx *ctx)
 {
     static const char *const members[] = {"reason", "message", NULL};
     static const char *const reasons[] = {"outdated", "wrong_address", "no_longer_exists", "inappropriate", "other", NULL};
-    struct json_object *obj, *v, *arr;
+    struct json_object *obj, *v;
     struct verr_list errs;
     const char *id = mod_id(ctx, "entry"), *kind = mod_kind(ctx), *body;
 
@@ -400,13 +360,8 @@ void h_report_create(struct req_ctx *ctx)
     if (json_object_object_get_ex(obj, "message", &v) && v != NULL)
         mod_check_text(obj, "message", 0, &errs);
     json_object_put(obj);
-    arr = verr_to_json(&errs);
-    ctx->params[3] = http_keep(ctx, strdup(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN)));
-    json_object_put(arr);
-    if (ctx->params[3] == NULL) {
-        http_problem(ctx, 503, "Out of memory.", NULL);
+    if ((ctx->params[3] = http_keep_json(ctx, verr_to_json(&errs))) == NULL)
         return;
-    }
     ctx->params[0] = kind;
     ctx->params[1] = id;
     ctx->params[2] = body;

@@ -337,12 +337,8 @@ void h_web_index(struct req_ctx *ctx)
         web_search_page(ctx, 400, NULL, problem);
         return;
     }
-    ctx->params[0] = http_keep(ctx, strdup(json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN)));
-    json_object_put(params);
-    if (ctx->params[0] == NULL) {
-        http_problem(ctx, 503, "Out of memory.", NULL);
+    if ((ctx->params[0] = http_keep_json(ctx, params)) == NULL)
         return;
-    }
     ctx->params[1] = "nl";
     http_query(ctx, STMT_WEB_SEARCH, http_actor_params(ctx, 2), web_on_search);
 }
@@ -370,13 +366,10 @@ static void web_on_entry(struct req_ctx *ctx, PGresult *res)
 
 void h_web_entry(struct req_ctx *ctx)
 {
-    const struct route_param *p = &ctx->match.params[0];
-
-    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+    if ((ctx->params[0] = http_uuid_param(ctx, 0)) == NULL) {
         web_error_page(ctx, 404, "Niet gevonden", "Dit aanbod bestaat niet.");
         return;
     }
-    ctx->params[0] = http_param(ctx, 0);
     ctx->params[1] = "nl";
     http_query(ctx, STMT_WEB_ENTRY, http_actor_params(ctx, 2), web_on_entry);
 }

@@ -109,28 +109,16 @@ static void wh_check_body(struct req_ctx *ctx, struct json_object *obj, struct v
 void h_webhook_create(struct req_ctx *ctx)
 {
     struct verr_list errs;
-    struct json_object *obj, *arr;
+    struct json_object *obj;
     const char *body, *text;
-    size_t len;
 
-    body = http_json_body(ctx, &len);
-    if (body == NULL)
+    if ((body = http_json_object(ctx, &obj)) == NULL)
         return;
     verr_init(&errs);
-    obj = validate_json_body(body, len, VALIDATE_JSON_DEPTH_DEFAULT, &errs);
-    if (obj == NULL) {
-        http_problem(ctx, 400, errs.count ? errs.items[0].message : "The body is not a JSON object.", NULL);
-        return;
-    }
     wh_check_body(ctx, obj, &errs);
     json_object_put(obj);
-    arr = verr_to_json(&errs);
-    text = arr ? http_keep(ctx, strdup(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN))) : NULL;
-    json_object_put(arr);
-    if (text == NULL) {
-        http_problem(ctx, 503, "Out of memory.", NULL);
+    if ((text = http_keep_json(ctx, verr_to_json(&errs))) == NULL)
         return;
-    }
     ctx->params[0] = body;
     ctx->params[1] = text;
     http_query(ctx, STMT_WEBHOOK_CREATE, http_actor_params(ctx, 2), http_reply_api_row);
@@ -144,12 +132,10 @@ void h_webhooks_list(struct req_ctx *ctx)
 /* The {id} of the path, or a 404 when it cannot name a webhook. */
 static const char *wh_id(struct req_ctx *ctx)
 {
-    const struct route_param *p = &ctx->match.params[0];
-    if (ctx->match.nparams < 1 || !auth_is_uuid(p->ptr, p->len)) {
+    const char *id = http_uuid_param(ctx, 0);
+    if (id == NULL)
         http_problem(ctx, 404, "There is no webhook with this id.", NULL);
-        return NULL;
-    }
-    return http_param(ctx, 0);
+    return id;
 }
 
 void h_webhook_get(struct req_ctx *ctx)

@@ -17,6 +17,7 @@
 #include "problem.h"
 #include "ratelimit.h"
 #include "routes.h"
+#include "validate.h"
 #include "worker.h"
 
 static void http_finish(struct req_ctx *ctx);
@@ -77,6 +78,17 @@ const char *http_printf(struct req_ctx *ctx, const char *fmt, ...)
     return out;
 }
 
+/* The JSON-text parameter every search/validation call sends, written once. */
+const char *http_keep_json(struct req_ctx *ctx, struct json_object *obj)
+{
+    const char *text = obj ? json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN) : NULL;
+    const char *kept = text ? http_keep(ctx, strdup(text)) : NULL;
+    json_object_put(obj);
+    if (kept == NULL)
+        http_problem(ctx, 503, "Out of memory.", NULL);
+    return kept;
+}
+
 const char *http_keep(struct req_ctx *ctx, char *malloced)
 {
     for (size_t i = 0; i < sizeof(ctx->owned) / sizeof(ctx->owned[0]); i++) {
@@ -105,9 +117,37 @@ const char *http_param(struct req_ctx *ctx, int i)
     return http_strdup(ctx, ctx->match.params[i].ptr, ctx->match.params[i].len);
 }
 
+/* One check for every "{id}" route, so no handler repeats the UUID test. */
+const char *http_uuid_param(struct req_ctx *ctx, int i)
+{
+    if (i >= ctx->match.nparams || !auth_is_uuid(ctx->match.params[i].ptr, ctx->match.params[i].len))
+        return NULL;
+    return http_param(ctx, i);
+}
+
 const char *http_query_arg(struct req_ctx *ctx, const char *name)
 {
     return evhttp_find_header(&ctx->query, name);
+}
+
+/* limit, min_age_hours ...: one parser and one wording for every bounded number. */
+int http_int_arg(struct req_ctx *ctx, const char *name, long lo, long hi, const char **out)
+{
+    const char *v = http_query_arg(ctx, name);
+    char *end;
+    long n;
+    *out = NULL;
+    if (v == NULL)
+        return 0;
+    n = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "must be a whole number from %ld to %ld", lo, hi);
+        http_bad_field(ctx, 400, name, msg);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 void http_header(struct req_ctx *ctx, const char *name, const char *value)
@@ -565,6 +605,25 @@ const char *http_json_body(struct req_ctx *ctx, size_t *len)
     }
     *len = n;
     return (const char *)data;
+}
+
+/* Every write handler needs its body as text and as a parsed object: one place for the 400. */
+const char *http_json_object(struct req_ctx *ctx, struct json_object **obj)
+{
+    struct verr_list errs;
+    size_t len;
+    const char *body = http_json_body(ctx, &len);
+
+    *obj = NULL;
+    if (body == NULL)
+        return NULL;
+    verr_init(&errs);
+    *obj = validate_json_body(body, len, VALIDATE_JSON_DEPTH_DEFAULT, &errs);
+    if (*obj == NULL) {
+        http_problem(ctx, 400, errs.count ? errs.items[0].message : "The body is not a JSON object.", NULL);
+        return NULL;
+    }
+    return body;
 }
 
 void http_reply_api_row(struct req_ctx *ctx, PGresult *res)

@@ -84,6 +84,8 @@ struct req_ctx {
     char cause[128];            /* why it failed, for the log line */
     char *owned[2];             /* malloc'd strings freed by http_finish (http_keep) */
     uint64_t cache_gen;         /* write generation when a cacheable query was sent */
+    const char *cache_key;      /* in arena: the search cache key, or NULL */
+    size_t cache_key_len;
     TAILQ_ENTRY(req_ctx) link;  /* worker's active or free list */
     char arena[HTTP_ARENA];     /* scratch for parameter strings; last, not cleared on reuse */
 };
@@ -124,6 +126,12 @@ const char *http_printf(struct req_ctx *ctx, const char *fmt, ...) __attribute__
 const char *http_keep(struct req_ctx *ctx, char *malloced);
 
 /*
+ * obj (consumed, may be NULL) as plain JSON text owned by the context until
+ * the request finishes; NULL after answering 503 when out of memory or slots.
+ */
+const char *http_keep_json(struct req_ctx *ctx, struct json_object *obj);
+
+/*
  * The caller's identity as the four trailing parameters every api_* function
  * takes (role, organisation, key, municipality scope), into params[first..first+3].
  * Returns first + 4.
@@ -133,14 +141,33 @@ int http_actor_params(struct req_ctx *ctx, int first);
 /* A route parameter as a NUL-terminated arena string. */
 const char *http_param(struct req_ctx *ctx, int i);
 
+/*
+ * Route parameter i as an arena string when it is a UUID; NULL (and no reply
+ * sent: the caller chooses its 404) when it is missing or not a UUID.
+ */
+const char *http_uuid_param(struct req_ctx *ctx, int i);
+
 /* The request's query parameter, or NULL. */
 const char *http_query_arg(struct req_ctx *ctx, const char *name);
+
+/*
+ * An optional whole-number query parameter in [lo, hi]: *out is the
+ * request's text (NULL when absent); -1 after a 400 naming it.
+ */
+int http_int_arg(struct req_ctx *ctx, const char *name, long lo, long hi, const char **out);
 
 /*
  * The request body as NUL-terminated text (stays owned by the request).
  * Checks Content-Type is JSON; on failure replies 415/400 itself and returns NULL.
  */
 const char *http_json_body(struct req_ctx *ctx, size_t *len);
+
+/*
+ * http_json_body, then the body parsed as a bounded JSON object into *obj
+ * (the caller owns it: json_object_put). Returns the body text (owned by the
+ * request), or NULL with *obj NULL after replying 415/400/503.
+ */
+const char *http_json_object(struct req_ctx *ctx, struct json_object **obj);
 
 /* Pass through an api_* row (status, etag, location, body) as the reply. */
 void http_reply_api_row(struct req_ctx *ctx, PGresult *res);

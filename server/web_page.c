@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "html.h"
+#include "rrule.h"
 
 /* ------------------------------------------------------------------ */
 /* Small helpers over json-c and dates                                 */
@@ -64,29 +65,19 @@ static const char *web_label(struct json_object *labels, const char *group, cons
     return code;
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+/* Days since 1970-01-01 of a civil date: common/rrule.c already does the arithmetic. */
 static long web_days(int y, int m, int d)
 {
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return (long)rrule_days_from_date((struct rrule_date){.year = y, .month = m, .day = d});
 }
 
 /* The civil date of a day number (inverse of web_days). */
 static void web_civil(long z, int *y, int *m, int *d)
 {
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
+    struct rrule_date date = rrule_date_from_days(z);
+    *y = date.year;
+    *m = date.month;
+    *d = date.day;
 }
 
 /* 0 = Monday … 6 = Sunday. */

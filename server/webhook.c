@@ -40,13 +40,13 @@ enum wh_state { WHD_SENDING, WHD_REPORTING };
  * The report query borrows params, which point into this struct.
  */
 struct wh_delivery {
-    struct webhook_engine *eng;
+    struct webhook_engine *eng; /* borrowed: the engine that owns this delivery */
     enum wh_state state;
     char id[24];
-    char *url, *secret, *payload;
+    char *url, *secret, *payload; /* owned (malloc'd copies), freed with the delivery */
     char event[32];
-    CURL *easy;                 /* SENDING only */
-    struct curl_slist *headers; /* SENDING only */
+    CURL *easy;                 /* owned; SENDING only */
+    struct curl_slist *headers; /* owned; SENDING only */
     char errbuf[CURL_ERROR_SIZE];
     size_t response_bytes;
     bool truncated;             /* the response was longer than we read */
@@ -63,7 +63,7 @@ struct wh_delivery {
 
 /* A socket libcurl asked us to watch; freed on CURL_POLL_REMOVE or with the engine. */
 struct wh_sock {
-    struct event *ev;
+    struct event *ev; /* owned */
     TAILQ_ENTRY(wh_sock) link;
 };
 
@@ -72,7 +72,7 @@ struct webhook_engine {
     struct db_pool *db;           /* borrowed from the worker */
     const struct sk_config *cfg;  /* borrowed, read-only */
     CURLM *multi;                 /* owned */
-    struct event *timer;          /* libcurl's timeout (CURLMOPT_TIMERFUNCTION) */
+    struct event *timer;          /* owned: libcurl's timeout (CURLMOPT_TIMERFUNCTION) */
     TAILQ_HEAD(, wh_delivery) deliveries;
     int ndeliveries;
     TAILQ_HEAD(, wh_sock) socks;
@@ -701,6 +701,9 @@ struct webhook_engine *webhook_engine_new(struct event_base *base, struct db_poo
     curl_multi_setopt(eng->multi, CURLMOPT_TIMERFUNCTION, wh_on_curl_timer);
     curl_multi_setopt(eng->multi, CURLMOPT_TIMERDATA, eng);
     curl_multi_setopt(eng->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)cfg->webhook_concurrency);
+    /* "Nothing here waits" holds only with libcurl's threaded (or c-ares) resolver. */
+    if ((curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_ASYNCHDNS) == 0)
+        log_msg(LOG_WARN, "webhooks: this libcurl resolves names synchronously; DNS lookups will block worker 0");
     return eng;
 }
 

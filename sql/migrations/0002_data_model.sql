@@ -307,13 +307,6 @@ CREATE TABLE entries (
     created_at         timestamptz NOT NULL DEFAULT now(),
     updated_at         timestamptz NOT NULL DEFAULT now(),
 
-    -- Dutch full-text document for search (issue 5): accents folded, title weighs most.
-    search_nl          tsvector GENERATED ALWAYS AS (
-                           setweight(to_tsvector('pg_catalog.dutch'::regconfig, sk_unaccent(title)), 'A')
-                        || setweight(to_tsvector('pg_catalog.dutch'::regconfig, sk_unaccent(coalesce(summary, ''))), 'B')
-                        || setweight(to_tsvector('pg_catalog.dutch'::regconfig, sk_unaccent(coalesce(description, ''))), 'C')
-                       ) STORED,
-
     CONSTRAINT entries_id_kind_key UNIQUE (id, kind),
     CONSTRAINT entries_municipality_fk FOREIGN KEY (municipality, municipality)
         REFERENCES areas (code, municipality),
@@ -436,8 +429,6 @@ CREATE INDEX entries_themes_gin         ON entries USING gin (themes);
 CREATE INDEX entries_audiences_gin      ON entries USING gin (audiences);
 CREATE INDEX entries_accessibility_gin  ON entries USING gin (accessibility jsonb_path_ops);
 CREATE INDEX entries_location_gist      ON entries USING gist (location) WHERE location IS NOT NULL;
-CREATE INDEX entries_search_gin         ON entries USING gin (search_nl);
-CREATE INDEX entries_title_trgm         ON entries USING gin (sk_unaccent(lower(title)) gin_trgm_ops);
 
 -- ---------------------------------------------------------------------------------------------
 -- Audit log: every change through the API, with who, when and the representation before/after.

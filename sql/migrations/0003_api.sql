@@ -214,27 +214,34 @@ BEGIN
 END;
 $$;
 
--- Does UNTIL lie before start? (UNTIL=YYYYMMDD, YYYYMMDDTHHMMSS local, or ...Z in UTC)
-CREATE FUNCTION sk_rrule_until_before(p_rule text, p_start timestamp) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+-- UNTIL as the last local wall-clock moment an occurrence may start at (NULL when absent):
+-- UNTIL=YYYYMMDD (the whole day), YYYYMMDDTHHMMSS local, or ...Z in UTC. One reader for the
+-- validation here, the search (0004) and the feeds (0006).
+CREATE FUNCTION sk_rrule_until_local(p_rule text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-    u text := sk_rrule_part(p_rule, 'UNTIL');
+    u text := sk_rrule_part(regexp_replace(p_rule, '^RRULE:', ''), 'UNTIL');
     t timestamp;
 BEGIN
     IF u IS NULL OR u !~ '^[0-9]{8}(T[0-9]{6}Z?)?$' THEN
-        RETURN false;
+        RETURN NULL;
     END IF;
     IF length(u) = 8 THEN
-        t := make_timestamp(left(u, 4)::int, substr(u, 5, 2)::int, substr(u, 7, 2)::int, 23, 59, 59);
-    ELSE
-        t := make_timestamp(left(u, 4)::int, substr(u, 5, 2)::int, substr(u, 7, 2)::int,
-                            substr(u, 10, 2)::int, substr(u, 12, 2)::int, substr(u, 14, 2)::int);
-        IF right(u, 1) = 'Z' THEN
-            t := (t AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Amsterdam';
-        END IF;
+        RETURN make_timestamp(left(u, 4)::int, substr(u, 5, 2)::int, substr(u, 7, 2)::int, 23, 59, 59);
     END IF;
-    RETURN t < p_start;
+    t := make_timestamp(left(u, 4)::int, substr(u, 5, 2)::int, substr(u, 7, 2)::int,
+                        substr(u, 10, 2)::int, substr(u, 12, 2)::int, substr(u, 14, 2)::int);
+    IF right(u, 1) = 'Z' THEN
+        t := (t AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Amsterdam';
+    END IF;
+    RETURN t;
+EXCEPTION WHEN others THEN
+    RETURN NULL;
 END;
 $$;
+
+-- Does UNTIL lie before start?
+CREATE FUNCTION sk_rrule_until_before(p_rule text, p_start timestamp) RETURNS boolean LANGUAGE sql IMMUTABLE
+    RETURN coalesce(sk_rrule_until_local(p_rule) < p_start, false);
 
 -- =============================================================================================
 -- Audit
@@ -1580,7 +1587,7 @@ DECLARE
     v_id uuid;
     items jsonb;
     n int;
-    v_last organisations;
+    v_next text;
 BEGIN
     IF p_cursor IS NOT NULL THEN
         IF NOT sk_cursor_ok(p_cursor) THEN
@@ -1590,18 +1597,15 @@ BEGIN
         v_id := sk_cursor_id(p_cursor);
     END IF;
     SELECT coalesce(jsonb_agg(sk_org_render(o.x) ORDER BY o.rn) FILTER (WHERE o.rn <= v_limit), '[]'::jsonb),
-           count(*)
-      INTO items, n
+           count(*), (array_agg(sk_cursor((o.x).created_at, (o.x).id) ORDER BY o.rn) FILTER (WHERE o.rn <= v_limit))[v_limit]
+      INTO items, n, v_next
       FROM (SELECT x, row_number() OVER (ORDER BY x.created_at, x.id) AS rn
               FROM organisations x
              WHERE v_at IS NULL OR (x.created_at, x.id) > (v_at, v_id)
              ORDER BY x.created_at, x.id
              LIMIT v_limit + 1) o;
-    IF n > v_limit THEN
-        SELECT * INTO v_last FROM organisations WHERE id = (items->(v_limit - 1)->>'id')::uuid;
-    END IF;
     RETURN sk_reply(200, jsonb_build_object('items', items,
-                                            'next_cursor', CASE WHEN n > v_limit THEN sk_cursor(v_last.created_at, v_last.id) END));
+                                            'next_cursor', CASE WHEN n > v_limit THEN v_next END));
 END;
 $$;
 

@@ -32,7 +32,6 @@
 -- Recurrence expansion
 -- ---------------------------------------------------------------------------------------------
 
--- UNTIL as the last local wall-clock moment an occurrence may start at (NULL when absent).
 -- A wall-clock time in Amsterdam as a moment. A time that occurs twice (02:00-02:59 on the last
 -- Sunday of October) is the first of the two, in summer time, as RFC 5545 (3.3.5) says and
 -- calendars do; PostgreSQL alone would take the second.
@@ -40,28 +39,6 @@ CREATE FUNCTION sk_amsterdam(t timestamp) RETURNS timestamptz LANGUAGE sql IMMUT
     RETURN CASE WHEN ((t AT TIME ZONE 'Europe/Amsterdam') - interval '1 hour') AT TIME ZONE 'Europe/Amsterdam' = t
                 THEN (t AT TIME ZONE 'Europe/Amsterdam') - interval '1 hour'
                 ELSE t AT TIME ZONE 'Europe/Amsterdam' END;
-
-CREATE FUNCTION sk_rrule_until_local(p_rule text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    u text := sk_rrule_part(regexp_replace(p_rule, '^RRULE:', ''), 'UNTIL');
-    t timestamp;
-BEGIN
-    IF u IS NULL OR u !~ '^[0-9]{8}(T[0-9]{6}Z?)?$' THEN
-        RETURN NULL;
-    END IF;
-    IF length(u) = 8 THEN
-        RETURN make_timestamp(left(u, 4)::int, substr(u, 5, 2)::int, substr(u, 7, 2)::int, 23, 59, 59);
-    END IF;
-    t := make_timestamp(left(u, 4)::int, substr(u, 5, 2)::int, substr(u, 7, 2)::int,
-                        substr(u, 10, 2)::int, substr(u, 12, 2)::int, substr(u, 14, 2)::int);
-    IF right(u, 1) = 'Z' THEN
-        t := (t AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Amsterdam';
-    END IF;
-    RETURN t;
-EXCEPTION WHEN others THEN
-    RETURN NULL;
-END;
-$$;
 
 -- The occurrences of a schedule whose start date lies in [p_from, p_to), as local wall-clock
 -- times. p_rule NULL: the one occurrence p_start. Same rules as rrule_expand() in common/rrule.c:
@@ -195,11 +172,11 @@ DECLARE
     v_last timestamp;
 BEGIN
     IF p_kind = 'vacancy' THEN
-        RETURN (p_valid_until + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam';
+        RETURN sk_amsterdam((p_valid_until + 1)::timestamp);
     ELSIF p_kind <> 'activity' OR p_start IS NULL THEN
         RETURN NULL;
     ELSIF r IS NULL THEN
-        RETURN (p_start + dur) AT TIME ZONE 'Europe/Amsterdam';
+        RETURN sk_amsterdam(p_start + dur);
     END IF;
     cnt := sk_rrule_part(r, 'COUNT')::int;
     v_until := sk_rrule_until_local(r);
@@ -211,9 +188,9 @@ BEGIN
                                    * CASE sk_rrule_part(r, 'FREQ') WHEN 'DAILY' THEN 1 WHEN 'WEEKLY' THEN 7
                                                                    WHEN 'MONTHLY' THEN 93 ELSE 366 END + 7,
                                    date '9999-01-01')) x;
-        RETURN (coalesce(v_last, p_start) + dur) AT TIME ZONE 'Europe/Amsterdam';
+        RETURN sk_amsterdam(coalesce(v_last, p_start) + dur);
     ELSIF v_until IS NOT NULL THEN
-        RETURN (greatest(v_until, p_start) + dur) AT TIME ZONE 'Europe/Amsterdam';
+        RETURN sk_amsterdam(greatest(v_until, p_start) + dur);
     END IF;
     RETURN NULL;
 END;
@@ -409,11 +386,11 @@ BEGIN
       FROM entries e,
            sk_occ_expand(e.starts_at, e.ends_at, e.rrule, e.exdates, e.exception_sets, v_old, v_new) x
      WHERE e.kind = 'activity' AND e.rrule IS NOT NULL AND e.status <> 'deleted'
-       AND (e.sk_until IS NULL OR e.sk_until >= v_old::timestamp AT TIME ZONE 'Europe/Amsterdam')
+       AND (e.sk_until IS NULL OR e.sk_until >= sk_amsterdam(v_old::timestamp))
     ON CONFLICT DO NOTHING;
     GET DIAGNOSTICS n = ROW_COUNT;
     UPDATE sk_occ_state SET horizon = v_new;
-    DELETE FROM sk_occurrences WHERE starts_at < (sk_occ_first_day() - 1)::timestamp AT TIME ZONE 'Europe/Amsterdam';
+    DELETE FROM sk_occurrences WHERE starts_at < sk_amsterdam((sk_occ_first_day() - 1)::timestamp);
     RETURN n;
 END;
 $$;
@@ -421,10 +398,8 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- Indexes for the search
 -- ---------------------------------------------------------------------------------------------
--- sk_tsv (with names) and sk_words (typos) replace the two text indexes of 0002: fewer indexes to
--- maintain on every write and to weigh in every search plan.
-DROP INDEX IF EXISTS entries_search_gin;
-DROP INDEX IF EXISTS entries_title_trgm;
+-- sk_tsv (with names) and sk_words (typos) are the text indexes (0002 has none: fewer indexes to
+-- maintain on every write and to weigh in every search plan).
 CREATE INDEX entries_sk_tsv_gin        ON entries USING gin (sk_tsv);
 CREATE INDEX entries_sk_geo_gist       ON entries USING gist (sk_geo);
 CREATE INDEX entries_sk_open_gist      ON entries USING gist (sk_open) WHERE sk_open IS NOT NULL;
@@ -553,9 +528,9 @@ $$;
 -- The time window of a search as [from, to) in absolute time: from/to are local Amsterdam
 -- times; from defaults to now, to to the occurrence horizon.
 CREATE FUNCTION sk_search_window(p jsonb, OUT w_from timestamptz, OUT w_to timestamptz) LANGUAGE sql STABLE AS $$
-    SELECT coalesce((p->>'from')::timestamp AT TIME ZONE 'Europe/Amsterdam', now()),
-           coalesce((p->>'to')::timestamp AT TIME ZONE 'Europe/Amsterdam',
-                    (SELECT horizon FROM sk_occ_state)::timestamp AT TIME ZONE 'Europe/Amsterdam')
+    SELECT coalesce(sk_amsterdam((p->>'from')::timestamp), now()),
+           coalesce(sk_amsterdam((p->>'to')::timestamp),
+                    sk_amsterdam((SELECT horizon FROM sk_occ_state)::timestamp))
 $$;
 
 -- The conditions on one occurrence o for day and time_of_day (text, 'true' when none).

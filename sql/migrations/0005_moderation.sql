@@ -637,6 +637,18 @@ BEGIN
 END;
 $$;
 
+-- What the queue and the stale list check before they read: a moderator, a municipality in the
+-- key's scope (when one is asked for), a cursor this API gave out. NULL status when all is well.
+CREATE FUNCTION sk_mod_list_check(p_municipality text, p_cursor text, p_role text, p_scope text[])
+    RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN CASE
+        WHEN (sk_mod_only(p_role)).status IS NOT NULL THEN sk_mod_only(p_role)
+        WHEN p_municipality IS NOT NULL AND NOT sk_in_scope(p_role, p_scope, p_municipality)
+            THEN sk_out_of_scope(p_scope, p_municipality)
+        WHEN p_cursor IS NOT NULL AND NOT sk_cursor_ok(p_cursor)
+            THEN sk_bad_field('cursor', 'is not a cursor this API gave out; start again without it')
+    END;
+
 -- The queue: new entries, proposed changes and open reports, oldest first. p_type: new_entry,
 -- revision, report or NULL for all; p_min_age_hours: only items waiting at least that long.
 CREATE FUNCTION sk_mod_queue(p_kind text, p_municipality text, p_area text, p_type text, p_min_age_hours int,
@@ -648,21 +660,15 @@ DECLARE
     v_id uuid;
     items jsonb;
     n int;
-    v_last jsonb;
+    v_next text;
+    res sk_response;
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
+    res := sk_mod_list_check(p_municipality, p_cursor, p_role, p_scope);
+    IF res.status IS NOT NULL THEN
+        RETURN res;
     END IF;
-    IF p_municipality IS NOT NULL AND NOT sk_in_scope(p_role, p_scope, p_municipality) THEN
-        RETURN sk_out_of_scope(p_scope, p_municipality);
-    END IF;
-    IF p_cursor IS NOT NULL THEN
-        IF NOT sk_cursor_ok(p_cursor) THEN
-            RETURN sk_bad_field('cursor', 'is not a cursor this API gave out; start again without it');
-        END IF;
-        v_at := sk_cursor_at(p_cursor);
-        v_id := sk_cursor_id(p_cursor);
-    END IF;
+    v_at := sk_cursor_at(p_cursor);
+    v_id := sk_cursor_id(p_cursor);
     WITH q AS (
         SELECT 'new_entry'::text AS type, e.id AS item_id, e.updated_at AS at, e, NULL::jsonb AS extra
           FROM entries e WHERE e.status = 'pending'
@@ -698,7 +704,6 @@ BEGIN
                'organisation_name', (SELECT o.name FROM organisations o WHERE o.id = (f.e).organisation_id),
                'submitted_at', sk_iso(f.at),
                'waiting_hours', floor(extract(epoch FROM now() - f.at) / 3600)::int,
-               'cursor', sk_cursor(f.at, f.item_id),
                'links', jsonb_build_object(
                    'entry', sk_entry_path(f.e),
                    'diff', CASE WHEN f.type <> 'report' THEN '/api/v1/moderation/' || (f.e).id || '/diff' END,
@@ -706,14 +711,13 @@ BEGIN
                    'reject', CASE WHEN f.type <> 'report' THEN '/api/v1/moderation/' || (f.e).id || '/reject' END,
                    'resolve', CASE WHEN f.type = 'report' THEN '/api/v1/moderation/reports/' || f.item_id || '/resolve' END))
                || coalesce(f.extra, '{}'::jsonb) ORDER BY f.rn) FILTER (WHERE f.rn <= v_limit), '[]'::jsonb),
-           count(*)
-      INTO items, n
+           count(*), (array_agg(sk_cursor(f.at, f.item_id) ORDER BY f.rn) FILTER (WHERE f.rn <= v_limit))[v_limit]
+      INTO items, n, v_next
       FROM f;
-    IF n > v_limit THEN
-        v_last := items->(v_limit - 1);
+    IF n <= v_limit THEN
+        v_next := NULL;
     END IF;
-    SELECT coalesce(jsonb_agg(x - 'cursor'), '[]'::jsonb) INTO items FROM jsonb_array_elements(items) x;
-    RETURN sk_reply(200, jsonb_build_object('items', items, 'next_cursor', v_last->>'cursor'));
+    RETURN sk_reply(200, jsonb_build_object('items', items, 'next_cursor', v_next));
 END;
 $$;
 
@@ -730,21 +734,15 @@ DECLARE
     v_id uuid;
     items jsonb;
     n int;
-    v_last jsonb;
+    v_next text;
+    res sk_response;
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
+    res := sk_mod_list_check(p_municipality, p_cursor, p_role, p_scope);
+    IF res.status IS NOT NULL THEN
+        RETURN res;
     END IF;
-    IF p_municipality IS NOT NULL AND NOT sk_in_scope(p_role, p_scope, p_municipality) THEN
-        RETURN sk_out_of_scope(p_scope, p_municipality);
-    END IF;
-    IF p_cursor IS NOT NULL THEN
-        IF NOT sk_cursor_ok(p_cursor) THEN
-            RETURN sk_bad_field('cursor', 'is not a cursor this API gave out; start again without it');
-        END IF;
-        v_at := sk_cursor_at(p_cursor);
-        v_id := sk_cursor_id(p_cursor);
-    END IF;
+    v_at := sk_cursor_at(p_cursor);
+    v_id := sk_cursor_id(p_cursor);
     SELECT * INTO s FROM moderation_settings;
     WITH f AS (
         SELECT e, coalesce(e.reviewed_at, e.created_at) AS at,
@@ -767,19 +765,17 @@ BEGIN
                'stale_since', sk_iso(f.at + s.stale_after),
                'hidden', (f.e).status = 'hidden',
                'hide_at', sk_iso(f.at + s.stale_after + s.hide_after),
-               'cursor', sk_cursor(f.at, (f.e).id),
                'links', jsonb_build_object('entry', sk_entry_path(f.e), 'confirm', sk_entry_path(f.e) || '/confirm'))
                ORDER BY f.rn) FILTER (WHERE f.rn <= v_limit), '[]'::jsonb),
-           count(*)
-      INTO items, n
+           count(*), (array_agg(sk_cursor(f.at, (f.e).id) ORDER BY f.rn) FILTER (WHERE f.rn <= v_limit))[v_limit]
+      INTO items, n, v_next
       FROM f;
-    IF n > v_limit THEN
-        v_last := items->(v_limit - 1);
+    IF n <= v_limit THEN
+        v_next := NULL;
     END IF;
-    SELECT coalesce(jsonb_agg(x - 'cursor'), '[]'::jsonb) INTO items FROM jsonb_array_elements(items) x;
     RETURN sk_reply(200, jsonb_build_object(
         'stale_after', sk_iso_interval(s.stale_after), 'hide_after', sk_iso_interval(s.hide_after),
-        'items', items, 'next_cursor', v_last->>'cursor'));
+        'items', items, 'next_cursor', v_next));
 END;
 $$;
 

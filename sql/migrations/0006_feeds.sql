@@ -207,35 +207,17 @@ CREATE FUNCTION sk_feed_day_url(p_day text) RETURNS text LANGUAGE sql IMMUTABLE
 -- time that occurs twice (the last Sunday of October, 02:00-03:00) is the first one (summer
 -- time; PostgreSQL's AT TIME ZONE would take the second), a time in the spring gap is read with
 -- the offset before the gap (as PostgreSQL does).
-CREATE FUNCTION sk_feed_local_iso(t timestamp) RETURNS text LANGUAGE plpgsql STABLE AS $fn$
-DECLARE
-    u timestamptz := t AT TIME ZONE 'Europe/Amsterdam';
-BEGIN
-    IF (u - interval '1 hour') AT TIME ZONE 'Europe/Amsterdam' = t THEN
-        u := u - interval '1 hour';
-    END IF;
-    RETURN sk_iso(u);
-END;
-$fn$;
+CREATE FUNCTION sk_feed_local_iso(t timestamp) RETURNS text LANGUAGE sql STABLE
+    RETURN sk_iso(sk_amsterdam(t));
 
 -- The rule text without an "RRULE:" prefix.
 CREATE FUNCTION sk_feed_rule(e entries) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN upper(regexp_replace(e.rrule, '^RRULE:', '', 'i'));
 
--- The last local date the rule may produce an occurrence on (UNTIL), or NULL.
-CREATE FUNCTION sk_feed_until_date(e entries) RETURNS date LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN (
-    SELECT CASE
-        WHEN u IS NULL THEN NULL
-        WHEN u ~ '^\d{8}$' THEN to_date(u, 'YYYYMMDD')
-        WHEN u ~ '^\d{8}T\d{6}Z$' THEN (to_timestamp(u, 'YYYYMMDD"T"HH24MISS"Z"')::timestamp AT TIME ZONE 'UTC'
-                                         AT TIME ZONE 'Europe/Amsterdam')::date
-        WHEN u ~ '^\d{8}T\d{6}$' THEN to_timestamp(u, 'YYYYMMDD"T"HH24MISS')::date
-    END
-      FROM (SELECT sk_rrule_part(sk_feed_rule(e), 'UNTIL') AS u) x);
-END;
-$$;
+-- The last local date the rule may produce an occurrence on (UNTIL), or NULL. UNTIL is read as
+-- the search reads it (sk_rrule_until_local, 0003).
+CREATE FUNCTION sk_feed_until_date(e entries) RETURNS date LANGUAGE sql STABLE
+    RETURN sk_rrule_until_local(sk_feed_rule(e))::date;
 
 -- The rule as iCalendar wants it next to a DTSTART with TZID: UNTIL in UTC (RFC 5545 3.3.10).
 -- UNTIL=YYYYMMDD means "up to and including that local day"; a local UNTIL is converted.
@@ -245,11 +227,7 @@ BEGIN
     SELECT CASE
         WHEN u IS NULL OR u ~ 'Z$' THEN r
         ELSE regexp_replace(r, 'UNTIL=[0-9T]+',
-                 'UNTIL=' || to_char((CASE WHEN u ~ '^\d{8}$'
-                                           THEN to_date(u, 'YYYYMMDD') + time '23:59:59'
-                                           ELSE to_timestamp(u, 'YYYYMMDD"T"HH24MISS')::timestamp END)
-                                     AT TIME ZONE 'Europe/Amsterdam' AT TIME ZONE 'UTC',
-                                     'YYYYMMDD"T"HH24MISS"Z"'))
+                 'UNTIL=' || sk_ics_utc(sk_rrule_until_local(r) AT TIME ZONE 'Europe/Amsterdam'))
     END
       FROM (SELECT sk_feed_rule(e) AS r, sk_rrule_part(sk_feed_rule(e), 'UNTIL') AS u) x);
 END;
@@ -673,78 +651,19 @@ $$;
 -- Search filters for the calendar, map and HSDS outputs
 -- =============================================================================================
 
--- Does entry e match the normalised search parameters p (common/search.c)? Used until the search
--- helper's shared WHERE builder is available (see feeds notes). Honours: kinds, municipality,
--- areas, themes (with sub-themes), audiences, organisation, access, free, discount_pass,
--- language, q, near + radius. Window, day and time parameters are ignored here.
-CREATE FUNCTION sk_feeds_match(e entries, p jsonb) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT (p->'kinds' IS NULL OR e.kind = ANY (sk_text_array(p->'kinds')))
-       AND (p->>'municipality' IS NULL OR e.municipality = p->>'municipality')
-       AND (p->'areas' IS NULL
-            OR e.areas && sk_text_array(p->'areas')
-            OR e.municipality = ANY (sk_text_array(p->'areas'))
-            OR (cardinality(e.areas) = 0
-                AND e.municipality IN (SELECT a.municipality FROM areas a WHERE a.code = ANY (sk_text_array(p->'areas')))))
-       AND (p->'themes' IS NULL
-            OR e.themes && (sk_text_array(p->'themes')
-                            || ARRAY(SELECT t.code FROM themes t WHERE t.parent = ANY (sk_text_array(p->'themes')))))
-       AND (p->'audiences' IS NULL OR e.audiences && sk_text_array(p->'audiences'))
-       AND (p->>'organisation' IS NULL OR e.organisation_id::text = p->>'organisation')
-       AND (p->'access' IS NULL OR NOT EXISTS (
-                SELECT 1 FROM jsonb_array_elements(p->'access') a
-                 WHERE NOT coalesce(e.accessibility->>(a->>'facet') = ANY (sk_text_array(a->'values')), false)))
-       AND (NOT coalesce((p->>'free')::boolean, false) OR coalesce((e.cost->>'free')::boolean, false))
-       AND (NOT coalesce((p->>'discount_pass')::boolean, false)
-            OR coalesce((e.cost->>'discount_pass')::boolean, false) OR e.accessibility->>'discount_pass' = 'yes')
-       AND (p->>'language' IS NULL OR p->>'language' = ANY (e.languages) OR e.translations ? (p->>'language'))
-       AND (p->>'q' IS NULL
-            OR e.search_nl @@ websearch_to_tsquery('pg_catalog.dutch', sk_unaccent(p->>'q'))
-            OR sk_unaccent(lower(e.title)) LIKE '%' || sk_unaccent(lower(p->>'q')) || '%')
-       AND (p->'near' IS NULL OR ST_DWithin(
-                coalesce(e.location, (SELECT pl.location FROM entries pl WHERE pl.id = e.place_id)),
-                ST_SetSRID(ST_MakePoint((p->'near'->>'lon')::float8, (p->'near'->>'lat')::float8), 4326)::geography,
-                coalesce((p->>'radius')::float8, 5000)))
-$$;
-
 -- The public entries of p_kinds matching the search, in p_order ('start' | 'title' | 'id'),
--- p_offset/p_limit applied. Uses the search helper's WHERE builder sk_search_where (0004, shared
--- with /api/v1/search) when it is installed, else sk_feeds_match above; both paths also require
--- sk_entry_public. p_order is one of the fixed words, never client text.
+-- p_offset/p_limit applied. Uses the search's WHERE builder sk_search_where (0004, shared with
+-- /api/v1/search) and requires sk_entry_public. p_order is one of the fixed words, never client text.
 CREATE FUNCTION sk_feeds_select(p_params jsonb, p_kinds text[], p_order text, p_offset bigint, p_limit int)
     RETURNS SETOF entries LANGUAGE plpgsql STABLE AS $$
 DECLARE
     p jsonb := coalesce(p_params, '{}'::jsonb) || jsonb_build_object('kinds', to_jsonb(p_kinds));
     ord text := CASE p_order WHEN 'start' THEN 'e.starts_at, e.id' WHEN 'title' THEN 'e.title, e.id' ELSE 'e.id' END;
 BEGIN
-    IF to_regprocedure('sk_search_where(jsonb)') IS NOT NULL THEN
-        RETURN QUERY EXECUTE format(
-            'SELECT e.* FROM entries e WHERE e.kind = ANY ($1) AND sk_entry_public(e) AND (%s) ORDER BY %s OFFSET $2 LIMIT $3',
-            sk_search_where(p), ord)
-            USING p_kinds, p_offset, p_limit;
-    ELSE
-        RETURN QUERY EXECUTE format(
-            'SELECT e.* FROM entries e WHERE e.kind = ANY ($1) AND sk_entry_public(e) AND sk_feeds_match(e, $4) ORDER BY %s OFFSET $2 LIMIT $3',
-            ord)
-            USING p_kinds, p_offset, p_limit, p;
-    END IF;
-END;
-$$;
-
--- How many entries sk_feeds_select would give without paging (HSDS total_items).
-CREATE FUNCTION sk_feeds_count(p_params jsonb, p_kinds text[]) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    p jsonb := coalesce(p_params, '{}'::jsonb) || jsonb_build_object('kinds', to_jsonb(p_kinds));
-    n bigint;
-BEGIN
-    IF to_regprocedure('sk_search_where(jsonb)') IS NOT NULL THEN
-        EXECUTE format('SELECT count(*) FROM entries e WHERE e.kind = ANY ($1) AND sk_entry_public(e) AND (%s)',
-                       sk_search_where(p))
-           INTO n USING p_kinds;
-    ELSE
-        SELECT count(*) INTO n FROM entries e
-         WHERE e.kind = ANY (p_kinds) AND sk_entry_public(e) AND sk_feeds_match(e, p);
-    END IF;
-    RETURN n;
+    RETURN QUERY EXECUTE format(
+        'SELECT e.* FROM entries e WHERE e.kind = ANY ($1) AND sk_entry_public(e) AND (%s) ORDER BY %s OFFSET $2 LIMIT $3',
+        sk_search_where(p), ord)
+        USING p_kinds, p_offset, p_limit;
 END;
 $$;
 
@@ -1120,13 +1039,16 @@ BEGIN
 END;
 $$;
 
+-- One search for both the page and the total (as sk_hsds_locations), not a second count query.
 CREATE FUNCTION sk_hsds_services(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
     LANGUAGE sql STABLE AS $$
+    WITH m AS (
+        SELECT e FROM sk_feeds_select(p_params, ARRAY['activity', 'carer_support'], 'id', 0, 2147483647) e)
     SELECT sk_hsds_page(
-        coalesce((SELECT jsonb_agg(sk_hsds_service(p_base, e) ORDER BY e.id)
-                    FROM sk_feeds_select(p_params, ARRAY['activity', 'carer_support'], 'id',
-                                         (p_page - 1)::bigint * p_size, p_size) e), '[]'::jsonb),
-        sk_feeds_count(p_params, ARRAY['activity', 'carer_support']), p_page, p_size)
+        coalesce((SELECT jsonb_agg(sk_hsds_service(p_base, s.e) ORDER BY (s.e).id)
+                    FROM (SELECT m.e FROM m ORDER BY (m.e).id
+                           OFFSET (p_page - 1)::bigint * p_size LIMIT p_size) s), '[]'::jsonb),
+        (SELECT count(*) FROM m), p_page, p_size)
 $$;
 
 CREATE FUNCTION sk_hsds_locations(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
@@ -1188,7 +1110,7 @@ $$;
 CREATE FUNCTION api_feed_page(p_kind text, p_after_ts bigint, p_after_id uuid, p_limit int, p_base text,
                               p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS sk_response LANGUAGE sql VOLATILE
-    RETURN sk_feed_page(p_kind, p_after_ts, p_after_id, p_limit, p_base);
+    RETURN sk_feed_page(p_kind, p_after_ts, p_after_id, least(greatest(coalesce(p_limit, 500), 1), 500), p_base);
 
 CREATE FUNCTION api_activities_ics(p_params jsonb, p_base text, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE
@@ -1206,8 +1128,8 @@ CREATE FUNCTION api_geojson(p_kind text, p_params jsonb, p_base text, p_role tex
 CREATE FUNCTION api_hsds_list(p_what text, p_params jsonb, p_page int, p_size int, p_base text,
                               p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE
-    RETURN CASE p_what
-        WHEN 'services' THEN sk_hsds_services(p_params, p_page, p_size, p_base)
-        WHEN 'locations' THEN sk_hsds_locations(p_params, p_page, p_size, p_base)
-        ELSE sk_hsds_organizations(p_params, p_page, p_size, p_base)
-    END;
+    RETURN (SELECT CASE p_what   -- page and size bounded as the daemon checks them (server/h_feeds.c)
+        WHEN 'services' THEN sk_hsds_services(p_params, b.page, b.size, p_base)
+        WHEN 'locations' THEN sk_hsds_locations(p_params, b.page, b.size, p_base)
+        ELSE sk_hsds_organizations(p_params, b.page, b.size, p_base)
+    END FROM (SELECT least(greatest(p_page, 1), 1000000) AS page, least(greatest(p_size, 1), 200) AS size) b);

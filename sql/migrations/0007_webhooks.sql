@@ -284,6 +284,22 @@ CREATE FUNCTION sk_webhook_find(p_id uuid, p_role text, p_scope text[]) RETURNS 
     SELECT w.* FROM webhooks w WHERE w.id = p_id AND sk_webhook_visible(w, p_role, p_scope)
 $$;
 
+-- The webhook a get/delete/deliveries call is about, or the problem to answer (as sk_mod_target
+-- in 0005): one place for the role check and the not-found, which a hidden webhook also gets.
+CREATE FUNCTION sk_webhook_target(p_id uuid, p_role text, p_scope text[], OUT w webhooks, OUT res sk_response)
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    res := sk_webhook_guard(p_role);
+    IF res.status IS NOT NULL THEN
+        RETURN;
+    END IF;
+    w := sk_webhook_find(p_id, p_role, p_scope);
+    IF w.id IS NULL THEN
+        res := sk_not_found(format('There is no webhook with id %s.', p_id));
+    END IF;
+END;
+$$;
+
 -- =============================================================================================
 -- API operations
 -- =============================================================================================
@@ -373,19 +389,14 @@ $$;
 CREATE FUNCTION api_webhook_get(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_guard sk_response := sk_webhook_guard(p_role);
-    w webhooks;
+    t record;
 BEGIN
-    IF v_guard.status IS NOT NULL THEN
-        RETURN QUERY SELECT v_guard.*;
+    t := sk_webhook_target(p_id, p_role, p_scope);
+    IF (t.res).status IS NOT NULL THEN
+        RETURN QUERY SELECT (t.res).*;
         RETURN;
     END IF;
-    w := sk_webhook_find(p_id, p_role, p_scope);
-    IF w.id IS NULL THEN
-        RETURN QUERY SELECT (sk_not_found(format('There is no webhook with id %s.', p_id))).*;
-        RETURN;
-    END IF;
-    RETURN QUERY SELECT (sk_reply(200, sk_webhook_render(w))).*;
+    RETURN QUERY SELECT (sk_reply(200, sk_webhook_render(t.w))).*;
 END;
 $$;
 
@@ -393,19 +404,14 @@ $$;
 CREATE FUNCTION api_webhook_delete(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
 DECLARE
-    v_guard sk_response := sk_webhook_guard(p_role);
-    w webhooks;
+    t record;
 BEGIN
-    IF v_guard.status IS NOT NULL THEN
-        RETURN QUERY SELECT v_guard.*;
+    t := sk_webhook_target(p_id, p_role, p_scope);
+    IF (t.res).status IS NOT NULL THEN
+        RETURN QUERY SELECT (t.res).*;
         RETURN;
     END IF;
-    w := sk_webhook_find(p_id, p_role, p_scope);
-    IF w.id IS NULL THEN
-        RETURN QUERY SELECT (sk_not_found(format('There is no webhook with id %s.', p_id))).*;
-        RETURN;
-    END IF;
-    DELETE FROM webhooks x WHERE x.id = w.id;
+    DELETE FROM webhooks x WHERE x.id = (t.w).id;
     RETURN QUERY SELECT (sk_reply(204, NULL)).*;
 END;
 $$;
@@ -416,21 +422,16 @@ CREATE FUNCTION api_webhook_deliveries(p_id uuid, p_limit int, p_cursor text, p_
                                        p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_guard sk_response := sk_webhook_guard(p_role);
+    t record;
     v_limit int := least(greatest(coalesce(p_limit, 20), 1), 100);
     v_before bigint;
     v_items jsonb;
     v_last bigint;
     v_n int;
-    w webhooks;
 BEGIN
-    IF v_guard.status IS NOT NULL THEN
-        RETURN QUERY SELECT v_guard.*;
-        RETURN;
-    END IF;
-    w := sk_webhook_find(p_id, p_role, p_scope);
-    IF w.id IS NULL THEN
-        RETURN QUERY SELECT (sk_not_found(format('There is no webhook with id %s.', p_id))).*;
+    t := sk_webhook_target(p_id, p_role, p_scope);
+    IF (t.res).status IS NOT NULL THEN
+        RETURN QUERY SELECT (t.res).*;
         RETURN;
     END IF;
     IF p_cursor IS NOT NULL THEN
@@ -458,7 +459,7 @@ BEGIN
            min(d.id), count(*)
       INTO v_items, v_last, v_n
       FROM (SELECT * FROM webhook_deliveries x
-             WHERE x.webhook_id = w.id
+             WHERE x.webhook_id = (t.w).id
                AND (v_before IS NULL OR x.id < v_before)
                AND (p_status IS NULL OR x.status = p_status)
              ORDER BY x.id DESC

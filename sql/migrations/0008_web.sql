@@ -88,8 +88,8 @@ BEGIN
     IF v_kind = 'activity' AND to_regclass('sk_occurrences') IS NOT NULL THEN
         EXECUTE $q$
             SELECT coalesce(jsonb_agg(jsonb_build_object(
-                       'start', to_char(o.starts_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD"T"HH24:MI'),
-                       'end', to_char(o.ends_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD"T"HH24:MI'))
+                       'start', sk_local(o.starts_at AT TIME ZONE 'Europe/Amsterdam'),
+                       'end', sk_local(o.ends_at AT TIME ZONE 'Europe/Amsterdam'))
                    ORDER BY o.starts_at), '[]')
             FROM (SELECT * FROM sk_occurrences WHERE entry_id = $1 AND ends_at >= now()
                   ORDER BY starts_at LIMIT 5) o$q$

@@ -29,104 +29,15 @@
 #include "it_hooks.h"
 
 /* ------------------------------------------------------------------ */
-/* JSON kept until the end of the test (freed by the suite's .fini)     */
+/* JSON kept until the end of the test (it_keep, freed by it_release)  */
 
-#define POOL_MAX 4096
-static struct json_object *pool[POOL_MAX];
-static int pool_n;
-
-static struct json_object *keep(struct json_object *j)
-{
-    if (j && pool_n < POOL_MAX)
-        pool[pool_n++] = j;
-    return j;
-}
-
-static void release(void)
-{
-    while (pool_n > 0)
-        json_object_put(pool[--pool_n]);
-}
-
-TestSuite(rpde, .fini = release);
-TestSuite(ics, .fini = release);
-TestSuite(geojson, .fini = release);
-TestSuite(hsds, .fini = release);
+TestSuite(rpde, .fini = it_release);
+TestSuite(ics, .fini = it_release);
+TestSuite(geojson, .fini = it_release);
+TestSuite(hsds, .fini = it_release);
 
 /* ------------------------------------------------------------------ */
-/* HTTP and JSON helpers                                                */
-
-/* One request, status asserted; body as JSON (pooled) unless resp is given. */
-static struct json_object *call_r(long want, const char *method, const char *path, const char *key,
-                                  const char *body, struct it_response *resp)
-{
-    struct it_response r;
-    struct json_object *j;
-    cr_assert_eq(it_send(method, path, key, body, NULL, &r), 0, "%s %s: no response", method, path);
-    cr_assert_eq(r.status, want, "%s %s -> %ld (expected %ld): %s", method, path, r.status, want, r.body);
-    j = r.body_len ? keep(it_json(&r)) : NULL;
-    if (resp)
-        *resp = r;
-    else
-        it_response_free(&r);
-    return j;
-}
-
-static struct json_object *call(long want, const char *method, const char *path, const char *key, const char *body)
-{
-    return call_r(want, method, path, key, body, NULL);
-}
-
-/* A change with "If-Match: "<version>"" (PATCH and DELETE need it). */
-static struct json_object *call_if(long want, const char *method, const char *path, const char *key,
-                                   const char *body, int version)
-{
-    char h[64];
-    const char *hdrs[] = {h, NULL};
-    struct it_response r;
-    struct json_object *j;
-    snprintf(h, sizeof(h), "If-Match: \"%d\"", version);
-    cr_assert_eq(it_send(method, path, key, body, hdrs, &r), 0, "%s %s: no response", method, path);
-    cr_assert_eq(r.status, want, "%s %s -> %ld (expected %ld): %s", method, path, r.status, want, r.body);
-    j = r.body_len ? keep(it_json(&r)) : NULL;
-    it_response_free(&r);
-    return j;
-}
-
-static struct json_object *jget(struct json_object *o, const char *path)
-{
-    char part[128];
-    while (o && *path) {
-        size_t n = strcspn(path, ".");
-        snprintf(part, sizeof(part), "%.*s", (int)n, path);
-        if (json_object_is_type(o, json_type_array)) {
-            if ((size_t)atoi(part) >= json_object_array_length(o))
-                return NULL;
-            o = json_object_array_get_idx(o, (size_t)atoi(part));
-        } else if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, part, &o)) {
-            return NULL;
-        }
-        path += n + (path[n] == '.');
-    }
-    return o;
-}
-
-static const char *js(struct json_object *o, const char *path)
-{
-    const char *s = it_jstr(o, path);
-    return s ? s : "";
-}
-
-static size_t jlen(struct json_object *o, const char *path)
-{
-    struct json_object *a = jget(o, path);
-    return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
-
-static const char *jtext(struct json_object *o)
-{
-    return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : "(none)";
-}
+/* HTTP and JSON helpers (it_call, it_js ... come from it.h)           */
 
 static const char *header(const struct it_response *r, const char *name, char *buf, size_t cap)
 {
@@ -153,9 +64,9 @@ static void make_org(const char *mod, const char *name, bool trusted, char *id)
              "\"website\":\"https://www.welzijn-feeds.example.org\",\"email\":\"info@welzijn-feeds.example.org\","
              "\"phone\":\"0183 123 456\",\"trusted\":%s}",
              name, trusted ? "true" : "false");
-    j = call(201, "POST", "/api/v1/organisations", mod, body);
-    cr_assert_eq(strlen(js(j, "id")), 36, "organisation: %s", jtext(j));
-    strcpy(id, js(j, "id"));
+    j = it_call(201, "POST", "/api/v1/organisations", mod, body);
+    cr_assert_eq(strlen(it_js(j, "id")), 36, "organisation: %s", it_jtext(j));
+    strcpy(id, it_js(j, "id"));
 }
 
 static void world(struct world *w)
@@ -228,9 +139,9 @@ static struct json_object *create(const char *coll, const char *key, const char 
     char path[96];
     struct json_object *j;
     snprintf(path, sizeof(path), "/api/v1/%s", coll);
-    j = call(201, "POST", path, key, body);
-    cr_assert_eq(strlen(js(j, "id")), 36, "create %s: %s", coll, jtext(j));
-    strcpy(id, js(j, "id"));
+    j = it_call(201, "POST", path, key, body);
+    cr_assert_eq(strlen(it_js(j, "id")), 36, "create %s: %s", coll, it_jtext(j));
+    strcpy(id, it_js(j, "id"));
     return j;
 }
 
@@ -277,13 +188,13 @@ static size_t rpde_sync(struct mirror *m, const char *url, const char *rpde_kind
     snprintf(cur, sizeof(cur), "%s", url);
     for (int pages = 0; pages < 10000; pages++) {
         struct it_response r;
-        struct json_object *page = call_r(200, "GET", cur, NULL, NULL, &r);
-        struct json_object *items = jget(page, "items");
-        size_t n = jlen(page, "items");
-        const char *next = js(page, "next");
+        struct json_object *page = it_call_h(200, "GET", cur, NULL, NULL, NULL, &r);
+        struct json_object *items = it_jget(page, "items");
+        size_t n = it_jlen(page, "items");
+        const char *next = it_js(page, "next");
 
         cr_assert(json_object_is_type(items, json_type_array), "items: %s", r.body);
-        cr_assert_str_eq(js(page, "license"), "https://creativecommons.org/licenses/by/4.0/");
+        cr_assert_str_eq(it_js(page, "license"), "https://creativecommons.org/licenses/by/4.0/");
         cr_assert(strncmp(next, "http://", 7) == 0 || strncmp(next, "https://", 8) == 0, "next not absolute: %s",
                   next);
         cr_assert(strncmp(header(&r, "Content-Type", ct, sizeof(ct)), "application/json", 16) == 0, "%s", ct);
@@ -299,13 +210,13 @@ static size_t rpde_sync(struct mirror *m, const char *url, const char *rpde_kind
         cr_assert_str_eq(cc, "public, max-age=3600", "page with items Cache-Control: %s", cc);
         for (size_t i = 0; i < n; i++) {
             struct json_object *it = json_object_array_get_idx(items, i);
-            const char *id = js(it, "id"), *state = js(it, "state");
-            struct json_object *mod = jget(it, "modified");
+            const char *id = it_js(it, "id"), *state = it_js(it, "state");
+            struct json_object *mod = it_jget(it, "modified");
             long long modified = json_object_get_int64(mod);
             long k;
 
-            cr_assert(json_object_is_type(mod, json_type_int), "modified must be an integer: %s", jtext(it));
-            cr_assert_str_eq(js(it, "kind"), rpde_kind, "%s", jtext(it));
+            cr_assert(json_object_is_type(mod, json_type_int), "modified must be an integer: %s", it_jtext(it));
+            cr_assert_str_eq(it_js(it, "kind"), rpde_kind, "%s", it_jtext(it));
             cr_assert(after(modified, id, m->last_modified, m->last_id),
                       "items out of order: (%lld, %s) after (%lld, %s)", modified, id, m->last_modified, m->last_id);
             m->last_modified = modified;
@@ -317,15 +228,15 @@ static size_t rpde_sync(struct mirror *m, const char *url, const char *rpde_kind
                 snprintf(m->e[k].id, sizeof(m->e[k].id), "%s", id);
             }
             if (strcmp(state, "updated") == 0) {
-                struct json_object *data = jget(it, "data");
-                cr_assert(json_object_is_type(data, json_type_object), "updated without data: %s", jtext(it));
-                cr_assert_str_eq(js(data, "identifier"), id);
+                struct json_object *data = it_jget(it, "data");
+                cr_assert(json_object_is_type(data, json_type_object), "updated without data: %s", it_jtext(it));
+                cr_assert_str_eq(it_js(data, "identifier"), id);
                 m->e[k].live = true;
                 snprintf(m->e[k].name, sizeof(m->e[k].name), "%s",
-                         *js(data, "name") ? js(data, "name") : js(data, "title"));
+                         *it_js(data, "name") ? it_js(data, "name") : it_js(data, "title"));
             } else {
-                cr_assert_str_eq(state, "deleted", "%s", jtext(it));
-                cr_assert(!json_object_object_get_ex(it, "data", NULL), "a deleted item has no data: %s", jtext(it));
+                cr_assert_str_eq(state, "deleted", "%s", it_jtext(it));
+                cr_assert(!json_object_object_get_ex(it, "data", NULL), "a deleted item has no data: %s", it_jtext(it));
                 m->e[k].live = false;
             }
         }
@@ -353,14 +264,14 @@ static size_t published_ids(const char *coll, char (*ids)[40], size_t cap)
             snprintf(path, sizeof(path), "/api/v1/%s?limit=100&cursor=%s", coll, cursor);
         else
             snprintf(path, sizeof(path), "/api/v1/%s?limit=100", coll);
-        page = call(200, "GET", path, NULL, NULL);
-        items = jget(page, "items");
-        for (size_t i = 0; i < jlen(page, "items"); i++) {
+        page = it_call(200, "GET", path, NULL, NULL);
+        items = it_jget(page, "items");
+        for (size_t i = 0; i < it_jlen(page, "items"); i++) {
             cr_assert_lt(n, cap);
-            snprintf(ids[n++], 40, "%s", js(json_object_array_get_idx(items, i), "id"));
+            snprintf(ids[n++], 40, "%s", it_js(json_object_array_get_idx(items, i), "id"));
         }
         cursor = it_jstr(page, "next_cursor");
-        if (cursor == NULL || jlen(page, "items") == 0)
+        if (cursor == NULL || it_jlen(page, "items") == 0)
             return n;
     }
 }
@@ -471,7 +382,7 @@ Test(rpde, mirror_converges_after_create_edit_expire_delete_and_pending)
         struct it_response r;
         cr_assert_eq(it_send("POST", "/api/v1/places", w.key_u, body, NULL, &r), 0);
         cr_assert(r.status == 201 || r.status == 202, "pending create: %ld %s", r.status, r.body);
-        snprintf(p_pending, sizeof(p_pending), "%s", it_jstr(keep(it_json(&r)), "id"));
+        snprintf(p_pending, sizeof(p_pending), "%s", it_jstr(it_keep(it_json(&r)), "id"));
         it_response_free(&r);
     }
     snprintf(title, sizeof(title), "Nieuwe wandeling (pending) %s", w.tag);
@@ -480,7 +391,7 @@ Test(rpde, mirror_converges_after_create_edit_expire_delete_and_pending)
         struct it_response r;
         cr_assert_eq(it_send("POST", "/api/v1/activities", w.key_u, body, NULL, &r), 0);
         cr_assert(r.status == 201 || r.status == 202, "pending create: %ld %s", r.status, r.body);
-        snprintf(a_pending, sizeof(a_pending), "%s", it_jstr(keep(it_json(&r)), "id"));
+        snprintf(a_pending, sizeof(a_pending), "%s", it_jstr(it_keep(it_json(&r)), "id"));
         it_response_free(&r);
     }
 
@@ -495,17 +406,17 @@ Test(rpde, mirror_converges_after_create_edit_expire_delete_and_pending)
     /* edit, unpublish by expiry (valid_until in the past), delete (partner and moderator) */
     snprintf(path, sizeof(path), "/api/v1/activities/%s", a1);
     snprintf(body, sizeof(body), "{\"title\":\"Wandelen A1 bijgewerkt %s\"}", w.tag);
-    call_if(200, "PATCH", path, w.key, body, 1);
+    it_call_if(200, "PATCH", path, w.key, body, 1);
     snprintf(path, sizeof(path), "/api/v1/activities/%s", a2);
-    call_if(204, "DELETE", path, w.key, NULL, 1);
+    it_call_if(204, "DELETE", path, w.key, NULL, 1);
     snprintf(path, sizeof(path), "/api/v1/activities/%s", a3);
-    call_if(204, "DELETE", path, w.mod, NULL, 1);
+    it_call_if(204, "DELETE", path, w.mod, NULL, 1);
     snprintf(path, sizeof(path), "/api/v1/vacancies/%s", v1);
-    call_if(200, "PATCH", path, w.key, "{\"valid_until\":\"2020-01-31\"}", 1);
+    it_call_if(200, "PATCH", path, w.key, "{\"valid_until\":\"2020-01-31\"}", 1);
     snprintf(path, sizeof(path), "/api/v1/vacancies/%s", v2);
-    call_if(204, "DELETE", path, w.key, NULL, 1);
+    it_call_if(204, "DELETE", path, w.key, NULL, 1);
     snprintf(path, sizeof(path), "/api/v1/places/%s", p1);
-    call_if(200, "PATCH", path, w.key, "{\"summary\":\"Nieuwe openingstijden vanaf januari.\"}", 1);
+    it_call_if(200, "PATCH", path, w.key, "{\"summary\":\"Nieuwe openingstijden vanaf januari.\"}", 1);
 
     resync_and_compare(acts, next_a, sizeof(next_a), "activities", "SessionSeries");
     resync_and_compare(vacs, next_v, sizeof(next_v), "vacancies", "JobPosting");
@@ -519,7 +430,7 @@ Test(rpde, mirror_converges_after_create_edit_expire_delete_and_pending)
 
     /* the pending activity, once approved, appears */
     snprintf(path, sizeof(path), "/api/v1/moderation/%s/approve", a_pending);
-    call(200, "POST", path, w.mod, "{}");
+    it_call(200, "POST", path, w.mod, "{}");
     resync_and_compare(acts, next_a, sizeof(next_a), "activities", "SessionSeries");
     cr_assert(strstr(mirror_name(acts, a_pending), "pending"), "approved activity: %s", mirror_name(acts, a_pending));
 
@@ -575,40 +486,40 @@ Test(rpde, paging_follows_after_timestamp_and_id)
     long long m_last;
 
     snprintf(url, sizeof(url), "/feeds/places?limit=3");
-    p1 = call(200, "GET", url, NULL, NULL);
-    cr_assert_eq(jlen(p1, "items"), 3, "%s", jtext(p1));
-    last1 = jget(p1, "items.2");
-    m_last = json_object_get_int64(jget(last1, "modified"));
-    next = js(p1, "next");
-    cr_assert(strstr(next, "afterTimestamp=") && strstr(next, js(last1, "id")), "next: %s", next);
+    p1 = it_call(200, "GET", url, NULL, NULL);
+    cr_assert_eq(it_jlen(p1, "items"), 3, "%s", it_jtext(p1));
+    last1 = it_jget(p1, "items.2");
+    m_last = json_object_get_int64(it_jget(last1, "modified"));
+    next = it_js(p1, "next");
+    cr_assert(strstr(next, "afterTimestamp=") && strstr(next, it_js(last1, "id")), "next: %s", next);
     /* the same page asked by afterTimestamp/afterId of item 0 starts at item 1 */
     snprintf(url, sizeof(url), "/feeds/places?limit=2&afterTimestamp=%lld&afterId=%s",
-             (long long)json_object_get_int64(jget(p1, "items.0.modified")), js(p1, "items.0.id"));
-    p2 = call(200, "GET", url, NULL, NULL);
-    cr_assert_str_eq(js(p2, "items.0.id"), js(p1, "items.1.id"));
-    cr_assert_str_eq(js(p2, "items.1.id"), js(p1, "items.2.id"));
+             (long long)json_object_get_int64(it_jget(p1, "items.0.modified")), it_js(p1, "items.0.id"));
+    p2 = it_call(200, "GET", url, NULL, NULL);
+    cr_assert_str_eq(it_js(p2, "items.0.id"), it_js(p1, "items.1.id"));
+    cr_assert_str_eq(it_js(p2, "items.1.id"), it_js(p1, "items.2.id"));
     /* following next never repeats an item */
-    p2 = call(200, "GET", next, NULL, NULL);
-    for (size_t i = 0; i < jlen(p2, "items"); i++) {
-        struct json_object *it = jget(p2, "items");
+    p2 = it_call(200, "GET", next, NULL, NULL);
+    for (size_t i = 0; i < it_jlen(p2, "items"); i++) {
+        struct json_object *it = it_jget(p2, "items");
         it = json_object_array_get_idx(it, i);
-        cr_assert(after(json_object_get_int64(jget(it, "modified")), js(it, "id"), m_last, js(last1, "id")),
-                  "item %s repeats or goes back", jtext(it));
-        cr_assert_str_neq(js(it, "id"), js(last1, "id"));
+        cr_assert(after(json_object_get_int64(it_jget(it, "modified")), it_js(it, "id"), m_last, it_js(last1, "id")),
+                  "item %s repeats or goes back", it_jtext(it));
+        cr_assert_str_neq(it_js(it, "id"), it_js(last1, "id"));
     }
     /* parameters: both or none, integers, uuids; unknown ones named */
-    cr_assert_str_eq(js(call(400, "GET", "/feeds/places?afterTimestamp=5", NULL, NULL), "errors.0.field"), "afterId");
-    cr_assert_str_eq(js(call(400, "GET", "/feeds/places?afterId=d1000000-0000-4000-8000-000000000001", NULL, NULL),
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/places?afterTimestamp=5", NULL, NULL), "errors.0.field"), "afterId");
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/places?afterId=d1000000-0000-4000-8000-000000000001", NULL, NULL),
                         "errors.0.field"),
                      "afterTimestamp");
-    cr_assert_str_eq(js(call(400, "GET", "/feeds/activities?afterTimestamp=x&afterId=d1000000-0000-4000-8000-000000000001",
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/activities?afterTimestamp=x&afterId=d1000000-0000-4000-8000-000000000001",
                              NULL, NULL),
                         "errors.0.field"),
                      "afterTimestamp");
-    cr_assert_str_eq(js(call(400, "GET", "/feeds/activities?afterTimestamp=1&afterId=nope", NULL, NULL), "errors.0.field"),
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/activities?afterTimestamp=1&afterId=nope", NULL, NULL), "errors.0.field"),
                      "afterId");
-    cr_assert_str_eq(js(call(400, "GET", "/feeds/vacancies?limit=0", NULL, NULL), "errors.0.field"), "limit");
-    cr_assert_str_eq(js(call(400, "GET", "/feeds/vacancies?since=1", NULL, NULL), "errors.0.field"), "since");
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/vacancies?limit=0", NULL, NULL), "errors.0.field"), "limit");
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/vacancies?since=1", NULL, NULL), "errors.0.field"), "since");
 }
 
 /* ------------------------------------------------------------------ */
@@ -622,16 +533,16 @@ static struct json_object *feed_data(const char *feed, const char *id)
 
     snprintf(cur, sizeof(cur), "%s", feed);
     for (int pages = 0; pages < 1000; pages++) {
-        struct json_object *page = call(200, "GET", cur, NULL, NULL), *items = jget(page, "items");
-        size_t n = jlen(page, "items");
+        struct json_object *page = it_call(200, "GET", cur, NULL, NULL), *items = it_jget(page, "items");
+        size_t n = it_jlen(page, "items");
         if (n == 0)
             return found;
         for (size_t i = 0; i < n; i++) {
             struct json_object *it = json_object_array_get_idx(items, i);
-            if (strcmp(js(it, "id"), id) == 0)
-                found = strcmp(js(it, "state"), "updated") == 0 ? jget(it, "data") : NULL;
+            if (strcmp(it_js(it, "id"), id) == 0)
+                found = strcmp(it_js(it, "state"), "updated") == 0 ? it_jget(it, "data") : NULL;
         }
-        snprintf(cur, sizeof(cur), "%s", js(page, "next"));
+        snprintf(cur, sizeof(cur), "%s", it_js(page, "next"));
     }
     cr_assert_fail("the feed %s did not end", feed);
     return NULL;
@@ -707,85 +618,85 @@ Test(rpde, item_data_follows_openactive_and_schema_org)
     cr_assert_not_null(d, "the new activities are not in the feed");
     d = feed_data(feed, a_weekly);
     cr_assert_not_null(d);
-    cr_assert(json_object_is_type(jget(d, "@context"), json_type_string), "@context: %s", jtext(jget(d, "@context")));
-    cr_assert_str_eq(js(d, "@context"), "https://openactive.io/");
-    cr_assert_str_eq(js(d, "@type"), "SessionSeries");
+    cr_assert(json_object_is_type(it_jget(d, "@context"), json_type_string), "@context: %s", it_jtext(it_jget(d, "@context")));
+    cr_assert_str_eq(it_js(d, "@context"), "https://openactive.io/");
+    cr_assert_str_eq(it_js(d, "@type"), "SessionSeries");
     cr_assert(!has(d, "beta:registrationRequired") && !has(d, "dateModified") && !has(d, "remainingAttendeeCapacity"),
-              "members the validator refuses: %s", jtext(d));
-    cr_assert(*js(d, "organizer.name") && *js(d, "location.name") && *js(d, "url") && *js(d, "@id"), "%s", jtext(d));
-    cr_assert_str_eq(js(d, "location.address.addressRegion"), "Zuid-Holland");
-    cr_assert_str_eq(js(d, "location.address.addressCountry"), "NL");
-    cr_assert_str_eq(js(d, "offers.0.@type"), "Offer");
-    cr_assert_float_eq(json_object_get_double(jget(d, "offers.0.price")), 0.0, 1e-9);
-    cr_assert_str_eq(js(d, "offers.0.priceCurrency"), "EUR");
-    cr_assert(json_object_get_boolean(jget(d, "isAccessibleForFree")));
-    cr_assert_str_eq(js(d, "attendeeInstructions"), "U hoeft zich niet aan te melden.");
-    s = jget(d, "eventSchedule.0");
-    cr_assert_not_null(s, "%s", jtext(d));
-    cr_assert_str_eq(js(s, "@type"), "Schedule");
-    cr_assert_str_eq(js(s, "scheduledEventType"), "ScheduledSession");
-    cr_assert_str_eq(js(s, "repeatFrequency"), "P1W");
-    cr_assert_str_eq(js(s, "byDay.0"), "https://schema.org/Tuesday");
-    cr_assert_str_eq(js(s, "startDate"), "2026-12-01");
-    cr_assert_str_eq(js(s, "startTime"), "10:00");
-    cr_assert_str_eq(js(s, "endTime"), "11:30");
-    cr_assert_str_eq(js(s, "duration"), "PT90M");
-    cr_assert_str_eq(js(s, "scheduleTimezone"), "Europe/Amsterdam");
-    cr_assert(strstr(js(s, "idTemplate"), a_weekly) && strstr(js(s, "idTemplate"), "#{startDate}"), "%s", jtext(s));
-    cr_assert(!has(s, "beta:rrule") && !has(s, "count"), "%s", jtext(s));
-    cr_assert_str_eq(js(s, "exceptDate.0"), "2026-12-15T10:00:00+01:00", "%s", jtext(s));
+              "members the validator refuses: %s", it_jtext(d));
+    cr_assert(*it_js(d, "organizer.name") && *it_js(d, "location.name") && *it_js(d, "url") && *it_js(d, "@id"), "%s", it_jtext(d));
+    cr_assert_str_eq(it_js(d, "location.address.addressRegion"), "Zuid-Holland");
+    cr_assert_str_eq(it_js(d, "location.address.addressCountry"), "NL");
+    cr_assert_str_eq(it_js(d, "offers.0.@type"), "Offer");
+    cr_assert_float_eq(json_object_get_double(it_jget(d, "offers.0.price")), 0.0, 1e-9);
+    cr_assert_str_eq(it_js(d, "offers.0.priceCurrency"), "EUR");
+    cr_assert(json_object_get_boolean(it_jget(d, "isAccessibleForFree")));
+    cr_assert_str_eq(it_js(d, "attendeeInstructions"), "U hoeft zich niet aan te melden.");
+    s = it_jget(d, "eventSchedule.0");
+    cr_assert_not_null(s, "%s", it_jtext(d));
+    cr_assert_str_eq(it_js(s, "@type"), "Schedule");
+    cr_assert_str_eq(it_js(s, "scheduledEventType"), "ScheduledSession");
+    cr_assert_str_eq(it_js(s, "repeatFrequency"), "P1W");
+    cr_assert_str_eq(it_js(s, "byDay.0"), "https://schema.org/Tuesday");
+    cr_assert_str_eq(it_js(s, "startDate"), "2026-12-01");
+    cr_assert_str_eq(it_js(s, "startTime"), "10:00");
+    cr_assert_str_eq(it_js(s, "endTime"), "11:30");
+    cr_assert_str_eq(it_js(s, "duration"), "PT90M");
+    cr_assert_str_eq(it_js(s, "scheduleTimezone"), "Europe/Amsterdam");
+    cr_assert(strstr(it_js(s, "idTemplate"), a_weekly) && strstr(it_js(s, "idTemplate"), "#{startDate}"), "%s", it_jtext(s));
+    cr_assert(!has(s, "beta:rrule") && !has(s, "count"), "%s", it_jtext(s));
+    cr_assert_str_eq(it_js(s, "exceptDate.0"), "2026-12-15T10:00:00+01:00", "%s", it_jtext(s));
 
     d = feed_data(feed, a_count);
-    cr_assert_str_eq(js(d, "eventSchedule.0.repeatFrequency"), "P2W");
-    cr_assert_eq(json_object_get_int(jget(d, "eventSchedule.0.repeatCount")), 6, "%s", jtext(d));
-    cr_assert(!has(jget(d, "eventSchedule.0"), "count"));
+    cr_assert_str_eq(it_js(d, "eventSchedule.0.repeatFrequency"), "P2W");
+    cr_assert_eq(json_object_get_int(it_jget(d, "eventSchedule.0.repeatCount")), 6, "%s", it_jtext(d));
+    cr_assert(!has(it_jget(d, "eventSchedule.0"), "count"));
 
     d = feed_data(feed, a_night);
-    cr_assert_str_eq(js(d, "eventSchedule.0.exceptDate.0"), "2026-10-25T02:30:00+02:00", "the first 02:30: %s",
-                     jtext(jget(d, "eventSchedule")));
-    cr_assert_str_eq(js(d, "eventSchedule.0.exceptDate.1"), "2026-11-01T02:30:00+01:00");
+    cr_assert_str_eq(it_js(d, "eventSchedule.0.exceptDate.0"), "2026-10-25T02:30:00+02:00", "the first 02:30: %s",
+                     it_jtext(it_jget(d, "eventSchedule")));
+    cr_assert_str_eq(it_js(d, "eventSchedule.0.exceptDate.1"), "2026-11-01T02:30:00+01:00");
 
     d = feed_data(feed, a_once);
-    cr_assert(!has(d, "eventSchedule") && !has(d, "remainingAttendeeCapacity"), "%s", jtext(d));
-    cr_assert_str_eq(js(d, "subEvent.0.@type"), "ScheduledSession");
-    cr_assert_str_eq(js(d, "subEvent.0.startDate"), "2027-09-25T10:00:00+02:00");
-    cr_assert_str_eq(js(d, "subEvent.0.endDate"), "2027-09-25T16:00:00+02:00");
-    cr_assert(strstr(js(d, "subEvent.0.@id"), a_once), "%s", jtext(jget(d, "subEvent")));
-    cr_assert_eq(json_object_get_int(jget(d, "subEvent.0.remainingAttendeeCapacity")), 12);
-    cr_assert_eq(json_object_get_int(jget(d, "maximumAttendeeCapacity")), 40);
-    cr_assert_float_eq(json_object_get_double(jget(d, "offers.0.price")), 2.5, 1e-9);
-    cr_assert_str_eq(js(d, "attendeeInstructions"), "Aanmelden is nodig.");
+    cr_assert(!has(d, "eventSchedule") && !has(d, "remainingAttendeeCapacity"), "%s", it_jtext(d));
+    cr_assert_str_eq(it_js(d, "subEvent.0.@type"), "ScheduledSession");
+    cr_assert_str_eq(it_js(d, "subEvent.0.startDate"), "2027-09-25T10:00:00+02:00");
+    cr_assert_str_eq(it_js(d, "subEvent.0.endDate"), "2027-09-25T16:00:00+02:00");
+    cr_assert(strstr(it_js(d, "subEvent.0.@id"), a_once), "%s", it_jtext(it_jget(d, "subEvent")));
+    cr_assert_eq(json_object_get_int(it_jget(d, "subEvent.0.remainingAttendeeCapacity")), 12);
+    cr_assert_eq(json_object_get_int(it_jget(d, "maximumAttendeeCapacity")), 40);
+    cr_assert_float_eq(json_object_get_double(it_jget(d, "offers.0.price")), 2.5, 1e-9);
+    cr_assert_str_eq(it_js(d, "attendeeInstructions"), "Aanmelden is nodig.");
 
     /* places: OpenActive/schema.org Place */
     snprintf(feed, sizeof(feed), "%s/feeds/places", it_url());
     d = feed_data(feed, pl);
     cr_assert_not_null(d, "the new place is not in the feed");
-    cr_assert_str_eq(js(d, "@context"), "https://openactive.io/");
-    cr_assert_str_eq(js(d, "@type"), "Place");
+    cr_assert_str_eq(it_js(d, "@context"), "https://openactive.io/");
+    cr_assert_str_eq(it_js(d, "@type"), "Place");
     cr_assert(!has(d, "organizer") && !has(d, "containedInPlace") && !has(d, "dateModified") && !has(d, "inLanguage"),
-              "not Place properties: %s", jtext(d));
-    cr_assert(json_object_is_type(jget(d, "openingHoursSpecification.0.dayOfWeek"), json_type_array), "%s",
-              jtext(jget(d, "openingHoursSpecification")));
-    cr_assert_str_eq(js(d, "openingHoursSpecification.0.dayOfWeek.0"), "https://schema.org/Monday");
-    cr_assert(json_object_is_type(jget(d, "amenityFeature.0.value"), json_type_boolean), "%s",
-              jtext(jget(d, "amenityFeature")));
-    cr_assert(json_object_get_boolean(jget(d, "amenityFeature.0.value")));
-    cr_assert_str_eq(js(d, "address.addressRegion"), "Zuid-Holland");
+              "not Place properties: %s", it_jtext(d));
+    cr_assert(json_object_is_type(it_jget(d, "openingHoursSpecification.0.dayOfWeek"), json_type_array), "%s",
+              it_jtext(it_jget(d, "openingHoursSpecification")));
+    cr_assert_str_eq(it_js(d, "openingHoursSpecification.0.dayOfWeek.0"), "https://schema.org/Monday");
+    cr_assert(json_object_is_type(it_jget(d, "amenityFeature.0.value"), json_type_boolean), "%s",
+              it_jtext(it_jget(d, "amenityFeature")));
+    cr_assert(json_object_get_boolean(it_jget(d, "amenityFeature.0.value")));
+    cr_assert_str_eq(it_js(d, "address.addressRegion"), "Zuid-Holland");
 
     /* vacancies and carer support: schema.org types, no undefined beta: members */
     snprintf(feed, sizeof(feed), "%s/feeds/vacancies", it_url());
     d = feed_data(feed, vac);
     cr_assert_not_null(d, "the new vacancy is not in the feed");
-    cr_assert_str_eq(js(d, "@context"), "https://openactive.io/");
-    cr_assert_str_eq(js(d, "employmentType"), "VOLUNTEER");
-    cr_assert(!has(d, "beta:commitment") && !has(d, "beta:minimumAge") && !has(d, "dateModified"), "%s", jtext(d));
-    cr_assert_str_eq(js(d, "qualifications"), "Vanaf 16 jaar");
-    cr_assert(*js(d, "jobLocation.name"), "%s", jtext(jget(d, "jobLocation")));
+    cr_assert_str_eq(it_js(d, "@context"), "https://openactive.io/");
+    cr_assert_str_eq(it_js(d, "employmentType"), "VOLUNTEER");
+    cr_assert(!has(d, "beta:commitment") && !has(d, "beta:minimumAge") && !has(d, "dateModified"), "%s", it_jtext(d));
+    cr_assert_str_eq(it_js(d, "qualifications"), "Vanaf 16 jaar");
+    cr_assert(*it_js(d, "jobLocation.name"), "%s", it_jtext(it_jget(d, "jobLocation")));
     snprintf(feed, sizeof(feed), "%s/feeds/carer-support", it_url());
     d = feed_data(feed, car);
     cr_assert_not_null(d, "the new carer support is not in the feed");
-    cr_assert_str_eq(js(d, "@context"), "https://openactive.io/");
-    cr_assert_str_eq(js(d, "@type"), "Service");
+    cr_assert_str_eq(it_js(d, "@context"), "https://openactive.io/");
+    cr_assert_str_eq(it_js(d, "@type"), "Service");
 }
 
 /* ------------------------------------------------------------------ */
@@ -877,7 +788,7 @@ Test(ics, one_activity_structure_and_occurrences_match)
     create("activities", w.key, body, id);
 
     snprintf(path, sizeof(path), "/api/v1/activities/%s.ics", id);
-    call_r(200, "GET", path, NULL, NULL, &r);
+    it_call_h(200, "GET", path, NULL, NULL, NULL, &r);
     cr_assert(strncmp(header(&r, "Content-Type", buf, sizeof(buf)), "text/calendar", 13) == 0, "%s", buf);
     cr_assert(strstr(buf, "charset=utf-8"), "%s", buf);
     /* DTSTAMP is the time of making (METHOD:PUBLISH), so the ETag can only be weak */
@@ -933,11 +844,11 @@ Test(ics, one_activity_structure_and_occurrences_match)
 
     /* expand the weekly rule minus EXDATE over a window = the occurrences endpoint */
     snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-11-01&to=2027-10-01", id);
-    occ = call(200, "GET", path, NULL, NULL);
+    occ = it_call(200, "GET", path, NULL, NULL);
     first = days_of("2026-12-01");
     last = days_of("2027-09-30");
     {
-        size_t k = 0, n_occ = jlen(occ, "items");
+        size_t k = 0, n_occ = it_jlen(occ, "items");
         for (long d = first; d <= last; d += 7) {
             char date[11], ex[20];
             bool excluded = false;
@@ -949,7 +860,7 @@ Test(ics, one_activity_structure_and_occurrences_match)
                 continue;
             cr_assert_lt(k, n_occ, "the calendar has %s, the occurrences endpoint ends before", date);
             snprintf(buf, sizeof(buf), "%sT10:00", date);
-            cr_assert_str_eq(js(json_object_array_get_idx(jget(occ, "items"), k), "local_start"), buf,
+            cr_assert_str_eq(it_js(json_object_array_get_idx(it_jget(occ, "items"), k), "local_start"), buf,
                              "occurrence %zu", k);
             k++;
         }
@@ -958,17 +869,17 @@ Test(ics, one_activity_structure_and_occurrences_match)
 
     /* UID stays, SEQUENCE follows the version */
     snprintf(path, sizeof(path), "/api/v1/activities/%s", id);
-    call_if(200, "PATCH", path, w.key, "{\"summary\":\"Nieuwe tijden.\"}", 1);
+    it_call_if(200, "PATCH", path, w.key, "{\"summary\":\"Nieuwe tijden.\"}", 1);
     snprintf(path, sizeof(path), "/api/v1/activities/%s.ics", id);
-    call_r(200, "GET", path, NULL, NULL, &r);
+    it_call_h(200, "GET", path, NULL, NULL, NULL, &r);
     ics_unfold(r.body, text, sizeof(text));
     it_response_free(&r);
     cr_assert_str_eq(ics_prop(strstr(text, "BEGIN:VEVENT"), "UID:", v, sizeof(v)), uid1);
     cr_assert_str_eq(ics_prop(strstr(text, "BEGIN:VEVENT"), "SEQUENCE:", v, sizeof(v)), "1");
 
     /* unknown or pending: 404; a non-uuid: 404 */
-    call(404, "GET", "/api/v1/activities/d9999999-0000-4000-8000-000000000000.ics", NULL, NULL);
-    call(404, "GET", "/api/v1/activities/not-an-id.ics", NULL, NULL);
+    it_call(404, "GET", "/api/v1/activities/d9999999-0000-4000-8000-000000000000.ics", NULL, NULL);
+    it_call(404, "GET", "/api/v1/activities/not-an-id.ics", NULL, NULL);
 }
 
 /*
@@ -998,16 +909,16 @@ Test(ics, dst_windows_keep_wall_clock_and_exdates)
     create("activities", w.key, body, id);
 
     snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-10-01&to=2026-11-30", id);
-    occ = call(200, "GET", path, NULL, NULL);
-    cr_assert_eq(jlen(occ, "items"), sizeof(want) / sizeof(want[0]), "%s", jtext(occ));
+    occ = it_call(200, "GET", path, NULL, NULL);
+    cr_assert_eq(it_jlen(occ, "items"), sizeof(want) / sizeof(want[0]), "%s", it_jtext(occ));
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-        struct json_object *o = json_object_array_get_idx(jget(occ, "items"), i);
-        cr_assert_str_eq(js(o, "start_utc"), want[i], "occurrence %zu: %s", i, jtext(o));
-        cr_assert(strstr(js(o, "local_start"), "T19:30"), "%s", jtext(o));
+        struct json_object *o = json_object_array_get_idx(it_jget(occ, "items"), i);
+        cr_assert_str_eq(it_js(o, "start_utc"), want[i], "occurrence %zu: %s", i, it_jtext(o));
+        cr_assert(strstr(it_js(o, "local_start"), "T19:30"), "%s", it_jtext(o));
     }
 
     snprintf(path, sizeof(path), "/api/v1/activities/%s.ics", id);
-    call_r(200, "GET", path, NULL, NULL, &r);
+    it_call_h(200, "GET", path, NULL, NULL, NULL, &r);
     ics_unfold(r.body, text, sizeof(text));
     it_response_free(&r);
     cr_assert_str_eq(ics_prop(strstr(text, "BEGIN:VEVENT"), "DTSTART;TZID=Europe/Amsterdam:", v, sizeof(v)),
@@ -1020,8 +931,8 @@ Test(ics, dst_windows_keep_wall_clock_and_exdates)
     for (int attempt = 0; attempt < 20 && !(d = feed_data(feed, id)); attempt++)
         usleep(100 * 1000);
     cr_assert_not_null(d);
-    cr_assert_str_eq(js(d, "eventSchedule.0.exceptDate.0"), "2026-10-20T19:30:00+02:00");
-    cr_assert_str_eq(js(d, "eventSchedule.0.exceptDate.1"), "2026-10-27T19:30:00+01:00");
+    cr_assert_str_eq(it_js(d, "eventSchedule.0.exceptDate.0"), "2026-10-20T19:30:00+02:00");
+    cr_assert_str_eq(it_js(d, "eventSchedule.0.exceptDate.1"), "2026-10-27T19:30:00+01:00");
 }
 
 Test(ics, calendar_with_search_filters)
@@ -1039,12 +950,12 @@ Test(ics, calendar_with_search_filters)
     snprintf(title, sizeof(title), "Wandelen pending %s", w.tag);
     activity_body(body, sizeof(body), title, "Nog niet.");
     cr_assert_eq(it_send("POST", "/api/v1/activities", w.key_u, body, NULL, &r), 0);
-    snprintf(pid, sizeof(pid), "%s", it_jstr(keep(it_json(&r)), "id"));
+    snprintf(pid, sizeof(pid), "%s", it_jstr(it_keep(it_json(&r)), "id"));
     it_response_free(&r);
     snprintf(uid, sizeof(uid), "UID:%s@socialekaart\n", id);
 
-    call_r(200, "GET", "/api/v1/activities.ics?area=GM0512-lingewijk&theme=beweging&audience=ouderen&access=wheelchair",
-           NULL, NULL, &r);
+    it_call_h(200, "GET", "/api/v1/activities.ics?area=GM0512-lingewijk&theme=beweging&audience=ouderen&access=wheelchair",
+              NULL, NULL, NULL, &r);
     ics_unfold(r.body, text, 1 << 22);
     it_response_free(&r);
     cr_assert(strstr(text, uid), "the matching activity is missing");
@@ -1053,12 +964,12 @@ Test(ics, calendar_with_search_filters)
     cr_assert(strstr(text, "BEGIN:VTIMEZONE"));
 
     snprintf(uid, sizeof(uid), "UID:%s@socialekaart\n", id);
-    call_r(200, "GET", "/api/v1/activities.ics?audience=kinderen", NULL, NULL, &r);
+    it_call_h(200, "GET", "/api/v1/activities.ics?audience=kinderen", NULL, NULL, NULL, &r);
     ics_unfold(r.body, text, 1 << 22);
     it_response_free(&r);
     cr_assert_null(strstr(text, uid), "audience=kinderen must not give the walk for older people");
-    cr_assert_str_eq(js(call(400, "GET", "/api/v1/activities.ics?aera=x", NULL, NULL), "errors.0.field"), "aera");
-    cr_assert_str_eq(js(call(400, "GET", "/api/v1/activities.ics?kind=places", NULL, NULL), "errors.0.field"), "kind");
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/api/v1/activities.ics?aera=x", NULL, NULL), "errors.0.field"), "aera");
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/api/v1/activities.ics?kind=places", NULL, NULL), "errors.0.field"), "kind");
     free(text);
 }
 
@@ -1081,42 +992,42 @@ Test(geojson, places_and_activities_are_feature_collections_in_lon_lat)
     activity_body(body, sizeof(body), title, "Samen.");
     create("activities", w.key, body, aid);
 
-    fc = call_r(200, "GET", "/api/v1/places.geojson?area=GM0512-lingewijk&access=wheelchair", NULL, NULL, &r);
+    fc = it_call_h(200, "GET", "/api/v1/places.geojson?area=GM0512-lingewijk&access=wheelchair", NULL, NULL, NULL, &r);
     cr_assert_str_eq(header(&r, "Content-Type", ct, sizeof(ct)), "application/geo+json");
     it_response_free(&r);
-    cr_assert_str_eq(js(fc, "type"), "FeatureCollection");
-    features = jget(fc, "features");
+    cr_assert_str_eq(it_js(fc, "type"), "FeatureCollection");
+    features = it_jget(fc, "features");
     cr_assert(json_object_is_type(features, json_type_array));
     for (size_t i = 0; i < json_object_array_length(features); i++) {
-        struct json_object *f = json_object_array_get_idx(features, i), *c = jget(f, "geometry.coordinates");
+        struct json_object *f = json_object_array_get_idx(features, i), *c = it_jget(f, "geometry.coordinates");
         double lon = json_object_get_double(json_object_array_get_idx(c, 0));
         double lat = json_object_get_double(json_object_array_get_idx(c, 1));
-        cr_assert_str_eq(js(f, "type"), "Feature");
-        cr_assert_str_eq(js(f, "geometry.type"), "Point");
+        cr_assert_str_eq(it_js(f, "type"), "Feature");
+        cr_assert_str_eq(it_js(f, "geometry.type"), "Point");
         cr_assert_eq(json_object_array_length(c), 2);
-        cr_assert(lon > 3.2 && lon < 7.3 && lat > 50.7 && lat < 53.7, "not [lon, lat]: %s", jtext(c));
-        cr_assert_str_eq(js(f, "properties.kind"), "place");
-        cr_assert(*js(f, "properties.title") && *js(f, "properties.url"), "%s", jtext(f));
-        if (strcmp(js(f, "properties.id"), id) == 0) {
+        cr_assert(lon > 3.2 && lon < 7.3 && lat > 50.7 && lat < 53.7, "not [lon, lat]: %s", it_jtext(c));
+        cr_assert_str_eq(it_js(f, "properties.kind"), "place");
+        cr_assert(*it_js(f, "properties.title") && *it_js(f, "properties.url"), "%s", it_jtext(f));
+        if (strcmp(it_js(f, "properties.id"), id) == 0) {
             found = true;
             cr_assert_float_eq(lon, 4.9655, 1e-6);
             cr_assert_float_eq(lat, 51.8395, 1e-6);
-            cr_assert_str_eq(js(f, "properties.address.postcode"), "4205 AB");
+            cr_assert_str_eq(it_js(f, "properties.address.postcode"), "4205 AB");
         }
     }
     cr_assert(found, "the new place is not on the map");
 
-    fc = call(200, "GET", "/api/v1/places.geojson?audience=kinderen&area=GM0512-lingewijk", NULL, NULL);
-    for (size_t i = 0; i < jlen(fc, "features"); i++)
-        cr_assert_str_neq(js(json_object_array_get_idx(jget(fc, "features"), i), "id"), id);
+    fc = it_call(200, "GET", "/api/v1/places.geojson?audience=kinderen&area=GM0512-lingewijk", NULL, NULL);
+    for (size_t i = 0; i < it_jlen(fc, "features"); i++)
+        cr_assert_str_neq(it_js(json_object_array_get_idx(it_jget(fc, "features"), i), "id"), id);
 
-    fc = call(200, "GET", "/api/v1/activities.geojson?theme=beweging", NULL, NULL);
+    fc = it_call(200, "GET", "/api/v1/activities.geojson?theme=beweging", NULL, NULL);
     found = false;
-    for (size_t i = 0; i < jlen(fc, "features"); i++)
-        found |= strcmp(js(json_object_array_get_idx(jget(fc, "features"), i), "properties.id"), aid) == 0;
+    for (size_t i = 0; i < it_jlen(fc, "features"); i++)
+        found |= strcmp(it_js(json_object_array_get_idx(it_jget(fc, "features"), i), "properties.id"), aid) == 0;
     cr_assert(found, "the activity is not on the activities map");
     snprintf(path, sizeof(path), "/api/v1/places.geojson?near=1,2");
-    cr_assert_str_eq(js(call(400, "GET", path, NULL, NULL), "errors.0.field"), "near");
+    cr_assert_str_eq(it_js(it_call(400, "GET", path, NULL, NULL), "errors.0.field"), "near");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1144,13 +1055,13 @@ static void assert_hsds_page(struct json_object *p, int page, int per_page)
     static const char *const keys[] = {"total_items", "total_pages", "page_number", "size",
                                        "first_page", "last_page", "empty", "contents"};
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-        cr_assert(json_object_object_get_ex(p, keys[i], NULL), "HSDS page without %s: %.300s", keys[i], jtext(p));
-    cr_assert_eq(json_object_get_int(jget(p, "page_number")), page);
-    cr_assert_leq(json_object_get_int(jget(p, "size")), per_page);
-    cr_assert_eq((size_t)json_object_get_int(jget(p, "size")), jlen(p, "contents"));
-    cr_assert_eq(json_object_get_boolean(jget(p, "first_page")), page == 1);
-    cr_assert_eq(json_object_get_boolean(jget(p, "empty")), jlen(p, "contents") == 0);
-    assert_no_nulls(jget(p, "contents"), "HSDS contents");
+        cr_assert(json_object_object_get_ex(p, keys[i], NULL), "HSDS page without %s: %.300s", keys[i], it_jtext(p));
+    cr_assert_eq(json_object_get_int(it_jget(p, "page_number")), page);
+    cr_assert_leq(json_object_get_int(it_jget(p, "size")), per_page);
+    cr_assert_eq((size_t)json_object_get_int(it_jget(p, "size")), it_jlen(p, "contents"));
+    cr_assert_eq(json_object_get_boolean(it_jget(p, "first_page")), page == 1);
+    cr_assert_eq(json_object_get_boolean(it_jget(p, "empty")), it_jlen(p, "contents") == 0);
+    assert_no_nulls(it_jget(p, "contents"), "HSDS contents");
 }
 
 Test(hsds, services_organizations_locations)
@@ -1168,38 +1079,38 @@ Test(hsds, services_organizations_locations)
     place_body(body, sizeof(body), title);
     create("places", w.key, body, pid);
 
-    p = call(200, "GET", "/api/v1/hsds/services?per_page=2", NULL, NULL);
+    p = it_call(200, "GET", "/api/v1/hsds/services?per_page=2", NULL, NULL);
     assert_hsds_page(p, 1, 2);
-    total = json_object_get_int(jget(p, "total_items"));
-    pages = json_object_get_int(jget(p, "total_pages"));
+    total = json_object_get_int(it_jget(p, "total_items"));
+    pages = json_object_get_int(it_jget(p, "total_pages"));
     cr_assert_eq(pages, (total + 1) / 2);
     snprintf(path, sizeof(path), "/api/v1/hsds/services?per_page=2&page=%d", pages);
-    p = call(200, "GET", path, NULL, NULL);
+    p = it_call(200, "GET", path, NULL, NULL);
     assert_hsds_page(p, pages, 2);
-    cr_assert(json_object_get_boolean(jget(p, "last_page")));
+    cr_assert(json_object_get_boolean(it_jget(p, "last_page")));
 
     snprintf(path, sizeof(path), "/api/v1/hsds/services?organisation=%s", w.org);
-    p = call(200, "GET", path, NULL, NULL);
-    for (size_t i = 0; i < jlen(p, "contents"); i++)
-        if (strcmp(js(json_object_array_get_idx(jget(p, "contents"), i), "id"), id) == 0)
-            svc = json_object_array_get_idx(jget(p, "contents"), i);
-    cr_assert_not_null(svc, "the carer-support service is missing: %s", jtext(p));
-    cr_assert_str_eq(js(svc, "organization_id"), w.org);
-    cr_assert_str_eq(js(svc, "status"), "active");
-    cr_assert(*js(svc, "name") && *js(svc, "description"));
-    cr_assert(json_object_is_type(jget(svc, "phones"), json_type_array));
+    p = it_call(200, "GET", path, NULL, NULL);
+    for (size_t i = 0; i < it_jlen(p, "contents"); i++)
+        if (strcmp(it_js(json_object_array_get_idx(it_jget(p, "contents"), i), "id"), id) == 0)
+            svc = json_object_array_get_idx(it_jget(p, "contents"), i);
+    cr_assert_not_null(svc, "the carer-support service is missing: %s", it_jtext(p));
+    cr_assert_str_eq(it_js(svc, "organization_id"), w.org);
+    cr_assert_str_eq(it_js(svc, "status"), "active");
+    cr_assert(*it_js(svc, "name") && *it_js(svc, "description"));
+    cr_assert(json_object_is_type(it_jget(svc, "phones"), json_type_array));
 
     snprintf(path, sizeof(path), "/api/v1/hsds/locations?organisation=%s", w.org);
-    p = call(200, "GET", path, NULL, NULL);
+    p = it_call(200, "GET", path, NULL, NULL);
     assert_hsds_page(p, 1, 50);
-    cr_assert_eq(jlen(p, "contents"), 1, "%s", jtext(p));
-    cr_assert_str_eq(js(p, "contents.0.id"), pid);
-    cr_assert_float_eq(json_object_get_double(jget(p, "contents.0.latitude")), 51.8395, 1e-6);
-    cr_assert_float_eq(json_object_get_double(jget(p, "contents.0.longitude")), 4.9655, 1e-6);
-    cr_assert_str_eq(js(p, "contents.0.addresses.0.postal_code"), "4205 AB");
-    cr_assert_str_eq(js(p, "contents.0.addresses.0.country"), "NL");
-    cr_assert_str_eq(js(p, "contents.0.addresses.0.state_province"), "Zuid-Holland");
-    cr_assert_str_eq(js(p, "contents.0.addresses.0.address_type"), "physical");
+    cr_assert_eq(it_jlen(p, "contents"), 1, "%s", it_jtext(p));
+    cr_assert_str_eq(it_js(p, "contents.0.id"), pid);
+    cr_assert_float_eq(json_object_get_double(it_jget(p, "contents.0.latitude")), 51.8395, 1e-6);
+    cr_assert_float_eq(json_object_get_double(it_jget(p, "contents.0.longitude")), 4.9655, 1e-6);
+    cr_assert_str_eq(it_js(p, "contents.0.addresses.0.postal_code"), "4205 AB");
+    cr_assert_str_eq(it_js(p, "contents.0.addresses.0.country"), "NL");
+    cr_assert_str_eq(it_js(p, "contents.0.addresses.0.state_province"), "Zuid-Holland");
+    cr_assert_str_eq(it_js(p, "contents.0.addresses.0.address_type"), "physical");
 
     /* an activity with its own address: languages (name, code), attributes (link_entity), and a
        daily rule in the WEEKLY|MONTHLY-only schedule.freq */
@@ -1212,31 +1123,31 @@ Test(hsds, services_organizations_locations)
                             ",\"cost\":{\"free\":true},\"languages\":[\"nl\"]");
         create("activities", w.key, body, aid);
         snprintf(path, sizeof(path), "/api/v1/hsds/services?organisation=%s&per_page=50", w.org);
-        p = call(200, "GET", path, NULL, NULL);
+        p = it_call(200, "GET", path, NULL, NULL);
         assert_hsds_page(p, 1, 50);
-        for (size_t i = 0; i < jlen(p, "contents"); i++)
-            if (strcmp(js(json_object_array_get_idx(jget(p, "contents"), i), "id"), aid) == 0)
-                a = json_object_array_get_idx(jget(p, "contents"), i);
-        cr_assert_not_null(a, "%s", jtext(p));
-        cr_assert_str_eq(js(a, "schedules.0.freq"), "WEEKLY", "%s", jtext(jget(a, "schedules")));
-        cr_assert_str_eq(js(a, "schedules.0.byday"), "MO,TU,WE,TH,FR,SA,SU");
-        cr_assert_str_eq(js(a, "languages.0.name"), "Nederlands", "%s", jtext(jget(a, "languages")));
-        cr_assert_str_eq(js(a, "languages.0.code"), "nl");
-        cr_assert(!has(jget(a, "languages.0"), "language"));
-        cr_assert_str_eq(js(a, "attributes.0.link_entity"), "service");
-        cr_assert_str_eq(js(a, "attributes.0.taxonomy_term.name"), "Bewegen en sport");
-        cr_assert_str_eq(js(a, "service_at_locations.0.location.addresses.0.state_province"), "Zuid-Holland");
+        for (size_t i = 0; i < it_jlen(p, "contents"); i++)
+            if (strcmp(it_js(json_object_array_get_idx(it_jget(p, "contents"), i), "id"), aid) == 0)
+                a = json_object_array_get_idx(it_jget(p, "contents"), i);
+        cr_assert_not_null(a, "%s", it_jtext(p));
+        cr_assert_str_eq(it_js(a, "schedules.0.freq"), "WEEKLY", "%s", it_jtext(it_jget(a, "schedules")));
+        cr_assert_str_eq(it_js(a, "schedules.0.byday"), "MO,TU,WE,TH,FR,SA,SU");
+        cr_assert_str_eq(it_js(a, "languages.0.name"), "Nederlands", "%s", it_jtext(it_jget(a, "languages")));
+        cr_assert_str_eq(it_js(a, "languages.0.code"), "nl");
+        cr_assert(!has(it_jget(a, "languages.0"), "language"));
+        cr_assert_str_eq(it_js(a, "attributes.0.link_entity"), "service");
+        cr_assert_str_eq(it_js(a, "attributes.0.taxonomy_term.name"), "Bewegen en sport");
+        cr_assert_str_eq(it_js(a, "service_at_locations.0.location.addresses.0.state_province"), "Zuid-Holland");
     }
 
     snprintf(path, sizeof(path), "/api/v1/hsds/organizations?organisation=%s", w.org);
-    p = call(200, "GET", path, NULL, NULL);
-    cr_assert_eq(jlen(p, "contents"), 1, "%s", jtext(p));
-    cr_assert_str_eq(js(p, "contents.0.id"), w.org);
-    cr_assert(strstr(js(p, "contents.0.name"), "Stichting Samen Gorinchem"));
+    p = it_call(200, "GET", path, NULL, NULL);
+    cr_assert_eq(it_jlen(p, "contents"), 1, "%s", it_jtext(p));
+    cr_assert_str_eq(it_js(p, "contents.0.id"), w.org);
+    cr_assert(strstr(it_js(p, "contents.0.name"), "Stichting Samen Gorinchem"));
     /* the untrusted organisation has nothing public, so it is not listed */
     snprintf(path, sizeof(path), "/api/v1/hsds/organizations?organisation=%s", w.org_u);
-    cr_assert_eq(jlen(call(200, "GET", path, NULL, NULL), "contents"), 0);
+    cr_assert_eq(it_jlen(it_call(200, "GET", path, NULL, NULL), "contents"), 0);
 
-    cr_assert_str_eq(js(call(400, "GET", "/api/v1/hsds/services?per_page=0", NULL, NULL), "errors.0.field"), "per_page");
-    cr_assert_str_eq(js(call(400, "GET", "/api/v1/hsds/locations?page=x", NULL, NULL), "errors.0.field"), "page");
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/api/v1/hsds/services?per_page=0", NULL, NULL), "errors.0.field"), "per_page");
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/api/v1/hsds/locations?page=x", NULL, NULL), "errors.0.field"), "page");
 }

@@ -33,33 +33,16 @@
 #include "it_hooks.h"
 
 /* ------------------------------------------------------------------ */
-/* JSON kept until the end of the test */
+/* JSON kept until the end of the test (it_keep, freed by it_release) */
 
-#define POOL_MAX 512
-static struct json_object *pool[POOL_MAX];
-static int pool_n;
-
-static struct json_object *keep(struct json_object *j)
-{
-    if (j && pool_n < POOL_MAX)
-        pool[pool_n++] = j;
-    return j;
-}
-
-static void release(void)
-{
-    while (pool_n > 0)
-        json_object_put(pool[--pool_n]);
-}
-
-TestSuite(workflow, .fini = release);
-TestSuite(freshness, .fini = release);
-TestSuite(reports, .fini = release);
-TestSuite(coverage, .fini = release);
-TestSuite(scope, .fini = release);
-TestSuite(hiding, .fini = release);
-TestSuite(settings, .fini = release);
-TestSuite(etag, .fini = release);
+TestSuite(workflow, .fini = it_release);
+TestSuite(freshness, .fini = it_release);
+TestSuite(reports, .fini = it_release);
+TestSuite(coverage, .fini = it_release);
+TestSuite(scope, .fini = it_release);
+TestSuite(hiding, .fini = it_release);
+TestSuite(settings, .fini = it_release);
+TestSuite(etag, .fini = it_release);
 
 /* ------------------------------------------------------------------ */
 /* HTTP */
@@ -70,20 +53,10 @@ static char resident_ip[64] = "203.0.113.1";
 static struct json_object *call_h(long want, const char *method, const char *path, const char *key,
                                   const char *body, const char *extra, struct it_response *resp)
 {
-    struct it_response r;
-    struct json_object *j;
     char xff[96];
-    const char *hdrs[] = {xff, extra, NULL};
+    const char *hdrs[] = {extra ? extra : xff, extra ? xff : NULL, NULL};
     snprintf(xff, sizeof(xff), "X-Forwarded-For: %s", resident_ip);
-    cr_assert_eq(it_send(method, path, key, body, hdrs, &r), 0, "%s %s: no response", method, path);
-    cr_assert_eq(r.status, want, "%s %s%s%s\n  -> %ld (expected %ld)\n  response: %s", method, path,
-                 extra ? " " : "", extra ? extra : "", r.status, want, r.body);
-    j = r.body_len ? keep(it_json(&r)) : NULL;
-    if (resp)
-        *resp = r;
-    else
-        it_response_free(&r);
-    return j;
+    return it_call_h(want, method, path, key, body, hdrs, resp);
 }
 
 static struct json_object *call(long want, const char *method, const char *path, const char *key, const char *body)
@@ -114,53 +87,18 @@ static char *get_text(const char *path, const char *key, const char *extra)
 /* ------------------------------------------------------------------ */
 /* JSON */
 
-static struct json_object *jget(struct json_object *o, const char *path)
-{
-    char part[128];
-    while (o && *path) {
-        size_t n = strcspn(path, ".");
-        snprintf(part, sizeof(part), "%.*s", (int)n, path);
-        if (json_object_is_type(o, json_type_array)) {
-            if ((size_t)atoi(part) >= json_object_array_length(o))
-                return NULL;
-            o = json_object_array_get_idx(o, (size_t)atoi(part));
-        } else if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, part, &o)) {
-            return NULL;
-        }
-        path += n + (path[n] == '.');
-    }
-    return o;
-}
-
-static const char *js(struct json_object *o, const char *path)
-{
-    const char *s = it_jstr(o, path);
-    return s ? s : "";
-}
-
 static int jint(struct json_object *o, const char *path)
 {
-    return json_object_get_int(jget(o, path));
-}
-
-static size_t jlen(struct json_object *o, const char *path)
-{
-    struct json_object *a = jget(o, path);
-    return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
-
-static const char *jtext(struct json_object *o)
-{
-    return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : "(none)";
+    return json_object_get_int(it_jget(o, path));
 }
 
 /* The first element of the array at path whose member key equals value; NULL if none. */
 static struct json_object *jfind(struct json_object *o, const char *path, const char *key, const char *value)
 {
-    struct json_object *a = jget(o, path);
+    struct json_object *a = it_jget(o, path);
     for (size_t i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++) {
         struct json_object *it = json_object_array_get_idx(a, i);
-        if (strcmp(js(it, key), value) == 0)
+        if (strcmp(it_js(it, key), value) == 0)
             return it;
     }
     return NULL;
@@ -170,10 +108,10 @@ static struct json_object *jfind(struct json_object *o, const char *path, const 
 static struct json_object *jfind2(struct json_object *o, const char *path, const char *k1, const char *v1,
                                   const char *k2, const char *v2)
 {
-    struct json_object *a = jget(o, path);
+    struct json_object *a = it_jget(o, path);
     for (size_t i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++) {
         struct json_object *it = json_object_array_get_idx(a, i);
-        if (strcmp(js(it, k1), v1) == 0 && strcmp(js(it, k2), v2) == 0)
+        if (strcmp(it_js(it, k1), v1) == 0 && strcmp(it_js(it, k2), v2) == 0)
             return it;
     }
     return NULL;
@@ -236,8 +174,8 @@ static void api_org(const char *mod, const char *name, char *id)
     struct json_object *j;
     snprintf(body, sizeof(body), "{\"name\":\"%s\",\"website\":\"https://www.welzijnrivierenland.nl\"}", name);
     j = call(201, "POST", "/api/v1/organisations", mod, body);
-    cr_assert_str_eq(js(j, "trusted"), "false", "a new organisation is not trusted: %s", jtext(j));
-    strcpy(id, js(j, "id"));
+    cr_assert_str_eq(it_js(j, "trusted"), "false", "a new organisation is not trusted: %s", it_jtext(j));
+    strcpy(id, it_js(j, "id"));
 }
 
 static void world(struct world *w)
@@ -288,8 +226,8 @@ static void create(const char *coll, const char *key, const char *body, long wan
     struct json_object *j;
     snprintf(path, sizeof(path), "/api/v1/%s", coll);
     j = call(want, "POST", path, key, body);
-    cr_assert_str_eq(js(j, "status"), want_status, "%s", jtext(j));
-    strcpy(id, js(j, "id"));
+    cr_assert_str_eq(it_js(j, "status"), want_status, "%s", it_jtext(j));
+    strcpy(id, it_js(j, "id"));
 }
 
 static char *mpath(char *buf, size_t cap, const char *id, const char *action)
@@ -317,9 +255,9 @@ static struct json_object *queue_item(const char *key, const char *query, const 
     struct json_object *j;
     snprintf(path, sizeof(path), "/api/v1/moderation/queue?limit=200%s", query ? query : "");
     j = call(200, "GET", path, key, NULL);
-    for (size_t i = 0; i < jlen(j, "items"); i++) {
-        struct json_object *it = json_object_array_get_idx(jget(j, "items"), i);
-        if (strcmp(js(it, "type"), type) == 0 && strcmp(js(it, "entry_id"), id) == 0)
+    for (size_t i = 0; i < it_jlen(j, "items"); i++) {
+        struct json_object *it = json_object_array_get_idx(it_jget(j, "items"), i);
+        if (strcmp(it_js(it, "type"), type) == 0 && strcmp(it_js(it, "entry_id"), id) == 0)
             return it;
     }
     return NULL;
@@ -354,10 +292,10 @@ Test(workflow, new_entry_is_pending_until_approved)
         char idem[96];
         snprintf(idem, sizeof(idem), "Idempotency-Key: mod-%s", w.tag);
         j = call_h(201, "POST", "/api/v1/places", w.key_a, body, idem, NULL);
-        cr_assert_str_eq(js(j, "status"), "pending");
+        cr_assert_str_eq(it_js(j, "status"), "pending");
         again = call_h(201, "POST", "/api/v1/places", w.key_a, body, idem, NULL);
-        cr_assert_str_eq(js(again, "id"), js(j, "id"));
-        cr_assert_str_eq(js(again, "status"), "pending", "replay: %s", jtext(again));
+        cr_assert_str_eq(it_js(again, "id"), it_js(j, "id"));
+        cr_assert_str_eq(it_js(again, "status"), "pending", "replay: %s", it_jtext(again));
     }
 
     /* invisible to residents: the entry, the list and the search */
@@ -371,56 +309,56 @@ Test(workflow, new_entry_is_pending_until_approved)
     /* another partner does not see it either; the owner does */
     call(404, "GET", path, w.key_b, NULL);
     j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_str_eq(js(j, "status"), "pending");
-    cr_assert(jget(j, "moderation") != NULL, "the owner sees the moderation state: %s", jtext(j));
+    cr_assert_str_eq(it_js(j, "status"), "pending");
+    cr_assert(it_jget(j, "moderation") != NULL, "the owner sees the moderation state: %s", it_jtext(j));
 
     /* in the queue, marked as a new entry; the diff shows every proposed field */
     it = queue_item(w.mod, "&municipality=GM0512&kind=place", "new_entry", id);
     cr_assert_not_null(it, "new entry not in the queue");
-    cr_assert_str_eq(js(it, "title"), title);
-    cr_assert_str_eq(js(it, "organisation_id"), w.org_a);
+    cr_assert_str_eq(it_js(it, "title"), title);
+    cr_assert_str_eq(it_js(it, "organisation_id"), w.org_a);
     cr_assert_null(queue_item(w.mod, "&type=report", "new_entry", id), "type filter ignored");
     {
         /* pages: oldest first, the cursor continues after the last item */
         struct json_object *p1, *p2;
         char next[512];
         p1 = call(200, "GET", "/api/v1/moderation/queue?type=new_entry&limit=1", w.mod, NULL);
-        cr_assert_eq(jlen(p1, "items"), 1, "%s", jtext(p1));
-        cr_assert_str_neq(js(p1, "next_cursor"), "", "no next_cursor: %s", jtext(p1));
-        snprintf(next, sizeof(next), "/api/v1/moderation/queue?type=new_entry&limit=1&cursor=%s", js(p1, "next_cursor"));
+        cr_assert_eq(it_jlen(p1, "items"), 1, "%s", it_jtext(p1));
+        cr_assert_str_neq(it_js(p1, "next_cursor"), "", "no next_cursor: %s", it_jtext(p1));
+        snprintf(next, sizeof(next), "/api/v1/moderation/queue?type=new_entry&limit=1&cursor=%s", it_js(p1, "next_cursor"));
         p2 = call(200, "GET", next, w.mod, NULL);
-        cr_assert_eq(jlen(p2, "items"), 1, "%s", jtext(p2));
-        cr_assert_str_neq(js(p2, "items.0.id"), js(p1, "items.0.id"));
-        cr_assert(strcmp(js(p2, "items.0.submitted_at"), js(p1, "items.0.submitted_at")) >= 0, "not oldest first");
+        cr_assert_eq(it_jlen(p2, "items"), 1, "%s", it_jtext(p2));
+        cr_assert_str_neq(it_js(p2, "items.0.id"), it_js(p1, "items.0.id"));
+        cr_assert(strcmp(it_js(p2, "items.0.submitted_at"), it_js(p1, "items.0.submitted_at")) >= 0, "not oldest first");
     }
     cr_assert_null(queue_item(w.mod, "&area=GM0512-dalem", "new_entry", id), "area filter ignored");
     cr_assert_null(queue_item(w.mod, "&kind=activity", "new_entry", id), "kind filter ignored");
     cr_assert_null(queue_item(w.mod, "&min_age_hours=24", "new_entry", id), "age filter ignored");
     j = call(200, "GET", mpath(mp, sizeof(mp), id, "diff"), w.mod, NULL);
-    cr_assert_str_eq(js(j, "type"), "new_entry");
+    cr_assert_str_eq(it_js(j, "type"), "new_entry");
     it = jfind(j, "changes", "field", "title");
-    cr_assert_not_null(it, "%s", jtext(j));
-    cr_assert_str_eq(js(it, "proposed"), title);
+    cr_assert_not_null(it, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(it, "proposed"), title);
 
     /* a partner cannot approve; the moderator can */
     call(403, "POST", mpath(mp, sizeof(mp), id, "approve"), w.key_a, NULL);
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
-    cr_assert_str_eq(js(j, "status"), "published");
-    cr_assert_str_neq(js(j, "reviewed_at"), "", "no reviewed_at after approval: %s", jtext(j));
+    cr_assert_str_eq(it_js(j, "status"), "published");
+    cr_assert_str_neq(it_js(j, "reviewed_at"), "", "no reviewed_at after approval: %s", it_jtext(j));
     call(409, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
 
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "title"), title);
+    cr_assert_str_eq(it_js(j, "title"), title);
     cr_assert(search_shows(w.tag, id), "the approved entry is not in the search");
     cr_assert_null(queue_item(w.mod, NULL, "new_entry", id), "approved entry still in the queue");
 
     /* audited: who approved */
     it = audit_action(w.mod, id, "approve");
     cr_assert_not_null(it);
-    cr_assert_str_eq(js(it, "role"), "moderator");
-    cr_assert_str_eq(js(it, "organisation_id"), w.mod_org);
-    cr_assert_str_neq(js(it, "key_id"), "");
-    cr_assert_str_neq(js(it, "at"), "");
+    cr_assert_str_eq(it_js(it, "role"), "moderator");
+    cr_assert_str_eq(it_js(it, "organisation_id"), w.mod_org);
+    cr_assert_str_neq(it_js(it, "key_id"), "");
+    cr_assert_str_neq(it_js(it, "at"), "");
 }
 
 /* Publish an untrusted partner's entry through the moderator; returns its path. */
@@ -448,15 +386,15 @@ Test(workflow, edit_of_published_entry_waits_as_revision)
     call(428, "PATCH", path, w.key_a, patch);
     call_if(412, "PATCH", path, w.key_a, patch, 1);
     j = call_if(202, "PATCH", path, w.key_a, patch, 2);
-    cr_assert_str_eq(js(j, "title"), title, "202 shows the published entry: %s", jtext(j));
+    cr_assert_str_eq(it_js(j, "title"), title, "202 shows the published entry: %s", it_jtext(j));
     cr_assert_eq(jint(j, "version"), 2);
-    cr_assert_str_eq(js(j, "pending_revision.entry.title"), title2, "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "pending_revision.entry.title"), title2, "%s", it_jtext(j));
 
     /* residents still see the old text everywhere */
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "title"), title);
+    cr_assert_str_eq(it_js(j, "title"), title);
     cr_assert_eq(jint(j, "version"), 2);
-    cr_assert_null(jget(j, "pending_revision"), "anonymous sees the revision: %s", jtext(j));
+    cr_assert_null(it_jget(j, "pending_revision"), "anonymous sees the revision: %s", it_jtext(j));
     snprintf(q, sizeof(q), "Vernieuwd+%s", w.tag);
     cr_assert(!search_shows(q, title2), "the pending revision leaks into the search");
     cr_assert(search_shows(w.tag, title), "the published version left the search");
@@ -467,33 +405,33 @@ Test(workflow, edit_of_published_entry_waits_as_revision)
     }
     /* the owner sees both */
     j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_str_eq(js(j, "title"), title);
-    cr_assert_str_eq(js(j, "pending_revision.entry.title"), title2);
+    cr_assert_str_eq(it_js(j, "title"), title);
+    cr_assert_str_eq(it_js(j, "pending_revision.entry.title"), title2);
 
     /* queue and field-by-field diff */
     it = queue_item(w.mod, "&type=revision", "revision", id);
     cr_assert_not_null(it, "revision not in the queue");
-    cr_assert_str_eq(js(it, "proposed_title"), title2);
-    cr_assert_str_eq(js(it, "title"), title);
+    cr_assert_str_eq(it_js(it, "proposed_title"), title2);
+    cr_assert_str_eq(it_js(it, "title"), title);
     j = call(200, "GET", mpath(mp, sizeof(mp), id, "diff"), w.mod, NULL);
-    cr_assert_str_eq(js(j, "type"), "revision");
+    cr_assert_str_eq(it_js(j, "type"), "revision");
     it = jfind(j, "changes", "field", "title");
-    cr_assert_not_null(it, "%s", jtext(j));
-    cr_assert_str_eq(js(it, "published"), title);
-    cr_assert_str_eq(js(it, "proposed"), title2);
-    cr_assert_not_null(jfind(j, "changes", "field", "themes"), "%s", jtext(j));
-    cr_assert_null(jfind(j, "changes", "field", "summary"), "unchanged field in the diff: %s", jtext(j));
+    cr_assert_not_null(it, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(it, "published"), title);
+    cr_assert_str_eq(it_js(it, "proposed"), title2);
+    cr_assert_not_null(jfind(j, "changes", "field", "themes"), "%s", it_jtext(j));
+    cr_assert_null(jfind(j, "changes", "field", "summary"), "unchanged field in the diff: %s", it_jtext(j));
 
     /* approve: residents see the new text */
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
     cr_assert_eq(jint(j, "version"), 3);
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "title"), title2);
-    cr_assert_eq(jlen(j, "themes"), 2);
+    cr_assert_str_eq(it_js(j, "title"), title2);
+    cr_assert_eq(it_jlen(j, "themes"), 2);
     cr_assert(search_shows(q, id), "the approved revision is not searchable");
     j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_null(jget(j, "pending_revision"), "%s", jtext(j));
-    cr_assert_str_eq(js(j, "moderation.last_decision.decision"), "approved");
+    cr_assert_null(it_jget(j, "pending_revision"), "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "moderation.last_decision.decision"), "approved");
 }
 
 Test(workflow, rejected_revision_leaves_published_version)
@@ -511,31 +449,31 @@ Test(workflow, rejected_revision_leaves_published_version)
 
     /* a reason is required */
     j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{}");
-    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
     j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"   \"}");
-    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
     j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"x\",\"oordeel\":\"nee\"}");
-    cr_assert(names_field(j, "oordeel"), "%s", jtext(j));
+    cr_assert(names_field(j, "oordeel"), "%s", it_jtext(j));
 
     snprintf(rbody, sizeof(rbody), "{\"reason\":\"%s\"}", reason);
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, rbody);
     cr_assert_eq(jint(j, "version"), 2);
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "summary"), "Ontmoetingsplek voor de hele wijk.", "old text gone: %s", jtext(j));
+    cr_assert_str_eq(it_js(j, "summary"), "Ontmoetingsplek voor de hele wijk.", "old text gone: %s", it_jtext(j));
     cr_assert_eq(jint(j, "version"), 2);
 
     /* the partner reads why; nothing is pending any more */
     j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_null(jget(j, "pending_revision"), "%s", jtext(j));
-    cr_assert_str_eq(js(j, "moderation.last_decision.decision"), "rejected", "%s", jtext(j));
-    cr_assert_str_eq(js(j, "moderation.last_decision.reason"), reason);
+    cr_assert_null(it_jget(j, "pending_revision"), "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "moderation.last_decision.decision"), "rejected", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "moderation.last_decision.reason"), reason);
     cr_assert_null(queue_item(w.mod, NULL, "revision", id), "rejected revision still queued");
     call(409, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, rbody);
 
     /* audited with the reason */
     j = audit_action(w.mod, id, "reject");
     cr_assert_not_null(j);
-    cr_assert_str_eq(js(j, "after.moderation.reason"), reason);
+    cr_assert_str_eq(it_js(j, "after.moderation.reason"), reason);
     cr_assert_not_null(audit_action(w.mod, id, "propose"), "the proposal is not audited");
 }
 
@@ -550,21 +488,21 @@ Test(workflow, rejected_entry_is_edited_and_resubmitted)
     create("places", w.key_a, place_body(body, sizeof(body), title, "GM0512-lingewijk", "no"), 201, "pending", id);
     snprintf(path, sizeof(path), "/api/v1/places/%s", id);
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"Vermeld de organisator in de beschrijving.\"}");
-    cr_assert_str_eq(js(j, "status"), "rejected");
+    cr_assert_str_eq(it_js(j, "status"), "rejected");
     call(404, "GET", path, NULL, NULL);
     j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_str_eq(js(j, "status"), "rejected");
-    cr_assert_str_eq(js(j, "moderation.last_decision.reason"), "Vermeld de organisator in de beschrijving.");
+    cr_assert_str_eq(it_js(j, "status"), "rejected");
+    cr_assert_str_eq(it_js(j, "moderation.last_decision.reason"), "Vermeld de organisator in de beschrijving.");
     cr_assert_null(queue_item(w.mod, NULL, "new_entry", id), "a rejected entry is in the queue");
 
     /* edit -> pending again, back in the queue */
     j = call_if(200, "PATCH", path, w.key_a, "{\"description\":\"Georganiseerd door Buurtvereniging De Linge.\"}",
                 jint(j, "version"));
-    cr_assert_str_eq(js(j, "status"), "pending", "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "status"), "pending", "%s", it_jtext(j));
     cr_assert_not_null(queue_item(w.mod, NULL, "new_entry", id), "a resubmitted entry is not in the queue");
     call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "description"), "Georganiseerd door Buurtvereniging De Linge.");
+    cr_assert_str_eq(it_js(j, "description"), "Georganiseerd door Buurtvereniging De Linge.");
 }
 
 Test(workflow, trusted_organisation_publishes_directly)
@@ -577,18 +515,18 @@ Test(workflow, trusted_organisation_publishes_directly)
     snprintf(orgpath, sizeof(orgpath), "/api/v1/organisations/%s", w.org_a);
     call(403, "PATCH", orgpath, w.key_a, "{\"trusted\":true}");
     j = call(200, "PATCH", orgpath, w.mod, "{\"trusted\":true}");
-    cr_assert_str_eq(js(j, "trusted"), "true", "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "trusted"), "true", "%s", it_jtext(j));
 
     snprintf(title, sizeof(title), "Repair Cafe %s", w.tag);
     create("places", w.key_a, place_body(body, sizeof(body), title, "GM0512-lingewijk", "limited"), 201, "published", id);
     snprintf(path, sizeof(path), "/api/v1/places/%s", id);
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "title"), title);
+    cr_assert_str_eq(it_js(j, "title"), title);
     /* and its edits apply at once */
     j = call_if(200, "PATCH", path, w.key_a, "{\"summary\":\"Elke eerste zaterdag.\"}", 1);
     cr_assert_eq(jint(j, "version"), 2);
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "summary"), "Elke eerste zaterdag.");
+    cr_assert_str_eq(it_js(j, "summary"), "Elke eerste zaterdag.");
     cr_assert(search_shows(w.tag, id));
     cr_assert_null(queue_item(w.mod, NULL, "new_entry", id));
 }
@@ -605,13 +543,13 @@ Test(workflow, unknown_and_bad_requests)
     call(401, "GET", "/api/v1/moderation/queue", NULL, NULL);
     call(403, "GET", "/api/v1/moderation/queue", w.key_a, NULL);
     j = call(400, "GET", "/api/v1/moderation/queue?kind=kroeg", w.mod, NULL);
-    cr_assert(names_field(j, "kind"), "%s", jtext(j));
+    cr_assert(names_field(j, "kind"), "%s", it_jtext(j));
     j = call(400, "GET", "/api/v1/moderation/queue?min_age_hours=gisteren", w.mod, NULL);
-    cr_assert(names_field(j, "min_age_hours"), "%s", jtext(j));
+    cr_assert(names_field(j, "min_age_hours"), "%s", it_jtext(j));
     j = call(400, "GET", "/api/v1/moderation/queue?municipality=Gorinchem", w.mod, NULL);
-    cr_assert(names_field(j, "municipality"), "%s", jtext(j));
+    cr_assert(names_field(j, "municipality"), "%s", it_jtext(j));
     j = call(400, "GET", "/api/v1/moderation/queue?cursor=verzonnen", w.mod, NULL);
-    cr_assert(names_field(j, "cursor"), "%s", jtext(j));
+    cr_assert(names_field(j, "cursor"), "%s", it_jtext(j));
     call(400, "POST", "/api/v1/moderation/00000000-0000-4000-8000-000000000000/reject", w.mod, "{\"reason\":");
 }
 
@@ -633,14 +571,14 @@ Test(freshness, stale_listing_confirm_and_automatic_hiding)
 
     j = call(200, "GET", stale, w.mod, NULL);
     cr_assert_null(jfind(j, "items", "id", id), "a fresh entry is stale");
-    cr_assert_str_eq(js(j, "stale_after"), "P6M");
+    cr_assert_str_eq(it_js(j, "stale_after"), "P6M");
 
     /* 7 months without confirmation: stale, still visible */
     set_reviewed_ago(id, "7 months");
     j = call(200, "GET", stale, w.mod, NULL);
     it = jfind(j, "items", "id", id);
-    cr_assert_not_null(it, "stale entry not listed: %s", jtext(j));
-    cr_assert_str_eq(js(it, "hidden"), "false");
+    cr_assert_not_null(it, "stale entry not listed: %s", it_jtext(j));
+    cr_assert_str_eq(it_js(it, "hidden"), "false");
     call(200, "GET", path, NULL, NULL);
     call(403, "GET", stale, w.key_a, NULL);
 
@@ -648,7 +586,7 @@ Test(freshness, stale_listing_confirm_and_automatic_hiding)
     call(403, "POST", confirm, w.key_b, NULL);
     call(401, "POST", confirm, NULL, NULL);
     j = call(200, "POST", confirm, w.key_a, NULL);
-    cr_assert_str_eq(js(j, "status"), "published");
+    cr_assert_str_eq(it_js(j, "status"), "published");
     j = call(200, "GET", stale, w.mod, NULL);
     cr_assert_null(jfind(j, "items", "id", id), "confirmed entry still stale");
     cr_assert_not_null(audit_action(w.mod, id, "confirm"));
@@ -666,20 +604,20 @@ Test(freshness, stale_listing_confirm_and_automatic_hiding)
     cr_assert(hidden, "a stale entry was not hidden within 10 s");
     cr_assert(!search_shows(w.tag, id), "hidden entry in the search");
     j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_str_eq(js(j, "status"), "hidden");
-    cr_assert_str_eq(js(j, "moderation.hidden_reason"), "stale");
+    cr_assert_str_eq(it_js(j, "status"), "hidden");
+    cr_assert_str_eq(it_js(j, "moderation.hidden_reason"), "stale");
     it = audit_action(w.mod, id, "hide");
     cr_assert_not_null(it, "automatic hiding not audited");
-    cr_assert_str_eq(js(it, "role"), "system");
+    cr_assert_str_eq(it_js(it, "role"), "system");
     j = call(200, "GET", stale, w.mod, NULL);
     it = jfind(j, "items", "id", id);
     cr_assert_not_null(it);
-    cr_assert_str_eq(js(it, "hidden"), "true");
+    cr_assert_str_eq(it_js(it, "hidden"), "true");
 
     /* confirming publishes it again */
     call(200, "POST", confirm, w.key_a, NULL);
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "status"), "published");
+    cr_assert_str_eq(it_js(j, "status"), "published");
 }
 
 Test(freshness, pending_entry_cannot_be_confirmed)
@@ -709,7 +647,7 @@ Test(reports, resident_report_reaches_queue_and_partner)
 
     /* validation: reason from the list, message bounded, no unknown fields */
     j = call(422, "POST", rpath, NULL, "{\"reason\":\"saai\"}");
-    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
     {
         char big[1300];
         memset(big, 'a', 1001);
@@ -717,42 +655,42 @@ Test(reports, resident_report_reaches_queue_and_partner)
         memset(big + 29, 'a', 1001);
         strcpy(big + 29 + 1001, "\"}");
         j = call(422, "POST", rpath, NULL, big);
-        cr_assert(names_field(j, "message"), "%s", jtext(j));
+        cr_assert(names_field(j, "message"), "%s", it_jtext(j));
     }
     j = call(422, "POST", rpath, NULL, "{\"reason\":\"other\",\"email\":\"ik@example.nl\"}");
-    cr_assert(names_field(j, "email"), "%s", jtext(j));
+    cr_assert(names_field(j, "email"), "%s", it_jtext(j));
     call(404, "POST", "/api/v1/places/00000000-0000-4000-8000-000000000000/reports", NULL, "{\"reason\":\"other\"}");
 
     /* anonymous, no personal data */
     j = call(201, "POST", rpath, NULL, "{\"reason\":\"no_longer_exists\",\"message\":\"De speeltuin is afgebroken.\"}");
-    strcpy(report, js(j, "id"));
-    cr_assert_str_eq(js(j, "status"), "open");
+    strcpy(report, it_js(j, "id"));
+    cr_assert_str_eq(it_js(j, "status"), "open");
 
     /* in the queue */
     it = queue_item(w.mod, "&type=report", "report", id);
     cr_assert_not_null(it, "report not in the queue");
-    cr_assert_str_eq(js(it, "report.reason"), "no_longer_exists");
-    cr_assert_str_eq(js(it, "report.message"), "De speeltuin is afgebroken.");
+    cr_assert_str_eq(it_js(it, "report.reason"), "no_longer_exists");
+    cr_assert_str_eq(it_js(it, "report.message"), "De speeltuin is afgebroken.");
 
     /* the partner sees it on its entry; others cannot read reports */
     j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_not_null(jfind(j, "moderation.open_reports", "id", report), "%s", jtext(j));
+    cr_assert_not_null(jfind(j, "moderation.open_reports", "id", report), "%s", it_jtext(j));
     j = call(200, "GET", rpath, w.key_a, NULL);
-    cr_assert_not_null(jfind(j, "items", "id", report), "%s", jtext(j));
+    cr_assert_not_null(jfind(j, "items", "id", report), "%s", it_jtext(j));
     call(403, "GET", rpath, w.key_b, NULL);
     call(401, "GET", rpath, NULL, NULL);
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_null(jget(j, "moderation"), "residents see moderation data: %s", jtext(j));
+    cr_assert_null(it_jget(j, "moderation"), "residents see moderation data: %s", it_jtext(j));
 
     /* the moderator resolves it */
     snprintf(resolve, sizeof(resolve), "/api/v1/moderation/reports/%s/resolve", report);
     call(403, "POST", resolve, w.mod_wmw, NULL);
     j = call(200, "POST", resolve, w.mod, "{\"resolution\":\"Partner gebeld; wordt verwijderd.\"}");
-    cr_assert_str_eq(js(j, "status"), "resolved");
+    cr_assert_str_eq(it_js(j, "status"), "resolved");
     call(409, "POST", resolve, w.mod, NULL);
     cr_assert_null(queue_item(w.mod, "&type=report", "report", id), "resolved report still queued");
     j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_eq(jlen(j, "moderation.open_reports"), 0);
+    cr_assert_eq(it_jlen(j, "moderation.open_reports"), 0);
     cr_assert_not_null(audit_action(w.mod, id, "resolve"));
     cr_assert_not_null(audit_action(w.mod, id, "report"));
 }
@@ -811,12 +749,12 @@ Test(coverage, counts_match_entries_with_zero_cells_and_csv)
     call(400, "GET", "/api/v1/stats/coverage", NULL, NULL);
     call(404, "GET", "/api/v1/stats/coverage?municipality=GM9999", NULL, NULL);
     j = call(200, "GET", "/api/v1/stats/coverage?municipality=GM0512", NULL, NULL);
-    cr_assert_str_eq(js(j, "municipality"), "GM0512");
+    cr_assert_str_eq(it_js(j, "municipality"), "GM0512");
     cr_assert_not_null(jfind(j, "areas", "code", area), "new area missing");
 
     c = jfind2(j, "by_kind", "area", area, "kind", "place");
     cr_assert_not_null(c, "no area x kind cell");
-    cr_assert_eq(jint(c, "count"), 1, "%s", jtext(c));
+    cr_assert_eq(jint(c, "count"), 1, "%s", it_jtext(c));
     cr_assert_eq(jint(jfind2(j, "by_kind", "area", area, "kind", "activity"), "count"), 1);
     c = jfind2(j, "by_kind", "area", area, "kind", "vacancy");
     cr_assert_not_null(c, "zero cell missing");
@@ -827,26 +765,26 @@ Test(coverage, counts_match_entries_with_zero_cells_and_csv)
     cr_assert_eq(jint(jfind2(j, "by_theme", "area", area, "theme", "gezonde-leefstijl"), "count"), 1);
     c = jfind2(j, "by_theme", "area", area, "theme", "geldzaken");
     cr_assert_not_null(c, "zero theme cell missing");
-    cr_assert_eq(jint(c, "count"), 0, "pending revision counted: %s", jtext(c));
+    cr_assert_eq(jint(c, "count"), 0, "pending revision counted: %s", it_jtext(c));
     cr_assert_eq(jint(jfind2(j, "by_audience", "area", area, "audience", "ouderen"), "count"), 2);
     cr_assert_not_null(jfind2(j, "by_audience", "area", area, "audience", "jongeren"));
     c = jfind(j, "wheelchair", "area", area);
     cr_assert_not_null(c);
-    cr_assert_eq(jint(c, "entries"), 2, "%s", jtext(c));
+    cr_assert_eq(jint(c, "entries"), 2, "%s", it_jtext(c));
     cr_assert_eq(jint(c, "yes"), 1);
-    cr_assert_eq(jint(c, "no"), 0, "pending entry counted: %s", jtext(c));
+    cr_assert_eq(jint(c, "no"), 0, "pending entry counted: %s", it_jtext(c));
     cr_assert_eq(jint(c, "unknown"), 1);
-    cr_assert_float_eq(json_object_get_double(jget(c, "share_yes")), 0.5, 1e-9);
+    cr_assert_float_eq(json_object_get_double(it_jget(c, "share_yes")), 0.5, 1e-9);
     {
         /* 4 weeks, one occurrence each (weekly on Tuesday) */
         int weeks = 0;
-        struct json_object *a = jget(j, "activities_per_week");
-        cr_assert(json_object_get_boolean(jget(j, "occurrences_available")), "no occurrences (0004)");
+        struct json_object *a = it_jget(j, "activities_per_week");
+        cr_assert(json_object_get_boolean(it_jget(j, "occurrences_available")), "no occurrences (0004)");
         for (size_t i = 0; i < json_object_array_length(a); i++) {
             struct json_object *it = json_object_array_get_idx(a, i);
-            if (strcmp(js(it, "area"), area) == 0) {
+            if (strcmp(it_js(it, "area"), area) == 0) {
                 weeks++;
-                cr_assert_eq(jint(it, "occurrences"), 1, "%s", jtext(it));
+                cr_assert_eq(jint(it, "occurrences"), 1, "%s", it_jtext(it));
             }
         }
         cr_assert_eq(weeks, 4);
@@ -891,7 +829,7 @@ Test(scope, moderator_of_one_municipality_gets_403_in_the_other)
     call_if(403, "PATCH", path, w.mod_wmw, "{\"summary\":\"Gewijzigd door de buren.\"}", 1);
     cr_assert_null(queue_item(w.mod_wmw, NULL, "new_entry", id), "another municipality's item in the queue");
     j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_str_eq(js(j, "status"), "pending", "changed by an out-of-scope moderator");
+    cr_assert_str_eq(it_js(j, "status"), "pending", "changed by an out-of-scope moderator");
     cr_assert_eq(jint(j, "version"), 1);
 
     /* a moderator creating an entry elsewhere is refused too */
@@ -952,22 +890,22 @@ Test(hiding, moderator_hides_and_shows_again_with_a_reason)
     call(401, "POST", mpath(mp, sizeof(mp), id, "hide"), NULL, "{\"reason\":\"x\"}");
     call(404, "POST", "/api/v1/moderation/00000000-0000-4000-8000-000000000000/hide", w.mod, "{\"reason\":\"x\"}");
     j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{}");
-    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
     j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\" \\n \"}");
-    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
     j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\"x\",\"tot\":\"morgen\"}");
-    cr_assert(names_field(j, "tot"), "%s", jtext(j));
+    cr_assert(names_field(j, "tot"), "%s", it_jtext(j));
     call(400, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":");
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "status"), "published", "a refused hide changed the entry");
+    cr_assert_str_eq(it_js(j, "status"), "published", "a refused hide changed the entry");
 
     /* hidden: status hidden, version +1, gone for residents, search and feeds */
     snprintf(hbody, sizeof(hbody), "{\"reason\":\"%s\"}", reason);
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, hbody);
-    cr_assert_str_eq(js(j, "status"), "hidden", "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "status"), "hidden", "%s", it_jtext(j));
     cr_assert_eq(jint(j, "version"), 3);
-    cr_assert_str_eq(js(j, "moderation.hidden_reason"), reason);
-    cr_assert_str_eq(js(j, "moderation.hidden_by"), "moderator");
+    cr_assert_str_eq(it_js(j, "moderation.hidden_reason"), reason);
+    cr_assert_str_eq(it_js(j, "moderation.hidden_by"), "moderator");
     call(404, "GET", path, NULL, NULL);
     call(404, "GET", path, w.key_b, NULL);
     cr_assert(!search_shows(w.tag, id), "a hidden entry is in the search");
@@ -980,12 +918,12 @@ Test(hiding, moderator_hides_and_shows_again_with_a_reason)
 
     /* the partner reads why; it cannot confirm its way out of it */
     j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_str_eq(js(j, "status"), "hidden");
-    cr_assert_str_eq(js(j, "moderation.hidden_reason"), reason, "%s", jtext(j));
-    cr_assert_str_eq(js(j, "moderation.hidden_by"), "moderator");
+    cr_assert_str_eq(it_js(j, "status"), "hidden");
+    cr_assert_str_eq(it_js(j, "moderation.hidden_reason"), reason, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "moderation.hidden_by"), "moderator");
     snprintf(body, sizeof(body), "%s/confirm", path);
     j = call(409, "POST", body, w.key_a, NULL);
-    cr_assert_not_null(strstr(js(j, "detail"), reason), "%s", jtext(j));
+    cr_assert_not_null(strstr(it_js(j, "detail"), reason), "%s", it_jtext(j));
     /* nor does the housekeeping: a hidden entry is not stale, however old */
     set_reviewed_ago(id, "2 years");
     snprintf(stale, sizeof(stale), "/api/v1/moderation/stale?municipality=GM0512&limit=200");
@@ -995,22 +933,22 @@ Test(hiding, moderator_hides_and_shows_again_with_a_reason)
     /* audited with the reason */
     it = audit_action(w.mod, id, "hide");
     cr_assert_not_null(it, "hiding not audited");
-    cr_assert_str_eq(js(it, "after.moderation.reason"), reason);
-    cr_assert_str_eq(js(it, "role"), "moderator");
-    cr_assert_str_eq(js(it, "before.status"), "published");
-    cr_assert_str_eq(js(it, "after.status"), "hidden");
+    cr_assert_str_eq(it_js(it, "after.moderation.reason"), reason);
+    cr_assert_str_eq(it_js(it, "role"), "moderator");
+    cr_assert_str_eq(it_js(it, "before.status"), "published");
+    cr_assert_str_eq(it_js(it, "after.status"), "hidden");
 
     /* shown again: published, version +1, reviewed_at now (it counts as a review) */
     call(403, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.key_a, NULL);
     call(403, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod_wmw, NULL);
     j = call(422, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, "{\"reason\":42}");
-    cr_assert(names_field(j, "reason"), "%s", jtext(j));
+    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, "{\"reason\":\"Partner belde: de inloop gaat door.\"}");
-    cr_assert_str_eq(js(j, "status"), "published", "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "status"), "published", "%s", it_jtext(j));
     cr_assert_eq(jint(j, "version"), 4);
-    cr_assert_null(jget(j, "moderation.hidden_reason"), "%s", jtext(j));
+    cr_assert_null(it_jget(j, "moderation.hidden_reason"), "%s", it_jtext(j));
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "title"), title);
+    cr_assert_str_eq(it_js(j, "title"), title);
     cr_assert(search_shows(w.tag, id), "an unhidden entry is not in the search");
     cr_assert(geojson_shows(w.tag, id), "an unhidden entry is not in the GeoJSON feed");
     cr_assert_null(jfind(call(200, "GET", stale, w.mod, NULL), "items", "id", id),
@@ -1018,8 +956,8 @@ Test(hiding, moderator_hides_and_shows_again_with_a_reason)
     call(409, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, NULL);
     it = audit_action(w.mod, id, "unhide");
     cr_assert_not_null(it, "unhiding not audited");
-    cr_assert_str_eq(js(it, "after.moderation.reason"), "Partner belde: de inloop gaat door.");
-    cr_assert_str_eq(js(it, "before.moderation.hidden_reason"), reason);
+    cr_assert_str_eq(it_js(it, "after.moderation.reason"), "Partner belde: de inloop gaat door.");
+    cr_assert_str_eq(it_js(it, "before.moderation.hidden_reason"), reason);
 
     /* only what residents can see can be hidden: a pending entry is rejected instead */
     create("places", w.key_a, place_body(body, sizeof(body), "Nog niet beoordeeld", "GM0512-lingewijk", "yes"), 201,
@@ -1041,17 +979,17 @@ Test(hiding, partner_fixes_a_hidden_entry_and_approval_shows_it)
 
     /* the partner proposes a fix: a revision, the entry stays hidden */
     j = call_if(202, "PATCH", path, w.key_a, "{\"address\":{\"street\":\"Haarwijkstraat\"}}", 3);
-    cr_assert_str_eq(js(j, "status"), "hidden", "%s", jtext(j));
-    cr_assert_str_eq(js(j, "pending_revision.entry.address.street"), "Haarwijkstraat", "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "status"), "hidden", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "pending_revision.entry.address.street"), "Haarwijkstraat", "%s", it_jtext(j));
     call(404, "GET", path, NULL, NULL);
     cr_assert_not_null(queue_item(w.mod, "&type=revision", "revision", id), "the fix is not in the queue");
 
     /* approving the fix publishes it */
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
-    cr_assert_str_eq(js(j, "status"), "published", "%s", jtext(j));
-    cr_assert_null(jget(j, "moderation.hidden_reason"), "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "status"), "published", "%s", it_jtext(j));
+    cr_assert_null(it_jget(j, "moderation.hidden_reason"), "%s", it_jtext(j));
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "address.street"), "Haarwijkstraat");
+    cr_assert_str_eq(it_js(j, "address.street"), "Haarwijkstraat");
 }
 
 /* An entry hidden for staleness: a moderator may hide it by hand (then a confirmation no longer
@@ -1070,23 +1008,23 @@ Test(hiding, stale_hidden_entry_hidden_by_hand_then_shown)
     set_reviewed_ago(id, "10 months");
     for (int i = 0; i < 100 && !hidden; i++) {
         j = call(200, "GET", path, w.key_a, NULL);
-        hidden = strcmp(js(j, "status"), "hidden") == 0;
+        hidden = strcmp(it_js(j, "status"), "hidden") == 0;
         if (!hidden)
             usleep(100000);
     }
     cr_assert(hidden, "a stale entry was not hidden within 10 s");
-    cr_assert_str_eq(js(j, "moderation.hidden_by"), "housekeeping", "%s", jtext(j));
-    cr_assert_str_eq(js(j, "moderation.hidden_reason"), "stale");
+    cr_assert_str_eq(it_js(j, "moderation.hidden_by"), "housekeeping", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "moderation.hidden_reason"), "stale");
 
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\"Bestaat niet meer volgens de wijkcoach.\"}");
-    cr_assert_str_eq(js(j, "moderation.hidden_by"), "moderator", "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "moderation.hidden_by"), "moderator", "%s", it_jtext(j));
     call(409, "POST", confirm, w.key_a, NULL);
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, NULL);
-    cr_assert_str_eq(js(j, "status"), "published", "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "status"), "published", "%s", it_jtext(j));
     /* reviewed now: the next housekeeping runs leave it visible */
     usleep(1500000);
     j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "status"), "published");
+    cr_assert_str_eq(it_js(j, "status"), "published");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1105,12 +1043,12 @@ Test(settings, read_by_moderators_changed_by_admins_only)
 
     /* moderators and admins read; residents and partners do not */
     j = call(200, "GET", "/api/v1/moderation/settings", w.mod, NULL);
-    snprintf(stale_after, sizeof(stale_after), "%s", js(j, "stale_after"));
-    snprintf(hide_after, sizeof(hide_after), "%s", js(j, "hide_after"));
+    snprintf(stale_after, sizeof(stale_after), "%s", it_js(j, "stale_after"));
+    snprintf(hide_after, sizeof(hide_after), "%s", it_js(j, "hide_after"));
     per_hour = jint(j, "reports_per_hour");
     hash_days = jint(j, "report_hash_days");
-    cr_assert_eq(stale_after[0], 'P', "%s", jtext(j));
-    cr_assert_eq(hide_after[0], 'P', "%s", jtext(j));
+    cr_assert_eq(stale_after[0], 'P', "%s", it_jtext(j));
+    cr_assert_eq(hide_after[0], 'P', "%s", it_jtext(j));
     cr_assert_gt(per_hour, 0);
     cr_assert_gt(hash_days, 0);
     call(200, "GET", "/api/v1/moderation/settings", w.mod_wmw, NULL);
@@ -1127,21 +1065,21 @@ Test(settings, read_by_moderators_changed_by_admins_only)
     j = call(422, "PATCH", "/api/v1/moderation/settings", admin,
              "{\"stale_after\":\"6 maanden\",\"hide_after\":\"P-1D\",\"reports_per_hour\":0,"
              "\"report_hash_days\":\"7\",\"kleur\":\"rood\"}");
-    cr_assert(names_field(j, "stale_after"), "%s", jtext(j));
-    cr_assert(names_field(j, "hide_after"), "%s", jtext(j));
-    cr_assert(names_field(j, "reports_per_hour"), "%s", jtext(j));
-    cr_assert(names_field(j, "report_hash_days"), "%s", jtext(j));
-    cr_assert(names_field(j, "kleur"), "%s", jtext(j));
+    cr_assert(names_field(j, "stale_after"), "%s", it_jtext(j));
+    cr_assert(names_field(j, "hide_after"), "%s", it_jtext(j));
+    cr_assert(names_field(j, "reports_per_hour"), "%s", it_jtext(j));
+    cr_assert(names_field(j, "report_hash_days"), "%s", it_jtext(j));
+    cr_assert(names_field(j, "kleur"), "%s", it_jtext(j));
     j = call(422, "PATCH", "/api/v1/moderation/settings", admin, "{\"stale_after\":\"P0D\"}");
-    cr_assert(names_field(j, "stale_after"), "%s", jtext(j));
+    cr_assert(names_field(j, "stale_after"), "%s", it_jtext(j));
     j = call(422, "PATCH", "/api/v1/moderation/settings", admin, "{\"stale_after\":\"P11Y\"}");
-    cr_assert(names_field(j, "stale_after"), "%s", jtext(j));
+    cr_assert(names_field(j, "stale_after"), "%s", it_jtext(j));
     j = call(422, "PATCH", "/api/v1/moderation/settings", admin, "{\"hide_after\":null}");
-    cr_assert(names_field(j, "hide_after"), "%s", jtext(j));
+    cr_assert(names_field(j, "hide_after"), "%s", it_jtext(j));
     j = call(422, "PATCH", "/api/v1/moderation/settings", admin, "{\"reports_per_hour\":2.5}");
-    cr_assert(names_field(j, "reports_per_hour"), "%s", jtext(j));
+    cr_assert(names_field(j, "reports_per_hour"), "%s", it_jtext(j));
     j = call(422, "PATCH", "/api/v1/moderation/settings", admin, "{\"stale_after\":\"P\"}");
-    cr_assert(names_field(j, "stale_after"), "%s", jtext(j));
+    cr_assert(names_field(j, "stale_after"), "%s", it_jtext(j));
     call(400, "PATCH", "/api/v1/moderation/settings", admin, "[1,2]");
     j = call(200, "GET", "/api/v1/moderation/settings", w.mod, NULL);
     cr_assert_eq(jint(j, "reports_per_hour"), per_hour, "a refused change was stored");
@@ -1150,26 +1088,26 @@ Test(settings, read_by_moderators_changed_by_admins_only)
     snprintf(body, sizeof(body), "{\"stale_after\":\"P0Y6M\",\"hide_after\":\"P13W\",\"reports_per_hour\":%d}",
              per_hour + 1);
     j = call(200, "PATCH", "/api/v1/moderation/settings", admin, body);
-    cr_assert_str_eq(js(j, "stale_after"), "P6M", "%s", jtext(j));
-    cr_assert_str_eq(js(j, "hide_after"), "P91D", "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "stale_after"), "P6M", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "hide_after"), "P91D", "%s", it_jtext(j));
     cr_assert_eq(jint(j, "reports_per_hour"), per_hour + 1);
     cr_assert_eq(jint(j, "report_hash_days"), hash_days, "an absent member changed");
     j = call(200, "GET", "/api/v1/moderation/settings", w.mod, NULL);
     cr_assert_eq(jint(j, "reports_per_hour"), per_hour + 1);
-    cr_assert_str_eq(js(j, "hide_after"), "P91D");
+    cr_assert_str_eq(it_js(j, "hide_after"), "P91D");
     j = call(200, "GET", "/api/v1/moderation/stale?limit=1", w.mod, NULL);
-    cr_assert_str_eq(js(j, "hide_after"), "P91D", "the stale list does not use the new setting");
+    cr_assert_str_eq(it_js(j, "hide_after"), "P91D", "the stale list does not use the new setting");
 
     items = call(200, "GET", "/api/v1/audit?limit=100", admin, NULL);
     it = NULL;
-    for (size_t i = 0; i < jlen(items, "items") && it == NULL; i++) {
-        struct json_object *x = json_object_array_get_idx(jget(items, "items"), i);
-        if (strcmp(js(x, "entity"), "moderation_settings") == 0 && strcmp(js(x, "organisation_id"), admin_org) == 0)
+    for (size_t i = 0; i < it_jlen(items, "items") && it == NULL; i++) {
+        struct json_object *x = json_object_array_get_idx(it_jget(items, "items"), i);
+        if (strcmp(it_js(x, "entity"), "moderation_settings") == 0 && strcmp(it_js(x, "organisation_id"), admin_org) == 0)
             it = x;
     }
-    cr_assert_not_null(it, "settings change not audited: %s", jtext(items));
-    cr_assert_str_eq(js(it, "action"), "update");
-    cr_assert_str_eq(js(it, "role"), "admin");
+    cr_assert_not_null(it, "settings change not audited: %s", it_jtext(items));
+    cr_assert_str_eq(it_js(it, "action"), "update");
+    cr_assert_str_eq(it_js(it, "role"), "admin");
     cr_assert_eq(jint(it, "before.reports_per_hour"), per_hour);
     cr_assert_eq(jint(it, "after.reports_per_hour"), per_hour + 1);
 
@@ -1177,8 +1115,8 @@ Test(settings, read_by_moderators_changed_by_admins_only)
     snprintf(old, sizeof(old), "{\"stale_after\":\"%s\",\"hide_after\":\"%s\",\"reports_per_hour\":%d}", stale_after,
              hide_after, per_hour);
     j = call(200, "PATCH", "/api/v1/moderation/settings", admin, old);
-    cr_assert_str_eq(js(j, "stale_after"), stale_after);
-    cr_assert_str_eq(js(j, "hide_after"), hide_after);
+    cr_assert_str_eq(it_js(j, "stale_after"), stale_after);
+    cr_assert_str_eq(it_js(j, "hide_after"), hide_after);
     cr_assert_eq(jint(j, "reports_per_hour"), per_hour);
 }
 
@@ -1220,7 +1158,7 @@ Test(etag, owner_never_gets_a_stale_304_and_if_match_keeps_working)
     /* the old ETag no longer answers 304: the owner sees pending_revision */
     snprintf(h, sizeof(h), "If-None-Match: %s", e1);
     j = call_h(200, "GET", path, w.key_a, NULL, h, &r);
-    cr_assert_str_eq(js(j, "pending_revision.entry.summary"), "Elke woensdag Nederlands oefenen.", "%s", jtext(j));
+    cr_assert_str_eq(it_js(j, "pending_revision.entry.summary"), "Elke woensdag Nederlands oefenen.", "%s", it_jtext(j));
     cr_assert_str_eq(etag_of(&r, e3, sizeof(e3)), e2);
     it_response_free(&r);
     snprintf(h, sizeof(h), "If-None-Match: %s", e2);
@@ -1241,7 +1179,7 @@ Test(etag, owner_never_gets_a_stale_304_and_if_match_keeps_working)
     call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"Noem ook de tijd.\"}");
     snprintf(h, sizeof(h), "If-None-Match: %s", e3);
     j = call_h(200, "GET", path, w.key_a, NULL, h, &r);
-    cr_assert_str_eq(js(j, "moderation.last_decision.reason"), "Noem ook de tijd.");
+    cr_assert_str_eq(it_js(j, "moderation.last_decision.reason"), "Noem ook de tijd.");
     etag_of(&r, e4, sizeof(e4));
     it_response_free(&r);
     cr_assert_str_neq(e4, e3);
@@ -1251,7 +1189,7 @@ Test(etag, owner_never_gets_a_stale_304_and_if_match_keeps_working)
     call(201, "POST", h, NULL, "{\"reason\":\"outdated\"}");
     snprintf(h, sizeof(h), "If-None-Match: %s", e4);
     j = call_h(200, "GET", path, w.key_a, NULL, h, NULL);
-    cr_assert_eq(jlen(j, "moderation.open_reports"), 1, "%s", jtext(j));
+    cr_assert_eq(it_jlen(j, "moderation.open_reports"), 1, "%s", it_jtext(j));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1272,24 +1210,24 @@ Test(workflow, diff_names_the_changed_part_of_an_object)
             2);
     j = call(200, "GET", mpath(mp, sizeof(mp), id, "diff"), w.mod, NULL);
     it = jfind(j, "changes", "field", "address.street");
-    cr_assert_not_null(it, "%s", jtext(j));
-    cr_assert_str_eq(js(it, "published"), "Lingewijkerweg");
-    cr_assert_str_eq(js(it, "proposed"), "Dalemseweg");
-    cr_assert_null(jfind(j, "changes", "field", "address"), "the whole address in the diff: %s", jtext(j));
-    cr_assert_null(jfind(j, "changes", "field", "address.city"), "an unchanged part in the diff: %s", jtext(j));
+    cr_assert_not_null(it, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(it, "published"), "Lingewijkerweg");
+    cr_assert_str_eq(it_js(it, "proposed"), "Dalemseweg");
+    cr_assert_null(jfind(j, "changes", "field", "address"), "the whole address in the diff: %s", it_jtext(j));
+    cr_assert_null(jfind(j, "changes", "field", "address.city"), "an unchanged part in the diff: %s", it_jtext(j));
     it = jfind(j, "changes", "field", "contact.phone");
-    cr_assert_not_null(it, "%s", jtext(j));
-    cr_assert(json_object_is_type(jget(it, "published"), json_type_null), "%s", jtext(it));
-    cr_assert_str_eq(js(it, "proposed"), "0183 123 456");
-    cr_assert_not_null(jfind(j, "changes", "field", "cost.free"), "%s", jtext(j));
+    cr_assert_not_null(it, "%s", it_jtext(j));
+    cr_assert(json_object_is_type(it_jget(it, "published"), json_type_null), "%s", it_jtext(it));
+    cr_assert_str_eq(it_js(it, "proposed"), "0183 123 456");
+    cr_assert_not_null(jfind(j, "changes", "field", "cost.free"), "%s", it_jtext(j));
     it = jfind(j, "changes", "field", "cost.amount_eur");
-    cr_assert_not_null(it, "%s", jtext(j));
-    cr_assert_float_eq(json_object_get_double(jget(it, "proposed")), 2.5, 1e-9);
+    cr_assert_not_null(it, "%s", it_jtext(j));
+    cr_assert_float_eq(json_object_get_double(it_jget(it, "proposed")), 2.5, 1e-9);
     /* arrays stay whole */
-    cr_assert_not_null(jfind(j, "changes", "field", "themes"), "%s", jtext(j));
-    cr_assert_null(jfind(j, "changes", "field", "title"), "%s", jtext(j));
+    cr_assert_not_null(jfind(j, "changes", "field", "themes"), "%s", it_jtext(j));
+    cr_assert_null(jfind(j, "changes", "field", "title"), "%s", it_jtext(j));
     /* the queue names the same fields */
     it = queue_item(w.mod, "&type=revision", "revision", id);
     cr_assert_not_null(it);
-    cr_assert_not_null(strstr(jtext(jget(it, "changed_fields")), "\"address.street\""), "%s", jtext(it));
+    cr_assert_not_null(strstr(it_jtext(it_jget(it, "changed_fields")), "\"address.street\""), "%s", it_jtext(it));
 }

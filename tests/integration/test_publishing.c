@@ -20,161 +20,41 @@
 #include "it_hooks.h"
 
 /* ------------------------------------------------------------------ */
-/* JSON kept until the end of the test (freed by the suite's .fini, so   */
-/* passing tests leak nothing under ASan).                               */
+/* JSON kept until the end of the test (it_keep; freed by it_release as */
+/* the suite's .fini, so passing tests leak nothing under ASan).         */
 
-#define POOL_MAX 512
-static struct json_object *pool[POOL_MAX];
-static int pool_n;
-
-static struct json_object *keep(struct json_object *j)
-{
-    if (j && pool_n < POOL_MAX)
-        pool[pool_n++] = j;
-    return j;
-}
-
-static void release(void)
-{
-    while (pool_n > 0)
-        json_object_put(pool[--pool_n]);
-}
-
-TestSuite(organisations, .fini = release);
-TestSuite(entries, .fini = release);
-TestSuite(authz, .fini = release);
-TestSuite(validation, .fini = release);
-TestSuite(concurrency, .fini = release);
-TestSuite(idempotency, .fini = release);
-TestSuite(schedule, .fini = release);
-TestSuite(audit, .fini = release);
-TestSuite(i18n, .fini = release);
-TestSuite(caching, .fini = release);
-TestSuite(http, .fini = release);
+TestSuite(organisations, .fini = it_release);
+TestSuite(entries, .fini = it_release);
+TestSuite(authz, .fini = it_release);
+TestSuite(validation, .fini = it_release);
+TestSuite(concurrency, .fini = it_release);
+TestSuite(idempotency, .fini = it_release);
+TestSuite(schedule, .fini = it_release);
+TestSuite(audit, .fini = it_release);
+TestSuite(i18n, .fini = it_release);
+TestSuite(caching, .fini = it_release);
+TestSuite(http, .fini = it_release);
 
 /* ------------------------------------------------------------------ */
-/* HTTP */
-
-/*
- * Send one request and assert its status. Returns the body as JSON (kept in
- * the pool; NULL when empty or not JSON). When resp is given, the response
- * is handed over (the caller frees it).
- */
-static struct json_object *call_h(long want, const char *method, const char *path, const char *key,
-                                  const char *body, const char *const *hdrs, struct it_response *resp)
-{
-    struct it_response r;
-    struct json_object *j;
-    cr_assert_eq(it_send(method, path, key, body, hdrs, &r), 0, "%s %s: no response", method, path);
-    cr_assert_eq(r.status, want, "%s %s%s%s%s\n  -> %ld (expected %ld)\n  response: %s", method, path,
-                 hdrs && hdrs[0] ? " [" : "", hdrs && hdrs[0] ? hdrs[0] : "", hdrs && hdrs[0] ? "]" : "",
-                 r.status, want, r.body);
-    j = r.body_len ? keep(it_json(&r)) : NULL;
-    if (resp)
-        *resp = r;
-    else
-        it_response_free(&r);
-    return j;
-}
-
-static struct json_object *call(long want, const char *method, const char *path, const char *key, const char *body)
-{
-    return call_h(want, method, path, key, body, NULL, NULL);
-}
-
-/* A request with "If-Match: "<version>"". */
-static struct json_object *call_if(long want, const char *method, const char *path, const char *key,
-                                   const char *body, int version)
-{
-    char h[64];
-    const char *hdrs[] = {h, NULL};
-    snprintf(h, sizeof(h), "If-Match: \"%d\"", version);
-    return call_h(want, method, path, key, body, hdrs, NULL);
-}
-
-/* ------------------------------------------------------------------ */
-/* JSON */
-
-/* The member at a dotted path ("schedule.exdates.0"); NULL when absent. */
-static struct json_object *jget(struct json_object *o, const char *path)
-{
-    char part[128];
-    while (o && *path) {
-        size_t n = strcspn(path, ".");
-        snprintf(part, sizeof(part), "%.*s", (int)n, path);
-        if (json_object_is_type(o, json_type_array)) {
-            if ((size_t)atoi(part) >= json_object_array_length(o))
-                return NULL;
-            o = json_object_array_get_idx(o, (size_t)atoi(part));
-        } else if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, part, &o)) {
-            return NULL;
-        }
-        path += n + (path[n] == '.');
-    }
-    return o;
-}
+/* JSON (it_call, it_jget, it_js, it_jlen, it_jtext come from it.h) */
 
 static bool jhas(struct json_object *o, const char *key)
 {
     return json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, key, NULL);
 }
 
-/* String at path, "" when absent (never NULL, so it can go into cr_assert_str_eq). */
-static const char *js(struct json_object *o, const char *path)
-{
-    const char *s = it_jstr(o, path);
-    return s ? s : "";
-}
-
 static int jint(struct json_object *o, const char *path)
 {
-    return json_object_get_int(jget(o, path));
-}
-
-static size_t jlen(struct json_object *o, const char *path)
-{
-    struct json_object *a = jget(o, path);
-    return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
-
-/* Does the array at path hold the string s? */
-static bool jcontains(struct json_object *o, const char *path, const char *s)
-{
-    struct json_object *a = jget(o, path);
-    for (size_t i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++)
-        if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)), s) == 0)
-            return true;
-    return false;
-}
-
-static const char *jtext(struct json_object *o)
-{
-    return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : "(none)";
-}
-
-/*
- * Does the problem's errors[] name field? A field matches itself and the
- * paths below it ("themes" matches "themes" and "themes[1]").
- */
-static bool names_field(struct json_object *problem, const char *field)
-{
-    struct json_object *errs = jget(problem, "errors");
-    size_t n = strlen(field);
-    for (size_t i = 0; json_object_is_type(errs, json_type_array) && i < json_object_array_length(errs); i++) {
-        const char *f = js(json_object_array_get_idx(errs, i), "field");
-        if (strncmp(f, field, n) == 0 && (f[n] == '\0' || f[n] == '[' || f[n] == '.'))
-            return true;
-    }
-    return false;
+    return json_object_get_int(it_jget(o, path));
 }
 
 /* The nth (0-based) audit item with this action. */
 static struct json_object *audit_item(struct json_object *list, const char *action, int nth)
 {
-    struct json_object *items = jget(list, "items");
+    struct json_object *items = it_jget(list, "items");
     for (size_t i = 0; json_object_is_type(items, json_type_array) && i < json_object_array_length(items); i++) {
         struct json_object *it = json_object_array_get_idx(items, i);
-        if (strcmp(js(it, "action"), action) == 0 && nth-- == 0)
+        if (strcmp(it_js(it, "action"), action) == 0 && nth-- == 0)
             return it;
     }
     return NULL;
@@ -183,9 +63,9 @@ static struct json_object *audit_item(struct json_object *list, const char *acti
 static void assert_problem(struct json_object *p, int status)
 {
     cr_assert_not_null(p, "no problem body");
-    cr_assert_eq(jint(p, "status"), status, "problem status: %s", jtext(p));
-    cr_assert_str_neq(js(p, "title"), "", "problem without title: %s", jtext(p));
-    cr_assert(jhas(p, "type"), "problem without type: %s", jtext(p));
+    cr_assert_eq(jint(p, "status"), status, "problem status: %s", it_jtext(p));
+    cr_assert_str_neq(it_js(p, "title"), "", "problem without title: %s", it_jtext(p));
+    cr_assert(jhas(p, "type"), "problem without type: %s", it_jtext(p));
 }
 
 /* ------------------------------------------------------------------ */
@@ -197,12 +77,6 @@ struct world {
     char org_a[40], key_a[128];
     char org_b[40], key_b[128];
 };
-
-static void make_tag(char *out, size_t cap)
-{
-    static int n;
-    snprintf(out, cap, "%ld-%d-%d", (long)time(NULL), (int)getpid(), ++n);
-}
 
 /*
  * POST /api/v1/organisations as the moderator; the new id into id. The
@@ -220,19 +94,19 @@ static void api_org(const char *mod, const char *name, const char *site, char *i
              "\"website\":\"https://www.%s\",\"email\":\"info@%s\",\"phone\":\"0183 123 456\","
              "\"trusted\":true}",
              name, site, site);
-    j = call_h(201, "POST", "/api/v1/organisations", mod, body, NULL, &r);
-    cr_assert_eq(strlen(js(j, "id")), 36, "organisation id: %s", r.body);
-    cr_assert_str_eq(js(j, "name"), name);
-    snprintf(want, sizeof(want), "/api/v1/organisations/%s", js(j, "id"));
+    j = it_call_h(201, "POST", "/api/v1/organisations", mod, body, NULL, &r);
+    cr_assert_eq(strlen(it_js(j, "id")), 36, "organisation id: %s", r.body);
+    cr_assert_str_eq(it_js(j, "name"), name);
+    snprintf(want, sizeof(want), "/api/v1/organisations/%s", it_js(j, "id"));
     cr_assert_str_eq(it_header(&r, "Location", loc, sizeof(loc)) ? loc : "", want);
-    strcpy(id, js(j, "id"));
+    strcpy(id, it_js(j, "id"));
     it_response_free(&r);
 }
 
 static void world(struct world *w)
 {
     char name[200];
-    make_tag(w->tag, sizeof(w->tag));
+    it_tag(w->tag, sizeof(w->tag));
     it_make_org("Gemeente Gorinchem, team Sociale Kaart", w->mod_org);
     it_make_key(w->mod_org, "moderator", "GM0512,GM0668", w->mod);
     snprintf(name, sizeof(name), "Stichting Welzijn Gorinchem (test %s)", w->tag);
@@ -319,9 +193,9 @@ static struct json_object *create_entry(const char *coll, const char *key, const
     char path[96];
     struct json_object *j;
     snprintf(path, sizeof(path), "/api/v1/%s", coll);
-    j = call(201, "POST", path, key, body);
-    cr_assert_eq(strlen(js(j, "id")), 36, "create %s: no id in %s", coll, jtext(j));
-    strcpy(id, js(j, "id"));
+    j = it_call(201, "POST", path, key, body);
+    cr_assert_eq(strlen(it_js(j, "id")), 36, "create %s: no id in %s", coll, it_jtext(j));
+    strcpy(id, it_js(j, "id"));
     return j;
 }
 
@@ -348,19 +222,19 @@ static int count_listed(const char *coll, const char *key, const char *lang, con
     for (int page = 0; page < 500; page++) {
         struct json_object *j, *items;
         snprintf(path, sizeof(path), "/api/v1/%s?limit=100%s%s", coll, cursor[0] ? "&cursor=" : "", cursor);
-        j = call_h(200, "GET", path, key, NULL, hdrs, NULL);
-        items = jget(j, "items");
-        cr_assert(json_object_is_type(items, json_type_array), "list without items: %s", jtext(j));
+        j = it_call_h(200, "GET", path, key, NULL, hdrs, NULL);
+        items = it_jget(j, "items");
+        cr_assert(json_object_is_type(items, json_type_array), "list without items: %s", it_jtext(j));
         for (size_t i = 0; i < json_object_array_length(items); i++) {
             struct json_object *it = json_object_array_get_idx(items, i);
-            if (strcmp(js(it, "organisation_id"), org) == 0)
+            if (strcmp(it_js(it, "organisation_id"), org) == 0)
                 count++;
-            if (id && found && strcmp(js(it, "id"), id) == 0)
+            if (id && found && strcmp(it_js(it, "id"), id) == 0)
                 *found = it;
         }
-        if (!jhas(j, "next_cursor") || json_object_get_type(jget(j, "next_cursor")) != json_type_string)
+        if (!jhas(j, "next_cursor") || json_object_get_type(it_jget(j, "next_cursor")) != json_type_string)
             return count;
-        snprintf(cursor, sizeof(cursor), "%s", js(j, "next_cursor"));
+        snprintf(cursor, sizeof(cursor), "%s", it_js(j, "next_cursor"));
     }
     cr_assert_fail("list %s did not end after 500 pages", coll);
     return -1;
@@ -378,20 +252,20 @@ Test(organisations, moderator_creates_partners_use_their_keys)
     world(&w);
     /* the organisation is public */
     snprintf(path, sizeof(path), "/api/v1/organisations/%s", w.org_a);
-    j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "id"), w.org_a);
-    cr_assert_str_eq(js(j, "website"), "https://www.welzijngorinchem.nl");
-    cr_assert_str_eq(js(j, "email"), "info@welzijngorinchem.nl");
+    j = it_call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(it_js(j, "id"), w.org_a);
+    cr_assert_str_eq(it_js(j, "website"), "https://www.welzijngorinchem.nl");
+    cr_assert_str_eq(it_js(j, "email"), "info@welzijngorinchem.nl");
     /* the partner keys made with the CLI belong to those organisations */
-    j = call(200, "GET", "/api/v1/me", w.key_a, NULL);
-    cr_assert_str_eq(js(j, "role"), "partner");
-    cr_assert_str_eq(js(j, "organisation_id"), w.org_a);
-    j = call(200, "GET", "/api/v1/me", w.key_b, NULL);
-    cr_assert_str_eq(js(j, "organisation_id"), w.org_b);
+    j = it_call(200, "GET", "/api/v1/me", w.key_a, NULL);
+    cr_assert_str_eq(it_js(j, "role"), "partner");
+    cr_assert_str_eq(it_js(j, "organisation_id"), w.org_a);
+    j = it_call(200, "GET", "/api/v1/me", w.key_b, NULL);
+    cr_assert_str_eq(it_js(j, "organisation_id"), w.org_b);
     /* partners and anonymous callers cannot make organisations */
-    j = call(403, "POST", "/api/v1/organisations", w.key_a, "{\"name\":\"Stichting Zelfbenoemd\"}");
+    j = it_call(403, "POST", "/api/v1/organisations", w.key_a, "{\"name\":\"Stichting Zelfbenoemd\"}");
     assert_problem(j, 403);
-    call(401, "POST", "/api/v1/organisations", NULL, "{\"name\":\"Stichting Zelfbenoemd\"}");
+    it_call(401, "POST", "/api/v1/organisations", NULL, "{\"name\":\"Stichting Zelfbenoemd\"}");
 }
 
 /* ------------------------------------------------------------------ */
@@ -421,28 +295,28 @@ static void crud_cycle(const struct kind_case *k)
 
     /* create: 201, Location, ETag "1", the full representation */
     snprintf(path, sizeof(path), "/api/v1/%s", k->coll);
-    j = call_h(201, "POST", path, w.key_a, body, NULL, &r);
-    strcpy(id, js(j, "id"));
+    j = it_call_h(201, "POST", path, w.key_a, body, NULL, &r);
+    strcpy(id, it_js(j, "id"));
     cr_assert_eq(strlen(id), 36, "no id: %s", r.body);
     snprintf(want, sizeof(want), "/api/v1/%s/%s", k->coll, id);
     cr_assert_str_eq(it_header(&r, "Location", v, sizeof(v)) ? v : "", want);
     cr_assert_str_eq(it_header(&r, "ETag", v, sizeof(v)) ? v : "", "\"1\"");
     it_response_free(&r);
-    cr_assert_str_eq(js(j, "kind"), k->kind);
-    cr_assert_str_eq(js(j, "status"), "published");
+    cr_assert_str_eq(it_js(j, "kind"), k->kind);
+    cr_assert_str_eq(it_js(j, "status"), "published");
     cr_assert_eq(jint(j, "version"), 1);
-    cr_assert_str_eq(js(j, "organisation_id"), w.org_a);
-    cr_assert_str_eq(js(j, "title"), title);
-    cr_assert(jhas(j, k->own_key), "%s lacks %s: %s", k->kind, k->own_key, jtext(j));
-    cr_assert(!jhas(j, k->other_key), "%s has %s of another kind: %s", k->kind, k->other_key, jtext(j));
-    cr_assert(jhas(j, "created_at") && jhas(j, "updated_at"), "no timestamps: %s", jtext(j));
+    cr_assert_str_eq(it_js(j, "organisation_id"), w.org_a);
+    cr_assert_str_eq(it_js(j, "title"), title);
+    cr_assert(jhas(j, k->own_key), "%s lacks %s: %s", k->kind, k->own_key, it_jtext(j));
+    cr_assert(!jhas(j, k->other_key), "%s has %s of another kind: %s", k->kind, k->other_key, it_jtext(j));
+    cr_assert(jhas(j, "created_at") && jhas(j, "updated_at"), "no timestamps: %s", it_jtext(j));
 
     /* read: anyone, published */
     entry_path(path, sizeof(path), k->coll, id);
-    j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "id"), id);
-    cr_assert_str_eq(js(j, "title"), title);
-    j = call(200, "GET", path, w.key_a, NULL);
+    j = it_call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(it_js(j, "id"), id);
+    cr_assert_str_eq(it_js(j, "title"), title);
+    j = it_call(200, "GET", path, w.key_a, NULL);
     cr_assert_eq(jint(j, "version"), 1);
 
     /* PUT: full replacement; members left out are gone */
@@ -455,32 +329,32 @@ static void crud_cycle(const struct kind_case *k)
         cr_assert_not_null(end);
         memmove(a, end + 2, strlen(end + 2) + 1); /* up to and with "]," */
     }
-    j = call_if(200, "PUT", path, w.key_a, body, 1);
-    cr_assert_eq(jint(j, "version"), 2, "PUT: %s", jtext(j));
-    cr_assert_str_eq(js(j, "title"), title2);
-    cr_assert_eq(jlen(j, "audiences"), 0, "PUT left audiences: %s", jtext(j));
-    j = call(200, "GET", path, NULL, NULL);
+    j = it_call_if(200, "PUT", path, w.key_a, body, 1);
+    cr_assert_eq(jint(j, "version"), 2, "PUT: %s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "title"), title2);
+    cr_assert_eq(it_jlen(j, "audiences"), 0, "PUT left audiences: %s", it_jtext(j));
+    j = it_call(200, "GET", path, NULL, NULL);
     cr_assert_eq(jint(j, "version"), 2);
-    cr_assert_str_eq(js(j, "title"), title2);
+    cr_assert_str_eq(it_js(j, "title"), title2);
 
     /* PATCH (merge patch): one member changes, the rest stays */
-    j = call_if(200, "PATCH", path, w.key_a, k->patch, 2);
-    cr_assert_eq(jint(j, "version"), 3, "PATCH: %s", jtext(j));
-    cr_assert_str_eq(js(j, k->patch_key), k->patch_val, "PATCH: %s", jtext(j));
-    cr_assert_str_eq(js(j, "title"), title2);
-    cr_assert_str_eq(js(j, "kind"), k->kind);
-    j = call_h(200, "GET", path, NULL, NULL, NULL, &r);
+    j = it_call_if(200, "PATCH", path, w.key_a, k->patch, 2);
+    cr_assert_eq(jint(j, "version"), 3, "PATCH: %s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, k->patch_key), k->patch_val, "PATCH: %s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "title"), title2);
+    cr_assert_str_eq(it_js(j, "kind"), k->kind);
+    j = it_call_h(200, "GET", path, NULL, NULL, NULL, &r);
     cr_assert_str_eq(it_header(&r, "ETag", v, sizeof(v)) ? v : "", "\"3\"");
     it_response_free(&r);
-    cr_assert_str_eq(js(j, k->patch_key), k->patch_val);
+    cr_assert_str_eq(it_js(j, k->patch_key), k->patch_val);
 
     /* DELETE, then the entry is gone for everyone */
-    j = call_if(204, "DELETE", path, w.key_a, NULL, 3);
-    call(404, "GET", path, NULL, NULL);
-    j = call(404, "GET", path, w.key_a, NULL);
+    j = it_call_if(204, "DELETE", path, w.key_a, NULL, 3);
+    it_call(404, "GET", path, NULL, NULL);
+    j = it_call(404, "GET", path, w.key_a, NULL);
     assert_problem(j, 404);
-    call_if(404, "PATCH", path, w.key_a, "{\"summary\":\"te laat\"}", 4);
-    call_if(404, "DELETE", path, w.key_a, NULL, 4);
+    it_call_if(404, "PATCH", path, w.key_a, "{\"summary\":\"te laat\"}", 4);
+    it_call_if(404, "DELETE", path, w.key_a, NULL, 4);
     cr_assert_eq(count_listed(k->coll, w.key_a, NULL, w.org_a, NULL, NULL), 0, "deleted entry still listed");
 }
 
@@ -534,21 +408,21 @@ Test(entries, activity_venue_changes)
     snprintf(body, sizeof(body),
              "{\"title\":\"Wandelgroep Lingewijk (online)\",\"municipality\":\"GM0512\",\"online\":true,"
              "\"schedule\":{\"start\":\"2026-03-03T10:00\",\"end\":\"2026-03-03T11:00\"}}");
-    j = call_if(200, "PUT", path, w.key_a, body, 1);
-    cr_assert_eq(json_object_get_boolean(jget(j, "online")), 1, "%s", jtext(j));
-    cr_assert(jget(j, "address") == NULL, "PUT to online kept the address: %s", jtext(j));
-    cr_assert(jget(j, "location") == NULL, "PUT to online kept the location: %s", jtext(j));
+    j = it_call_if(200, "PUT", path, w.key_a, body, 1);
+    cr_assert_eq(json_object_get_boolean(it_jget(j, "online")), 1, "%s", it_jtext(j));
+    cr_assert(it_jget(j, "address") == NULL, "PUT to online kept the address: %s", it_jtext(j));
+    cr_assert(it_jget(j, "location") == NULL, "PUT to online kept the location: %s", it_jtext(j));
     /* merge patch: online off, place on */
     snprintf(patch, sizeof(patch), "{\"online\":null,\"place_id\":\"%s\"}", place);
-    j = call_if(200, "PATCH", path, w.key_a, patch, 2);
-    cr_assert_str_eq(js(j, "place_id"), place, "%s", jtext(j));
-    cr_assert(!json_object_get_boolean(jget(j, "online")), "%s", jtext(j));
+    j = it_call_if(200, "PATCH", path, w.key_a, patch, 2);
+    cr_assert_str_eq(it_js(j, "place_id"), place, "%s", it_jtext(j));
+    cr_assert(!json_object_get_boolean(it_jget(j, "online")), "%s", it_jtext(j));
     /* a PATCH that leaves two venues is refused as a whole */
-    j = call_if(422, "PATCH", path, w.key_a, "{\"online\":true}", 3);
+    j = it_call_if(422, "PATCH", path, w.key_a, "{\"online\":true}", 3);
     assert_problem(j, 422);
-    j = call(200, "GET", path, NULL, NULL);
+    j = it_call(200, "GET", path, NULL, NULL);
     cr_assert_eq(jint(j, "version"), 3);
-    cr_assert_str_eq(js(j, "place_id"), place);
+    cr_assert_str_eq(it_js(j, "place_id"), place);
 }
 
 /* An activity whose address is only for signed-up people: anonymous readers see the area only. */
@@ -563,11 +437,11 @@ Test(entries, area_only_address_is_hidden_from_anonymous_readers)
     replace_once(body, sizeof(body), "\"address_visibility\":\"public\"", "\"address_visibility\":\"area_only\"");
     create_entry("activities", w.key_a, body, id);
     entry_path(path, sizeof(path), "activities", id);
-    j = call(200, "GET", path, NULL, NULL);
-    cr_assert(!jhas(j, "address") && !jhas(j, "location"), "anonymous sees the address: %s", jtext(j));
-    cr_assert(jcontains(j, "areas", "GM0512-lingewijk"), "%s", jtext(j));
-    j = call(200, "GET", path, w.key_a, NULL);
-    cr_assert_str_eq(js(j, "address.postcode"), "4205 AB", "owner does not see the address: %s", jtext(j));
+    j = it_call(200, "GET", path, NULL, NULL);
+    cr_assert(!jhas(j, "address") && !jhas(j, "location"), "anonymous sees the address: %s", it_jtext(j));
+    cr_assert(it_jcontains(j, "areas", "GM0512-lingewijk"), "%s", it_jtext(j));
+    j = it_call(200, "GET", path, w.key_a, NULL);
+    cr_assert_str_eq(it_js(j, "address.postcode"), "4205 AB", "owner does not see the address: %s", it_jtext(j));
 }
 
 /* Soft delete is the partner's; purging is for moderators. */
@@ -581,30 +455,30 @@ Test(entries, purge_is_for_moderators)
     create_entry("places", w.key_a, place_body(body, sizeof(body), "Speeltuin De Lingewijk"), id);
     entry_path(path, sizeof(path), "places", id);
     snprintf(purge, sizeof(purge), "%s?purge=true", path);
-    j = call_if(403, "DELETE", purge, w.key_a, NULL, 1);
+    j = it_call_if(403, "DELETE", purge, w.key_a, NULL, 1);
     assert_problem(j, 403);
-    call(400, "DELETE", "/api/v1/places/00000000-0000-4000-8000-000000000000?purge=misschien", w.mod, NULL);
-    call_if(204, "DELETE", purge, w.mod, NULL, 1);
-    call(404, "GET", path, w.mod, NULL);
-    call(404, "GET", path, w.key_a, NULL);
+    it_call(400, "DELETE", "/api/v1/places/00000000-0000-4000-8000-000000000000?purge=misschien", w.mod, NULL);
+    it_call_if(204, "DELETE", purge, w.mod, NULL, 1);
+    it_call(404, "GET", path, w.mod, NULL);
+    it_call(404, "GET", path, w.key_a, NULL);
     snprintf(apath, sizeof(apath), "/api/v1/audit?entry=%s", id);
-    j = call(200, "GET", apath, w.mod, NULL);
-    cr_assert_eq(jlen(j, "items"), 2, "%s", jtext(j));
-    cr_assert_not_null(audit_item(j, "create", 0), "%s", jtext(j));
-    cr_assert_str_eq(js(audit_item(j, "purge", 0), "before.title"), "Speeltuin De Lingewijk", "%s", jtext(j));
+    j = it_call(200, "GET", apath, w.mod, NULL);
+    cr_assert_eq(it_jlen(j, "items"), 2, "%s", it_jtext(j));
+    cr_assert_not_null(audit_item(j, "create", 0), "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(audit_item(j, "purge", 0), "before.title"), "Speeltuin De Lingewijk", "%s", it_jtext(j));
 }
 
 Test(entries, unknown_ids_and_bad_list_parameters)
 {
     struct json_object *j;
-    call(404, "GET", "/api/v1/places/00000000-0000-4000-8000-000000000000", NULL, NULL);
-    call(404, "GET", "/api/v1/vacancies/niet-een-uuid", NULL, NULL);
-    j = call(400, "GET", "/api/v1/activities?cursor=verzonnen", NULL, NULL);
-    cr_assert(names_field(j, "cursor"), "%s", jtext(j));
-    j = call(400, "GET", "/api/v1/activities?limit=1000", NULL, NULL);
-    cr_assert(names_field(j, "limit"), "%s", jtext(j));
-    j = call(200, "GET", "/api/v1/carer-support?limit=1", NULL, NULL);
-    cr_assert(jhas(j, "next_cursor"), "%s", jtext(j));
+    it_call(404, "GET", "/api/v1/places/00000000-0000-4000-8000-000000000000", NULL, NULL);
+    it_call(404, "GET", "/api/v1/vacancies/niet-een-uuid", NULL, NULL);
+    j = it_call(400, "GET", "/api/v1/activities?cursor=verzonnen", NULL, NULL);
+    cr_assert(it_names_field(j, "cursor"), "%s", it_jtext(j));
+    j = it_call(400, "GET", "/api/v1/activities?limit=1000", NULL, NULL);
+    cr_assert(it_names_field(j, "limit"), "%s", it_jtext(j));
+    j = it_call(200, "GET", "/api/v1/carer-support?limit=1", NULL, NULL);
+    cr_assert(jhas(j, "next_cursor"), "%s", it_jtext(j));
 }
 
 /* ------------------------------------------------------------------ */
@@ -622,29 +496,29 @@ Test(authz, partner_cannot_change_another_partners_entry)
     entry_path(path, sizeof(path), "carer-support", id);
 
     /* A may read B's published entry, but not change it */
-    call(200, "GET", path, w.key_a, NULL);
-    j = call_if(403, "PUT", path, w.key_a, carer_body(body, sizeof(body), "Overgenomen door A"), 1);
+    it_call(200, "GET", path, w.key_a, NULL);
+    j = it_call_if(403, "PUT", path, w.key_a, carer_body(body, sizeof(body), "Overgenomen door A"), 1);
     assert_problem(j, 403);
-    j = call_if(403, "PATCH", path, w.key_a, "{\"title\":\"Overgenomen door A\"}", 1);
+    j = it_call_if(403, "PATCH", path, w.key_a, "{\"title\":\"Overgenomen door A\"}", 1);
     assert_problem(j, 403);
-    j = call_if(403, "DELETE", path, w.key_a, NULL, 1);
+    j = it_call_if(403, "DELETE", path, w.key_a, NULL, 1);
     assert_problem(j, 403);
-    j = call(200, "GET", path, NULL, NULL);
+    j = it_call(200, "GET", path, NULL, NULL);
     cr_assert_eq(jint(j, "version"), 1);
-    cr_assert_str_eq(js(j, "title"), title);
-    cr_assert_str_eq(js(j, "organisation_id"), w.org_b);
+    cr_assert_str_eq(it_js(j, "title"), title);
+    cr_assert_str_eq(it_js(j, "organisation_id"), w.org_b);
 
     /* nor create an entry in B's name */
     snprintf(body, sizeof(body),
              "{\"organisation_id\":\"%s\",\"title\":\"Namens B\",\"municipality\":\"GM0668\","
              "\"support_kind\":\"advice\",\"for_whom\":[\"mantelzorgers\"]}",
              w.org_b);
-    j = call(403, "POST", "/api/v1/carer-support", w.key_a, body);
+    j = it_call(403, "POST", "/api/v1/carer-support", w.key_a, body);
     assert_problem(j, 403);
     cr_assert_eq(count_listed("carer-support", w.key_a, NULL, w.org_b, NULL, NULL), 1);
 
     /* the moderator may change it */
-    j = call_if(200, "PATCH", path, w.mod, "{\"summary\":\"Gecontroleerd door de gemeente.\"}", 1);
+    j = it_call_if(200, "PATCH", path, w.mod, "{\"summary\":\"Gecontroleerd door de gemeente.\"}", 1);
     cr_assert_eq(jint(j, "version"), 2);
 }
 
@@ -659,17 +533,17 @@ Test(authz, writes_without_key_are_401)
     create_entry("places", w.key_a, place_body(body, sizeof(body), "Buurthuis De Lingewijk"), id);
     entry_path(path, sizeof(path), "places", id);
 
-    call_h(401, "POST", "/api/v1/places", NULL, body, NULL, &r);
+    it_call_h(401, "POST", "/api/v1/places", NULL, body, NULL, &r);
     cr_assert_not_null(it_header(&r, "WWW-Authenticate", v, sizeof(v)));
     cr_assert_str_eq(it_header(&r, "Content-Type", v, sizeof(v)) ? v : "", "application/problem+json");
     it_response_free(&r);
-    call_h(401, "PUT", path, NULL, body, h, NULL);
-    call_h(401, "PATCH", path, NULL, "{\"title\":\"Gekaapt\"}", h, NULL);
-    call_h(401, "DELETE", path, NULL, NULL, h, NULL);
-    call_h(401, "PATCH", path, "sk_00000000000000000000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    it_call_h(401, "PUT", path, NULL, body, h, NULL);
+    it_call_h(401, "PATCH", path, NULL, "{\"title\":\"Gekaapt\"}", h, NULL);
+    it_call_h(401, "DELETE", path, NULL, NULL, h, NULL);
+    it_call_h(401, "PATCH", path, "sk_00000000000000000000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
            "{\"title\":\"Gekaapt\"}", h, NULL);
     {
-        struct json_object *j = call(200, "GET", path, NULL, NULL);
+        struct json_object *j = it_call(200, "GET", path, NULL, NULL);
         cr_assert_eq(jint(j, "version"), 1);
     }
     cr_assert_eq(count_listed("places", NULL, NULL, w.org_a, NULL, NULL), 1);
@@ -702,18 +576,18 @@ Test(validation, ten_wrong_fields_one_problem)
         "\"images\":[\"ftp://beeldbank.gorinchem.nl/buurthuis.jpg\"]}";
 
     world(&w);
-    j = call_h(422, "POST", "/api/v1/places", w.key_a, body, NULL, &r);
+    j = it_call_h(422, "POST", "/api/v1/places", w.key_a, body, NULL, &r);
     cr_assert_str_eq(it_header(&r, "Content-Type", v, sizeof(v)) ? v : "", "application/problem+json");
     it_response_free(&r);
     assert_problem(j, 422);
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        cr_expect(names_field(j, fields[i]), "422 does not name %s: %s", fields[i], jtext(j));
-    cr_expect_eq(jlen(j, "errors"), 10, "not exactly ten errors: %s", jtext(j));
+        cr_expect(it_names_field(j, fields[i]), "422 does not name %s: %s", fields[i], it_jtext(j));
+    cr_expect_eq(it_jlen(j, "errors"), 10, "not exactly ten errors: %s", it_jtext(j));
     /* every error names a field and says what is wrong */
-    for (size_t i = 0; i < jlen(j, "errors"); i++) {
-        struct json_object *e = json_object_array_get_idx(jget(j, "errors"), i);
-        cr_expect_str_neq(js(e, "field"), "", "error without field: %s", jtext(e));
-        cr_expect_str_neq(js(e, "message"), "", "error without message: %s", jtext(e));
+    for (size_t i = 0; i < it_jlen(j, "errors"); i++) {
+        struct json_object *e = json_object_array_get_idx(it_jget(j, "errors"), i);
+        cr_expect_str_neq(it_js(e, "field"), "", "error without field: %s", it_jtext(e));
+        cr_expect_str_neq(it_js(e, "message"), "", "error without message: %s", it_jtext(e));
     }
     /* nothing was written */
     cr_assert_eq(count_listed("places", w.key_a, NULL, w.org_a, NULL, NULL), 0);
@@ -729,15 +603,15 @@ Test(validation, unknown_codes_on_update_are_422_and_change_nothing)
     world(&w);
     create_entry("vacancies", w.key_a, vacancy_body(body, sizeof(body), "Maatje voor een oudere"), id);
     entry_path(path, sizeof(path), "vacancies", id);
-    j = call_if(422, "PATCH", path, w.key_a,
+    j = it_call_if(422, "PATCH", path, w.key_a,
                 "{\"themes\":[\"sterrenkijken\"],\"audiences\":[\"marsbewoners\"],\"contact\":{\"email\":\"geen-adres\"}}",
                 1);
-    cr_expect(names_field(j, "themes"), "%s", jtext(j));
-    cr_expect(names_field(j, "audiences"), "%s", jtext(j));
-    cr_expect(names_field(j, "contact.email"), "%s", jtext(j));
-    j = call(200, "GET", path, NULL, NULL);
+    cr_expect(it_names_field(j, "themes"), "%s", it_jtext(j));
+    cr_expect(it_names_field(j, "audiences"), "%s", it_jtext(j));
+    cr_expect(it_names_field(j, "contact.email"), "%s", it_jtext(j));
+    j = it_call(200, "GET", path, NULL, NULL);
     cr_assert_eq(jint(j, "version"), 1);
-    cr_assert(jcontains(j, "themes", "vrijwilligerswerk"), "%s", jtext(j));
+    cr_assert(it_jcontains(j, "themes", "vrijwilligerswerk"), "%s", it_jtext(j));
 }
 
 Test(validation, area_of_another_municipality_is_422)
@@ -750,13 +624,13 @@ Test(validation, area_of_another_municipality_is_422)
     place_body(body, sizeof(body), "Buurthuis De Lingewijk");
     /* Dreumel is a kern of West Maas en Waal, not of Gorinchem */
     replace_once(body, sizeof(body), "GM0512-lingewijk", "GM0668-dreumel");
-    j = call(422, "POST", "/api/v1/places", w.key_a, body);
-    cr_assert(names_field(j, "areas"), "%s", jtext(j));
+    j = it_call(422, "POST", "/api/v1/places", w.key_a, body);
+    cr_assert(it_names_field(j, "areas"), "%s", it_jtext(j));
     /* an unknown municipality */
     place_body(body, sizeof(body), "Buurthuis Nergenshuizen");
     replace_once(body, sizeof(body), "\"GM0512\",", "\"GM9999\",");
-    j = call(422, "POST", "/api/v1/places", w.key_a, body);
-    cr_assert(names_field(j, "municipality"), "%s", jtext(j));
+    j = it_call(422, "POST", "/api/v1/places", w.key_a, body);
+    cr_assert(it_names_field(j, "municipality"), "%s", it_jtext(j));
 }
 
 Test(validation, unknown_fields_are_rejected)
@@ -768,21 +642,21 @@ Test(validation, unknown_fields_are_rejected)
     world(&w);
     place_body(body, sizeof(body), "Buurthuis De Lingewijk");
     replace_once(body, sizeof(body), "{", "{\"kleur\":\"blauw\",");
-    j = call(422, "POST", "/api/v1/places", w.key_a, body);
+    j = it_call(422, "POST", "/api/v1/places", w.key_a, body);
     assert_problem(j, 422);
-    cr_assert(names_field(j, "kleur"), "%s", jtext(j));
+    cr_assert(it_names_field(j, "kleur"), "%s", it_jtext(j));
     /* nested too */
-    j = call(422, "POST", "/api/v1/places", w.key_a,
+    j = it_call(422, "POST", "/api/v1/places", w.key_a,
              "{\"title\":\"Buurthuis\",\"municipality\":\"GM0512\",\"contact\":{\"fax\":\"0183 123 457\"},"
              "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\",\"city\":\"Gorinchem\"}}");
-    cr_assert(names_field(j, "contact.fax"), "%s", jtext(j));
+    cr_assert(it_names_field(j, "contact.fax"), "%s", it_jtext(j));
     cr_assert_eq(count_listed("places", w.key_a, NULL, w.org_a, NULL, NULL), 0);
     /* and on PATCH */
     create_entry("places", w.key_a, place_body(body, sizeof(body), "Buurthuis De Lingewijk"), id);
     entry_path(path, sizeof(path), "places", id);
-    j = call_if(422, "PATCH", path, w.key_a, "{\"parkeerplaatsen\":12}", 1);
-    cr_assert(names_field(j, "parkeerplaatsen"), "%s", jtext(j));
-    j = call(200, "GET", path, NULL, NULL);
+    j = it_call_if(422, "PATCH", path, w.key_a, "{\"parkeerplaatsen\":12}", 1);
+    cr_assert(it_names_field(j, "parkeerplaatsen"), "%s", it_jtext(j));
+    j = it_call(200, "GET", path, NULL, NULL);
     cr_assert_eq(jint(j, "version"), 1);
     cr_assert(!jhas(j, "parkeerplaatsen"));
 }
@@ -807,7 +681,7 @@ Test(http, invalid_utf8_body_is_400)
     cr_assert_eq(it_request("POST", "/api/v1/places", h, body, sizeof(body) - 1, &r), 0);
     cr_assert_eq(r.status, 400, "POST invalid UTF-8 -> %ld: %s", r.status, r.body);
     cr_assert_str_eq(it_header(&r, "Content-Type", v, sizeof(v)) ? v : "", "application/problem+json");
-    j = keep(it_json(&r));
+    j = it_keep(it_json(&r));
     assert_problem(j, 400);
     it_response_free(&r);
     cr_assert_eq(count_listed("places", w.key_a, NULL, w.org_a, NULL, NULL), 0);
@@ -854,9 +728,9 @@ Test(http, merge_patch_content_type_is_accepted)
     snprintf(auth, sizeof(auth), "Authorization: Bearer %s", w.key_a);
     cr_assert_eq(it_request("PATCH", path, h, patch, strlen(patch), &r), 0);
     cr_assert_eq(r.status, 200, "merge-patch+json -> %ld: %s", r.status, r.body);
-    j = keep(it_json(&r));
+    j = it_keep(it_json(&r));
     it_response_free(&r);
-    cr_assert_str_eq(js(j, "summary"), "Nu ook op zaterdag open.");
+    cr_assert_str_eq(it_js(j, "summary"), "Nu ook op zaterdag open.");
 }
 
 /* ------------------------------------------------------------------ */
@@ -875,30 +749,30 @@ Test(concurrency, stale_if_match_is_412_and_changes_nothing)
     /* someone else got there first: version 2 */
     snprintf(t2, sizeof(t2), "Wijkcentrum Haarwijk %s (nieuwe naam)", w.tag);
     snprintf(body, sizeof(body), "{\"title\":\"%s\"}", t2);
-    call_if(200, "PATCH", path, w.key_a, body, 1);
+    it_call_if(200, "PATCH", path, w.key_a, body, 1);
 
     /* our edits, based on version 1, are refused */
-    j = call_if(412, "PATCH", path, w.key_a, "{\"title\":\"Oude versie wint\",\"summary\":\"Overschreven.\"}", 1);
+    j = it_call_if(412, "PATCH", path, w.key_a, "{\"title\":\"Oude versie wint\",\"summary\":\"Overschreven.\"}", 1);
     assert_problem(j, 412);
-    j = call_if(412, "PUT", path, w.key_a, place_body(body, sizeof(body), "Oude versie wint"), 1);
+    j = it_call_if(412, "PUT", path, w.key_a, place_body(body, sizeof(body), "Oude versie wint"), 1);
     assert_problem(j, 412);
-    j = call_if(412, "DELETE", path, w.key_a, NULL, 1);
+    j = it_call_if(412, "DELETE", path, w.key_a, NULL, 1);
     assert_problem(j, 412);
     /* a version from the future, or no version at all, does not match either */
-    call_if(412, "PATCH", path, w.key_a, "{\"title\":\"Toekomst\"}", 9);
+    it_call_if(412, "PATCH", path, w.key_a, "{\"title\":\"Toekomst\"}", 9);
     {
         const char *h[] = {"If-Match: \"geen-versie\"", NULL};
-        call_h(412, "PATCH", path, w.key_a, "{\"title\":\"Onzin\"}", h, NULL);
+        it_call_h(412, "PATCH", path, w.key_a, "{\"title\":\"Onzin\"}", h, NULL);
     }
 
-    j = call(200, "GET", path, NULL, NULL);
-    cr_assert_eq(jint(j, "version"), 2, "%s", jtext(j));
-    cr_assert_str_eq(js(j, "title"), t2);
-    cr_assert_str_eq(js(j, "summary"), "Ontmoetingsplek voor de hele wijk.");
+    j = it_call(200, "GET", path, NULL, NULL);
+    cr_assert_eq(jint(j, "version"), 2, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "title"), t2);
+    cr_assert_str_eq(it_js(j, "summary"), "Ontmoetingsplek voor de hele wijk.");
     /* with the current version it works */
-    j = call_if(200, "PATCH", path, w.key_a, "{\"summary\":\"Nu met een nieuwe naam.\"}", 2);
+    j = it_call_if(200, "PATCH", path, w.key_a, "{\"summary\":\"Nu met een nieuwe naam.\"}", 2);
     cr_assert_eq(jint(j, "version"), 3);
-    cr_assert_str_eq(js(j, "title"), t2);
+    cr_assert_str_eq(it_js(j, "title"), t2);
 }
 
 Test(concurrency, partner_without_if_match_is_428)
@@ -911,15 +785,15 @@ Test(concurrency, partner_without_if_match_is_428)
     snprintf(title, sizeof(title), "Vrijwilliger voedselbank %s", w.tag);
     create_entry("vacancies", w.key_a, vacancy_body(body, sizeof(body), title), id);
     entry_path(path, sizeof(path), "vacancies", id);
-    j = call(428, "PATCH", path, w.key_a, "{\"hours_per_week\":8}");
+    j = it_call(428, "PATCH", path, w.key_a, "{\"hours_per_week\":8}");
     assert_problem(j, 428);
-    j = call(428, "PUT", path, w.key_a, vacancy_body(body, sizeof(body), "Zonder If-Match"));
+    j = it_call(428, "PUT", path, w.key_a, vacancy_body(body, sizeof(body), "Zonder If-Match"));
     assert_problem(j, 428);
-    j = call(428, "DELETE", path, w.key_a, NULL);
+    j = it_call(428, "DELETE", path, w.key_a, NULL);
     assert_problem(j, 428);
-    j = call(200, "GET", path, NULL, NULL);
+    j = it_call(200, "GET", path, NULL, NULL);
     cr_assert_eq(jint(j, "version"), 1);
-    cr_assert_str_eq(js(j, "title"), title);
+    cr_assert_str_eq(it_js(j, "title"), title);
     cr_assert_eq(jint(j, "hours_per_week"), 3);
 }
 
@@ -939,40 +813,40 @@ Test(idempotency, repeated_key_makes_one_entry)
     snprintf(title, sizeof(title), "Repair Cafe Gorinchem %s", w.tag);
     place_body(body, sizeof(body), title);
 
-    j1 = call_h(201, "POST", "/api/v1/places", w.key_a, body, h, &r1);
+    j1 = it_call_h(201, "POST", "/api/v1/places", w.key_a, body, h, &r1);
     cr_assert_eq(it_send("POST", "/api/v1/places", w.key_a, body, h, &r2), 0);
     cr_assert(r2.status == 201 || r2.status == 200, "retry -> %ld: %s", r2.status, r2.body);
-    j2 = keep(it_json(&r2));
-    cr_assert_str_eq(js(j2, "id"), js(j1, "id"), "retry made another entry: %s vs %s", r1.body, r2.body);
+    j2 = it_keep(it_json(&r2));
+    cr_assert_str_eq(it_js(j2, "id"), it_js(j1, "id"), "retry made another entry: %s vs %s", r1.body, r2.body);
     cr_assert_str_eq(it_header(&r2, "Location", l2, sizeof(l2)) ? l2 : "",
                      it_header(&r1, "Location", l1, sizeof(l1)) ? l1 : "-");
     it_response_free(&r1);
     it_response_free(&r2);
 
     /* one entry in the list, readable by its id */
-    cr_assert_eq(count_listed("places", w.key_a, NULL, w.org_a, js(j1, "id"), &found), 1);
+    cr_assert_eq(count_listed("places", w.key_a, NULL, w.org_a, it_js(j1, "id"), &found), 1);
     cr_assert_not_null(found);
     {
         char path[128];
-        call(200, "GET", entry_path(path, sizeof(path), "places", js(j1, "id")), NULL, NULL);
+        it_call(200, "GET", entry_path(path, sizeof(path), "places", it_js(j1, "id")), NULL, NULL);
     }
 
     /* the same key with another body is refused, and makes nothing */
     place_body(other, sizeof(other), "Een heel ander buurthuis");
     {
-        struct json_object *p = call_h(422, "POST", "/api/v1/places", w.key_a, other, h, NULL);
+        struct json_object *p = it_call_h(422, "POST", "/api/v1/places", w.key_a, other, h, NULL);
         assert_problem(p, 422);
     }
     cr_assert_eq(count_listed("places", w.key_a, NULL, w.org_a, NULL, NULL), 1);
 
     /* keys are per API key: B may use the same string for its own entry */
     {
-        struct json_object *jb = call_h(201, "POST", "/api/v1/places", w.key_b, body, h, NULL);
-        cr_assert_str_neq(js(jb, "id"), js(j1, "id"));
-        cr_assert_str_eq(js(jb, "organisation_id"), w.org_b);
+        struct json_object *jb = it_call_h(201, "POST", "/api/v1/places", w.key_b, body, h, NULL);
+        cr_assert_str_neq(it_js(jb, "id"), it_js(j1, "id"));
+        cr_assert_str_eq(it_js(jb, "organisation_id"), w.org_b);
     }
     /* without the header two POSTs make two entries */
-    call(201, "POST", "/api/v1/places", w.key_a, body);
+    it_call(201, "POST", "/api/v1/places", w.key_a, body);
     cr_assert_eq(count_listed("places", w.key_a, NULL, w.org_a, NULL, NULL), 2);
 }
 
@@ -1004,25 +878,25 @@ static void rrule_roundtrip(const char *rrule, const char *start, const char *en
             j = create_entry("activities", w.key_a, body, id);
             entry_path(path, sizeof(path), "activities", id);
         } else if (round == 1) {
-            j = call(200, "GET", path, NULL, NULL);
+            j = it_call(200, "GET", path, NULL, NULL);
         } else if (round == 2) {
             cr_assert_eq(count_listed("activities", NULL, NULL, w.org_a, id, &listed), 1);
             j = listed;
         } else {
             /* an unrelated PATCH leaves the schedule alone */
-            call_if(200, "PATCH", path, w.key_a, "{\"summary\":\"Elke keer een ander thema.\"}", 1);
-            j = call(200, "GET", path, NULL, NULL);
+            it_call_if(200, "PATCH", path, w.key_a, "{\"summary\":\"Elke keer een ander thema.\"}", 1);
+            j = it_call(200, "GET", path, NULL, NULL);
         }
-        cr_assert_str_eq(js(j, "schedule.rrule"), rrule, "round %d: %s", round, jtext(j));
-        cr_assert_str_eq(js(j, "schedule.start"), start, "round %d: %s", round, jtext(j));
-        cr_assert_str_eq(js(j, "schedule.end"), end, "round %d: %s", round, jtext(j));
-        cr_assert_eq(jlen(j, "schedule.exdates"), nex, "round %d: %s", round, jtext(j));
+        cr_assert_str_eq(it_js(j, "schedule.rrule"), rrule, "round %d: %s", round, it_jtext(j));
+        cr_assert_str_eq(it_js(j, "schedule.start"), start, "round %d: %s", round, it_jtext(j));
+        cr_assert_str_eq(it_js(j, "schedule.end"), end, "round %d: %s", round, it_jtext(j));
+        cr_assert_eq(it_jlen(j, "schedule.exdates"), nex, "round %d: %s", round, it_jtext(j));
         for (size_t i = 0; i < nex; i++)
-            cr_assert(jcontains(j, "schedule.exdates", exdates[i]), "round %d: %s lost: %s", round, exdates[i],
-                      jtext(j));
-        cr_assert_eq(jlen(j, "schedule.exception_sets"), nsets, "round %d: %s", round, jtext(j));
+            cr_assert(it_jcontains(j, "schedule.exdates", exdates[i]), "round %d: %s lost: %s", round, exdates[i],
+                      it_jtext(j));
+        cr_assert_eq(it_jlen(j, "schedule.exception_sets"), nsets, "round %d: %s", round, it_jtext(j));
         for (size_t i = 0; i < nsets; i++)
-            cr_assert(jcontains(j, "schedule.exception_sets", sets[i]), "round %d: %s", round, jtext(j));
+            cr_assert(it_jcontains(j, "schedule.exception_sets", sets[i]), "round %d: %s", round, it_jtext(j));
     }
 }
 
@@ -1056,8 +930,8 @@ Test(schedule, unknown_exception_set_is_422)
              "\"location\":{\"lat\":51.848,\"lon\":5.435},"
              "\"schedule\":{\"start\":\"2026-09-01T09:00\",\"end\":\"2026-09-01T10:00\","
              "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\",\"exception_sets\":[\"school-holidays-mars\"]}}");
-    j = call(422, "POST", "/api/v1/activities", w.key_a, body);
-    cr_assert(names_field(j, "schedule.exception_sets"), "%s", jtext(j));
+    j = it_call(422, "POST", "/api/v1/activities", w.key_a, body);
+    cr_assert(it_names_field(j, "schedule.exception_sets"), "%s", it_jtext(j));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1074,53 +948,53 @@ Test(audit, create_update_delete_with_before_and_after)
     snprintf(t2, sizeof(t2), "Ontmoetingscentrum Dalem %s (verhuisd)", w.tag);
     create_entry("places", w.key_a, place_body(body, sizeof(body), t1), id);
     entry_path(path, sizeof(path), "places", id);
-    call_if(200, "PUT", path, w.key_a, place_body(body, sizeof(body), t2), 1);
-    call_if(200, "PATCH", path, w.key_a, "{\"summary\":\"Tijdelijk gesloten.\"}", 2);
-    call_if(204, "DELETE", path, w.key_a, NULL, 3);
+    it_call_if(200, "PUT", path, w.key_a, place_body(body, sizeof(body), t2), 1);
+    it_call_if(200, "PATCH", path, w.key_a, "{\"summary\":\"Tijdelijk gesloten.\"}", 2);
+    it_call_if(204, "DELETE", path, w.key_a, NULL, 3);
 
     snprintf(apath, sizeof(apath), "/api/v1/audit?entry=%s", id);
-    j = call(200, "GET", apath, w.mod, NULL);
-    cr_assert_eq(jlen(j, "items"), 4, "create, 2 updates, delete expected: %s", jtext(j));
+    j = it_call(200, "GET", apath, w.mod, NULL);
+    cr_assert_eq(it_jlen(j, "items"), 4, "create, 2 updates, delete expected: %s", it_jtext(j));
     c = audit_item(j, "create", 0);
     u1 = audit_item(j, "update", 0);
     u2 = audit_item(j, "update", 1);
     d = audit_item(j, "delete", 0);
-    cr_assert(c && u1 && u2 && d, "missing actions: %s", jtext(j));
-    if (strcmp(js(u1, "after.title"), t2) != 0 || jint(u1, "after.version") != 2) { /* list order */
+    cr_assert(c && u1 && u2 && d, "missing actions: %s", it_jtext(j));
+    if (strcmp(it_js(u1, "after.title"), t2) != 0 || jint(u1, "after.version") != 2) { /* list order */
         struct json_object *t = u1;
         u1 = u2;
         u2 = t;
     }
-    for (size_t i = 0; i < jlen(j, "items"); i++) {
-        struct json_object *it = json_object_array_get_idx(jget(j, "items"), i);
-        cr_assert_str_eq(js(it, "entry_id"), id);
-        cr_assert_str_eq(js(it, "role"), "partner");
-        cr_assert_str_eq(js(it, "organisation_id"), w.org_a);
-        cr_assert_str_neq(js(it, "at"), "");
+    for (size_t i = 0; i < it_jlen(j, "items"); i++) {
+        struct json_object *it = json_object_array_get_idx(it_jget(j, "items"), i);
+        cr_assert_str_eq(it_js(it, "entry_id"), id);
+        cr_assert_str_eq(it_js(it, "role"), "partner");
+        cr_assert_str_eq(it_js(it, "organisation_id"), w.org_a);
+        cr_assert_str_neq(it_js(it, "at"), "");
     }
     /* key id = the 32 hex digits of the key, as a UUID */
     snprintf(key_id, sizeof(key_id), "%.8s-%.4s-%.4s-%.4s-%.12s", w.key_a + 3, w.key_a + 11, w.key_a + 15,
              w.key_a + 19, w.key_a + 23);
-    cr_assert_str_eq(js(c, "key_id"), key_id);
+    cr_assert_str_eq(it_js(c, "key_id"), key_id);
 
-    cr_assert(jget(c, "before") == NULL, "create has a before: %s", jtext(c));
-    cr_assert_str_eq(js(c, "after.title"), t1);
+    cr_assert(it_jget(c, "before") == NULL, "create has a before: %s", it_jtext(c));
+    cr_assert_str_eq(it_js(c, "after.title"), t1);
     cr_assert_eq(jint(c, "after.version"), 1);
-    cr_assert_str_eq(js(u1, "before.title"), t1, "PUT audit: %s", jtext(u1));
-    cr_assert_str_eq(js(u1, "after.title"), t2, "PUT audit: %s", jtext(u1));
-    cr_assert_str_eq(js(u2, "before.summary"), "Ontmoetingsplek voor de hele wijk.", "PATCH audit: %s", jtext(u2));
-    cr_assert_str_eq(js(u2, "after.summary"), "Tijdelijk gesloten.", "PATCH audit: %s", jtext(u2));
+    cr_assert_str_eq(it_js(u1, "before.title"), t1, "PUT audit: %s", it_jtext(u1));
+    cr_assert_str_eq(it_js(u1, "after.title"), t2, "PUT audit: %s", it_jtext(u1));
+    cr_assert_str_eq(it_js(u2, "before.summary"), "Ontmoetingsplek voor de hele wijk.", "PATCH audit: %s", it_jtext(u2));
+    cr_assert_str_eq(it_js(u2, "after.summary"), "Tijdelijk gesloten.", "PATCH audit: %s", it_jtext(u2));
     cr_assert_eq(jint(u2, "before.version"), 2);
     cr_assert_eq(jint(u2, "after.version"), 3);
-    cr_assert_str_eq(js(d, "before.title"), t2, "delete audit: %s", jtext(d));
-    cr_assert_str_eq(js(d, "before.summary"), "Tijdelijk gesloten.", "delete audit: %s", jtext(d));
+    cr_assert_str_eq(it_js(d, "before.title"), t2, "delete audit: %s", it_jtext(d));
+    cr_assert_str_eq(it_js(d, "before.summary"), "Tijdelijk gesloten.", "delete audit: %s", it_jtext(d));
 
     /* the log is for moderators */
-    j = call(403, "GET", apath, w.key_a, NULL);
+    j = it_call(403, "GET", apath, w.key_a, NULL);
     assert_problem(j, 403);
-    call(401, "GET", apath, NULL, NULL);
-    j = call(400, "GET", "/api/v1/audit?entry=buurthuis", w.mod, NULL);
-    cr_assert(names_field(j, "entry"), "%s", jtext(j));
+    it_call(401, "GET", apath, NULL, NULL);
+    j = it_call(400, "GET", "/api/v1/audit?entry=buurthuis", w.mod, NULL);
+    cr_assert(it_names_field(j, "entry"), "%s", it_jtext(j));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1150,27 +1024,27 @@ Test(i18n, english_with_dutch_fallback)
     create_entry("places", w.key_a, body, id);
     entry_path(path, sizeof(path), "places", id);
 
-    j = call_h(200, "GET", path, NULL, NULL, en, NULL);
-    cr_assert_str_eq(js(j, "title"), en_title, "%s", jtext(j));
-    cr_assert_str_eq(js(j, "summary"), "Practise Dutch in a relaxed setting.");
-    cr_assert_str_eq(js(j, "description"), "Elke donderdag in de bibliotheek. Aanmelden is niet nodig.",
-                     "no Dutch fallback for a missing translation: %s", jtext(j));
-    cr_assert_str_eq(js(j, "language"), "en", "%s", jtext(j));
-    j = call_h(200, "GET", path, NULL, NULL, en_gb, NULL);
-    cr_assert_str_eq(js(j, "title"), en_title);
+    j = it_call_h(200, "GET", path, NULL, NULL, en, NULL);
+    cr_assert_str_eq(it_js(j, "title"), en_title, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "summary"), "Practise Dutch in a relaxed setting.");
+    cr_assert_str_eq(it_js(j, "description"), "Elke donderdag in de bibliotheek. Aanmelden is niet nodig.",
+                     "no Dutch fallback for a missing translation: %s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "language"), "en", "%s", it_jtext(j));
+    j = it_call_h(200, "GET", path, NULL, NULL, en_gb, NULL);
+    cr_assert_str_eq(it_js(j, "title"), en_title);
 
     /* Dutch asked, or a language without translation, or none: Dutch */
-    j = call_h(200, "GET", path, NULL, NULL, nl, NULL);
-    cr_assert_str_eq(js(j, "title"), title);
-    cr_assert_str_eq(js(j, "summary"), "Oefen Nederlands in een ontspannen sfeer.");
-    j = call_h(200, "GET", path, NULL, NULL, de, NULL);
-    cr_assert_str_eq(js(j, "title"), title);
-    cr_assert_str_eq(js(j, "language"), "nl", "%s", jtext(j));
-    j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(js(j, "title"), title);
+    j = it_call_h(200, "GET", path, NULL, NULL, nl, NULL);
+    cr_assert_str_eq(it_js(j, "title"), title);
+    cr_assert_str_eq(it_js(j, "summary"), "Oefen Nederlands in een ontspannen sfeer.");
+    j = it_call_h(200, "GET", path, NULL, NULL, de, NULL);
+    cr_assert_str_eq(it_js(j, "title"), title);
+    cr_assert_str_eq(it_js(j, "language"), "nl", "%s", it_jtext(j));
+    j = it_call(200, "GET", path, NULL, NULL);
+    cr_assert_str_eq(it_js(j, "title"), title);
 
     /* the answer varies with the language */
-    call_h(200, "GET", path, NULL, NULL, en, &r);
+    it_call_h(200, "GET", path, NULL, NULL, en, &r);
     {
         char v[128];
         cr_assert_not_null(it_header(&r, "Vary", v, sizeof(v)));
@@ -1180,15 +1054,15 @@ Test(i18n, english_with_dutch_fallback)
 
     /* lists too */
     cr_assert_eq(count_listed("places", NULL, "en", w.org_a, id, &listed), 1);
-    cr_assert_str_eq(js(listed, "title"), en_title, "%s", jtext(listed));
-    cr_assert_str_eq(js(listed, "description"), "Elke donderdag in de bibliotheek. Aanmelden is niet nodig.");
+    cr_assert_str_eq(it_js(listed, "title"), en_title, "%s", it_jtext(listed));
+    cr_assert_str_eq(it_js(listed, "description"), "Elke donderdag in de bibliotheek. Aanmelden is niet nodig.");
 
     /* a merge patch adds the English description and keeps the English title */
-    call_if(200, "PATCH", path, w.key_a,
+    it_call_if(200, "PATCH", path, w.key_a,
             "{\"translations\":{\"en\":{\"description\":\"Every Thursday in the library. No need to sign up.\"}}}", 1);
-    j = call_h(200, "GET", path, NULL, NULL, en, NULL);
-    cr_assert_str_eq(js(j, "title"), en_title, "%s", jtext(j));
-    cr_assert_str_eq(js(j, "description"), "Every Thursday in the library. No need to sign up.");
+    j = it_call_h(200, "GET", path, NULL, NULL, en, NULL);
+    cr_assert_str_eq(it_js(j, "title"), en_title, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "description"), "Every Thursday in the library. No need to sign up.");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1204,24 +1078,24 @@ Test(caching, etag_and_if_none_match)
     create_entry("vacancies", w.key_a, vacancy_body(body, sizeof(body), "Chauffeur Automaatje"), id);
     entry_path(path, sizeof(path), "vacancies", id);
 
-    call_h(200, "GET", path, NULL, NULL, NULL, &r);
+    it_call_h(200, "GET", path, NULL, NULL, NULL, &r);
     cr_assert_str_eq(it_header(&r, "ETag", etag, sizeof(etag)) ? etag : "", "\"1\"");
     it_response_free(&r);
     {
         const char *h[] = {"If-None-Match: \"1\"", NULL};
         char v[64];
-        call_h(304, "GET", path, NULL, NULL, h, &r);
+        it_call_h(304, "GET", path, NULL, NULL, h, &r);
         cr_assert_eq(r.body_len, 0, "304 with a body: %s", r.body);
         cr_assert_str_eq(it_header(&r, "ETag", v, sizeof(v)) ? v : "", "\"1\"");
         it_response_free(&r);
-        call_if(200, "PATCH", path, w.key_a, "{\"hours_per_week\":6}", 1);
+        it_call_if(200, "PATCH", path, w.key_a, "{\"hours_per_week\":6}", 1);
         /* changed: the old tag no longer matches */
-        call_h(200, "GET", path, NULL, NULL, h, &r);
+        it_call_h(200, "GET", path, NULL, NULL, h, &r);
         cr_assert_str_eq(it_header(&r, "ETag", v, sizeof(v)) ? v : "", "\"2\"");
         it_response_free(&r);
     }
     {
         const char *h[] = {"If-None-Match: \"2\"", NULL};
-        call_h(304, "GET", path, NULL, NULL, h, NULL);
+        it_call_h(304, "GET", path, NULL, NULL, h, NULL);
     }
 }

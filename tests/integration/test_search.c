@@ -25,105 +25,41 @@
 #include "it_hooks.h"
 
 /* ------------------------------------------------------------------ */
-/* Helpers: pooled JSON, asserted requests */
+/* Helpers: pooled JSON and asserted requests come from it.h (it_call, it_js ...) */
 
-#define POOL_MAX 512
-static struct json_object *pool[POOL_MAX];
-static int pool_n;
-
-static struct json_object *keep(struct json_object *j)
-{
-    if (j && pool_n < POOL_MAX)
-        pool[pool_n++] = j;
-    return j;
-}
-
-static void release(void)
-{
-    while (pool_n > 0)
-        json_object_put(pool[--pool_n]);
-}
-
-TestSuite(text, .fini = release);
-TestSuite(filters, .fini = release);
-TestSuite(schedule, .fini = release);
-TestSuite(place, .fini = release);
-TestSuite(paging, .fini = release);
-TestSuite(errors, .fini = release);
-
-static struct json_object *call(long want, const char *method, const char *path, const char *key, const char *body)
-{
-    struct it_response r;
-    struct json_object *j;
-    cr_assert_eq(it_send(method, path, key, body, NULL, &r), 0, "%s %s: no response", method, path);
-    cr_assert_eq(r.status, want, "%s %s%s%s\n  -> %ld (expected %ld)\n  response: %s", method, path,
-                 body ? " body: " : "", body ? body : "", r.status, want, r.body);
-    j = r.body_len ? keep(it_json(&r)) : NULL;
-    it_response_free(&r);
-    return j;
-}
+TestSuite(text, .fini = it_release);
+TestSuite(filters, .fini = it_release);
+TestSuite(schedule, .fini = it_release);
+TestSuite(place, .fini = it_release);
+TestSuite(paging, .fini = it_release);
+TestSuite(errors, .fini = it_release);
 
 static struct json_object *get(long want, const char *path)
 {
-    return call(want, "GET", path, NULL, NULL);
-}
-
-static struct json_object *jget(struct json_object *o, const char *path)
-{
-    char part[128];
-    while (o && *path) {
-        size_t n = strcspn(path, ".");
-        snprintf(part, sizeof(part), "%.*s", (int)n, path);
-        if (json_object_is_type(o, json_type_array)) {
-            if ((size_t)atoi(part) >= json_object_array_length(o))
-                return NULL;
-            o = json_object_array_get_idx(o, (size_t)atoi(part));
-        } else if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, part, &o)) {
-            return NULL;
-        }
-        path += n + (path[n] == '.');
-    }
-    return o;
-}
-
-static const char *js(struct json_object *o, const char *path)
-{
-    const char *s = it_jstr(o, path);
-    return s ? s : "";
+    return it_call(want, "GET", path, NULL, NULL);
 }
 
 static int jint(struct json_object *o, const char *path)
 {
-    struct json_object *v = jget(o, path);
+    struct json_object *v = it_jget(o, path);
     return v ? json_object_get_int(v) : -1;
-}
-
-static size_t jlen(struct json_object *o, const char *path)
-{
-    struct json_object *a = jget(o, path);
-    return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
-
-static const char *jtext(struct json_object *o)
-{
-    return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : "(none)";
 }
 
 /* Is there an item with this id in the result? */
 static bool has_id(struct json_object *res, const char *id)
 {
-    struct json_object *items = jget(res, "items");
-    for (size_t i = 0; i < jlen(res, "items"); i++)
-        if (strcmp(js(json_object_array_get_idx(items, i), "id"), id) == 0)
+    struct json_object *items = it_jget(res, "items");
+    for (size_t i = 0; i < it_jlen(res, "items"); i++)
+        if (strcmp(it_js(json_object_array_get_idx(items, i), "id"), id) == 0)
             return true;
     return false;
 }
 
 static bool names_field(struct json_object *problem, const char *field)
 {
-    struct json_object *errs = jget(problem, "errors");
+    struct json_object *errs = it_jget(problem, "errors");
     for (size_t i = 0; json_object_is_type(errs, json_type_array) && i < json_object_array_length(errs); i++)
-        if (strcmp(js(json_object_array_get_idx(errs, i), "field"), field) == 0)
+        if (strcmp(it_js(json_object_array_get_idx(errs, i), "field"), field) == 0)
             return true;
     return false;
 }
@@ -165,9 +101,9 @@ static void create(struct world *w, const char *coll, const char *fmt_body, char
     struct json_object *j;
     snprintf(path, sizeof(path), "/api/v1/%s", coll);
     snprintf(body, sizeof(body), "{\"organisation_id\":\"%s\",%s", w->org, fmt_body + 1);
-    j = call(201, "POST", path, w->key, body);
-    cr_assert_eq(strlen(js(j, "id")), 36, "no id: %s", jtext(j));
-    strcpy(id, js(j, "id"));
+    j = it_call(201, "POST", path, w->key, body);
+    cr_assert_eq(strlen(it_js(j, "id")), 36, "no id: %s", it_jtext(j));
+    strcpy(id, it_js(j, "id"));
 }
 
 #define LINGEWIJK_ADDR                                                                                       \
@@ -222,43 +158,43 @@ Test(text, dutch_stemming_diacritics_prefix_typos_and_names)
     /* stemming: wandelen finds Wandelgroep (title) and wandeling (description); the title ranks first */
     snprintf(path, sizeof(path), "/api/v1/search?q=wandelen%%20%s", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 2, "%s", jtext(r));
-    cr_assert_str_eq(js(r, "items.0.id"), walk, "title match first: %s", jtext(r));
-    cr_assert_str_eq(js(r, "items.1.id"), desc_only);
-    cr_assert_str_eq(js(r, "sort"), "relevance");
+    cr_assert_eq(it_jlen(r, "items"), 2, "%s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "items.0.id"), walk, "title match first: %s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "items.1.id"), desc_only);
+    cr_assert_str_eq(it_js(r, "sort"), "relevance");
 
     /* diacritics: cafe finds Café; café finds it too */
     snprintf(path, sizeof(path), "/api/v1/search?q=cafe%%20%s", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1, "%s", jtext(r));
-    cr_assert_str_eq(js(r, "items.0.id"), cafe);
+    cr_assert_eq(it_jlen(r, "items"), 1, "%s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "items.0.id"), cafe);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s%%20caf%%C3%%A9", w.tag);
     cr_assert(has_id(get(200, path), cafe));
 
     /* prefix while typing */
     snprintf(path, sizeof(path), "/api/v1/search?q=%s%%20buurth", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1, "%s", jtext(r));
-    cr_assert_str_eq(js(r, "items.0.id"), house);
+    cr_assert_eq(it_jlen(r, "items"), 1, "%s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "items.0.id"), house);
 
     /* a typo in a long word */
     snprintf(path, sizeof(path), "/api/v1/search?q=eenzaamhied%%20%s", w.tag);
     r = get(200, path);
-    cr_assert(has_id(r, lonely), "%s", jtext(r));
+    cr_assert(has_id(r, lonely), "%s", it_jtext(r));
 
     /* organisation name and place name (Dreumel is the kern of the carer offer) */
     snprintf(path, sizeof(path), "/api/v1/search?q=vriendenkring%%20%s", w.tag);
-    cr_assert_eq(jlen(get(200, path), "items"), 6);
+    cr_assert_eq(it_jlen(get(200, path), "items"), 6);
     snprintf(path, sizeof(path), "/api/v1/search?q=dreumel%%20%s", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1, "%s", jtext(r));
-    cr_assert_str_eq(js(r, "items.0.id"), dreumel);
+    cr_assert_eq(it_jlen(r, "items"), 1, "%s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "items.0.id"), dreumel);
 
     /* a kind's list takes the same q and keeps to its kind */
     snprintf(path, sizeof(path), "/api/v1/places?q=%s", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 4, "%s", jtext(r));
-    cr_assert_null(jget(r, "facets"));
+    cr_assert_eq(it_jlen(r, "items"), 4, "%s", it_jtext(r));
+    cr_assert_null(it_jget(r, "facets"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -303,16 +239,16 @@ Test(filters, every_filter_and_the_facet_counts)
     /* everything: the expired vacancy is not there; facets count what matches */
     snprintf(path, sizeof(path), "/api/v1/search?q=%s", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 4, "%s", jtext(r));
+    cr_assert_eq(it_jlen(r, "items"), 4, "%s", it_jtext(r));
     cr_assert_not(has_id(r, v2), "expired vacancy shown");
-    f = jget(r, "facets");
-    cr_assert_eq(jint(r, "total"), 4, "%s", jtext(r));
+    f = it_jget(r, "facets");
+    cr_assert_eq(jint(r, "total"), 4, "%s", it_jtext(r));
     cr_assert_eq(jint(f, "kind.place"), 2);
     cr_assert_eq(jint(f, "kind.vacancy"), 1);
     cr_assert_eq(jint(f, "kind.carer_support"), 1);
     cr_assert_eq(jint(f, "municipality.GM0512"), 3);
     /* the whole-municipality place counts in every Gorinchem area */
-    cr_assert_eq(jint(f, "area.GM0512-lingewijk"), 2, "%s", jtext(f));
+    cr_assert_eq(jint(f, "area.GM0512-lingewijk"), 2, "%s", it_jtext(f));
     cr_assert_eq(jint(f, "area.GM0512-dalem"), 2);
     cr_assert_eq(jint(f, "area.GM0512-west"), 1);
     cr_assert_eq(jint(f, "area.GM0668-dreumel"), 1);
@@ -328,48 +264,48 @@ Test(filters, every_filter_and_the_facet_counts)
     /* area: its own entries and the whole municipality's; the facet count is what the filter gives */
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&area=GM0512-lingewijk", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 2, "%s", jtext(r));
+    cr_assert_eq(it_jlen(r, "items"), 2, "%s", it_jtext(r));
     cr_assert(has_id(r, p1) && has_id(r, p2));
     cr_assert_eq(jint(r, "total"), 2);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&area=GM0512-dalem,GM0668-dreumel", w.tag);
-    cr_assert_eq(jlen(get(200, path), "items"), 3);
+    cr_assert_eq(it_jlen(get(200, path), "items"), 3);
 
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&theme=gezonde-leefstijl", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1);
-    cr_assert_str_eq(js(r, "items.0.id"), p1);
+    cr_assert_eq(it_jlen(r, "items"), 1);
+    cr_assert_str_eq(it_js(r, "items.0.id"), p1);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&audience=mantelzorgers,volwassenen", w.tag);
-    cr_assert_eq(jlen(get(200, path), "items"), 2);
+    cr_assert_eq(it_jlen(get(200, path), "items"), 2);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&access=wheelchair", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1);
-    cr_assert_str_eq(js(r, "items.0.id"), p1);
+    cr_assert_eq(it_jlen(r, "items"), 1);
+    cr_assert_str_eq(it_js(r, "items.0.id"), p1);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&access=wheelchair:limited", w.tag);
-    cr_assert_eq(jlen(get(200, path), "items"), 2);
+    cr_assert_eq(it_jlen(get(200, path), "items"), 2);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&access=wheelchair:limited,hearing_loop", w.tag);
-    cr_assert_eq(jlen(get(200, path), "items"), 1);
+    cr_assert_eq(it_jlen(get(200, path), "items"), 1);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&free=true", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1);
-    cr_assert_str_eq(js(r, "items.0.id"), p1);
+    cr_assert_eq(it_jlen(r, "items"), 1);
+    cr_assert_str_eq(it_js(r, "items.0.id"), p1);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&discount_pass=true", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1);
-    cr_assert_str_eq(js(r, "items.0.id"), p2);
+    cr_assert_eq(it_jlen(r, "items"), 1);
+    cr_assert_str_eq(it_js(r, "items.0.id"), p2);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&language=uk", w.tag);
-    cr_assert_eq(jlen(get(200, path), "items"), 1);
+    cr_assert_eq(it_jlen(get(200, path), "items"), 1);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&kind=places,carer-support", w.tag);
-    cr_assert_eq(jlen(get(200, path), "items"), 3);
+    cr_assert_eq(it_jlen(get(200, path), "items"), 3);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&municipality=GM0668", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1);
-    cr_assert_str_eq(js(r, "items.0.id"), c1);
+    cr_assert_eq(it_jlen(r, "items"), 1);
+    cr_assert_str_eq(it_js(r, "items.0.id"), c1);
     snprintf(path, sizeof(path), "/api/v1/search?organisation=%s", w.org);
-    cr_assert_eq(jlen(get(200, path), "items"), 4);
+    cr_assert_eq(it_jlen(get(200, path), "items"), 4);
     snprintf(path, sizeof(path), "/api/v1/vacancies?q=%s", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1);
-    cr_assert_str_eq(js(r, "items.0.id"), v1);
+    cr_assert_eq(it_jlen(r, "items"), 1);
+    cr_assert_str_eq(it_js(r, "items.0.id"), v1);
     /* open_at: Monday 10:00 the Lingewijk place (opening hours below) is open, Sunday not */
     {
         char o1[40];
@@ -378,10 +314,10 @@ Test(filters, every_filter_and_the_facet_counts)
               "\"opening_hours\":[{\"day\":\"mo\",\"opens\":\"09:00\",\"closes\":\"17:00\"}]", 51.84, 4.965, o1);
         snprintf(path, sizeof(path), "/api/v1/search?q=%s&kind=places&open_at=2026-11-30T10:00", w.tag);
         r = get(200, path);
-        cr_assert_eq(jlen(r, "items"), 1, "%s", jtext(r));
-        cr_assert_str_eq(js(r, "items.0.id"), o1);
+        cr_assert_eq(it_jlen(r, "items"), 1, "%s", it_jtext(r));
+        cr_assert_str_eq(it_js(r, "items.0.id"), o1);
         snprintf(path, sizeof(path), "/api/v1/search?q=%s&kind=places&open_at=2026-11-29T10:00", w.tag);
-        cr_assert_eq(jlen(get(200, path), "items"), 0);
+        cr_assert_eq(it_jlen(get(200, path), "items"), 0);
     }
 }
 
@@ -409,11 +345,11 @@ static void activity(struct world *w, const char *title, const char *start, cons
 /* The members (start, start_utc) of a list of occurrences, joined by spaces. */
 static const char *members(struct json_object *list, const char *member, char *buf, size_t cap)
 {
-    struct json_object *items = json_object_is_type(list, json_type_array) ? list : jget(list, "items");
+    struct json_object *items = json_object_is_type(list, json_type_array) ? list : it_jget(list, "items");
     buf[0] = '\0';
     for (size_t i = 0; json_object_is_type(items, json_type_array) && i < json_object_array_length(items); i++) {
         size_t n = strlen(buf);
-        snprintf(buf + n, cap - n, "%s%s", i ? " " : "", js(json_object_array_get_idx(items, i), member));
+        snprintf(buf + n, cap - n, "%s%s", i ? " " : "", it_js(json_object_array_get_idx(items, i), member));
     }
     return buf;
 }
@@ -425,9 +361,9 @@ static const char *starts(struct json_object *list, char *buf, size_t cap)
 
 static struct json_object *item_by_id(struct json_object *res, const char *id)
 {
-    struct json_object *items = jget(res, "items");
-    for (size_t i = 0; i < jlen(res, "items"); i++)
-        if (strcmp(js(json_object_array_get_idx(items, i), "id"), id) == 0)
+    struct json_object *items = it_jget(res, "items");
+    for (size_t i = 0; i < it_jlen(res, "items"); i++)
+        if (strcmp(it_js(json_object_array_get_idx(items, i), "id"), id) == 0)
             return json_object_array_get_idx(items, i);
     return NULL;
 }
@@ -453,11 +389,11 @@ Test(schedule, weekly_and_first_monday_across_dst_with_exceptions)
     /* local wall-clock times stay put; the UTC instants move by an hour on 25 October */
     snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-10-01&to=2026-11-11", weekly);
     r = get(200, path);
-    cr_assert_str_eq(js(r, "activity_id"), weekly);
+    cr_assert_str_eq(it_js(r, "activity_id"), weekly);
     cr_assert_str_eq(starts(r, buf, sizeof(buf)), "2026-10-06T10:00 2026-10-27T10:00 2026-11-03T10:00 2026-11-10T10:00");
     cr_assert_str_eq(members(r, "start_utc", buf, sizeof(buf)),
                      "2026-10-06T08:00:00Z 2026-10-27T09:00:00Z 2026-11-03T09:00:00Z 2026-11-10T09:00:00Z");
-    cr_assert_str_eq(js(r, "items.1.end"), "2026-10-27T11:30");
+    cr_assert_str_eq(it_js(r, "items.1.end"), "2026-10-27T11:30");
 
     snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-09-01&to=2027-05-01", monthly);
     r = get(200, path);
@@ -471,34 +407,34 @@ Test(schedule, weekly_and_first_monday_across_dst_with_exceptions)
     /* the search shows the occurrences in its window, soonest first */
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&from=2026-10-01&to=2026-11-11&sort=date", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 2, "%s", jtext(r));
-    cr_assert_str_eq(js(r, "sort"), "date");
-    cr_assert_str_eq(js(r, "items.0.id"), monthly, "the earliest occurrence first: %s", jtext(r));
-    cr_assert_str_eq(starts(jget(item_by_id(r, weekly), "occurrences"), buf, sizeof(buf)),
+    cr_assert_eq(it_jlen(r, "items"), 2, "%s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "sort"), "date");
+    cr_assert_str_eq(it_js(r, "items.0.id"), monthly, "the earliest occurrence first: %s", it_jtext(r));
+    cr_assert_str_eq(starts(it_jget(item_by_id(r, weekly), "occurrences"), buf, sizeof(buf)),
                      "2026-10-06T10:00 2026-10-27T10:00 2026-11-03T10:00");
-    cr_assert_str_eq(starts(jget(item_by_id(r, monthly), "occurrences"), buf, sizeof(buf)),
+    cr_assert_str_eq(starts(it_jget(item_by_id(r, monthly), "occurrences"), buf, sizeof(buf)),
                      "2026-10-05T14:00 2026-11-02T14:00");
     /* without a sort, a window sorts by date too */
     snprintf(path, sizeof(path), "/api/v1/search?area=GM0512-lingewijk&kind=activities&from=2026-10-01&to=2026-11-11");
-    cr_assert_str_eq(js(get(200, path), "sort"), "date");
+    cr_assert_str_eq(it_js(get(200, path), "sort"), "date");
 
     /* a window holding only excluded dates: nothing */
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&from=2026-10-12&to=2026-10-26", w.tag);
-    cr_assert_eq(jlen(get(200, path), "items"), 0);
+    cr_assert_eq(it_jlen(get(200, path), "items"), 0);
     /* day and time of day */
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&from=2026-10-01&to=2026-11-11&day=mon", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1);
-    cr_assert_str_eq(js(r, "items.0.id"), monthly);
+    cr_assert_eq(it_jlen(r, "items"), 1);
+    cr_assert_str_eq(it_js(r, "items.0.id"), monthly);
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&time_of_day=morning", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 1);
-    cr_assert_str_eq(js(r, "items.0.id"), weekly);
+    cr_assert_eq(it_jlen(r, "items"), 1);
+    cr_assert_str_eq(it_js(r, "items.0.id"), weekly);
 
     /* a past one-off activity drops out of the search, but its page and occurrences remain */
     snprintf(path, sizeof(path), "/api/v1/search?q=%s", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 2, "%s", jtext(r));
+    cr_assert_eq(it_jlen(r, "items"), 2, "%s", it_jtext(r));
     cr_assert_not(has_id(r, past));
     snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-01-01&to=2026-02-01", past);
     cr_assert_str_eq(starts(get(200, path), buf, sizeof(buf)), "2026-01-10T10:00");
@@ -531,25 +467,25 @@ Test(place, distance_filter_and_order)
 
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&near=51.8306,4.9742&radius=2000&sort=distance", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 2, "%s", jtext(r));
-    cr_assert_str_eq(js(r, "items.0.id"), near);
-    cr_assert_str_eq(js(r, "items.1.id"), mid);
-    cr_assert(jint(r, "items.0.distance_m") < 100 && jint(r, "items.1.distance_m") > 900, "%s", jtext(r));
+    cr_assert_eq(it_jlen(r, "items"), 2, "%s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "items.0.id"), near);
+    cr_assert_str_eq(it_js(r, "items.1.id"), mid);
+    cr_assert(jint(r, "items.0.distance_m") < 100 && jint(r, "items.1.distance_m") > 900, "%s", it_jtext(r));
 
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&near=51.8306,4.9742&radius=5000&sort=distance", w.tag);
     r = get(200, path);
-    cr_assert_eq(jlen(r, "items"), 3);
-    cr_assert_str_eq(js(r, "items.2.id"), far);
-    cr_assert_str_eq(js(r, "sort"), "distance");
+    cr_assert_eq(it_jlen(r, "items"), 3);
+    cr_assert_str_eq(it_js(r, "items.2.id"), far);
+    cr_assert_str_eq(it_js(r, "sort"), "distance");
     /* near without q sorts by distance by itself */
     r = get(200, "/api/v1/search?near=51.8306,4.9742&radius=300&limit=100");
-    cr_assert_str_eq(js(r, "sort"), "distance");
+    cr_assert_str_eq(it_js(r, "sort"), "distance");
     cr_assert(has_id(r, near));
-    for (size_t i = 1; i < jlen(r, "items"); i++) {
+    for (size_t i = 1; i < it_jlen(r, "items"); i++) {
         char a[32], b[32];
         snprintf(a, sizeof(a), "items.%zu.distance_m", i - 1);
         snprintf(b, sizeof(b), "items.%zu.distance_m", i);
-        cr_assert_leq(json_object_get_double(jget(r, a)), json_object_get_double(jget(r, b)));
+        cr_assert_leq(json_object_get_double(it_jget(r, a)), json_object_get_double(it_jget(r, b)));
     }
 }
 
@@ -567,10 +503,10 @@ static int walk(struct world *w, const char *query, char seen[][40], int cap, bo
         struct json_object *r, *items;
         snprintf(path, sizeof(path), "/api/v1/search?%s&limit=5%s%s", query, *cursor ? "&cursor=" : "", cursor);
         r = get(200, path);
-        items = jget(r, "items");
-        for (size_t i = 0; i < jlen(r, "items"); i++) {
+        items = it_jget(r, "items");
+        for (size_t i = 0; i < it_jlen(r, "items"); i++) {
             cr_assert_lt(n, cap, "more items than expected");
-            strcpy(seen[n++], js(json_object_array_get_idx(items, i), "id"));
+            strcpy(seen[n++], it_js(json_object_array_get_idx(items, i), "id"));
         }
         if (insert_between && pages < 3) {
             char id[40], title[200];
@@ -578,10 +514,10 @@ static int walk(struct world *w, const char *query, char seen[][40], int cap, bo
             place(w, title, "[\"GM0512-west\"]", "", 51.8335, 4.959, id);
         }
         pages++;
-        if (jget(r, "next_cursor") == NULL || json_object_is_type(jget(r, "next_cursor"), json_type_null))
+        if (it_jget(r, "next_cursor") == NULL || json_object_is_type(it_jget(r, "next_cursor"), json_type_null))
             break;
-        cr_assert_lt(strlen(js(r, "next_cursor")), sizeof(cursor));
-        strcpy(cursor, js(r, "next_cursor"));
+        cr_assert_lt(strlen(it_js(r, "next_cursor")), sizeof(cursor));
+        strcpy(cursor, it_js(r, "next_cursor"));
         cr_assert_lt(pages, 50, "paging does not end");
     }
     return n;
@@ -668,19 +604,19 @@ Test(errors, bad_parameters_are_400s_naming_the_parameter)
         snprintf(path, sizeof(path), "/api/v1/search?%s", cases[i].query);
         cr_assert_eq(it_get(path, NULL, &r), 0);
         cr_assert_eq(r.status, 400, "%s -> %ld %s", path, r.status, r.body);
-        j = keep(it_json(&r));
+        j = it_keep(it_json(&r));
         cr_assert(names_field(j, cases[i].field), "%s: no error names %s: %s", path, cases[i].field, r.body);
         it_response_free(&r);
     }
     /* a cursor of another sort or another set of filters is refused as well */
     {
         struct json_object *r = get(200, "/api/v1/search?limit=1&facets=false");
-        cr_assert(json_object_is_type(jget(r, "next_cursor"), json_type_string), "%s", jtext(r));
-        snprintf(path, sizeof(path), "/api/v1/search?limit=1&sort=updated&cursor=%s", js(r, "next_cursor"));
+        cr_assert(json_object_is_type(it_jget(r, "next_cursor"), json_type_string), "%s", it_jtext(r));
+        snprintf(path, sizeof(path), "/api/v1/search?limit=1&sort=updated&cursor=%s", it_js(r, "next_cursor"));
         cr_assert(names_field(get(400, path), "cursor"));
-        snprintf(path, sizeof(path), "/api/v1/search?limit=1&kind=places&cursor=%s", js(r, "next_cursor"));
+        snprintf(path, sizeof(path), "/api/v1/search?limit=1&kind=places&cursor=%s", it_js(r, "next_cursor"));
         cr_assert(names_field(get(400, path), "cursor"));
-        snprintf(path, sizeof(path), "/api/v1/search?limit=1&cursor=%s", js(r, "next_cursor"));
+        snprintf(path, sizeof(path), "/api/v1/search?limit=1&cursor=%s", it_js(r, "next_cursor"));
         get(200, path);
     }
 }

@@ -19,7 +19,7 @@
 
 #include "it_hooks.h"
 
-TestSuite(web);
+TestSuite(web, .fini = it_release);
 
 struct web_world {
     char mod_org[37], mod[80];
@@ -31,16 +31,11 @@ struct web_world {
 static void make_org(const char *mod, const char *name, int trusted, char *id)
 {
     char body[512];
-    struct it_response r;
     struct json_object *j;
     snprintf(body, sizeof(body), "{\"name\":\"%s\",\"email\":\"info@example.org\",\"trusted\":%s}", name,
              trusted ? "true" : "false");
-    cr_assert_eq(it_send("POST", "/api/v1/organisations", mod, body, NULL, &r), 0);
-    cr_assert_eq(r.status, 201, "create organisation: %ld %s", r.status, r.body);
-    j = it_json(&r);
-    snprintf(id, 37, "%s", it_jstr(j, "id"));
-    json_object_put(j);
-    it_response_free(&r);
+    j = it_call(201, "POST", "/api/v1/organisations", mod, body);
+    snprintf(id, 37, "%s", it_js(j, "id"));
 }
 
 static void world(struct web_world *w)
@@ -61,7 +56,6 @@ static void world(struct web_world *w)
 static void make_place(const char *key, const char *title_json, char *id, const char *want_status)
 {
     char body[2048];
-    struct it_response r;
     struct json_object *j;
     snprintf(body, sizeof(body),
              "{\"title\":%s,\"summary\":\"Ontmoetingsplek <b>voor</b> de wijk & omgeving.\","
@@ -74,13 +68,9 @@ static void make_place(const char *key, const char *title_json, char *id, const 
              "\"city\":\"Gorinchem\"},\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
              "\"opening_hours\":[{\"day\":\"mo\",\"opens\":\"09:00\",\"closes\":\"17:00\"}]}",
              title_json);
-    cr_assert_eq(it_send("POST", "/api/v1/places", key, body, NULL, &r), 0);
-    cr_assert_eq(r.status, 201, "create place: %ld %s", r.status, r.body);
-    j = it_json(&r);
-    snprintf(id, 37, "%s", it_jstr(j, "id"));
-    cr_assert_str_eq(it_jstr(j, "status"), want_status);
-    json_object_put(j);
-    it_response_free(&r);
+    j = it_call(201, "POST", "/api/v1/places", key, body);
+    snprintf(id, 37, "%s", it_js(j, "id"));
+    cr_assert_str_eq(it_js(j, "status"), want_status);
 }
 
 static void get_page(const char *path, long want, struct it_response *r)

@@ -22,7 +22,7 @@
 
 static const char SECRET[] = "test-secret-0123456789-abcdef";
 
-TestSuite(webhooks, .fini = wt_release);
+TestSuite(webhooks, .fini = it_release);
 
 struct actors {
     char org[40], mod[128];
@@ -58,7 +58,7 @@ Test(webhooks, publish_update_delete_arrive_signed)
     const char *if_match[] = {ifm, NULL};
 
     actors(&a);
-    wt_tag(tag, sizeof(tag));
+    it_tag(tag, sizeof(tag));
     rx_start(&rx, 0);
     hook_url(url, sizeof(url), rx.port);
     j = wt_register(a.mod, url, SECRET, ",\"kinds\":[\"place\"],\"municipality\":\"GM0512\"", hook);
@@ -70,21 +70,21 @@ Test(webhooks, publish_update_delete_arrive_signed)
     snprintf(path, sizeof(path), "/api/v1/webhooks/%s", hook);
     j = wt_call(200, "GET", path, a.mod, NULL);
     cr_assert_str_eq(wt_s(j, "id"), hook);
-    cr_assert_null(wt_get(j, "secret"));
+    cr_assert_null(it_jget(j, "secret"));
     j = wt_call(200, "GET", "/api/v1/webhooks", a.mod, NULL);
-    cr_assert(strstr(wt_text(j), hook) != NULL, "not listed: %s", wt_text(j));
-    cr_assert(strstr(wt_text(j), SECRET) == NULL, "the list shows a secret");
+    cr_assert(strstr(it_jtext(j), hook) != NULL, "not listed: %s", it_jtext(j));
+    cr_assert(strstr(it_jtext(j), SECRET) == NULL, "the list shows a secret");
 
     /* published */
     snprintf(title, sizeof(title), "Buurthuis De Linge (webhook %s)", tag);
     wt_create_place(a.mod, title, a.org, place);
     cr_assert(rx_wait(&rx, place, "\"entry.published\"", WAIT_MS, &m), "no entry.published notice arrived");
     wt_assert_signed(&m, SECRET);
-    body = wt_keep(json_tokener_parse(m.body));
+    body = it_keep(json_tokener_parse(m.body));
     cr_assert_str_eq(wt_s(body, "event"), "entry.published");
     cr_assert_str_eq(wt_s(body, "kind"), "place");
     cr_assert_str_eq(wt_s(body, "id"), place);
-    cr_assert_eq(json_object_get_int(wt_get(body, "version")), 1);
+    cr_assert_eq(json_object_get_int(it_jget(body, "version")), 1);
     cr_assert_neq(wt_s(body, "modified")[0], '\0');
     snprintf(path, sizeof(path), "/api/v1/places/%s", place);
     cr_assert_str_eq(wt_s(body, "url"), path);
@@ -100,8 +100,8 @@ Test(webhooks, publish_update_delete_arrive_signed)
     wt_call_at(NULL, 200, "PATCH", path, a.mod, "{\"summary\":\"Nu ook op vrijdag open.\"}", if_match);
     cr_assert(rx_wait(&rx, place, "\"entry.updated\"", WAIT_MS, &m), "no entry.updated notice arrived");
     wt_assert_signed(&m, SECRET);
-    body = wt_keep(json_tokener_parse(m.body));
-    cr_assert_eq(json_object_get_int(wt_get(body, "version")), 2);
+    body = it_keep(json_tokener_parse(m.body));
+    cr_assert_eq(json_object_get_int(it_jget(body, "version")), 2);
 
     /* a vacancy: this subscriber asked for places only */
     snprintf(vacancy_title, sizeof(vacancy_title),
@@ -114,8 +114,8 @@ Test(webhooks, publish_update_delete_arrive_signed)
     wt_call_at(NULL, 204, "DELETE", path, a.mod, NULL, if_match);
     cr_assert(rx_wait(&rx, place, "\"entry.deleted\"", WAIT_MS, &m), "no entry.deleted notice arrived");
     wt_assert_signed(&m, SECRET);
-    body = wt_keep(json_tokener_parse(m.body));
-    cr_assert_eq(json_object_get_int(wt_get(body, "version")), 3);
+    body = it_keep(json_tokener_parse(m.body));
+    cr_assert_eq(json_object_get_int(it_jget(body, "version")), 3);
 
     cr_assert_eq(rx_count(&rx, place, NULL), 3, "expected exactly three notices for the place");
     cr_assert_eq(rx_count(&rx, wt_s(j, "id"), NULL), 0, "a vacancy was sent to a places-only subscriber");
@@ -123,19 +123,19 @@ Test(webhooks, publish_update_delete_arrive_signed)
     /* the deliveries: three, delivered at the first attempt with 200 (the outcome is recorded
      * just after the receiver answered: wait for it) */
     for (double until = it_now_ms() + WAIT_MS; it_now_ms() < until; usleep(50000)) {
-        j = wt_get(wt_deliveries(a.mod, hook), "items");
-        if (strstr(wt_text(j), "\"pending\"") == NULL)
+        j = it_jget(wt_deliveries(a.mod, hook), "items");
+        if (strstr(it_jtext(j), "\"pending\"") == NULL)
             break;
     }
-    cr_assert_eq(json_object_array_length(j), 3, "deliveries: %s", wt_text(j));
+    cr_assert_eq(json_object_array_length(j), 3, "deliveries: %s", it_jtext(j));
     for (size_t i = 0; i < 3; i++) {
         d = json_object_array_get_idx(j, i);
-        cr_assert_str_eq(wt_s(d, "status"), "delivered", "%s", wt_text(d));
-        cr_assert_eq(json_object_get_int(wt_get(d, "attempts")), 1, "%s", wt_text(d));
-        cr_assert_eq(json_object_get_int(wt_get(d, "response_code")), 200, "%s", wt_text(d));
+        cr_assert_str_eq(wt_s(d, "status"), "delivered", "%s", it_jtext(d));
+        cr_assert_eq(json_object_get_int(it_jget(d, "attempts")), 1, "%s", it_jtext(d));
+        cr_assert_eq(json_object_get_int(it_jget(d, "response_code")), 200, "%s", it_jtext(d));
         cr_assert_str_eq(wt_s(d, "entry_id"), place);
     }
-    cr_assert_str_eq(wt_s(j, "0.event"), "entry.deleted", "newest first: %s", wt_text(j));
+    cr_assert_str_eq(wt_s(j, "0.event"), "entry.deleted", "newest first: %s", it_jtext(j));
     cr_assert_str_eq(wt_s(j, "2.event"), "entry.published");
 
     unregister(a.mod, hook);
@@ -154,7 +154,7 @@ Test(webhooks, receiver_down_gets_it_later)
     double until;
 
     actors(&a);
-    wt_tag(tag, sizeof(tag));
+    it_tag(tag, sizeof(tag));
     hook_url(url, sizeof(url), port);
     wt_register(a.mod, url, SECRET, "", hook);
     snprintf(title, sizeof(title), "Inloophuis (webhook later %s)", tag);
@@ -164,16 +164,16 @@ Test(webhooks, receiver_down_gets_it_later)
     until = it_now_ms() + WAIT_MS;
     while (it_now_ms() < until) {
         d = wt_delivery_for(a.mod, hook, place);
-        if (d && json_object_get_int(wt_get(d, "attempts")) >= 2)
+        if (d && json_object_get_int(it_jget(d, "attempts")) >= 2)
             break;
         usleep(50000);
     }
     cr_assert_not_null(d, "no delivery was queued");
-    cr_assert_geq(json_object_get_int(wt_get(d, "attempts")), 2, "not retried: %s", wt_text(d));
-    cr_assert_str_eq(wt_s(d, "status"), "pending", "%s", wt_text(d));
-    cr_assert_neq(wt_s(d, "last_error")[0], '\0', "no error recorded: %s", wt_text(d));
-    cr_assert_neq(wt_s(d, "next_attempt_at")[0], '\0', "no next attempt: %s", wt_text(d));
-    cr_assert_str_eq(wt_s(d, "response_code"), "", "a response code without a response: %s", wt_text(d));
+    cr_assert_geq(json_object_get_int(it_jget(d, "attempts")), 2, "not retried: %s", it_jtext(d));
+    cr_assert_str_eq(wt_s(d, "status"), "pending", "%s", it_jtext(d));
+    cr_assert_neq(wt_s(d, "last_error")[0], '\0', "no error recorded: %s", it_jtext(d));
+    cr_assert_neq(wt_s(d, "next_attempt_at")[0], '\0', "no next attempt: %s", it_jtext(d));
+    cr_assert_str_eq(wt_s(d, "response_code"), "", "a response code without a response: %s", it_jtext(d));
 
     /* it comes up, but answers 503: that is a failure with a response code */
     rx_start(&rx, port);
@@ -181,13 +181,13 @@ Test(webhooks, receiver_down_gets_it_later)
     until = it_now_ms() + WAIT_MS;
     while (it_now_ms() < until) {
         d = wt_delivery_for(a.mod, hook, place);
-        if (json_object_get_int(wt_get(d, "response_code")) == 503)
+        if (json_object_get_int(it_jget(d, "response_code")) == 503)
             break;
         usleep(50000);
     }
-    cr_assert_eq(json_object_get_int(wt_get(d, "response_code")), 503, "%s", wt_text(d));
-    cr_assert(strstr(wt_s(d, "last_error"), "503") != NULL, "%s", wt_text(d));
-    cr_assert_str_eq(wt_s(d, "status"), "pending", "%s", wt_text(d));
+    cr_assert_eq(json_object_get_int(it_jget(d, "response_code")), 503, "%s", it_jtext(d));
+    cr_assert(strstr(wt_s(d, "last_error"), "503") != NULL, "%s", it_jtext(d));
+    cr_assert_str_eq(wt_s(d, "status"), "pending", "%s", it_jtext(d));
 
     /* and then it works */
     rx.answer = 200;
@@ -198,9 +198,9 @@ Test(webhooks, receiver_down_gets_it_later)
             break;
         usleep(50000);
     }
-    cr_assert_str_eq(wt_s(d, "status"), "delivered", "%s", wt_text(d));
-    cr_assert_eq(json_object_get_int(wt_get(d, "response_code")), 200);
-    cr_assert_geq(json_object_get_int(wt_get(d, "attempts")), 3, "%s", wt_text(d));
+    cr_assert_str_eq(wt_s(d, "status"), "delivered", "%s", it_jtext(d));
+    cr_assert_eq(json_object_get_int(it_jget(d, "response_code")), 200);
+    cr_assert_geq(json_object_get_int(it_jget(d, "attempts")), 3, "%s", it_jtext(d));
     cr_assert_str_eq(wt_s(d, "last_error"), "");
     cr_assert_str_eq(wt_s(d, "next_attempt_at"), "");
     cr_assert(rx_wait(&rx, place, "\"entry.published\"", 1000, &m));
@@ -219,7 +219,7 @@ Test(webhooks, gives_up_after_max_attempts)
     double until;
 
     actors(&a);
-    wt_tag(tag, sizeof(tag));
+    it_tag(tag, sizeof(tag));
     hook_url(url, sizeof(url), wt_free_port());
     wt_register(a.mod, url, SECRET, "", hook);
     snprintf(title, sizeof(title), "Speeltuin (webhook failed %s)", tag);
@@ -231,18 +231,18 @@ Test(webhooks, gives_up_after_max_attempts)
             break;
         usleep(100000);
     }
-    cr_assert_str_eq(wt_s(d, "status"), "failed", "%s", wt_text(d));
-    cr_assert_eq(json_object_get_int(wt_get(d, "attempts")), 8, "%s", wt_text(d));
+    cr_assert_str_eq(wt_s(d, "status"), "failed", "%s", it_jtext(d));
+    cr_assert_eq(json_object_get_int(it_jget(d, "attempts")), 8, "%s", it_jtext(d));
     cr_assert_neq(wt_s(d, "last_error")[0], '\0');
     cr_assert_str_eq(wt_s(d, "next_attempt_at"), "");
 
     /* the status filter and the counts on the webhook */
     snprintf(path, sizeof(path), "/api/v1/webhooks/%s/deliveries?status=failed", hook);
-    cr_assert_eq(json_object_array_length(wt_get(wt_call(200, "GET", path, a.mod, NULL), "items")), 1);
+    cr_assert_eq(json_object_array_length(it_jget(wt_call(200, "GET", path, a.mod, NULL), "items")), 1);
     snprintf(path, sizeof(path), "/api/v1/webhooks/%s/deliveries?status=delivered", hook);
-    cr_assert_eq(json_object_array_length(wt_get(wt_call(200, "GET", path, a.mod, NULL), "items")), 0);
+    cr_assert_eq(json_object_array_length(it_jget(wt_call(200, "GET", path, a.mod, NULL), "items")), 0);
     snprintf(path, sizeof(path), "/api/v1/webhooks/%s", hook);
-    cr_assert_eq(json_object_get_int(wt_get(wt_call(200, "GET", path, a.mod, NULL), "deliveries.failed")), 1);
+    cr_assert_eq(json_object_get_int(it_jget(wt_call(200, "GET", path, a.mod, NULL), "deliveries.failed")), 1);
     unregister(a.mod, hook);
 }
 
@@ -262,7 +262,7 @@ Test(webhooks, pending_entries_never_notify)
     const char *if_match[] = {ifm, NULL};
 
     actors(&a);
-    wt_tag(tag, sizeof(tag));
+    it_tag(tag, sizeof(tag));
     it_make_org("Buurtvereniging Lingewijk (webhooks, not trusted)", org);
     it_make_key(org, "partner", NULL, partner);
     rx_start(&rx, 0);
@@ -271,11 +271,11 @@ Test(webhooks, pending_entries_never_notify)
 
     snprintf(title, sizeof(title), "Repair café (webhook pending %s)", tag);
     j = wt_create_place(partner, title, NULL, p1);
-    cr_assert_str_eq(wt_s(j, "status"), "pending", "an untrusted partner's entry is not pending: %s", wt_text(j));
+    cr_assert_str_eq(wt_s(j, "status"), "pending", "an untrusted partner's entry is not pending: %s", it_jtext(j));
     snprintf(path, sizeof(path), "/api/v1/places/%s", p1);
     snprintf(ifm, sizeof(ifm), "If-Match: \"%s\"", wt_s(j, "version"));
     j = wt_call_at(NULL, 200, "PATCH", path, partner, "{\"summary\":\"Elke zaterdag.\"}", if_match);
-    cr_assert_str_eq(wt_s(j, "status"), "pending", "%s", wt_text(j));
+    cr_assert_str_eq(wt_s(j, "status"), "pending", "%s", it_jtext(j));
     snprintf(path, sizeof(path), "/api/v1/moderation/%s/reject", p1);
     wt_call(200, "POST", path, a.mod, "{\"reason\":\"Graag een adres erbij.\"}");
     /* the outbox is written with the change: nothing in it means nothing will be sent */
@@ -327,18 +327,18 @@ Test(webhooks, access_and_validation)
             "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"municipality\":\"GM0668\"}");
 
     j = wt_call(422, "POST", "/api/v1/webhooks", a.mod, "{\"url\":\"https://example.org/h\",\"secret\":\"short\"}");
-    cr_assert(wt_names_field(j, "secret"), "%s", wt_text(j));
+    cr_assert(wt_names_field(j, "secret"), "%s", it_jtext(j));
     j = wt_call(422, "POST", "/api/v1/webhooks", a.mod, "{\"secret\":\"0123456789abcdef\"}");
-    cr_assert(wt_names_field(j, "url"), "%s", wt_text(j));
+    cr_assert(wt_names_field(j, "url"), "%s", it_jtext(j));
     j = wt_call(422, "POST", "/api/v1/webhooks", a.mod, "{\"url\":\"ftp://example.org/h\",\"secret\":\"0123456789abcdef\"}");
-    cr_assert(wt_names_field(j, "url"), "%s", wt_text(j));
+    cr_assert(wt_names_field(j, "url"), "%s", it_jtext(j));
     j = wt_call(422, "POST", "/api/v1/webhooks", a.mod,
                 "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"kinds\":[\"places\"],\"colour\":1}");
-    cr_assert(wt_names_field(j, "kinds[0]"), "%s", wt_text(j));
-    cr_assert(wt_names_field(j, "colour"), "%s", wt_text(j));
+    cr_assert(wt_names_field(j, "kinds[0]"), "%s", it_jtext(j));
+    cr_assert(wt_names_field(j, "colour"), "%s", it_jtext(j));
     j = wt_call(422, "POST", "/api/v1/webhooks", a.mod,
                 "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"municipality\":\"GM9999\"}");
-    cr_assert(wt_names_field(j, "municipality"), "%s", wt_text(j));
+    cr_assert(wt_names_field(j, "municipality"), "%s", it_jtext(j));
     wt_call(400, "POST", "/api/v1/webhooks", a.mod, "{\"url\":");
 
     /* the allow flag lets http://127.0.0.1 through */
@@ -348,7 +348,7 @@ Test(webhooks, access_and_validation)
     wt_call(404, "GET", path, other, NULL);
     wt_call(404, "DELETE", path, other, NULL);
     j = wt_call(200, "GET", "/api/v1/webhooks", other, NULL);
-    cr_assert(strstr(wt_text(j), hook) == NULL, "listed for another municipality: %s", wt_text(j));
+    cr_assert(strstr(it_jtext(j), hook) == NULL, "listed for another municipality: %s", it_jtext(j));
     snprintf(path, sizeof(path), "/api/v1/webhooks/%s/deliveries?status=sent", hook);
     wt_call(400, "GET", path, a.mod, NULL);
     snprintf(path, sizeof(path), "/api/v1/webhooks/%s/deliveries?limit=0", hook);
@@ -360,8 +360,8 @@ Test(webhooks, access_and_validation)
         char everywhere[128], all_hook[40];
         it_make_key(a.org, "admin", NULL, everywhere);
         j = wt_register(everywhere, "http://127.0.0.1:9/all", "0123456789abcdef", "", all_hook);
-        cr_assert_null(wt_get(j, "municipality") ? (json_object_is_type(wt_get(j, "municipality"), json_type_null) ? NULL : j) : NULL,
-                       "municipality should be null: %s", wt_text(j));
+        cr_assert_null(it_jget(j, "municipality") ? (json_object_is_type(it_jget(j, "municipality"), json_type_null) ? NULL : j) : NULL,
+                       "municipality should be null: %s", it_jtext(j));
         snprintf(path, sizeof(path), "/api/v1/webhooks/%s", all_hook);
         wt_call(404, "GET", path, a.mod, NULL);      /* not one of GM0512's */
         wt_call(200, "GET", path, everywhere, NULL);

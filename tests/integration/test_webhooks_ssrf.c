@@ -18,7 +18,7 @@
 
 #include "it_hooks.h"
 
-TestSuite(ssrf, .fini = wt_release);
+TestSuite(ssrf, .fini = it_release);
 
 struct actors {
     char org[40], mod[128];
@@ -68,7 +68,7 @@ Test(ssrf, private_and_loopback_urls_are_refused)
         struct json_object *j;
         snprintf(body, sizeof(body), "{\"url\":\"%s\",\"secret\":\"0123456789abcdef\"}", bad[i]);
         j = wt_call(422, "POST", "/api/v1/webhooks", a.mod, body);
-        cr_assert(wt_names_field(j, "url"), "%s: the problem does not name url: %s", bad[i], wt_text(j));
+        cr_assert(wt_names_field(j, "url"), "%s: the problem does not name url: %s", bad[i], it_jtext(j));
     }
     /* public https passes */
     wt_register(a.mod, "https://example.org/hooks/socialekaart", "0123456789abcdef", "", hook);
@@ -121,7 +121,7 @@ Test(ssrf, names_resolving_inward_are_refused_at_delivery)
     if (inward_name(name, sizeof(name)) == NULL)
         cr_skip_test("no host name on this machine resolves to a loopback or private address");
     actors(&a);
-    wt_tag(tag, sizeof(tag));
+    it_tag(tag, sizeof(tag));
     snprintf(url, sizeof(url), "https://%s:%d/hook", name, wt_free_port());
     wt_register(a.mod, url, "0123456789abcdef", "", hook);
     snprintf(title, sizeof(title), "Buurthuis (ssrf %s)", tag);
@@ -129,14 +129,14 @@ Test(ssrf, names_resolving_inward_are_refused_at_delivery)
     until = it_now_ms() + 20000;
     while (it_now_ms() < until) {
         d = wt_delivery_for(a.mod, hook, place);
-        if (d && json_object_get_int(wt_get(d, "attempts")) >= 1)
+        if (d && json_object_get_int(it_jget(d, "attempts")) >= 1)
             break;
         usleep(50000);
     }
-    cr_assert_geq(json_object_get_int(wt_get(d, "attempts")), 1, "never attempted: %s", wt_text(d));
+    cr_assert_geq(json_object_get_int(it_jget(d, "attempts")), 1, "never attempted: %s", it_jtext(d));
     cr_assert(strstr(wt_s(d, "last_error"), "not a public address") != NULL,
-              "the inward address was not refused: %s", wt_text(d));
-    cr_assert_str_eq(wt_s(d, "response_code"), "", "%s", wt_text(d));
+              "the inward address was not refused: %s", it_jtext(d));
+    cr_assert_str_eq(wt_s(d, "response_code"), "", "%s", it_jtext(d));
     snprintf(path, sizeof(path), "/api/v1/webhooks/%s", hook);
     wt_call(204, "DELETE", path, a.mod, NULL);
 }

@@ -33,24 +33,7 @@
 #define WT_FN static __attribute__((unused))
 
 /* ------------------------------------------------------------------ */
-/* JSON kept until the suite ends */
-
-#define WT_POOL_MAX 512
-static struct json_object *wt_pool[WT_POOL_MAX];
-static int wt_pool_n;
-
-WT_FN struct json_object *wt_keep(struct json_object *j)
-{
-    if (j && wt_pool_n < WT_POOL_MAX)
-        wt_pool[wt_pool_n++] = j;
-    return j;
-}
-
-WT_FN void wt_release(void)
-{
-    while (wt_pool_n > 0)
-        json_object_put(wt_pool[--wt_pool_n]);
-}
+/* Requests and JSON (pooled JSON, it_jget, it_jtext come from it.h) */
 
 /* Send one request (path relative to base, NULL = the shared daemon) and assert its status. */
 WT_FN struct json_object *wt_call_at(const char *base, long want, const char *method, const char *path,
@@ -63,7 +46,7 @@ WT_FN struct json_object *wt_call_at(const char *base, long want, const char *me
     cr_assert_eq(it_send(method, url, key, body, hdrs, &r), 0, "%s %s: no response", method, path);
     cr_assert_eq(r.status, want, "%s %s -> %ld (expected %ld)\n  body sent: %s\n  response: %s", method, path,
                  r.status, want, body ? body : "-", r.body);
-    j = r.body_len ? wt_keep(it_json(&r)) : NULL;
+    j = r.body_len ? it_keep(it_json(&r)) : NULL;
     it_response_free(&r);
     return j;
 }
@@ -74,40 +57,17 @@ WT_FN struct json_object *wt_call(long want, const char *method, const char *pat
     return wt_call_at(NULL, want, method, path, key, body, NULL);
 }
 
-WT_FN struct json_object *wt_get(struct json_object *o, const char *path)
-{
-    char part[128];
-    while (o && *path) {
-        size_t n = strcspn(path, ".");
-        snprintf(part, sizeof(part), "%.*s", (int)n, path);
-        if (json_object_is_type(o, json_type_array)) {
-            if ((size_t)atoi(part) >= json_object_array_length(o))
-                return NULL;
-            o = json_object_array_get_idx(o, (size_t)atoi(part));
-        } else if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, part, &o)) {
-            return NULL;
-        }
-        path += n + (path[n] == '.');
-    }
-    return o;
-}
-
 /* String at path, "" when absent or null. */
 WT_FN const char *wt_s(struct json_object *o, const char *path)
 {
-    struct json_object *v = wt_get(o, path);
+    struct json_object *v = it_jget(o, path);
     return v && !json_object_is_type(v, json_type_null) ? json_object_get_string(v) : "";
-}
-
-WT_FN const char *wt_text(struct json_object *o)
-{
-    return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : "(none)";
 }
 
 /* Does the problem name field in errors[]? */
 WT_FN bool wt_names_field(struct json_object *problem, const char *field)
 {
-    struct json_object *errs = wt_get(problem, "errors");
+    struct json_object *errs = it_jget(problem, "errors");
     for (size_t i = 0; json_object_is_type(errs, json_type_array) && i < json_object_array_length(errs); i++)
         if (strcmp(wt_s(json_object_array_get_idx(errs, i), "field"), field) == 0)
             return true;
@@ -116,12 +76,6 @@ WT_FN bool wt_names_field(struct json_object *problem, const char *field)
 
 /* ------------------------------------------------------------------ */
 /* Actors and entries */
-
-WT_FN void wt_tag(char *out, size_t cap)
-{
-    static int n;
-    snprintf(out, cap, "%ld-%d-%d", (long)time(NULL), (int)getpid(), ++n);
-}
 
 /* A place in Gorinchem for organisation org (moderators name it). */
 WT_FN char *wt_place_body(char *buf, size_t cap, const char *title, const char *org)
@@ -141,7 +95,7 @@ WT_FN struct json_object *wt_create_place(const char *key, const char *title, co
 {
     char body[2048];
     struct json_object *j = wt_call(201, "POST", "/api/v1/places", key, wt_place_body(body, sizeof(body), title, org));
-    cr_assert_eq(strlen(wt_s(j, "id")), 36, "no id in %s", wt_text(j));
+    cr_assert_eq(strlen(wt_s(j, "id")), 36, "no id in %s", it_jtext(j));
     strcpy(id, wt_s(j, "id"));
     return j;
 }
@@ -154,8 +108,8 @@ WT_FN struct json_object *wt_register(const char *key, const char *url, const ch
     struct json_object *j;
     snprintf(body, sizeof(body), "{\"url\":\"%s\",\"secret\":\"%s\"%s}", url, secret, extra);
     j = wt_call(201, "POST", "/api/v1/webhooks", key, body);
-    cr_assert_eq(strlen(wt_s(j, "id")), 36, "no id in %s", wt_text(j));
-    cr_assert_null(wt_get(j, "secret"), "the secret came back: %s", wt_text(j));
+    cr_assert_eq(strlen(wt_s(j, "id")), 36, "no id in %s", it_jtext(j));
+    cr_assert_null(it_jget(j, "secret"), "the secret came back: %s", it_jtext(j));
     strcpy(id, wt_s(j, "id"));
     return j;
 }
@@ -171,7 +125,7 @@ WT_FN struct json_object *wt_deliveries(const char *key, const char *id)
 /* The newest delivery of webhook id about entry (NULL when none). */
 WT_FN struct json_object *wt_delivery_for(const char *key, const char *id, const char *entry)
 {
-    struct json_object *items = wt_get(wt_deliveries(key, id), "items");
+    struct json_object *items = it_jget(wt_deliveries(key, id), "items");
     for (size_t i = 0; json_object_is_type(items, json_type_array) && i < json_object_array_length(items); i++) {
         struct json_object *d = json_object_array_get_idx(items, i);
         if (strcmp(wt_s(d, "entry_id"), entry) == 0)

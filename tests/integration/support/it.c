@@ -325,3 +325,130 @@ int it_run_env_cmd(const char *env)
         return -1;
     return system(cmd);
 }
+
+/* ------------------------------------------------------------------ */
+/* Shared test helpers (see it.h). Each test runs in its own process, so  */
+/* the pool is per test; it is sized for the busiest suite (feeds).       */
+
+#define IT_POOL_MAX 4096
+static struct json_object *it_pool[IT_POOL_MAX];
+static int it_pool_n;
+
+/* Tests assert on many bodies; keeping them here frees them all at once. */
+struct json_object *it_keep(struct json_object *j)
+{
+    if (j && it_pool_n < IT_POOL_MAX)
+        it_pool[it_pool_n++] = j;
+    return j;
+}
+
+/* Runs as the suite's .fini, after the test body, whether it passed or not. */
+void it_release(void)
+{
+    while (it_pool_n > 0)
+        json_object_put(it_pool[--it_pool_n]);
+}
+
+/* One place for "send, assert the status, parse": failures name the request. */
+struct json_object *it_call_h(long want, const char *method, const char *path, const char *key,
+                              const char *body, const char *const *hdrs, struct it_response *resp)
+{
+    struct it_response r;
+    struct json_object *j;
+    cr_assert_eq(it_send(method, path, key, body, hdrs, &r), 0, "%s %s: no response", method, path);
+    cr_assert_eq(r.status, want, "%s %s%s%s%s%s%s\n  -> %ld (expected %ld)\n  response: %s", method, path,
+                 hdrs && hdrs[0] ? " [" : "", hdrs && hdrs[0] ? hdrs[0] : "", hdrs && hdrs[0] ? "]" : "",
+                 body ? " body: " : "", body ? body : "", r.status, want, r.body);
+    j = r.body_len ? it_keep(it_json(&r)) : NULL;
+    if (resp)
+        *resp = r;
+    else
+        it_response_free(&r);
+    return j;
+}
+
+/* The common case: no extra headers, response not needed. */
+struct json_object *it_call(long want, const char *method, const char *path, const char *key,
+                            const char *body)
+{
+    return it_call_h(want, method, path, key, body, NULL, NULL);
+}
+
+/* PATCH and DELETE need the version the client saw. */
+struct json_object *it_call_if(long want, const char *method, const char *path, const char *key,
+                               const char *body, int version)
+{
+    char h[64];
+    const char *hdrs[] = {h, NULL};
+    snprintf(h, sizeof(h), "If-Match: \"%d\"", version);
+    return it_call_h(want, method, path, key, body, hdrs, NULL);
+}
+
+/* Tests name nested members the way the API documents them ("a.b.0"). */
+struct json_object *it_jget(struct json_object *o, const char *path)
+{
+    char part[128];
+    while (o && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(part, sizeof(part), "%.*s", (int)n, path);
+        if (json_object_is_type(o, json_type_array)) {
+            if ((size_t)atoi(part) >= json_object_array_length(o))
+                return NULL;
+            o = json_object_array_get_idx(o, (size_t)atoi(part));
+        } else if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, part, &o)) {
+            return NULL;
+        }
+        path += n + (path[n] == '.');
+    }
+    return o;
+}
+
+/* cr_assert_str_eq must not get NULL, so an absent string reads as "". */
+const char *it_js(struct json_object *o, const char *path)
+{
+    const char *s = it_jstr(o, path);
+    return s ? s : "";
+}
+
+/* Counting items is the commonest list assertion. */
+size_t it_jlen(struct json_object *o, const char *path)
+{
+    struct json_object *a = it_jget(o, path);
+    return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+/* Failure messages show the JSON that did not match. */
+const char *it_jtext(struct json_object *o)
+{
+    return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : "(none)";
+}
+
+/* Runs share one database, so names made by a test carry this tag. */
+void it_tag(char *out, size_t cap)
+{
+    static int n;
+    snprintf(out, cap, "%ld-%d-%d", (long)time(NULL), (int)getpid(), ++n);
+}
+
+/* Lists of codes (themes, areas) are checked member by member. */
+bool it_jcontains(struct json_object *o, const char *path, const char *s)
+{
+    struct json_object *a = it_jget(o, path);
+    for (size_t i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++)
+        if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)), s) == 0)
+            return true;
+    return false;
+}
+
+/* Validation tests care which field was blamed, not the exact sub-path. */
+bool it_names_field(struct json_object *problem, const char *field)
+{
+    struct json_object *errs = it_jget(problem, "errors");
+    size_t n = strlen(field);
+    for (size_t i = 0; json_object_is_type(errs, json_type_array) && i < json_object_array_length(errs); i++) {
+        const char *f = it_js(json_object_array_get_idx(errs, i), "field");
+        if (strncmp(f, field, n) == 0 && (f[n] == '\0' || f[n] == '[' || f[n] == '.'))
+            return true;
+    }
+    return false;
+}

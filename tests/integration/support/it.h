@@ -11,6 +11,7 @@
 #define SK_IT_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -76,5 +77,62 @@ const char *it_url(void);
 
 /* Milliseconds since an arbitrary start (monotonic). */
 double it_now_ms(void);
+
+/* ------------------------------------------------------------------ */
+/* Shared test helpers: pooled JSON, asserted requests, dotted paths.  */
+
+/*
+ * Keep j until it_release (the suites' .fini), so a passing test leaks
+ * nothing under ASan. Takes ownership of j (may be NULL); returns j, still
+ * valid until it_release. When the pool is full j is returned unkept.
+ */
+struct json_object *it_keep(struct json_object *j);
+
+/* Put every kept JSON object; use as a TestSuite's .fini. */
+void it_release(void);
+
+/*
+ * Send one request and assert it answered with status want. hdrs: extra
+ * "Name: value" lines (NULL-terminated, may be NULL). Returns the body as
+ * JSON, kept by it_keep (borrowed: do not put it); NULL when empty or not
+ * JSON. When resp is given the response is handed over (caller frees it
+ * with it_response_free), otherwise it is freed here.
+ */
+struct json_object *it_call_h(long want, const char *method, const char *path, const char *key,
+                              const char *body, const char *const *hdrs, struct it_response *resp);
+
+/* it_call_h without extra headers or response; the result is borrowed (kept). */
+struct json_object *it_call(long want, const char *method, const char *path, const char *key,
+                            const char *body);
+
+/* it_call with "If-Match: "<version>""; the result is borrowed (kept). */
+struct json_object *it_call_if(long want, const char *method, const char *path, const char *key,
+                               const char *body, int version);
+
+/* The member at a dotted path ("schedule.exdates.0", numbers index arrays)
+ * in o; NULL when absent. Borrowed from o. */
+struct json_object *it_jget(struct json_object *o, const char *path);
+
+/* The string at a dotted path, "" when absent (never NULL, so it can go into
+ * cr_assert_str_eq). Borrowed from o. */
+const char *it_js(struct json_object *o, const char *path);
+
+/* Length of the array at a dotted path; 0 when absent or not an array. */
+size_t it_jlen(struct json_object *o, const char *path);
+
+/* o as plain JSON text for failure messages, "(none)" for NULL. Borrowed
+ * from o (valid until o is put or changed). */
+const char *it_jtext(struct json_object *o);
+
+/* Does the array at a dotted path hold the string s? */
+bool it_jcontains(struct json_object *o, const char *path, const char *s);
+
+/* Does the problem's errors[] name field? A field matches itself and the
+ * paths below it ("themes" matches "themes", "themes[1]" and "themes.x"). */
+bool it_names_field(struct json_object *problem, const char *field);
+
+/* A tag unique to this test process ("<time>-<pid>-<n>") for names that must
+ * not collide with earlier runs; written into out (cap bytes). */
+void it_tag(char *out, size_t cap);
 
 #endif
