@@ -40,22 +40,31 @@ static const struct cfg_entry cfg_table[] = {
     INT(db_connect_timeout_ms, "2000", 100, 60000, "longest time one connection attempt may take"),
     INT(db_retry_max_ms, "1000", 50, 60000, "cap of the reconnect back-off"),
     INT(statement_timeout_ms, "5000", 100, 600000, "PostgreSQL statement_timeout of every connection"),
-    INT(request_timeout_ms, "10000", 100, 600000, "a request still unanswered after this gets 503"),
+    INT(read_deadline_ms, "3000", 100, 600000, "a read (GET, HEAD) still unanswered after this gets 503"),
+    INT(request_timeout_ms, "10000", 100, 600000, "a write (POST, PUT, PATCH, DELETE) still unanswered after this gets 503"),
     INT(http_timeout_ms, "15000", 100, 600000, "read/write timeout of client connections (slow or idle clients)"),
+    INT(request_read_timeout_ms, "10000", 100, 600000, "a client must send a whole request within this (from connecting or its previous answer); slower senders are cut off"),
+    INT(max_connections, "4096", 16, 1000000, "client connections the daemon holds at once; more are closed at once"),
     INT(max_body_bytes, "1048576", 1024, 67108864, "largest request body (413 above)"),
     INT(max_header_bytes, "16384", 1024, 1048576, "largest request header block (431 above)"),
     INT(max_uri_bytes, "4096", 256, 65536, "longest request URI (414 above)"),
     INT(max_query_params, "64", 1, 256, "most query-string parameters a request may carry"),
-    INT(rate_limit_rps, "100", 0, 1000000, "requests per second per client address; 0 = no limit"),
+    INT(max_small_body_bytes, "8192", 256, 1048576, "largest body of the requests anyone may send without a key (reports)"),
+    INT(rate_limit_rps, "100", 0, 1000000, "requests per second per client (an IPv4 address or an IPv6 /64); 0 = no limit"),
     INT(rate_limit_burst, "200", 1, 1000000, "requests a client may make at once before the rate applies"),
-    BOOL(trust_proxy, "false", "take the client address from X-Forwarded-For (behind nginx)"),
+    INT(expensive_rate_limit_rps, "2", 0, 1000000, "per client, of the costly reads (calendars, maps, HSDS, coverage, feeds) not answered from the cache; 0 = no limit"),
+    INT(expensive_rate_limit_burst, "20", 1, 1000000, "costly reads a client may make at once before their rate applies"),
+    BOOL(trust_proxy, "false", "take the client address from X-Forwarded-For when the peer is a trusted proxy (behind nginx)"),
+    STR(trusted_proxies, "127.0.0.1,::1", "addresses or prefixes of the proxies whose X-Forwarded-For is believed (with trust_proxy)"),
+    STR(public_url, "", "the address residents and feed readers use, like https://kaart.example.nl; empty = http://localhost:<port>"),
     INT(shutdown_grace_ms, "10000", 0, 600000, "on SIGTERM, time in-flight requests get to finish"),
     INT(maintenance_ms, "100", 10, 10000, "period of each worker's maintenance timer"),
     INT(housekeeping_interval_s, "3600", 1, 86400, "period of the periodic database jobs (hide stale entries, extend occurrences)"),
-    INT(search_cache_ttl_ms, "10000", 0, 600000, "how long an anonymous search answer may be reused; 0 = no cache (writes through this daemon invalidate at once)"),
-    INT(search_cache_entries, "4096", 16, 1048576, "answers each worker's search cache can hold"),
+    INT(search_cache_ttl_ms, "10000", 0, 600000, "how long an anonymous answer (search, lists, feeds, pages) may be reused; 0 = no cache (writes through this daemon invalidate at once)"),
+    INT(search_cache_entries, "4096", 16, 1048576, "answers each worker's reply cache can hold"),
     INT(search_cache_max_mb, "8", 1, 4096, "memory bound of each worker's search cache, in MiB"),
     STR(cors_origin, "*", "Access-Control-Allow-Origin for read requests"),
+    STR(security_contact, "", "where to report a vulnerability (mailto: or https: URL), served as /.well-known/security.txt; empty = not served"),
     STR(log_level, "info", "debug, info, warn or error"),
     BOOL(webhooks_allow_private, "false", "webhooks may go to http:// and private/loopback addresses (tests, intranets)"),
     INT(webhook_timeout_ms, "5000", 100, 60000, "longest time one webhook delivery may take"),
@@ -252,6 +261,47 @@ static int cfg_load_args(struct sk_config *cfg, int argc, char **argv, int *argi
     return 0;
 }
 
+/* security_contact is a line of security.txt: a mailto: or https: URI without spaces. */
+static int cfg_check_contact(const struct sk_config *cfg, char *err, size_t errlen)
+{
+    const char *c = cfg->security_contact;
+    if (c[0] && ((strncmp(c, "mailto:", 7) != 0 && strncmp(c, "https://", 8) != 0) ||
+                 strcspn(c, " \t\r\n") != strlen(c))) {
+        snprintf(err, errlen, "security_contact must be a mailto: or https:// address, not '%s'", c);
+        return -1;
+    }
+    return 0;
+}
+
+/* Settings that must agree with each other or parse further; fills the derived members. */
+static int cfg_derive(struct sk_config *cfg, char *err, size_t errlen)
+{
+    char msg[160];
+    const char *u = cfg->public_url;
+    size_t n = strlen(u);
+
+    memset(&cfg->proxies, 0, sizeof(cfg->proxies));
+    if (client_nets_parse(cfg->trusted_proxies, &cfg->proxies, msg, sizeof(msg)) < 0) {
+        snprintf(err, errlen, "trusted_proxies %s", msg);
+        return -1;
+    }
+    if (!cfg->trust_proxy)
+        memset(&cfg->proxies, 0, sizeof(cfg->proxies));
+    if (n == 0) {
+        snprintf(cfg->base_url, sizeof(cfg->base_url), "http://localhost:%d", cfg->port);
+        return cfg_check_contact(cfg, err, errlen);
+    }
+    if ((strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0) || u[n - 1] == '/' || n > 200 ||
+        strspn(u, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/[]") != n ||
+        strchr(u + 8, '/') != NULL) {
+        snprintf(err, errlen, "public_url must be scheme://host[:port] like https://kaart.example.nl (no path, "
+                              "no trailing slash), not '%s'", u);
+        return -1;
+    }
+    snprintf(cfg->base_url, sizeof(cfg->base_url), "%s", u);
+    return cfg_check_contact(cfg, err, errlen);
+}
+
 int cfg_load(struct sk_config *cfg, int argc, char **argv, int *argi, char *err, size_t errlen)
 {
     const char *file;
@@ -269,7 +319,9 @@ int cfg_load(struct sk_config *cfg, int argc, char **argv, int *argi, char *err,
     }
     if (cfg_load_env(cfg, err, errlen) < 0)
         return -1;
-    return cfg_load_args(cfg, argc, argv, argi, err, errlen);
+    if (cfg_load_args(cfg, argc, argv, argi, err, errlen) < 0)
+        return -1;
+    return cfg_derive(cfg, err, errlen);
 }
 
 int cfg_conninfo(const struct sk_config *cfg, char *out, size_t outlen)
@@ -295,6 +347,16 @@ int cfg_conninfo(const struct sk_config *cfg, char *out, size_t outlen)
     /* libpq conninfo values with spaces or quotes must be single-quoted. */
     n = snprintf(out, outlen, "host='%s/run' port=5432 dbname=socialekaart user=socialekaart", dir);
     return n < 0 || (size_t)n >= outlen || strchr(dir, '\'') || strchr(dir, '\\') ? -1 : 0;
+}
+
+size_t cfg_count(void)
+{
+    return CFG_N;
+}
+
+const char *cfg_name(size_t i)
+{
+    return i < CFG_N ? cfg_table[i].name : NULL;
 }
 
 void cfg_print_help(const char *progname)

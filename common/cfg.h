@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "client.h"
+
 #define CFG_STR_MAX 512
 
 struct sk_config {
@@ -30,15 +32,24 @@ struct sk_config {
     int db_connect_timeout_ms;
     int db_retry_max_ms;
     int statement_timeout_ms;
+    int read_deadline_ms;
     int request_timeout_ms;
     int http_timeout_ms;
+    int request_read_timeout_ms;
+    int max_connections;
     int max_body_bytes;
     int max_header_bytes;
     int max_uri_bytes;
     int max_query_params;
+    int max_small_body_bytes;
     int rate_limit_rps;
     int rate_limit_burst;
+    int expensive_rate_limit_rps;
+    int expensive_rate_limit_burst;
     bool trust_proxy;
+    char trusted_proxies[256];
+    char public_url[256];
+    char security_contact[256];
     int shutdown_grace_ms;
     int maintenance_ms;
     int housekeeping_interval_s;
@@ -54,6 +65,10 @@ struct sk_config {
     int webhook_max_attempts;
     int webhook_poll_ms;
     int webhook_concurrency;
+
+    /* Derived by cfg_load from the settings above (not settings themselves). */
+    struct client_nets proxies; /* trusted_proxies parsed; empty unless trust_proxy */
+    char base_url[256];         /* public_url, or http://localhost:<port> */
 };
 
 /*
@@ -74,6 +89,10 @@ int cfg_set(struct sk_config *cfg, const char *key, const char *value,
  * Writes into out (caller's buffer). Returns -1 when it does not fit.
  */
 int cfg_conninfo(const struct sk_config *cfg, char *out, size_t outlen);
+
+/* The settings, by index (for tests that check every one is documented). */
+size_t cfg_count(void);
+const char *cfg_name(size_t i); /* NULL past the end */
 
 /* Print every key with its default and doc (for --help and the sample file). */
 void cfg_print_help(const char *progname);

@@ -34,23 +34,14 @@ void ratelimit_free(struct ratelimit *rl)
     free(rl);
 }
 
-/* FNV-1a: short keys, good spread, no state. */
-static uint32_t rl_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 16777619u;
-    return h;
-}
-
-int ratelimit_check(struct ratelimit *rl, const char *key, uint64_t now_us)
+int ratelimit_check(struct ratelimit *rl, uint64_t client, uint64_t now_us)
 {
     _Atomic uint64_t *slot;
     uint64_t old, tat, next;
 
     if (rl == NULL)
         return 0;
-    slot = &rl->tat[rl_hash(key) % RL_SLOTS];
+    slot = &rl->tat[client % RL_SLOTS];
     old = atomic_load_explicit(slot, memory_order_relaxed);
     do {
         tat = old > now_us ? old : now_us;

@@ -3,7 +3,10 @@
  * without a lock.
  *
  * GCRA (the generic cell rate algorithm, as in ATM and redis-cell): each
- * client address hashes to one slot holding its "theoretical arrival time".
+ * client maps to one slot holding its "theoretical arrival time". The caller
+ * names the client by a keyed hash of its address (client_hash in client.h,
+ * SipHash with a key drawn at start), so nobody can choose addresses that
+ * land on someone else's slot.
  * A request is allowed when that time is no further ahead of now than the
  * burst allows, and then pushes it on by one emission interval. Each slot is
  * one atomic 64-bit word updated with compare-and-swap. Two addresses that
@@ -25,10 +28,10 @@ struct ratelimit *ratelimit_new(int rps, int burst);
 void ratelimit_free(struct ratelimit *rl);
 
 /*
- * May the client named by key (an address string) make a request at now_us
+ * May the client whose keyed hash is client make a request at now_us
  * (monotonic microseconds)? Returns 0 when allowed, else the number of whole
  * seconds (at least 1) after which it may retry.
  */
-int ratelimit_check(struct ratelimit *rl, const char *key, uint64_t now_us);
+int ratelimit_check(struct ratelimit *rl, uint64_t client, uint64_t now_us);
 
 #endif

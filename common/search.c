@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "cursor.h"
 #include "rrule.h"
 
 /* A parameter the search knows, and the function that reads it into out. */
@@ -233,14 +234,20 @@ static void p_language(const char *name, const char *value, struct json_object *
     json_object_object_add(out, "language", json_object_new_string(value));
 }
 
-/* "YYYY-MM-DD" (midnight) or "YYYY-MM-DDTHH:MM" into a normalised local date-time. */
+/*
+ * "YYYY-MM-DD" (midnight) or "YYYY-MM-DDTHH:MM" into a normalised local date-time, within
+ * the years SEARCH_YEAR_MIN..SEARCH_YEAR_MAX: a window in the year 9998 is a typo or an
+ * attack, and no schedule reaches there anyway.
+ */
 static int parse_local(const char *value, struct rrule_datetime *t)
 {
     size_t len = strlen(value);
+    int rc;
     memset(t, 0, sizeof(*t));
-    if (len == 10)
-        return rrule_parse_date(value, len, &t->date);
-    return rrule_parse_local(value, len, t);
+    rc = len == 10 ? rrule_parse_date(value, len, &t->date) : rrule_parse_local(value, len, t);
+    if (rc == 0 && (t->date.year < SEARCH_YEAR_MIN || t->date.year > SEARCH_YEAR_MAX))
+        return -1;
+    return rc;
 }
 
 static void format_local(const struct rrule_datetime *t, char *out)
@@ -253,7 +260,8 @@ static void p_datetime(const char *name, const char *value, struct json_object *
     struct rrule_datetime t;
     char buf[17];
     if (parse_local(value, &t) < 0) {
-        verr_add(errs, name, "must be a date like 2026-12-01 or a local time like 2026-12-01T10:00");
+        verr_add(errs, name, "must be a date like 2026-12-01 or a local time like 2026-12-01T10:00 (years %d to %d)",
+                 SEARCH_YEAR_MIN, SEARCH_YEAR_MAX);
         return;
     }
     format_local(&t, buf);
@@ -339,13 +347,14 @@ static void p_int(const char *name, const char *value, struct json_object *out, 
 
 static void p_cursor(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
 {
-    if (strlen(value) > SEARCH_CURSOR_MAX ||
-        strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=.:~") != strlen(value)) {
+    struct search_cursor c;
+    if (*value == '\0')
+        return;
+    if (strlen(value) > SEARCH_CURSOR_MAX || !cursor_search_decode(value, strlen(value), &c)) {
         verr_add(errs, name, "is not a cursor this API gave out; start again without it");
         return;
     }
-    if (*value)
-        json_object_object_add(out, "cursor", json_object_new_string(value));
+    json_object_object_add(out, "cursor", json_object_new_string(value));
 }
 
 static const struct param params[] = {
@@ -446,9 +455,11 @@ int search_window_parse(const char *from, const char *to, char *from_out, char *
     size_t before = errs->count;
 
     if (from == NULL || parse_local(from, &f) < 0)
-        verr_add(errs, "from", "is required: a date like 2026-12-01 or a local time like 2026-12-01T10:00");
+        verr_add(errs, "from", "is required: a date like 2026-12-01 or a local time like 2026-12-01T10:00 (years %d to %d)",
+                 SEARCH_YEAR_MIN, SEARCH_YEAR_MAX);
     if (to == NULL || parse_local(to, &t) < 0)
-        verr_add(errs, "to", "is required: a date like 2026-12-31 or a local time like 2026-12-31T23:59");
+        verr_add(errs, "to", "is required: a date like 2026-12-31 or a local time like 2026-12-31T23:59 (years %d to %d)",
+                 SEARCH_YEAR_MIN, SEARCH_YEAR_MAX);
     if (errs->count > before)
         return -1;
     secs = rrule_local_seconds(&t) - rrule_local_seconds(&f);

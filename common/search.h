@@ -34,6 +34,8 @@ enum {
     SEARCH_RADIUS_MAX = 50000,     /* metres */
     SEARCH_RADIUS_DEFAULT = 5000,
     SEARCH_WINDOW_DAYS_MAX = 366,
+    SEARCH_YEAR_MIN = 2000,        /* dates of from, to and open_at (as schedules, validate.c) */
+    SEARCH_YEAR_MAX = 2100,
     SEARCH_CURSOR_MAX = 256
 };
 

@@ -153,7 +153,7 @@ void verr_init(struct verr_list *l)
 	l->overflow = false;
 }
 
-static void verr_vadd(struct verr_list *l, const char *field, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void verr_vadd(struct verr_list *l, const char *field, const char *fmt, va_list ap)
 {
 	char msg[VERR_MESSAGE_SIZE];
 	struct verr *e;
@@ -236,13 +236,65 @@ static bool is_json_space(unsigned char ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
+/* The value of four hex digits at s (n bytes left), or -1. */
+static long hex4(const unsigned char *s, size_t n)
+{
+	long v = 0;
+	if (n < 4)
+		return -1;
+	for (size_t k = 0; k < 4; k++) {
+		int d = s[k] >= '0' && s[k] <= '9' ? s[k] - '0'
+		        : s[k] >= 'a' && s[k] <= 'f' ? s[k] - 'a' + 10
+		        : s[k] >= 'A' && s[k] <= 'F' ? s[k] - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/*
+ * A \u escape at s[i] ('u' already seen at s[i - 1]): PostgreSQL refuses \u0000 and a
+ * surrogate without its partner, so they are the caller's error here, not a 500 there.
+ * Returns the index after the escape (and its low half, when it is a pair).
+ */
+static size_t lex_unicode_escape(const unsigned char *s, size_t n, size_t i, const char **problem)
+{
+	long v = hex4(s + i, n - i), lo;
+	if (v < 0) {
+		*problem = "has a \\u escape without four hex digits";
+		return i;
+	}
+	if (v == 0) {
+		*problem = "holds \\u0000 (a NUL character), which text may not contain";
+		return i;
+	}
+	if (v >= 0xdc00 && v <= 0xdfff) {
+		*problem = "holds a lone \\u surrogate (the second half of a pair without the first); send the character itself";
+		return i;
+	}
+	if (v >= 0xd800 && v <= 0xdbff) {
+		if (n - i < 10 || s[i + 4] != '\\' || s[i + 5] != 'u' || (lo = hex4(s + i + 6, n - i - 6)) < 0xdc00 ||
+		    lo > 0xdfff) {
+			*problem = "holds a lone \\u surrogate (the first half of a pair without the second); send the character itself";
+			return i;
+		}
+		return i + 10;
+	}
+	return i + 4;
+}
+
 /* Skips a string body after its opening quote; raw control bytes are not JSON. */
 static size_t lex_string(const unsigned char *s, size_t n, size_t i, const char **problem)
 {
-	while (i < n && s[i] != '"') {
+	while (i < n && s[i] != '"' && *problem == NULL) {
 		if (s[i] < 0x20) {
 			*problem = "control character inside a string (use \\n, \\t, ...)";
 			return i;
+		}
+		if (s[i] == '\\' && i + 1 < n && s[i + 1] == 'u') {
+			i = lex_unicode_escape(s, n, i + 2, problem);
+			continue;
 		}
 		i += s[i] == '\\' ? 2 : 1;
 	}
@@ -292,25 +344,98 @@ static size_t lex_word(const unsigned char *s, size_t n, size_t i, const char **
 }
 
 /*
- * json-c accepts some things RFC 8259 does not ('quotes', NaN, Infinity,
- * "1.", raw tabs in strings) and would hand them on to PostgreSQL. This
- * token scan closes those gaps; json-c still checks the structure.
+ * Where the scan is, so that a problem inside a string names its member
+ * ("title", "schedule.exdates[2]"). Only as deep as LEX_DEPTH; json-c refuses
+ * deeper bodies anyway.
  */
-static const char *body_lexical_problem(const unsigned char *s, size_t n, size_t *at)
+enum { LEX_DEPTH = 32 };
+
+struct lex_frame {
+	bool object;
+	bool want_key;     /* object: the next string is a member name */
+	size_t key, key_len; /* object: the current member name (bytes of the body) */
+	size_t index;      /* array: the current element */
+};
+
+struct lex_path {
+	size_t depth;      /* frames in use (may exceed LEX_DEPTH: then untracked) */
+	struct lex_frame f[LEX_DEPTH];
+};
+
+static void lex_path_token(struct lex_path *p, unsigned char c)
+{
+	struct lex_frame *top = p->depth && p->depth <= LEX_DEPTH ? &p->f[p->depth - 1] : NULL;
+	if (c == '{' || c == '[') {
+		if (p->depth < LEX_DEPTH)
+			p->f[p->depth] = (struct lex_frame){.object = c == '{', .want_key = c == '{'};
+		p->depth++;
+	} else if ((c == '}' || c == ']') && p->depth) {
+		p->depth--;
+	} else if (c == ',' && top) {
+		if (top->object)
+			top->want_key = true;
+		else
+			top->index++;
+	} else if (c == ':' && top) {
+		top->want_key = false;
+	}
+}
+
+/* The member path of the current position into out (VERR_FIELD_SIZE). */
+static void lex_path_text(const struct lex_path *p, const unsigned char *s, char *out)
+{
+	size_t used = 0, depth = p->depth < LEX_DEPTH ? p->depth : LEX_DEPTH;
+	out[0] = '\0';
+	for (size_t d = 0; d < depth && used + 1 < VERR_FIELD_SIZE; d++) {
+		const struct lex_frame *f = &p->f[d];
+		int w;
+		if (f->object && f->key_len == 0)
+			break;
+		w = f->object ? snprintf(out + used, VERR_FIELD_SIZE - used, "%s%.*s", used ? "." : "", (int)f->key_len,
+		                         (const char *)s + f->key)
+		              : snprintf(out + used, VERR_FIELD_SIZE - used, "[%zu]", f->index);
+		if (w < 0)
+			break;
+		used += (size_t)w < VERR_FIELD_SIZE - used ? (size_t)w : VERR_FIELD_SIZE - used - 1;
+	}
+}
+
+/*
+ * json-c accepts some things RFC 8259 does not ('quotes', NaN, Infinity,
+ * "1.", raw tabs in strings) and would hand them on to PostgreSQL, which also
+ * refuses \u0000 and lone surrogates. This token scan closes those gaps and
+ * names the member where it found one (field, VERR_FIELD_SIZE); json-c still
+ * checks the structure.
+ */
+static const char *body_lexical_problem(const unsigned char *s, size_t n, size_t *at, char *field)
 {
 	const char *problem = NULL;
+	struct lex_path path = {0};
+	field[0] = '\0';
 	for (size_t i = 0; i < n && problem == NULL;) {
 		*at = i;
-		if (s[i] == '"')
-			i = lex_string(s, n, i + 1, &problem);
-		else if (s[i] == '-' || is_digit(s[i]))
+		if (s[i] == '"') {
+			size_t start = i + 1;
+			struct lex_frame *top = path.depth && path.depth <= LEX_DEPTH ? &path.f[path.depth - 1] : NULL;
+			i = lex_string(s, n, start, &problem);
+			if (top && top->object && top->want_key && problem == NULL) {
+				top->key = start;
+				top->key_len = i - 1 - start;
+			}
+			if (problem)
+				lex_path_text(&path, s, field);
+		} else if (s[i] == '-' || is_digit(s[i])) {
 			i = lex_number(s, n, i, &problem);
-		else if (s[i] >= 'a' && s[i] <= 'z')
+		} else if (s[i] >= 'a' && s[i] <= 'z') {
 			i = lex_word(s, n, i, &problem);
-		else if (is_json_space(s[i]) || (s[i] != '\0' && strchr("{}[]:,", s[i]) != NULL))
+		} else if (is_json_space(s[i])) {
 			i++;
-		else
+		} else if (s[i] != '\0' && strchr("{}[]:,", s[i]) != NULL) {
+			lex_path_token(&path, s[i]);
+			i++;
+		} else {
 			problem = "unexpected character";
+		}
 	}
 	return problem;
 }
@@ -369,6 +494,7 @@ struct json_object *validate_json_body(const char *buf, size_t len, int max_dept
 {
 	const unsigned char *s = (const unsigned char *)buf;
 	const char *problem;
+	char field[VERR_FIELD_SIZE];
 	size_t at = 0;
 	if (len == 0 || buf == NULL) {
 		verr_add(errs, "", "request body is empty; send a JSON object");
@@ -382,8 +508,11 @@ struct json_object *validate_json_body(const char *buf, size_t len, int max_dept
 		verr_add(errs, "", "request body %s (at byte %zu)", problem, at);
 		return NULL;
 	}
-	if ((problem = body_lexical_problem(s, len, &at)) != NULL) {
-		verr_add(errs, "", "request body is not valid JSON: %s at byte %zu", problem, at);
+	if ((problem = body_lexical_problem(s, len, &at, field)) != NULL) {
+		if (field[0])
+			verr_add(errs, field, "%s", problem);
+		else
+			verr_add(errs, "", "request body is not valid JSON: %s at byte %zu", problem, at);
 		return NULL;
 	}
 	if (!starts_with_brace(s, len)) {

@@ -22,12 +22,13 @@
 # Debian 12 (bookworm) packages. This is the ONE place to add packages.
 #   SK_BUILD_PACKAGES  needed to compile (also used by the Dockerfile build stage)
 #   SK_DEV_PACKAGES    needed to run the embedded cluster, the tests and benchmarks
-#                      (later: chromium nodejs npm for the browser tests)
+#                      (chromium, nodejs and npm for the browser tests; clang and its
+#                      runtime for the libFuzzer harnesses of tests/fuzz)
 # ---------------------------------------------------------------------------
 SK_BUILD_PACKAGES="build-essential cmake pkg-config libevent-dev libpq-dev libjson-c-dev
   libcriterion-dev libssl-dev libcurl4-openssl-dev ca-certificates"
 SK_DEV_PACKAGES="postgresql-15 postgresql-15-postgis-3 postgresql-contrib acl curl wrk valgrind
-  chromium nodejs"
+  chromium nodejs clang libclang-rt-14-dev"
 # Debian's nodejs comes without npm; NodeSource's nodejs includes it (and conflicts with Debian's npm).
 command -v npm >/dev/null 2>&1 || SK_DEV_PACKAGES="$SK_DEV_PACKAGES npm"
 SK_PACKAGES="$SK_BUILD_PACKAGES $SK_DEV_PACKAGES"

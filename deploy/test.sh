@@ -148,7 +148,7 @@ if [ "$migrated" -eq 1 ]; then
             sk_pg_start # a suite may have stopped it (outage test)
             sk_log "valgrind: daemon request path ($name)"
             vlog="$tmp_logs/valgrind-$name.log"
-            if SK_TEST_DAEMON_WRAPPER="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite" \
+            if SK_TEST_SKIP_WAITING=1 SK_TEST_DAEMON_WRAPPER="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite" \
                 "$it" --jobs 1 >"$vlog" 2>&1; then
                 passed=$((passed + 1))
                 tail -n 1 "$vlog"
@@ -160,7 +160,7 @@ if [ "$migrated" -eq 1 ]; then
     fi
     if [ "$asan_ok" -eq 1 ]; then
         sk_pg_start # a test may have stopped it (outage test)
-        asan_env=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+        asan_env=(SK_TEST_SKIP_WAITING=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
         if [ -f tests/lsan.supp ]; then
             asan_env+=("LSAN_OPTIONS=suppressions=$SK_ROOT/tests/lsan.supp:print_suppressions=0")
@@ -171,6 +171,38 @@ if [ "$migrated" -eq 1 ]; then
 fi
 
 # ---------------------------------------------------------------------------
+# The libFuzzer harnesses, briefly (tests/fuzz/run.sh runs them for as long as
+# asked): each target is one test; a finding fails it.
+# ---------------------------------------------------------------------------
+# run_suite LABEL LOG COMMAND...: run a suite script that ends with a line
+# "[label: ]N passed, M failed"; add its totals. Without that line its exit
+# status counts as one test.
+run_suite() {
+    local label="$1" log="$2" rc=0 line p f
+    shift 2
+    "$@" >"$log" 2>&1 || rc=$?
+    cat "$log"
+    line="$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)"
+    if [ -n "$line" ]; then
+        p="$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$line")"
+        f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+        passed=$((passed + p))
+        failed=$((failed + f))
+        [ "$f" -gt 0 ] && failures+=("$label: $f failed")
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then fail "$label: exit status $rc"; fi
+    elif [ "$rc" -eq 0 ]; then
+        passed=$((passed + 1))
+    else
+        fail "$label: exit status $rc"
+    fi
+}
+
+if [ -x tests/fuzz/run.sh ]; then
+    sk_log "fuzzing (${SK_TEST_FUZZ_SECONDS:-20} s per target)"
+    run_suite fuzz "$tmp_logs/fuzz.log" tests/fuzz/run.sh "${SK_TEST_FUZZ_SECONDS:-20}"
+fi
+
+# ---------------------------------------------------------------------------
 # HOOK: browser tests (added by a later issue). tests/browser/run.sh gets the
 # same environment; it may print its own "N passed, M failed" line, otherwise
 # its exit status counts as one test.
@@ -178,23 +210,7 @@ fi
 if [ -x tests/browser/run.sh ]; then
     sk_pg_start
     sk_log "browser tests"
-    blog="$tmp_logs/browser.log"
-    brc=0
-    tests/browser/run.sh >"$blog" 2>&1 || brc=$?
-    cat "$blog"
-    bline="$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$blog" | tail -n 1 || true)"
-    if [ -n "$bline" ]; then
-        bp="$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$bline")"
-        bf="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$bline")"
-        passed=$((passed + bp))
-        failed=$((failed + bf))
-        [ "$bf" -gt 0 ] && failures+=("browser: $bf failed")
-        if [ "$brc" -ne 0 ] && [ "$bf" -eq 0 ]; then fail "browser: exit status $brc"; fi
-    elif [ "$brc" -eq 0 ]; then
-        passed=$((passed + 1))
-    else
-        fail "browser: exit status $brc"
-    fi
+    run_suite browser "$tmp_logs/browser.log" tests/browser/run.sh
 fi
 # ---------------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ const struct db_statement db_statements[STMT_COUNT_] = {
     [STMT_SCHEMA_VERSION] = {"schema_version",
                              "SELECT coalesce(max(version), 0) FROM schema_migrations", 0},
     [STMT_AUTH_KEY] = {"auth_key",
-                       "SELECT organisation_id, role, secret_hash, municipalities, "
+                       "SELECT organisation_id, role, secret_hash, "
+                       "CASE WHEN role = 'admin' OR all_municipalities THEN '{*}'::text[] ELSE municipalities END, "
                        "revoked_at IS NOT NULL FROM api_keys WHERE id = $1::uuid",
                        1},
 

@@ -143,7 +143,7 @@ static const char *catalog_org_id(struct req_ctx *ctx)
 
 void h_orgs_list(struct req_ctx *ctx)
 {
-    if (entry_list_limit(ctx, &ctx->params[0]) < 0 || entry_list_cursor(ctx, &ctx->params[1]) < 0)
+    if (entry_list_limit(ctx, &ctx->params[0]) < 0 || entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[1]) < 0)
         return;
     http_query(ctx, STMT_ORG_LIST, http_actor_params(ctx, 2), http_reply_api_row);
 }
@@ -177,7 +177,7 @@ void h_audit_list(struct req_ctx *ctx)
         return;
     }
     ctx->params[0] = entry;
-    if (entry_list_limit(ctx, &ctx->params[1]) < 0 || entry_list_cursor(ctx, &ctx->params[2]) < 0)
+    if (entry_list_limit(ctx, &ctx->params[1]) < 0 || entry_list_cursor(ctx, LIST_CURSOR_ID, &ctx->params[2]) < 0)
         return;
     http_query(ctx, STMT_AUDIT_LIST, http_actor_params(ctx, 3), http_reply_api_row);
 }

@@ -5,10 +5,12 @@
  */
 #include <ctype.h>
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "http.h"
 #include "problem.h"
 #include "routes.h"
@@ -16,7 +18,6 @@
 
 #define LIST_LIMIT_DEFAULT 20
 #define LIST_LIMIT_MAX 100
-#define CURSOR_MAX 256
 #define IDEMPOTENCY_KEY_MAX 128
 
 /* The collection segment of the path ("/api/v1/places/…" -> place); also used by h_moderation.c.
@@ -56,15 +57,16 @@ int entry_list_limit(struct req_ctx *ctx, const char **out)
     return 0;
 }
 
-/* cursor: opaque, printable, bounded; the SQL side checks what it means. */
-int entry_list_cursor(struct req_ctx *ctx, const char **out)
+/* cursor: one of the kind this list gives out (cursor.h); the SQL side checks what it points at. */
+int entry_list_cursor(struct req_ctx *ctx, enum list_cursor_kind kind, const char **out)
 {
     const char *v = http_query_arg(ctx, "cursor");
+    struct list_cursor lc;
+    int64_t id;
     *out = NULL;
     if (v == NULL || *v == '\0')
         return 0;
-    if (strlen(v) > CURSOR_MAX ||
-        strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=.:~") != strlen(v)) {
+    if (kind == LIST_CURSOR_KEYSET ? !cursor_list_decode(v, strlen(v), &lc) : !cursor_id_decode(v, strlen(v), &id)) {
         http_bad_field(ctx, 400, "cursor", "is not a cursor this API gave out; start again without it");
         return -1;
     }
@@ -123,7 +125,7 @@ void h_entry_list(struct req_ctx *ctx)
         return;
     }
     if (entry_list_limit(ctx, &ctx->params[1]) < 0 ||
-        entry_list_cursor(ctx, &ctx->params[2]) < 0)
+        entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[2]) < 0)
         return;
     ctx->params[0] = sk_kind_name(kind);
     ctx->params[3] = ctx->lang;
@@ -174,6 +176,15 @@ static const char *entry_if_match(struct req_ctx *ctx)
     return http_printf(ctx, "%ld", n);
 }
 
+/* Visible ASCII only: a header value reaches SQL as text and must be valid UTF-8 without controls. */
+static bool entry_printable(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e)
+            return false;
+    return true;
+}
+
 void h_entry_create(struct req_ctx *ctx)
 {
     enum sk_kind kind;
@@ -185,8 +196,8 @@ void h_entry_create(struct req_ctx *ctx)
     if (errors == NULL)
         return;
     idem = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Idempotency-Key");
-    if (idem && (strlen(idem) == 0 || strlen(idem) > IDEMPOTENCY_KEY_MAX)) {
-        http_bad_field(ctx, 400, "Idempotency-Key", "must be 1 to 128 characters");
+    if (idem && (strlen(idem) == 0 || strlen(idem) > IDEMPOTENCY_KEY_MAX || !entry_printable(idem))) {
+        http_bad_field(ctx, 400, "Idempotency-Key", "must be 1 to 128 printable ASCII characters (a UUID is a good choice)");
         return;
     }
     ctx->params[0] = sk_kind_name(kind);

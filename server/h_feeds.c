@@ -25,7 +25,6 @@
 #define HSDS_PER_PAGE_DEFAULT 50
 #define HSDS_PER_PAGE_MAX 200
 #define HSDS_PAGE_MAX 1000000
-#define HOST_MAX 255
 
 /* RPDE caching as the spec advises: a page with items never changes its
  * items, the last (empty) page changes as soon as something is published. */
@@ -34,25 +33,13 @@
 #define CACHE_EXPORT "public, max-age=300"
 
 /*
- * The absolute base URL of this daemon as the client reached it, for the
- * RPDE "next" link and the @id/url members ("https://host[:port]"). The Host
- * header is used only when it looks like a host name; https only when a
- * trusted proxy says so. The result lives in the request arena.
+ * The absolute base URL of links and @ids ("https://kaart.example.nl"): the configured
+ * public_url (cfg.h), never the request's Host header, because these answers are cached by
+ * proxies and feed readers and must not carry whatever host a client claimed.
  */
 static const char *feeds_base_url(struct req_ctx *ctx)
 {
-    struct evkeyvalq *in = evhttp_request_get_input_headers(ctx->req);
-    const char *host = evhttp_find_header(in, "Host");
-    const char *proto = evhttp_find_header(in, "X-Forwarded-Proto");
-    const char *scheme = "http";
-    size_t len = host ? strlen(host) : 0;
-
-    if (len == 0 || len > HOST_MAX ||
-        strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != len)
-        host = "localhost";
-    if (ctx->w->cfg->trust_proxy && proto && strcmp(proto, "https") == 0)
-        scheme = "https";
-    return http_printf(ctx, "%s://%s", scheme, host);
+    return ctx->w->cfg->base_url;
 }
 
 /* Answer 400 naming every bad parameter (errs is consumed). */
@@ -84,6 +71,8 @@ static void feeds_on_rpde(struct req_ctx *ctx, PGresult *res)
     static const char empty[] = "{\"items\":[]";
     bool last = PQntuples(res) == 1 && PQnfields(res) >= 4 && !PQgetisnull(res, 0, 3) &&
                 strncmp(PQgetvalue(res, 0, 3), empty, sizeof(empty) - 1) == 0;
+    if (last) /* consumers poll it, and ended entries appear on it first */
+        http_no_store(ctx);
     feeds_reply(ctx, res, "application/json; charset=utf-8", last ? CACHE_RPDE_LAST : CACHE_RPDE_PAGE);
 }
 
@@ -165,10 +154,6 @@ void h_feed_rpde(struct req_ctx *ctx)
     ctx->params[2] = id;
     ctx->params[3] = limit ? limit : "500";
     ctx->params[4] = feeds_base_url(ctx);
-    if (ctx->params[4] == NULL) {
-        http_problem(ctx, 503, "Out of memory.", NULL);
-        return;
-    }
     http_query(ctx, STMT_FEED_PAGE, http_actor_params(ctx, 5), feeds_on_rpde);
 }
 

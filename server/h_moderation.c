@@ -101,7 +101,7 @@ void h_mod_queue(struct req_ctx *ctx)
         mod_enum_arg(ctx, "type", types, "must be new_entry, revision or report", &ctx->params[3]) < 0 ||
         http_int_arg(ctx, "min_age_hours", 0, 100000, &ctx->params[4]) < 0 ||
         http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[5]) < 0 ||
-        entry_list_cursor(ctx, &ctx->params[6]) < 0)
+        entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[6]) < 0)
         return;
     http_query(ctx, STMT_MOD_QUEUE, http_actor_params(ctx, 7), http_reply_api_row);
 }
@@ -112,7 +112,7 @@ void h_mod_stale(struct req_ctx *ctx)
     if (mod_code_arg(ctx, "municipality", 0, &ctx->params[0]) < 0 ||
         mod_enum_arg(ctx, "kind", mod_kinds, "must be place, activity, vacancy or carer_support", &ctx->params[1]) < 0 ||
         http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[2]) < 0 ||
-        entry_list_cursor(ctx, &ctx->params[3]) < 0)
+        entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[3]) < 0)
         return;
     http_query(ctx, STMT_MOD_STALE, http_actor_params(ctx, 4), http_reply_api_row);
 }
@@ -365,7 +365,7 @@ void h_report_create(struct req_ctx *ctx)
     ctx->params[0] = kind;
     ctx->params[1] = id;
     ctx->params[2] = body;
-    ctx->params[4] = ctx->peer;
+    ctx->params[4] = ctx->client_key; /* an IPv4 address or an IPv6 /64 */
     http_query(ctx, STMT_REPORT_CREATE, http_actor_params(ctx, 5), mod_report_reply);
 }
 

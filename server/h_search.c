@@ -2,20 +2,18 @@
  * h_search.c — the resident search (/api/v1/search and the filtered kind
  * lists) and the occurrences of an activity. C checks and bounds every
  * parameter (common/search.c); api_search does the rest in one statement.
+ * Anonymous answers are reused from the worker's reply cache (http.c, RF_CACHE).
  */
 #include <json-c/json.h>
 #include <libpq-fe.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
 #include "db.h"
 #include "http.h"
 #include "routes.h"
 #include "search.h"
 #include "validate.h"
-#include "worker.h"
 
 /* Answer 400 naming every bad parameter. */
 static void search_bad_params(struct req_ctx *ctx, struct verr_list *errs)
@@ -24,46 +22,6 @@ static void search_bad_params(struct req_ctx *ctx, struct verr_list *errs)
     snprintf(detail, sizeof(detail), "%zu search parameter%s invalid.", errs->count,
              errs->count == 1 ? " is" : "s are");
     http_problem(ctx, 400, detail, verr_to_json(errs));
-}
-
-/* A fresh answer: keep a 200 for the next residents who ask the same. */
-static void search_reply_and_keep(struct req_ctx *ctx, PGresult *res)
-{
-    if (ctx->cache_key && PQntuples(res) == 1 && PQnfields(res) >= 4 && atoi(PQgetvalue(res, 0, 0)) == 200 &&
-        !PQgetisnull(res, 0, 3))
-        cache_put(ctx->w->search_cache, ctx->cache_key, ctx->cache_key_len, PQgetvalue(res, 0, 3),
-                  (size_t)PQgetlength(res, 0, 3), db_now_ms(), ctx->cache_gen);
-    http_header(ctx, "X-Cache", "miss");
-    http_reply_api_row(ctx, res);
-}
-
-/*
- * Residents' searches repeat (same wijk, theme, week): answer from the
- * worker's cache when an identical one is fresh. Only anonymous callers,
- * whose answers depend on nothing but the parameters and the language.
- */
-static void search_send(struct req_ctx *ctx)
-{
-    size_t body_len;
-    const char *body;
-
-    if (ctx->who.role != ROLE_ANONYMOUS) {
-        http_query(ctx, STMT_SEARCH, http_actor_params(ctx, 2), http_reply_api_row);
-        return;
-    }
-    /* key = language and normalised parameters; NULL (no caching) if the arena is full */
-    ctx->cache_gen = atomic_load(ctx->w->write_gen);
-    ctx->cache_key = http_printf(ctx, "%s|%s", ctx->lang, ctx->params[0]);
-    ctx->cache_key_len = ctx->cache_key ? strlen(ctx->cache_key) : 0;
-    body = ctx->cache_key ? cache_get(ctx->w->search_cache, ctx->cache_key, ctx->cache_key_len, db_now_ms(),
-                                      ctx->cache_gen, &body_len)
-                          : NULL;
-    if (body) {
-        http_header(ctx, "X-Cache", "hit");
-        http_reply(ctx, 200, NULL, body, body_len);
-        return;
-    }
-    http_query(ctx, STMT_SEARCH, http_actor_params(ctx, 2), search_reply_and_keep);
 }
 
 /* One loop from the query string to search pairs, for the search and the feeds. */
@@ -107,7 +65,7 @@ void search_run(struct req_ctx *ctx, const char *fixed_kind)
         return;
     ctx->params[1] = ctx->lang;
     http_header(ctx, "Vary", "Accept-Language");
-    search_send(ctx);
+    http_query(ctx, STMT_SEARCH, http_actor_params(ctx, 2), http_reply_api_row);
 }
 
 void h_search(struct req_ctx *ctx)

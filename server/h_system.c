@@ -1,9 +1,11 @@
 /*
  * h_system.c — health, readiness, the API index and the OpenAPI document.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -41,10 +43,10 @@ void h_ready(struct req_ctx *ctx)
 {
     http_header(ctx, "Cache-Control", "no-store");
     if (db_pool_ready(ctx->w->db) == 0) {
-        char detail[320];
-        snprintf(detail, sizeof(detail), "not ready: %s", db_pool_last_error(ctx->w->db));
+        /* the cause (addresses, user names) goes to the log, not to whoever asks */
+        snprintf(ctx->cause, sizeof(ctx->cause), "%s", db_pool_last_error(ctx->w->db));
         http_header(ctx, "Retry-After", "1");
-        http_problem(ctx, 503, detail, NULL);
+        http_problem(ctx, 503, "Not ready: the database cannot be reached.", NULL);
         return;
     }
     http_query(ctx, STMT_SCHEMA_VERSION, 0, h_ready_result);
@@ -65,23 +67,52 @@ void h_api_index(struct req_ctx *ctx)
     http_reply(ctx, 200, NULL, body, sizeof(body) - 1);
 }
 
+/*
+ * RFC 9116: where to report a vulnerability, as the configuration says (security_contact);
+ * 404 while no contact is configured. Expires a year from now, as the RFC asks.
+ */
+void h_security_txt(struct req_ctx *ctx)
+{
+    char body[512], expires[32];
+    time_t t = time(NULL) + 365 * 24 * 3600;
+    struct tm tm;
+    int n;
+    if (ctx->w->cfg->security_contact[0] == '\0') {
+        http_problem(ctx, 404, "No security contact is configured (security_contact).", NULL);
+        return;
+    }
+    gmtime_r(&t, &tm);
+    strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    n = snprintf(body, sizeof(body), "Contact: %s\nExpires: %s\nPreferred-Languages: nl, en\nCanonical: %s/.well-known/security.txt\n",
+                 ctx->w->cfg->security_contact, expires, ctx->w->cfg->base_url);
+    http_header(ctx, "Cache-Control", "public, max-age=86400");
+    http_reply(ctx, 200, "text/plain; charset=utf-8", body, (size_t)n);
+}
+
 /* Who am I? Lets a partner check its key: role, organisation, scope. */
 void h_me(struct req_ctx *ctx)
 {
     struct json_object *o = json_object_new_object(), *scope = json_object_new_array();
     const char *p = ctx->who.scope + (ctx->who.scope[0] == '{'), *text;
+    bool all = false;
     size_t len;
 
-    /* The scope is a PostgreSQL array literal of CBS codes: {GM0512,GM0668}. */
+    /* The scope is a PostgreSQL array literal of CBS codes: {GM0512,GM0668}; {*} = all. */
     while (*p && *p != '}') {
         size_t n = strcspn(p, ",}");
-        json_object_array_add(scope, json_object_new_string_len(p, (int)n));
+        if (n == 1 && *p == '*')
+            all = true;
+        else
+            json_object_array_add(scope, json_object_new_string_len(p, (int)n));
         p += n + (p[n] == ',');
     }
+    if (ctx->who.role == ROLE_PARTNER)
+        all = false;
     json_object_object_add(o, "key_id", json_object_new_string(ctx->who.key_id));
     json_object_object_add(o, "role", json_object_new_string(auth_role_name(ctx->who.role)));
     json_object_object_add(o, "organisation_id", json_object_new_string(ctx->who.org_id));
     json_object_object_add(o, "municipalities", scope);
+    json_object_object_add(o, "all_municipalities", json_object_new_boolean(all));
     text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
     http_header(ctx, "Cache-Control", "no-store");
     http_reply(ctx, 200, NULL, text, len);

@@ -13,12 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
+#include "conn.h"
 #include "log.h"
 #include "problem.h"
 #include "ratelimit.h"
 #include "routes.h"
 #include "validate.h"
 #include "worker.h"
+
+/* Response headers a cached answer keeps (besides Content-Type). */
+static const char *const http_cached_headers[] = {"ETag", "Cache-Control", "Content-Disposition", "Vary", NULL};
+#define HTTP_CACHE_SEP "\r\n\r\n" /* between the kept headers and the body in a cache value */
+#define HTTP_ACCEPT_KEY_MAX 64     /* bytes of Accept that take part in a cache key */
 
 static void http_finish(struct req_ctx *ctx);
 
@@ -176,12 +183,50 @@ static void http_common_headers(struct req_ctx *ctx, const char *content_type)
         evhttp_add_header(h, "Connection", "close");
 }
 
+/*
+ * Keep a 200 for the next anonymous caller asking the same (see http_cache_lookup): the kept
+ * headers, a separator, the body, under the key made when the request began.
+ */
+static void http_cache_store(struct req_ctx *ctx, const char *content_type, const char *body, size_t len)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
+    char meta[1024];
+    size_t m = 0;
+    char *value;
+
+    m += (size_t)snprintf(meta, sizeof(meta), "Content-Type: %s", content_type);
+    for (size_t i = 0; http_cached_headers[i] && m < sizeof(meta); i++) {
+        const char *v = evhttp_find_header(h, http_cached_headers[i]);
+        if (v)
+            m += (size_t)snprintf(meta + m, sizeof(meta) - m, "\r\n%s: %s", http_cached_headers[i], v);
+    }
+    if (m >= sizeof(meta) || (value = malloc(m + 4 + len)) == NULL)
+        return;
+    memcpy(value, meta, m);
+    memcpy(value + m, HTTP_CACHE_SEP, 4);
+    if (len)
+        memcpy(value + m + 4, body, len);
+    cache_put(ctx->w->reply_cache, ctx->cache_key, ctx->cache_key_len, value, m + 4 + len, db_now_ms(),
+              ctx->cache_gen);
+    free(value);
+    http_header(ctx, "X-Cache", "miss");
+}
+
+void http_no_store(struct req_ctx *ctx)
+{
+    ctx->cache_key = NULL;
+}
+
 void http_reply(struct req_ctx *ctx, int status, const char *content_type, const char *body, size_t len)
 {
     struct evbuffer *out = evhttp_request_get_output_buffer(ctx->req);
 
     if (ctx->state == REQ_DONE)
         return;
+    if (ctx->cache_key && status == 200) {
+        const char *ct = evhttp_find_header(evhttp_request_get_output_headers(ctx->req), "Content-Type");
+        http_cache_store(ctx, ct ? ct : content_type ? content_type : "application/json", body, len);
+    }
     http_common_headers(ctx, content_type ? content_type : "application/json");
     if (body && len)
         evbuffer_add(out, body, len);
@@ -243,6 +288,10 @@ static void http_finish(struct req_ctx *ctx)
 {
     struct worker *w = ctx->w;
     ctx->state = REQ_DONE;
+    if (ctx->conn) {
+        conn_request_ends(ctx->conn, db_now_ms());
+        ctx->conn = NULL;
+    }
     /* A successful write may change any search answer: retire them all. */
     if ((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) == 0 && ctx->status >= 200 && ctx->status < 300)
         atomic_fetch_add(w->write_gen, 1);
@@ -257,27 +306,27 @@ static void http_finish(struct req_ctx *ctx)
     worker_ctx_put(w, ctx);
 }
 
-/* Client address: the socket peer, or the last X-Forwarded-For hop behind a proxy. */
+/*
+ * Who is asking: the socket peer, or behind a trusted proxy the address it forwards
+ * (client.h); the unit of the per-client limits (IPv4 address, IPv6 /64) and its keyed hash.
+ */
 static void http_peer(struct req_ctx *ctx)
 {
     char *addr = NULL;
     ev_uint16_t port = 0;
     struct evhttp_connection *evcon = evhttp_request_get_connection(ctx->req);
-    const char *xff;
+    struct client_addr peer, client, unit;
 
     if (evcon)
         evhttp_connection_get_peer(evcon, &addr, &port);
-    snprintf(ctx->peer, sizeof(ctx->peer), "%s", addr ? addr : "-");
-    if (!ctx->w->cfg->trust_proxy)
-        return;
-    xff = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "X-Forwarded-For");
-    if (xff) {
-        const char *last = strrchr(xff, ',');
-        last = last ? last + 1 : xff;
-        while (*last == ' ')
-            last++;
-        snprintf(ctx->peer, sizeof(ctx->peer), "%.*s", (int)strcspn(last, " ,"), last);
-    }
+    if (!client_addr_parse(addr, addr ? strlen(addr) : 0, &peer))
+        memset(&peer, 0, sizeof(peer));
+    client_resolve(&peer, evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "X-Forwarded-For"),
+                   &ctx->w->cfg->proxies, &client);
+    client_unit(&client, &unit);
+    client_text(&client, false, ctx->peer);
+    client_text(&unit, true, ctx->client_key);
+    ctx->client_hash = ctx->w->hasher ? client_hash(ctx->w->hasher, &unit) : 0;
 }
 
 /* Echo a sane X-Request-Id, else make one. */
@@ -335,19 +384,24 @@ static int http_check_limits(struct req_ctx *ctx)
     return 0;
 }
 
-static int http_rate_limited(struct req_ctx *ctx)
+/* 429 with Retry-After when the client's budget in rl is spent; 1 when answered. */
+static int http_limited_by(struct req_ctx *ctx, struct ratelimit *rl, const char *detail)
 {
     char retry[16];
-    int wait;
-    if (ctx->match.route && (ctx->match.route->flags & RF_NO_RATELIMIT))
-        return 0;
-    wait = ratelimit_check(ctx->w->ratelimit, ctx->peer, db_now_us());
+    int wait = ratelimit_check(rl, ctx->client_hash, db_now_us());
     if (wait == 0)
         return 0;
     snprintf(retry, sizeof(retry), "%d", wait);
     http_header(ctx, "Retry-After", retry);
-    http_problem(ctx, 429, "Too many requests from your address; try again later.", NULL);
+    http_problem(ctx, 429, detail, NULL);
     return 1;
+}
+
+static int http_rate_limited(struct req_ctx *ctx)
+{
+    if (ctx->match.route && (ctx->match.route->flags & RF_NO_RATELIMIT))
+        return 0;
+    return http_limited_by(ctx, ctx->w->ratelimit, "Too many requests from your address; try again later.");
 }
 
 /* CORS preflight for reads; writes are not offered cross-origin. */
@@ -375,6 +429,60 @@ static void http_route_failed(struct req_ctx *ctx, int code)
     }
 }
 
+/*
+ * An anonymous GET of a cacheable route: answer from the worker's reply cache when an
+ * identical request (path, query, language, Accept) was answered 200 since the last write and
+ * within search_cache_ttl_ms; 304 when the client already holds that answer (its ETag). Else
+ * remember the key so that http_reply keeps the answer. Returns 1 when answered.
+ */
+static int http_cache_lookup(struct req_ctx *ctx)
+{
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ctx->req);
+    struct evkeyvalq *in = evhttp_request_get_input_headers(ctx->req);
+    const char *q = uri ? evhttp_uri_get_query(uri) : NULL, *accept = evhttp_find_header(in, "Accept");
+    const char *value, *sep, *line, *inm;
+    size_t len, meta_len;
+
+    if (ctx->who.role != ROLE_ANONYMOUS || !(ctx->method & (RM_GET | RM_HEAD)))
+        return 0;
+    ctx->cache_gen = atomic_load(ctx->w->write_gen);
+    ctx->cache_key = http_printf(ctx, "%s?%s|%s|%.*s", ctx->path, q ? q : "", ctx->lang, HTTP_ACCEPT_KEY_MAX,
+                                 accept ? accept : "");
+    if (ctx->cache_key == NULL)
+        return 0; /* too long for the arena: not cached */
+    ctx->cache_key_len = strlen(ctx->cache_key);
+    value = cache_get(ctx->w->reply_cache, ctx->cache_key, ctx->cache_key_len, db_now_ms(), ctx->cache_gen, &len);
+    if (value == NULL || (sep = memmem(value, len, HTTP_CACHE_SEP, 4)) == NULL)
+        return 0;
+    meta_len = (size_t)(sep - value);
+    /* replay the kept headers ("Name: value" lines) */
+    for (line = value; line < value + meta_len;) {
+        const char *eol = memmem(line, (size_t)(value + meta_len - line), "\r\n", 2);
+        const char *colon;
+        char name[64], hv[900];
+        size_t n = eol ? (size_t)(eol - line) : (size_t)(value + meta_len - line);
+        colon = memchr(line, ':', n);
+        if (colon && (size_t)(colon - line) < sizeof(name) && n - (size_t)(colon - line) < sizeof(hv)) {
+            snprintf(name, sizeof(name), "%.*s", (int)(colon - line), line);
+            snprintf(hv, sizeof(hv), "%.*s", (int)(n - (size_t)(colon - line) - 2), colon + 2);
+            http_header(ctx, name, hv);
+        }
+        line += n + 2;
+    }
+    http_header(ctx, "X-Cache", "hit");
+    ctx->cache_key = NULL; /* nothing to store */
+    inm = evhttp_find_header(in, "If-None-Match");
+    if (inm) {
+        const char *etag = evhttp_find_header(evhttp_request_get_output_headers(ctx->req), "ETag");
+        if (etag && strcmp(etag, inm) == 0) {
+            http_reply(ctx, 304, NULL, NULL, 0);
+            return 1;
+        }
+    }
+    http_reply(ctx, 200, NULL, sep + 4, len - meta_len - 4);
+    return 1;
+}
+
 /* Authentication succeeded or was not needed: check the role, run the handler. */
 static void http_run_handler(struct req_ctx *ctx)
 {
@@ -389,6 +497,20 @@ static void http_run_handler(struct req_ctx *ctx)
         http_problem(ctx, 403, "This request is for moderators only.", NULL);
         return;
     }
+    if ((r->flags & RF_SMALL_BODY) &&
+        evbuffer_get_length(evhttp_request_get_input_buffer(ctx->req)) > (size_t)ctx->w->cfg->max_small_body_bytes) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "The request body is larger than the %d bytes this request may have.",
+                 ctx->w->cfg->max_small_body_bytes);
+        http_problem(ctx, 413, detail, NULL);
+        return;
+    }
+    if ((r->flags & RF_CACHE) && http_cache_lookup(ctx))
+        return;
+    if ((r->flags & RF_EXPENSIVE) && ctx->who.role == ROLE_ANONYMOUS &&
+        http_limited_by(ctx, ctx->w->expensive_ratelimit,
+                        "Too many calendar, map or feed requests from your address; try again later."))
+        return;
     ctx->state = REQ_HANDLING;
     ((http_handler_fn)r->handler)(ctx);
 }
@@ -476,8 +598,14 @@ static struct req_ctx *http_ctx_new(struct worker *w, struct evhttp_request *req
     ctx->req = req;
     ctx->state = REQ_HANDLING;
     ctx->start_us = db_now_us();
-    ctx->deadline_ms = ctx->start_us / 1000 + (uint64_t)w->cfg->request_timeout_ms;
     ctx->method = http_method(evhttp_request_get_command(req));
+    /* a read answers by the read deadline, a write by its own (longer) one */
+    ctx->deadline_ms = ctx->start_us / 1000 + (uint64_t)((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS))
+                                                            ? w->cfg->read_deadline_ms
+                                                            : w->cfg->request_timeout_ms);
+    ctx->conn = conn_find(w->conns, evhttp_request_get_connection(req));
+    if (ctx->conn)
+        conn_request_begins(ctx->conn, ctx);
     uri = evhttp_request_get_evhttp_uri(req);
     ctx->path = uri ? evhttp_uri_get_path(uri) : NULL;
     if (ctx->path == NULL || *ctx->path == '\0')
@@ -545,7 +673,14 @@ static void http_on_db(struct db_query *q, PGresult *res, const struct db_error 
         http_problem(ctx, 503, "The database did not answer in time; try again shortly.", NULL);
         break;
     default:
-        http_problem(ctx, 500, "The request failed inside the server; it has been logged.", NULL);
+        /* A value PostgreSQL cannot take (class 22: an encoding, a number or a date out of
+         * range) is the caller's input: the checks in front should have named it, so this is
+         * logged as a warning, but the caller still gets a 400, never a 500. */
+        if (strncmp(err->sqlstate, "22", 2) == 0)
+            http_problem(ctx, 400, "The request holds a value the database cannot store (check texts, numbers and dates).",
+                         NULL);
+        else
+            http_problem(ctx, 500, "The request failed inside the server; it has been logged.", NULL);
         break;
     }
 }
@@ -565,6 +700,11 @@ void http_query(struct req_ctx *ctx, enum db_stmt stmt, int nparams, http_result
     if (db_submit(ctx->w->db, &ctx->q, &err) == 0)
         return;
     http_on_db(&ctx->q, NULL, &err);
+}
+
+void http_conn_gone(struct req_ctx *ctx)
+{
+    ctx->conn = NULL;
 }
 
 void http_expire(struct worker *w, uint64_t now_ms)
@@ -620,7 +760,12 @@ const char *http_json_object(struct req_ctx *ctx, struct json_object **obj)
     verr_init(&errs);
     *obj = validate_json_body(body, len, VALIDATE_JSON_DEPTH_DEFAULT, &errs);
     if (*obj == NULL) {
-        http_problem(ctx, 400, errs.count ? errs.items[0].message : "The body is not a JSON object.", NULL);
+        char detail[VERR_FIELD_SIZE + VERR_MESSAGE_SIZE + 2];
+        if (errs.count && errs.items[0].field[0])
+            snprintf(detail, sizeof(detail), "%s %s", errs.items[0].field, errs.items[0].message);
+        else
+            snprintf(detail, sizeof(detail), "%s", errs.count ? errs.items[0].message : "The body is not a JSON object.");
+        http_problem(ctx, 400, detail, errs.count ? verr_to_json(&errs) : NULL);
         return NULL;
     }
     return body;

@@ -26,12 +26,14 @@
 #include <sys/queue.h>
 
 #include "auth.h"
+#include "client.h"
 #include "db.h"
 #include "route.h"
 
 struct worker;
 struct json_object;
 struct req_ctx;
+struct conn;
 
 typedef void (*http_handler_fn)(struct req_ctx *ctx);
 /* Called with the query's result; res is owned by the pool (do not PQclear). */
@@ -39,9 +41,12 @@ typedef void (*http_result_fn)(struct req_ctx *ctx, PGresult *res);
 
 /* Route flags (struct route.flags). */
 enum {
-    RF_NEEDS_KEY = 1 << 0,   /* 401 without a valid key */
-    RF_MODERATOR = 1 << 1,   /* 403 unless moderator or admin */
-    RF_NO_RATELIMIT = 1 << 2 /* health probes */
+    RF_NEEDS_KEY = 1 << 0,    /* 401 without a valid key */
+    RF_MODERATOR = 1 << 1,    /* 403 unless moderator or admin */
+    RF_NO_RATELIMIT = 1 << 2, /* health probes */
+    RF_CACHE = 1 << 3,        /* anonymous GET answers may be reused from the worker's reply cache */
+    RF_EXPENSIVE = 1 << 4,    /* costly to compute: its own, lower per-client rate (when not cached) */
+    RF_SMALL_BODY = 1 << 5    /* written by anyone: the body may be at most max_small_body_bytes */
 };
 
 enum req_state { REQ_HANDLING, REQ_AUTHENTICATING, REQ_WAIT_DB, REQ_DONE };
@@ -68,7 +73,10 @@ struct req_ctx {
     struct identity who;
     unsigned char key_hash[AUTH_HASH_LEN];
     char id[48];                /* request id (echoed or generated) */
-    char peer[64];              /* client address */
+    char peer[CLIENT_TEXT_MAX]; /* client address (behind a trusted proxy: the forwarded one), for the log */
+    char client_key[CLIENT_TEXT_MAX]; /* the unit a client controls (IPv4, IPv6 /64), for per-client limits */
+    uint64_t client_hash;       /* keyed hash of client_key (ratelimit.h) */
+    struct conn *conn;          /* the connection's tracker (conn.h), linked both ways; NULL when gone */
     char lang[8];               /* chosen language for Accept-Language */
 
     struct db_query q;
@@ -83,8 +91,8 @@ struct req_ctx {
     char sqlstate[6];
     char cause[128];            /* why it failed, for the log line */
     char *owned[2];             /* malloc'd strings freed by http_finish (http_keep) */
-    uint64_t cache_gen;         /* write generation when a cacheable query was sent */
-    const char *cache_key;      /* in arena: the search cache key, or NULL */
+    uint64_t cache_gen;         /* write generation when a cacheable request began */
+    const char *cache_key;      /* in arena: the reply cache key, or NULL (not cacheable) */
     size_t cache_key_len;
     TAILQ_ENTRY(req_ctx) link;  /* worker's active or free list */
     char arena[HTTP_ARENA];     /* scratch for parameter strings; last, not cleared on reuse */
@@ -95,6 +103,9 @@ void http_on_request(struct evhttp_request *req, void *arg);
 
 /* Expire requests past their deadline (called by the worker's tick). */
 void http_expire(struct worker *w, uint64_t now_ms);
+
+/* The request's connection closed (conn.c): forget it; the request still finishes once. */
+void http_conn_gone(struct req_ctx *ctx);
 
 /* Reply with a body (copied). content_type NULL = application/json. */
 void http_reply(struct req_ctx *ctx, int status, const char *content_type, const char *body,
@@ -108,6 +119,12 @@ void http_bad_field(struct req_ctx *ctx, int status, const char *field, const ch
 
 /* Set an extra response header (before replying). */
 void http_header(struct req_ctx *ctx, const char *name, const char *value);
+
+/*
+ * Do not keep this answer in the reply cache: it changes with time, not through writes
+ * (an RPDE last page, where time-based expiry shows up first).
+ */
+void http_no_store(struct req_ctx *ctx);
 
 /*
  * Start the statement stmt with ctx->params[0..nparams-1]; on success

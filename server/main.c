@@ -13,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cfg.h"
+#include "client.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "schema.h"
@@ -55,6 +58,22 @@ static int listen_socket(const struct sk_config *cfg)
     return fd;
 }
 
+/*
+ * Room for max_connections client sockets plus the database pools and a margin: raise the
+ * soft limit on open files towards the hard one. A lower hard limit is logged, not fatal.
+ */
+static void raise_file_limit(const struct sk_config *cfg, int workers)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)cfg->max_connections + (rlim_t)workers * (rlim_t)(cfg->db_pool_size + 8) + 256;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+        log_msg(LOG_WARN, "open files are limited to %llu, less than max_connections needs (%llu)",
+                (unsigned long long)rl.rlim_cur, (unsigned long long)want);
+}
+
 static int worker_count(const struct sk_config *cfg)
 {
     long n = cfg->workers > 0 ? cfg->workers : sysconf(_SC_NPROCESSORS_ONLN);
@@ -78,11 +97,13 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     static struct sk_config cfg; /* read-only once loaded; shared by every worker */
-    static _Atomic uint64_t write_gen; /* shared: workers' search caches check it (cache.h) */
+    static _Atomic uint64_t write_gen; /* shared: workers' reply caches check it (cache.h) */
+    static _Atomic int open_connections; /* shared: every worker's client connections (conn.h) */
+    static uint8_t client_key[CLIENT_HASH_KEY_LEN]; /* read-only once drawn: keys the client hashes */
     char err[512], conninfo[1024];
     struct event_base *base;
     struct event *sigterm, *sigint;
-    struct ratelimit *rl;
+    struct ratelimit *rl, *rl_expensive;
     struct worker *workers;
     int argi, lfd, n;
 
@@ -110,8 +131,14 @@ int main(int argc, char **argv)
         log_msg(LOG_ERROR, "cannot listen on %s:%d: %s", cfg.listen_addr, cfg.port, strerror(errno));
         return 1;
     }
+    if (getrandom(client_key, sizeof(client_key), 0) != (ssize_t)sizeof(client_key)) {
+        log_msg(LOG_ERROR, "no randomness available for the client hash key");
+        return 1;
+    }
     rl = ratelimit_new(cfg.rate_limit_rps, cfg.rate_limit_burst);
+    rl_expensive = ratelimit_new(cfg.expensive_rate_limit_rps, cfg.expensive_rate_limit_burst);
     n = worker_count(&cfg);
+    raise_file_limit(&cfg, n);
     workers = calloc((size_t)n, sizeof(*workers));
     base = event_base_new();
     if (workers == NULL || base == NULL)
@@ -121,6 +148,9 @@ int main(int argc, char **argv)
         workers[i].cfg = &cfg;
         workers[i].conninfo = conninfo;
         workers[i].ratelimit = rl;
+        workers[i].expensive_ratelimit = rl_expensive;
+        workers[i].client_key = client_key;
+        workers[i].open_connections = &open_connections;
         workers[i].write_gen = &write_gen;
         workers[i].listen_fd = fcntl(lfd, F_DUPFD_CLOEXEC, 0);
         if (workers[i].listen_fd < 0 || worker_start(&workers[i]) < 0) {
@@ -147,6 +177,7 @@ int main(int argc, char **argv)
     event_base_free(base);
     free(workers);
     ratelimit_free(rl);
+    ratelimit_free(rl_expensive);
     curl_global_cleanup();
     log_msg(LOG_INFO, "stopped");
     return 0;

@@ -20,6 +20,7 @@ void h_ready(struct req_ctx *ctx);
 void h_openapi(struct req_ctx *ctx);
 void h_api_index(struct req_ctx *ctx);
 void h_me(struct req_ctx *ctx);
+void h_security_txt(struct req_ctx *ctx);
 
 /* h_entries.c */
 void h_entry_list(struct req_ctx *ctx);
@@ -31,8 +32,9 @@ void h_entry_delete(struct req_ctx *ctx);
 /* The entry kind named by the path's collection segment; -1 (no reply) when none. */
 int entry_kind(struct req_ctx *ctx, enum sk_kind *kind);
 /* Shared list parameters: 400 naming the parameter and returning -1 when bad. */
+enum list_cursor_kind { LIST_CURSOR_KEYSET, LIST_CURSOR_ID }; /* cursor.h: list or id cursors */
 int entry_list_limit(struct req_ctx *ctx, const char **out);
-int entry_list_cursor(struct req_ctx *ctx, const char **out);
+int entry_list_cursor(struct req_ctx *ctx, enum list_cursor_kind kind, const char **out);
 
 /* h_search.c */
 void h_search(struct req_ctx *ctx);

@@ -57,7 +57,8 @@ struct wh_delivery {
     struct db_query q;
     const char *params[7];
     char ok[6], code[12], base[12], max[12], attempts[12];
-    char error[300];
+    char error[300];            /* what moderators read (stored): a category, never an address */
+    char detail[300];           /* what the log gets: libcurl's own words */
     TAILQ_ENTRY(wh_delivery) link;
 };
 
@@ -348,7 +349,7 @@ static void wh_log(const struct wh_delivery *d, bool ok, long code)
     snprintf(num, sizeof(num), "%llu", (unsigned long long)(db_now_ms() - d->started_ms));
     log_kv(line, sizeof(line), &pos, "ms", num);
     if (!ok)
-        log_kv(line, sizeof(line), &pos, "cause", d->error);
+        log_kv(line, sizeof(line), &pos, "cause", d->detail[0] ? d->detail : d->error);
     log_line(ok ? LOG_INFO : LOG_WARN, line);
 }
 
@@ -505,17 +506,25 @@ static void wh_finish_transfer(struct wh_delivery *d, CURLcode res)
 
     curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &code);
     ok = (res == CURLE_OK || (res == CURLE_WRITE_ERROR && d->truncated)) && code >= 200 && code < 300;
-    if (ok)
+    d->detail[0] = '\0';
+    if (ok) {
         d->error[0] = '\0';
-    else if (d->blocked)
+    } else if (d->blocked) {
+        /* the address the host name resolved to is ours to know, not the subscriber's record */
         snprintf(d->error, sizeof(d->error),
-                 "refused to connect to %s: not a public address (set webhooks_allow_private for intranets)",
-                 d->blocked_addr);
-    else if (res != CURLE_OK && !(res == CURLE_WRITE_ERROR && d->truncated))
-        snprintf(d->error, sizeof(d->error), "%s", d->errbuf[0] ? d->errbuf : curl_easy_strerror(res));
-    else
+                 "refused to connect: not a public address (the host name resolves to a private or loopback "
+                 "address; set webhooks_allow_private for intranets)");
+        snprintf(d->detail, sizeof(d->detail), "refused to connect to %s: not a public address", d->blocked_addr);
+    } else if (res != CURLE_OK && !(res == CURLE_WRITE_ERROR && d->truncated)) {
+        /* curl_easy_strerror names the kind of failure without addresses; the error buffer
+         * (with the addresses tried) goes to the log only */
+        snprintf(d->error, sizeof(d->error), "%s", curl_easy_strerror(res));
+        snprintf(d->detail, sizeof(d->detail), "%s", d->errbuf[0] ? d->errbuf : curl_easy_strerror(res));
+    } else {
         snprintf(d->error, sizeof(d->error), "the subscriber answered HTTP %ld (2xx expected)", code);
+    }
     d->error[strcspn(d->error, "\n")] = '\0';
+    d->detail[strcspn(d->detail, "\n")] = '\0';
     wh_report(d, ok, code);
 }
 

@@ -10,6 +10,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "client.h"
+#include "conn.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
@@ -68,6 +70,7 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
     (void)what;
 
     db_pool_tick(w->db, now);
+    conn_table_tick(w->conns, now);
     if (w->hooks)
         webhook_engine_tick(w->hooks, now, w->draining);
     housekeeping_tick(w->hk, now, w->draining);
@@ -125,24 +128,32 @@ static void worker_http_limits(struct worker *w)
 
 int worker_start(struct worker *w)
 {
-    struct timeval period = {0, w->cfg->maintenance_ms * 1000};
+    struct timeval period = {w->cfg->maintenance_ms / 1000, (w->cfg->maintenance_ms % 1000) * 1000};
 
     TAILQ_INIT(&w->active);
     TAILQ_INIT(&w->spare);
     if (getrandom(&w->rng, sizeof(w->rng), 0) != sizeof(w->rng) || w->rng == 0)
         w->rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)w->index;
     w->base = event_base_new();
-    w->http = w->base ? evhttp_new(w->base) : NULL;
+    /* two priorities before any event exists: conn.c's adoption (0) runs before all else (1) */
+    if (w->base == NULL || event_base_priority_init(w->base, 2) < 0)
+        return -1;
+    w->http = evhttp_new(w->base);
     if (w->http == NULL)
         return -1;
     worker_http_limits(w);
+    w->conns = conn_table_new(w->base, w->http, w->open_connections, w->cfg->max_connections,
+                              w->cfg->request_read_timeout_ms);
+    w->hasher = client_hasher_new(w->client_key);
+    if (w->conns == NULL || w->hasher == NULL)
+        return -1;
     w->bound = evhttp_accept_socket_with_handle(w->http, w->listen_fd);
     if (w->bound == NULL)
         return -1;
     w->db = db_pool_new(w->base, w->cfg, w->conninfo);
-    w->search_cache = cache_new((size_t)w->cfg->search_cache_entries, (uint64_t)w->cfg->search_cache_ttl_ms,
-                                (size_t)w->cfg->search_cache_max_mb << 20);
-    if (w->search_cache == NULL)
+    w->reply_cache = cache_new((size_t)w->cfg->search_cache_entries, (uint64_t)w->cfg->search_cache_ttl_ms,
+                               (size_t)w->cfg->search_cache_max_mb << 20);
+    if (w->reply_cache == NULL)
         return -1;
     /* One engine per daemon sends webhooks, so each notice goes out once. */
     if (w->index == 0 && w->db && (w->hooks = webhook_engine_new(w->base, w->db, w->cfg)) == NULL)
@@ -171,6 +182,7 @@ void worker_join(struct worker *w)
     /* Requests still open after the grace period are answered by evhttp_free
      * closing their connections; their contexts are ours to free. */
     evhttp_free(w->http);
+    conn_table_free(w->conns); /* after evhttp_free: its close callbacks have run */
     while ((ctx = TAILQ_FIRST(&w->active)) != NULL) {
         TAILQ_REMOVE(&w->active, ctx, link);
         if (ctx->q.state != DBQ_NONE)
@@ -185,7 +197,8 @@ void worker_join(struct worker *w)
     webhook_engine_free(w->hooks); /* abandons its queries: before the pool */
     housekeeping_free(w->hk);      /* abandons its queries: before the pool */
     db_pool_free(w->db);
-    cache_free(w->search_cache);
+    cache_free(w->reply_cache);
+    client_hasher_free(w->hasher);
     event_free(w->tick);
     event_free(w->stop);
     event_base_free(w->base);

@@ -5,8 +5,9 @@
  * All workers accept from the same listening socket (each holds its own
  * dup of it, so each can close its copy on shutdown). Nothing in a worker is
  * touched by another thread, except worker_stop, which only activates an
- * event (libevent's thread support makes that safe). The rate limiter and the
- * write generation are the shared objects, and both are lock-free.
+ * event (libevent's thread support makes that safe). The rate limiters, the
+ * connection count and the write generation are the shared objects, and all
+ * are lock-free.
  */
 #ifndef SK_WORKER_H
 #define SK_WORKER_H
@@ -30,6 +31,8 @@ struct housekeeping;
 struct ratelimit;
 struct cache;
 struct req_ctx;
+struct conn_table;
+struct client_hasher;
 
 struct worker {
     int index;
@@ -37,8 +40,13 @@ struct worker {
     const struct sk_config *cfg;   /* borrowed, read-only */
     const char *conninfo;          /* borrowed from main */
     struct ratelimit *ratelimit;   /* borrowed, shared, lock-free; NULL = no limit */
+    struct ratelimit *expensive_ratelimit; /* borrowed, shared: costly anonymous reads; NULL = no limit */
+    const uint8_t *client_key;     /* borrowed: the daemon's key for client hashes (CLIENT_HASH_KEY_LEN) */
+    _Atomic int *open_connections; /* borrowed, shared: client connections of all workers (conn.h) */
     _Atomic uint64_t *write_gen;   /* borrowed, shared: bumped after every successful write */
-    struct cache *search_cache;    /* owned: anonymous search answers (cache.h) */
+    struct cache *reply_cache;     /* owned: anonymous answers of cacheable routes (cache.h, http.c) */
+    struct client_hasher *hasher;  /* owned: keyed hashes of client addresses (client.h) */
+    struct conn_table *conns;      /* owned: this worker's client connections (conn.h) */
     evutil_socket_t listen_fd;     /* owned dup of the listening socket */
 
     struct event_base *base;       /* owned */

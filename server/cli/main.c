@@ -9,6 +9,7 @@
  */
 #include <libpq-fe.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,15 @@ static int cmd_org(PGconn *pg, int argc, char **argv)
     return 0;
 }
 
+/* Is the flag (an option without a value) given? */
+static bool flag(int argc, char **argv, const char *name)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return true;
+    return false;
+}
+
 /* Collect every --municipality value into a PostgreSQL array literal. */
 static void municipality_array(int argc, char **argv, char *out, size_t cap)
 {
@@ -200,18 +210,25 @@ static int cmd_key_create(PGconn *pg, int argc, char **argv)
     char key[AUTH_KEY_LEN + 1], key_id[AUTH_UUID_LEN + 1], hex[2 * AUTH_HASH_LEN + 3];
     char munis[MAX_MUNICIPALITIES * 8 + 4];
     unsigned char hash[AUTH_HASH_LEN];
-    const char *p[5];
+    const char *p[6];
+    bool all;
 
     if (org == NULL || role == NULL)
-        die("usage: socialekaart key create --org ID --role partner|moderator|admin [--municipality GM0512 ...]");
+        die("usage: socialekaart key create --org ID --role partner|moderator|admin "
+            "[--municipality GM0512 ... | --all-municipalities]");
     if (!auth_is_uuid(org, strlen(org)))
         die("--org must be an organisation id (a UUID), not '%s'", org);
     if (auth_role_parse(role) <= 0)
         die("--role must be partner, moderator or admin, not '%s'", role);
     municipality_array(argc, argv, munis, sizeof(munis));
-    if (strcmp(role, "moderator") == 0 && strcmp(munis, "{}") == 0)
-        fprintf(stderr, "socialekaart: note: this moderator key may act in every municipality; "
-                        "give --municipality GM0512 (repeatable) to limit it\n");
+    all = flag(argc, argv, "--all-municipalities");
+    if (strcmp(role, "moderator") == 0 && strcmp(munis, "{}") == 0 && !all)
+        die("a moderator key needs --municipality GM0512 (repeatable) or, to act in every municipality, "
+            "--all-municipalities");
+    if (strcmp(role, "moderator") == 0 && strcmp(munis, "{}") != 0 && all)
+        die("give --municipality or --all-municipalities, not both");
+    if (strcmp(role, "moderator") != 0 && (strcmp(munis, "{}") != 0 || all))
+        die("only a moderator key has municipalities: a partner acts for its organisation, an admin everywhere");
     if (auth_key_generate(key, key_id, hash) < 0)
         die("no randomness available to make a key");
     hex[0] = '\\';
@@ -222,10 +239,11 @@ static int cmd_key_create(PGconn *pg, int argc, char **argv)
     p[2] = role;
     p[3] = hex;
     p[4] = munis;
+    p[5] = all ? "true" : "false";
     PQclear(exec_ok(pg,
-                    "INSERT INTO api_keys (id, organisation_id, role, secret_hash, municipalities) "
-                    "VALUES ($1, $2, $3, $4::bytea, $5::text[])",
-                    5, p));
+                    "INSERT INTO api_keys (id, organisation_id, role, secret_hash, municipalities, all_municipalities) "
+                    "VALUES ($1, $2, $3, $4::bytea, $5::text[], $6::boolean)",
+                    6, p));
     printf("%s\n", key);
     fprintf(stderr, "created %s key %s for organisation %s (shown once; only its hash is stored)\n",
             role, key_id, org);
@@ -274,7 +292,7 @@ static void usage(int full)
             "  seed demo                                load the demo data set (idempotent)\n"
             "  org create --name NAME                   create an organisation; prints its id\n"
             "  org list                                 list organisations\n"
-            "  key create --org ID --role ROLE [--municipality GM0512 ...]\n"
+            "  key create --org ID --role ROLE [--municipality GM0512 ... | --all-municipalities]\n"
             "                                           create an API key; prints the key once\n"
             "  key revoke KEY_ID|KEY                    revoke a key at once\n\n");
     if (full)

@@ -153,6 +153,13 @@
 
   /* ---------- detail page: map ---------- */
 
+  /* Leaflet puts a string tooltip through innerHTML; an element with textContent cannot carry markup. */
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function mapFailed(el) {
     el.classList.add("map-failed");
     el.removeAttribute("role");
@@ -203,7 +210,7 @@
         tiles.addTo(map);
         L.circleMarker([lat, lon], { radius: 10, color: "#0b4f8a", weight: 3, fillColor: "#ffbf47", fillOpacity: 1 })
           .addTo(map)
-          .bindTooltip(el.dataset.label || "");
+          .bindTooltip(textNode(el.dataset.label || ""));
         /* Offline: no tile at all after a while. */
         setTimeout(function () {
           if (loaded === 0 && el.querySelector(".leaflet-tile-container")) {

@@ -144,7 +144,8 @@
     $("console").hidden = false;
     $("who").textContent =
       "Ingelogd als " + (me.role === "admin" ? "beheerder" : "moderator") +
-      (scope.length ? " voor " + scope.map(function (c) { return state.areas[c] || c; }).join(", ") : "") + ".";
+      (me.all_municipalities || me.role === "admin" ? " voor alle gemeenten"
+        : scope.length ? " voor " + scope.map(function (c) { return state.areas[c] || c; }).join(", ") : "") + ".";
     $("inhoud").focus();
     loadAll();
   }

@@ -60,6 +60,14 @@ static void actors(char *mod, char *org, char *key)
     it_make_key(org, "partner", NULL, key);
 }
 
+/* An admin key: national vocabularies are admin business (issue 12). */
+static void admin(char *key)
+{
+    char org[40];
+    it_make_org("Sociale Kaart beheer (landelijk)", org);
+    it_make_key(org, "admin", NULL, key);
+}
+
 /* ------------------------------------------------------------------ */
 /* Areas */
 
@@ -230,13 +238,14 @@ static char *garden_place(char *buf, size_t cap, const char *title, const char *
     return buf;
 }
 
-Test(vocab, moderator_adds_and_retires_a_theme)
+Test(vocab, admin_adds_and_retires_a_theme)
 {
-    char mod[128], org[40], key[128], code[96], path[128], epath[128], body[2048];
+    char mod[128], org[40], key[128], code[96], path[128], epath[128], body[2048], adm[128];
     struct json_object *j, *t;
 
     actors(mod, org, key);
-    add_theme(mod, code, sizeof(code));
+    admin(adm);
+    add_theme(adm, code, sizeof(code));
     snprintf(path, sizeof(path), "/api/v1/themes/%s", code);
     j = it_call(200, "GET", "/api/v1/themes", NULL, NULL);
     t = find_item(j, "code", code);
@@ -244,10 +253,15 @@ Test(vocab, moderator_adds_and_retires_a_theme)
     cr_assert_str_eq(it_js(t, "parent"), "betrokken-samenleving");
     cr_assert_str_eq(it_js(t, "label_nl"), "Buurtmoestuinen");
 
-    /* partners may not change the vocabulary */
+    /* partners and moderators may not change a national vocabulary */
     it_call(403, "PUT", path, key, "{\"label_nl\":\"Moestuin\"}");
     it_call(403, "DELETE", path, key, NULL);
     it_call(401, "DELETE", path, NULL, NULL);
+    j = it_call(403, "PUT", path, mod, "{\"label_nl\":\"Moestuin\"}");
+    cr_assert(strstr(it_js(j, "detail"), "admin") != NULL, "%s", it_jtext(j));
+    it_call(403, "DELETE", path, mod, NULL);
+    j = it_call(200, "GET", "/api/v1/themes", NULL, NULL);
+    cr_assert_str_eq(it_js(find_item(j, "code", code), "label_nl"), "Buurtmoestuinen", "a refused change changed nothing");
 
     /* an entry uses it */
     j = it_call(201, "POST", "/api/v1/places", key, garden_place(body, sizeof(body), "Moestuin De Lingewijk", code));
@@ -255,7 +269,7 @@ Test(vocab, moderator_adds_and_retires_a_theme)
     cr_assert(it_jcontains(j, "themes", code), "%s", it_jtext(j));
 
     /* retire it: gone from the list, listed as retired on request */
-    it_call(204, "DELETE", path, mod, NULL);
+    it_call(204, "DELETE", path, adm, NULL);
     j = it_call(200, "GET", "/api/v1/themes", NULL, NULL);
     cr_assert_null(find_item(j, "code", code), "retired theme still offered: %s", it_jtext(find_item(j, "code", code)));
     j = it_call(200, "GET", "/api/v1/themes?include_retired=true", NULL, NULL);
@@ -274,16 +288,17 @@ Test(vocab, moderator_adds_and_retires_a_theme)
 /* An old entry with a retired theme can still be edited without touching its themes. */
 Test(vocab, retired_theme_does_not_block_edits_of_old_entries)
 {
-    char mod[128], org[40], key[128], code[96], path[128], epath[128], body[2048];
+    char mod[128], org[40], key[128], code[96], path[128], epath[128], body[2048], adm[128];
     const char *h[] = {"If-Match: \"1\"", NULL};
     struct json_object *j;
 
     actors(mod, org, key);
-    add_theme(mod, code, sizeof(code));
+    admin(adm);
+    add_theme(adm, code, sizeof(code));
     snprintf(path, sizeof(path), "/api/v1/themes/%s", code);
     j = it_call(201, "POST", "/api/v1/places", key, garden_place(body, sizeof(body), "Moestuin Haarwijk", code));
     snprintf(epath, sizeof(epath), "/api/v1/places/%s", it_js(j, "id"));
-    it_call(204, "DELETE", path, mod, NULL);
+    it_call(204, "DELETE", path, adm, NULL);
     j = it_call_h(200, "PATCH", epath, key, "{\"summary\":\"Nieuwe tuinders welkom.\"}", h, NULL);
     cr_assert(it_jcontains(j, "themes", code), "%s", it_jtext(j));
     cr_assert_str_eq(it_js(j, "summary"), "Nieuwe tuinders welkom.");
@@ -294,7 +309,7 @@ Test(vocab, theme_validation)
     char mod[128], tag[48], path[160];
     struct json_object *j;
 
-    actors(mod, NULL, NULL);
+    admin(mod);
     make_tag(tag, sizeof(tag));
     snprintf(path, sizeof(path), "/api/v1/themes/zwerfafval-%s", tag);
     j = it_call(422, "PUT", path, mod, "{\"label_nl\":\"Zwerfafval\",\"parent\":\"bestaat-niet\"}");

@@ -451,6 +451,10 @@ Test(rpde, expiry_by_time_becomes_deleted, .timeout = 150)
     time_t now = time(NULL), until;
     struct tm tm;
 
+    if (!it_waiting_tests()) {
+        free(acts);
+        cr_skip_test("waits for a minute boundary: run in the release pass only");
+    }
     world(&w);
     setenv("TZ", "Europe/Amsterdam", 1);
     tzset();

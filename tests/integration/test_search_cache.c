@@ -132,3 +132,33 @@ Test(search_cache, bad_parameters_are_not_cached)
     cr_assert_eq(a.status, 400);
     cr_assert_str_eq(a.cache, "");
 }
+
+/* An RPDE page with items is kept; the last (empty) page never is: time-based expiry shows there. */
+Test(search_cache, rpde_last_page_is_never_kept)
+{
+    struct answer a;
+    struct json_object *j;
+    char path[640];
+    const char *next;
+
+    search("/feeds/places?limit=2", NULL, NULL, &a);
+    cr_assert_eq(a.status, 200, "%s", a.body);
+    cr_assert(strcmp(a.cache, "miss") == 0 || strcmp(a.cache, "hit") == 0, "a page with items is cacheable: '%s'", a.cache);
+    /* follow next to the last page */
+    for (int i = 0; i < 1000; i++) {
+        j = json_tokener_parse(a.body);
+        next = it_jstr(j, "next");
+        cr_assert_not_null(next, "%s", a.body);
+        snprintf(path, sizeof(path), "%s", strstr(next, "/feeds/"));
+        json_object_put(j);
+        search(path, NULL, NULL, &a);
+        cr_assert_eq(a.status, 200, "%s", a.body);
+        if (strncmp(a.body, "{\"items\":[]", 11) == 0)
+            break;
+    }
+    cr_assert(strncmp(a.body, "{\"items\":[]", 11) == 0, "reached the last page");
+    for (int i = 0; i < 4; i++) {
+        search(path, NULL, NULL, &a);
+        cr_assert_str_eq(a.cache, "", "the last page is asked of the database every time");
+    }
+}

@@ -25,6 +25,8 @@ struct it_daemon {
 /* Start socialekaartd (under $SK_TEST_DAEMON_WRAPPER, e.g. valgrind, when set) with extra "KEY=value" environment entries (NULL-terminated
  * list, may be NULL) and wait until /health answers. Returns 0 or -1. */
 int it_daemon_start(struct it_daemon *d, const char *const *env);
+/* The same, waiting only until the daemon answers when wait_ready is false (no database needed). */
+int it_daemon_start_ex(struct it_daemon *d, const char *const *env, bool wait_ready);
 
 /* SIGTERM and wait; returns the exit status, or -1 if it had to be killed. */
 int it_daemon_stop(struct it_daemon *d);
@@ -66,7 +68,7 @@ int it_cli(char *out, size_t cap, const char *const *args);
 
 /* Make an organisation and a key with the CLI; dies the test on failure. */
 void it_make_org(const char *name, char *org_id /* 37 */);
-/* municipality: NULL, one code, or a comma-separated list ("GM0512,GM0668"). */
+/* municipality: NULL, one code, a comma-separated list ("GM0512,GM0668"), or "*" (--all-municipalities). */
 void it_make_key(const char *org_id, const char *role, const char *municipality, char *key /* 80 */);
 
 /* Run a shell command from the environment variable env (e.g. SK_TEST_PG_STOP). */
@@ -77,6 +79,14 @@ const char *it_url(void);
 
 /* Milliseconds since an arbitrary start (monotonic). */
 double it_now_ms(void);
+
+/*
+ * False when SK_TEST_SKIP_WAITING=1: deploy/test.sh sets it for the valgrind and
+ * ASan passes, where a test that mostly waits for the clock (a minute boundary)
+ * proves nothing the release pass has not. Such a test starts with
+ * if (!it_waiting_tests()) cr_skip_test("...").
+ */
+bool it_waiting_tests(void);
 
 /* ------------------------------------------------------------------ */
 /* Shared test helpers: pooled JSON, asserted requests, dotted paths.  */

@@ -24,6 +24,11 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
     if (it_daemon_start(&it_shared_daemon, env) < 0)
         abort();
     setenv("SK_IT_URL", it_shared_daemon.url, 1);
+    {
+        char pid[16];
+        snprintf(pid, sizeof(pid), "%d", (int)it_shared_daemon.pid);
+        setenv("SK_IT_PID", pid, 1); /* for tests that watch the daemon's memory */
+    }
 }
 
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
