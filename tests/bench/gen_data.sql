@@ -52,12 +52,17 @@ SELECT row_number() OVER (ORDER BY code) AS i, code, name, municipality, ST_Y(lo
        ST_X(location::geometry) AS lon
   FROM areas WHERE kind <> 'municipality' AND retired_at IS NULL;
 
-INSERT INTO organisations (id, name, description, trusted, created_at)
+INSERT INTO organisations (id, name, description, municipality, created_at)
 SELECT gen_random_uuid(),
        (ARRAY['Stichting', 'Vereniging', 'Welzijn', 'Buurtvereniging', 'Zorgcoöperatie'])[1 + g % 5] || ' '
        || (SELECT nm[1 + (g * 7) % array_length(nm, 1)] FROM gen_words) || ' ' || g,
-       'Organisatie voor welzijn en ontmoeting in de regio.', true, now() - interval '3 years'
+       'Organisatie voor welzijn en ontmoeting in de regio.', (ARRAY['GM0512', 'GM0668'])[1 + g % 2],
+       now() - interval '3 years'
   FROM generate_series(1, greatest(:n / 250, 4)) g;
+-- trusted (their entries publish without review) in both municipalities
+INSERT INTO organisation_trust (organisation_id, municipality)
+SELECT o.id, m.code FROM organisations o, (VALUES ('GM0512'), ('GM0668')) m(code)
+ON CONFLICT DO NOTHING;
 
 CREATE TEMP TABLE gen_orgs AS
 SELECT row_number() OVER (ORDER BY id) AS i, id FROM organisations;
