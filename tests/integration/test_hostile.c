@@ -373,3 +373,69 @@ Test(hostile, postgresql_stalled_under_load, .timeout = 180)
     cr_assert_gt(rss0, 0, "cannot read the daemon's memory");
     cr_assert_lt(rss1 - rss0, 64 * 1024, "memory grew by %ld kB during the stall", rss1 - rss0);
 }
+
+/*
+ * One kept-alive connection, the same answer of more than 16 KiB asked again and again: no
+ * answer may wait for the client's delayed ACK (Nagle holding the last piece of a response:
+ * 40 ms each). TCP_NODELAY on accepted sockets (conn.c) is what keeps this fast.
+ */
+static double keepalive_fetch(int fd, const char *path, size_t *body_len)
+{
+    char req[512], buf[65536];
+    static char head[8192];
+    double t0 = it_now_ms();
+    size_t got = 0, want = 0, hlen = 0;
+    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", path);
+
+    cr_assert_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        ssize_t r;
+        cr_assert_gt(poll(&p, 1, 5000), 0, "no answer within 5 s");
+        r = recv(fd, buf, sizeof(buf), 0);
+        cr_assert_gt(r, 0, "the connection closed");
+        if (hlen == 0) {
+            char *end, *cl;
+            size_t take = (size_t)r < sizeof(head) - 1 - got ? (size_t)r : sizeof(head) - 1 - got;
+            memcpy(head + got, buf, take);
+            head[got + take] = '\0';
+            got += (size_t)r;
+            if ((end = strstr(head, "\r\n\r\n")) == NULL)
+                continue;
+            hlen = (size_t)(end - head) + 4;
+            cl = strcasestr(head, "\r\nContent-Length:");
+            cr_assert_not_null(cl, "an answer with Content-Length: %.200s", head);
+            want = strtoul(cl + 17, NULL, 10);
+            got -= hlen;
+        } else {
+            got += (size_t)r;
+        }
+        if (got >= want)
+            break;
+    }
+    *body_len = want;
+    return it_now_ms() - t0;
+}
+
+Test(hostile, kept_alive_answers_do_not_wait_for_a_delayed_ack, .timeout = 60)
+{
+    int fd = open_conn(daemon_port());
+    double worst = 0;
+    size_t len = 0;
+    cr_assert_geq(fd, 0);
+    fcntl(fd, F_SETFL, 0); /* blocking: poll decides */
+    keepalive_fetch(fd, "/static/beheer.js", &len);
+    for (int i = 0; i < 8; i++) {
+        double ms = keepalive_fetch(fd, "/static/beheer.js", &len);
+        worst = ms > worst ? ms : worst;
+    }
+    cr_assert_gt(len, 16384, "the answer must be larger than libevent's 16 KiB write (%zu bytes)", len);
+    keepalive_fetch(fd, "/api/v1/openapi.json", &len);
+    for (int i = 0; i < 4; i++) {
+        double ms = keepalive_fetch(fd, "/api/v1/openapi.json", &len);
+        worst = ms > worst ? ms : worst;
+    }
+    close(fd);
+    if (!under_wrapper())
+        cr_assert_lt(worst, 30.0, "an answer on a kept-alive connection took %.1f ms (delayed ACK: 40 ms)", worst);
+}
