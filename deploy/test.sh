@@ -198,8 +198,8 @@ run_suite() {
 }
 
 if [ -x tests/fuzz/run.sh ]; then
-    sk_log "fuzzing (${SK_TEST_FUZZ_SECONDS:-20} s per target)"
-    run_suite fuzz "$tmp_logs/fuzz.log" tests/fuzz/run.sh "${SK_TEST_FUZZ_SECONDS:-20}"
+    sk_log "fuzzing (${SK_TEST_FUZZ_SECONDS:-30} s per target)"
+    run_suite fuzz "$tmp_logs/fuzz.log" tests/fuzz/run.sh "${SK_TEST_FUZZ_SECONDS:-30}"
 fi
 
 # ---------------------------------------------------------------------------
