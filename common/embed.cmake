@@ -1,4 +1,5 @@
-# Turns the SQL migrations, the demo seed, the OpenAPI document and the web
+# Turns the SQL migrations, the demo seed, the OpenAPI document, PostgreSQL's
+# text search data (common/tsearch) and the web
 # assets into C byte arrays (NUL-terminated), declared in common/embedded.h.
 # Run by CMake as a script: -DOUT=... -DSRC=... -DMIGRATIONS=... -DWEB=...
 
@@ -29,6 +30,10 @@ string(APPEND body "const size_t sk_migrations_count = ${i};\n\n")
 
 sk_embed(seed_demo ${SRC}/sql/seed/demo.sql content)
 string(APPEND body "${content}const struct sk_embedded_file sk_seed_demo = {\"demo.sql\", seed_demo, ${seed_demo_size}};\n\n")
+sk_embed(unaccent_rules ${SRC}/common/tsearch/unaccent.rules content)
+string(APPEND body "${content}const struct sk_embedded_file sk_unaccent_rules = {\"unaccent.rules\", unaccent_rules, ${unaccent_rules_size}};\n\n")
+sk_embed(dutch_stop ${SRC}/common/tsearch/dutch.stop content)
+string(APPEND body "${content}const struct sk_embedded_file sk_dutch_stop = {\"dutch.stop\", dutch_stop, ${dutch_stop_size}};\n\n")
 sk_embed(openapi ${SRC}/docs/openapi.json content)
 string(APPEND body "${content}const struct sk_embedded_file sk_openapi_json = {\"openapi.json\", openapi, ${openapi_size}};\n\n")
 

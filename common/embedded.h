@@ -2,7 +2,7 @@
  * embedded.h — files compiled into the binaries at build time.
  *
  * common/embed.cmake generates the definitions from the files in sql/migrations/,
- * sql/seed/demo.sql, docs/openapi.json and the files in server/web/. The data is static,
+ * sql/seed/demo.sql, docs/openapi.json, common/tsearch/ and the files in server/web/. The data is static,
  * read-only and NUL-terminated (len excludes the NUL), so SQL can be passed
  * to libpq as a C string. Nobody frees any of it.
  */
@@ -23,6 +23,10 @@ extern const size_t sk_migrations_count;
 
 extern const struct sk_embedded_file sk_seed_demo;
 extern const struct sk_embedded_file sk_openapi_json;
+
+/* PostgreSQL's accent rules and Dutch stop words (common/tsearch/), for textsearch.c. */
+extern const struct sk_embedded_file sk_unaccent_rules;
+extern const struct sk_embedded_file sk_dutch_stop;
 
 extern const struct sk_embedded_file sk_web_assets[];
 extern const size_t sk_web_assets_count;

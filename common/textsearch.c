@@ -1,0 +1,427 @@
+/*
+ * textsearch.c — PostgreSQL's Dutch text analysis, query side (see textsearch.h).
+ */
+#include "textsearch.h"
+
+#include <libstemmer.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "embedded.h"
+
+/* ---------------------------------------------------------------------------------------- */
+/* UTF-8                                                                                    */
+
+/* Decode one code point at s (n bytes left); its length in *len, or -1 when not UTF-8. */
+static int32_t utf8_next(const unsigned char *s, size_t n, size_t *len)
+{
+    uint32_t c = s[0], cp;
+    size_t k;
+    if (c < 0x80) {
+        *len = 1;
+        return (int32_t)c;
+    }
+    if (c >= 0xc2 && c <= 0xdf)
+        k = 1, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        k = 2, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        k = 3, cp = c & 0x07;
+    else
+        return -1;
+    if (k >= n)
+        return -1;
+    for (size_t i = 1; i <= k; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return -1;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((k == 1 && cp < 0x80) || (k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+        return -1;
+    *len = k + 1;
+    return (int32_t)cp;
+}
+
+/* Encode cp into out (4 bytes room); returns the bytes written. */
+static size_t utf8_put(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+size_t ts_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The tables, made once from the embedded files                                            */
+
+struct ts_rule {
+    const char *src; /* into the rules file copy; not NUL-terminated */
+    const char *trg;
+    uint8_t src_len, trg_len;
+};
+
+static struct {
+    char *rules_text;        /* owned copy of unaccent.rules, cut into fields */
+    struct ts_rule *rules;   /* sorted by src bytes, longer first among equal prefixes */
+    size_t nrules;
+    char **stop;             /* sorted stop words (pointers into stop_text) */
+    size_t nstop;
+    char *stop_text;
+    locale_t ctype;          /* C.UTF-8: lower case and word characters as the cluster's */
+    bool ok;
+} T;
+
+static pthread_once_t ts_once = PTHREAD_ONCE_INIT;
+
+static int rule_cmp(const void *a, const void *b)
+{
+    const struct ts_rule *x = a, *y = b;
+    size_t n = x->src_len < y->src_len ? x->src_len : y->src_len;
+    int c = memcmp(x->src, y->src, n);
+    if (c)
+        return c;
+    return (int)x->src_len - (int)y->src_len;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * unaccent.rules: one rule a line, "source<white space>translation"; no translation means
+ * the source is removed; a translation in double quotes has "" for a quote (PostgreSQL 13+).
+ */
+static void load_rules(void)
+{
+    char *p, *line;
+    size_t cap = 0;
+    T.rules_text = malloc(sk_unaccent_rules.len + 1);
+    if (T.rules_text == NULL)
+        return;
+    memcpy(T.rules_text, sk_unaccent_rules.data, sk_unaccent_rules.len + 1);
+    for (p = T.rules_text; *p; p++)
+        cap += *p == '\n';
+    T.rules = calloc(cap + 1, sizeof(*T.rules));
+    if (T.rules == NULL)
+        return;
+    for (line = T.rules_text; line && *line;) {
+        char *end = strchr(line, '\n'), *s = line, *t;
+        size_t sl, tl;
+        if (end)
+            *end = '\0';
+        while (*s == ' ' || *s == '\t')
+            s++;
+        sl = strcspn(s, " \t\r");
+        t = s + sl;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        tl = strcspn(t, "\t\r");
+        while (tl > 0 && t[tl - 1] == ' ')
+            tl--;
+        if (tl >= 2 && t[0] == '"' && t[tl - 1] == '"') {
+            /* quoted: drop the quotes, "" is one quote (rewritten in place) */
+            size_t o = 0;
+            for (size_t i = 1; i + 1 < tl; i++) {
+                t[o++] = t[i];
+                if (t[i] == '"' && t[i + 1] == '"')
+                    i++;
+            }
+            tl = o;
+        }
+        if (sl > 0 && sl < 256 && tl < 256) {
+            T.rules[T.nrules++] = (struct ts_rule){s, t, (uint8_t)sl, (uint8_t)tl};
+        }
+        line = end ? end + 1 : NULL;
+    }
+    qsort(T.rules, T.nrules, sizeof(*T.rules), rule_cmp);
+}
+
+static void load_stopwords(void)
+{
+    char *line;
+    size_t cap = 1;
+    T.stop_text = malloc(sk_dutch_stop.len + 1);
+    if (T.stop_text == NULL)
+        return;
+    memcpy(T.stop_text, sk_dutch_stop.data, sk_dutch_stop.len + 1);
+    for (char *p = T.stop_text; *p; p++)
+        cap += *p == '\n';
+    T.stop = calloc(cap, sizeof(*T.stop));
+    if (T.stop == NULL)
+        return;
+    for (line = T.stop_text; line && *line;) {
+        char *end = strchr(line, '\n');
+        size_t n;
+        if (end)
+            *end = '\0';
+        n = strcspn(line, " \t\r");
+        line[n] = '\0';
+        if (n > 0)
+            T.stop[T.nstop++] = line;
+        line = end ? end + 1 : NULL;
+    }
+    qsort(T.stop, T.nstop, sizeof(*T.stop), str_cmp);
+}
+
+static void ts_init(void)
+{
+    T.ctype = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    load_rules();
+    load_stopwords();
+    T.ok = T.ctype != (locale_t)0 && T.rules != NULL && T.stop != NULL;
+}
+
+static bool ts_ready(void)
+{
+    pthread_once(&ts_once, ts_init);
+    return T.ok;
+}
+
+/* The longest rule whose source starts s (n bytes left), or NULL. */
+static const struct ts_rule *rule_at(const char *s, size_t n)
+{
+    size_t lo = 0, hi = T.nrules;
+    const struct ts_rule *best = NULL;
+    /* rules sharing the first byte form one range; scan it from its start */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((unsigned char)T.rules[mid].src[0] < (unsigned char)s[0])
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < T.nrules && T.rules[i].src[0] == s[0]; i++) {
+        const struct ts_rule *r = &T.rules[i];
+        if (r->src_len <= n && memcmp(r->src, s, r->src_len) == 0 && (best == NULL || r->src_len > best->src_len))
+            best = r;
+    }
+    return best;
+}
+
+int ts_fold(const char *in, size_t len, char *out, size_t cap)
+{
+    /* unaccent first (into a bounded scratch), then lower case */
+    char mid[4 * 1024 + 8];
+    size_t m = 0, o = 0, i = 0;
+
+    if (!ts_ready() || cap == 0)
+        return -1;
+    while (i < len) {
+        const struct ts_rule *r = rule_at(in + i, len - i);
+        if (r) {
+            if (m + r->trg_len >= sizeof(mid))
+                return -1;
+            memcpy(mid + m, r->trg, r->trg_len);
+            m += r->trg_len;
+            i += r->src_len;
+        } else {
+            size_t cl;
+            if (utf8_next((const unsigned char *)in + i, len - i, &cl) < 0 || m + cl >= sizeof(mid))
+                return -1;
+            memcpy(mid + m, in + i, cl);
+            m += cl;
+            i += cl;
+        }
+    }
+    for (i = 0; i < m;) {
+        size_t cl;
+        int32_t cp = utf8_next((const unsigned char *)mid + i, m - i, &cl);
+        char enc[4];
+        size_t el;
+        if (cp < 0)
+            return -1;
+        cp = (int32_t)towlower_l((wint_t)cp, T.ctype);
+        el = utf8_put((uint32_t)cp, enc);
+        if (o + el >= cap)
+            return -1;
+        memcpy(out + o, enc, el);
+        o += el;
+        i += cl;
+    }
+    out[o] = '\0';
+    return (int)o;
+}
+
+size_t ts_split(char *text, const char **words, size_t max)
+{
+    size_t n = 0, len = strlen(text), i = 0;
+    if (!ts_ready())
+        return 0;
+    while (i < len) {
+        size_t start = i, cl = 1;
+        int32_t cp;
+        /* skip separators */
+        while (i < len && ((cp = utf8_next((unsigned char *)text + i, len - i, &cl)) < 0 ||
+                           !iswalnum_l((wint_t)cp, T.ctype)))
+            i += cp < 0 ? 1 : cl;
+        if (i >= len)
+            break;
+        start = i;
+        while (i < len && (cp = utf8_next((unsigned char *)text + i, len - i, &cl)) >= 0 &&
+               iswalnum_l((wint_t)cp, T.ctype))
+            i += cl;
+        if (n < max)
+            words[n] = text + start;
+        n++;
+        if (i < len) {
+            size_t sep = i;
+            if (utf8_next((unsigned char *)text + i, len - i, &cl) < 0)
+                cl = 1;
+            i += cl;
+            text[sep] = '\0';
+        }
+    }
+    return n;
+}
+
+bool ts_is_stopword(const char *word)
+{
+    if (!ts_ready())
+        return false;
+    return bsearch(&word, T.stop, T.nstop, sizeof(*T.stop), str_cmp) != NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Stemming                                                                                 */
+
+struct ts_stemmer {
+    struct sb_stemmer *sb; /* owned */
+};
+
+struct ts_stemmer *ts_stemmer_new(void)
+{
+    struct ts_stemmer *st;
+    if (!ts_ready() || (st = calloc(1, sizeof(*st))) == NULL)
+        return NULL;
+    st->sb = sb_stemmer_new("dutch", "UTF_8");
+    if (st->sb == NULL) {
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+void ts_stemmer_free(struct ts_stemmer *st)
+{
+    if (st == NULL)
+        return;
+    sb_stemmer_delete(st->sb);
+    free(st);
+}
+
+size_t ts_lexeme(struct ts_stemmer *st, const char *word, char *out)
+{
+    size_t len = strlen(word);
+    const sb_symbol *stem;
+    int sl;
+
+    if (len == 0 || len >= TS_LEXEME_MAX)
+        return 0;
+    /* the parser calls a word with a digit numword/uint: the 'simple' dictionary keeps it */
+    if (strpbrk(word, "0123456789") != NULL || len > 1000) {
+        memcpy(out, word, len + 1);
+        return len;
+    }
+    if (ts_is_stopword(word))
+        return 0;
+    stem = sb_stemmer_stem(st->sb, (const sb_symbol *)word, (int)len);
+    sl = stem ? sb_stemmer_length(st->sb) : -1;
+    if (sl <= 0 || (size_t)sl >= TS_LEXEME_MAX)
+        return 0;
+    memcpy(out, stem, (size_t)sl);
+    out[sl] = '\0';
+    return (size_t)sl;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* pg_trgm similarity                                                                       */
+
+struct trgm {
+    int32_t c[3];
+};
+
+static int trgm_cmp(const void *a, const void *b)
+{
+    const struct trgm *x = a, *y = b;
+    for (int i = 0; i < 3; i++)
+        if (x->c[i] != y->c[i])
+            return x->c[i] < y->c[i] ? -1 : 1;
+    return 0;
+}
+
+/* The sorted, distinct trigrams of "  word " (at most cap); their count. */
+static size_t trgm_make(const char *word, struct trgm *t, size_t cap)
+{
+    int32_t cps[TS_LEXEME_MAX + 3];
+    size_t n = 0, len = strlen(word), cl, k = 0;
+    cps[n++] = ' ';
+    cps[n++] = ' ';
+    for (size_t i = 0; i < len && n < TS_LEXEME_MAX; i += cl) {
+        int32_t cp = utf8_next((const unsigned char *)word + i, len - i, &cl);
+        if (cp < 0)
+            return 0;
+        cps[n++] = cp;
+    }
+    if (n == 2)
+        return 0;
+    cps[n++] = ' ';
+    for (size_t i = 0; i + 2 < n && k < cap; i++)
+        t[k++] = (struct trgm){{cps[i], cps[i + 1], cps[i + 2]}};
+    qsort(t, k, sizeof(*t), trgm_cmp);
+    if (k > 1) {
+        size_t u = 1;
+        for (size_t i = 1; i < k; i++)
+            if (trgm_cmp(&t[i], &t[u - 1]) != 0)
+                t[u++] = t[i];
+        k = u;
+    }
+    return k;
+}
+
+float ts_similarity(const char *a, const char *b)
+{
+    struct trgm ta[256], tb[256];
+    size_t na = trgm_make(a, ta, 256), nb = trgm_make(b, tb, 256), i = 0, j = 0, common = 0;
+    if (na == 0 || nb == 0)
+        return 0.0f;
+    while (i < na && j < nb) {
+        int c = trgm_cmp(&ta[i], &tb[j]);
+        if (c == 0)
+            common++, i++, j++;
+        else if (c < 0)
+            i++;
+        else
+            j++;
+    }
+    return (float)common / (float)(na + nb - common);
+}
