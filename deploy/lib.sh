@@ -174,6 +174,11 @@ sk_psql() {
     "$SK_PG_BIN/psql" -X -h "$SK_PGRUN" -p "$SK_PG_PORT" -U "$SK_PG_DB" "$@"
 }
 
+# pgbench against the embedded cluster's database (benchmarks).
+sk_pgbench() {
+    "$SK_PG_BIN/pgbench" -h "$SK_PGRUN" -p "$SK_PG_PORT" -U "$SK_PG_DB" "$@" "$SK_PG_DB"
+}
+
 # The connection string the binaries derive by themselves (informational).
 sk_pg_conninfo() {
     printf 'host=%s port=%s dbname=%s user=%s' "$SK_PGRUN" "$SK_PG_PORT" "$SK_PG_DB" "$SK_PG_DB"

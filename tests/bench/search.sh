@@ -13,7 +13,9 @@
 #    alone at 32, then the residents mix (Zipf-like repetition, as residents ask) at 32 and 128;
 # 5. prints requests/s, p50 and p99, the share of answers from the daemon's cache (X-Cache: hit)
 #    and the daemon's RSS, plus the time of one search of each class in PostgreSQL and EXPLAIN
-#    ANALYZE of its main query, and writes all of it to docs/performance.md (unless --no-doc).
+#    ANALYZE of its main query, and writes all of it to docs/performance.md (unless --no-doc);
+# 6. runs the naive search SQL (tests/bench/naive.sql) through pgbench with 32 clients on the same
+#    database and prints the ratio of the daemon's req/s to its TPS.
 # Needs: the build packages, postgresql-15 with PostGIS, wrk (deploy/lib.sh install-deps).
 # Licensed under the EUPL
 set -euo pipefail
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
         --duration) duration="$2"; shift 2 ;;
         --no-doc) write_doc=0; shift ;;
         --keep) keep=1; shift ;;
-        -h | --help) sed -n 2,16p "$0"; exit 0 ;;
+        -h | --help) sed -n 2,18p "$0"; exit 0 ;;
         *) sk_die "unknown option $1 (see --help)" ;;
     esac
 done
@@ -117,6 +119,16 @@ sk_log "residents mix at 32 connections (${duration} s)"
 read -r r32_rps r32_p50 r32_p99 r32_err r32_hit < <(run_wrk 32 "$duration" "" residents)
 sk_log "residents mix at 128 connections (${duration} s)"
 read -r r128_rps r128_p50 r128_p99 r128_err r128_hit < <(run_wrk 128 "$duration" "" residents)
+# The naive search SQL on the same database in the same run (pgbench, 32 clients, prepared):
+# what the daemon must beat. The daemon is idle meanwhile.
+sk_log "naive search SQL through pgbench, 32 clients (${duration} s)"
+sk_pgbench -n -M prepared -c 32 -j 2 -T "$duration" -f "$bench_dir/naive.sql" >"$out/pgbench.txt" 2>&1 || true
+naive_tps="$(awk '/^tps = / { printf "%.0f", $3; exit }' "$out/pgbench.txt")"
+naive_lat="$(awk '/^latency average = / { print $4 " ms"; exit }' "$out/pgbench.txt")"
+[ -n "$naive_tps" ] || { cat "$out/pgbench.txt" >&2; naive_tps=0; naive_lat="?"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
+m32_ratio="$(ratio "$m32_rps" "$naive_tps")"
+r32_ratio="$(ratio "$r32_rps" "$naive_tps")"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 rss=$(( $(rss_kib) / 1024 ))
 hwm=$(( $(hwm_kib) / 1024 ))
@@ -209,6 +221,15 @@ summary="$(cat <<EOF
 | text + area + theme + access + week, 32 | $t_rps | $t_p50 | $t_p99 | $t_err | $t_hit |
 | near me, 32 | $n_rps | $n_p50 | $n_p99 | $n_err | $n_hit |
 | area + theme with facets, 32 | $f_rps | $f_p50 | $f_p99 | $f_err | $f_hit |
+
+### Against the naive search SQL (same database, same run)
+
+| what | req/s or TPS | latency |
+| --- | ---: | ---: |
+| naive search SQL (\`tests/bench/naive.sql\`: full text + area + theme, ts_rank, LIMIT 20), pgbench 32 clients | $naive_tps | avg $naive_lat |
+| daemon, uniform mix, 32 connections | $m32_rps | p99 $m32_p99 |
+| **ratio daemon / naive SQL (uniform mix)** | **$m32_ratio×** | |
+| **ratio daemon / naive SQL (residents mix)** | **$r32_ratio×** | |
 
 ### Residents mix (realistic repetition: popular wijken, themes, words and this week ask most)
 

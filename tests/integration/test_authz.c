@@ -54,14 +54,7 @@ static PGconn *pg;
 
 static void db_open(void)
 {
-    struct sk_config cfg;
-    char err[256], conninfo[1024];
-    int argi;
-    char *argv[] = {"test_authz", NULL};
-    cr_assert_eq(cfg_load(&cfg, 1, argv, &argi, err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(cfg_conninfo(&cfg, conninfo, sizeof(conninfo)), 0);
-    pg = PQconnectdb(conninfo);
-    cr_assert_eq(PQstatus(pg), CONNECTION_OK, "%s", PQerrorMessage(pg));
+    pg = it_db_connect();
 }
 
 /* One value of a query with text parameters (NULL-terminated); "" when none. Copied into out. */

@@ -127,17 +127,9 @@ static bool names_field(struct json_object *problem, const char *field)
 
 static void sql_exec(const char *sql)
 {
-    struct sk_config cfg;
-    char err[256], conninfo[1024];
-    char *argv[] = {(char *)"test_moderation", NULL};
-    int argi = 1;
-    PGconn *pg;
+    PGconn *pg = it_db_connect();
     PGresult *res;
 
-    cr_assert_eq(cfg_load(&cfg, 1, argv, &argi, err, sizeof(err)), 0, "config: %s", err);
-    cr_assert_eq(cfg_conninfo(&cfg, conninfo, sizeof(conninfo)), 0);
-    pg = PQconnectdb(conninfo);
-    cr_assert_eq(PQstatus(pg), CONNECTION_OK, "connect: %s", PQerrorMessage(pg));
     res = PQexec(pg, sql);
     cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(pg));
     PQclear(res);

@@ -74,16 +74,7 @@ static void actors(struct actors *a)
 
 static PGconn *db(void)
 {
-    struct sk_config cfg;
-    char err[256], conninfo[1024];
-    int argi;
-    char *argv[] = {"test_security", NULL};
-    PGconn *pg;
-    cr_assert_eq(cfg_load(&cfg, 1, argv, &argi, err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(cfg_conninfo(&cfg, conninfo, sizeof(conninfo)), 0);
-    pg = PQconnectdb(conninfo);
-    cr_assert_eq(PQstatus(pg), CONNECTION_OK, "%s", PQerrorMessage(pg));
-    return pg;
+    return it_db_connect();
 }
 
 /* ------------------------------------------------------------------ */

@@ -14,22 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
 #include "embedded.h"
+#include "it.h"
 #include "textsearch.h"
 
 static PGconn *pg;
 
 static void db_open(void)
 {
-    struct sk_config cfg;
-    char err[256], conninfo[1024];
-    int argi;
-    char *argv[] = {"test_textsearch", NULL};
-    cr_assert_eq(cfg_load(&cfg, 1, argv, &argi, err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(cfg_conninfo(&cfg, conninfo, sizeof(conninfo)), 0);
-    pg = PQconnectdb(conninfo);
-    cr_assert_eq(PQstatus(pg), CONNECTION_OK, "%s", PQerrorMessage(pg));
+    pg = it_db_connect();
     PQclear(PQexec(pg, "SET client_min_messages = warning"));
 }
 

@@ -3,8 +3,11 @@
  */
 #include "it.h"
 
+#include "cfg.h"
+
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +18,20 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+PGconn *it_db_connect(void)
+{
+    struct sk_config cfg;
+    char err[256], conninfo[1024];
+    int argi;
+    char *argv[] = {(char *)"it", NULL};
+    PGconn *pg;
+    cr_assert_eq(cfg_load(&cfg, 1, argv, &argi, err, sizeof(err)), 0, "config: %s", err);
+    cr_assert_eq(cfg_conninfo(&cfg, conninfo, sizeof(conninfo)), 0);
+    pg = PQconnectdb(conninfo);
+    cr_assert_eq(PQstatus(pg), CONNECTION_OK, "connect: %s", PQerrorMessage(pg));
+    return pg;
+}
 
 bool it_waiting_tests(void)
 {

@@ -74,6 +74,13 @@ void it_make_key(const char *org_id, const char *role, const char *municipality,
 /* Run a shell command from the environment variable env (e.g. SK_TEST_PG_STOP). */
 int it_run_env_cmd(const char *env);
 
+/*
+ * A connection to the test database, found as the daemon finds it (config file,
+ * SK_* environment); asserts on failure. The caller PQfinish()es it.
+ */
+struct pg_conn;
+struct pg_conn *it_db_connect(void);
+
 /* The base URL of the shared daemon (SK_IT_URL). */
 const char *it_url(void);
 
