@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "cursor.h"
 #include "rrule.h"
+#include "utf8.h"
 
 /* A parameter the search knows, and the function that reads it into out. */
 typedef void (*param_fn)(const char *name, const char *value, struct json_object *out, struct verr_list *errs);
@@ -73,39 +74,9 @@ static void p_codes(const char *name, const char *value, struct json_object *out
             json_object_object_add(out, members[i].member, arr);
 }
 
-/* Strict UTF-8 (no overlongs, surrogates or code points above U+10FFFF). */
-static bool utf8_valid(const unsigned char *s)
-{
-    while (*s) {
-        unsigned c = *s, n, cp;
-        if (c < 0x80) {
-            s++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            n = 1, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef)
-            n = 2, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4)
-            n = 3, cp = c & 0x07;
-        else
-            return false;
-        for (unsigned i = 1; i <= n; i++) {
-            if ((s[i] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i] & 0x3f);
-        }
-        if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-            return false;
-        s += n + 1;
-    }
-    return true;
-}
-
 static void p_q(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
 {
-    size_t chars = 0;
-    if (!utf8_valid((const unsigned char *)value)) {
+    if (!utf8_valid(value, strlen(value))) {
         verr_add(errs, name, "must be valid UTF-8 text");
         return;
     }
@@ -114,9 +85,8 @@ static void p_q(const char *name, const char *value, struct json_object *out, st
             verr_add(errs, name, "must not contain control characters");
             return;
         }
-        chars += (*s & 0xc0) != 0x80;
     }
-    if (chars > SEARCH_Q_MAX) {
+    if (utf8_chars(value) > SEARCH_Q_MAX) {
         verr_add(errs, name, "may be at most %d characters", SEARCH_Q_MAX);
         return;
     }

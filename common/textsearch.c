@@ -12,73 +12,10 @@
 #include <wctype.h>
 
 #include "embedded.h"
+#include "utf8.h"
 
 /* ---------------------------------------------------------------------------------------- */
 /* UTF-8                                                                                    */
-
-/* Decode one code point at s (n bytes left); its length in *len, or -1 when not UTF-8. */
-static int32_t utf8_next(const unsigned char *s, size_t n, size_t *len)
-{
-    uint32_t c = s[0], cp;
-    size_t k;
-    if (c < 0x80) {
-        *len = 1;
-        return (int32_t)c;
-    }
-    if (c >= 0xc2 && c <= 0xdf)
-        k = 1, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        k = 2, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        k = 3, cp = c & 0x07;
-    else
-        return -1;
-    if (k >= n)
-        return -1;
-    for (size_t i = 1; i <= k; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return -1;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((k == 1 && cp < 0x80) || (k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-        return -1;
-    *len = k + 1;
-    return (int32_t)cp;
-}
-
-/* Encode cp into out (4 bytes room); returns the bytes written. */
-static size_t utf8_put(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-size_t ts_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* The tables, made once from the embedded files                                            */
@@ -245,8 +182,9 @@ int ts_fold(const char *in, size_t len, char *out, size_t cap)
             m += r->trg_len;
             i += r->src_len;
         } else {
-            size_t cl;
-            if (utf8_next((const unsigned char *)in + i, len - i, &cl) < 0 || m + cl >= sizeof(mid))
+            uint32_t cp;
+            size_t cl = utf8_decode((const unsigned char *)in + i, len - i, &cp);
+            if (cl == 0 || m + cl >= sizeof(mid))
                 return -1;
             memcpy(mid + m, in + i, cl);
             m += cl;
@@ -254,14 +192,12 @@ int ts_fold(const char *in, size_t len, char *out, size_t cap)
         }
     }
     for (i = 0; i < m;) {
-        size_t cl;
-        int32_t cp = utf8_next((const unsigned char *)mid + i, m - i, &cl);
+        uint32_t cp;
+        size_t cl = utf8_decode((const unsigned char *)mid + i, m - i, &cp), el;
         char enc[4];
-        size_t el;
-        if (cp < 0)
+        if (cl == 0)
             return -1;
-        cp = (int32_t)towlower_l((wint_t)cp, T.ctype);
-        el = utf8_put((uint32_t)cp, enc);
+        el = utf8_encode((uint32_t)towlower_l((wint_t)cp, T.ctype), enc);
         if (o + el >= cap)
             return -1;
         memcpy(out + o, enc, el);
@@ -272,33 +208,36 @@ int ts_fold(const char *in, size_t len, char *out, size_t cap)
     return (int)o;
 }
 
+/* The length of the code point at text[i..len) and whether it is a word character (invalid: 1, no). */
+static size_t split_char(const char *text, size_t i, size_t len, bool *word)
+{
+    uint32_t cp;
+    size_t cl = utf8_decode((const unsigned char *)text + i, len - i, &cp);
+    *word = cl > 0 && iswalnum_l((wint_t)cp, T.ctype);
+    return cl ? cl : 1;
+}
+
 size_t ts_split(char *text, const char **words, size_t max)
 {
-    size_t n = 0, len = strlen(text), i = 0;
+    size_t n = 0, len = strlen(text), i = 0, cl;
+    bool word;
     if (!ts_ready())
         return 0;
     while (i < len) {
-        size_t start = i, cl = 1;
-        int32_t cp;
-        /* skip separators */
-        while (i < len && ((cp = utf8_next((unsigned char *)text + i, len - i, &cl)) < 0 ||
-                           !iswalnum_l((wint_t)cp, T.ctype)))
-            i += cp < 0 ? 1 : cl;
+        size_t start;
+        while (i < len && (cl = split_char(text, i, len, &word), !word)) /* separators */
+            i += cl;
         if (i >= len)
             break;
         start = i;
-        while (i < len && (cp = utf8_next((unsigned char *)text + i, len - i, &cl)) >= 0 &&
-               iswalnum_l((wint_t)cp, T.ctype))
+        while (i < len && (cl = split_char(text, i, len, &word), word))
             i += cl;
         if (n < max)
             words[n] = text + start;
         n++;
-        if (i < len) {
-            size_t sep = i;
-            if (utf8_next((unsigned char *)text + i, len - i, &cl) < 0)
-                cl = 1;
+        if (i < len) { /* end the word at its separator */
+            text[i] = '\0';
             i += cl;
-            text[sep] = '\0';
         }
     }
     return n;
@@ -387,10 +326,10 @@ static size_t trgm_make(const char *word, struct trgm *t, size_t cap)
     cps[n++] = ' ';
     cps[n++] = ' ';
     for (size_t i = 0; i < len && n < TS_LEXEME_MAX; i += cl) {
-        int32_t cp = utf8_next((const unsigned char *)word + i, len - i, &cl);
-        if (cp < 0)
+        uint32_t cp;
+        if ((cl = utf8_decode((const unsigned char *)word + i, len - i, &cp)) == 0)
             return 0;
-        cps[n++] = cp;
+        cps[n++] = (int32_t)cp;
     }
     if (n == 2)
         return 0;

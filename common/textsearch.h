@@ -36,8 +36,8 @@ struct ts_stemmer;
 /*
  * Fold in[0..len) (UTF-8) into out: accents removed by PostgreSQL's rules, then
  * lower case, as lower(sk_unaccent(text)) does. Returns the bytes written (out
- * is NUL-terminated), or -1 when out is too small or in is not UTF-8.
- * Folding never makes a text longer than 4 times its input plus one.
+ * is NUL-terminated), or -1 when in is not UTF-8, longer than 4 KiB folded, or out
+ * is too small.
  */
 int ts_fold(const char *in, size_t len, char *out, size_t cap);
 
@@ -62,9 +62,6 @@ void ts_stemmer_free(struct ts_stemmer *st);
  * stop word, or empty).
  */
 size_t ts_lexeme(struct ts_stemmer *st, const char *word, char *out);
-
-/* Characters (code points) of a UTF-8 text. */
-size_t ts_chars(const char *s);
 
 /* pg_trgm's similarity(a, b) of two folded words, bit for bit (float4). */
 float ts_similarity(const char *a, const char *b);

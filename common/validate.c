@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "rrule.h"
+#include "utf8.h"
 
 #define UNUSED __attribute__((unused))
 
@@ -81,44 +82,6 @@ static const char ISO_639_1[] =
 /* ------------------------------------------------------------------ */
 /* UTF-8 */
 
-/* Sequence length announced by a lead byte; 0 for a continuation or invalid byte. */
-static size_t utf8_seq_len(unsigned char lead)
-{
-	if (lead < 0x80)
-		return 1;
-	if ((lead & 0xE0) == 0xC0)
-		return 2;
-	if ((lead & 0xF0) == 0xE0)
-		return 3;
-	if ((lead & 0xF8) == 0xF0)
-		return 4;
-	return 0;
-}
-
-/*
- * Decodes one code point from s[0..n), n >= 1. Returns its length, or 0
- * for an invalid, truncated, overlong, surrogate or out-of-range sequence.
- */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	static const uint32_t min_for_len[5] = {0, 0, 0x80, 0x800, 0x10000};
-	static const unsigned char lead_mask[5] = {0, 0x7F, 0x1F, 0x0F, 0x07};
-	size_t len = utf8_seq_len(s[0]);
-	uint32_t v;
-	if (len == 0 || len > n)
-		return 0;
-	v = s[0] & lead_mask[len];
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3Fu);
-	}
-	if (v < min_for_len[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
-}
-
 /*
  * Appends src[0..n) to dst (holding len bytes, dstsize in all) and
  * NUL-terminates. Stops before a code point that does not fit, so the
@@ -130,7 +93,7 @@ static size_t utf8_append(char *dst, size_t dstsize, size_t len, const char *src
 	const unsigned char *s = (const unsigned char *)src;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t step = utf8_next(s + i, n - i, &cp);
+		size_t step = utf8_decode(s + i, n - i, &cp);
 		const char *piece = step ? src + i : "?";
 		size_t piece_len = step ? step : 1;
 		if (len + piece_len >= dstsize)
@@ -215,7 +178,7 @@ static const char *body_encoding_problem(const unsigned char *s, size_t n, size_
 {
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t step = utf8_next(s + i, n - i, &cp);
+		size_t step = utf8_decode(s + i, n - i, &cp);
 		*at = i;
 		if (step == 0)
 			return "is not valid UTF-8";
@@ -724,7 +687,7 @@ static const char *text_problem(const char *str, size_t n, bool multiline, size_
 	*chars = *visible = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t step = utf8_next(s + i, n - i, &cp);
+		size_t step = utf8_decode(s + i, n - i, &cp);
 		if (step == 0)
 			return "must be valid UTF-8";
 		if ((cp == '\n' || cp == '\t') && !multiline)

@@ -15,7 +15,8 @@
 #    and the daemon's RSS, plus the time of one search of each class in PostgreSQL and EXPLAIN
 #    ANALYZE of its main query, and writes all of it to docs/performance.md (unless --no-doc);
 # 6. runs the naive search SQL (tests/bench/naive.sql) through pgbench with 32 clients on the same
-#    database and prints the ratio of the daemon's req/s to its TPS.
+#    database and prints the ratio of the daemon's req/s to its TPS;
+# 7. measures the same daemon's /health (the HTTP ceiling), one cached search and one entry's GET.
 # Needs: the build packages, postgresql-15 with PostGIS, wrk (deploy/lib.sh install-deps).
 # Licensed under the EUPL
 set -euo pipefail
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
         --duration) duration="$2"; shift 2 ;;
         --no-doc) write_doc=0; shift ;;
         --keep) keep=1; shift ;;
-        -h | --help) sed -n 2,18p "$0"; exit 0 ;;
+        -h | --help) sed -n 2,19p "$0"; exit 0 ;;
         *) sk_die "unknown option $1 (see --help)" ;;
     esac
 done
@@ -88,17 +89,27 @@ for i in $(seq 1 100); do
 done
 url="http://127.0.0.1:$port"
 
-# wrk CONNECTIONS SECONDS [CLASS [MIX]] -> "req/s p50 p99 errors cache-hit-%"
-run_wrk() {
-    local c="$1" d="$2" class="${3:-}" mix="${4:-uniform}" f="$out/wrk-$1-${3:-all}-${4:-uniform}.txt"
-    BENCH_CLASS="$class" BENCH_MIX="$mix" wrk -t2 -c"$c" -d"${d}s" --latency -s "$bench_dir/search.lua" "$url" >"$f" 2>&1 || true
+# The figures of one wrk output file: "req/s p50 p99 errors cache-hit-%"
+wrk_figures() {
     awk '
         /Requests\/sec/ { rps = $2 }
         /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
         /Non-2xx/ { err = $NF }
         /^bench: requests/ { n = $3; hits = $7 }
         END { printf "%s %s %s %s %s\n", rps, p50, p99, (err == "" ? 0 : err),
-                     (n > 0 ? sprintf("%.0f%%", 100 * hits / n) : "?") }' "$f"
+                     (n > 0 ? sprintf("%.0f%%", 100 * hits / n) : "-") }' "$1"
+}
+# wrk CONNECTIONS SECONDS [CLASS [MIX]] -> figures of the search mixes
+run_wrk() {
+    local c="$1" d="$2" class="${3:-}" mix="${4:-uniform}" f="$out/wrk-$1-${3:-all}-${4:-uniform}.txt"
+    BENCH_CLASS="$class" BENCH_MIX="$mix" wrk -t2 -c"$c" -d"${d}s" --latency -s "$bench_dir/search.lua" "$url" >"$f" 2>&1 || true
+    wrk_figures "$f"
+}
+# wrk_path PATH: one URL asked again and again at 32 connections for 10 s -> figures
+wrk_path() {
+    local f="$out/wrk-path-$RANDOM.txt"
+    wrk -t2 -c32 -d10s --latency "$url$1" >"$f" 2>&1 || true
+    wrk_figures "$f"
 }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$daemon_pid/status"; }
 hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$daemon_pid/status"; }
@@ -119,6 +130,14 @@ sk_log "residents mix at 32 connections (${duration} s)"
 read -r r32_rps r32_p50 r32_p99 r32_err r32_hit < <(run_wrk 32 "$duration" "" residents)
 sk_log "residents mix at 128 connections (${duration} s)"
 read -r r128_rps r128_p50 r128_p99 r128_err r128_hit < <(run_wrk 128 "$duration" "" residents)
+# The HTTP ceiling of the same daemon (/health), a cached search answer (always the same
+# search: every answer after the first per worker is a hit) and one entry's GET.
+sk_log "/health, a cached search and one entry's GET at 32 connections (10 s each)"
+read -r h_rps h_p50 h_p99 h_err h_hit < <(wrk_path /health)
+read -r c_rps c_p50 c_p99 c_err c_hit < <(wrk_path "/api/v1/search?area=GM0512-west&theme=ontmoeten&limit=20")
+one_id="$(sk_psql -d "$SK_PG_DB" -tAc "SELECT id FROM entries WHERE kind = 'place' AND status = 'published' ORDER BY id LIMIT 1")"
+read -r g_rps g_p50 g_p99 g_err g_hit < <(wrk_path "/api/v1/places/$one_id")
+
 # The naive search SQL on the same database in the same run (pgbench, 32 clients, prepared):
 # what the daemon must beat. The daemon is idle meanwhile.
 sk_log "naive search SQL through pgbench, 32 clients (${duration} s)"
@@ -230,6 +249,14 @@ summary="$(cat <<EOF
 | daemon, uniform mix, 32 connections | $m32_rps | p99 $m32_p99 |
 | **ratio daemon / naive SQL (uniform mix)** | **$m32_ratio×** | |
 | **ratio daemon / naive SQL (residents mix)** | **$r32_ratio×** | |
+
+### The same daemon's ceiling, a cached answer and one entry (32 connections, 10 s each)
+
+| request | req/s | p50 | p99 | non-2xx |
+| --- | ---: | ---: | ---: | ---: |
+| \`/health\` (the HTTP ceiling) | $h_rps | $h_p50 | $h_p99 | $h_err |
+| one search, asked again and again (reply cache) | $c_rps | $c_p50 | $c_p99 | $c_err |
+| one entry, \`GET /api/v1/places/{id}\` | $g_rps | $g_p50 | $g_p99 | $g_err |
 
 ### Residents mix (realistic repetition: popular wijken, themes, words and this week ask most)
 
