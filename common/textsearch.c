@@ -28,7 +28,7 @@ struct ts_rule {
 
 static struct {
     char *rules_text;        /* owned copy of unaccent.rules, cut into fields */
-    struct ts_rule *rules;   /* sorted by src bytes, longer first among equal prefixes */
+    struct ts_rule *rules;   /* sorted by src bytes (rule_cmp) */
     size_t nrules;
     char **stop;             /* sorted stop words (pointers into stop_text) */
     size_t nstop;
@@ -144,64 +144,50 @@ static bool ts_ready(void)
     return T.ok;
 }
 
-/* The longest rule whose source starts s (n bytes left), or NULL. */
-static const struct ts_rule *rule_at(const char *s, size_t n)
+/* The rule for the character s[0..len) (every source in unaccent.rules is one character), or NULL. */
+static const struct ts_rule *rule_for(const char *s, size_t len)
 {
-    size_t lo = 0, hi = T.nrules;
-    const struct ts_rule *best = NULL;
-    /* rules sharing the first byte form one range; scan it from its start */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if ((unsigned char)T.rules[mid].src[0] < (unsigned char)s[0])
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < T.nrules && T.rules[i].src[0] == s[0]; i++) {
-        const struct ts_rule *r = &T.rules[i];
-        if (r->src_len <= n && memcmp(r->src, s, r->src_len) == 0 && (best == NULL || r->src_len > best->src_len))
-            best = r;
-    }
-    return best;
+    struct ts_rule key = {.src = s, .src_len = (uint8_t)len};
+    return bsearch(&key, T.rules, T.nrules, sizeof(*T.rules), rule_cmp);
+}
+
+/* Append cp in lower case to out[*o..cap); false when it does not fit. */
+static bool fold_put(uint32_t cp, char *out, size_t *o, size_t cap)
+{
+    char enc[4];
+    size_t el = utf8_encode((uint32_t)towlower_l((wint_t)cp, T.ctype), enc);
+    if (*o + el >= cap)
+        return false;
+    memcpy(out + *o, enc, el);
+    *o += el;
+    return true;
 }
 
 int ts_fold(const char *in, size_t len, char *out, size_t cap)
 {
-    /* unaccent first (into a bounded scratch), then lower case */
-    char mid[4 * 1024 + 8];
-    size_t m = 0, o = 0, i = 0;
+    size_t o = 0;
 
     if (!ts_ready() || cap == 0)
         return -1;
-    while (i < len) {
-        const struct ts_rule *r = rule_at(in + i, len - i);
-        if (r) {
-            if (m + r->trg_len >= sizeof(mid))
-                return -1;
-            memcpy(mid + m, r->trg, r->trg_len);
-            m += r->trg_len;
-            i += r->src_len;
-        } else {
-            uint32_t cp;
-            size_t cl = utf8_decode((const unsigned char *)in + i, len - i, &cp);
-            if (cl == 0 || m + cl >= sizeof(mid))
-                return -1;
-            memcpy(mid + m, in + i, cl);
-            m += cl;
-            i += cl;
-        }
-    }
-    for (i = 0; i < m;) {
+    /* one pass: each character is replaced by its rule's translation (unaccent), and what
+     * comes out is lowered, as lower(sk_unaccent(text)) */
+    for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t cl = utf8_decode((const unsigned char *)mid + i, m - i, &cp), el;
-        char enc[4];
+        size_t cl = utf8_decode((const unsigned char *)in + i, len - i, &cp);
+        const struct ts_rule *r;
         if (cl == 0)
             return -1;
-        el = utf8_encode((uint32_t)towlower_l((wint_t)cp, T.ctype), enc);
-        if (o + el >= cap)
+        if ((r = rule_for(in + i, cl)) != NULL) {
+            for (size_t k = 0; k < r->trg_len;) {
+                uint32_t tc;
+                size_t tl = utf8_decode((const unsigned char *)r->trg + k, r->trg_len - k, &tc);
+                if (tl == 0 || !fold_put(tc, out, &o, cap))
+                    return -1;
+                k += tl;
+            }
+        } else if (!fold_put(cp, out, &o, cap)) {
             return -1;
-        memcpy(out + o, enc, el);
-        o += el;
+        }
         i += cl;
     }
     out[o] = '\0';
@@ -321,11 +307,11 @@ static int trgm_cmp(const void *a, const void *b)
 /* The sorted, distinct trigrams of "  word " (at most cap); their count. */
 static size_t trgm_make(const char *word, struct trgm *t, size_t cap)
 {
-    int32_t cps[TS_LEXEME_MAX + 3];
+    int32_t cps[TS_TRGM_WORD_MAX + 3];
     size_t n = 0, len = strlen(word), cl, k = 0;
     cps[n++] = ' ';
     cps[n++] = ' ';
-    for (size_t i = 0; i < len && n < TS_LEXEME_MAX; i += cl) {
+    for (size_t i = 0; i < len && n < TS_TRGM_WORD_MAX + 2; i += cl) {
         uint32_t cp;
         if ((cl = utf8_decode((const unsigned char *)word + i, len - i, &cp)) == 0)
             return 0;
@@ -349,8 +335,12 @@ static size_t trgm_make(const char *word, struct trgm *t, size_t cap)
 
 float ts_similarity(const char *a, const char *b)
 {
-    struct trgm ta[256], tb[256];
-    size_t na = trgm_make(a, ta, 256), nb = trgm_make(b, tb, 256), i = 0, j = 0, common = 0;
+    struct trgm ta[TS_TRGM_WORD_MAX + 1], tb[TS_TRGM_WORD_MAX + 1];
+    size_t na, nb, i = 0, j = 0, common = 0;
+    if (utf8_chars(a) > TS_TRGM_WORD_MAX || utf8_chars(b) > TS_TRGM_WORD_MAX)
+        return -1.0f;
+    na = trgm_make(a, ta, TS_TRGM_WORD_MAX + 1);
+    nb = trgm_make(b, tb, TS_TRGM_WORD_MAX + 1);
     if (na == 0 || nb == 0)
         return 0.0f;
     while (i < na && j < nb) {

@@ -3,9 +3,10 @@
  * in C exactly as PostgreSQL does it for the 'dutch' configuration, so that a
  * search answered from the daemon's memory finds what api_search finds.
  *
- * The rules are PostgreSQL's own, not a copy of them: the accent folding table
- * is PostgreSQL's unaccent.rules and the stop words its dutch.stop, both read
- * from the installed server at build time (common/embed.cmake); stemming is
+ * The rules are PostgreSQL's own: the accent folding table is PostgreSQL's
+ * unaccent.rules and the stop words its dutch.stop, copied unchanged into
+ * common/tsearch/ and embedded at build time (common/embed.cmake; a test
+ * compares them with the database's, see common/tsearch/README.md); stemming is
  * the Snowball Dutch stemmer (libstemmer, the same algorithm PostgreSQL
  * compiles in); case folding and word characters are glibc's C.UTF-8, the
  * locale deploy/lib.sh creates the cluster with. tests/integration/
@@ -28,7 +29,8 @@
 #include <stddef.h>
 
 enum {
-    TS_LEXEME_MAX = 1024, /* bytes of a lexeme, NUL included (PostgreSQL does not stem above 1000) */
+    TS_LEXEME_MAX = 1024,   /* bytes of a lexeme, NUL included (PostgreSQL does not stem above 1000) */
+    TS_TRGM_WORD_MAX = 255, /* characters of a word ts_similarity compares (search words: 200 at most) */
 };
 
 struct ts_stemmer;
@@ -36,8 +38,7 @@ struct ts_stemmer;
 /*
  * Fold in[0..len) (UTF-8) into out: accents removed by PostgreSQL's rules, then
  * lower case, as lower(sk_unaccent(text)) does. Returns the bytes written (out
- * is NUL-terminated), or -1 when in is not UTF-8, longer than 4 KiB folded, or out
- * is too small.
+ * is NUL-terminated), or -1 when in is not UTF-8 or out is too small.
  */
 int ts_fold(const char *in, size_t len, char *out, size_t cap);
 
@@ -63,7 +64,10 @@ void ts_stemmer_free(struct ts_stemmer *st);
  */
 size_t ts_lexeme(struct ts_stemmer *st, const char *word, char *out);
 
-/* pg_trgm's similarity(a, b) of two folded words, bit for bit (float4). */
+/*
+ * pg_trgm's similarity(a, b) of two folded words, bit for bit (float4); -1 when a word is
+ * longer than TS_TRGM_WORD_MAX characters (a search word never is).
+ */
 float ts_similarity(const char *a, const char *b);
 
 #endif

@@ -335,9 +335,10 @@ static void lex_path_token(struct lex_path *p, unsigned char c)
 	} else if ((c == '}' || c == ']') && p->depth) {
 		p->depth--;
 	} else if (c == ',' && top) {
-		if (top->object)
+		if (top->object) {
 			top->want_key = true;
-		else
+			top->key_len = 0; /* a problem in the next key belongs to the parent, not the last member */
+		} else
 			top->index++;
 	} else if (c == ':' && top) {
 		top->want_key = false;

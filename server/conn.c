@@ -201,9 +201,17 @@ void conn_table_tick(struct conn_table *t, uint64_t now_ms)
     struct conn *c;
     if (t == NULL)
         return;
-    TAILQ_FOREACH (c, &t->live, link)
-        if (!c->cut && now_ms > c->deadline_ms)
-            conn_cut(c);
+    TAILQ_FOREACH (c, &t->live, link) {
+        if (c->cut || now_ms <= c->deadline_ms)
+            continue;
+        /* an answer still going out to a slow reader is not a slow request: evhttp's write
+         * timeout bounds it; the read deadline starts once the output has drained */
+        if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0) {
+            c->deadline_ms = now_ms + t->read_timeout_ms;
+            continue;
+        }
+        conn_cut(c);
+    }
 }
 
 int conn_table_count(const struct conn_table *t)

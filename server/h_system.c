@@ -73,7 +73,7 @@ void h_api_index(struct req_ctx *ctx)
  */
 void h_security_txt(struct req_ctx *ctx)
 {
-    char body[512], expires[32];
+    char body[1024], expires[32]; /* contact (255) + base URL (200) + the fixed text fit */
     time_t t = time(NULL) + 365 * 24 * 3600;
     struct tm tm;
     int n;
@@ -85,6 +85,10 @@ void h_security_txt(struct req_ctx *ctx)
     strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%SZ", &tm);
     n = snprintf(body, sizeof(body), "Contact: %s\nExpires: %s\nPreferred-Languages: nl, en\nCanonical: %s/.well-known/security.txt\n",
                  ctx->w->cfg->security_contact, expires, ctx->w->cfg->base_url);
+    if (n < 0 || (size_t)n >= sizeof(body)) { /* settings too long for the file: say so, send nothing cut */
+        http_problem(ctx, 500, "security_contact and public_url are too long for security.txt.", NULL);
+        return;
+    }
     http_header(ctx, "Cache-Control", "public, max-age=86400");
     http_reply(ctx, 200, "text/plain; charset=utf-8", body, (size_t)n);
 }

@@ -22,10 +22,7 @@
 #include "validate.h"
 #include "worker.h"
 
-/* Response headers a cached answer keeps (besides Content-Type). */
-static const char *const http_cached_headers[] = {"ETag", "Cache-Control", "Content-Disposition", "Vary", NULL};
 #define HTTP_CACHE_SEP "\r\n\r\n" /* between the kept headers and the body in a cache value */
-#define HTTP_ACCEPT_KEY_MAX 64     /* bytes of Accept that take part in a cache key */
 
 static void http_finish(struct req_ctx *ctx);
 
@@ -190,15 +187,18 @@ static void http_common_headers(struct req_ctx *ctx, const char *content_type)
 static void http_cache_store(struct req_ctx *ctx, const char *content_type, const char *body, size_t len)
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
-    char meta[1024];
+    char meta[2048];
     size_t m = 0;
     char *value;
 
+    struct evkeyval *kv;
+
+    /* every header the handler set (ETag, Cache-Control, Vary, a page's CSP, ...); the
+     * per-request ones (request id, API-Version, CORS) are added to each answer later */
     m += (size_t)snprintf(meta, sizeof(meta), "Content-Type: %s", content_type);
-    for (size_t i = 0; http_cached_headers[i] && m < sizeof(meta); i++) {
-        const char *v = evhttp_find_header(h, http_cached_headers[i]);
-        if (v)
-            m += (size_t)snprintf(meta + m, sizeof(meta) - m, "\r\n%s: %s", http_cached_headers[i], v);
+    TAILQ_FOREACH (kv, h, next) {
+        if (m < sizeof(meta) && strcasecmp(kv->key, "Content-Type") != 0)
+            m += (size_t)snprintf(meta + m, sizeof(meta) - m, "\r\n%s: %s", kv->key, kv->value);
     }
     if (m >= sizeof(meta) || (value = malloc(m + 4 + len)) == NULL)
         return;
@@ -292,8 +292,10 @@ static void http_finish(struct req_ctx *ctx)
         conn_request_ends(ctx->conn, db_now_ms());
         ctx->conn = NULL;
     }
-    /* A successful write may change any search answer: retire them all. */
-    if ((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) == 0 && ctx->status >= 200 && ctx->status < 300)
+    /* A successful write may change any search answer: retire them all (a report changes none,
+     * so anonymous reports cannot keep the caches cold). */
+    if ((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) == 0 && ctx->status >= 200 && ctx->status < 300 &&
+        !(ctx->match.route && (ctx->match.route->flags & RF_KEEPS_ANSWERS)))
         atomic_fetch_add(w->write_gen, 1);
     http_log(ctx);
     for (size_t i = 0; i < sizeof(ctx->owned) / sizeof(ctx->owned[0]); i++) {
@@ -431,7 +433,7 @@ static void http_route_failed(struct req_ctx *ctx, int code)
 
 /*
  * An anonymous GET of a cacheable route: answer from the worker's reply cache when an
- * identical request (path, query, language, Accept) was answered 200 since the last write and
+ * identical request (path, query, language) was answered 200 since the last write and
  * within search_cache_ttl_ms; 304 when the client already holds that answer (its ETag). Else
  * remember the key so that http_reply keeps the answer. Returns 1 when answered.
  */
@@ -439,15 +441,15 @@ static int http_cache_lookup(struct req_ctx *ctx)
 {
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ctx->req);
     struct evkeyvalq *in = evhttp_request_get_input_headers(ctx->req);
-    const char *q = uri ? evhttp_uri_get_query(uri) : NULL, *accept = evhttp_find_header(in, "Accept");
+    const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
     const char *value, *sep, *line, *inm;
     size_t len, meta_len;
 
     if (ctx->who.role != ROLE_ANONYMOUS || !(ctx->method & (RM_GET | RM_HEAD)))
         return 0;
     ctx->cache_gen = atomic_load(ctx->w->write_gen);
-    ctx->cache_key = http_printf(ctx, "%s?%s|%s|%.*s", ctx->path, q ? q : "", ctx->lang, HTTP_ACCEPT_KEY_MAX,
-                                 accept ? accept : "");
+    /* no Accept in the key: a route whose answer depends on it (coverage: CSV) is not RF_CACHE */
+    ctx->cache_key = http_printf(ctx, "%s?%s|%s", ctx->path, q ? q : "", ctx->lang);
     if (ctx->cache_key == NULL)
         return 0; /* too long for the arena: not cached */
     ctx->cache_key_len = strlen(ctx->cache_key);

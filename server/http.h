@@ -46,7 +46,8 @@ enum {
     RF_NO_RATELIMIT = 1 << 2, /* health probes */
     RF_CACHE = 1 << 3,        /* anonymous GET answers may be reused from the worker's reply cache */
     RF_EXPENSIVE = 1 << 4,    /* costly to compute: its own, lower per-client rate (when not cached) */
-    RF_SMALL_BODY = 1 << 5    /* written by anyone: the body may be at most max_small_body_bytes */
+    RF_SMALL_BODY = 1 << 5,   /* written by anyone: the body may be at most max_small_body_bytes */
+    RF_KEEPS_ANSWERS = 1 << 6 /* a write that changes no public answer: the reply caches stay */
 };
 
 enum req_state { REQ_HANDLING, REQ_AUTHENTICATING, REQ_WAIT_DB, REQ_DONE };

@@ -91,15 +91,15 @@ const struct route routes_table[] = {
     R("/api/v1/activities/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
     R("/api/v1/vacancies/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
     R("/api/v1/carer-support/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
-    R("/api/v1/places/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY),
-    R("/api/v1/activities/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY),
-    R("/api/v1/vacancies/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY),
-    R("/api/v1/carer-support/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY),
+    R("/api/v1/places/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
+    R("/api/v1/activities/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
+    R("/api/v1/vacancies/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
+    R("/api/v1/carer-support/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
     R("/api/v1/places/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
     R("/api/v1/activities/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
     R("/api/v1/vacancies/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
     R("/api/v1/carer-support/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
-    R("/api/v1/stats/coverage", RM_GET, h_stats_coverage, RF_CACHE | RF_EXPENSIVE),
+    R("/api/v1/stats/coverage", RM_GET, h_stats_coverage, RF_EXPENSIVE), /* Accept picks CSV: not cached */
 
     /* HTML for people (h_web.c); not part of the API document */
     R("/", RM_GET, h_web_index, RF_CACHE),

@@ -5,19 +5,7 @@
  */
 #include "fuzz_common.h"
 #include "html.h"
-
-static void check_utf8(const unsigned char *s)
-{
-    while (*s) {
-        unsigned c = *s, n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 9;
-        if (n == 9)
-            abort();
-        for (unsigned i = 1; i <= n; i++)
-            if ((s[i] & 0xc0) != 0x80)
-                abort();
-        s += n + 1;
-    }
-}
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -29,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     out = html_escape(text);
     if (out == NULL || strpbrk(out, "<>\"'") != NULL)
         abort();
-    check_utf8((const unsigned char *)out);
+    if (!utf8_valid(out, strlen(out)))
+        abort();
     free(out);
     html_init(&b);
     html_url(&b, text);

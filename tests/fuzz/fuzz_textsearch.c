@@ -1,11 +1,12 @@
 /*
  * fuzz_textsearch.c — the search's text analysis (common/textsearch.c): any
  * bytes fold, split and stem without a crash; folding refuses what is not
- * UTF-8, a word holds only non-separators, a lexeme fits its buffer, and a
- * similarity lies in [0, 1] and is 1 for a word with itself.
+ * UTF-8, a word is never empty, a lexeme fits its buffer, and a similarity
+ * lies in [0, 1] and is 1 for a word with itself (-1 for a word too long).
  */
 #include "fuzz_common.h"
 #include "textsearch.h"
+#include "utf8.h"
 
 static struct ts_stemmer *st;
 
@@ -26,9 +27,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             if (ts_lexeme(st, words[i], lex) >= TS_LEXEME_MAX)
                 abort();
-            s = ts_similarity(words[i], i ? words[i - 1] : words[i]);
-            if (!(s >= 0.0f && s <= 1.0f) || (i == 0 && s != 1.0f))
+            const char *other = i ? words[i - 1] : words[i];
+            s = ts_similarity(words[i], other);
+            if (utf8_chars(words[i]) > TS_TRGM_WORD_MAX || utf8_chars(other) > TS_TRGM_WORD_MAX) {
+                if (s != -1.0f) /* too long to compare: said so */
+                    abort();
+            } else if (!(s >= 0.0f && s <= 1.0f) || (i == 0 && s != 1.0f)) {
                 abort();
+            }
         }
     }
     free(text);

@@ -21,6 +21,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 seconds="${1:-30}"
 [ $# -gt 0 ] && shift
 jobs="${SK_FUZZ_JOBS:-2}"
+# libFuzzer reads a non-number as 0, which means "forever": refuse it
+[[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [SECONDS] [TARGET...] (SECONDS a whole number, not '$seconds')" >&2; exit 2; }
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: SK_FUZZ_JOBS must be a whole number, not '$jobs'" >&2; exit 2; }
 build="$root/build-fuzz"
 
 command -v clang >/dev/null || { echo "fuzz: clang is not installed (deploy/lib.sh installs it)" >&2; exit 1; }
@@ -39,6 +42,7 @@ fi
 fuzz_one() {
     local t="$1" work="$build/corpus/$1" found="$build/findings/$1" log="$build/$1.log"
     mkdir -p "$work" "$found"
+    rm -f "$log"
     "$build/$t" "$work" "$root/tests/fuzz/corpus/$t" \
         -max_total_time="$seconds" -timeout=2 -rss_limit_mb=2048 -max_len=8192 \
         -artifact_prefix="$found/" -print_final_stats=1 >"$log" 2>&1

@@ -324,6 +324,8 @@ Test(body, escapes_postgresql_refuses_name_their_member)
 	BODY_FAILS_AT("{\"schedule\":{\"exdates\":[\"2026-01-01\",\"\\u0000\"]}}", "schedule.exdates[1]", "\\u0000");
 	BODY_FAILS_AT("{\"a\":1,\"contact\":{\"x\":\"y\",\"phone\":\"\\uDBFF\"}}", "contact.phone", "lone");
 	BODY_FAILS_AT("{\"a\":\"\\u12\"}", "a", "four hex digits");
+	/* a bad key is its parent's problem, never the member before it */
+	BODY_FAILS_AT("{\"a\":{\"title\":\"x\",\"b\\ud800\":1}}", "a", "lone");
 	body_ok("{\"title\":\"\\ud83d\\ude00 \\\\u0000 is text\"}"); /* a pair; an escaped backslash then 'u0000' */
 }
 
