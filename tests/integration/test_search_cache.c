@@ -181,3 +181,26 @@ Test(search_cache, rpde_last_page_is_never_kept)
         cr_assert_str_eq(cache, "", "the last page is asked of the database every time");
     }
 }
+
+/* A page from the reply cache carries the same security headers as the first answer. */
+Test(search_cache, a_cached_page_keeps_its_security_headers)
+{
+    char csp[512] = "", frame[64] = "", cache[16] = "";
+    for (int i = 0; i < 8 && strcmp(cache, "hit") != 0; i++) {
+        struct it_response r;
+        char url[256];
+        snprintf(url, sizeof(url), "%s/", it_url());
+        cr_assert_eq(it_request("GET", url, NULL, NULL, 0, &r), 0);
+        cr_assert_eq(r.status, 200);
+        if (it_header(&r, "X-Cache", cache, sizeof(cache)) == NULL)
+            cache[0] = '\0';
+        if (it_header(&r, "Content-Security-Policy", csp, sizeof(csp)) == NULL)
+            csp[0] = '\0';
+        if (it_header(&r, "X-Frame-Options", frame, sizeof(frame)) == NULL)
+            frame[0] = '\0';
+        it_response_free(&r);
+        cr_assert_neq(csp[0], '\0', "answer %d (X-Cache: %s) has no Content-Security-Policy", i, cache);
+        cr_assert_neq(frame[0], '\0', "answer %d (X-Cache: %s) has no X-Frame-Options", i, cache);
+    }
+    cr_assert_str_eq(cache, "hit", "the home page is answered from the cache within a few requests");
+}

@@ -212,8 +212,10 @@ Test(security, trust_is_per_municipality)
     call(403, "PATCH", path, a.m668, "{\"trusted_in\":[\"GM0668\"]}");
     j = call(200, "GET", path, NULL, NULL);
     cr_assert_str_eq(it_jtext(it_jget(j, "trusted_in")), "[\"GM0512\"]", "refusals changed nothing: %s", it_jtext(j));
-    /* ... nor change the details of an organisation of Gorinchem */
+    /* ... nor change the details of an organisation of Gorinchem, nor move its home away */
     call(403, "PATCH", path, a.m668, "{\"name\":\"Overgenomen\"}");
+    call(403, "PATCH", path, a.m668, "{\"municipality\":\"GM0668\"}");
+    cr_assert_str_eq(it_js(call(200, "GET", path, NULL, NULL), "municipality"), "GM0512", "its home stays");
 
     snprintf(body, sizeof(body), "{\"title\":\"Direct gepubliceerd\",\"municipality\":\"GM0512\",\"skills\":[\"koken\"]}");
     j = call(201, "POST", "/api/v1/vacancies", a.pa, body);
