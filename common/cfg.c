@@ -291,9 +291,10 @@ static int cfg_derive(struct sk_config *cfg, char *err, size_t errlen)
         snprintf(cfg->base_url, sizeof(cfg->base_url), "http://localhost:%d", cfg->port);
         return cfg_check_contact(cfg, err, errlen);
     }
-    if ((strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0) || u[n - 1] == '/' || n > 200 ||
+    const char *host = strncmp(u, "https://", 8) == 0 ? u + 8 : strncmp(u, "http://", 7) == 0 ? u + 7 : NULL;
+    if (host == NULL || *host == '\0' || *host == ':' || u[n - 1] == '/' || n > 200 ||
         strspn(u, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/[]") != n ||
-        strchr(u + 8, '/') != NULL) {
+        strchr(host, '/') != NULL) {
         snprintf(err, errlen, "public_url must be scheme://host[:port] like https://kaart.example.nl (no path, "
                               "no trailing slash), not '%s'", u);
         return -1;

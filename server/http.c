@@ -280,7 +280,8 @@ static void http_log(struct req_ctx *ctx)
         log_kv(line, sizeof(line), &pos, "sqlstate", ctx->sqlstate);
     if (ctx->cause[0])
         log_kv(line, sizeof(line), &pos, "cause", ctx->cause);
-    log_line(ctx->status >= 500 ? LOG_WARN : LOG_INFO, line);
+    /* a 5xx, or input only the database refused (class 22: a check in front is missing) */
+    log_line(ctx->status >= 500 || strncmp(ctx->sqlstate, "22", 2) == 0 ? LOG_WARN : LOG_INFO, line);
 }
 
 /* After the single send: log, unlink, recycle. */

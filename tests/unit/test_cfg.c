@@ -83,3 +83,27 @@ Test(cfg, conninfo_from_data_dir_alone)
     cr_assert_eq(cfg_conninfo(&c, out, sizeof(out)), 0);
     cr_assert_str_eq(out, "postgresql://u@db/sk");
 }
+
+/* public_url is scheme://host[:port]: no empty host, no path, no trailing slash. */
+Test(cfg, public_url_is_a_scheme_and_a_host)
+{
+    static const char *const bad[] = {"http:///x", "http://", "https://", "http://:8080", "https://a.nl/",
+                                      "https://a.nl/pad", "ftp://a.nl", "kaart.example.nl", NULL};
+    static const char *const good[] = {"https://kaart.example.nl", "http://127.0.0.1:8080", NULL};
+    for (int i = 0; bad[i]; i++) {
+        char *argv[] = {"t", "--public_url", (char *)bad[i], NULL};
+        struct sk_config c;
+        char err[256];
+        int argi;
+        cr_assert_eq(cfg_load(&c, 3, argv, &argi, err, sizeof(err)), -1, "'%s' must be refused", bad[i]);
+        cr_assert_not_null(strstr(err, "public_url"), "%s", err);
+    }
+    for (int i = 0; good[i]; i++) {
+        char *argv[] = {"t", "--public_url", (char *)good[i], NULL};
+        struct sk_config c;
+        char err[256];
+        int argi;
+        cr_assert_eq(cfg_load(&c, 3, argv, &argi, err, sizeof(err)), 0, "'%s': %s", good[i], err);
+        cr_assert_str_eq(c.base_url, good[i]);
+    }
+}
