@@ -56,6 +56,9 @@ struct sk_config {
     int search_cache_ttl_ms;
     int search_cache_entries;
     int search_cache_max_mb;
+    bool search_index;
+    int search_index_max_lag_ms;
+    int search_index_wait_ms;
     char cors_origin[256];
     char log_level[16];
     bool webhooks_allow_private;

@@ -333,24 +333,40 @@ static size_t trgm_make(const char *word, struct trgm *t, size_t cap)
     return k;
 }
 
-float ts_similarity(const char *a, const char *b)
+size_t ts_trigrams(const char *word, uint64_t *out, size_t cap)
 {
-    struct trgm ta[TS_TRGM_WORD_MAX + 1], tb[TS_TRGM_WORD_MAX + 1];
-    size_t na, nb, i = 0, j = 0, common = 0;
-    if (utf8_chars(a) > TS_TRGM_WORD_MAX || utf8_chars(b) > TS_TRGM_WORD_MAX)
-        return -1.0f;
-    na = trgm_make(a, ta, TS_TRGM_WORD_MAX + 1);
-    nb = trgm_make(b, tb, TS_TRGM_WORD_MAX + 1);
+    struct trgm t[TS_TRGM_WORD_MAX + 1];
+    size_t n;
+    if (utf8_chars(word) > TS_TRGM_WORD_MAX)
+        return 0;
+    n = trgm_make(word, t, TS_TRGM_WORD_MAX + 1);
+    if (n > cap)
+        n = cap;
+    for (size_t i = 0; i < n; i++)
+        out[i] = ((uint64_t)(uint32_t)t[i].c[0] << 42) | ((uint64_t)(uint32_t)t[i].c[1] << 21) | (uint32_t)t[i].c[2];
+    return n;
+}
+
+float ts_trgm_similarity(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, common = 0;
     if (na == 0 || nb == 0)
         return 0.0f;
     while (i < na && j < nb) {
-        int c = trgm_cmp(&ta[i], &tb[j]);
-        if (c == 0)
+        if (a[i] == b[j])
             common++, i++, j++;
-        else if (c < 0)
+        else if (a[i] < b[j])
             i++;
         else
             j++;
     }
     return (float)common / (float)(na + nb - common);
+}
+
+float ts_similarity(const char *a, const char *b)
+{
+    uint64_t ta[TS_TRGM_WORD_MAX + 1], tb[TS_TRGM_WORD_MAX + 1];
+    if (utf8_chars(a) > TS_TRGM_WORD_MAX || utf8_chars(b) > TS_TRGM_WORD_MAX)
+        return -1.0f;
+    return ts_trgm_similarity(ta, ts_trigrams(a, ta, TS_TRGM_WORD_MAX + 1), tb, ts_trigrams(b, tb, TS_TRGM_WORD_MAX + 1));
 }

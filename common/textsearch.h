@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum {
     TS_LEXEME_MAX = 1024,   /* bytes of a lexeme, NUL included (PostgreSQL does not stem above 1000) */
@@ -69,5 +70,15 @@ size_t ts_lexeme(struct ts_stemmer *st, const char *word, char *out);
  * longer than TS_TRGM_WORD_MAX characters (a search word never is).
  */
 float ts_similarity(const char *a, const char *b);
+
+/*
+ * The sorted, distinct trigrams of a folded word as pg_trgm makes them (each
+ * three code points packed into 63 bits, order preserved) into out[0..cap).
+ * Returns how many; 0 for an empty word or one longer than TS_TRGM_WORD_MAX.
+ */
+size_t ts_trigrams(const char *word, uint64_t *out, size_t cap);
+
+/* pg_trgm's similarity of two trigram sets of ts_trigrams (float4, bit for bit). */
+float ts_trgm_similarity(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
 
 #endif

@@ -26,7 +26,8 @@
 #                      runtime for the libFuzzer harnesses of tests/fuzz)
 # ---------------------------------------------------------------------------
 SK_BUILD_PACKAGES="build-essential cmake pkg-config libevent-dev libpq-dev libjson-c-dev
-  libcriterion-dev libssl-dev libcurl4-openssl-dev libstemmer-dev ca-certificates"
+  libcriterion-dev libssl-dev libcurl4-openssl-dev libstemmer-dev libroaring-dev liburcu-dev
+  libproj-dev ca-certificates"
 SK_DEV_PACKAGES="postgresql-15 postgresql-15-postgis-3 postgresql-contrib acl curl wrk valgrind
   chromium nodejs clang libclang-rt-14-dev"
 # Debian's nodejs comes without npm; NodeSource's nodejs includes it (and conflicts with Debian's npm).

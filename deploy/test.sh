@@ -148,7 +148,9 @@ if [ "$migrated" -eq 1 ]; then
             sk_pg_start # a suite may have stopped it (outage test)
             sk_log "valgrind: daemon request path ($name)"
             vlog="$tmp_logs/valgrind-$name.log"
-            if SK_TEST_SKIP_WAITING=1 SK_TEST_DAEMON_WRAPPER="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite" \
+            # SK_DIFF_SEARCHES: test_search_diff's index daemon does its searching in C,
+            # many times slower under valgrind; 300 searches still make every change twice
+            if SK_TEST_SKIP_WAITING=1 SK_DIFF_SEARCHES=300 SK_TEST_DAEMON_WRAPPER="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite" \
                 "$it" --jobs 1 >"$vlog" 2>&1; then
                 passed=$((passed + 1))
                 tail -n 1 "$vlog"

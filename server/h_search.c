@@ -1,8 +1,11 @@
 /*
  * h_search.c — the resident search (/api/v1/search and the filtered kind
  * lists) and the occurrences of an activity. C checks and bounds every
- * parameter (common/search.c); api_search does the rest in one statement.
- * Anonymous answers are reused from the worker's reply cache (http.c, RF_CACHE).
+ * parameter (common/search.c). Anonymous searches are answered from the index
+ * in memory (sindex.h) once it is loaded; authenticated ones (which may show
+ * private members) and every search before the first load go to api_search,
+ * which does the rest in one statement. Anonymous answers are reused from the
+ * worker's reply cache (http.c, RF_CACHE).
  */
 #include <json-c/json.h>
 #include <libpq-fe.h>
@@ -13,6 +16,10 @@
 #include "http.h"
 #include "routes.h"
 #include "search.h"
+#include "sindex.h"
+#include "worker.h"
+
+#include <event2/buffer.h>
 #include "validate.h"
 
 /* Answer 400 naming every bad parameter. */
@@ -61,6 +68,24 @@ void search_run(struct req_ctx *ctx, const char *fixed_kind)
     }
     if (fixed_kind && !json_object_object_get_ex(params, "facets", NULL))
         json_object_object_add(params, "facets", json_object_new_boolean(0));
+    if (ctx->w->sindex && ctx->who.role == ROLE_ANONYMOUS) {
+        struct evbuffer *out = ctx->w->scratch;
+        int status = sindex_search(ctx->w->sindex, params, ctx->lang, out, &errs);
+        if (status == 200) {
+            size_t len = evbuffer_get_length(out);
+            http_header(ctx, "Vary", "Accept-Language");
+            http_reply(ctx, 200, NULL, (const char *)evbuffer_pullup(out, -1), len);
+        } else if (status == 400) {
+            http_problem(ctx, 400, http_printf(ctx, "%s %s", errs.items[0].field, errs.items[0].message),
+                         verr_to_json(&errs));
+        }
+        evbuffer_drain(out, evbuffer_get_length(out));
+        if (status != 0) {
+            json_object_put(params);
+            return;
+        }
+        verr_init(&errs); /* not loaded yet: the database answers */
+    }
     if ((ctx->params[0] = http_keep_json(ctx, params)) == NULL)
         return;
     ctx->params[1] = ctx->lang;

@@ -11,20 +11,43 @@
 
 #include "embedded.h"
 #include "http.h"
+#include "sindex.h"
+#include "worker.h"
 #include "routes.h"
 #include "schema.h"
 #include "worker.h"
 
 /* Liveness: the process answers; no database involved. */
+/* The index's state as a JSON member (",\"index\":{...}"), or "" without an index. */
+static int index_json(struct req_ctx *ctx, char *out, size_t cap)
+{
+    struct sindex_status st;
+    if (ctx->w->sindex == NULL)
+        return snprintf(out, cap, ",\"index\":{\"enabled\":false}");
+    sindex_status(ctx->w->sindex, &st);
+    return snprintf(out, cap,
+                    ",\"index\":{\"enabled\":true,\"loaded\":%s,\"lagging\":%s,\"entries\":%zu,"
+                    "\"position\":%llu,\"lag_ms\":%lld,\"build_ms\":%lld,\"index_bytes\":%zu,\"document_bytes\":%zu,"
+                    "\"publishes\":%llu}",
+                    st.loaded ? "true" : "false", st.lagging ? "true" : "false", st.entries,
+                    (unsigned long long)st.position, (long long)st.lag_ms, (long long)st.build_ms, st.index_bytes,
+                    st.doc_bytes, (unsigned long long)st.publishes);
+}
+
+/* Liveness: the process answers; what the index is doing is said beside it. */
 void h_health(struct req_ctx *ctx)
 {
-    static const char body[] = "{\"status\":\"ok\"}";
-    http_reply(ctx, 200, NULL, body, sizeof(body) - 1);
+    char body[512];
+    int n = snprintf(body, sizeof(body), "{\"status\":\"ok\"");
+    n += index_json(ctx, body + n, sizeof(body) - (size_t)n - 1);
+    body[n++] = '}';
+    http_header(ctx, "Cache-Control", "no-store");
+    http_reply(ctx, 200, NULL, body, (size_t)n);
 }
 
 static void h_ready_result(struct req_ctx *ctx, PGresult *res)
 {
-    char body[256];
+    char body[512];
     int have = atoi(PQgetvalue(res, 0, 0)), need = schema_expected_version();
     int n;
 
@@ -34,7 +57,19 @@ static void h_ready_result(struct req_ctx *ctx, PGresult *res)
         http_problem(ctx, 503, body, NULL);
         return;
     }
-    n = snprintf(body, sizeof(body), "{\"status\":\"ready\",\"schema_version\":%d}", have);
+    if (ctx->w->sindex) {
+        struct sindex_status st;
+        sindex_status(ctx->w->sindex, &st);
+        if (!st.loaded || st.lagging) {
+            http_header(ctx, "Retry-After", "1");
+            http_problem(ctx, 503, st.loaded ? "Not ready: the search index lags behind the database."
+                                             : "Not ready: the search index is still loading.", NULL);
+            return;
+        }
+    }
+    n = snprintf(body, sizeof(body), "{\"status\":\"ready\",\"schema_version\":%d", have);
+    n += index_json(ctx, body + n, sizeof(body) - (size_t)n - 1);
+    body[n++] = '}';
     http_reply(ctx, 200, NULL, body, (size_t)n);
 }
 

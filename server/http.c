@@ -2,6 +2,7 @@
  * http.c — request lifecycle: bound, route, authenticate, dispatch, reply, log.
  */
 #include "http.h"
+#include "sindex.h"
 
 #include <arpa/inet.h>
 #include <event2/buffer.h>
@@ -25,6 +26,7 @@
 #define HTTP_CACHE_SEP "\r\n\r\n" /* between the kept headers and the body in a cache value */
 
 static void http_finish(struct req_ctx *ctx);
+static bool http_wait_for_index(struct req_ctx *ctx);
 
 static unsigned http_method(enum evhttp_cmd_type t)
 {
@@ -232,8 +234,50 @@ void http_reply(struct req_ctx *ctx, int status, const char *content_type, const
         evbuffer_add(out, body, len);
     ctx->status = status;
     ctx->bytes = len;
+    if (http_wait_for_index(ctx))
+        return;
     evhttp_send_reply(ctx->req, status, problem_status_title(status), NULL);
     http_finish(ctx);
+}
+
+/*
+ * Read-your-writes: a successful write answers once the search index has
+ * caught up with a transaction that began after it committed (bounded by
+ * search_index_wait_ms), so the writer's next search shows it.
+ */
+static bool http_wait_for_index(struct req_ctx *ctx)
+{
+    struct worker *w = ctx->w;
+    uint64_t ticket;
+    if (w->sindex == NULL || w->cfg->search_index_wait_ms <= 0 || (ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) ||
+        ctx->status < 200 || ctx->status >= 300 ||
+        (ctx->match.route && (ctx->match.route->flags & RF_KEEPS_ANSWERS)))
+        return false;
+    ticket = sindex_ticket(w->sindex);
+    if (sindex_caught_up(w->sindex, ticket))
+        return false;
+    ctx->index_ticket = ticket;
+    ctx->index_wait_until_ms = db_now_ms() + (uint64_t)w->cfg->search_index_wait_ms;
+    ctx->state = REQ_WAIT_INDEX;
+    TAILQ_INSERT_TAIL(&w->index_wait, ctx, wait_link);
+    return true;
+}
+
+void http_index_wake(struct worker *w, uint64_t now_ms)
+{
+    struct req_ctx *ctx, *next;
+    for (ctx = TAILQ_FIRST(&w->index_wait); ctx; ctx = next) {
+        next = TAILQ_NEXT(ctx, wait_link);
+        bool done = sindex_caught_up(w->sindex, ctx->index_ticket);
+        if (!done && now_ms < ctx->index_wait_until_ms && !w->draining)
+            continue;
+        if (!done)
+            log_msg(LOG_WARN, "request %s: the search index did not show the write within %d ms", ctx->id,
+                    w->cfg->search_index_wait_ms);
+        TAILQ_REMOVE(&w->index_wait, ctx, wait_link);
+        evhttp_send_reply(ctx->req, ctx->status, problem_status_title(ctx->status), NULL);
+        http_finish(ctx);
+    }
 }
 
 void http_problem(struct req_ctx *ctx, int status, const char *detail, struct json_object *errors)

@@ -50,7 +50,7 @@ enum {
     RF_KEEPS_ANSWERS = 1 << 6 /* a write that changes no public answer: the reply caches stay */
 };
 
-enum req_state { REQ_HANDLING, REQ_AUTHENTICATING, REQ_WAIT_DB, REQ_DONE };
+enum req_state { REQ_HANDLING, REQ_AUTHENTICATING, REQ_WAIT_DB, REQ_WAIT_INDEX, REQ_DONE };
 
 #define HTTP_MAX_PARAMS 16
 #define HTTP_ARENA 4096
@@ -96,6 +96,9 @@ struct req_ctx {
     const char *cache_key;      /* in arena: the reply cache key, or NULL (not cacheable) */
     size_t cache_key_len;
     TAILQ_ENTRY(req_ctx) link;  /* worker's active or free list */
+    uint64_t index_ticket;      /* REQ_WAIT_INDEX: the index catch-up this write's answer waits for */
+    uint64_t index_wait_until_ms;
+    TAILQ_ENTRY(req_ctx) wait_link; /* worker's index_wait list */
     char arena[HTTP_ARENA];     /* scratch for parameter strings; last, not cleared on reuse */
 };
 
@@ -104,6 +107,9 @@ void http_on_request(struct evhttp_request *req, void *arg);
 
 /* Expire requests past their deadline (called by the worker's tick). */
 void http_expire(struct worker *w, uint64_t now_ms);
+
+/* Answer the writes whose index catch-up has been published or whose wait is over (worker.c). */
+void http_index_wake(struct worker *w, uint64_t now_ms);
 
 /* The request's connection closed (conn.c): forget it; the request still finishes once. */
 void http_conn_gone(struct req_ctx *ctx);

@@ -24,6 +24,7 @@
 #include "ratelimit.h"
 #include "schema.h"
 #include "worker.h"
+#include "sindex.h"
 
 /* Bind and listen; -1 with errno on failure. */
 static int listen_socket(const struct sk_config *cfg)
@@ -105,6 +106,7 @@ int main(int argc, char **argv)
     struct event *sigterm, *sigint;
     struct ratelimit *rl, *rl_expensive;
     struct worker *workers;
+    struct sindex *index = NULL;
     int argi, lfd, n;
 
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -143,8 +145,13 @@ int main(int argc, char **argv)
     base = event_base_new();
     if (workers == NULL || base == NULL)
         return 1;
+    if (cfg.search_index && (index = sindex_start(&cfg, conninfo, &write_gen)) == NULL) {
+        log_msg(LOG_ERROR, "cannot start the search index");
+        return 1;
+    }
     for (int i = 0; i < n; i++) {
         workers[i].index = i;
+        workers[i].sindex = index;
         workers[i].cfg = &cfg;
         workers[i].conninfo = conninfo;
         workers[i].ratelimit = rl;
@@ -176,6 +183,7 @@ int main(int argc, char **argv)
     event_free(sigint);
     event_base_free(base);
     free(workers);
+    sindex_stop(index); /* after the workers: no reader is left */
     ratelimit_free(rl);
     ratelimit_free(rl_expensive);
     curl_global_cleanup();

@@ -18,6 +18,9 @@
 #include "webhook.h"
 #include "cache.h"
 #include "housekeeping.h"
+#include "sindex.h"
+
+#include <event2/buffer.h>
 
 /* Spare contexts kept per worker; more are freed rather than hoarded. */
 #define WORKER_MAX_SPARE 256
@@ -75,6 +78,7 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
         webhook_engine_tick(w->hooks, now, w->draining);
     housekeeping_tick(w->hk, now, w->draining);
     http_expire(w, now);
+    http_index_wake(w, now);
     if (w->draining && (w->nactive == 0 || now >= w->drain_deadline_ms)) {
         if (w->nactive)
             log_msg(LOG_WARN, "worker %d: %d requests unfinished at the end of the grace period",
@@ -103,8 +107,19 @@ static void worker_on_stop(evutil_socket_t fd, short what, void *arg)
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
+    sindex_thread_enter(); /* an RCU reader of the index, with its own stemmer and scratch */
     event_base_dispatch(w->base);
+    sindex_thread_leave();
     return NULL;
+}
+
+/* The index caught up: writes waiting for it may answer. */
+static void worker_on_index(evutil_socket_t fd, short what, void *arg)
+{
+    struct worker *w = arg;
+    (void)fd;
+    (void)what;
+    http_index_wake(w, db_now_ms());
 }
 
 /* Set the evhttp limits from the config: nothing is unbounded. */
@@ -132,6 +147,7 @@ int worker_start(struct worker *w)
 
     TAILQ_INIT(&w->active);
     TAILQ_INIT(&w->spare);
+    TAILQ_INIT(&w->index_wait);
     if (getrandom(&w->rng, sizeof(w->rng), 0) != sizeof(w->rng) || w->rng == 0)
         w->rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)w->index;
     w->base = event_base_new();
@@ -165,6 +181,13 @@ int worker_start(struct worker *w)
     w->stop = event_new(w->base, -1, 0, worker_on_stop, w);
     if (w->db == NULL || w->tick == NULL || w->stop == NULL)
         return -1;
+    if ((w->scratch = evbuffer_new()) == NULL)
+        return -1;
+    if (w->sindex) {
+        if ((w->index_ev = event_new(w->base, -1, 0, worker_on_index, w)) == NULL ||
+            sindex_subscribe(w->sindex, w->index_ev) < 0)
+            return -1;
+    }
     event_add(w->tick, &period);
     return pthread_create(&w->thread, NULL, worker_main, w) == 0 ? 0 : -1;
 }
@@ -179,6 +202,12 @@ void worker_join(struct worker *w)
     struct req_ctx *ctx;
 
     pthread_join(w->thread, NULL);
+    if (w->index_ev) {
+        sindex_unsubscribe(w->sindex, w->index_ev);
+        event_free(w->index_ev);
+    }
+    if (w->scratch)
+        evbuffer_free(w->scratch);
     /* Requests still open after the grace period are answered by evhttp_free
      * closing their connections; their contexts are ours to free. */
     evhttp_free(w->http);

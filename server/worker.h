@@ -33,6 +33,8 @@ struct cache;
 struct req_ctx;
 struct conn_table;
 struct client_hasher;
+struct sindex;
+struct evbuffer;
 
 struct worker {
     int index;
@@ -45,6 +47,10 @@ struct worker {
     _Atomic int *open_connections; /* borrowed, shared: client connections of all workers (conn.h) */
     _Atomic uint64_t *write_gen;   /* borrowed, shared: bumped after every successful write */
     struct cache *reply_cache;     /* owned: anonymous answers of cacheable routes (cache.h, http.c) */
+    struct sindex *sindex;         /* borrowed, shared: the search index (sindex.h); NULL = searches ask SQL */
+    struct event *index_ev;        /* owned: activated by the index's follower after each catch-up */
+    struct evbuffer *scratch;      /* owned: a search answer being assembled */
+    TAILQ_HEAD(, req_ctx) index_wait; /* writes whose answer waits for the index to show them */
     struct client_hasher *hasher;  /* owned: keyed hashes of client addresses (client.h) */
     struct conn_table *conns;      /* owned: this worker's client connections (conn.h) */
     evutil_socket_t listen_fd;     /* owned dup of the listening socket */

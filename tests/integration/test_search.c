@@ -5,7 +5,11 @@
  * expanded into occurrences across the change to winter time with an
  * exception date and a holiday set left out, distance order, complete
  * duplicate-free paging (also while entries are added), and 400s that name
- * the parameter.
+ * the parameter. Issue 13 (0010): relevance as an integer (the sum over the
+ * words of the strongest field each matches in), exact totals and facets, and
+ * what the daemon's search index reads: the stored documents (sk_docs), the
+ * loader's rows (sk_index_rows) and the change stream (NOTIFY sk_changes, the
+ * catalog version, sk_words.added).
  *
  * Every test makes its own organisation (admin key, so entries are published
  * at once) and puts a unique made-up word (the tag) in its titles, so a
@@ -13,6 +17,8 @@
  */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+#include <libpq-fe.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +39,7 @@ TestSuite(schedule, .fini = it_release);
 TestSuite(place, .fini = it_release);
 TestSuite(paging, .fini = it_release);
 TestSuite(errors, .fini = it_release);
+TestSuite(index, .fini = it_release);
 
 static struct json_object *get(long want, const char *path)
 {
@@ -197,6 +204,148 @@ Test(text, dutch_stemming_diacritics_prefix_typos_and_names)
     cr_assert_null(it_jget(r, "facets"));
 }
 
+/* A place with the given texts (summary and description may be NULL). */
+static void text_place(struct world *w, const char *title, const char *summary, const char *description, char *id)
+{
+    char body[3000], sum[600] = "", desc[600] = "";
+    if (summary)
+        snprintf(sum, sizeof(sum), "\"summary\":\"%s\",", summary);
+    if (description)
+        snprintf(desc, sizeof(desc), "\"description\":\"%s\",", description);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"%s\",%s%s\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],"
+             "\"themes\":[\"ontmoeten\"],\"audiences\":[\"iedereen\"]," LINGEWIJK_ADDR ","
+             "\"location\":{\"lat\":51.8395,\"lon\":4.9655}}",
+             title, sum, desc);
+    create(w, "places", body, id);
+}
+
+Test(text, relevance_is_the_sum_of_the_strongest_field_of_each_word)
+{
+    struct world w;
+    char in_title[40], in_summary[40], in_desc[40], with_word[40], word[16], typo[16], title[200], text[200];
+    char path[400];
+    struct json_object *r;
+
+    world(&w, NULL); /* "Stichting Zoektest": a name (weight D) of every entry */
+    make_tag(word);
+    snprintf(title, sizeof(title), "Koffieochtend %s", w.tag);
+    text_place(&w, title, "Een ochtend met koffie.", NULL, in_title);
+    snprintf(title, sizeof(title), "Inloop %s", w.tag);
+    text_place(&w, title, "Met koffie en thee.", NULL, in_summary);
+    snprintf(title, sizeof(title), "Ochtend %s", w.tag);
+    text_place(&w, title, "Samen.", "Er is koffie en thee.", in_desc);
+    snprintf(title, sizeof(title), "Ontmoeting %s", w.tag);
+    snprintf(text, sizeof(text), "Iedereen welkom bij %s.", word);
+    text_place(&w, title, text, NULL, with_word);
+
+    /* title 8, summary 4, description 2; the tag (title, 8) adds to each; best first */
+    snprintf(path, sizeof(path), "/api/v1/search?q=koffie%%20%s", w.tag);
+    r = get(200, path);
+    cr_assert_eq(it_jlen(r, "items"), 3, "%s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "sort"), "relevance");
+    cr_assert_str_eq(it_js(r, "items.0.id"), in_title, "title first: %s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "items.1.id"), in_summary, "then summary: %s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "items.2.id"), in_desc, "then description: %s", it_jtext(r));
+    cr_assert(json_object_is_type(it_jget(r, "items.0.score"), json_type_int), "score is an integer: %s",
+              it_jtext(r));
+    cr_assert_eq(jint(r, "items.0.score"), 16, "%s", it_jtext(r));
+    cr_assert_eq(jint(r, "items.1.score"), 12);
+    cr_assert_eq(jint(r, "items.2.score"), 10);
+    /* the strongest field counts once: koffie in the title and the summary is 8, not 12 */
+    snprintf(path, sizeof(path), "/api/v1/search?q=koffie&organisation=%s&sort=relevance", w.org);
+    r = get(200, path);
+    cr_assert_eq(jint(r, "items.0.score"), 8, "%s", it_jtext(r));
+
+    /* a name (organisation) weighs 1; equal scores go by id */
+    snprintf(path, sizeof(path), "/api/v1/search?q=zoektest%%20%s", w.tag);
+    r = get(200, path);
+    cr_assert_eq(it_jlen(r, "items"), 4, "%s", it_jtext(r));
+    for (size_t i = 0; i < 4; i++) {
+        char a[32], b[32];
+        snprintf(a, sizeof(a), "items.%zu.score", i);
+        cr_assert_eq(jint(r, a), 9, "%s", it_jtext(r));
+        if (i == 0)
+            continue;
+        snprintf(a, sizeof(a), "items.%zu.id", i - 1);
+        snprintf(b, sizeof(b), "items.%zu.id", i);
+        cr_assert_lt(strcmp(it_js(r, a), it_js(r, b)), 0, "ties by id: %s", it_jtext(r));
+    }
+    /* a stop word adds nothing and takes nothing away */
+    snprintf(path, sizeof(path), "/api/v1/search?q=de%%20koffie%%20en%%20%s", w.tag);
+    cr_assert_eq(jint(get(200, path), "items.0.score"), 16);
+
+    /* a typo alternative scores like the word it stands for: the made-up word (summary, 4)
+     * with its last two letters swapped starts no known word */
+    strcpy(typo, word);
+    typo[8] = word[9];
+    typo[9] = word[8];
+    if (typo[8] == typo[9])
+        typo[9] = (char)('a' + (typo[9] - 'a' + 1) % 26);
+    snprintf(path, sizeof(path), "/api/v1/search?q=%s%%20%s", w.tag, typo);
+    r = get(200, path);
+    cr_assert_eq(it_jlen(r, "items"), 1, "%s: %s", typo, it_jtext(r));
+    cr_assert_str_eq(it_js(r, "items.0.id"), with_word);
+    cr_assert_eq(jint(r, "items.0.score"), 12, "%s", it_jtext(r));
+
+    /* the score comes with every sort when q is given, and the cursor pages on it */
+    snprintf(path, sizeof(path), "/api/v1/search?q=koffie%%20%s&sort=distance&near=51.8395,4.9655", w.tag);
+    r = get(200, path);
+    cr_assert_eq(it_jlen(r, "items"), 3, "%s", it_jtext(r));
+    for (size_t i = 0; i < 3; i++) {
+        struct json_object *item = json_object_array_get_idx(it_jget(r, "items"), i);
+        int want = strcmp(it_js(item, "id"), in_title) == 0 ? 16 : strcmp(it_js(item, "id"), in_summary) == 0 ? 12 : 10;
+        cr_assert_eq(jint(item, "score"), want, "%s", it_jtext(r));
+    }
+    snprintf(path, sizeof(path), "/api/v1/search?q=koffie%%20%s&limit=1", w.tag);
+    r = get(200, path);
+    cr_assert_str_eq(it_js(r, "items.0.id"), in_title);
+    snprintf(path, sizeof(path), "/api/v1/search?q=koffie%%20%s&limit=1&cursor=%s", w.tag, it_js(r, "next_cursor"));
+    r = get(200, path);
+    cr_assert_str_eq(it_js(r, "items.0.id"), in_summary, "%s", it_jtext(r));
+}
+
+/* The score the database gives is the formula of 0010, computed here from unnest(sk_tsv) for
+ * every entry and many queries (sk_search_score is written with weight-restricted tsqueries). */
+Test(text, sk_search_score_is_the_stated_formula)
+{
+    PGconn *pg = it_db_connect();
+    PGresult *res = PQexec(pg,
+        "WITH qs(q) AS (SELECT word FROM (SELECT word FROM sk_words ORDER BY added DESC, word LIMIT 60) w"
+        "               UNION ALL VALUES ('wandelen koffie'), ('gorinchem ontmoeten samen'), ('eenzaamhied'),"
+        "                                ('a de koffie'), ('buurthuis lingewijk')),"
+        " t AS MATERIALIZED (SELECT q, sk_search_terms(q) AS terms, sk_search_tsquery(q) AS tsq FROM qs)"
+        " SELECT count(*), count(*) FILTER (WHERE r.fast <> r.ref), count(*) FILTER (WHERE r.ref > 0),"
+        "        count(*) FILTER (WHERE r.m AND r.ref = 0)"
+        "   FROM (SELECT sk_search_score(e.sk_tsv, t.terms) AS fast, e.sk_tsv @@ t.tsq AS m,"
+        "                (SELECT coalesce(sum(b.best), 0)::int FROM jsonb_array_elements(t.terms) w(alts),"
+        "                        LATERAL (SELECT coalesce(max(CASE WHEN 'A' = ANY (u.weights) THEN 8"
+        "                                                          WHEN 'B' = ANY (u.weights) THEN 4"
+        "                                                          WHEN 'C' = ANY (u.weights) THEN 2 ELSE 1 END), 0)"
+        "                                        AS best"
+        "                                   FROM unnest(e.sk_tsv) u(lexeme, positions, weights),"
+        "                                        jsonb_array_elements(w.alts) a(x)"
+        "                                  WHERE CASE WHEN (a.x->>1)::boolean THEN starts_with(u.lexeme, a.x->>0)"
+        "                                             ELSE u.lexeme = a.x->>0 END) b) AS ref"
+        "           FROM t, (SELECT * FROM entries ORDER BY created_at DESC LIMIT 400) e) r");
+    cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(pg));
+    cr_assert_gt(atol(PQgetvalue(res, 0, 0)), 100);
+    cr_assert_eq(atol(PQgetvalue(res, 0, 1)), 0, "%s of %s scores differ from the formula", PQgetvalue(res, 0, 1),
+                 PQgetvalue(res, 0, 0));
+    cr_assert_gt(atol(PQgetvalue(res, 0, 2)), 0, "no query matched anything");
+    cr_assert_eq(atol(PQgetvalue(res, 0, 3)), 0, "a match that scores 0");
+    PQclear(res);
+
+    /* the terms: stop words left out, short words exact, longer ones prefixes */
+    /* (bewegen is a known word: the theme label "Bewegen en sport") */
+    res = PQexec(pg, "SELECT sk_search_terms('De Bewegen in ab'), sk_search_tsquery('De Bewegen in ab')::text");
+    cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(pg));
+    cr_assert_str_eq(PQgetvalue(res, 0, 0), "[[[\"beweg\", true]], [[\"ab\", false]]]");
+    cr_assert_str_eq(PQgetvalue(res, 0, 1), "'beweg':* & 'ab'");
+    PQclear(res);
+    PQfinish(pg);
+}
+
 /* ------------------------------------------------------------------ */
 /* Filters and facets */
 
@@ -318,6 +467,144 @@ Test(filters, every_filter_and_the_facet_counts)
         cr_assert_str_eq(it_js(r, "items.0.id"), o1);
         snprintf(path, sizeof(path), "/api/v1/search?q=%s&kind=places&open_at=2026-11-29T10:00", w.tag);
         cr_assert_eq(it_jlen(get(200, path), "items"), 0);
+    }
+}
+
+/* The search parameter that filters on a facet's group; kinds are named in the plural. */
+static void facet_param(const char *group, const char *key, char *out, size_t cap)
+{
+    static const struct {
+        const char *group, *param;
+    } map[] = {{"kind", "kind"},         {"municipality", "municipality"}, {"area", "area"},
+               {"theme", "theme"},       {"audience", "audience"},         {"accessibility", "access"}};
+    static const struct {
+        const char *kind, *param;
+    } kinds[] = {{"place", "places"}, {"activity", "activities"}, {"vacancy", "vacancies"},
+                 {"carer_support", "carer-support"}};
+    const char *param = NULL, *value = key;
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(map[i].group, group) == 0)
+            param = map[i].param;
+    cr_assert_not_null(param, "unknown facet group %s", group);
+    if (strcmp(group, "kind") == 0)
+        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+            if (strcmp(kinds[i].kind, key) == 0)
+                value = kinds[i].param;
+    snprintf(out, cap, "%s=%s", param, value);
+}
+
+Test(filters, totals_are_exact_and_every_facet_count_is_what_its_filter_finds)
+{
+    struct world w;
+    char id[40], body[2000], path[600], param[200];
+    struct json_object *r, *facets;
+    int total, groups = 0, values = 0;
+
+    world(&w, NULL);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Sporthal %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],"
+             "\"themes\":[\"beweging\"],\"audiences\":[\"ouderen\"],"
+             "\"accessibility\":{\"wheelchair\":\"yes\",\"hearing_loop\":\"yes\",\"free_of_charge\":\"yes\"},"
+             LINGEWIJK_ADDR ",\"location\":{\"lat\":51.8395,\"lon\":4.9655}}", w.tag);
+    create(&w, "places", body, id);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Gemeentehuis %s\",\"municipality\":\"GM0512\",\"areas\":[],"
+             "\"themes\":[\"informatie-advies\",\"geldzaken\"],\"audiences\":[\"iedereen\",\"laag-inkomen\"],"
+             "\"accessibility\":{\"wheelchair\":\"limited\",\"hearing_loop\":\"no\"},"
+             LINGEWIJK_ADDR ",\"location\":{\"lat\":51.8306,\"lon\":4.9742}}", w.tag);
+    create(&w, "places", body, id);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Beweegclub %s\",\"summary\":\"Samen bewegen.\",\"municipality\":\"GM0512\","
+             "\"areas\":[\"GM0512-dalem\",\"GM0512-west\"],\"themes\":[\"beweging\",\"ontspanning\",\"ontmoeten\"],"
+             "\"audiences\":[\"ouderen\",\"iedereen\"],\"accessibility\":{\"wheelchair\":\"no\"}," LINGEWIJK_ADDR ","
+             "\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
+             "\"schedule\":{\"start\":\"2026-09-02T14:00\",\"end\":\"2026-09-02T15:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=WE\"},"
+             "\"registration\":\"none\",\"address_visibility\":\"public\"}", w.tag);
+    create(&w, "activities", body, id);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Vrijwilliger %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-dalem\"],"
+             "\"themes\":[\"vrijwilligerswerk\"],\"audiences\":[\"volwassenen\"],\"skills\":[\"geduld\"],"
+             "\"valid_until\":\"2099-12-31\"}", w.tag);
+    create(&w, "vacancies", body, id);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Steunpunt %s\",\"municipality\":\"GM0668\",\"areas\":[\"GM0668-dreumel\"],"
+             "\"themes\":[\"mantelzorg\"],\"audiences\":[\"mantelzorgers\"],\"accessibility\":{\"wheelchair\":\"yes\"},"
+             "\"support_kind\":\"advice\",\"for_whom\":[\"mantelzorgers\"]}", w.tag);
+    create(&w, "carer-support", body, id);
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Respijt %s\",\"municipality\":\"GM0668\",\"areas\":[],\"themes\":[\"mantelzorg\",\"dementie\"],"
+             "\"audiences\":[\"mantelzorgers\",\"dementie\"],\"support_kind\":\"respite\",\"for_whom\":[\"mantelzorgers\"]}",
+             w.tag);
+    create(&w, "carer-support", body, id);
+
+    snprintf(path, sizeof(path), "/api/v1/search?q=%s&limit=2", w.tag);
+    r = get(200, path);
+    total = jint(r, "total");
+    cr_assert_eq(total, 6, "%s", it_jtext(r));
+    cr_assert(json_object_is_type(it_jget(r, "total_capped"), json_type_boolean), "%s", it_jtext(r));
+    cr_assert_not(json_object_get_boolean(it_jget(r, "total_capped")), "%s", it_jtext(r));
+    facets = it_jget(r, "facets");
+    cr_assert_null(it_jget(facets, "capped"), "%s", it_jtext(facets));
+    cr_assert_null(it_jget(facets, "total"), "%s", it_jtext(facets));
+
+    /* every count of every facet equals the total of the search filtered on that value */
+    json_object_object_foreach(facets, group, counts)
+    {
+        int sum = 0;
+        groups++;
+        json_object_object_foreach(counts, key, count)
+        {
+            struct json_object *f;
+            facet_param(group, key, param, sizeof(param));
+            snprintf(path, sizeof(path), "/api/v1/search?q=%s&%s&limit=1&facets=false", w.tag, param);
+            f = get(200, path);
+            cr_assert_eq(jint(f, "total"), json_object_get_int(count), "facet %s.%s = %d, the filter %s finds %d",
+                         group, key, json_object_get_int(count), param, jint(f, "total"));
+            cr_assert_not(json_object_get_boolean(it_jget(f, "total_capped")));
+            sum += json_object_get_int(count);
+            values++;
+        }
+        if (strcmp(group, "kind") == 0 || strcmp(group, "municipality") == 0)
+            cr_assert_eq(sum, total, "%s counts add up to %d, not %d", group, sum, total);
+    }
+    cr_assert_eq(groups, 6, "%s", it_jtext(facets));
+    cr_assert_gt(values, 25, "%s", it_jtext(facets));
+    /* a few by hand: whole-municipality entries in every area, parents once, limited wheelchair */
+    cr_assert_eq(jint(facets, "area.GM0512-binnenstad"), 1, "%s", it_jtext(facets));
+    cr_assert_eq(jint(facets, "area.GM0512-dalem"), 3);
+    cr_assert_eq(jint(facets, "area.GM0668-wamel"), 1);
+    cr_assert_eq(jint(facets, "theme.gezonde-leefstijl"), 2);
+    cr_assert_eq(jint(facets, "theme.betrokken-samenleving"), 4);
+    cr_assert_eq(jint(facets, "accessibility.wheelchair"), 2);
+    cr_assert_eq(jint(facets, "accessibility.wheelchair:limited"), 3);
+    cr_assert_eq(jint(facets, "accessibility.free_of_charge"), 1);
+    cr_assert_eq(jint(facets, "accessibility.hearing_loop"), 1);
+
+    /* without facets the total is exact on every path: counted with the page (relevance, date),
+     * everything on the first page, or counted apart (created, updated, distance, cursors); near a
+     * point only the three entries with a location */
+    {
+        static const char *const rest[] = {"&facets=false", "&facets=false&limit=2", "&facets=false&sort=updated&limit=1",
+                                           "&facets=false&near=51.8306,4.9742&radius=50000&sort=distance&limit=1",
+                                           "&facets=false&limit=2&by_organisation"};
+        for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++) {
+            char query[300];
+            if (strstr(rest[i], "by_organisation")) /* no q: newest first (sort created) */
+                snprintf(query, sizeof(query), "organisation=%s&facets=false&limit=2", w.org);
+            else
+                snprintf(query, sizeof(query), "q=%s%s", w.tag, rest[i]);
+            snprintf(path, sizeof(path), "/api/v1/search?%s", query);
+            r = get(200, path);
+            cr_assert_eq(jint(r, "total"), strstr(rest[i], "near") ? 3 : 6, "%s: %s", rest[i], it_jtext(r));
+            cr_assert_not(json_object_get_boolean(it_jget(r, "total_capped")));
+            if (json_object_is_type(it_jget(r, "next_cursor"), json_type_string)) {
+                snprintf(path, sizeof(path), "/api/v1/search?%s&cursor=%s", query, it_js(r, "next_cursor"));
+                r = get(200, path);
+                cr_assert_eq(jint(r, "total"), strstr(rest[i], "near") ? 3 : 6, "%s (next page): %s", rest[i],
+                             it_jtext(r));
+                cr_assert_not(json_object_get_boolean(it_jget(r, "total_capped")));
+            }
+        }
     }
 }
 
@@ -619,4 +906,329 @@ Test(errors, bad_parameters_are_400s_naming_the_parameter)
         snprintf(path, sizeof(path), "/api/v1/search?limit=1&cursor=%s", it_js(r, "next_cursor"));
         get(200, path);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* What the daemon's search index reads (0010) */
+
+/* Run sql with up to two text parameters (NULL = fewer) and assert it worked. */
+static PGresult *db_query(PGconn *pg, const char *sql, const char *p1, const char *p2)
+{
+    const char *params[2] = {p1, p2};
+    PGresult *res = PQexecParams(pg, sql, p2 ? 2 : p1 ? 1 : 0, NULL, params, NULL, NULL, 0);
+    cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK, "%s: %s", sql,
+              PQerrorMessage(pg));
+    return res;
+}
+
+/* The first value of a one-row answer into out ("" when NULL or no row). */
+static const char *db_value(PGconn *pg, const char *sql, const char *p1, const char *p2, char *out, size_t cap)
+{
+    PGresult *res = db_query(pg, sql, p1, p2);
+    snprintf(out, cap, "%s", PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
+    PQclear(res);
+    return out;
+}
+
+/* The languages of an entry's stored documents ("en,nl"; "" for none), after checking that each
+ * is the anonymous rendering of the entry as it is now. */
+static const char *doc_langs(PGconn *pg, const char *id, char *out, size_t cap)
+{
+    char same[8];
+    db_value(pg,
+             "SELECT coalesce(bool_and(d.doc = sk_entry_render(e, d.lang, true)::text), true)"
+             "  FROM sk_docs d JOIN entries e ON e.id = d.entry_id WHERE d.entry_id = $1",
+             id, NULL, same, sizeof(same));
+    cr_assert_str_eq(same, "t", "a stored document of %s is not its rendering", id);
+    return db_value(pg, "SELECT coalesce(string_agg(lang, ',' ORDER BY lang), '') FROM sk_docs WHERE entry_id = $1",
+                    id, NULL, out, cap);
+}
+
+/* One stored document, parsed (kept). */
+static struct json_object *doc_of(PGconn *pg, const char *id, const char *lang)
+{
+    char text[16384];
+    db_value(pg, "SELECT doc FROM sk_docs WHERE entry_id = $1 AND lang = $2", id, lang, text, sizeof(text));
+    cr_assert_neq(text[0], '\0', "no %s document for %s", lang, id);
+    return it_keep(json_tokener_parse(text));
+}
+
+Test(index, documents_follow_updates_translations_and_unpublishing)
+{
+    struct world w;
+    PGconn *pg = it_db_connect();
+    char id[40], act[40], title[200], body[2000], path[200], mp[200], langs[64], xmin[32], xmin2[32];
+    struct json_object *j, *d;
+
+    world(&w, NULL);
+    snprintf(title, sizeof(title), "Koffiehuis %s", w.tag);
+    text_place(&w, title, "Koffie en een praatje.", NULL, id);
+    snprintf(path, sizeof(path), "/api/v1/places/%s", id);
+    cr_assert_str_eq(doc_langs(pg, id, langs, sizeof(langs)), "nl");
+    d = doc_of(pg, id, "nl");
+    cr_assert_str_eq(it_js(d, "title"), title, "%s", it_jtext(d));
+    cr_assert_str_eq(it_js(d, "status"), "published");
+
+    /* a translation adds a document in its language; an empty one does not (Dutch is shown) */
+    j = it_call_if(200, "PATCH", path, w.key,
+                   "{\"translations\":{\"en\":{\"title\":\"Coffee house\",\"summary\":\"Coffee and a chat.\"},"
+                   "\"de\":{}}}", 1);
+    cr_assert_str_eq(doc_langs(pg, id, langs, sizeof(langs)), "en,nl", "%s", it_jtext(j));
+    d = doc_of(pg, id, "en");
+    cr_assert_str_eq(it_js(d, "title"), "Coffee house", "%s", it_jtext(d));
+    cr_assert_str_eq(it_js(d, "language"), "en");
+    cr_assert_str_eq(it_js(doc_of(pg, id, "nl"), "title"), title);
+
+    /* an edit renders again, every language */
+    snprintf(title, sizeof(title), "Theehuis %s", w.tag);
+    snprintf(body, sizeof(body), "{\"title\":\"%s\"}", title);
+    j = it_call_if(200, "PATCH", path, w.key, body, jint(j, "version"));
+    cr_assert_str_eq(doc_langs(pg, id, langs, sizeof(langs)), "en,nl");
+    d = doc_of(pg, id, "nl");
+    cr_assert_str_eq(it_js(d, "title"), title, "%s", it_jtext(d));
+    cr_assert_eq(jint(d, "version"), jint(j, "version"));
+    cr_assert_eq(jint(doc_of(pg, id, "en"), "version"), jint(j, "version"));
+
+    /* a write that changes nothing leaves the documents alone */
+    db_value(pg, "SELECT xmin::text FROM sk_docs WHERE entry_id = $1 AND lang = 'nl'", id, NULL, xmin, sizeof(xmin));
+    PQclear(db_query(pg, "UPDATE entries SET title = title WHERE id = $1", id, NULL));
+    db_value(pg, "SELECT xmin::text FROM sk_docs WHERE entry_id = $1 AND lang = 'nl'", id, NULL, xmin2, sizeof(xmin2));
+    cr_assert_str_eq(xmin, xmin2, "an update without change rewrote the documents");
+
+    /* hidden: no documents, not in the loader's rows; shown again: back */
+    snprintf(mp, sizeof(mp), "/api/v1/moderation/%s/hide", id);
+    it_call(200, "POST", mp, w.key, "{\"reason\":\"Even niet zichtbaar.\"}");
+    cr_assert_str_eq(doc_langs(pg, id, langs, sizeof(langs)), "");
+    cr_assert_str_eq(db_value(pg, "SELECT count(*) FROM sk_index_rows WHERE id = $1", id, NULL, langs, sizeof(langs)),
+                     "0");
+    snprintf(mp, sizeof(mp), "/api/v1/moderation/%s/unhide", id);
+    it_call(200, "POST", mp, w.key, NULL);
+    cr_assert_str_eq(doc_langs(pg, id, langs, sizeof(langs)), "en,nl");
+    cr_assert_str_eq(db_value(pg, "SELECT count(*) FROM sk_index_rows WHERE id = $1", id, NULL, langs, sizeof(langs)),
+                     "1");
+    /* deleted: gone */
+    it_call(204, "DELETE", path, w.key, NULL);
+    cr_assert_str_eq(doc_langs(pg, id, langs, sizeof(langs)), "");
+
+    /* the document is what residents see: an 'area_only' address is not in it */
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Thuisbezoek %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],"
+             "\"themes\":[\"ontmoeten\"],\"audiences\":[\"ouderen\"]," LINGEWIJK_ADDR ","
+             "\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
+             "\"schedule\":{\"start\":\"2026-09-03T10:00\",\"end\":\"2026-09-03T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TH\"},"
+             "\"registration\":\"none\",\"address_visibility\":\"area_only\"}", w.tag);
+    create(&w, "activities", body, act);
+    cr_assert_str_eq(doc_langs(pg, act, langs, sizeof(langs)), "nl");
+    d = doc_of(pg, act, "nl");
+    cr_assert_null(it_jget(d, "address"), "%s", it_jtext(d));
+    cr_assert_null(it_jget(d, "location"), "%s", it_jtext(d));
+    cr_assert_str_eq(it_js(d, "address_visibility"), "area_only");
+    PQfinish(pg);
+}
+
+/* "{1,-2,3}" -> values (at most cap); returns how many. */
+static size_t int_array(const char *text, long long *v, size_t cap)
+{
+    size_t n = 0;
+    const char *p = text;
+    if (*p == '{')
+        p++;
+    while (*p && *p != '}' && n < cap) {
+        char *end;
+        v[n++] = strtoll(p, &end, 10);
+        p = *end == ',' ? end + 1 : end;
+    }
+    return n;
+}
+
+Test(index, loader_rows_of_an_activity_and_a_place)
+{
+    struct world w;
+    PGconn *pg = it_db_connect();
+    PGresult *res;
+    char act[40], place_id[40], old[40], body[3000];
+    static long long occ[8192];
+    size_t n;
+    long long prev = 0;
+    const long long us = 1000000, hour = 3600 * us, day = 24 * hour;
+
+    world(&w, NULL);
+    /* Tuesdays 10:00-11:30, open-ended: the occurrences from 92 days back to the horizon */
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Wandelclub %s\",\"summary\":\"Samen lopen.\",\"municipality\":\"GM0512\","
+             "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\",\"ontmoeten\"],\"audiences\":[\"ouderen\"],"
+             "\"accessibility\":{\"wheelchair\":\"limited\",\"hearing_loop\":\"yes\"},\"cost\":{\"free\":true},"
+             "\"languages\":[\"nl\",\"en\"]," LINGEWIJK_ADDR ",\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
+             "\"schedule\":{\"start\":\"2026-09-01T10:00\",\"end\":\"2026-09-01T11:30\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"},"
+             "\"registration\":\"none\",\"address_visibility\":\"public\"}", w.tag);
+    create(&w, "activities", body, act);
+
+    res = db_query(pg,
+                   "SELECT r.kind, r.municipality, r.areas::text, r.themes::text, r.audiences::text, r.organisation_id,"
+                   "       r.access::text, r.free, r.discount, r.languages::text, r.tsv, r.x, r.y,"
+                   "       r.open IS NULL, r.until_us IS NULL,"
+                   "       r.created_us = (extract(epoch FROM e.created_at) * 1000000)::bigint,"
+                   "       r.updated_us = (extract(epoch FROM e.updated_at) * 1000000)::bigint,"
+                   "       r.modified = (SELECT f.modified FROM feed_items f WHERE f.id = e.id),"
+                   "       (SELECT count(*) FROM sk_occurrences o WHERE o.entry_id = e.id), r.occ::text"
+                   "  FROM sk_index_rows r JOIN entries e ON e.id = r.id WHERE r.id = $1",
+                   act, NULL);
+    cr_assert_eq(PQntuples(res), 1);
+    cr_assert_eq(PQnfields(res), 20);
+    cr_assert_str_eq(PQgetvalue(res, 0, 0), "activity");
+    cr_assert_str_eq(PQgetvalue(res, 0, 1), "GM0512");
+    cr_assert_str_eq(PQgetvalue(res, 0, 2), "{GM0512-lingewijk}");
+    cr_assert_str_eq(PQgetvalue(res, 0, 3), "{beweging,ontmoeten}");
+    cr_assert_str_eq(PQgetvalue(res, 0, 4), "{ouderen}");
+    cr_assert_str_eq(PQgetvalue(res, 0, 5), w.org);
+    cr_assert_str_eq(PQgetvalue(res, 0, 6), "{hearing_loop=yes,wheelchair=limited}", "sorted facet=value");
+    cr_assert_str_eq(PQgetvalue(res, 0, 7), "t", "free");
+    cr_assert_str_eq(PQgetvalue(res, 0, 8), "f", "discount");
+    cr_assert_str_eq(PQgetvalue(res, 0, 9), "{nl,en}");
+    cr_assert_not_null(strstr(PQgetvalue(res, 0, 10), "'wandelclub':1A"), "tsv: %s", PQgetvalue(res, 0, 10));
+    cr_assert_not_null(strstr(PQgetvalue(res, 0, 10), "'lingewijk'"), "tsv: %s", PQgetvalue(res, 0, 10));
+    /* Rijksdriehoek metres of Lingewijk */
+    cr_assert(atof(PQgetvalue(res, 0, 11)) > 120000 && atof(PQgetvalue(res, 0, 11)) < 130000, "x %s",
+              PQgetvalue(res, 0, 11));
+    cr_assert(atof(PQgetvalue(res, 0, 12)) > 420000 && atof(PQgetvalue(res, 0, 12)) < 435000, "y %s",
+              PQgetvalue(res, 0, 12));
+    cr_assert_str_eq(PQgetvalue(res, 0, 13), "t", "an activity has no opening hours");
+    cr_assert_str_eq(PQgetvalue(res, 0, 14), "t", "open-ended: no until");
+    cr_assert_str_eq(PQgetvalue(res, 0, 15), "t", "created_us");
+    cr_assert_str_eq(PQgetvalue(res, 0, 16), "t", "updated_us");
+    cr_assert_str_eq(PQgetvalue(res, 0, 17), "t", "modified is the feed's");
+    /* four values per occurrence: UTC start and end, local start and end (wall-clock as if UTC) */
+    n = int_array(PQgetvalue(res, 0, 19), occ, sizeof(occ) / sizeof(occ[0]));
+    cr_assert_eq(n % 4, 0, "%zu values", n);
+    cr_assert_eq((long long)(n / 4), atoll(PQgetvalue(res, 0, 18)), "one quadruple per sk_occurrences row");
+    cr_assert_gt(n / 4, 40, "weekly for more than a year: %zu", n / 4);
+    for (size_t i = 0; i < n; i += 4) {
+        long long start = occ[i], end = occ[i + 1], lstart = occ[i + 2], lend = occ[i + 3];
+        long long local_day = lstart / day;
+        cr_assert_gt(start, prev, "by start");
+        prev = start;
+        cr_assert_eq(end - start, 90 * 60 * us);
+        cr_assert_eq(lend - lstart, 90 * 60 * us);
+        cr_assert(lstart - start == hour || lstart - start == 2 * hour, "Amsterdam is UTC+1 or +2: %lld",
+                  lstart - start);
+        cr_assert_eq(lstart % day, 10 * hour, "10:00 local");
+        cr_assert_eq((local_day + 4) % 7, 2, "a Tuesday (1970-01-01 was a Thursday)");
+    }
+    PQclear(res);
+
+    /* a place: opening hours as [lower, upper) minute pairs, cost and accessibility as the filters
+     * see them, no occurrences */
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Buurtkamer %s\",\"municipality\":\"GM0512\",\"areas\":[],\"themes\":[\"ontmoeten\"],"
+             "\"audiences\":[\"iedereen\"],\"accessibility\":{\"free_of_charge\":\"yes\"},"
+             "\"cost\":{\"amount_eur\":1,\"discount_pass\":true}," LINGEWIJK_ADDR ","
+             "\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
+             "\"opening_hours\":[{\"day\":\"mo\",\"opens\":\"09:00\",\"closes\":\"17:00\"},"
+             "{\"day\":\"tu\",\"opens\":\"09:00\",\"closes\":\"12:00\"},{\"day\":\"tu\",\"opens\":\"13:00\",\"closes\":\"17:00\"}]}",
+             w.tag);
+    create(&w, "places", body, place_id);
+    res = db_query(pg, "SELECT open::text, occ IS NULL, free, discount, access::text, areas::text, until_us IS NULL"
+                       "  FROM sk_index_rows WHERE id = $1", place_id, NULL);
+    cr_assert_eq(PQntuples(res), 1);
+    cr_assert_str_eq(PQgetvalue(res, 0, 0), "{540,1020,1980,2160,2220,2460}");
+    cr_assert_str_eq(PQgetvalue(res, 0, 1), "t");
+    cr_assert_str_eq(PQgetvalue(res, 0, 2), "t", "free_of_charge counts as free");
+    cr_assert_str_eq(PQgetvalue(res, 0, 3), "t");
+    cr_assert_str_eq(PQgetvalue(res, 0, 4), "{free_of_charge=yes}");
+    cr_assert_str_eq(PQgetvalue(res, 0, 5), "{}");
+    cr_assert_str_eq(PQgetvalue(res, 0, 6), "t");
+    PQclear(res);
+
+    /* only what residents see now: an expired vacancy is not there */
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Oude oproep %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-dalem\"],"
+             "\"themes\":[\"vrijwilligerswerk\"],\"audiences\":[\"volwassenen\"],\"skills\":[\"geduld\"],"
+             "\"valid_until\":\"2026-01-31\"}", w.tag);
+    create(&w, "vacancies", body, old);
+    res = db_query(pg, "SELECT count(*) FROM sk_index_rows WHERE id = $1", old, NULL);
+    cr_assert_str_eq(PQgetvalue(res, 0, 0), "0");
+    PQclear(res);
+    PQfinish(pg);
+}
+
+/* Wait up to ms for a notification on channel with an empty payload, from backend pid (0: any);
+ * true when one came. */
+static bool wait_notify(PGconn *pg, const char *channel, int pid, int ms)
+{
+    double until = it_now_ms() + ms;
+    for (;;) {
+        PGnotify *n;
+        cr_assert_eq(PQconsumeInput(pg), 1, "%s", PQerrorMessage(pg));
+        while ((n = PQnotifies(pg)) != NULL) {
+            bool hit = strcmp(n->relname, channel) == 0 && strcmp(n->extra, "") == 0
+                       && (pid == 0 || n->be_pid == pid);
+            PQfreemem(n);
+            if (hit)
+                return true;
+        }
+        if (it_now_ms() >= until)
+            return false;
+        {
+            struct pollfd p = {.fd = PQsocket(pg), .events = POLLIN};
+            poll(&p, 1, 50);
+        }
+    }
+}
+
+/* Drop the notifications already there. */
+static void drain_notify(PGconn *pg)
+{
+    PGnotify *n;
+    PQconsumeInput(pg);
+    while ((n = PQnotifies(pg)) != NULL)
+        PQfreemem(n);
+}
+
+Test(index, writes_wake_the_follower_and_move_the_catalog)
+{
+    struct world w;
+    PGconn *pg = it_db_connect(), *other = it_db_connect();
+    char id[40], title[200], before[32], after[32], value[32], word[16];
+
+    world(&w, NULL);
+    PQclear(db_query(pg, "LISTEN sk_changes", NULL, NULL));
+
+    /* an entry that becomes public writes feed_items: a wake-up */
+    drain_notify(pg);
+    snprintf(title, sizeof(title), "Ontmoetingsplek %s", w.tag);
+    place(&w, title, "[\"GM0512-west\"]", "", 51.8335, 4.959, id);
+    cr_assert(wait_notify(pg, "sk_changes", 0, 5000), "no NOTIFY sk_changes after a publish");
+
+    /* vocabularies and the occurrence horizon move the catalog version, one per statement */
+    drain_notify(pg);
+    db_value(other, "SELECT version FROM sk_index_catalog", NULL, NULL, before, sizeof(before));
+    PQclear(db_query(other, "BEGIN", NULL, NULL));
+    PQclear(db_query(other, "UPDATE audiences SET position = position WHERE code = 'iedereen'", NULL, NULL));
+    PQclear(db_query(other, "UPDATE themes SET position = position WHERE code = 'ontmoeten'", NULL, NULL));
+    PQclear(db_query(other, "UPDATE sk_occ_state SET horizon = horizon", NULL, NULL));
+    db_value(other, "SELECT version FROM sk_index_catalog", NULL, NULL, after, sizeof(after));
+    cr_assert_eq(atoll(after), atoll(before) + 3, "%s -> %s", before, after);
+    cr_assert_not(wait_notify(pg, "sk_changes", PQbackendPID(other), 200), "notified before the commit");
+    PQclear(db_query(other, "COMMIT", NULL, NULL));
+    cr_assert(wait_notify(pg, "sk_changes", PQbackendPID(other), 5000),
+              "no NOTIFY sk_changes after a vocabulary change");
+
+    /* so does a statement on sk_words that adds words (committed: an unused made-up word) */
+    make_tag(word);
+    PQclear(db_query(other, "INSERT INTO sk_words (word) VALUES ($1)", word, NULL));
+    cr_assert(wait_notify(pg, "sk_changes", PQbackendPID(other), 5000), "no NOTIFY sk_changes after new words");
+
+    /* a new typo word carries the transaction that added it */
+    make_tag(word);
+    PQclear(db_query(other, "BEGIN", NULL, NULL));
+    PQclear(db_query(other, "INSERT INTO sk_words (word) VALUES ($1)", word, NULL));
+    cr_assert_str_eq(db_value(other, "SELECT added = pg_current_xact_id()::text::bigint FROM sk_words WHERE word = $1",
+                              word, NULL, value, sizeof(value)),
+                     "t");
+    PQclear(db_query(other, "ROLLBACK", NULL, NULL));
+    cr_assert_str_eq(db_value(other, "SELECT count(*) FROM sk_words WHERE added IS NULL", NULL, NULL, value,
+                              sizeof(value)),
+                     "0");
+    PQfinish(other);
+    PQfinish(pg);
 }

@@ -1,0 +1,591 @@
+-- 0010 search index (issue 13): what the daemon's in-memory search index reads and follows, and
+-- the SQL search (api_search, the index's oracle) made exactly reproducible by it.
+-- Plan: docs/design/search-index.md.
+--
+-- What is here:
+--  * Relevance as an integer both sides compute the same way (replaces ts_rank):
+--      sk_search_terms(q)            the query's words and their alternatives, as JSON;
+--      sk_search_terms_tsquery(t)    the text filter built from those terms (sk_search_tsquery(q)
+--                                    is now exactly that: one definition of what a word matches);
+--      sk_search_score(tsv, terms)   the sum over the words of the strongest field they match in.
+--  * Exact totals and facets: sk_search_facets counts every match (the 2,000 cap is gone);
+--    api_search's total_capped stays in the answer, always false.
+--  * sk_docs: the anonymous rendering (sk_entry_render(e, lang, true)) of every published entry,
+--    Dutch and per translation, kept by trigger: the index loads documents, it renders nothing.
+--  * Change stream: NOTIFY sk_changes on every write to feed_items (the follower's wake-up; it
+--    also polls), sk_index_catalog.version for what feed_items does not carry (vocabularies,
+--    areas, the occurrence horizon), sk_words.added so that new typo words are followed.
+--  * sk_index_rows: one row per entry residents see now, in the shape the loader wants.
+--
+-- Applied inside one transaction by `socialekaart migrate`; no psql meta-commands here.
+
+-- =============================================================================================
+-- Relevance
+-- =============================================================================================
+--
+-- A query is analysed into terms: a JSON array with one element per word that has a lexeme, each
+-- an array of alternatives [lexeme, is_prefix]:
+--   * the words are the first 10 non-empty pieces of regexp_split_to_table(lower(sk_unaccent(q)),
+--     '[^[:alnum:]]+') (a word beyond the tenth is ignored, also when an earlier one had no lexeme);
+--   * the word's own lexeme (its Dutch stem as to_tsvector/to_tsquery('pg_catalog.dutch') make it;
+--     none for a stop word), a prefix when the word has 3 or more characters (length in characters,
+--     not bytes), else exact;
+--   * a word of 5+ characters that starts no sk_words word (byte prefix: word is COLLATE "C") also
+--     gets the lexemes of the (at most) three most similar sk_words words (pg_trgm: word % w AND
+--     similarity >= 0.4, ordered by similarity DESC, then word bytewise), always as prefixes, in that
+--     order, after its own; a stop word among them adds nothing; duplicates are kept (harmless: the
+--     score takes a maximum). "%" is pg_trgm.similarity_threshold (0.3 by default), below 0.4, so
+--     only the 0.4 counts;
+--   * a word none of whose alternatives has a lexeme is left out (it drops out of the filter).
+--   Example: 'Wandelen in Gorinchem' -> [[["wandel",true]],[["gorinchem",true]]] ('in' is a stop word).
+--
+-- The text filter: every word must match (AND), a word matches when one of its alternatives
+-- matches (OR); an alternative matches a lexeme of sk_tsv when equal, or, as a prefix, when the
+-- tsv lexeme starts with it (byte prefix, as tsquery :* does).
+--
+-- The score of an entry (integer): the sum over the words of the strongest weight the word
+-- matches in the entry's sk_tsv, A (title) = 8, B (summary) = 4, C (description) = 2,
+-- D (names of organisation, place, areas, town, themes and the address) = 1, 0 for a word that
+-- matches nothing. "The weight a word matches in" is the weight of a position of a tsv lexeme one
+-- of its alternatives matches (unnest(sk_tsv) gives lexeme, positions, weights); the strongest over
+-- all its alternatives and all the lexemes they match. So 'wandelen' on an entry with 'Wandelgroep'
+-- in the title and 'wandeling' in the description scores 8; 'wandelen koffie' with koffie only in
+-- the summary scores 8 + 4 = 12. Every lexeme of sk_tsv has positions (sk_entry_search_fill makes
+-- it with to_tsvector and setweight); a tsvector keeps at most 256 positions per lexeme, the first
+-- ones, which is what sk_tsv::text shows the loader too. Order: score DESC, then id ASC.
+
+-- The lexemes of one word as alternatives [lexeme, p_prefix] (none for a stop word). A word of
+-- letters and digits (after sk_unaccent and lower) has at most one lexeme in the Dutch
+-- configuration (checked for every code point up to U+30D40 at the start, middle and end of a word
+-- and beside digits), so the per-word OR below means what 0004's to_tsquery(word) meant;
+-- to_tsvector gives the same lexeme as to_tsquery would.
+CREATE FUNCTION sk_search_word_lexemes(p_word text, p_prefix boolean) RETURNS jsonb LANGUAGE sql IMMUTABLE
+    RETURN (SELECT coalesce(jsonb_agg(jsonb_build_array(l.lex, p_prefix) ORDER BY l.lex), '[]')
+              FROM unnest(tsvector_to_array(to_tsvector('pg_catalog.dutch'::regconfig, p_word))) l(lex));
+
+-- The terms of a query (see above). The loop that sk_search_tsquery had in 0004.
+CREATE FUNCTION sk_search_terms(p_q text) RETURNS jsonb LANGUAGE plpgsql STABLE
+    SET client_min_messages = warning AS $$
+DECLARE
+    w text;
+    alt text;
+    alts jsonb;
+    res jsonb := '[]';
+    n int := 0;
+BEGIN
+    FOR w IN SELECT x FROM regexp_split_to_table(lower(sk_unaccent(coalesce(p_q, ''))), '[^[:alnum:]]+') x
+              WHERE x <> '' LOOP
+        n := n + 1;
+        EXIT WHEN n > 10;
+        -- a prefix of one or two letters would match half the table: those must match whole
+        alts := sk_search_word_lexemes(w, length(w) >= 3);
+        IF length(w) >= 5 AND NOT EXISTS (SELECT 1 FROM sk_words s WHERE s.word LIKE w || '%') THEN
+            FOR alt IN SELECT s.word FROM sk_words s
+                        WHERE s.word % w AND similarity(s.word, w) >= 0.4
+                        ORDER BY similarity(s.word, w) DESC, s.word LIMIT 3 LOOP
+                alts := alts || sk_search_word_lexemes(alt, true);
+            END LOOP;
+        END IF;
+        IF jsonb_array_length(alts) > 0 THEN
+            res := res || jsonb_build_array(alts);
+        END IF;
+    END LOOP;
+    RETURN res;
+END;
+$$;
+
+-- One word's alternatives as a tsquery: 'lex':* | 'lex2':* ..., each restricted to the weights
+-- p_weights ('' = any, 'A' = title only, ...). NULL when there are none.
+CREATE FUNCTION sk_search_alts_tsquery(p_alts jsonb, p_weights text) RETURNS tsquery LANGUAGE plpgsql IMMUTABLE STRICT
+    PARALLEL SAFE AS $$
+DECLARE
+    a jsonb;
+    q tsquery;
+    t tsquery;
+BEGIN
+    FOR a IN SELECT x FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_alts) = 'array' THEN p_alts ELSE '[]' END) x LOOP
+        -- a tsquery literal: the lexeme quoted (quotes and backslashes escaped), not stemmed again
+        q := format('''%s''%s', replace(replace(a->>0, '\', '\\'), '''', ''''''),
+                    CASE WHEN (a->>1)::boolean OR p_weights <> '' THEN ':' END
+                    || CASE WHEN (a->>1)::boolean THEN '*' ELSE '' END || p_weights)::tsquery;
+        t := CASE WHEN t IS NULL THEN q ELSE t || q END;
+    END LOOP;
+    RETURN t;
+END;
+$$;
+
+-- The text filter of terms: the words ANDed, each word's alternatives ORed. NULL when empty.
+CREATE FUNCTION sk_search_terms_tsquery(p_terms jsonb) RETURNS tsquery LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    w jsonb;
+    t tsquery;
+    res tsquery;
+BEGIN
+    FOR w IN SELECT x FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_terms) = 'array' THEN p_terms ELSE '[]' END) x LOOP
+        t := sk_search_alts_tsquery(w, '');
+        IF t IS NOT NULL THEN
+            res := CASE WHEN res IS NULL THEN t ELSE res && t END;
+        END IF;
+    END LOOP;
+    RETURN res;
+END;
+$$;
+
+-- The Dutch text query for q (0004's contract unchanged: every word of 3+ letters as a stemmed
+-- prefix, shorter ones whole, all words required, typo alternatives, stop words drop out; NULL
+-- when nothing searchable is left), now built from sk_search_terms.
+CREATE OR REPLACE FUNCTION sk_search_tsquery(p_q text) RETURNS tsquery LANGUAGE sql STABLE
+    RETURN sk_search_terms_tsquery(sk_search_terms(p_q));
+
+-- The strongest weight one word (its alternatives) matches in tsv: 8, 4, 2, 1 or 0. Written with
+-- weight-restricted tsqueries ("does a matching lexeme have a position of weight A?") so that the
+-- work is PostgreSQL's tsquery matching; equal to the definition above (a test compares both).
+CREATE FUNCTION sk_search_word_score(p_tsv tsvector, p_alts jsonb) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN p_tsv @@ sk_search_alts_tsquery(p_alts, 'A') THEN 8
+                WHEN p_tsv @@ sk_search_alts_tsquery(p_alts, 'B') THEN 4
+                WHEN p_tsv @@ sk_search_alts_tsquery(p_alts, 'C') THEN 2
+                WHEN p_tsv @@ sk_search_alts_tsquery(p_alts, '') THEN 1
+                ELSE 0 END;
+
+-- The relevance of an entry (see above): the sum of its words' scores (sk_search_terms gives at
+-- most 10 words; further elements would be ignored). Not STRICT and a plain expression, so the
+-- planner inlines it: with constant terms (api_search passes a literal) the tsqueries are built
+-- once per search, not once per row.
+CREATE FUNCTION sk_search_score(tsv tsvector, terms jsonb) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN sk_search_word_score(tsv, terms->0) + sk_search_word_score(tsv, terms->1)
+         + sk_search_word_score(tsv, terms->2) + sk_search_word_score(tsv, terms->3)
+         + sk_search_word_score(tsv, terms->4) + sk_search_word_score(tsv, terms->5)
+         + sk_search_word_score(tsv, terms->6) + sk_search_word_score(tsv, terms->7)
+         + sk_search_word_score(tsv, terms->8) + sk_search_word_score(tsv, terms->9);
+
+-- =============================================================================================
+-- Facets: exact
+-- =============================================================================================
+
+-- Facet counts over every matching entry. Shape as in 0004: {"total": n, "capped": false,
+-- "kind": {code: n}, "municipality": {..}, "area": {..}, "theme": {..}, "audience": {..},
+-- "accessibility": {facet: n, "wheelchair:limited": n}}; "capped" is always false now (kept so
+-- that the shape does not change). An entry for a whole municipality counts in each of the
+-- municipality's non-retired areas; an entry counts once in each ancestor of its themes (itself
+-- included); accessibility counts facets whose value is "yes", and "wheelchair:limited" for
+-- wheelchair yes or limited.
+CREATE OR REPLACE FUNCTION sk_search_facets(p_where text) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_rows sk_facet_row[];
+BEGIN
+    EXECUTE format('SELECT array_agg(ROW(e.id, e.kind, e.municipality, e.areas, e.themes, e.audiences, e.accessibility)::sk_facet_row)'
+                   ' FROM sk_search_rows e WHERE %s', p_where)
+       INTO v_rows;
+    RETURN (
+        WITH m AS MATERIALIZED (SELECT * FROM unnest(coalesce(v_rows, '{}'))),
+        subs AS (SELECT a.municipality, array_agg(a.code) AS codes FROM areas a
+                  WHERE a.kind <> 'municipality' AND a.retired_at IS NULL GROUP BY a.municipality),
+        anc AS MATERIALIZED (WITH RECURSIVE t(code, anc) AS (
+                    SELECT th.code, th.code FROM themes th
+                    UNION SELECT t.code, th.parent FROM t JOIN themes th ON th.code = t.anc WHERE th.parent IS NOT NULL)
+                SELECT t.code, t.anc FROM t)
+        SELECT jsonb_build_object(
+            'total', (SELECT count(*) FROM m),
+            'capped', false,
+            'kind', (SELECT coalesce(jsonb_object_agg(x.kind, x.n), '{}') FROM (SELECT m.kind, count(*) n FROM m GROUP BY 1) x),
+            'municipality', (SELECT coalesce(jsonb_object_agg(x.municipality, x.n), '{}')
+                               FROM (SELECT m.municipality, count(*) n FROM m GROUP BY 1) x),
+            'area', (SELECT coalesce(jsonb_object_agg(x.code, x.n), '{}') FROM (
+                        SELECT a.code, sum(g.n)::bigint n
+                          FROM (SELECT m.municipality, m.areas, count(*) n FROM m GROUP BY 1, 2) g
+                               LEFT JOIN subs s ON g.areas = '{}' AND s.municipality = g.municipality,
+                               unnest(CASE WHEN g.areas = '{}' THEN s.codes ELSE g.areas END) a(code)
+                         GROUP BY 1) x),
+            'theme', (SELECT coalesce(jsonb_object_agg(x.anc, x.n), '{}') FROM (
+                        SELECT y.anc, sum(g.n)::bigint n
+                          FROM (SELECT m.themes, count(*) n FROM m GROUP BY 1) g,
+                               LATERAL (SELECT DISTINCT anc.anc FROM unnest(g.themes) t(code)
+                                          JOIN anc ON anc.code = t.code) y
+                         GROUP BY 1) x),
+            'audience', (SELECT coalesce(jsonb_object_agg(x.code, x.n), '{}') FROM (
+                        SELECT a.code, sum(g.n)::bigint n
+                          FROM (SELECT m.audiences, count(*) n FROM m GROUP BY 1) g, unnest(g.audiences) a(code)
+                         GROUP BY 1) x),
+            'accessibility', (SELECT coalesce(jsonb_object_agg(x.k, x.n), '{}') FROM (
+                        SELECT f.k, sum(g.n)::bigint n
+                          FROM (SELECT m.accessibility, count(*) n FROM m GROUP BY 1) g,
+                               LATERAL (SELECT j.key AS k FROM jsonb_each_text(g.accessibility) j WHERE j.value = 'yes'
+                                        UNION ALL
+                                        SELECT 'wheelchair:limited' WHERE g.accessibility->>'wheelchair' IN ('yes', 'limited')) f
+                         GROUP BY 1) x)));
+END;
+$$;
+
+-- =============================================================================================
+-- The search: relevance by sk_search_score, exact totals
+-- =============================================================================================
+
+-- As in 0009, except: sort 'relevance' and each item's "score" are sk_search_score (an integer,
+-- see the top; the cursor stays keyset on (score, id), so a cursor given out before this
+-- migration is refused as not this search's); total is always exact and total_capped false.
+-- GET /api/v1/search and the filtered kind lists. p_params: see sk_search_where, plus sort,
+-- limit, cursor and facets (default true). Residents see published entries only, whoever asks.
+CREATE OR REPLACE FUNCTION api_search(p_params jsonb, p_lang text, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS sk_response LANGUAGE plpgsql STABLE
+    SET jit = off                             -- compiling a search costs more than running it
+    SET max_parallel_workers_per_gather = 0   -- many small searches at once: no parallel workers
+    AS $$
+DECLARE
+    p jsonb := coalesce(p_params, '{}');
+    v_errs jsonb;
+    v_where text;
+    v_terms jsonb;
+    v_tsq tsquery;
+    v_score text;     -- the relevance expression (with q)
+    v_sort text;
+    v_key text;       -- sort value expression
+    v_desc boolean;
+    v_cur jsonb;
+    v_limit int := least(greatest(coalesce((p->>'limit')::int, 20), 1), 100);
+    v_lang text := coalesce(p_lang, 'nl');
+    v_win record;           -- w_from, w_to
+    v_point text := sk_search_point(p);
+    v_occ_cond text := sk_search_occ_cond(p);
+    v_sql text;
+    rec record;
+    n int := 0;
+    items jsonb := '[]';
+    v_hash text;
+    v_days int[] := CASE WHEN jsonb_typeof(p_params->'days') = 'array'
+                         THEN ARRAY(SELECT jsonb_array_elements_text(p_params->'days')::int) END;
+    v_tod text := p_params->>'time_of_day';
+    v_bitmap text;
+    v_sortset text;
+    v_curcond text;           -- the keyset condition of the cursor
+    v_ids uuid[] := '{}';     -- the page, in order
+    v_dists float8[] := '{}';
+    v_scores int[] := '{}';
+    v_window boolean := p_params ?| ARRAY['from', 'to'];
+    v_next_from timestamptz;
+    v_facets jsonb;
+    v_total int;
+    v_total_all bigint;
+    v_capped boolean := false;
+    v_last_key text;
+    v_last_id uuid;
+    v_body jsonb;
+BEGIN
+    v_errs := sk_search_code_errors(p);
+    IF jsonb_array_length(v_errs) > 0 THEN
+        RETURN sk_problem(400, 'bad-request', 'Bad request',
+                          (v_errs->0->>'field') || ' ' || (v_errs->0->>'message'), v_errs);
+    END IF;
+    SELECT * INTO v_win FROM sk_search_window(p);
+    IF v_win.w_to <= v_win.w_from THEN
+        RETURN sk_bad_field('to', 'must be after from (from is now when not given)');
+    END IF;
+    IF p ? 'q' THEN
+        v_terms := sk_search_terms(p->>'q');
+        v_tsq := sk_search_terms_tsquery(v_terms);
+        IF v_tsq IS NOT NULL THEN
+            v_score := format('sk_search_score(e.sk_tsv, %L::jsonb)', v_terms);
+        END IF;
+    END IF;
+    -- default order (docs/openapi.json): best text match first with q, soonest first with a
+    -- from/to window, nearest first near a point, else newest first ('created': a key that never
+    -- changes, so paging stays exact while entries are edited)
+    v_sort := coalesce(p->>'sort', CASE WHEN v_tsq IS NOT NULL THEN 'relevance'
+                                        WHEN p ?| ARRAY['from', 'to'] THEN 'date'
+                                        WHEN v_point IS NOT NULL THEN 'distance'
+                                        ELSE 'created' END);
+    IF v_sort = 'relevance' AND v_tsq IS NULL THEN
+        v_sort := 'created';
+    END IF;
+    CASE v_sort
+    WHEN 'relevance' THEN
+        v_key := v_score;
+        v_desc := true;
+    WHEN 'distance' THEN
+        v_key := format('(e.sk_geo <-> %s)', v_point);
+        v_desc := false;
+    WHEN 'date' THEN
+        v_key := format('coalesce((SELECT min(o.starts_at) FROM sk_occurrences o WHERE o.entry_id = e.id'
+                        ' AND o.starts_at >= %L::timestamptz AND o.starts_at < %L::timestamptz AND %s), ''infinity'')',
+                        v_win.w_from, v_win.w_to, v_occ_cond);
+        v_desc := false;
+    WHEN 'updated' THEN
+        v_key := 'e.updated_at';
+        v_desc := true;
+    ELSE
+        v_key := 'e.created_at';
+        v_desc := true;
+    END CASE;
+
+    v_where := sk_search_where(p);
+    -- a cursor belongs to one sort and one set of filters
+    v_hash := left(md5((p - 'cursor' - 'limit' - 'facets' - 'sort')::text), 12);
+    IF p ? 'cursor' THEN
+        v_cur := sk_search_cursor_read(p->>'cursor');
+        IF v_cur IS NULL OR v_cur->>'s' IS DISTINCT FROM v_sort OR v_cur->>'h' IS DISTINCT FROM v_hash
+           OR v_cur->'k' IS NULL THEN
+            RETURN sk_bad_field('cursor', 'is not a cursor this API gave out for this search; start again without it');
+        END IF;
+        v_curcond := format('(%1$s %2$s %3$L OR (%1$s = %3$L AND e.id > %4$L::uuid))', v_key,
+                            CASE WHEN v_desc THEN '<' ELSE '>' END, v_cur->>'k', v_cur->>'i');
+        BEGIN
+            EXECUTE format('SELECT %s FROM sk_search_rows e WHERE false', v_curcond);
+        EXCEPTION WHEN others THEN
+            RETURN sk_bad_field('cursor', 'is not a cursor this API gave out for this search; start again without it');
+        END;
+    END IF;
+
+    -- relevance and date order every match anyway: count them in the same pass
+    v_sql := format('SELECT e.id, (%s)::text AS k, %s AS dist, %s AS score, %s AS total_all FROM sk_search_rows e WHERE %s%s ORDER BY %s %s, e.id LIMIT %s',
+                    v_key,
+                    CASE WHEN v_point IS NOT NULL THEN format('ST_Distance(e.sk_geo, %s)', v_point) ELSE 'NULL::float8' END,
+                    coalesce(v_score, 'NULL::int'),
+                    CASE WHEN v_sort IN ('relevance', 'date') AND v_cur IS NULL THEN 'count(*) OVER ()' ELSE 'NULL::bigint' END,
+                    v_where, CASE WHEN v_curcond IS NOT NULL THEN ' AND ' || v_curcond ELSE '' END,
+                    v_key, CASE WHEN v_desc THEN 'DESC' ELSE 'ASC' END, v_limit + 1);
+    v_next_from := greatest(v_win.w_from, now());
+    IF v_sort = 'distance' THEN
+        -- Nearest first straight from the GiST index (KNN) instead of fetching every entry in the
+        -- radius and sorting them: the inner query walks the index in distance order, the outer
+        -- one breaks ties by id (an incremental sort that reads only as far as the page needs;
+        -- the inner limit leaves room for 100 entries at the very same spot). The planner
+        -- underestimates the rows ST_DWithin keeps, so sorting and bitmap scans are switched off
+        -- for this one statement.
+        v_sql := format('SELECT x.id, x.d::text AS k, x.d AS dist, x.score, NULL::bigint AS total_all'
+                        ' FROM (SELECT e.id, (e.sk_geo <-> %1$s) AS d, %6$s AS score FROM sk_search_rows e WHERE %2$s%3$s'
+                        ' ORDER BY e.sk_geo <-> %1$s LIMIT %4$s) x ORDER BY x.d, x.id LIMIT %5$s',
+                        v_point, v_where, CASE WHEN v_curcond IS NOT NULL THEN ' AND ' || v_curcond ELSE '' END,
+                        v_limit + 101, v_limit + 1, coalesce(v_score, 'NULL::int'));
+        v_bitmap := current_setting('enable_bitmapscan');
+        v_sortset := current_setting('enable_sort');
+        PERFORM set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true);
+    END IF;
+    FOR rec IN EXECUTE v_sql LOOP
+        n := n + 1;
+        v_total_all := rec.total_all;
+        EXIT WHEN n > v_limit;
+        v_ids := v_ids || rec.id;
+        v_dists := v_dists || rec.dist;
+        v_scores := v_scores || rec.score;
+        v_last_key := rec.k;
+        v_last_id := rec.id;
+    END LOOP;
+    -- Render the page in one static statement (its plan is kept): the entries, the search's
+    -- extra members, and for activities the next occurrence and those in the window.
+    SELECT coalesce(jsonb_agg(
+               sk_entry_render(x, v_lang, NOT sk_sees_private(x, p_role, p_org, p_scope))
+               || CASE WHEN v_point IS NOT NULL THEN jsonb_build_object('distance_m', round(d.dist::numeric, 1)) ELSE '{}' END
+               || CASE WHEN v_tsq IS NOT NULL THEN jsonb_build_object('score', d.score) ELSE '{}' END
+               || CASE WHEN x.kind <> 'activity' THEN '{}'::jsonb
+                       ELSE jsonb_build_object('next_occurrence', (
+                                SELECT jsonb_build_object('start', sk_local(o.local_start),
+                                                          'end', sk_local(o.ends_at AT TIME ZONE 'Europe/Amsterdam'))
+                                  FROM sk_occurrences o
+                                 WHERE o.entry_id = x.id AND o.starts_at >= v_next_from
+                                   AND (v_days IS NULL OR extract(isodow FROM o.local_start)::int = ANY (v_days))
+                                   AND sk_tod_ok(o.local_start, v_tod)
+                                 ORDER BY o.starts_at LIMIT 1)) END
+               || CASE WHEN x.kind <> 'activity' OR NOT v_window THEN '{}'::jsonb
+                       ELSE jsonb_build_object('occurrences', (
+                                SELECT coalesce(jsonb_agg(jsonb_build_object('start', sk_local(w.local_start),
+                                                                             'end', sk_local(w.ends_at AT TIME ZONE 'Europe/Amsterdam'))
+                                                          ORDER BY w.starts_at), '[]')
+                                  FROM (SELECT o.local_start, o.starts_at, o.ends_at FROM sk_occurrences o
+                                         WHERE o.entry_id = x.id AND o.starts_at >= v_win.w_from AND o.starts_at < v_win.w_to
+                                           AND (v_days IS NULL OR extract(isodow FROM o.local_start)::int = ANY (v_days))
+                                           AND sk_tod_ok(o.local_start, v_tod)
+                                         ORDER BY o.starts_at LIMIT 3) w)) END
+               ORDER BY d.ord), '[]')
+      INTO items
+      FROM unnest(v_ids, v_dists, v_scores) WITH ORDINALITY AS d(id, dist, score, ord)
+      JOIN entries x ON x.id = d.id;
+    IF v_sort = 'distance' THEN
+        PERFORM set_config('enable_bitmapscan', v_bitmap, true), set_config('enable_sort', v_sortset, true);
+    END IF;
+    IF coalesce((p->>'facets')::boolean, true) THEN
+        v_facets := sk_search_facets(v_where);
+        v_total := (v_facets->>'total')::int;
+        v_facets := v_facets - 'total' - 'capped';
+    ELSIF n <= v_limit AND NOT p ? 'cursor' THEN
+        v_total := n;                 -- everything fits on this first page
+    ELSIF v_total_all IS NOT NULL THEN
+        v_total := v_total_all;       -- counted by the page query
+    ELSE
+        EXECUTE format('SELECT count(*) FROM sk_search_rows e WHERE %s', v_where) INTO v_total;
+    END IF;
+    v_body := jsonb_build_object('items', items, 'sort', v_sort, 'total', v_total, 'total_capped', v_capped,
+                                 'next_cursor', CASE WHEN n > v_limit THEN sk_search_cursor(v_sort, v_hash, v_last_key, v_last_id) END);
+    IF v_facets IS NOT NULL THEN
+        v_body := v_body || jsonb_build_object('facets', v_facets);
+    END IF;
+    RETURN sk_reply(200, v_body);
+END;
+$$;
+
+-- =============================================================================================
+-- sk_docs: each published entry rendered once per change
+-- =============================================================================================
+-- sk_entry_render (0003) reads the entries row alone (its helpers sk_iso, sk_local and
+-- sk_point_json read no table), so the anonymous JSON of an entry changes only when its row does.
+-- One document in Dutch ('nl') and one per translation language L: every key L <> 'nl' of
+-- translations whose value is a non-empty JSON object, exactly when sk_entry_render(e, L) switches
+-- to L (for any other language it renders Dutch, so the 'nl' document serves it). Rows exist for
+-- status 'published' only; whether the entry is still current by time (sk_until) is the reader's
+-- business, as in sk_entry_public.
+
+CREATE TABLE sk_docs (
+    entry_id uuid REFERENCES entries (id) ON DELETE CASCADE,
+    lang     text,
+    doc      text NOT NULL,               -- sk_entry_render(e, lang, true)::text
+    PRIMARY KEY (entry_id, lang)
+);
+
+-- Replace an entry's documents by its current rendering.
+CREATE FUNCTION sk_docs_refresh(e entries) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM sk_docs WHERE entry_id = e.id;
+    IF e.status = 'published' THEN
+        INSERT INTO sk_docs (entry_id, lang, doc)
+        SELECT e.id, l.lang, sk_entry_render(e, l.lang, true)::text
+          FROM (SELECT 'nl'::text AS lang
+                UNION ALL
+                SELECT t.key FROM jsonb_each(CASE WHEN jsonb_typeof(e.translations) = 'object' THEN e.translations
+                                                  ELSE '{}' END) t
+                 WHERE t.key <> 'nl' AND jsonb_typeof(t.value) = 'object' AND t.value <> '{}'::jsonb) l;
+    END IF;
+END;
+$$;
+
+CREATE FUNCTION sk_docs_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM sk_docs_refresh(NEW);
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER entries_sk_docs_ins AFTER INSERT ON entries
+    FOR EACH ROW EXECUTE FUNCTION sk_docs_trg();
+CREATE TRIGGER entries_sk_docs_upd AFTER UPDATE ON entries
+    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION sk_docs_trg();
+
+-- Entries that exist when this migration runs.
+SELECT sk_docs_refresh(e) FROM entries e WHERE e.status = 'published';
+
+-- =============================================================================================
+-- The change stream
+-- =============================================================================================
+-- Every write to feed_items (an entry became public, changed while public, or stopped being
+-- public, or something it shows changed) wakes the daemon's follower: NOTIFY sk_changes, empty
+-- payload (notices of one transaction with the same payload are delivered once, at commit). The
+-- follower also polls, so a lost notice only delays.
+
+CREATE FUNCTION sk_changes_notify_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('sk_changes', '');
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER feed_items_notify AFTER INSERT OR UPDATE OR DELETE ON feed_items
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_changes_notify_trg();
+
+-- What feed_items does not carry: the vocabularies the index resolves (themes and their parents,
+-- audiences, accessibility features), the areas (sub-areas of a municipality for whole-municipality
+-- entries, names) and the occurrence horizon (sk_occ_state: the daily move adds occurrences to
+-- every recurring activity). Any statement on these moves the version; the daemon rebuilds its
+-- index in the background when the version it loaded is not the current one.
+CREATE TABLE sk_index_catalog (
+    id      boolean PRIMARY KEY DEFAULT true CHECK (id),
+    version bigint NOT NULL
+);
+INSERT INTO sk_index_catalog (version) VALUES (1);
+
+CREATE FUNCTION sk_index_catalog_bump_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE sk_index_catalog SET version = version + 1;
+    PERFORM pg_notify('sk_changes', '');
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER areas_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON areas
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+CREATE TRIGGER themes_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON themes
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+CREATE TRIGGER audiences_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON audiences
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+CREATE TRIGGER accessibility_features_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON accessibility_features
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+CREATE TRIGGER sk_occ_state_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sk_occ_state
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+
+-- The words for typo tolerance, followed like feed_items: added = the 64-bit id of the
+-- transaction that added the word (rows already there get this migration's); the follower asks
+-- for added >= its position. sk_words never shrinks.
+ALTER TABLE sk_words ADD COLUMN added bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint;
+-- The daemon's index follows feed_items from its position: WHERE modified >= $1 (usually empty).
+CREATE INDEX feed_items_modified_idx ON feed_items (modified);
+CREATE INDEX sk_words_added_idx ON sk_words (added);
+
+CREATE TRIGGER sk_words_notify AFTER INSERT ON sk_words
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_changes_notify_trg();
+
+-- =============================================================================================
+-- The loader's view
+-- =============================================================================================
+-- One row per entry residents can see now (sk_entry_public: published and not past sk_until).
+--   access      each accessibility facet with a JSON string value as 'facet=value', sorted
+--               bytewise (COLLATE "C")
+--   free        the search's free filter: cost.free true or accessibility free_of_charge "yes"
+--   discount    the discount_pass filter: cost.discount_pass true or accessibility discount_pass "yes"
+--               (both as the filter decides: false, never NULL, when cost is unknown)
+--   tsv         sk_tsv::text ('' when NULL): 'lexeme':1A,5 ... (weight letter after a position, none = D)
+--   x, y        sk_geo in Rijksdriehoek metres (EPSG:28992); NULL when none
+--   open        sk_open (minutes of the week, Monday 00:00 = 0) as [lower, upper) pairs, flat, in
+--               order; NULL when the entry has no opening hours (places only)
+--   until_us    sk_until, created_us, updated_us: microseconds since 1970-01-01 00:00 UTC (NULL = never)
+--   occ         activities only (else NULL): per row of sk_occurrences, by starts_at, four values:
+--               starts_at and ends_at in microseconds since the Unix epoch, then the local
+--               (Europe/Amsterdam) wall-clock start (local_start) and end (ends_at AT TIME ZONE
+--               'Europe/Amsterdam') as microseconds since 1970-01-01 00:00 read as wall-clock time
+--               (so day of week and time of day follow by plain arithmetic, in UTC)
+--   modified    feed_items.modified of the entry (the transaction that last changed what it shows)
+-- The search prints local times with sk_local(t) = to_char(t, 'YYYY-MM-DD"T"HH24:MI'): four-digit
+-- year, month, day, 'T', 24-hour hour and minute, all zero-padded; seconds and fractions are
+-- dropped (truncated, never rounded); no offset. next_occurrence/occurrences are
+-- {"start": sk_local(local start), "end": sk_local(local end)} from values 3 and 4 of occ.
+CREATE VIEW sk_index_rows AS
+SELECT e.id,
+       e.kind,
+       e.municipality,
+       e.areas,
+       e.themes,
+       e.audiences,
+       e.organisation_id,
+       ARRAY(SELECT j.key || '=' || (j.value #>> '{}') FROM jsonb_each(e.accessibility) j
+              WHERE jsonb_typeof(j.value) = 'string'
+              ORDER BY (j.key || '=' || (j.value #>> '{}')) COLLATE "C") AS access,
+       coalesce(e.cost @> '{"free": true}' OR e.accessibility @> '{"free_of_charge": "yes"}', false) AS free,
+       coalesce(e.cost @> '{"discount_pass": true}' OR e.accessibility @> '{"discount_pass": "yes"}', false) AS discount,
+       e.languages,
+       coalesce(e.sk_tsv::text, '') AS tsv,
+       ST_X(e.sk_geo)::float8 AS x,
+       ST_Y(e.sk_geo)::float8 AS y,
+       CASE WHEN e.sk_open IS NOT NULL THEN
+           ARRAY(SELECT b.v FROM unnest(e.sk_open) WITH ORDINALITY r(rg, i),
+                                 LATERAL (VALUES (1, lower(r.rg)), (2, upper(r.rg))) b(j, v)
+                  ORDER BY r.i, b.j) END AS open,
+       (extract(epoch FROM e.sk_until) * 1000000)::bigint AS until_us,
+       (extract(epoch FROM e.created_at) * 1000000)::bigint AS created_us,
+       (extract(epoch FROM e.updated_at) * 1000000)::bigint AS updated_us,
+       CASE WHEN e.kind = 'activity' THEN
+           ARRAY(SELECT v.v FROM sk_occurrences o,
+                        LATERAL (VALUES (1, (extract(epoch FROM o.starts_at) * 1000000)::bigint),
+                                        (2, (extract(epoch FROM o.ends_at) * 1000000)::bigint),
+                                        (3, (extract(epoch FROM o.local_start) * 1000000)::bigint),
+                                        (4, (extract(epoch FROM o.ends_at AT TIME ZONE 'Europe/Amsterdam') * 1000000)::bigint)) v(j, v)
+                  WHERE o.entry_id = e.id
+                  ORDER BY o.starts_at, v.j) END AS occ,
+       f.modified
+  FROM entries e
+  LEFT JOIN feed_items f ON f.id = e.id
+ WHERE sk_entry_public(e);
