@@ -1846,11 +1846,13 @@ static size_t window_size(const struct sx_query *q, const struct sx_segment *s, 
 static roaring_bitmap_t *window_activities(const struct sx_query *q, const struct sx_segment *s, int64_t to_local)
 {
     size_t a, b, n = 0;
+    uint8_t *mark = tl->best;
+    uint32_t *ids = tl->ids;
     window_range(q, s, to_local, &a, &b);
     /* mark (tl->best, all zero between uses), then collect in id order: sorted input for the bitmap */
     for (size_t i = a; i < b; i++) {
         const struct sx_when *w = &s->when[i];
-        if (tl->best[w->id] || (int64_t)w->start_min * 60000000 >= to_local || !want_when(q, w->start_min))
+        if (mark[w->id] || (int64_t)w->start_min * 60000000 >= to_local || !want_when(q, w->start_min))
             continue;
         if (!q->has_from && (int64_t)w->start_min * 60000000 < q->now_us + 120 * 60000000LL) {
             /* near now: the occurrence's own offset decides */
@@ -1861,22 +1863,28 @@ static roaring_bitmap_t *window_activities(const struct sx_query *q, const struc
             if (!ok)
                 continue;
         }
-        tl->best[w->id] = 1;
-        tl->ids[n++] = w->id;
+        mark[w->id] = 1;
+        ids[n++] = w->id;
     }
     if (n > s->ndocs / 64) {
-        /* many: read the marks in id order */
+        /* many: read the marks in id order, eight at a time (the scratch has room past ndocs) */
         n = 0;
-        for (size_t i = 0; i < s->ndocs; i++)
-            if (tl->best[i]) {
-                tl->best[i] = 0;
-                tl->ids[n++] = (uint32_t)i;
-            }
+        for (size_t i = 0; i < s->ndocs; i += 8) {
+            uint64_t w;
+            memcpy(&w, mark + i, 8);
+            if (w == 0)
+                continue;
+            for (size_t k = i; k < i + 8 && k < s->ndocs; k++)
+                if (mark[k]) {
+                    mark[k] = 0;
+                    ids[n++] = (uint32_t)k;
+                }
+        }
     } else {
         for (size_t i = 0; i < n; i++)
-            tl->best[tl->ids[i]] = 0;
+            mark[ids[i]] = 0;
         if (n > 1)
-            qsort(tl->ids, n, sizeof(*tl->ids), u32_cmp);
+            qsort(ids, n, sizeof(*ids), u32_cmp);
     }
     return roaring_bitmap_of_ptr(n, tl->ids);
 }
@@ -2025,7 +2033,7 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
             /* activities: those with an occurrence in the window; the other kinds stay. Few
              * candidates are checked one by one, many from the segment's time index. */
             roaring_bitmap_t *act = roaring_bitmap_and(r, s->kind[SX_ACTIVITY]);
-            if (roaring_bitmap_get_cardinality(act) * 16 > window_size(q, s, to_local)) {
+            if (roaring_bitmap_get_cardinality(act) * 128 > window_size(q, s, to_local)) {
                 roaring_bitmap_t *w = window_activities(q, s, to_local);
                 roaring_bitmap_andnot_inplace(r, act);
                 roaring_bitmap_and_inplace(act, w);
