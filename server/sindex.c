@@ -2202,6 +2202,75 @@ static bool topk_visit(uint32_t id, void *arg)
     return true;
 }
 
+/* A candidate whose date key is infinity (no occurrence in the window, or not an activity). */
+static bool topk_visit_infinite(uint32_t id, void *arg)
+{
+    struct seg_run *run = arg;
+    const struct sx_query *q = run->q;
+    struct cand c;
+    c.d = run->s->docs[id];
+    c.idhi = run->s->hot[id].idhi;
+    c.seg = run->si;
+    c.score = 0;
+    c.key = INFINITY;
+    if (q->has_cursor && (c.key != q->cursor_key ? c.key < q->cursor_key : memcmp(c.d->id, q->cursor_id, 16) <= 0))
+        return true;
+    heap_push(run->top, &c);
+    return true;
+}
+
+/*
+ * Date order without computing every match's key: walk the segment's time index
+ * from the window's start; the first matching occurrence of each activity in r
+ * gives its key (the activity's own list decides the exact moment). Once the heap
+ * is full and the walk is two hours past its worst key (no offset is larger), no
+ * activity not yet seen can come earlier. The other kinds (key infinity) follow.
+ * Returns false when the walk does not apply (the caller visits every match).
+ */
+static bool topk_date_walk(struct seg_run *run, const roaring_bitmap_t *r)
+{
+    const struct sx_query *q = run->q;
+    const struct sx_segment *s = run->s;
+    int64_t to_local = q->has_to ? q->to_local : run->horizon;
+    uint8_t *mark = tl->best;
+    uint32_t *seen = tl->ids;
+    size_t a, b, nseen = 0;
+    bool stopped = false;
+    roaring_bitmap_t *rest;
+    if (s->nwhen == 0)
+        return false;
+    window_range(q, s, to_local, &a, &b);
+    for (size_t i = a; i < b; i++) {
+        const struct sx_when *w = &s->when[i];
+        int64_t local = (int64_t)w->start_min * 60000000;
+        if (run->top->n == run->top->cap && !isinf(run->top->v[0].key) &&
+            local - 120 * 60000000LL > run->top->v[0].key) {
+            stopped = true;
+            break;
+        }
+        if (mark[w->id] || local >= to_local || !want_when(q, w->start_min) ||
+            !roaring_bitmap_contains(r, w->id))
+            continue;
+        mark[w->id] = 1;
+        seen[nseen++] = w->id;
+        topk_visit(w->id, run);
+    }
+    for (size_t i = 0; i < nseen; i++)
+        mark[seen[i]] = 0;
+    if (stopped || (run->top->n == run->top->cap && !isinf(run->top->v[0].key)))
+        return true; /* nothing later can enter the page */
+    /* the walk saw every activity with an occurrence in the window: the rest (other kinds,
+     * activities without one) have the key infinity and are ordered by id */
+    if (nseen > 1)
+        qsort(seen, nseen, sizeof(*seen), u32_cmp);
+    roaring_bitmap_t *seen_bm = roaring_bitmap_of_ptr(nseen, seen);
+    rest = roaring_bitmap_andnot(r, seen_bm);
+    bm_free(seen_bm);
+    roaring_iterate(rest, topk_visit_infinite, run);
+    bm_free(rest);
+    return true;
+}
+
 static bool best_visit(uint32_t id, void *arg)
 {
     tl->best[id] = *(const uint8_t *)arg;
@@ -2573,7 +2642,9 @@ int sindex_search(struct sindex *ix, struct json_object *params, const char *lan
         total += roaring_bitmap_get_cardinality(r);
         if (q->sort == SORT_RELEVANCE)
             score_all(run, r);
-        if (q->sort == SORT_DISTANCE && ncells >= 0) {
+        if (q->sort == SORT_DATE && topk_date_walk(run, r)) {
+            /* done: the time index gave the soonest */
+        } else if (q->sort == SORT_DISTANCE && ncells >= 0) {
             /* nearest squares first; stop once no square can hold a nearer document */
             for (long i = 0; i < ncells; i++) {
                 if (top->n == top->cap && tl_cells[i].dmin > top->v[0].key)
