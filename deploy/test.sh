@@ -149,8 +149,8 @@ if [ "$migrated" -eq 1 ]; then
             sk_log "valgrind: daemon request path ($name)"
             vlog="$tmp_logs/valgrind-$name.log"
             # SK_DIFF_SEARCHES: test_search_diff's index daemon does its searching in C,
-            # many times slower under valgrind; 100 searches still make every change twice
-            if SK_TEST_SKIP_WAITING=1 SK_DIFF_SEARCHES=100 SK_TEST_DAEMON_WRAPPER="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite" \
+            # many times slower under valgrind; 50 searches still make every change twice
+            if SK_TEST_SKIP_WAITING=1 SK_DIFF_SEARCHES=50 SK_TEST_DAEMON_WRAPPER="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite" \
                 "$it" --jobs 1 >"$vlog" 2>&1; then
                 passed=$((passed + 1))
                 tail -n 1 "$vlog"
@@ -165,7 +165,7 @@ if [ "$migrated" -eq 1 ]; then
         # the differential test checks memory here, not speed: fewer searches, no strict timing
         asan_env=(SK_TEST_SKIP_WAITING=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-            SK_DIFF_SEARCHES=150 SK_DIFF_STRICT_TIMING=0 SK_DIFF_CONVERGE_MS=10000)
+            SK_DIFF_SEARCHES=60 SK_DIFF_STRICT_TIMING=0 SK_DIFF_CONVERGE_MS=10000)
         if [ -f tests/lsan.supp ]; then
             asan_env+=("LSAN_OPTIONS=suppressions=$SK_ROOT/tests/lsan.supp:print_suppressions=0")
         fi
@@ -202,8 +202,8 @@ run_suite() {
 }
 
 if [ -x tests/fuzz/run.sh ]; then
-    sk_log "fuzzing (${SK_TEST_FUZZ_SECONDS:-30} s per target)"
-    run_suite fuzz "$tmp_logs/fuzz.log" tests/fuzz/run.sh "${SK_TEST_FUZZ_SECONDS:-30}"
+    sk_log "fuzzing (${SK_TEST_FUZZ_SECONDS:-20} s per target)"
+    run_suite fuzz "$tmp_logs/fuzz.log" tests/fuzz/run.sh "${SK_TEST_FUZZ_SECONDS:-20}"
 fi
 
 # ---------------------------------------------------------------------------

@@ -1028,14 +1028,20 @@ void sindex_thread_enter(void)
     if (tl == NULL)
         return;
     tl->stemmer = ts_stemmer_new();
-    tl->pjc = proj_context_create();
-    if (tl->pjc) {
+}
+
+/* The thread's coordinate transformation, made at its first near-me search (PROJ reads its
+ * database then: a daemon that is never asked for distances never pays for it). */
+static PJ *thread_proj(void)
+{
+    if (tl->pj == NULL && tl->pjc == NULL && (tl->pjc = proj_context_create()) != NULL) {
         PJ *p = proj_create_crs_to_crs(tl->pjc, "EPSG:4326", "EPSG:28992", NULL);
         if (p) {
             tl->pj = proj_normalize_for_visualization(tl->pjc, p);
             proj_destroy(p);
         }
     }
+    return tl->pj;
 }
 
 void sindex_thread_leave(void)
@@ -1364,7 +1370,7 @@ static int query_read(struct sx_query *q, struct json_object *p, const struct sx
         struct json_object *lat, *lon;
         json_object_object_get_ex(v, "lat", &lat);
         json_object_object_get_ex(v, "lon", &lon);
-        if (tl->pj == NULL)
+        if (thread_proj() == NULL)
             return -2;
         PJ_COORD c = proj_trans(tl->pj, PJ_FWD, proj_coord(json_object_get_double(lon), json_object_get_double(lat), 0, 0));
         q->near = true;
