@@ -30,11 +30,6 @@
 /* =========================================================================================== */
 /* Small helpers                                                                               */
 
-static int bytes_cmp(const char *a, const char *b)
-{
-    return strcmp(a, b); /* C collation: bytes */
-}
-
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9')
@@ -235,84 +230,40 @@ void sx_snapshot_free(struct sx_snapshot *s)
 /* =========================================================================================== */
 /* Catalog lookups                                                                             */
 
+/* The catalog's arrays are sorted by their first member, the code (bytes); libc's bsearch finds it. */
+static int code_key_cmp(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, *(char *const *)elem);
+}
+
 static const struct sx_area *cat_area(const struct sx_catalog *c, const char *code)
 {
-    size_t lo = 0, hi = c->nareas;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int r = bytes_cmp(c->areas[mid].code, code);
-        if (r == 0)
-            return &c->areas[mid];
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return bsearch(code, c->areas, c->nareas, sizeof(*c->areas), code_key_cmp);
 }
 
 static const struct sx_theme *cat_theme(const struct sx_catalog *c, const char *code)
 {
-    size_t lo = 0, hi = c->nthemes;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int r = bytes_cmp(c->themes[mid].code, code);
-        if (r == 0)
-            return &c->themes[mid];
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return bsearch(code, c->themes, c->nthemes, sizeof(*c->themes), code_key_cmp);
 }
 
 static bool cat_audience(const struct sx_catalog *c, const char *code)
 {
-    size_t lo = 0, hi = c->naudiences;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int r = bytes_cmp(c->audiences[mid], code);
-        if (r == 0)
-            return true;
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
+    return bsearch(code, c->audiences, c->naudiences, sizeof(*c->audiences), code_key_cmp) != NULL;
 }
 
 static const struct sx_feature *cat_feature(const struct sx_catalog *c, const char *code)
 {
-    size_t lo = 0, hi = c->nfeatures;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int r = bytes_cmp(c->features[mid].code, code);
-        if (r == 0)
-            return &c->features[mid];
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return bsearch(code, c->features, c->nfeatures, sizeof(*c->features), code_key_cmp);
+}
+
+static int org_key_cmp(const void *key, const void *elem)
+{
+    return memcmp(key, elem, 16);
 }
 
 static bool cat_org(const struct sx_catalog *c, const uint8_t id[16])
 {
-    size_t lo = 0, hi = c->norgs;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int r = memcmp(c->orgs[mid], id, 16);
-        if (r == 0)
-            return true;
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
+    return bsearch(id, c->orgs, c->norgs, 16, org_key_cmp) != NULL;
 }
 
 /* =========================================================================================== */
