@@ -54,7 +54,7 @@ const struct db_statement db_statements[STMT_COUNT_] = {
     [STMT_MOD_SETTINGS_PATCH] = {"mod_settings_patch", "SELECT * FROM api_moderation_settings_patch($1::jsonb, $2::text, $3::uuid, $4::uuid, $5::text[])", 5},
     /* periodic jobs (server/housekeeping.c) */
     [STMT_MOD_HOUSEKEEPING] = {"mod_housekeeping", "SELECT sk_moderation_housekeeping()::text", 0},
-    [STMT_OCCURRENCES_EXTEND] = {"occurrences_extend", "SELECT sk_occurrences_extend()::text", 0},
+    [STMT_OCCURRENCES_EXTEND] = {"occurrences_extend", "SELECT sk_occurrences_extend_step()", 0},
     [STMT_WEBHOOK_CREATE] = {"webhook_create", "SELECT * FROM api_webhook_create($1::jsonb, $2::jsonb, $3::text, $4::uuid, $5::uuid, $6::text[])", 6},
     [STMT_WEBHOOK_LIST] = {"webhook_list", "SELECT * FROM api_webhook_list($1::text, $2::uuid, $3::uuid, $4::text[])", 4},
     [STMT_WEBHOOK_GET] = {"webhook_get", "SELECT * FROM api_webhook_get($1::uuid, $2::text, $3::uuid, $4::uuid, $5::text[])", 5},

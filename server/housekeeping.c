@@ -6,12 +6,14 @@
 #include <libpq-fe.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "db.h"
 #include "log.h"
 
 #define HK_FIRST_MS 2000  /* first run after start: the pool has connected by then */
 #define HK_RETRY_MS 30000 /* after a failed or refused run */
+#define HK_MORE_MS 200    /* after a step that left more to do ("more ...") */
 
 struct hk_job {
     const char *name;
@@ -21,7 +23,7 @@ struct hk_job {
 /* The jobs, all run every housekeeping_interval_s. */
 static const struct hk_job hk_jobs[] = {
     {"moderation", STMT_MOD_HOUSEKEEPING},  /* hide stale entries, erase old report hashes (0005) */
-    {"occurrences", STMT_OCCURRENCES_EXTEND}, /* extend the occurrence horizon (0004) */
+    {"occurrences", STMT_OCCURRENCES_EXTEND}, /* move the occurrence horizon, in steps (0012) */
     {"feeds", STMT_FEED_HOUSEKEEPING},        /* expired entries become RPDE deleted items (0006) */
 };
 #define HK_NJOBS (sizeof(hk_jobs) / sizeof(hk_jobs[0]))
@@ -73,9 +75,11 @@ static void hk_done(struct db_query *q, PGresult *res, const struct db_error *er
     }
     if (run->hk->write_gen) /* a job may have hidden or expired entries: cached searches go */
         atomic_fetch_add(run->hk->write_gen, 1);
-    log_msg(LOG_INFO, "housekeeping %s: %s", run->job->name,
-            PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "done");
-    run->next_ms = now + (uint64_t)run->hk->cfg->housekeeping_interval_s * 1000u;
+    const char *said = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "done";
+    log_msg(LOG_INFO, "housekeeping %s: %s", run->job->name, said);
+    /* a job done in steps says "more ..." until its last step */
+    run->next_ms = now + (strncmp(said, "more", 4) == 0 ? HK_MORE_MS
+                                                         : (uint64_t)run->hk->cfg->housekeeping_interval_s * 1000u);
 }
 
 /* Start every due job that is not running yet; a refused submit is retried later. */

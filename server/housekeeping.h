@@ -4,7 +4,7 @@
  * What it is for: SQL functions that must run now and then whether or not
  * anyone makes a request: hiding entries nobody confirmed for too long
  * (sk_moderation_housekeeping, 0005) and moving the horizon of materialised
- * activity occurrences (sk_occurrences_extend, 0004). The job list is a
+ * activity occurrences (sk_occurrences_extend_step, 0012). The job list is a
  * table in housekeeping.c: add a line (and a statement in db_catalog.c) for
  * a new job.
  *

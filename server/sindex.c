@@ -153,6 +153,10 @@ void sx_segment_unref(struct sx_segment *s)
     free(s->by_until);
     free(s->hot);
     free(s->when);
+    for (size_t i = 0; i < s->nhours; i++)
+        bm_free(s->hour[i]);
+    free(s->hour);
+    free(s->hour_off);
     free(s->slots);
     free(s->slot_off);
     for (size_t i = 0; i < s->ncells; i++)
@@ -682,6 +686,56 @@ static int64_t cell_key(double x, double y)
     return (cx << 32) | (int64_t)(uint32_t)cy;
 }
 
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The hour bitmaps of the time index (s->when sorted) and each hour's offset. */
+static int segment_hours(struct sx_segment *s, size_t *bytes)
+{
+    uint32_t *ids;
+    if (s->nwhen == 0)
+        return 0;
+    s->hour0 = floor_div(s->when[0].start_min, 60);
+    s->nhours = (size_t)(floor_div(s->when[s->nwhen - 1].start_min, 60) - s->hour0 + 1);
+    s->hour = calloc(s->nhours, sizeof(*s->hour));
+    s->hour_off = malloc(s->nhours * sizeof(*s->hour_off));
+    ids = malloc(s->nwhen * sizeof(*ids));
+    if (s->hour == NULL || s->hour_off == NULL || ids == NULL) {
+        free(ids);
+        return -1;
+    }
+    for (size_t i = 0; i < s->nhours; i++)
+        s->hour_off[i] = INT16_MAX; /* no occurrence yet */
+    for (size_t i = 0; i < s->ndocs; i++)
+        for (size_t k = 0; k < s->docs[i]->nocc; k++) {
+            const struct sx_occ *o = &s->docs[i]->occ[k];
+            int16_t *off = &s->hour_off[floor_div(o->start_min, 60) - s->hour0];
+            *off = *off == INT16_MAX || *off == o->start_off ? o->start_off : SX_OFF_MIXED;
+        }
+    for (size_t i = 0; i < s->nwhen;) {
+        int64_t h = floor_div(s->when[i].start_min, 60);
+        size_t n = 0;
+        while (i < s->nwhen && floor_div(s->when[i].start_min, 60) == h)
+            ids[n++] = s->when[i++].id;
+        qsort(ids, n, sizeof(*ids), u32_cmp);
+        if ((s->hour[h - s->hour0] = roaring_bitmap_of_ptr(n, ids)) == NULL) {
+            free(ids);
+            return -1;
+        }
+        *bytes += roaring_bitmap_size_in_bytes(s->hour[h - s->hour0]) + sizeof(*s->hour) + sizeof(*s->hour_off);
+    }
+    free(ids);
+    return 0;
+}
+
 /* The hot array, the time index and the grid. */
 static int segment_hot(struct sx_segment *s, size_t *bytes)
 {
@@ -719,6 +773,10 @@ static int segment_hot(struct sx_segment *s, size_t *bytes)
         for (size_t k = 0; k < s->docs[i]->nocc; k++)
             s->when[s->nwhen++] = (struct sx_when){s->docs[i]->occ[k].start_min, (uint32_t)i};
     qsort(s->when, s->nwhen, sizeof(*s->when), when_cmp);
+    if (segment_hours(s, bytes) < 0) {
+        free(cp);
+        return -1;
+    }
     qsort(cp, ncp, sizeof(*cp), cell_pair_cmp);
     size_t groups = 0;
     for (size_t i = 0; i < ncp; i++)
@@ -962,6 +1020,8 @@ struct sx_thread {
     size_t cap;
     uint32_t *ids;          /* survivors of a per-document check */
     size_t idcap;
+    uint64_t *in, *seen;    /* per local id, one bit: a set of results, and of visited ones (zero
+                             * between uses) */
 };
 
 static _Thread_local struct sx_thread *tl;
@@ -1006,6 +1066,8 @@ void sindex_thread_leave(void)
         free(tl->best);
         free(tl->score);
         free(tl->ids);
+        free(tl->in);
+        free(tl->seen);
         free(tl);
         tl = NULL;
     }
@@ -1033,10 +1095,19 @@ static int scratch(size_t n)
     uint32_t *ids = realloc(tl->ids, cap * sizeof(*ids));
     if (ids)
         tl->ids = ids;
-    if (b == NULL || s == NULL || ids == NULL)
+    size_t words = (cap + 63) / 64, had = (tl->cap + 63) / 64;
+    uint64_t *in = realloc(tl->in, words * sizeof(*in));
+    if (in)
+        tl->in = in;
+    uint64_t *seen = realloc(tl->seen, words * sizeof(*seen));
+    if (seen)
+        tl->seen = seen;
+    if (b == NULL || s == NULL || ids == NULL || in == NULL || seen == NULL)
         return -1;
     memset(tl->best + tl->cap, 0, cap - tl->cap);
     memset(tl->score + tl->cap, 0, (cap - tl->cap) * sizeof(*s));
+    memset(tl->in + had, 0, (words - had) * sizeof(*in));
+    memset(tl->seen + had, 0, (words - had) * sizeof(*seen));
     tl->cap = tl->idcap = cap;
     return 0;
 }
@@ -1789,12 +1860,6 @@ static bool want_when(const struct sx_query *q, int32_t start_min)
  * the window starts now: a local start at least 2 hours after now is after now in
  * any season; the hour between is checked on the occurrence itself.
  */
-static int u32_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The window's first entry in the time index ([*a, *b) holds every candidate). */
 static void window_range(const struct sx_query *q, const struct sx_segment *s, int64_t to_local, size_t *a_out,
                          size_t *b_out)
@@ -1829,50 +1894,72 @@ static size_t window_size(const struct sx_query *q, const struct sx_segment *s, 
     return b - a;
 }
 
+/* The first entry of the time index starting at or after minute. */
+static size_t when_lower(const struct sx_segment *s, int32_t minute)
+{
+    size_t a = 0, b = s->nwhen;
+    while (a < b) {
+        size_t mid = (a + b) / 2;
+        if (s->when[mid].start_min < minute)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a;
+}
+
+enum { WINDOW_HOURS_MAX = 63 * 24 + 2 }; /* a short window (62 days) and its two edges */
+static _Thread_local const roaring_bitmap_t *tl_hours[WINDOW_HOURS_MAX];
+
+/*
+ * The activities with an occurrence in a window of at most 62 days: the union of the
+ * hours wholly inside it (day of the week and part of the day hold for a whole hour),
+ * the hours at its edges read occurrence by occurrence. Without from, the window starts
+ * now: a local start at least 2 hours after now is after now in any season; the hour
+ * between is checked on the occurrence itself.
+ */
 static roaring_bitmap_t *window_activities(const struct sx_query *q, const struct sx_segment *s, int64_t to_local)
 {
-    size_t a, b, n = 0;
-    uint8_t *mark = tl->best;
+    int64_t lo_us = q->has_from ? q->from_local : q->now_us + 60 * 60000000LL;
+    int32_t lo = (int32_t)((lo_us + 59999999) / 60000000), hi = (int32_t)((to_local + 59999999) / 60000000);
+    int32_t exact_to = q->has_from ? lo : (int32_t)((q->now_us + 120 * 60000000LL + 59999999) / 60000000);
+    size_t n = 0, nv = 0;
     uint32_t *ids = tl->ids;
-    window_range(q, s, to_local, &a, &b);
-    /* mark (tl->best, all zero between uses), then collect in id order: sorted input for the bitmap */
-    for (size_t i = a; i < b; i++) {
-        const struct sx_when *w = &s->when[i];
-        if (mark[w->id] || (int64_t)w->start_min * 60000000 >= to_local || !want_when(q, w->start_min))
+    roaring_bitmap_t *r, *edges;
+    for (int64_t h = floor_div(lo, 60); h * 60 < hi && nv < WINDOW_HOURS_MAX; h++) {
+        int32_t a = (int32_t)(h * 60), b = a + 60;
+        if (h < s->hour0 || h >= s->hour0 + (int64_t)s->nhours || s->hour[h - s->hour0] == NULL ||
+            !want_when(q, a))
             continue;
-        if (!q->has_from && (int64_t)w->start_min * 60000000 < q->now_us + 120 * 60000000LL) {
-            /* near now: the occurrence's own offset decides */
-            const struct sx_doc *d = s->docs[w->id];
-            bool ok = false;
-            for (size_t k = 0; k < d->nocc && !ok; k++)
-                ok = d->occ[k].start_min == w->start_min && occ_abs_us(&d->occ[k]) >= q->now_us;
-            if (!ok)
-                continue;
+        if (a >= lo && b <= hi && a >= exact_to) {
+            tl_hours[nv++] = s->hour[h - s->hour0];
+            continue;
         }
-        mark[w->id] = 1;
-        ids[n++] = w->id;
-    }
-    if (n > s->ndocs / 64) {
-        /* many: read the marks in id order, eight at a time (the scratch has room past ndocs) */
-        n = 0;
-        for (size_t i = 0; i < s->ndocs; i += 8) {
-            uint64_t w;
-            memcpy(&w, mark + i, 8);
-            if (w == 0)
-                continue;
-            for (size_t k = i; k < i + 8 && k < s->ndocs; k++)
-                if (mark[k]) {
-                    mark[k] = 0;
-                    ids[n++] = (uint32_t)k;
-                }
+        for (size_t i = when_lower(s, a > lo ? a : lo); i < s->nwhen; i++) {
+            const struct sx_when *w = &s->when[i];
+            if (w->start_min >= b || w->start_min >= hi)
+                break;
+            if (w->start_min < exact_to) {
+                /* near now: the occurrence's own offset decides */
+                const struct sx_doc *d = s->docs[w->id];
+                bool ok = false;
+                for (size_t k = 0; k < d->nocc && !ok; k++)
+                    ok = d->occ[k].start_min == w->start_min && occ_abs_us(&d->occ[k]) >= q->now_us;
+                if (!ok)
+                    continue;
+            }
+            ids[n++] = w->id;
         }
-    } else {
-        for (size_t i = 0; i < n; i++)
-            mark[ids[i]] = 0;
-        if (n > 1)
-            qsort(ids, n, sizeof(*ids), u32_cmp);
     }
-    return roaring_bitmap_of_ptr(n, tl->ids);
+    r = union_of(tl_hours, nv);
+    if (r == NULL)
+        r = roaring_bitmap_create();
+    if (n) {
+        edges = roaring_bitmap_of_ptr(n, ids);
+        roaring_bitmap_or_inplace(r, edges);
+        bm_free(edges);
+    }
+    return r;
 }
 
 /*
@@ -2163,29 +2250,43 @@ static double doc_key(const struct seg_run *run, uint32_t id, uint16_t *score)
     }
 }
 
-static bool topk_visit(uint32_t id, void *arg)
+/* Offer document id of the run's segment with its order key to the page's heap. */
+static bool topk_offer(struct seg_run *run, uint32_t id, double key, uint16_t score)
 {
-    struct seg_run *run = arg;
     const struct sx_query *q = run->q;
+    struct topk *top = run->top;
     struct cand c;
-    c.d = run->s->docs[id];
+    if (top->n == top->cap && (top->desc ? key < top->v[0].key : key > top->v[0].key))
+        return !(q->sort == SORT_CREATED); /* cannot enter; in created order nothing later can */
     c.idhi = run->s->hot[id].idhi;
+    if (top->n == top->cap && key == top->v[0].key && c.idhi > top->v[0].idhi)
+        return !(q->sort == SORT_CREATED); /* a tie that the id orders after the worst kept */
+    c.d = run->s->docs[id];
     c.seg = run->si;
-    c.key = doc_key(run, id, &c.score);
+    c.key = key;
+    c.score = score;
     if (q->has_cursor) {
         bool after;
         if (c.key != q->cursor_key)
-            after = run->top->desc ? c.key < q->cursor_key : c.key > q->cursor_key;
+            after = top->desc ? c.key < q->cursor_key : c.key > q->cursor_key;
         else
             after = memcmp(c.d->id, q->cursor_id, 16) > 0;
         if (!after)
             return true;
     }
     /* created order is the segment's own order: past a full heap nothing better follows */
-    if (q->sort == SORT_CREATED && run->top->n == run->top->cap && !cand_before(run->top, &c, &run->top->v[0]))
+    if (q->sort == SORT_CREATED && top->n == top->cap && !cand_before(top, &c, &top->v[0]))
         return false;
-    heap_push(run->top, &c);
+    heap_push(top, &c);
     return true;
+}
+
+static bool topk_visit(uint32_t id, void *arg)
+{
+    struct seg_run *run = arg;
+    uint16_t score;
+    double key = doc_key(run, id, &score);
+    return topk_offer(run, id, key, score);
 }
 
 /* A candidate whose date key is infinity (no occurrence in the window, or not an activity). */
@@ -2205,6 +2306,28 @@ static bool topk_visit_infinite(uint32_t id, void *arg)
     return true;
 }
 
+static inline bool bit_test(const uint64_t *bits, uint32_t i)
+{
+    return bits[i / 64] >> (i % 64) & 1;
+}
+
+static inline void bit_put(uint64_t *bits, uint32_t i)
+{
+    bits[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+static bool bit_set(uint32_t id, void *bits)
+{
+    bit_put(bits, id);
+    return true;
+}
+
+static bool bit_clear_word(uint32_t id, void *bits)
+{
+    ((uint64_t *)bits)[id / 64] = 0;
+    return true;
+}
+
 /*
  * Date order without computing every match's key: walk the segment's time index
  * from the window's start; the first matching occurrence of each activity in r
@@ -2218,14 +2341,18 @@ static bool topk_date_walk(struct seg_run *run, const roaring_bitmap_t *r)
     const struct sx_query *q = run->q;
     const struct sx_segment *s = run->s;
     int64_t to_local = q->has_to ? q->to_local : run->horizon;
-    uint8_t *mark = tl->best;
+    uint64_t *in = tl->in, *mark = tl->seen;
     uint32_t *seen = tl->ids;
     size_t a, b, nseen = 0;
     bool stopped = false;
     roaring_bitmap_t *rest;
     if (s->nwhen == 0)
         return false;
+    /* without from, starts before this may be before now: their documents decide */
+    int32_t exact_to = q->has_from ? INT32_MIN : (int32_t)((q->now_us + 120 * 60000000LL + 59999999) / 60000000);
     window_range(q, s, to_local, &a, &b);
+    /* the results as a bit per document: the walk asks for most entries of the window */
+    roaring_iterate(r, bit_set, in);
     for (size_t i = a; i < b; i++) {
         const struct sx_when *w = &s->when[i];
         int64_t local = (int64_t)w->start_min * 60000000;
@@ -2234,15 +2361,20 @@ static bool topk_date_walk(struct seg_run *run, const roaring_bitmap_t *r)
             stopped = true;
             break;
         }
-        if (mark[w->id] || local >= to_local || !want_when(q, w->start_min) ||
-            !roaring_bitmap_contains(r, w->id))
+        if (!bit_test(in, w->id) || bit_test(mark, w->id) || local >= to_local || !want_when(q, w->start_min))
             continue;
-        mark[w->id] = 1;
+        bit_put(mark, w->id);
         seen[nseen++] = w->id;
-        topk_visit(w->id, run);
+        int off = s->hour_off[floor_div(w->start_min, 60) - s->hour0];
+        if (off != SX_OFF_MIXED && w->start_min >= exact_to)
+            /* the activity's first occurrence in the window, its moment known from the hour */
+            topk_offer(run, w->id, (double)(((int64_t)w->start_min - off) * 60000000), 0);
+        else
+            topk_visit(w->id, run);
     }
     for (size_t i = 0; i < nseen; i++)
-        mark[seen[i]] = 0;
+        mark[seen[i] / 64] = 0;
+    roaring_iterate(r, bit_clear_word, in);
     if (stopped || (run->top->n == run->top->cap && !isinf(run->top->v[0].key)))
         return true; /* nothing later can enter the page */
     /* the walk saw every activity with an occurrence in the window: the rest (other kinds,
@@ -2276,6 +2408,81 @@ static bool score_clear(uint32_t id, void *arg)
     (void)arg;
     tl->score[id] = 0;
     return true;
+}
+
+enum { LEVEL_WORDS_MAX = 3 }; /* 4^3 combinations of weight classes */
+
+struct level {
+    uint16_t sum;
+    uint8_t cls[LEVEL_WORDS_MAX];
+};
+
+static int level_cmp(const void *a, const void *b)
+{
+    const struct level *x = a, *y = b;
+    return x->sum != y->sum ? (x->sum > y->sum ? -1 : 1) : memcmp(x->cls, y->cls, sizeof(x->cls));
+}
+
+/*
+ * Relevance order for up to three words without scoring every match: the combinations
+ * of weight classes (per word the strongest field it matches in) by their sum, highest
+ * first; each combination's matches are offered with that sum as the key. A document
+ * found at a higher sum is not offered again (a word with alternatives can match in
+ * several classes). Once the page is full after a sum, no lower sum can enter.
+ */
+static void topk_relevance_levels(struct seg_run *run, const roaring_bitmap_t *r)
+{
+    static const uint8_t val[4] = {SX_W_A, SX_W_B, SX_W_C, SX_W_D};
+    const struct sx_query *q = run->q;
+    struct level lv[64];
+    int n = 1, nw = q->nwords;
+    uint64_t *seen = tl->seen;
+    uint32_t *visited = tl->ids;
+    size_t nvisited = 0;
+    for (int w = 0; w < nw; w++)
+        n *= 4;
+    for (int i = 0; i < n; i++) {
+        lv[i].sum = 0;
+        memset(lv[i].cls, 0, sizeof(lv[i].cls));
+        for (int w = 0, k = i; w < nw; w++, k /= 4) {
+            lv[i].cls[w] = (uint8_t)(k % 4);
+            lv[i].sum = (uint16_t)(lv[i].sum + val[k % 4]);
+        }
+    }
+    qsort(lv, (size_t)n, sizeof(lv[0]), level_cmp);
+    for (int i = 0; i < n;) {
+        uint16_t sum = lv[i].sum;
+        if (run->top->n == run->top->cap && run->top->v[0].key > sum)
+            break;
+        for (; i < n && lv[i].sum == sum; i++) {
+            /* a level before the cursor: its documents are only marked (they were on earlier pages) */
+            bool before_cursor = q->has_cursor && sum > q->cursor_key;
+            bool empty = false;
+            for (int w = 0; w < nw; w++)
+                empty |= run->cls[w][lv[i].cls[w]] == NULL;
+            if (empty)
+                continue;
+            roaring_bitmap_t *g = nw ? roaring_bitmap_and(r, run->cls[0][lv[i].cls[0]]) : roaring_bitmap_copy(r);
+            for (int w = 1; w < nw && g; w++)
+                roaring_bitmap_and_inplace(g, run->cls[w][lv[i].cls[w]]);
+            if (g == NULL)
+                break;
+            roaring_uint32_iterator_t it;
+            roaring_init_iterator(g, &it);
+            for (; it.has_value; roaring_advance_uint32_iterator(&it)) {
+                uint32_t id = it.current_value;
+                if (bit_test(seen, id))
+                    continue;
+                bit_put(seen, id);
+                visited[nvisited++] = id;
+                if (!before_cursor)
+                    topk_offer(run, id, sum, sum);
+            }
+            bm_free(g);
+        }
+    }
+    for (size_t k = 0; k < nvisited; k++)
+        seen[visited[k] / 64] = 0;
 }
 
 /* Relevance of every match: per word the strongest field it matches in, summed. */
@@ -2403,37 +2610,68 @@ static int segment_facets(const struct sx_snapshot *snap, const struct sx_segmen
     return 0;
 }
 
-static void json_str(struct evbuffer *out, const char *s)
+/* Decimal digits of v at p; the end. */
+static char *put_u64(char *p, uint64_t v)
 {
+    char tmp[20];
+    int n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* v in exactly width digits (leading zeros). */
+static char *put_fixed(char *p, unsigned v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+    return p + width;
+}
+
+/* A JSON string of s[0..len) (codes and keys: escaping is rare). */
+static void json_strn(struct evbuffer *out, const char *s, size_t len)
+{
+    char buf[8];
+    size_t from = 0;
     evbuffer_add(out, "\"", 1);
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '"' || c == '\\')
-            evbuffer_add_printf(out, "\\%c", c);
-        else if (c < 0x20)
-            evbuffer_add_printf(out, "\\u%04x", c);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != '"' && c != '\\' && c >= 0x20)
+            continue;
+        evbuffer_add(out, s + from, i - from);
+        if (c < 0x20)
+            evbuffer_add(out, buf, (size_t)snprintf(buf, sizeof(buf), "\\u%04x", c));
         else
-            evbuffer_add(out, p, 1);
+            evbuffer_add(out, (char[2]){'\\', (char)c}, 2);
+        from = i + 1;
     }
+    evbuffer_add(out, s + from, len - from);
     evbuffer_add(out, "\"", 1);
 }
 
 static void facet_json(struct evbuffer *out, const char *name, const struct facet *f, bool first)
 {
-    evbuffer_add_printf(out, "%s\"%s\": {", first ? "" : ", ", name);
+    char num[24];
+    if (!first)
+        evbuffer_add(out, ", ", 2);
+    json_strn(out, name, strlen(name));
+    evbuffer_add(out, ": {", 3);
     for (int i = 0; i < f->count; i++) {
-        char key[160];
         if (i)
             evbuffer_add(out, ", ", 2);
-        snprintf(key, sizeof(key), "%.*s", (int)f->len[i], f->key[i]);
-        json_str(out, key);
-        evbuffer_add_printf(out, ": %llu", (unsigned long long)f->n[i]);
+        json_strn(out, f->key[i], f->len[i]);
+        num[0] = ':';
+        num[1] = ' ';
+        evbuffer_add(out, num, (size_t)(put_u64(num + 2, f->n[i]) - num));
     }
     evbuffer_add(out, "}", 1);
 }
 
-/* Wall-clock µs as 2026-11-24T10:00 (sk_local). */
-static void fmt_local(int64_t local, char out[20])
+/* Wall-clock µs as 2026-11-24T10:00 (sk_local) at p (16 characters); the end. */
+static char *put_local(char *p, int64_t local)
 {
     int64_t days = local >= 0 ? local / 86400000000LL : (local - 86399999999LL) / 86400000000LL;
     int64_t rem = (local - days * 86400000000LL) / 60000000LL;
@@ -2447,15 +2685,30 @@ static void fmt_local(int64_t local, char out[20])
     unsigned d = doy - (153 * mp + 2) / 5 + 1;
     unsigned m = mp < 10 ? mp + 3 : mp - 9;
     y += m <= 2;
-    snprintf(out, 20, "%04lld-%02u-%02uT%02d:%02d", (long long)y, m, d, (int)(rem / 60), (int)(rem % 60));
+    if (y < 0 || y > 9999)
+        y = y < 0 ? 0 : 9999; /* never within the horizon */
+    p = put_fixed(p, (unsigned)y, 4);
+    *p++ = '-';
+    p = put_fixed(p, m, 2);
+    *p++ = '-';
+    p = put_fixed(p, d, 2);
+    *p++ = 'T';
+    p = put_fixed(p, (unsigned)(rem / 60), 2);
+    *p++ = ':';
+    return put_fixed(p, (unsigned)(rem % 60), 2);
 }
 
 static void occ_json(struct evbuffer *out, const struct sx_occ *o)
 {
-    char s[20], e[20];
-    fmt_local(occ_local_us(o), s);
-    fmt_local((int64_t)o->end_min * 60000000, e);
-    evbuffer_add_printf(out, "{\"end\": \"%s\", \"start\": \"%s\"}", e, s);
+    char buf[64], *p = buf;
+    static const char a[] = "{\"end\": \"", b[] = "\", \"start\": \"";
+    memcpy(p, a, sizeof(a) - 1);
+    p = put_local(p + sizeof(a) - 1, (int64_t)o->end_min * 60000000);
+    memcpy(p, b, sizeof(b) - 1);
+    p = put_local(p + sizeof(b) - 1, occ_local_us(o));
+    *p++ = '"';
+    *p++ = '}';
+    evbuffer_add(out, buf, (size_t)(p - buf));
 }
 
 /* round(x::numeric, 1) as PostgreSQL prints it: float8 to numeric keeps 15 digits, half away from zero. */
@@ -2527,7 +2780,10 @@ static void item_json(struct evbuffer *out, const struct sx_query *q, const stru
             long local = sx_segment_find(runs[c->seg].s, d->id);
             score = local >= 0 ? doc_score(&runs[c->seg], (uint32_t)local) : 0;
         }
-        evbuffer_add_printf(out, ", \"score\": %u", score);
+        static const char a[] = ", \"score\": ";
+        char buf[32];
+        memcpy(buf, a, sizeof(a) - 1);
+        evbuffer_add(out, buf, (size_t)(put_u64(buf + sizeof(a) - 1, score) - buf));
     }
     if (d->kind == SX_ACTIVITY) {
         const struct sx_occ *next = NULL;
@@ -2626,9 +2882,12 @@ int sindex_search(struct sindex *ix, struct json_object *params, const char *lan
             goto out;
         }
         total += roaring_bitmap_get_cardinality(r);
-        if (q->sort == SORT_RELEVANCE)
+        bool levels = q->sort == SORT_RELEVANCE && q->nwords <= LEVEL_WORDS_MAX;
+        if (q->sort == SORT_RELEVANCE && !levels)
             score_all(run, r);
-        if (q->sort == SORT_DATE && topk_date_walk(run, r)) {
+        if (levels) {
+            topk_relevance_levels(run, r);
+        } else if (q->sort == SORT_DATE && topk_date_walk(run, r)) {
             /* done: the time index gave the soonest */
         } else if (q->sort == SORT_DISTANCE && ncells >= 0) {
             /* nearest squares first; stop once no square can hold a nearer document */
@@ -2644,7 +2903,7 @@ int sindex_search(struct sindex *ix, struct json_object *params, const char *lan
         } else {
             roaring_iterate(r, topk_visit, run);
         }
-        if (q->sort == SORT_RELEVANCE)
+        if (q->sort == SORT_RELEVANCE && !levels)
             roaring_iterate(r, score_clear, NULL);
         if (f && segment_facets(snap, run->s, r, f) < 0) {
             bm_free(r);

@@ -59,6 +59,8 @@ struct sx_hot {
     bool geo;
 };
 
+enum { SX_OFF_MIXED = INT16_MIN };
+
 /* An occurrence in the segment's time index: by local start. */
 struct sx_when {
     int32_t start_min;
@@ -141,6 +143,14 @@ struct sx_segment {
     struct sx_hot *hot;      /* per local id */
     struct sx_when *when;    /* every occurrence of the segment's activities, by local start */
     size_t nwhen;
+    /* the time index by the hour: per local hour from hour0 (hours since 1970, wall clock), the
+     * activities with an occurrence starting in it; NULL for an hour without one. A window is
+     * the union of its whole hours; its edges are read from when. */
+    int64_t hour0;
+    size_t nhours;
+    roaring_bitmap_t **hour;
+    int16_t *hour_off;       /* the UTC offset (minutes) all of the hour's occurrences share, or
+                              * SX_OFF_MIXED: an occurrence's moment without its document */
     struct sx_cell *cells;   /* sorted by key */
     size_t ncells;
     /* facet slots: every posting of kind, municipality, area, whole, theme, audience and access in

@@ -5,9 +5,21 @@
 -- 35 % activities (weekly, fortnightly, first/last weekday of the month, one-off; exception
 -- dates and holiday sets), 20 % vacancies (some expired), 15 % carer support. The triggers of
 -- 0004 fill the search columns, the words table and the occurrences as for any insert.
+--
+-- Large sets are made in parts (tests/bench/search.sh does it for more than 200,000 entries, two
+-- sessions at a time): -v only_orgs=1 makes the organisations and stops; -v lo=A -v hi=B (with the
+-- same n) then makes entries A..B, each part with its own seed, so the parts can run side by side.
 \set ON_ERROR_STOP 1
 SET jit = off;   -- compiling these wide expressions costs seconds and saves nothing
-SELECT setseed(0.42);
+\if :{?lo}
+\else
+\set lo 1
+\endif
+\if :{?hi}
+\else
+\set hi :n
+\endif
+SELECT setseed(CASE WHEN :lo = 1 THEN 0.42 ELSE :lo::float8 / (:n + 1) END);
 
 CREATE TEMP TABLE gen_words AS SELECT
     ARRAY['Koffieochtend', 'Wandelgroep', 'Taalcafé', 'Samen eten', 'Stoelyoga', 'Digitaal spreekuur', 'Repair Café',
@@ -52,6 +64,8 @@ SELECT row_number() OVER (ORDER BY code) AS i, code, name, municipality, ST_Y(lo
        ST_X(location::geometry) AS lon
   FROM areas WHERE kind <> 'municipality' AND retired_at IS NULL;
 
+\if :{?skip_orgs}
+\else
 INSERT INTO organisations (id, name, description, municipality, created_at)
 SELECT gen_random_uuid(),
        (ARRAY['Stichting', 'Vereniging', 'Welzijn', 'Buurtvereniging', 'Zorgcoöperatie'])[1 + g % 5] || ' '
@@ -63,6 +77,10 @@ SELECT gen_random_uuid(),
 INSERT INTO organisation_trust (organisation_id, municipality)
 SELECT o.id, m.code FROM organisations o, (VALUES ('GM0512'), ('GM0668')) m(code)
 ON CONFLICT DO NOTHING;
+\endif
+\if :{?only_orgs}
+\quit
+\endif
 
 CREATE TEMP TABLE gen_orgs AS
 SELECT row_number() OVER (ORDER BY id) AS i, id FROM organisations;
@@ -122,7 +140,7 @@ SELECT x.kind, 'published', o.id, a.municipality,
        CASE WHEN x.kind = 'carer_support' THEN w.sk[1 + (x.r2 * 70)::int % array_length(w.sk, 1)] END,
        CASE WHEN x.kind = 'carer_support' THEN ARRAY['mantelzorgers'] END,
        now() - x.r1 * interval '700 days', now() - x.r2 * interval '300 days'
-  FROM generate_series(1, :n) g
+  FROM generate_series(:lo, :hi) g
   CROSS JOIN gen_words w
   -- g in the WHERE makes the planner draw new numbers for every row (else it draws them once)
   CROSS JOIN LATERAL (SELECT random() AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5 WHERE g > 0) rnd
@@ -147,6 +165,9 @@ SELECT x.kind, 'published', o.id, a.municipality,
         FROM (SELECT CASE WHEN g % 20 < 6 THEN 'place' WHEN g % 20 < 13 THEN 'activity'
                           WHEN g % 20 < 17 THEN 'vacancy' ELSE 'carer_support' END AS kind) k) x;
 
+\if :{?skip_orgs}
+\else
 ANALYZE entries;
 ANALYZE sk_occurrences;
 ANALYZE sk_words;
+\endif

@@ -1232,3 +1232,85 @@ Test(index, writes_wake_the_follower_and_move_the_catalog)
     PQfinish(other);
     PQfinish(pg);
 }
+
+/* The test's weekly activities (their titles end in tag) without an occurrence in the last
+ * fortnight before the horizon where it belongs (13 months ahead). */
+static long long activities_short_of_horizon(PGconn *pg, const char *tag)
+{
+    PGresult *res = db_query(pg,
+                             "SELECT count(*) FROM entries e WHERE e.kind = 'activity' AND e.title LIKE '% ' || $1"
+                             "   AND NOT EXISTS (SELECT 1 FROM sk_occurrences o WHERE o.entry_id = e.id"
+                             "                      AND o.local_start >= (now() AT TIME ZONE 'Europe/Amsterdam')::date + 400 - 14)",
+                             tag, NULL);
+    long long n = atoll(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return n;
+}
+
+/* The daily move of the horizon goes in steps (0012); a write during a move misses nothing. */
+Test(schedule, the_horizon_moves_in_steps_and_a_write_during_a_move_misses_nothing)
+{
+    struct world w;
+    PGconn *pg = it_db_connect();
+    PGresult *res;
+    char a[40], b[40], later[40], title[200], step[64], horizon[16], target[16], done_after[40];
+    int more = 0;
+
+    world(&w, NULL);
+    snprintf(title, sizeof(title), "Dinsdagwandeling %s", w.tag);
+    activity(&w, title, "2026-09-01T10:00", "2026-09-01T11:30", "FREQ=WEEKLY;BYDAY=TU", "", "", a);
+    snprintf(title, sizeof(title), "Donderdagkoor %s", w.tag);
+    activity(&w, title, "2026-09-03T19:30", "2026-09-03T21:00", "FREQ=WEEKLY;BYDAY=TH", "", "", b);
+    cr_assert_eq(activities_short_of_horizon(pg, w.tag), 0);
+
+    /* three weeks of horizon taken back, as if the daemon had been off for three weeks */
+    res = db_query(pg, "SELECT horizon::text FROM sk_occ_state", NULL, NULL);
+    snprintf(target, sizeof(target), "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQclear(db_query(pg, "UPDATE sk_occ_state SET horizon = horizon - 21", NULL, NULL));
+    PQclear(db_query(pg, "DELETE FROM sk_occurrences WHERE local_start >= (SELECT horizon FROM sk_occ_state)",
+                     NULL, NULL));
+    cr_assert_eq(activities_short_of_horizon(pg, w.tag), 2);
+
+    /* one activity per step: more to do */
+    res = db_query(pg, "SELECT sk_occurrences_extend_step(1)", NULL, NULL);
+    snprintf(step, sizeof(step), "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    cr_assert(strncmp(step, "more ", 5) == 0, "first step: %s", step);
+    res = db_query(pg, "SELECT horizon::text FROM sk_occ_state", NULL, NULL);
+    snprintf(horizon, sizeof(horizon), "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    cr_assert_str_neq(horizon, target, "the horizon moves only with the last step");
+
+    /* during the move: a new activity, and a change to one the move has passed */
+    snprintf(title, sizeof(title), "Vrijdagmarkt %s", w.tag);
+    activity(&w, title, "2026-09-04T09:00", "2026-09-04T12:00", "FREQ=WEEKLY;BYDAY=FR", "", "", later);
+    res = db_query(pg, "SELECT done_after::text FROM sk_occ_move", NULL, NULL);
+    snprintf(done_after, sizeof(done_after), "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQclear(db_query(pg, "UPDATE entries SET exdates = exdates || '2020-01-01'::date WHERE id = $1", done_after,
+                     NULL));
+
+    for (int i = 0; i < 100000; i++) {
+        res = db_query(pg, "SELECT sk_occurrences_extend_step(500)", NULL, NULL);
+        snprintf(step, sizeof(step), "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+        if (strncmp(step, "done ", 5) == 0)
+            break;
+        cr_assert(strncmp(step, "more ", 5) == 0, "step: %s", step);
+        more++;
+    }
+    cr_assert(strncmp(step, "done ", 5) == 0, "the move ends: %s after %d steps", step, more);
+    res = db_query(pg, "SELECT horizon = (now() AT TIME ZONE 'Europe/Amsterdam')::date + 400 FROM sk_occ_state",
+                   NULL, NULL);
+    cr_assert_str_eq(PQgetvalue(res, 0, 0), "t", "the horizon is back where it belongs (13 months ahead)");
+    PQclear(res);
+    cr_assert_eq(activities_short_of_horizon(pg, w.tag), 0, "every weekly activity reaches the horizon again");
+    res = db_query(pg, "SELECT moving_to IS NULL FROM sk_occ_move", NULL, NULL);
+    cr_assert_str_eq(PQgetvalue(res, 0, 0), "t", "no move under way");
+    PQclear(res);
+    res = db_query(pg, "SELECT sk_occurrences_extend_step()", NULL, NULL);
+    cr_assert_str_eq(PQgetvalue(res, 0, 0), "done 0", "nothing left to do");
+    PQclear(res);
+    PQfinish(pg);
+}
