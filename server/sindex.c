@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <urcu/urcu-memb.h>
 
 #include "cursor.h"
@@ -115,6 +116,71 @@ int sx_parse_text_array(const char *s, char ***out, size_t *n)
 /* =========================================================================================== */
 /* Reference counting                                                                          */
 
+enum { SLAB_CHUNK = 1 << 20 };
+
+struct slab_chunk {
+    struct slab_chunk *next;
+    size_t used, size;       /* bytes of the mapping, this header included */
+};
+
+struct sx_slab {
+    _Atomic uint32_t refs;
+    struct slab_chunk *chunks; /* the newest first; mapped with mmap, never through malloc */
+    size_t bytes;
+};
+
+struct sx_slab *sx_slab_new(void)
+{
+    struct sx_slab *s = calloc(1, sizeof(*s));
+    if (s)
+        atomic_init(&s->refs, 1);
+    return s;
+}
+
+char *sx_slab_copy(struct sx_slab *s, const char *text, size_t len)
+{
+    struct slab_chunk *c = s->chunks;
+    size_t need = (len + 1 + 7) & ~(size_t)7;
+    if (c == NULL || c->used + need > c->size) {
+        size_t size = need + sizeof(*c) > SLAB_CHUNK ? need + sizeof(*c) : SLAB_CHUNK;
+        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+            return NULL;
+        c = m;
+        c->next = s->chunks;
+        c->used = (sizeof(*c) + 7) & ~(size_t)7;
+        c->size = size;
+        s->chunks = c;
+        s->bytes += size;
+    }
+    char *out = (char *)c + c->used;
+    memcpy(out, text, len);
+    out[len] = '\0';
+    c->used += need;
+    return out;
+}
+
+void sx_slab_ref(struct sx_slab *s)
+{
+    atomic_fetch_add(&s->refs, 1);
+}
+
+void sx_slab_unref(struct sx_slab *s)
+{
+    if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
+        return;
+    for (struct slab_chunk *c = s->chunks, *next; c; c = next) {
+        next = c->next;
+        munmap(c, c->size);
+    }
+    free(s);
+}
+
+size_t sx_slab_bytes(const struct sx_slab *s)
+{
+    return s ? s->bytes : 0;
+}
+
 void sx_doc_unref(struct sx_doc *d)
 {
     if (d == NULL || atomic_fetch_sub(&d->refs, 1) != 1)
@@ -128,10 +194,13 @@ void sx_doc_unref(struct sx_doc *d)
     free(d->tsv);
     free(d->open);
     free(d->occ);
-    free(d->doc);
-    for (size_t i = 0; i < d->ntr; i++)
-        free(d->tr[i].doc);
+    if (d->slab == NULL) {
+        free(d->doc);
+        for (size_t i = 0; i < d->ntr; i++)
+            free(d->tr[i].doc);
+    }
     free(d->tr);
+    sx_slab_unref(d->slab);
     free(d);
 }
 
@@ -2551,9 +2620,22 @@ static int slot_counts(const struct sx_segment *s, const roaring_bitmap_t *r)
         tl_counts = c;
         tl_ncounts = s->nslots;
     }
-    if (roaring_bitmap_get_cardinality(r) <= FACET_PER_DOC_MAX) {
+    uint64_t n = roaring_bitmap_get_cardinality(r);
+    if (n <= FACET_PER_DOC_MAX) {
+        /* the documents' slot lists are scattered: ask for them a few documents ahead */
+        uint32_t ids[FACET_PER_DOC_MAX];
+        enum { AHEAD = 8 };
         memset(tl_counts, 0, s->nslots * sizeof(*tl_counts));
-        roaring_iterate(r, count_visit, (void *)s);
+        roaring_bitmap_to_uint32_array(r, ids);
+        for (uint64_t i = 0; i < n && i < AHEAD; i++)
+            __builtin_prefetch(&s->slot_off[ids[i]]);
+        for (uint64_t i = 0; i < n; i++) {
+            if (i + AHEAD < n)
+                __builtin_prefetch(&s->slot_off[ids[i + AHEAD]]);
+            if (i + AHEAD / 2 < n)
+                __builtin_prefetch(&s->slots[s->slot_off[ids[i + AHEAD / 2]]]);
+            count_visit(ids[i], (void *)s);
+        }
         return 0;
     }
     size_t k = 0;
@@ -2766,8 +2848,11 @@ static void item_json(struct evbuffer *out, const struct sx_query *q, const stru
                 doc = d->tr[i].doc;
                 len = d->tr[i].len;
             }
-    if (len < 2)
-        return;
+    char bare[64];
+    if (doc == NULL || len < 2) { /* no document rendered (never for a published entry): the id alone */
+        len = (size_t)snprintf(bare, sizeof(bare), "{\"id\": \"%s\"}", d->id_text);
+        doc = bare;
+    }
     evbuffer_add(out, doc, len - 1); /* without the closing brace */
     if (q->near) {
         char m[40];

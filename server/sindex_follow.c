@@ -263,8 +263,7 @@ static struct sx_doc *doc_from_row(PGresult *r, int row, int c0)
         goto fail;
     d->free = (s = val(r, row, c0 + C_FREE)) && *s == 't';
     d->discount = (s = val(r, row, c0 + C_DISCOUNT)) && *s == 't';
-    if ((d->doc = dup_text("{}", &d->doc_len)) == NULL ||
-        (d->tsv = dup_text(val(r, row, c0 + C_TSV), NULL)) == NULL)
+    if ((d->tsv = dup_text(val(r, row, c0 + C_TSV), NULL)) == NULL)
         goto fail;
     if (val(r, row, c0 + C_X) && val(r, row, c0 + C_Y)) {
         d->has_geo = true;
@@ -360,7 +359,7 @@ static void occ_attach(PGresult *r, struct sx_doc **docs, size_t n, size_t *curs
 /* Documents likewise (text): entry_id, lang, doc, ordered by entry and language. */
 #define DOCS_SQL "SELECT d.entry_id, d.lang, d.doc FROM sk_docs d"
 
-static int docs_attach(PGresult *r, struct sx_doc **docs, size_t n, size_t *cursor)
+static int docs_attach(PGresult *r, struct sx_doc **docs, size_t n, size_t *cursor, struct sx_slab *slab)
 {
     for (int i = 0; i < PQntuples(r); i++) {
         uint8_t id[16];
@@ -374,12 +373,23 @@ static int docs_attach(PGresult *r, struct sx_doc **docs, size_t n, size_t *curs
         if (*cursor == n || memcmp(docs[*cursor]->id, id, 16) != 0)
             continue;
         d = docs[*cursor];
-        char *copy = malloc(len + 1);
-        if (copy == NULL)
-            return -1;
-        memcpy(copy, text, len + 1);
+        /* all of a document's texts in one place: the load's slab, or each its own allocation */
+        char *copy;
+        if (slab && (d->slab == slab || (d->slab == NULL && d->doc == NULL && d->ntr == 0))) {
+            if ((copy = sx_slab_copy(slab, text, len)) == NULL)
+                return -1;
+            if (d->slab == NULL) {
+                sx_slab_ref(slab);
+                d->slab = slab;
+            }
+        } else {
+            if (d->slab || (copy = malloc(len + 1)) == NULL)
+                return -1;
+            memcpy(copy, text, len + 1);
+        }
         if (!strcmp(lang, "nl")) {
-            free(d->doc);
+            if (d->slab == NULL)
+                free(d->doc);
             d->doc = copy;
             d->doc_len = len;
         } else {
@@ -829,19 +839,24 @@ static int full_load(struct sindex *ix)
         goto out;
     {
         size_t cursor = 0;
+        struct sx_slab *slab = sx_slab_new();
+        if (slab == NULL)
+            goto out;
         for (;;) {
             int n;
             r = PQexec(ix->pg, "FETCH 20000 FROM sk_docs_c");
             if (!pg_ok(ix, r, "fetch documents")) {
                 PQclear(r);
+                sx_slab_unref(slab);
                 goto out;
             }
             n = PQntuples(r);
-            docs_attach(r, docs, ndocs, &cursor);
+            docs_attach(r, docs, ndocs, &cursor, slab);
             PQclear(r);
             if (n == 0)
                 break;
         }
+        sx_slab_unref(slab); /* the loader's reference: the documents hold theirs */
     }
     if (!pg_cmd(ix, "COMMIT"))
         goto out;
@@ -1027,7 +1042,7 @@ static int catch_up(struct sindex *ix)
             size_t dc = 0;
             dr = PQexecParams(ix->pg, DOCS_SQL " WHERE d.entry_id = ANY ($1::uuid[]) ORDER BY d.entry_id, d.lang", 1,
                               NULL, p2, NULL, NULL, 0);
-            bool dok = pg_ok(ix, dr, "changed documents") && docs_attach(dr, list, nfresh, &dc) == 0;
+            bool dok = pg_ok(ix, dr, "changed documents") && docs_attach(dr, list, nfresh, &dc, NULL) == 0;
             PQclear(dr);
             if (!dok) {
                 free(ids);

@@ -75,9 +75,24 @@ struct sx_cell {
 
 enum { SX_CELL_M = 250 };
 
+/*
+ * Document texts of one full load, copied into large chunks mapped for them alone: the texts
+ * are most of the index's memory, and a reload frees the old ones together, so the chunks go
+ * back to the system whole instead of leaving holes in the allocator's heap. Refcounted: each
+ * document with texts in it holds one reference, the loader one while loading.
+ */
+struct sx_slab;
+
+struct sx_slab *sx_slab_new(void);
+/* A NUL-terminated copy of text[0..len) in the slab; NULL when out of memory. Loader thread only. */
+char *sx_slab_copy(struct sx_slab *s, const char *text, size_t len);
+void sx_slab_ref(struct sx_slab *s);
+void sx_slab_unref(struct sx_slab *s);
+size_t sx_slab_bytes(const struct sx_slab *s);
+
 struct sx_translation {
     char lang[4];
-    char *doc;               /* owned */
+    char *doc;               /* owned, or in the document's slab */
     size_t len;
 };
 
@@ -102,10 +117,11 @@ struct sx_doc {
     struct sx_occ *occ;      /* owned, by start */
     size_t nocc;
     uint32_t occ_mask;       /* bit (isodow-1)*4 + part of the day of any occurrence */
-    char *doc;               /* Dutch (or untranslated) document, owned */
+    char *doc;               /* Dutch (or untranslated) document: owned, or in slab; NULL until attached */
     size_t doc_len;
     struct sx_translation *tr; /* owned */
     size_t ntr;
+    struct sx_slab *slab;    /* reference: the texts live there when set */
 };
 
 void sx_doc_unref(struct sx_doc *d);
