@@ -64,7 +64,7 @@ int sx_uuid_parse(const char *s, uint8_t out[16])
  * A PostgreSQL text[] literal ({a,b,"c d"}) into a NULL-terminated array of
  * strings in one allocation. NULL elements are dropped. 0, or -1 when malformed.
  */
-int sx_parse_text_array(const char *s, char ***out, size_t *n)
+int sx_parse_text_array(const char *s, char ***out, size_t *n, struct sx_slab *slab)
 {
     size_t len = strlen(s), count = 0, cap = 2;
     char **arr, *store;
@@ -76,7 +76,7 @@ int sx_parse_text_array(const char *s, char ***out, size_t *n)
         return -1;
     for (const char *q = s; *q; q++)
         cap += *q == ',';
-    arr = malloc(cap * sizeof(char *) + len + 1);
+    arr = slab ? sx_slab_alloc(slab, cap * sizeof(char *) + len + 1) : malloc(cap * sizeof(char *) + len + 1);
     if (arr == NULL)
         return -1;
     store = (char *)(arr + cap);
@@ -92,7 +92,8 @@ int sx_parse_text_array(const char *s, char ***out, size_t *n)
                 *store++ = *p++;
             }
             if (*p != '"') {
-                free(arr);
+                if (slab == NULL)
+                    free(arr);
                 return -1;
             }
             p++;
@@ -137,10 +138,10 @@ struct sx_slab *sx_slab_new(void)
     return s;
 }
 
-char *sx_slab_copy(struct sx_slab *s, const char *text, size_t len)
+void *sx_slab_alloc(struct sx_slab *s, size_t n)
 {
     struct slab_chunk *c = s->chunks;
-    size_t need = (len + 1 + 7) & ~(size_t)7;
+    size_t need = (n + 7) & ~(size_t)7;
     if (c == NULL || c->used + need > c->size) {
         size_t size = need + sizeof(*c) > SLAB_CHUNK ? need + sizeof(*c) : SLAB_CHUNK;
         void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -154,9 +155,17 @@ char *sx_slab_copy(struct sx_slab *s, const char *text, size_t len)
         s->bytes += size;
     }
     char *out = (char *)c + c->used;
-    memcpy(out, text, len);
-    out[len] = '\0';
     c->used += need;
+    return out; /* zero: a fresh mapping, never reused */
+}
+
+char *sx_slab_copy(struct sx_slab *s, const char *text, size_t len)
+{
+    char *out = sx_slab_alloc(s, len + 1);
+    if (out) {
+        memcpy(out, text, len);
+        out[len] = '\0';
+    }
     return out;
 }
 
@@ -185,13 +194,22 @@ void sx_doc_unref(struct sx_doc *d)
 {
     if (d == NULL || atomic_fetch_sub(&d->refs, 1) != 1)
         return;
+    if (d->in_slab) { /* the document and all but its occurrences and translation list */
+        if (!d->tsv_borrowed)
+            free(d->tsv);
+        free(d->occ);
+        free(d->tr);
+        sx_slab_unref(d->slab); /* may unmap d itself */
+        return;
+    }
     free(d->municipality);
     free(d->areas);
     free(d->themes);
     free(d->audiences);
     free(d->access);
     free(d->languages);
-    free(d->tsv);
+    if (!d->tsv_borrowed)
+        free(d->tsv);
     free(d->open);
     free(d->occ);
     if (d->slab == NULL) {

@@ -235,9 +235,12 @@ enum {
     "r.discount, r.languages, r.tsv, r.x, r.y, r.open, r.until_us, r.created_us, r.updated_us, NULL::text, "      \
     "r.modified, NULL::text, NULL::text, NULL::text, NULL::text"
 
-static struct sx_doc *doc_from_row(PGresult *r, int row, int c0)
+/* One document from a row of the loader view. A full load gives its slab (the document, its
+ * strings and lists live there) and scratch for the tsvector text (freed all at once after the
+ * lexicon is built); a catch-up gives neither. */
+static struct sx_doc *doc_from_row(PGresult *r, int row, int c0, struct sx_slab *slab, struct sx_slab *scratch)
 {
-    struct sx_doc *d = calloc(1, sizeof(*d));
+    struct sx_doc *d = slab ? sx_slab_alloc(slab, sizeof(*d)) : calloc(1, sizeof(*d));
     const char *s;
     int64_t *open;
     size_t nopen;
@@ -245,6 +248,11 @@ static struct sx_doc *doc_from_row(PGresult *r, int row, int c0)
     if (d == NULL)
         return NULL;
     atomic_init(&d->refs, 1);
+    if (slab) {
+        sx_slab_ref(slab);
+        d->slab = slab;
+        d->in_slab = true;
+    }
     s = val(r, row, c0 + C_ID);
     if (s == NULL || sx_uuid_parse(s, d->id) < 0)
         goto fail;
@@ -253,18 +261,25 @@ static struct sx_doc *doc_from_row(PGresult *r, int row, int c0)
     s = val(r, row, c0 + C_ORG);
     if (s && sx_uuid_parse(s, d->org) == 0)
         snprintf(d->org_text, sizeof(d->org_text), "%s", s);
-    if ((d->municipality = dup_text(val(r, row, c0 + C_MUN), NULL)) == NULL)
+    s = val(r, row, c0 + C_MUN);
+    if ((d->municipality = slab ? sx_slab_copy(slab, s ? s : "", s ? strlen(s) : 0) : dup_text(s, NULL)) == NULL)
         goto fail;
-    if (sx_parse_text_array(val(r, row, c0 + C_AREAS) ? val(r, row, c0 + C_AREAS) : "{}", &d->areas, &d->nareas) < 0 ||
-        sx_parse_text_array(val(r, row, c0 + C_THEMES) ? val(r, row, c0 + C_THEMES) : "{}", &d->themes, &d->nthemes) < 0 ||
-        sx_parse_text_array(val(r, row, c0 + C_AUD) ? val(r, row, c0 + C_AUD) : "{}", &d->audiences, &d->naudiences) < 0 ||
-        sx_parse_text_array(val(r, row, c0 + C_ACCESS) ? val(r, row, c0 + C_ACCESS) : "{}", &d->access, &d->naccess) < 0 ||
-        sx_parse_text_array(val(r, row, c0 + C_LANGS) ? val(r, row, c0 + C_LANGS) : "{}", &d->languages, &d->nlanguages) < 0)
+#define LIST(col, field, count)                                                                           \
+    (sx_parse_text_array(val(r, row, c0 + (col)) ? val(r, row, c0 + (col)) : "{}", &d->field, &d->count, slab) < 0)
+    if (LIST(C_AREAS, areas, nareas) || LIST(C_THEMES, themes, nthemes) || LIST(C_AUD, audiences, naudiences) ||
+        LIST(C_ACCESS, access, naccess) || LIST(C_LANGS, languages, nlanguages))
         goto fail;
+#undef LIST
     d->free = (s = val(r, row, c0 + C_FREE)) && *s == 't';
     d->discount = (s = val(r, row, c0 + C_DISCOUNT)) && *s == 't';
-    if ((d->tsv = dup_text(val(r, row, c0 + C_TSV), NULL)) == NULL)
+    if (scratch) {
+        const char *tsv = val(r, row, c0 + C_TSV);
+        if ((d->tsv = sx_slab_copy(scratch, tsv ? tsv : "", tsv ? strlen(tsv) : 0)) == NULL)
+            goto fail;
+        d->tsv_borrowed = true;
+    } else if ((d->tsv = dup_text(val(r, row, c0 + C_TSV), NULL)) == NULL) {
         goto fail;
+    }
     if (val(r, row, c0 + C_X) && val(r, row, c0 + C_Y)) {
         d->has_geo = true;
         d->x = strtod(val(r, row, c0 + C_X), NULL);
@@ -272,7 +287,8 @@ static struct sx_doc *doc_from_row(PGresult *r, int row, int c0)
     }
     open = int_array(val(r, row, c0 + C_OPEN), &nopen);
     if (open) {
-        d->open = malloc((nopen ? nopen : 1) * sizeof(*d->open));
+        d->open = slab ? sx_slab_alloc(slab, (nopen ? nopen : 1) * sizeof(*d->open))
+                       : malloc((nopen ? nopen : 1) * sizeof(*d->open));
         if (d->open == NULL) {
             free(open);
             goto fail;
@@ -525,7 +541,7 @@ static struct sx_catalog *catalog_load(struct sindex *ix)
     for (size_t i = 0; c->features && i < c->nfeatures; i++) {
         size_t n;
         c->features[i].code = dup_text(val(r, (int)i, 0), NULL);
-        sx_parse_text_array(val(r, (int)i, 1) ? val(r, (int)i, 1) : "{}", &c->features[i].allowed, &n);
+        sx_parse_text_array(val(r, (int)i, 1) ? val(r, (int)i, 1) : "{}", &c->features[i].allowed, &n, NULL);
     }
     PQclear(r);
     r = PQexec(ix->pg, "SELECT id FROM organisations");
@@ -761,11 +777,14 @@ static int full_load(struct sindex *ix)
     struct sx_catalog *cat = NULL, *oldcat;
     struct sx_words *words = NULL;
     struct sx_segment *seg;
+    struct sx_slab *doc_slab = NULL, *tsv_scratch = NULL;
     PGresult *r;
     bool ok = false;
 
     if (!pg_cmd(ix, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
         return -1;
+    if ((doc_slab = sx_slab_new()) == NULL || (tsv_scratch = sx_slab_new()) == NULL)
+        goto out;
     if ((cat = catalog_load(ix)) == NULL)
         goto out;
     oldcat = ix->cat;
@@ -808,7 +827,7 @@ static int full_load(struct sindex *ix)
             cap = ncap;
         }
         for (int i = 0; i < n; i++) {
-            struct sx_doc *d = doc_from_row(r, i, 0);
+            struct sx_doc *d = doc_from_row(r, i, 0, doc_slab, tsv_scratch);
             if (d)
                 docs[ndocs++] = d;
         }
@@ -839,24 +858,19 @@ static int full_load(struct sindex *ix)
         goto out;
     {
         size_t cursor = 0;
-        struct sx_slab *slab = sx_slab_new();
-        if (slab == NULL)
-            goto out;
         for (;;) {
             int n;
             r = PQexec(ix->pg, "FETCH 20000 FROM sk_docs_c");
             if (!pg_ok(ix, r, "fetch documents")) {
                 PQclear(r);
-                sx_slab_unref(slab);
                 goto out;
             }
             n = PQntuples(r);
-            docs_attach(r, docs, ndocs, &cursor, slab);
+            docs_attach(r, docs, ndocs, &cursor, doc_slab);
             PQclear(r);
             if (n == 0)
                 break;
         }
-        sx_slab_unref(slab); /* the loader's reference: the documents hold theirs */
     }
     if (!pg_cmd(ix, "COMMIT"))
         goto out;
@@ -868,9 +882,13 @@ static int full_load(struct sindex *ix)
     /* the base's lexicon is built: its documents' tsvector texts are not needed again (a merge
      * reads everything from the database anew) */
     for (size_t i = 0; i < ndocs; i++) {
-        free(docs[i]->tsv);
+        if (!docs[i]->tsv_borrowed)
+            free(docs[i]->tsv);
         docs[i]->tsv = NULL;
+        docs[i]->tsv_borrowed = false;
     }
+    sx_slab_unref(tsv_scratch); /* all of them at once, back to the system */
+    tsv_scratch = NULL;
 
     /* swap in the new state */
     sx_segment_unref(ix->base);
@@ -909,6 +927,8 @@ out:
     for (size_t i = 0; i < ndocs; i++)
         sx_doc_unref(docs[i]);
     free(docs);
+    sx_slab_unref(tsv_scratch); /* after the documents that borrow from it */
+    sx_slab_unref(doc_slab);    /* the loader's reference: the documents hold theirs */
     sx_catalog_unref(cat);
     sx_words_unref(words);
     return ok ? 0 : -1;
@@ -997,7 +1017,7 @@ static int catch_up(struct sindex *ix)
             sl = map_find(ix, id, false);
             if (sl && sl->where >= 0 && sl->doc->modified == modified)
                 continue; /* applied already */
-            if ((fresh[i] = doc_from_row(r, i, 2)) == NULL)
+            if ((fresh[i] = doc_from_row(r, i, 2, NULL, NULL)) == NULL)
                 continue;
             fresh[i]->modified = modified;
             list[nfresh++] = fresh[i];

@@ -84,6 +84,8 @@ enum { SX_CELL_M = 250 };
 struct sx_slab;
 
 struct sx_slab *sx_slab_new(void);
+/* n zeroed bytes (8-aligned) in the slab; NULL when out of memory. Loader thread only. */
+void *sx_slab_alloc(struct sx_slab *s, size_t n);
 /* A NUL-terminated copy of text[0..len) in the slab; NULL when out of memory. Loader thread only. */
 char *sx_slab_copy(struct sx_slab *s, const char *text, size_t len);
 void sx_slab_ref(struct sx_slab *s);
@@ -107,7 +109,9 @@ struct sx_doc {
     char *municipality;
     char **areas, **themes, **audiences, **access, **languages; /* owned, each NULL-terminated */
     size_t nareas, nthemes, naudiences, naccess, nlanguages;
-    char *tsv;               /* sk_tsv::text, owned */
+    char *tsv;               /* sk_tsv::text, owned (or in the load's scratch slab when tsv_borrowed);
+                              * NULL once a base's lexicon is built */
+    bool tsv_borrowed;
     double x, y;             /* Rijksdriehoek metres */
     int32_t *open;           /* [lower, upper) minute-of-week pairs, owned */
     size_t nopen;            /* pairs */
@@ -122,6 +126,7 @@ struct sx_doc {
     struct sx_translation *tr; /* owned */
     size_t ntr;
     struct sx_slab *slab;    /* reference: the texts live there when set */
+    bool in_slab;            /* so do the document itself, its strings, code lists and opening hours */
 };
 
 void sx_doc_unref(struct sx_doc *d);
@@ -250,7 +255,7 @@ int sx_utc_offset_s(struct sindex *ix);
 int64_t sx_now_us(void);
 
 /* Parse helpers shared with the loader. */
-int sx_parse_text_array(const char *s, char ***out, size_t *n);
+int sx_parse_text_array(const char *s, char ***out, size_t *n, struct sx_slab *slab);
 int sx_uuid_parse(const char *s, uint8_t out[16]);
 
 #endif
