@@ -249,6 +249,7 @@ void sx_segment_unref(struct sx_segment *s)
     for (size_t i = 0; i < s->ncells; i++)
         bm_free(s->cells[i].bm);
     free(s->cells);
+    free(s->cell_pts);
     for (int k = 0; k < SX_NKINDS; k++)
         bm_free(s->kind[k]);
     bm_free(s->free);
@@ -869,10 +870,13 @@ static int segment_hot(struct sx_segment *s, size_t *bytes)
     for (size_t i = 0; i < ncp; i++)
         groups += i == 0 || cp[i].key != cp[i - 1].key;
     s->cells = calloc(groups ? groups : 1, sizeof(*s->cells));
-    if (s->cells == NULL) {
+    s->cell_pts = malloc((ncp ? ncp : 1) * sizeof(*s->cell_pts));
+    if (s->cells == NULL || s->cell_pts == NULL) {
         free(cp);
         return -1;
     }
+    for (size_t i = 0; i < ncp; i++)
+        s->cell_pts[i] = (struct sx_cell_pt){s->hot[cp[i].id].x, s->hot[cp[i].id].y, cp[i].id};
     for (size_t i = 0; i < ncp;) {
         size_t j = i;
         roaring_bitmap_t *bm = roaring_bitmap_create();
@@ -883,8 +887,8 @@ static int segment_hot(struct sx_segment *s, size_t *bytes)
         while (j < ncp && cp[j].key == cp[i].key)
             roaring_bitmap_add(bm, cp[j++].id);
         roaring_bitmap_run_optimize(bm);
-        *bytes += roaring_bitmap_size_in_bytes(bm) + sizeof(struct sx_cell);
-        s->cells[s->ncells++] = (struct sx_cell){cp[i].key, bm};
+        *bytes += roaring_bitmap_size_in_bytes(bm) + sizeof(struct sx_cell) + (j - i) * sizeof(struct sx_cell_pt);
+        s->cells[s->ncells++] = (struct sx_cell){cp[i].key, bm, (uint32_t)i, (uint32_t)(j - i)};
         i = j;
     }
     free(cp);
@@ -1113,8 +1117,6 @@ struct sx_thread {
 
 static _Thread_local struct sx_thread *tl;
 static _Thread_local uint32_t *tl_counts; /* facet slot counts of one segment */
-static _Thread_local uint32_t *tl_edge;   /* documents of the border squares of a circle */
-static _Thread_local size_t tl_edge_cap;
 static _Thread_local size_t tl_ncounts;
 
 void sindex_thread_enter(void)
@@ -1161,9 +1163,6 @@ void sindex_thread_leave(void)
     free(tl_counts);
     tl_counts = NULL;
     tl_ncounts = 0;
-    free(tl_edge);
-    tl_edge = NULL;
-    tl_edge_cap = 0;
     urcu_memb_unregister_thread();
 }
 
@@ -1781,6 +1780,7 @@ static bool open_at(const struct sx_doc *d, int minute)
 /* A grid square near the search point: its documents and how near or far its corners are. */
 struct cellref {
     const roaring_bitmap_t *bm;
+    const struct sx_cell *cell;
     double dmin, dmax;
 };
 
@@ -1827,7 +1827,7 @@ static long near_cells(const struct sx_query *q, const struct sx_segment *s)
             if (dmin > q->radius)
                 continue;
             /* a little margin: floating point must never decide that a square is wholly inside */
-            tl_cells[n++] = (struct cellref){s->cells[k].bm, dmin - 0.01, dmax + 0.01};
+            tl_cells[n++] = (struct cellref){s->cells[k].bm, &s->cells[k], dmin - 0.01, dmax + 0.01};
         }
     }
     qsort(tl_cells, (size_t)n, sizeof(*tl_cells), cellref_cmp);
@@ -1851,63 +1851,48 @@ static bool near_keep(uint32_t id, void *arg)
 static roaring_bitmap_t *near_filter(const struct sx_query *q, const struct sx_segment *s, roaring_bitmap_t *r,
                                      long ncells)
 {
-    static _Thread_local const roaring_bitmap_t *in[MAX_NEAR_CELLS], *border[MAX_NEAR_CELLS];
-    size_t nin = 0, nb = 0;
+    static _Thread_local const roaring_bitmap_t *in[MAX_NEAR_CELLS];
+    size_t nin = 0, n = 0;
     struct {
         const struct sx_query *q;
         const struct sx_segment *s;
         size_t n;
     } c = {q, s, 0};
-    roaring_bitmap_t *inside, *edge, *out;
+    roaring_bitmap_t *inside, *edge;
     if (ncells < 0) {
         r = and_into(r, s->geo);
         roaring_iterate(r, near_keep, &c);
         bm_free(r);
         return roaring_bitmap_of_ptr(c.n, tl->ids);
     }
+    /* squares wholly inside pass; the border squares' documents are measured in a tight loop over
+     * their positions: squared distances decide all but those within a hair of the radius, which
+     * are measured as SQL does */
+    double r2 = q->radius * q->radius, lo2 = r2 * (1 - 1e-9), hi2 = r2 * (1 + 1e-9);
+    uint32_t *ids = tl->ids;
     for (long i = 0; i < ncells; i++) {
-        if (tl_cells[i].dmax <= q->radius)
+        if (tl_cells[i].dmax <= q->radius) {
             in[nin++] = tl_cells[i].bm;
-        else
-            border[nb++] = tl_cells[i].bm;
+            continue;
+        }
+        const struct sx_cell_pt *pt = &s->cell_pts[tl_cells[i].cell->first];
+        for (uint32_t k = 0; k < tl_cells[i].cell->n; k++) {
+            double dx = pt[k].x - q->px, dy = pt[k].y - q->py, d2 = dx * dx + dy * dy;
+            if (d2 <= lo2 || (d2 <= hi2 && sqrt(d2) <= q->radius))
+                ids[n++] = pt[k].id;
+        }
     }
     inside = union_of(in, nin);
-    edge = union_of(border, nb);
+    if (n > 1)
+        qsort(ids, n, sizeof(*ids), u32_cmp);
+    edge = roaring_bitmap_of_ptr(n, ids);
+    roaring_bitmap_or_inplace(inside, edge);
+    bm_free(edge);
     if (r) {
         roaring_bitmap_and_inplace(inside, r);
-        roaring_bitmap_and_inplace(edge, r);
         bm_free(r);
     }
-    {
-        /* the border squares' documents, measured in a tight loop: squared distances decide
-         * all but those within a hair of the radius, which are measured as SQL does */
-        size_t ne = roaring_bitmap_get_cardinality(edge);
-        double r2 = q->radius * q->radius, lo2 = r2 * (1 - 1e-9), hi2 = r2 * (1 + 1e-9);
-        if (tl_edge_cap < ne) {
-            uint32_t *grown = realloc(tl_edge, ne * sizeof(*grown));
-            if (grown == NULL) {
-                bm_free(inside);
-                bm_free(edge);
-                return roaring_bitmap_create();
-            }
-            tl_edge = grown;
-            tl_edge_cap = ne;
-        }
-        roaring_bitmap_to_uint32_array(edge, tl_edge);
-        const struct sx_hot *hot = s->hot;
-        uint32_t *ids = tl->ids;
-        for (size_t i = 0; i < ne; i++) {
-            const struct sx_hot *h = &hot[tl_edge[i]];
-            double dx = h->x - q->px, dy = h->y - q->py, d2 = dx * dx + dy * dy;
-            if (d2 <= lo2 || (d2 <= hi2 && sqrt(d2) <= q->radius))
-                ids[c.n++] = tl_edge[i];
-        }
-    }
-    out = roaring_bitmap_of_ptr(c.n, tl->ids);
-    roaring_bitmap_or_inplace(out, inside);
-    bm_free(inside);
-    bm_free(edge);
-    return out;
+    return inside;
 }
 
 struct per_doc_ctx {

@@ -71,6 +71,14 @@ struct sx_when {
 struct sx_cell {
     int64_t key;             /* (cx << 32) | (uint32_t)cy */
     roaring_bitmap_t *bm;
+    uint32_t first, n;       /* its documents' positions: cell_pts[first .. first + n) */
+};
+
+/* A document's position, stored again by square: the squares on a circle's edge are measured
+ * from contiguous memory instead of the hot array's scattered lines. */
+struct sx_cell_pt {
+    double x, y;
+    uint32_t id;
 };
 
 enum { SX_CELL_M = 250 };
@@ -174,6 +182,7 @@ struct sx_segment {
                               * SX_OFF_MIXED: an occurrence's moment without its document */
     struct sx_cell *cells;   /* sorted by key */
     size_t ncells;
+    struct sx_cell_pt *cell_pts; /* by square, then id */
     /* facet slots: every posting of kind, municipality, area, whole, theme, audience and access in
      * that order; per document the slots it is in (CSR), to count small result sets directly */
     size_t nslots;
