@@ -1198,6 +1198,16 @@ static int scratch(size_t n)
     return 0;
 }
 
+static inline bool bit_test(const uint64_t *bits, uint32_t i)
+{
+    return bits[i / 64] >> (i % 64) & 1;
+}
+
+static inline void bit_put(uint64_t *bits, uint32_t i)
+{
+    bits[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
 /* =========================================================================================== */
 /* The query                                                                                   */
 
@@ -1869,7 +1879,8 @@ static roaring_bitmap_t *near_filter(const struct sx_query *q, const struct sx_s
      * their positions: squared distances decide all but those within a hair of the radius, which
      * are measured as SQL does */
     double r2 = q->radius * q->radius, lo2 = r2 * (1 - 1e-9), hi2 = r2 * (1 + 1e-9);
-    uint32_t *ids = tl->ids;
+    uint32_t *ids = tl->ids, lo_id = UINT32_MAX, hi_id = 0;
+    uint64_t *hit = tl->in; /* a bit per document, zero between uses: the hits come out in id order */
     for (long i = 0; i < ncells; i++) {
         if (tl_cells[i].dmax <= q->radius) {
             in[nin++] = tl_cells[i].bm;
@@ -1878,13 +1889,19 @@ static roaring_bitmap_t *near_filter(const struct sx_query *q, const struct sx_s
         const struct sx_cell_pt *pt = &s->cell_pts[tl_cells[i].cell->first];
         for (uint32_t k = 0; k < tl_cells[i].cell->n; k++) {
             double dx = pt[k].x - q->px, dy = pt[k].y - q->py, d2 = dx * dx + dy * dy;
-            if (d2 <= lo2 || (d2 <= hi2 && sqrt(d2) <= q->radius))
-                ids[n++] = pt[k].id;
+            if (d2 <= lo2 || (d2 <= hi2 && sqrt(d2) <= q->radius)) {
+                bit_put(hit, pt[k].id);
+                lo_id = pt[k].id < lo_id ? pt[k].id : lo_id;
+                hi_id = pt[k].id > hi_id ? pt[k].id : hi_id;
+            }
         }
     }
+    for (uint32_t w = lo_id / 64; lo_id <= hi_id && w <= hi_id / 64; w++) {
+        for (uint64_t bits = hit[w]; bits; bits &= bits - 1)
+            ids[n++] = w * 64 + (uint32_t)__builtin_ctzll(bits);
+        hit[w] = 0;
+    }
     inside = union_of(in, nin);
-    if (n > 1)
-        qsort(ids, n, sizeof(*ids), u32_cmp);
     edge = roaring_bitmap_of_ptr(n, ids);
     roaring_bitmap_or_inplace(inside, edge);
     bm_free(edge);
@@ -2376,16 +2393,6 @@ static bool topk_visit_infinite(uint32_t id, void *arg)
         return true;
     heap_push(run->top, &c);
     return true;
-}
-
-static inline bool bit_test(const uint64_t *bits, uint32_t i)
-{
-    return bits[i / 64] >> (i % 64) & 1;
-}
-
-static inline void bit_put(uint64_t *bits, uint32_t i)
-{
-    bits[i / 64] |= UINT64_C(1) << (i % 64);
 }
 
 static bool bit_set(uint32_t id, void *bits)
