@@ -111,7 +111,7 @@ dbsize="$(sk_psql -d "$SK_PG_DB" -tAc "SELECT pg_size_pretty(pg_database_size(cu
 
 SK_PORT="$port" SK_RATE_LIMIT_RPS=0 SK_LOG_LEVEL=warn SK_SEARCH_INDEX=true "$build/socialekaartd" >"$out/daemon.log" 2>&1 &
 daemon_pid=$!
-# /ready answers 503 until the search index is loaded (1,000,000 entries: well under a minute)
+# /ready answers 503 until the search index is loaded (1,000,000 entries: about two minutes)
 for i in $(seq 1 3000); do
     curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
     [ "$i" -eq 3000 ] && { cat "$out/daemon.log" >&2; sk_die "the daemon did not become ready"; }
