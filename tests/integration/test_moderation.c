@@ -240,6 +240,23 @@ static bool search_shows(const char *q, const char *text)
     return found;
 }
 
+/*
+ * Does the search come to agree (shows text or not, as want) within ms? After a write through
+ * the daemon its next search agrees at once (read-your-writes); a housekeeping job's write
+ * reaches the search index through the change stream, within a second (issue 13; slower under
+ * valgrind).
+ */
+static bool search_agrees_within(const char *q, const char *text, bool want, int ms)
+{
+    for (int waited = 0;; waited += 50) {
+        if (search_shows(q, text) == want)
+            return true;
+        if (waited >= ms)
+            return false;
+        usleep(50000);
+    }
+}
+
 /* The queue (as key, with a query string) holds an item of this type for entry id? */
 /*
  * The queue item of this type about entry id, or NULL. Pages through the whole queue: on a
@@ -607,7 +624,7 @@ Test(freshness, stale_listing_confirm_and_automatic_hiding)
             usleep(100000);
     }
     cr_assert(hidden, "a stale entry was not hidden within 10 s");
-    cr_assert(!search_shows(w.tag, id), "hidden entry in the search");
+    cr_assert(search_agrees_within(w.tag, id, false, 5000), "hidden entry still in the search after 5 s");
     j = call(200, "GET", path, w.key_a, NULL);
     cr_assert_str_eq(it_js(j, "status"), "hidden");
     cr_assert_str_eq(it_js(j, "moderation.hidden_reason"), "stale");
