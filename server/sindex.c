@@ -1943,46 +1943,6 @@ static bool want_when(const struct sx_query *q, int32_t start_min)
     return true;
 }
 
-/*
- * The activities with an occurrence in a window of at most a few weeks, from the
- * segment's time index (a range of it, not every activity's list). Without from,
- * the window starts now: a local start at least 2 hours after now is after now in
- * any season; the hour between is checked on the occurrence itself.
- */
-/* The window's first entry in the time index ([*a, *b) holds every candidate). */
-static void window_range(const struct sx_query *q, const struct sx_segment *s, int64_t to_local, size_t *a_out,
-                         size_t *b_out)
-{
-    int64_t lo_us = q->has_from ? q->from_local : q->now_us + 60 * 60000000LL;
-    int32_t lo = (int32_t)((lo_us + 59999999) / 60000000), hi = (int32_t)((to_local + 59999999) / 60000000);
-    size_t a = 0, b = s->nwhen;
-    while (a < b) {
-        size_t mid = (a + b) / 2;
-        if (s->when[mid].start_min < lo)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    *a_out = a;
-    b = s->nwhen;
-    size_t x = a;
-    while (x < b) {
-        size_t mid = (x + b) / 2;
-        if (s->when[mid].start_min < hi)
-            x = mid + 1;
-        else
-            b = mid;
-    }
-    *b_out = x;
-}
-
-static size_t window_size(const struct sx_query *q, const struct sx_segment *s, int64_t to_local)
-{
-    size_t a, b;
-    window_range(q, s, to_local, &a, &b);
-    return b - a;
-}
-
 /* The first entry of the time index starting at or after minute. */
 static size_t when_lower(const struct sx_segment *s, int32_t minute)
 {
@@ -1995,6 +1955,25 @@ static size_t when_lower(const struct sx_segment *s, int32_t minute)
             b = mid;
     }
     return a;
+}
+
+/* The window's entries in the time index: [*a, *b) holds every candidate (without from, the
+ * window starts an hour after now: earlier local starts are before now in any season). */
+static void window_range(const struct sx_query *q, const struct sx_segment *s, int64_t to_local, size_t *a_out,
+                         size_t *b_out)
+{
+    int64_t lo_us = q->has_from ? q->from_local : q->now_us + 60 * 60000000LL;
+    *a_out = when_lower(s, (int32_t)((lo_us + 59999999) / 60000000));
+    *b_out = when_lower(s, (int32_t)((to_local + 59999999) / 60000000));
+    if (*b_out < *a_out)
+        *b_out = *a_out;
+}
+
+static size_t window_size(const struct sx_query *q, const struct sx_segment *s, int64_t to_local)
+{
+    size_t a, b;
+    window_range(q, s, to_local, &a, &b);
+    return b - a;
 }
 
 enum { WINDOW_HOURS_MAX = 63 * 24 + 2 }; /* a short window (62 days) and its two edges */
