@@ -400,9 +400,11 @@ BEGIN
     IF p_id IS NULL AND v_home IS NOT NULL AND NOT sk_in_scope(p_role, p_scope, v_home) THEN
         RETURN sk_out_of_scope(p_scope, v_home);
     END IF;
-    -- The details: only with every municipality the organisation is active in (and the new home).
-    v_details := p_id IS NOT NULL AND jsonb_strip_nulls(v_doc - 'municipality') IS DISTINCT FROM
-                 jsonb_strip_nulls(v_before - ARRAY['id', 'created_at', 'updated_at', 'trusted', 'trusted_in', 'municipality']);
+    -- The details and the home: only with every municipality the organisation is active in (and
+    -- the new home), so a moderator of one municipality cannot move another's organisation away.
+    v_details := p_id IS NOT NULL AND (jsonb_strip_nulls(v_doc - 'municipality') IS DISTINCT FROM
+                 jsonb_strip_nulls(v_before - ARRAY['id', 'created_at', 'updated_at', 'trusted', 'trusted_in', 'municipality'])
+                 OR v_home IS DISTINCT FROM old.municipality);
     IF v_details THEN
         IF EXISTS (SELECT 1 FROM unnest(sk_org_active_in(p_id)) m WHERE NOT sk_in_scope(p_role, p_scope, m)) THEN
             RETURN sk_forbidden('This organisation is also active outside your municipalities: only a moderator for all of them (or an admin) can change its details.');
@@ -956,7 +958,8 @@ DECLARE
     v_hidden text;
     v_partner boolean := false;   -- an untrusted partner: its changes wait for a moderator
 BEGIN
-    SELECT * INTO e FROM entries WHERE id = p_id AND kind = p_kind;
+    -- locked: the scope is checked on the row that is then changed
+    SELECT * INTO e FROM entries WHERE id = p_id AND kind = p_kind FOR UPDATE;
     IF FOUND AND e.status <> 'deleted' THEN
         IF sk_is_mod(p_role) THEN
             IF NOT sk_in_scope(p_role, p_scope, e.municipality) THEN
@@ -1010,7 +1013,7 @@ DECLARE
     res sk_response;
 BEGIN
     IF sk_is_mod(p_role) THEN
-        SELECT * INTO e FROM entries WHERE id = p_id AND kind = p_kind;
+        SELECT * INTO e FROM entries WHERE id = p_id AND kind = p_kind FOR UPDATE; -- checked on the row deleted
         IF FOUND AND NOT sk_in_scope(p_role, p_scope, e.municipality) THEN
             RETURN sk_entry_denied(e);
         END IF;
@@ -1587,8 +1590,9 @@ BEGIN
     IF p_to - p_from > interval '366 days' THEN
         RETURN sk_bad_field('to', 'may be at most 366 days after from');
     END IF;
-    -- the window clamped to the activity's own span: nothing to expand outside it
-    IF p_to > e.starts_at AND (e.sk_until IS NULL OR sk_amsterdam(p_from) < e.sk_until + interval '1 day') THEN
+    -- nothing before the first occurrence; after the last one sk_occ_expand stops by itself
+    -- (COUNT, UNTIL), and sk_until may lie before a sparse rule's last occurrence
+    IF p_to > e.starts_at THEN
         SELECT coalesce(jsonb_agg(jsonb_build_object(
                    'start', sk_local(x.local_start),
                    'end', sk_local(x.local_end),
