@@ -1,7 +1,7 @@
 /*
  * embedded.h — files compiled into the binaries at build time.
  *
- * common/embed.cmake generates the definitions from the files in sql/migrations/,
+ * common/embed.cmake generates the definitions from the files in sql/schema/, sql/api/,
  * sql/seed/demo.sql, docs/openapi.json, common/tsearch/ and the files in server/web/. The data is static,
  * read-only and NUL-terminated (len excludes the NUL), so SQL can be passed
  * to libpq as a C string. Nobody frees any of it.
@@ -17,9 +17,15 @@ struct sk_embedded_file {
     size_t len;                /* length in bytes, without the NUL */
 };
 
-/* Migrations sorted by file name; the version is the leading number. */
-extern const struct sk_embedded_file sk_migrations[];
-extern const size_t sk_migrations_count;
+/* sql/schema/, sorted by file name; the version is the leading number ("0003_api.sql" -> 3).
+ * Each is applied once and never edited afterwards (migrate checks the recorded checksum). */
+extern const struct sk_embedded_file sk_schema_files[];
+extern const size_t sk_schema_files_count;
+
+/* sql/api/, in the order of SK_API_FILES (CMakeLists.txt): the one current definition of every
+ * function, trigger, view and composite type, replaced as a whole by migrate when it changes. */
+extern const struct sk_embedded_file sk_api_files[];
+extern const size_t sk_api_files_count;
 
 extern const struct sk_embedded_file sk_seed_demo;
 extern const struct sk_embedded_file sk_openapi_json;

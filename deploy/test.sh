@@ -89,6 +89,29 @@ run_ctest() {
     fi
 }
 
+# run_suite LABEL LOG COMMAND...: run a suite script that ends with a line
+# "[label: ]N passed, M failed"; add its totals. Without that line its exit
+# status counts as one test.
+run_suite() {
+    local label="$1" log="$2" rc=0 line p f
+    shift 2
+    "$@" >"$log" 2>&1 || rc=$?
+    cat "$log"
+    line="$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)"
+    if [ -n "$line" ]; then
+        p="$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$line")"
+        f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+        passed=$((passed + p))
+        failed=$((failed + f))
+        [ "$f" -gt 0 ] && failures+=("$label: $f failed")
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then fail "$label: exit status $rc"; fi
+    elif [ "$rc" -eq 0 ]; then
+        passed=$((passed + 1))
+    else
+        fail "$label: exit status $rc"
+    fi
+}
+
 # ---------------------------------------------------------------------------
 sk_install_deps
 
@@ -139,6 +162,9 @@ fi
 if [ "$migrated" -eq 1 ]; then
     if [ "$build_ok" -eq 1 ]; then
         run_ctest build release
+        # an upgrade from the previous release gives the catalogue of a fresh database
+        sk_log "upgrade test"
+        run_suite upgrade "$tmp_logs/upgrade.log" tests/upgrade/run.sh build/socialekaart
     fi
     if [ "$build_ok" -eq 1 ] && command -v valgrind >/dev/null 2>&1; then
         # The daemon's request path under valgrind: every integration suite
@@ -178,29 +204,6 @@ fi
 # The libFuzzer harnesses, briefly (tests/fuzz/run.sh runs them for as long as
 # asked): each target is one test; a finding fails it.
 # ---------------------------------------------------------------------------
-# run_suite LABEL LOG COMMAND...: run a suite script that ends with a line
-# "[label: ]N passed, M failed"; add its totals. Without that line its exit
-# status counts as one test.
-run_suite() {
-    local label="$1" log="$2" rc=0 line p f
-    shift 2
-    "$@" >"$log" 2>&1 || rc=$?
-    cat "$log"
-    line="$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)"
-    if [ -n "$line" ]; then
-        p="$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$line")"
-        f="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
-        passed=$((passed + p))
-        failed=$((failed + f))
-        [ "$f" -gt 0 ] && failures+=("$label: $f failed")
-        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then fail "$label: exit status $rc"; fi
-    elif [ "$rc" -eq 0 ]; then
-        passed=$((passed + 1))
-    else
-        fail "$label: exit status $rc"
-    fi
-}
-
 if [ -x tests/fuzz/run.sh ]; then
     sk_log "fuzzing (${SK_TEST_FUZZ_SECONDS:-20} s per target)"
     run_suite fuzz "$tmp_logs/fuzz.log" tests/fuzz/run.sh "${SK_TEST_FUZZ_SECONDS:-20}"

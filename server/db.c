@@ -267,7 +267,6 @@ static void db_error_from_result(struct db_error *err, PGresult *r, PGconn *pg)
 static void dbc_on_checked(struct db_conn *c, PGresult *r)
 {
     char why[256];
-    int have, need = schema_expected_version();
 
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         snprintf(why, sizeof(why), "schema not migrated (run `socialekaart migrate`): %s",
@@ -275,10 +274,7 @@ static void dbc_on_checked(struct db_conn *c, PGresult *r)
         dbc_fail(c, why);
         return;
     }
-    have = atoi(PQgetvalue(r, 0, 0));
-    if (have < need) {
-        snprintf(why, sizeof(why),
-                 "schema version %d is behind this build's %d: run `socialekaart migrate`", have, need);
+    if (schema_check(PQgetvalue(r, 0, 0), PQgetisnull(r, 0, 1) ? NULL : PQgetvalue(r, 0, 1), why, sizeof(why)) < 0) {
         dbc_fail(c, why);
         return;
     }

@@ -3,21 +3,23 @@
  *
  * Each is prepared on every new connection (db.c); requests only ever send
  * a statement name and parameters, never SQL text. Most statements call an
- * api_* function (sql/migrations) that authorises, writes, audits and renders
+ * api_* function (sql/api/) that authorises, writes, audits and renders
  * JSON in one statement, and so in one transaction.
  */
 #include "db.h"
 
 const struct db_statement db_statements[STMT_COUNT_] = {
     [STMT_SCHEMA_VERSION] = {"schema_version",
-                             "SELECT coalesce(max(version), 0) FROM schema_migrations", 0},
+                             "SELECT coalesce(max(version), 0), (SELECT string_agg(file || '=' || checksum, ' ' "
+                             "ORDER BY position) FROM schema_api) FROM schema_migrations",
+                             0},
     [STMT_AUTH_KEY] = {"auth_key",
                        "SELECT organisation_id, role, secret_hash, "
                        "CASE WHEN role = 'admin' OR all_municipalities THEN '{*}'::text[] ELSE municipalities END, "
                        "revoked_at IS NOT NULL FROM api_keys WHERE id = $1::uuid",
                        1},
 
-    /* api_* functions (sql/migrations/0003_api.sql); the last four
+    /* api_* functions (sql/api/); the last four
      * parameters are always the caller: role, organisation, key, scope. */
     [STMT_ENTRY_GET] = {"entry_get", "SELECT * FROM api_entry_get($1::text, $2::uuid, $3::text, $4::text, $5::uuid, $6::uuid, $7::text[])", 7},
     [STMT_ENTRY_LIST] = {"entry_list", "SELECT * FROM api_entry_list($1::text, $2::int, $3::text, $4::text, $5::text, $6::uuid, $7::uuid, $8::text[])", 8},

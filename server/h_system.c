@@ -48,12 +48,11 @@ void h_health(struct req_ctx *ctx)
 static void h_ready_result(struct req_ctx *ctx, PGresult *res)
 {
     char body[512];
-    int have = atoi(PQgetvalue(res, 0, 0)), need = schema_expected_version();
+    int have = atoi(PQgetvalue(res, 0, 0));
     int n;
 
-    if (have < need) {
-        snprintf(body, sizeof(body), "schema version %d is behind this build's %d: run `socialekaart migrate`",
-                 have, need);
+    if (schema_check(PQgetvalue(res, 0, 0), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), body,
+                     sizeof(body)) < 0) {
         http_problem(ctx, 503, body, NULL);
         return;
     }

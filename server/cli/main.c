@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "cfg.h"
 #include "embedded.h"
+#include "migrate.h"
 #include "schema.h"
 
 #define MAX_MUNICIPALITIES 32
@@ -63,61 +64,12 @@ static void exec_void(PGconn *pg, const char *sql)
     PQclear(exec_ok(pg, sql, 0, NULL));
 }
 
-/* Is migration version v recorded? */
-static int migration_applied(PGconn *pg, int v)
-{
-    char num[16];
-    const char *p[1] = {num};
-    PGresult *r;
-    int applied;
-
-    snprintf(num, sizeof(num), "%d", v);
-    r = exec_ok(pg, "SELECT 1 FROM schema_migrations WHERE version = $1", 1, p);
-    applied = PQntuples(r) > 0;
-    PQclear(r);
-    return applied;
-}
-
-/* Apply one migration and record it, in one transaction. */
-static void migration_apply(PGconn *pg, const struct sk_embedded_file *m, int v)
-{
-    char num[16];
-    const char *p[2] = {num, m->name};
-    PGresult *r;
-
-    snprintf(num, sizeof(num), "%d", v);
-    exec_void(pg, "BEGIN");
-    r = PQexec(pg, (const char *)m->data);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-        die("migration %s failed: %s", m->name, PQresultErrorMessage(r));
-    PQclear(r);
-    PQclear(exec_ok(pg, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2, p));
-    exec_void(pg, "COMMIT");
-    fprintf(stderr, "applied %s\n", m->name);
-}
-
-/* Apply every embedded migration not yet recorded, in order; safe to re-run
- * and safe to run concurrently (an advisory lock serialises migrators). */
 static int cmd_migrate(PGconn *pg)
 {
-    int applied = 0;
+    char why[2048];
 
-    exec_void(pg, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                  " version integer PRIMARY KEY, name text NOT NULL,"
-                  " applied_at timestamptz NOT NULL DEFAULT now())");
-    PQclear(exec_ok(pg, "SELECT pg_advisory_lock(4205120668)", 0, NULL));
-    for (size_t i = 0; i < sk_migrations_count; i++) {
-        int v = schema_migration_version(sk_migrations[i].name);
-        if (v < 0)
-            die("migration file %s does not start with a version number", sk_migrations[i].name);
-        if (migration_applied(pg, v))
-            continue;
-        migration_apply(pg, &sk_migrations[i], v);
-        applied++;
-    }
-    PQclear(exec_ok(pg, "SELECT pg_advisory_unlock(4205120668)", 0, NULL));
-    fprintf(stderr, "schema is at version %d (%d migration%s applied)\n", schema_expected_version(),
-            applied, applied == 1 ? "" : "s");
+    if (migrate_run(pg, why, sizeof(why)) < 0)
+        die("migrate: %s", why);
     return 0;
 }
 

@@ -4,7 +4,7 @@
  * splitting as regexp_split_to_table(.., '[^[:alnum:]]+'), lexemes as
  * to_tsquery('dutch', ..) (Snowball Dutch stemmer, PostgreSQL's stop words),
  * and pg_trgm's similarity(), for every accent rule, every stop word and the
- * thousands of words in the demo data and the migrations.
+ * thousands of words in the demo data and the SQL.
  *
  * Needs only PostgreSQL (no daemon).
  */
@@ -63,15 +63,17 @@ static int str_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The distinct folded words of the demo data and the migrations. */
+/* The distinct folded words of the demo data and the SQL. */
 static void corpus_words(struct list *out)
 {
     struct list all = {0};
     const struct sk_embedded_file *files[64];
     size_t nf = 0;
     files[nf++] = &sk_seed_demo;
-    for (size_t i = 0; i < sk_migrations_count && nf < 64; i++)
-        files[nf++] = &sk_migrations[i];
+    for (size_t i = 0; i < sk_schema_files_count && nf < 64; i++)
+        files[nf++] = &sk_schema_files[i];
+    for (size_t i = 0; i < sk_api_files_count && nf < 64; i++)
+        files[nf++] = &sk_api_files[i];
     for (size_t f = 0; f < nf; f++) {
         const char *p = (const char *)files[f]->data;
         /* fold line by line (ts_fold takes bounded input) */

@@ -1,7 +1,8 @@
--- 0008_web.sql — what the server-rendered residents' pages (server/h_web.c) read: one statement per
--- page. api_web_search wraps api_search (0004) and api_web_entry wraps api_entry_get (0003); both add
--- the Dutch labels of the vocabularies and areas, so the C renderer never shows a bare code.
--- Nothing here changes data; visibility rules stay those of the wrapped functions.
+-- sql/api/web.sql — what the server-rendered residents' pages read: search and entry with Dutch labels.
+--
+-- One current definition of each function, trigger and view; `socialekaart migrate` applies
+-- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
+-- Licensed under the EUPL
 
 -- Labels of every vocabulary the pages show, as ordered arrays (order = the order of the filters).
 CREATE OR REPLACE FUNCTION sk_web_labels() RETURNS jsonb LANGUAGE sql STABLE AS $$

@@ -1,80 +1,20 @@
--- 0006 feeds (issue 7): open, standard, incremental feeds of the published data.
+-- sql/api/feeds.sql — the open feeds: RPDE 1.0 per kind, iCalendar (RFC 5545), GeoJSON and HSDS.
 --
---   * RPDE 1.0 change feeds per kind (/feeds/places, /feeds/activities, /feeds/vacancies,
---     /feeds/carer-support), "modified" ordering strategy (afterTimestamp + afterId).
---   * iCalendar (RFC 5545) of activities, one calendar per search or per activity.
---   * GeoJSON (RFC 7946) of places and activities.
---   * Open Referral HSDS 3.0 lists: services, organizations, locations.
---
--- Only published data ever leaves through these: entries.status = 'published' and not expired
--- (a vacancy after its valid_until day, an activity after its last occurrence). Pending revisions live
--- elsewhere (issue 6); the entries row is always the resident-visible version.
---
--- The change feed and the "skipped item" problem
--- ----------------------------------------------
--- A feed consumer remembers the (modified, id) of the last item it read and asks for what comes
--- after. If modified came from a clock or a sequence taken during the writing transaction, a
--- transaction that took its value early but committed late would insert an item *behind* a
--- consumer that had already moved past it: the change is lost for that consumer.
---
--- Decision: `modified` is the 64-bit transaction id (xid8) of the transaction that wrote the
--- feed row, and a page only shows rows whose transaction id is below the xmin of the current
--- snapshot (pg_snapshot_xmin(pg_current_snapshot())): every transaction below xmin has finished,
--- and every transaction that is still running or starts later has an id >= xmin. So once a row
--- with modified = M is shown, no row with modified < M can appear later: the feed is append-only
--- in (modified, id) order, exactly what RPDE needs. Rows of one transaction share the id and are
--- ordered by entry id; they become visible together. The price: a transaction that stays open
--- holds the feed back (the daemon's transactions are single statements of milliseconds; a
--- long-running manual transaction in psql delays the feeds, it never breaks them).
---
--- One row per entry (the latest state only, as RPDE wants); `data` is rendered on read from the
--- entries row, which is consistent with the feed row because both are written by the same
--- transaction. Expiry is time-based and has no write of its own: sk_feeds_housekeeping() turns
--- expired rows into 'deleted' (the daemon should call it every minute; each feed page also runs
--- it for its own kind first, so feeds converge without the daemon's help).
---
--- Applied inside one transaction by `socialekaart migrate`; no psql meta-commands here.
-
--- =============================================================================================
--- The feed table and its maintenance
--- =============================================================================================
-
-CREATE TABLE feed_items (
-    id          uuid PRIMARY KEY,             -- the entry's id (kept after a purge)
-    kind        text NOT NULL,
-    modified    bigint NOT NULL,              -- xid8 of the writing transaction (see above)
-    state       text NOT NULL,
-    expires_at  timestamptz,                  -- when an 'updated' row turns 'deleted' by time
-    created_xid bigint NOT NULL,              -- the transaction that made the row
-    CONSTRAINT feed_items_kind_chk CHECK (kind IN ('place', 'activity', 'vacancy', 'carer_support')),
-    CONSTRAINT feed_items_state_chk CHECK (state IN ('updated', 'deleted'))
-);
--- keyset paging of one kind's feed: WHERE kind = $1 AND (modified, id) > ($2, $3) ORDER BY modified, id
-CREATE INDEX feed_items_page_idx ON feed_items (kind, modified, id);
--- housekeeping: rows that will expire
-CREATE INDEX feed_items_expiry_idx ON feed_items (expires_at) WHERE state = 'updated' AND expires_at IS NOT NULL;
+-- One current definition of each function, trigger and view; `socialekaart migrate` applies
+-- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
+-- Licensed under the EUPL
 
 -- The value of `modified` for rows this transaction writes.
-CREATE FUNCTION sk_feed_txid() RETURNS bigint LANGUAGE sql VOLATILE
+CREATE OR REPLACE FUNCTION sk_feed_txid() RETURNS bigint LANGUAGE sql VOLATILE
     RETURN pg_current_xact_id()::text::bigint;
 
 -- Rows with modified below this are final (their transactions have ended).
-CREATE FUNCTION sk_feed_horizon() RETURNS bigint LANGUAGE sql VOLATILE
+CREATE OR REPLACE FUNCTION sk_feed_horizon() RETURNS bigint LANGUAGE sql VOLATILE
     RETURN pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
-
--- When a published entry stops being visible by time alone: the search's sk_until (0004): end of
--- a one-off activity or of the last occurrence of a recurring one (COUNT/UNTIL), end of a
--- vacancy's valid_until day. NULL = never. One definition for search, lists and feeds.
-CREATE FUNCTION sk_entry_expires_at(e entries) RETURNS timestamptz LANGUAGE sql STABLE
-    RETURN e.sk_until;
-
--- Published and not expired: what residents (and every feed) see.
-CREATE FUNCTION sk_entry_public(e entries) RETURNS boolean LANGUAGE sql STABLE
-    RETURN e.status = 'published' AND coalesce(sk_entry_expires_at(e) > now(), true);
 
 -- Record the entry's current state in its feed row. An entry that was never public gets no row
 -- (a pending entry never shows up, not even as 'deleted').
-CREATE FUNCTION sk_feed_touch(e entries) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION sk_feed_touch(e entries) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     vis boolean := sk_entry_public(e);
     cur text;
@@ -102,12 +42,12 @@ $$;
 
 -- Bump the 'updated' rows of these entries: their data changed through something they refer to
 -- (their place, their organisation, an exception set).
-CREATE FUNCTION sk_feed_bump(p_ids uuid[]) RETURNS void LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION sk_feed_bump(p_ids uuid[]) RETURNS void LANGUAGE sql AS $$
     UPDATE feed_items SET modified = sk_feed_txid()
      WHERE id = ANY (p_ids) AND state = 'updated' AND modified <> sk_feed_txid();
 $$;
 
-CREATE FUNCTION sk_feed_entries_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION sk_feed_entries_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         UPDATE feed_items SET modified = sk_feed_txid(), state = 'deleted', expires_at = NULL
@@ -123,25 +63,16 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER entries_feed AFTER INSERT OR DELETE ON entries
-    FOR EACH ROW EXECUTE FUNCTION sk_feed_entries_trg();
-CREATE TRIGGER entries_feed_update AFTER UPDATE ON entries
-    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION sk_feed_entries_trg();
-
 -- The organiser's name and contact details are part of every item.
-CREATE FUNCTION sk_feed_orgs_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION sk_feed_orgs_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM sk_feed_bump(ARRAY(SELECT id FROM entries WHERE organisation_id = NEW.id));
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER organisations_feed AFTER UPDATE ON organisations
-    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.website IS DISTINCT FROM NEW.website
-                       OR OLD.email IS DISTINCT FROM NEW.email OR OLD.phone IS DISTINCT FROM NEW.phone)
-    EXECUTE FUNCTION sk_feed_orgs_trg();
 
 -- Exception dates are part of an activity's schedule (exceptDate, EXDATE).
-CREATE FUNCTION sk_feed_exceptions_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION sk_feed_exceptions_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     codes text[] := '{}';
 BEGIN
@@ -155,19 +86,11 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER exception_set_dates_feed AFTER INSERT OR UPDATE OR DELETE ON exception_set_dates
-    FOR EACH ROW EXECUTE FUNCTION sk_feed_exceptions_trg();
-
--- Entries already public when this migration runs.
-INSERT INTO feed_items (id, kind, modified, state, expires_at, created_xid)
-SELECT e.id, e.kind, sk_feed_txid(), 'updated', sk_entry_expires_at(e), sk_feed_txid()
-  FROM entries e
- WHERE sk_entry_public(e);
 
 -- Time-based expiry: public rows whose moment has passed become 'deleted'. p_kind NULL = all
 -- kinds. Locked rows are skipped (someone else is expiring or changing them right now).
 -- Returns how many rows changed. The daemon should call this periodically (e.g. every minute).
-CREATE FUNCTION sk_feeds_expire(p_kind text, p_max int) RETURNS bigint LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION sk_feeds_expire(p_kind text, p_max int) RETURNS bigint LANGUAGE sql AS $$
     WITH due AS (
         SELECT id FROM feed_items
          WHERE state = 'updated' AND expires_at <= now() AND (p_kind IS NULL OR kind = p_kind)
@@ -181,22 +104,21 @@ CREATE FUNCTION sk_feeds_expire(p_kind text, p_max int) RETURNS bigint LANGUAGE 
     SELECT count(*) FROM done;
 $$;
 
-CREATE FUNCTION sk_feeds_housekeeping() RETURNS bigint LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION sk_feeds_housekeeping() RETURNS bigint LANGUAGE sql AS $$
     SELECT sk_feeds_expire(NULL, 100000);
 $$;
 
 -- =============================================================================================
 -- Shared rendering helpers
 -- =============================================================================================
-
-CREATE FUNCTION sk_feed_kind_path(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_feed_kind_path(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN CASE p_kind WHEN 'place' THEN 'places' WHEN 'activity' THEN 'activities'
                        WHEN 'vacancy' THEN 'vacancies' WHEN 'carer_support' THEN 'carer-support' END;
 
-CREATE FUNCTION sk_feed_entry_url(p_base text, e entries) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_feed_entry_url(p_base text, e entries) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN p_base || '/api/v1/' || sk_feed_kind_path(e.kind) || '/' || e.id;
 
-CREATE FUNCTION sk_feed_day_url(p_day text) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_feed_day_url(p_day text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN 'https://schema.org/' || CASE upper(p_day)
         WHEN 'MO' THEN 'Monday' WHEN 'TU' THEN 'Tuesday' WHEN 'WE' THEN 'Wednesday'
         WHEN 'TH' THEN 'Thursday' WHEN 'FR' THEN 'Friday' WHEN 'SA' THEN 'Saturday'
@@ -207,21 +129,21 @@ CREATE FUNCTION sk_feed_day_url(p_day text) RETURNS text LANGUAGE sql IMMUTABLE
 -- time that occurs twice (the last Sunday of October, 02:00-03:00) is the first one (summer
 -- time; PostgreSQL's AT TIME ZONE would take the second), a time in the spring gap is read with
 -- the offset before the gap (as PostgreSQL does).
-CREATE FUNCTION sk_feed_local_iso(t timestamp) RETURNS text LANGUAGE sql STABLE
+CREATE OR REPLACE FUNCTION sk_feed_local_iso(t timestamp) RETURNS text LANGUAGE sql STABLE
     RETURN sk_iso(sk_amsterdam(t));
 
 -- The rule text without an "RRULE:" prefix.
-CREATE FUNCTION sk_feed_rule(e entries) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_feed_rule(e entries) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN upper(regexp_replace(e.rrule, '^RRULE:', '', 'i'));
 
 -- The last local date the rule may produce an occurrence on (UNTIL), or NULL. UNTIL is read as
 -- the search reads it (sk_rrule_until_local, 0003).
-CREATE FUNCTION sk_feed_until_date(e entries) RETURNS date LANGUAGE sql STABLE
+CREATE OR REPLACE FUNCTION sk_feed_until_date(e entries) RETURNS date LANGUAGE sql STABLE
     RETURN sk_rrule_until_local(sk_feed_rule(e))::date;
 
 -- The rule as iCalendar wants it next to a DTSTART with TZID: UNTIL in UTC (RFC 5545 3.3.10).
 -- UNTIL=YYYYMMDD means "up to and including that local day"; a local UNTIL is converted.
-CREATE FUNCTION sk_feed_ical_rule(e entries) RETURNS text LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_feed_ical_rule(e entries) RETURNS text LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT CASE
@@ -238,7 +160,7 @@ $$;
 -- only the weekdays the rule can produce are listed (an EXDATE that matches no occurrence would
 -- be ignored by calendars anyway; this keeps the list short). Each at the activity's start time,
 -- so the values equal occurrence start times exactly (RFC 5545 EXDATE; occurrences endpoint).
-CREATE FUNCTION sk_feed_exdates(e entries) RETURNS timestamp[] LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_feed_exdates(e entries) RETURNS timestamp[] LANGUAGE plpgsql STABLE AS $$
 DECLARE
     rule text;
     first_day date;
@@ -274,7 +196,7 @@ BEGIN
 END;
 $$;
 
-CREATE FUNCTION sk_feed_label(p_vocab text, p_code text) RETURNS text LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_feed_label(p_vocab text, p_code text) RETURNS text LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT coalesce(
@@ -288,7 +210,7 @@ END;
 $$;
 
 -- A vocabulary term as a SKOS Concept (OpenActive style), its @id under our vocabulary endpoint.
-CREATE FUNCTION sk_feed_concepts(p_base text, p_vocab text, p_codes text[]) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_feed_concepts(p_base text, p_vocab text, p_codes text[]) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT coalesce(jsonb_agg(jsonb_build_object(
@@ -303,13 +225,13 @@ $$;
 -- The province of a municipality (CBS code), for PostalAddress.addressRegion (required by
 -- OpenActive) and HSDS address.state_province. Only the municipalities this sociale kaart serves
 -- are known; NULL for others (the member is then left out).
-CREATE FUNCTION sk_feed_province(p_municipality text) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_feed_province(p_municipality text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN CASE split_part(p_municipality, '-', 1)
         WHEN 'GM0512' THEN 'Zuid-Holland'   -- Gorinchem
         WHEN 'GM0668' THEN 'Gelderland'     -- West Maas en Waal
     END;
 
-CREATE FUNCTION sk_feed_postal(a jsonb, p_municipality text) RETURNS jsonb LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_feed_postal(a jsonb, p_municipality text) RETURNS jsonb LANGUAGE sql IMMUTABLE
     RETURN CASE WHEN a IS NOT NULL THEN jsonb_strip_nulls(jsonb_build_object(
         '@type', 'PostalAddress',
         'streetAddress', nullif(btrim(coalesce(a->>'street', '') || ' ' || coalesce(a->>'house_number', '')), ''),
@@ -318,11 +240,11 @@ CREATE FUNCTION sk_feed_postal(a jsonb, p_municipality text) RETURNS jsonb LANGU
         'addressRegion', sk_feed_province(p_municipality),
         'addressCountry', 'NL')) END;
 
-CREATE FUNCTION sk_feed_geo(g geography) RETURNS jsonb LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_feed_geo(g geography) RETURNS jsonb LANGUAGE sql IMMUTABLE
     RETURN CASE WHEN g IS NOT NULL THEN jsonb_build_object(
         '@type', 'GeoCoordinates', 'latitude', ST_Y(g::geometry), 'longitude', ST_X(g::geometry)) END;
 
-CREATE FUNCTION sk_feed_organizer(p_base text, p_org uuid) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_feed_organizer(p_base text, p_org uuid) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -340,7 +262,7 @@ $$;
 
 -- Where an entry happens, as a schema.org Place: its place (an entry of kind place), or its own
 -- address (unless the activity shows its area only), or NULL.
-CREATE FUNCTION sk_feed_location(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_feed_location(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT CASE
@@ -372,7 +294,7 @@ END;
 $$;
 
 -- Members every kind shares.
-CREATE FUNCTION sk_feed_common(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+CREATE OR REPLACE FUNCTION sk_feed_common(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_build_object(
         '@id', sk_feed_entry_url(p_base, e),
@@ -389,7 +311,7 @@ END;
 $fn$;
 
 -- OpenActive accessibilitySupport / schema.org amenityFeature from the accessibility facets.
-CREATE FUNCTION sk_feed_access(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_feed_access(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT jsonb_agg(jsonb_build_object(
@@ -406,9 +328,8 @@ $$;
 -- =============================================================================================
 -- RPDE data per kind
 -- =============================================================================================
-
 -- Place: schema.org Place.
-CREATE FUNCTION sk_feed_place_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+CREATE OR REPLACE FUNCTION sk_feed_place_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
         '@context', 'https://openactive.io/',   -- its @vocab is schema.org; OpenActive Place
@@ -440,7 +361,7 @@ END;
 $fn$;
 
 -- The schedule of an activity as OpenActive Schedule(s) (recurring) or NULL (one-off).
-CREATE FUNCTION sk_feed_schedule(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_feed_schedule(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT CASE WHEN e.rrule IS NOT NULL THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
@@ -472,7 +393,7 @@ END;
 $$;
 
 -- Activity: OpenActive SessionSeries.
-CREATE FUNCTION sk_feed_activity_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+CREATE OR REPLACE FUNCTION sk_feed_activity_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
         '@context', 'https://openactive.io/',
@@ -521,7 +442,7 @@ END;
 $fn$;
 
 -- Vacancy: schema.org JobPosting with employmentType VOLUNTEER (volunteer work, unpaid).
-CREATE FUNCTION sk_feed_vacancy_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+CREATE OR REPLACE FUNCTION sk_feed_vacancy_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
         '@context', 'https://openactive.io/',   -- @vocab schema.org, one context for every feed
@@ -552,7 +473,7 @@ END;
 $fn$;
 
 -- Carer support: schema.org Service.
-CREATE FUNCTION sk_feed_carer_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+CREATE OR REPLACE FUNCTION sk_feed_carer_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
         '@context', 'https://openactive.io/',   -- @vocab schema.org, one context for every feed
@@ -575,7 +496,7 @@ BEGIN
 END;
 $fn$;
 
-CREATE FUNCTION sk_feed_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+CREATE OR REPLACE FUNCTION sk_feed_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN CASE e.kind
         WHEN 'place' THEN sk_feed_place_data(p_base, e)
@@ -587,19 +508,18 @@ END;
 $fn$;
 
 -- RPDE "kind" of each feed.
-CREATE FUNCTION sk_feed_rpde_kind(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_feed_rpde_kind(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN CASE p_kind WHEN 'place' THEN 'Place' WHEN 'activity' THEN 'SessionSeries'
                        WHEN 'vacancy' THEN 'JobPosting' WHEN 'carer_support' THEN 'Service' END;
 
 -- =============================================================================================
 -- RPDE page
 -- =============================================================================================
-
 -- One page of a kind's feed, items after (p_after_ts, p_after_id) in (modified, id) order. Both
 -- NULL = from the beginning. p_base is the absolute URL of the daemon ("https://host").
 -- The body is built as text with "items" first, so the daemon can tell an empty (last) page by
 -- its first bytes and give it a short Cache-Control.
-CREATE FUNCTION sk_feed_page(p_kind text, p_after_ts bigint, p_after_id uuid, p_limit int, p_base text)
+CREATE OR REPLACE FUNCTION sk_feed_page(p_kind text, p_after_ts bigint, p_after_id uuid, p_limit int, p_base text)
     RETURNS sk_response LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     horizon bigint := sk_feed_horizon();   -- before any write of ours
@@ -650,11 +570,10 @@ $$;
 -- =============================================================================================
 -- Search filters for the calendar, map and HSDS outputs
 -- =============================================================================================
-
 -- The public entries of p_kinds matching the search, in p_order ('start' | 'title' | 'id'),
 -- p_offset/p_limit applied. Uses the search's WHERE builder sk_search_where (0004, shared with
 -- /api/v1/search) and requires sk_entry_public. p_order is one of the fixed words, never client text.
-CREATE FUNCTION sk_feeds_select(p_params jsonb, p_kinds text[], p_order text, p_offset bigint, p_limit int)
+CREATE OR REPLACE FUNCTION sk_feeds_select(p_params jsonb, p_kinds text[], p_order text, p_offset bigint, p_limit int)
     RETURNS SETOF entries LANGUAGE plpgsql STABLE AS $$
 DECLARE
     p jsonb := coalesce(p_params, '{}'::jsonb) || jsonb_build_object('kinds', to_jsonb(p_kinds));
@@ -670,14 +589,13 @@ $$;
 -- =============================================================================================
 -- iCalendar (RFC 5545)
 -- =============================================================================================
-
 -- TEXT value escaping: backslash, semicolon, comma, newlines.
-CREATE FUNCTION sk_ics_text(t text) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_ics_text(t text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN replace(replace(replace(replace(replace(t, E'\\', E'\\\\'), ';', E'\\;'), ',', E'\\,'),
                            E'\r\n', E'\\n'), E'\n', E'\\n');
 
 -- Fold a content line at 75 octets (never inside a UTF-8 character); lines end in CRLF.
-CREATE FUNCTION sk_ics_fold(line text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION sk_ics_fold(line text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     parts text[] := '{}';
     pos int := 1;
@@ -703,13 +621,13 @@ BEGIN
 END;
 $$;
 
-CREATE FUNCTION sk_ics_utc(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_ics_utc(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN to_char(t AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"');
 
-CREATE FUNCTION sk_ics_local(t timestamp) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_ics_local(t timestamp) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN to_char(t, 'YYYYMMDD"T"HH24MISS');
 
-CREATE FUNCTION sk_ics_header(p_name text) RETURNS text LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_ics_header(p_name text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN E'BEGIN:VCALENDAR\r\n'
         || E'VERSION:2.0\r\n'
         || E'PRODID:-//Sociale Kaart//socialekaart//NL\r\n'
@@ -738,7 +656,7 @@ CREATE FUNCTION sk_ics_header(p_name text) RETURNS text LANGUAGE sql IMMUTABLE
 -- One VEVENT for an activity; UID is stable (<id>@socialekaart), SEQUENCE follows the version.
 -- DTSTAMP is when this calendar was made (RFC 5545 3.8.7.2: with a METHOD, "the date and time
 -- that the instance of the iCalendar object was created"); LAST-MODIFIED is the entry's change.
-CREATE FUNCTION sk_ics_event(p_base text, e entries) RETURNS text LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_ics_event(p_base text, e entries) RETURNS text LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT 'BEGIN:VEVENT' || E'\r\n'
@@ -782,7 +700,7 @@ $$;
 
 -- The calendar of every public activity matching the search parameters (at most p_max events,
 -- soonest first). Body is the text/calendar document.
-CREATE FUNCTION sk_ics_calendar(p_params jsonb, p_base text, p_max int) RETURNS sk_response
+CREATE OR REPLACE FUNCTION sk_ics_calendar(p_params jsonb, p_base text, p_max int) RETURNS sk_response
     LANGUAGE sql STABLE AS $$
     SELECT (200, NULL, NULL,
             sk_ics_header('Sociale kaart: activiteiten')
@@ -791,28 +709,10 @@ CREATE FUNCTION sk_ics_calendar(p_params jsonb, p_base text, p_max int) RETURNS 
             || E'END:VCALENDAR\r\n')::sk_response
 $$;
 
--- The calendar of one activity ("zet in mijn agenda"): visible as GET /activities/{id} is.
-CREATE FUNCTION sk_ics_one(p_id uuid, p_base text, p_role text, p_org uuid) RETURNS sk_response
-    LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    e entries;
-BEGIN
-    SELECT * INTO e FROM entries WHERE id = p_id AND kind = 'activity';
-    IF NOT FOUND OR NOT sk_entry_visible(e, p_role, p_org)
-       OR (e.status = 'published' AND NOT sk_entry_public(e) AND NOT sk_is_writer(p_role)) THEN
-        RETURN sk_not_found(format('There is no activity with id %s.', p_id));
-    END IF;
-    -- a weak ETag: the entry's version, while DTSTAMP (the time of making) differs per response
-    RETURN (200, 'W/' || sk_etag(e.version), NULL,
-            sk_ics_header(e.title) || sk_ics_event(p_base, e) || E'END:VCALENDAR\r\n')::sk_response;
-END;
-$$;
-
 -- =============================================================================================
 -- GeoJSON (RFC 7946): [longitude, latitude], WGS 84
 -- =============================================================================================
-
-CREATE FUNCTION sk_geojson_feature(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_geojson_feature(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT jsonb_build_object(
@@ -845,7 +745,7 @@ END;
 $$;
 
 -- Public entries of p_kind matching the search, with a position, as a FeatureCollection.
-CREATE FUNCTION sk_geojson(p_kind text, p_params jsonb, p_base text, p_max int) RETURNS sk_response
+CREATE OR REPLACE FUNCTION sk_geojson(p_kind text, p_params jsonb, p_base text, p_max int) RETURNS sk_response
     LANGUAGE sql STABLE AS $$
     SELECT (200, NULL, NULL, jsonb_build_object(
             'type', 'FeatureCollection',
@@ -862,8 +762,7 @@ $$;
 -- service (with service_at_locations to their place or own address); an activity with its own
 -- public address is a location too (id = the activity's id). Vacancies are not services and are
 -- not exported. Only public entries; organisations only when they have a public entry.
-
-CREATE FUNCTION sk_hsds_page(p_contents jsonb, p_total bigint, p_page int, p_size int) RETURNS sk_response
+CREATE OR REPLACE FUNCTION sk_hsds_page(p_contents jsonb, p_total bigint, p_page int, p_size int) RETURNS sk_response
     LANGUAGE sql IMMUTABLE
     RETURN (200, NULL, NULL, jsonb_build_object(
         'total_items', p_total,
@@ -876,11 +775,11 @@ CREATE FUNCTION sk_hsds_page(p_contents jsonb, p_total bigint, p_page int, p_siz
         'contents', p_contents)::text)::sk_response;
 
 -- A deterministic uuid for a derived record (service_at_location, address, phone).
-CREATE FUNCTION sk_hsds_uuid(p_a text, p_b text) RETURNS uuid LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_hsds_uuid(p_a text, p_b text) RETURNS uuid LANGUAGE sql IMMUTABLE
     RETURN md5(p_a || '/' || p_b)::uuid;
 
 -- (HSDS 3.0 address requires state_province: the province, see sk_feed_province)
-CREATE FUNCTION sk_hsds_address(p_loc uuid, a jsonb, p_municipality text) RETURNS jsonb LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_hsds_address(p_loc uuid, a jsonb, p_municipality text) RETURNS jsonb LANGUAGE sql IMMUTABLE
     RETURN CASE WHEN a IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
         'id', sk_hsds_uuid(p_loc::text, 'address'),
         'location_id', p_loc,
@@ -894,7 +793,7 @@ CREATE FUNCTION sk_hsds_address(p_loc uuid, a jsonb, p_municipality text) RETURN
         'country', 'NL',
         'address_type', 'physical')) ELSE '[]'::jsonb END;
 
-CREATE FUNCTION sk_hsds_phones(p_owner uuid, p_phone text) RETURNS jsonb LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_hsds_phones(p_owner uuid, p_phone text) RETURNS jsonb LANGUAGE sql IMMUTABLE
     RETURN CASE WHEN p_phone IS NOT NULL THEN jsonb_build_array(jsonb_build_object(
         'id', sk_hsds_uuid(p_owner::text, 'phone'), 'number', p_phone, 'type', 'voice',
         'languages', '[]'::jsonb)) ELSE '[]'::jsonb END;
@@ -902,7 +801,7 @@ CREATE FUNCTION sk_hsds_phones(p_owner uuid, p_phone text) RETURNS jsonb LANGUAG
 -- A location from a place, or from an activity's own public address.
 -- Members without a value are left out (jsonb_strip_nulls): the HSDS 3.0 JSON schemas type them
 -- as string or number, so a JSON null would not validate.
-CREATE FUNCTION sk_hsds_location(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+CREATE OR REPLACE FUNCTION sk_hsds_location(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_strip_nulls(jsonb_build_object(
         'id', e.id,
@@ -947,13 +846,13 @@ END;
 $fn$;
 
 -- Is entry e an HSDS location? (a public place with a position, or an activity with its own public address)
-CREATE FUNCTION sk_hsds_is_location(e entries) RETURNS boolean LANGUAGE sql STABLE
+CREATE OR REPLACE FUNCTION sk_hsds_is_location(e entries) RETURNS boolean LANGUAGE sql STABLE
     RETURN sk_entry_public(e)
        AND (e.kind = 'place'
             OR (e.kind = 'activity' AND e.place_id IS NULL AND e.address IS NOT NULL
                 AND e.address_visibility = 'public'));
 
-CREATE FUNCTION sk_hsds_service(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_hsds_service(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (
     SELECT jsonb_strip_nulls(jsonb_build_object(   -- no nulls, see sk_hsds_location
@@ -1040,7 +939,7 @@ END;
 $$;
 
 -- One search for both the page and the total (as sk_hsds_locations), not a second count query.
-CREATE FUNCTION sk_hsds_services(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
+CREATE OR REPLACE FUNCTION sk_hsds_services(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
     LANGUAGE sql STABLE AS $$
     WITH m AS (
         SELECT e FROM sk_feeds_select(p_params, ARRAY['activity', 'carer_support'], 'id', 0, 2147483647) e)
@@ -1051,7 +950,7 @@ CREATE FUNCTION sk_hsds_services(p_params jsonb, p_page int, p_size int, p_base 
         (SELECT count(*) FROM m), p_page, p_size)
 $$;
 
-CREATE FUNCTION sk_hsds_locations(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
+CREATE OR REPLACE FUNCTION sk_hsds_locations(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
     LANGUAGE sql STABLE AS $$
     WITH m AS (
         SELECT e FROM sk_feeds_select(p_params, ARRAY['place', 'activity'], 'id', 0, 2147483647) e
@@ -1063,7 +962,7 @@ CREATE FUNCTION sk_hsds_locations(p_params jsonb, p_page int, p_size int, p_base
         (SELECT count(*) FROM m), p_page, p_size)
 $$;
 
-CREATE FUNCTION sk_hsds_organization(p_base text, o organisations) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+CREATE OR REPLACE FUNCTION sk_hsds_organization(p_base text, o organisations) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_strip_nulls(jsonb_build_object(   -- no nulls, see sk_hsds_location
         'id', o.id,
@@ -1089,7 +988,7 @@ BEGIN
 END;
 $fn$;
 
-CREATE FUNCTION sk_hsds_organizations(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
+CREATE OR REPLACE FUNCTION sk_hsds_organizations(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
     LANGUAGE sql STABLE AS $$
     WITH m AS (
         SELECT o FROM organisations o
@@ -1106,26 +1005,21 @@ $$;
 -- =============================================================================================
 -- The API: exactly the signatures the daemon prepares (see server/db_catalog.c).
 -- =============================================================================================
-
-CREATE FUNCTION api_feed_page(p_kind text, p_after_ts bigint, p_after_id uuid, p_limit int, p_base text,
+CREATE OR REPLACE FUNCTION api_feed_page(p_kind text, p_after_ts bigint, p_after_id uuid, p_limit int, p_base text,
                               p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS sk_response LANGUAGE sql VOLATILE
     RETURN sk_feed_page(p_kind, p_after_ts, p_after_id, least(greatest(coalesce(p_limit, 500), 1), 500), p_base);
 
-CREATE FUNCTION api_activities_ics(p_params jsonb, p_base text, p_role text, p_org uuid, p_key uuid, p_scope text[])
+CREATE OR REPLACE FUNCTION api_activities_ics(p_params jsonb, p_base text, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE
     RETURN sk_ics_calendar(p_params, p_base, 1000);
 
-CREATE FUNCTION api_activity_ics(p_id uuid, p_base text, p_role text, p_org uuid, p_key uuid, p_scope text[])
-    RETURNS sk_response LANGUAGE sql STABLE
-    RETURN sk_ics_one(p_id, p_base, p_role, p_org);
-
-CREATE FUNCTION api_geojson(p_kind text, p_params jsonb, p_base text, p_role text, p_org uuid, p_key uuid,
+CREATE OR REPLACE FUNCTION api_geojson(p_kind text, p_params jsonb, p_base text, p_role text, p_org uuid, p_key uuid,
                             p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE
     RETURN sk_geojson(p_kind, p_params, p_base, 10000);
 
-CREATE FUNCTION api_hsds_list(p_what text, p_params jsonb, p_page int, p_size int, p_base text,
+CREATE OR REPLACE FUNCTION api_hsds_list(p_what text, p_params jsonb, p_page int, p_size int, p_base text,
                               p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE
     RETURN (SELECT CASE p_what   -- page and size bounded as the daemon checks them (server/h_feeds.c)
@@ -1133,3 +1027,37 @@ CREATE FUNCTION api_hsds_list(p_what text, p_params jsonb, p_page int, p_size in
         WHEN 'locations' THEN sk_hsds_locations(p_params, b.page, b.size, p_base)
         ELSE sk_hsds_organizations(p_params, b.page, b.size, p_base)
     END FROM (SELECT least(greatest(p_page, 1), 1000000) AS page, least(greatest(p_size, 1), 200) AS size) b);
+
+-- One activity's calendar: visible as GET /activities/{id} is.
+CREATE OR REPLACE FUNCTION sk_ics_one(p_id uuid, p_base text, p_role text, p_org uuid, p_scope text[])
+    RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    e entries;
+BEGIN
+    SELECT * INTO e FROM entries WHERE id = p_id AND kind = 'activity';
+    IF NOT FOUND OR NOT sk_entry_visible(e, p_role, p_org, p_scope)
+       OR (e.status = 'published' AND NOT sk_entry_public(e) AND NOT sk_sees_private(e, p_role, p_org, p_scope)) THEN
+        RETURN sk_not_found(format('There is no activity with id %s.', p_id));
+    END IF;
+    RETURN (200, 'W/' || sk_etag(e.version), NULL,
+            sk_ics_header(e.title) || sk_ics_event(p_base, e) || E'END:VCALENDAR\r\n')::sk_response;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION api_activity_ics(p_id uuid, p_base text, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS sk_response LANGUAGE sql STABLE
+    RETURN sk_ics_one(p_id, p_base, p_role, p_org, p_scope);
+
+CREATE OR REPLACE TRIGGER entries_feed AFTER INSERT OR DELETE ON entries
+    FOR EACH ROW EXECUTE FUNCTION sk_feed_entries_trg();
+
+CREATE OR REPLACE TRIGGER entries_feed_update AFTER UPDATE ON entries
+    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION sk_feed_entries_trg();
+
+CREATE OR REPLACE TRIGGER organisations_feed AFTER UPDATE ON organisations
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.website IS DISTINCT FROM NEW.website
+                       OR OLD.email IS DISTINCT FROM NEW.email OR OLD.phone IS DISTINCT FROM NEW.phone)
+    EXECUTE FUNCTION sk_feed_orgs_trg();
+
+CREATE OR REPLACE TRIGGER exception_set_dates_feed AFTER INSERT OR UPDATE OR DELETE ON exception_set_dates
+    FOR EACH ROW EXECUTE FUNCTION sk_feed_exceptions_trg();

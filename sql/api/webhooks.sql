@@ -1,86 +1,14 @@
--- 0007 webhooks (issue 7, item 5): subscribers that want a push when published data changes.
+-- sql/api/webhooks.sql — webhooks: subscriptions and the outbox of deliveries (signed and sent by the daemon).
 --
--- * webhooks            one row per subscriber: an https URL, the HMAC secret (kept in clear: it is
---                       needed to sign; the API never returns it), optional kind and municipality
---                       filters. Registered by moderators (within their municipalities) and admins.
--- * webhook_deliveries  the outbox: one row per notice per subscriber, written by a trigger on
---                       entries in the same transaction as the change, so a change the API has
---                       acknowledged always reaches the outbox. The daemon (server/webhook.c) claims
---                       due rows with sk_webhook_claim (FOR UPDATE SKIP LOCKED, a lease in
---                       locked_until) and records each attempt with sk_webhook_report (exponential
---                       back-off, then 'failed').
---
--- Events, per matching subscriber (a resident-visible entry is one with status 'published'):
---   entry.published  the entry becomes visible to the subscriber (new, approved, moved into its
---                    municipality)
---   entry.updated    a visible entry changes (its version or updated_at moves)
---   entry.deleted    a visible entry stops being visible (deleted, hidden, rejected, back to
---                    pending, purged, moved out of the subscriber's municipality)
--- Pending, rejected, hidden and deleted rows never produce a notice of their own. Several writes to
--- one entry in one transaction give one notice per subscriber (see sk_webhook_enqueue).
---
--- Applied inside one transaction by `socialekaart migrate`; no psql meta-commands here.
-
-CREATE TABLE webhooks (
-    id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    url             text NOT NULL,
-    secret          text NOT NULL,
-    kinds           text[] NOT NULL DEFAULT '{}',   -- empty = every kind
-    municipality    text,                           -- NULL = every municipality (keys that act everywhere)
-    organisation_id uuid,                           -- who registered it (no FK: informative)
-    key_id          uuid,
-    created_at      timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT webhooks_url_chk CHECK (length(url) BETWEEN 8 AND 2000 AND url ~* '^https?://[^\s]+$'),
-    CONSTRAINT webhooks_secret_chk CHECK (length(secret) BETWEEN 16 AND 200),
-    CONSTRAINT webhooks_kinds_chk CHECK (
-        kinds <@ ARRAY['place', 'activity', 'vacancy', 'carer_support']::text[] AND cardinality(kinds) <= 4),
-    CONSTRAINT webhooks_municipality_fk FOREIGN KEY (municipality, municipality)
-        REFERENCES areas (code, municipality)
-);
-COMMENT ON CONSTRAINT webhooks_url_chk ON webhooks IS 'url: must be an https URL of at most 2000 characters';
-COMMENT ON CONSTRAINT webhooks_secret_chk ON webhooks IS 'secret: must be 16 to 200 characters';
-COMMENT ON CONSTRAINT webhooks_kinds_chk ON webhooks IS 'kinds: must be a list of place, activity, vacancy, carer_support';
-COMMENT ON CONSTRAINT webhooks_municipality_fk ON webhooks IS 'municipality: must be the code of a known municipality';
-CREATE INDEX webhooks_municipality_idx ON webhooks (municipality);
-
-CREATE TABLE webhook_deliveries (
-    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    webhook_id       uuid NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
-    event            text NOT NULL,
-    entry_id         uuid NOT NULL,      -- no FK: a purged entry's notice must still go out
-    kind             text NOT NULL,
-    entry_version    integer NOT NULL,
-    payload          text NOT NULL,      -- the exact body POSTed (and signed)
-    status           text NOT NULL DEFAULT 'pending',
-    attempts         integer NOT NULL DEFAULT 0,
-    next_attempt_at  timestamptz NOT NULL DEFAULT now(),
-    locked_until     timestamptz,        -- lease of the daemon sending it; NULL = not in flight
-    last_attempt_at  timestamptz,
-    last_status_code integer,            -- HTTP status of the last response; NULL = none arrived
-    last_error       text,
-    delivered_at     timestamptz,
-    created_at       timestamptz NOT NULL DEFAULT now(),
-    xact             xid8 NOT NULL DEFAULT pg_current_xact_id(),  -- the writing transaction (merging)
-    CONSTRAINT webhook_deliveries_event_chk CHECK (event IN ('entry.published', 'entry.updated', 'entry.deleted')),
-    CONSTRAINT webhook_deliveries_status_chk CHECK (status IN ('pending', 'delivered', 'failed')),
-    CONSTRAINT webhook_deliveries_attempts_chk CHECK (attempts >= 0),
-    CONSTRAINT webhook_deliveries_error_chk CHECK (length(last_error) <= 500)
-);
--- the claim: due pending rows in order
-CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at, id) WHERE status = 'pending';
--- GET /webhooks/{id}/deliveries, newest first
-CREATE INDEX webhook_deliveries_webhook_idx ON webhook_deliveries (webhook_id, id);
--- the trigger's merge of notices written in one transaction
-CREATE INDEX webhook_deliveries_entry_idx ON webhook_deliveries (entry_id, xact) WHERE status = 'pending';
--- pruning finished rows
-CREATE INDEX webhook_deliveries_created_idx ON webhook_deliveries (created_at) WHERE status <> 'pending';
+-- One current definition of each function, trigger and view; `socialekaart migrate` applies
+-- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
+-- Licensed under the EUPL
 
 -- =============================================================================================
 -- The outbox trigger
 -- =============================================================================================
-
 -- The notice body: small on purpose; the subscriber GETs the entry (or RPDE feed) for the data.
-CREATE FUNCTION sk_webhook_payload(p_event text, p_kind text, p_id uuid, p_version integer, p_modified timestamptz)
+CREATE OR REPLACE FUNCTION sk_webhook_payload(p_event text, p_kind text, p_id uuid, p_version integer, p_modified timestamptz)
     RETURNS text LANGUAGE sql STABLE
     RETURN jsonb_build_object('event', p_event, 'kind', p_kind, 'id', p_id, 'version', p_version,
                               'modified', sk_iso(p_modified),
@@ -95,7 +23,7 @@ CREATE FUNCTION sk_webhook_payload(p_event text, p_kind text, p_id uuid, p_versi
 -- transaction (webhook_deliveries.xact) is rewritten or removed. So an untrusted partner's new entry
 -- (inserted published, then set to pending by 0005 in the same statement) notifies nobody, and a
 -- hide-and-republish in one transaction is one entry.updated.
-CREATE FUNCTION sk_webhook_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION sk_webhook_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     v_old_pub boolean := coalesce(TG_OP <> 'INSERT' AND OLD.status = 'published', false);
     v_new_pub boolean := coalesce(TG_OP <> 'DELETE' AND NEW.status = 'published', false);
@@ -169,28 +97,14 @@ BEGIN
 END;
 $$;
 
--- OLD and NEW may both be referenced for every operation: PL/pgSQL sets the one that does not apply
--- to NULL, and the booleans above keep it from mattering. Updates that touch none of the columns
--- that matter (search and feed bookkeeping) do not fire the trigger at all.
-CREATE TRIGGER entries_webhook_outbox
-    AFTER INSERT OR DELETE ON entries
-    FOR EACH ROW EXECUTE FUNCTION sk_webhook_enqueue();
-CREATE TRIGGER entries_webhook_outbox_update
-    AFTER UPDATE ON entries
-    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.version IS DISTINCT FROM NEW.version
-                       OR OLD.updated_at IS DISTINCT FROM NEW.updated_at
-                       OR OLD.municipality IS DISTINCT FROM NEW.municipality)
-    EXECUTE FUNCTION sk_webhook_enqueue();
-
 -- =============================================================================================
 -- The delivery engine's two statements (not API operations: no caller)
 -- =============================================================================================
-
 -- Claim up to p_limit due notices for p_lease_ms: rows another daemon holds are skipped, not
 -- waited for. A daemon that dies mid-delivery loses its lease and the row is sent again later
 -- (at-least-once; subscribers deduplicate on X-SocialeKaart-Delivery). Also prunes a few finished
 -- rows older than 30 days, so the outbox does not grow without bound.
-CREATE FUNCTION sk_webhook_claim(p_limit int, p_lease_ms int)
+CREATE OR REPLACE FUNCTION sk_webhook_claim(p_limit int, p_lease_ms int)
     RETURNS TABLE(id bigint, url text, secret text, payload text, event text, attempts int)
     LANGUAGE plpgsql AS $$
 #variable_conflict use_column
@@ -220,7 +134,7 @@ $$;
 -- Record one attempt. Success (2xx) -> delivered. Failure -> retry after
 -- base * 2^(attempts-1), capped at p_max_ms, or 'failed' after p_max_attempts attempts.
 -- Returns the new status.
-CREATE FUNCTION sk_webhook_report(p_id bigint, p_ok boolean, p_status_code int, p_error text,
+CREATE OR REPLACE FUNCTION sk_webhook_report(p_id bigint, p_ok boolean, p_status_code int, p_error text,
                                   p_base_ms int, p_max_ms int, p_max_attempts int)
     RETURNS text LANGUAGE sql AS $$
     UPDATE webhook_deliveries d
@@ -244,8 +158,7 @@ $$;
 -- =============================================================================================
 -- API: rendering and access
 -- =============================================================================================
-
-CREATE FUNCTION sk_webhook_render(w webhooks) RETURNS jsonb LANGUAGE sql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_webhook_render(w webhooks) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'id', w.id,
         'url', w.url,
@@ -261,32 +174,34 @@ CREATE FUNCTION sk_webhook_render(w webhooks) RETURNS jsonb LANGUAGE sql STABLE 
         'links', jsonb_build_object('deliveries', '/api/v1/webhooks/' || w.id || '/deliveries'))
 $$;
 
--- Does the key act everywhere? Admins, and (as in 0005) moderator keys made without --municipality.
-CREATE FUNCTION sk_webhook_everywhere(p_role text, p_scope text[]) RETURNS boolean LANGUAGE sql IMMUTABLE
-    RETURN coalesce(p_role = 'admin' OR (p_role = 'moderator' AND coalesce(cardinality(p_scope), 0) = 0), false);
+-- =============================================================================================
+-- Webhooks: every municipality has its own allowance; "all municipalities" is an explicit key
+-- =============================================================================================
+CREATE OR REPLACE FUNCTION sk_webhook_everywhere(p_role text, p_scope text[]) RETURNS boolean LANGUAGE sql IMMUTABLE
+    RETURN coalesce(p_role = 'admin' OR (p_role = 'moderator' AND '*' = ANY (p_scope)), false);
 
 -- May this caller see and manage w? Keys that act everywhere: all. Other moderators: the webhooks of
 -- a municipality of their key.
-CREATE FUNCTION sk_webhook_visible(w webhooks, p_role text, p_scope text[]) RETURNS boolean
+CREATE OR REPLACE FUNCTION sk_webhook_visible(w webhooks, p_role text, p_scope text[]) RETURNS boolean
     LANGUAGE sql IMMUTABLE
     RETURN sk_webhook_everywhere(p_role, p_scope)
         OR coalesce(p_role = 'moderator' AND w.municipality = ANY (p_scope), false);
 
 -- Roles other than moderator and admin never reach here (the route is moderator-only), but the
 -- function does not rely on it.
-CREATE FUNCTION sk_webhook_guard(p_role text) RETURNS sk_response LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_webhook_guard(p_role text) RETURNS sk_response LANGUAGE sql IMMUTABLE
     RETURN CASE WHEN p_role IS NULL OR p_role = 'anonymous' THEN sk_unauthorized()
                 WHEN NOT sk_is_mod(p_role) THEN sk_forbidden('Only a moderator or admin can manage webhooks.')
            END;
 
-CREATE FUNCTION sk_webhook_find(p_id uuid, p_role text, p_scope text[]) RETURNS webhooks
+CREATE OR REPLACE FUNCTION sk_webhook_find(p_id uuid, p_role text, p_scope text[]) RETURNS webhooks
     LANGUAGE sql STABLE AS $$
     SELECT w.* FROM webhooks w WHERE w.id = p_id AND sk_webhook_visible(w, p_role, p_scope)
 $$;
 
 -- The webhook a get/delete/deliveries call is about, or the problem to answer (as sk_mod_target
 -- in 0005): one place for the role check and the not-found, which a hidden webhook also gets.
-CREATE FUNCTION sk_webhook_target(p_id uuid, p_role text, p_scope text[], OUT w webhooks, OUT res sk_response)
+CREATE OR REPLACE FUNCTION sk_webhook_target(p_id uuid, p_role text, p_scope text[], OUT w webhooks, OUT res sk_response)
     LANGUAGE plpgsql STABLE AS $$
 BEGIN
     res := sk_webhook_guard(p_role);
@@ -300,78 +215,7 @@ BEGIN
 END;
 $$;
 
--- =============================================================================================
--- API operations
--- =============================================================================================
-
--- p_body was checked by the daemon (url: https and not a private address; secret; kinds; members);
--- p_errors holds what it found. Here: the municipality (exists, and in a moderator's scope) and a cap.
-CREATE FUNCTION api_webhook_create(p_body jsonb, p_errors jsonb, p_role text, p_org uuid, p_key uuid,
-                                   p_scope text[])
-    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
-DECLARE
-    v_guard sk_response := sk_webhook_guard(p_role);
-    v_errs jsonb := '[]';
-    v_muni text;
-    v_con text;
-    v_col text;
-    v_msg text;
-    w webhooks;
-BEGIN
-    IF v_guard.status IS NOT NULL THEN
-        RETURN QUERY SELECT v_guard.*;
-        RETURN;
-    END IF;
-    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
-        RETURN QUERY SELECT (sk_bad_field('body', 'must be a JSON object')).*;
-        RETURN;
-    END IF;
-    IF jsonb_typeof(p_body->'municipality') = 'string' THEN
-        v_muni := p_body->>'municipality';
-        IF NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = v_muni AND a.kind = 'municipality') THEN
-            v_errs := v_errs || sk_err('municipality', 'is not a known municipality (see GET /api/v1/areas)');
-        ELSIF NOT sk_webhook_everywhere(p_role, p_scope) AND NOT v_muni = ANY (p_scope) THEN
-            RETURN QUERY SELECT (sk_forbidden(format('Your key may manage only municipalities %s, not %s.',
-                                                     coalesce(nullif(array_to_string(p_scope, ', '), ''), '(none)'),
-                                                     v_muni))).*;
-            RETURN;
-        END IF;
-    ELSIF NOT sk_webhook_everywhere(p_role, p_scope) THEN
-        IF cardinality(p_scope) = 1 THEN
-            v_muni := p_scope[1];        -- the one municipality of the moderator's key
-        ELSIF NOT p_body ? 'municipality' OR p_body->'municipality' = 'null'::jsonb THEN
-            v_errs := v_errs || sk_err('municipality', 'is required: your key covers more than one municipality');
-        END IF;
-    END IF;
-    v_errs := sk_merge_errors(p_errors, v_errs);
-    IF jsonb_array_length(v_errs) > 0 THEN
-        RETURN QUERY SELECT (sk_invalid(v_errs)).*;
-        RETURN;
-    END IF;
-    IF (SELECT count(*) FROM webhooks) >= 200 THEN
-        RETURN QUERY SELECT (sk_problem(409, 'conflict', 'Too many webhooks',
-                                        'There are 200 webhooks already; delete one you no longer need first.')).*;
-        RETURN;
-    END IF;
-    BEGIN
-        INSERT INTO webhooks (url, secret, kinds, municipality, organisation_id, key_id)
-        VALUES (p_body->>'url', p_body->>'secret',
-                coalesce(ARRAY(SELECT DISTINCT k FROM jsonb_array_elements_text(
-                                   CASE WHEN jsonb_typeof(p_body->'kinds') = 'array' THEN p_body->'kinds'
-                                        ELSE '[]'::jsonb END) AS t(k) ORDER BY k), '{}'),
-                v_muni, p_org, p_key)
-        RETURNING * INTO w;
-    EXCEPTION WHEN check_violation OR foreign_key_violation OR not_null_violation OR data_exception THEN
-        GET STACKED DIAGNOSTICS v_con = CONSTRAINT_NAME, v_col = COLUMN_NAME, v_msg = MESSAGE_TEXT;
-        RETURN QUERY SELECT (sk_invalid(jsonb_build_array(
-            sk_constraint_error(nullif(v_con, ''), 'webhooks', nullif(v_col, ''), v_msg)))).*;
-        RETURN;
-    END;
-    RETURN QUERY SELECT (sk_reply(201, sk_webhook_render(w), NULL, '/api/v1/webhooks/' || w.id)).*;
-END;
-$$;
-
-CREATE FUNCTION api_webhook_list(p_role text, p_org uuid, p_key uuid, p_scope text[])
+CREATE OR REPLACE FUNCTION api_webhook_list(p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_guard sk_response := sk_webhook_guard(p_role);
@@ -386,7 +230,7 @@ BEGIN
 END;
 $$;
 
-CREATE FUNCTION api_webhook_get(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
+CREATE OR REPLACE FUNCTION api_webhook_get(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
 DECLARE
     t record;
@@ -401,7 +245,7 @@ END;
 $$;
 
 -- Deleting a subscriber drops its outbox rows too: nothing more is sent to it.
-CREATE FUNCTION api_webhook_delete(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
+CREATE OR REPLACE FUNCTION api_webhook_delete(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
 DECLARE
     t record;
@@ -418,7 +262,7 @@ $$;
 
 -- Recent deliveries, newest first; p_cursor is the id of the last item of the previous page,
 -- p_status an optional filter (the daemon checks its value).
-CREATE FUNCTION api_webhook_deliveries(p_id uuid, p_limit int, p_cursor text, p_status text,
+CREATE OR REPLACE FUNCTION api_webhook_deliveries(p_id uuid, p_limit int, p_cursor text, p_status text,
                                        p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -469,3 +313,85 @@ BEGIN
         'next_cursor', CASE WHEN v_n = v_limit THEN v_last::text END))).*;
 END;
 $$;
+
+-- At most this many subscribers per municipality, and as many national ones (municipality NULL).
+CREATE OR REPLACE FUNCTION sk_webhook_cap() RETURNS int LANGUAGE sql IMMUTABLE RETURN 50;
+
+CREATE OR REPLACE FUNCTION api_webhook_create(p_body jsonb, p_errors jsonb, p_role text, p_org uuid, p_key uuid,
+                                              p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
+DECLARE
+    v_guard sk_response := sk_webhook_guard(p_role);
+    v_errs jsonb := '[]';
+    v_muni text;
+    v_con text;
+    v_col text;
+    v_msg text;
+    w webhooks;
+BEGIN
+    IF v_guard.status IS NOT NULL THEN
+        RETURN QUERY SELECT v_guard.*;
+        RETURN;
+    END IF;
+    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
+        RETURN QUERY SELECT (sk_bad_field('body', 'must be a JSON object')).*;
+        RETURN;
+    END IF;
+    IF jsonb_typeof(p_body->'municipality') = 'string' THEN
+        v_muni := p_body->>'municipality';
+        IF NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = v_muni AND a.kind = 'municipality') THEN
+            v_errs := v_errs || sk_err('municipality', 'is not a known municipality (see GET /api/v1/areas)');
+        ELSIF NOT sk_in_scope(p_role, p_scope, v_muni) THEN
+            RETURN QUERY SELECT (sk_out_of_scope(p_scope, v_muni)).*;
+            RETURN;
+        END IF;
+    ELSIF NOT sk_webhook_everywhere(p_role, p_scope) THEN
+        IF cardinality(p_scope) = 1 THEN
+            v_muni := p_scope[1];        -- the one municipality of the moderator's key
+        ELSE
+            v_errs := v_errs || sk_err('municipality', 'is required: your key covers more than one municipality');
+        END IF;
+    END IF;
+    v_errs := sk_merge_errors(p_errors, v_errs);
+    IF jsonb_array_length(v_errs) > 0 THEN
+        RETURN QUERY SELECT (sk_invalid(v_errs)).*;
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('sk_webhook_cap:' || coalesce(v_muni, '')));
+    IF (SELECT count(*) FROM webhooks x WHERE x.municipality IS NOT DISTINCT FROM v_muni) >= sk_webhook_cap() THEN
+        RETURN QUERY SELECT (sk_problem(409, 'conflict', 'Too many webhooks',
+                                        format('There are %s webhooks for %s already; delete one you no longer need first.',
+                                               sk_webhook_cap(), coalesce(v_muni, 'all municipalities')))).*;
+        RETURN;
+    END IF;
+    BEGIN
+        INSERT INTO webhooks (url, secret, kinds, municipality, organisation_id, key_id)
+        VALUES (p_body->>'url', p_body->>'secret',
+                coalesce(ARRAY(SELECT DISTINCT k FROM jsonb_array_elements_text(
+                                   CASE WHEN jsonb_typeof(p_body->'kinds') = 'array' THEN p_body->'kinds'
+                                        ELSE '[]'::jsonb END) AS t(k) ORDER BY k), '{}'),
+                v_muni, p_org, p_key)
+        RETURNING * INTO w;
+    EXCEPTION WHEN check_violation OR foreign_key_violation OR not_null_violation OR data_exception THEN
+        GET STACKED DIAGNOSTICS v_con = CONSTRAINT_NAME, v_col = COLUMN_NAME, v_msg = MESSAGE_TEXT;
+        RETURN QUERY SELECT (sk_invalid(jsonb_build_array(
+            sk_constraint_error(nullif(v_con, ''), 'webhooks', nullif(v_col, ''), v_msg)))).*;
+        RETURN;
+    END;
+    RETURN QUERY SELECT (sk_reply(201, sk_webhook_render(w), NULL, '/api/v1/webhooks/' || w.id)).*;
+END;
+$$;
+
+-- OLD and NEW may both be referenced for every operation: PL/pgSQL sets the one that does not apply
+-- to NULL, and the booleans above keep it from mattering. Updates that touch none of the columns
+-- that matter (search and feed bookkeeping) do not fire the trigger at all.
+CREATE OR REPLACE TRIGGER entries_webhook_outbox
+    AFTER INSERT OR DELETE ON entries
+    FOR EACH ROW EXECUTE FUNCTION sk_webhook_enqueue();
+
+CREATE OR REPLACE TRIGGER entries_webhook_outbox_update
+    AFTER UPDATE ON entries
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.version IS DISTINCT FROM NEW.version
+                       OR OLD.updated_at IS DISTINCT FROM NEW.updated_at
+                       OR OLD.municipality IS DISTINCT FROM NEW.municipality)
+    EXECUTE FUNCTION sk_webhook_enqueue();

@@ -1,23 +1,298 @@
--- 0010 search index (issue 13): what the daemon's in-memory search index reads and follows, and
--- the SQL search (api_search, the index's oracle) made exactly reproducible by it.
--- Plan: docs/design/search-index.md.
+-- sql/api/search.sql — the resident search in SQL (api_search, the in-memory index's oracle), the search columns
+-- and words, and what the daemon's index reads and follows (sk_docs, change notifications).
 --
--- What is here:
---  * Relevance as an integer both sides compute the same way (replaces ts_rank):
---      sk_search_terms(q)            the query's words and their alternatives, as JSON;
---      sk_search_terms_tsquery(t)    the text filter built from those terms (sk_search_tsquery(q)
---                                    is now exactly that: one definition of what a word matches);
---      sk_search_score(tsv, terms)   the sum over the words of the strongest field they match in.
---  * Exact totals and facets: sk_search_facets counts every match (the 2,000 cap is gone);
---    api_search's total_capped stays in the answer, always false.
---  * sk_docs: the anonymous rendering (sk_entry_render(e, lang, true)) of every published entry,
---    Dutch and per translation, kept by trigger: the index loads documents, it renders nothing.
---  * Change stream: NOTIFY sk_changes on every write to feed_items (the follower's wake-up; it
---    also polls), sk_index_catalog.version for what feed_items does not carry (vocabularies,
---    areas, the occurrence horizon), sk_words.added so that new typo words are followed.
---  * sk_index_rows: one row per entry residents see now, in the shape the loader wants.
---
--- Applied inside one transaction by `socialekaart migrate`; no psql meta-commands here.
+-- One current definition of each function, trigger and view; `socialekaart migrate` applies
+-- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
+-- Licensed under the EUPL
+
+-- Facet counts over at most 2,000 matching entries (so no search costs more than that);
+-- "capped": true says the counts stopped there. Shape: {"total": n, "capped": bool,
+-- "kind": {code: n}, "municipality": {..}, "area": {..}, "theme": {..}, "audience": {..},
+-- "accessibility": {facet: n, "wheelchair:limited": n}}; api_search moves total and capped to the
+-- top of its answer. An entry for a whole municipality counts
+-- in each of its areas; an entry counts in its themes' parents once.
+CREATE TYPE sk_facet_row AS (id uuid, kind text, municipality text, areas text[], themes text[], audiences text[],
+                             accessibility jsonb);
+
+   -- for the no-overlap rule on exception dates
+-- ---------------------------------------------------------------------------------------------
+-- Helper functions for constraints, generated columns and indexes (all IMMUTABLE, no table access)
+-- ---------------------------------------------------------------------------------------------
+-- unaccent() is only STABLE because it finds its dictionary through search_path. With the
+-- dictionary named explicitly the result depends on the argument alone, so this wrapper may be
+-- IMMUTABLE and used in the generated search column and in expression indexes. The SQL-standard
+-- body is parsed once at creation, so a different search_path at call time cannot change it.
+CREATE OR REPLACE FUNCTION sk_unaccent(text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN public.unaccent('public.unaccent'::regdictionary, $1);
+
+-- Words (lower case, accents folded, 4..40 letters) of a text, for sk_words.
+CREATE OR REPLACE FUNCTION sk_words_of(p text) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
+    SELECT DISTINCT w FROM regexp_split_to_table(lower(sk_unaccent(coalesce(p, ''))), '[^[:alnum:]]+') w
+     WHERE length(w) BETWEEN 4 AND 40 AND w !~ '^[0-9]+$'
+     ORDER BY 1
+$$;
+
+CREATE OR REPLACE FUNCTION sk_entry_search_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v_org text;
+    v_ptitle text;
+    v_ploc geography;
+    v_areas text;
+    v_names text;
+    v_hide boolean := NEW.kind = 'activity' AND NEW.address_visibility = 'area_only';
+BEGIN
+    SELECT o.name INTO v_org FROM organisations o WHERE o.id = NEW.organisation_id;
+    IF NEW.place_id IS NOT NULL THEN
+        SELECT p.title, p.location INTO v_ptitle, v_ploc FROM entries p WHERE p.id = NEW.place_id;
+    END IF;
+    SELECT string_agg(a.name, ' ') INTO v_areas
+      FROM areas a WHERE a.code = ANY (NEW.areas) OR a.code = NEW.municipality;
+    SELECT concat_ws(' ', v_areas, string_agg(t.label_nl, ' ')) INTO v_areas
+      FROM themes t WHERE t.code = ANY (NEW.themes);
+    v_names := concat_ws(' ', v_org, v_ptitle, v_areas,
+                         CASE WHEN NOT v_hide THEN concat_ws(' ', NEW.address->>'city', NEW.address->>'street') END);
+    NEW.sk_tsv := setweight(to_tsvector('pg_catalog.dutch'::regconfig, sk_unaccent(NEW.title)), 'A')
+               || setweight(to_tsvector('pg_catalog.dutch'::regconfig, sk_unaccent(coalesce(NEW.summary, ''))), 'B')
+               || setweight(to_tsvector('pg_catalog.dutch'::regconfig, sk_unaccent(coalesce(NEW.description, ''))), 'C')
+               || setweight(to_tsvector('pg_catalog.dutch'::regconfig, sk_unaccent(v_names)), 'D');
+    NEW.sk_geo := CASE WHEN v_hide AND NEW.place_id IS NULL THEN NULL
+                       ELSE ST_Transform(coalesce(NEW.location, v_ploc)::geometry, 28992) END;
+    NEW.sk_open := CASE WHEN NEW.kind = 'place' THEN sk_opening_minutes(NEW.opening_hours) END;
+    NEW.sk_until := sk_entry_until(NEW.kind, NEW.starts_at, NEW.ends_at, NEW.rrule, NEW.exdates, NEW.valid_until);
+    IF TG_OP = 'INSERT' OR NEW.title IS DISTINCT FROM OLD.title OR NEW.summary IS DISTINCT FROM OLD.summary
+       OR NEW.description IS DISTINCT FROM OLD.description THEN
+        INSERT INTO sk_words (word)
+        SELECT w FROM sk_words_of(concat_ws(' ', NEW.title, NEW.summary, NEW.description, v_org)) w
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+-- A place that moves or is renamed: its activities, vacancies and offers follow (the BEFORE
+-- trigger recomputes them; setting sk_geo to itself changes nothing else).
+CREATE OR REPLACE FUNCTION sk_place_follow_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE entries SET sk_geo = sk_geo WHERE place_id = NEW.id;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION sk_org_follow_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE entries SET sk_geo = sk_geo WHERE organisation_id = NEW.id;
+    INSERT INTO sk_words (word) SELECT w FROM sk_words_of(NEW.name) w ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION sk_search_rows_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO sk_search_rows (id, kind, status, organisation_id, municipality, areas, themes, audiences, accessibility,
+                                cost, languages, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
+    VALUES (NEW.id, NEW.kind, NEW.status, NEW.organisation_id, NEW.municipality, NEW.areas, NEW.themes, NEW.audiences,
+            NEW.accessibility, NEW.cost, NEW.languages, NEW.sk_tsv, NEW.sk_geo, NEW.sk_open, NEW.sk_until,
+            NEW.created_at, NEW.updated_at)
+    ON CONFLICT (id) DO UPDATE
+       SET (kind, status, organisation_id, municipality, areas, themes, audiences, accessibility, cost, languages,
+            sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
+         = (EXCLUDED.kind, EXCLUDED.status, EXCLUDED.organisation_id, EXCLUDED.municipality, EXCLUDED.areas,
+            EXCLUDED.themes, EXCLUDED.audiences, EXCLUDED.accessibility, EXCLUDED.cost, EXCLUDED.languages,
+            EXCLUDED.sk_tsv, EXCLUDED.sk_geo, EXCLUDED.sk_open, EXCLUDED.sk_until, EXCLUDED.created_at,
+            EXCLUDED.updated_at);
+    RETURN NULL;
+END;
+$$;
+
+-- The time window of a search as [from, to) in absolute time: from/to are local Amsterdam
+-- times; from defaults to now, to to the occurrence horizon.
+CREATE OR REPLACE FUNCTION sk_search_window(p jsonb, OUT w_from timestamptz, OUT w_to timestamptz) LANGUAGE sql STABLE AS $$
+    SELECT coalesce(sk_amsterdam((p->>'from')::timestamp), now()),
+           coalesce(sk_amsterdam((p->>'to')::timestamp),
+                    sk_amsterdam((SELECT horizon FROM sk_occ_state)::timestamp))
+$$;
+
+-- The conditions on one occurrence o for day and time_of_day (text, 'true' when none).
+CREATE OR REPLACE FUNCTION sk_search_occ_cond(p jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT concat_ws(' AND ', 'true',
+        CASE WHEN jsonb_typeof(p->'days') = 'array'
+             THEN format('extract(isodow FROM o.local_start)::int = ANY (%L::int[])',
+                         ARRAY(SELECT (jsonb_array_elements_text(p->'days'))::int)) END,
+        CASE p->>'time_of_day'
+             WHEN 'morning' THEN 'o.local_start::time >= ''06:00'' AND o.local_start::time < ''12:00'''
+             WHEN 'afternoon' THEN 'o.local_start::time >= ''12:00'' AND o.local_start::time < ''18:00'''
+             WHEN 'evening' THEN 'o.local_start::time >= ''18:00''' END)
+$$;
+
+-- Does the search restrict activities to a time window (from, to, day, time_of_day)?
+CREATE OR REPLACE FUNCTION sk_search_has_time(p jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE
+    RETURN p ?| ARRAY['from', 'to', 'days', 'time_of_day'];
+
+-- The occurrences of activity e in the search's window as a FROM-less condition text.
+CREATE OR REPLACE FUNCTION sk_search_occ_exists(p jsonb) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT format('EXISTS (SELECT 1 FROM sk_occurrences o WHERE o.entry_id = e.id AND o.starts_at >= %L::timestamptz'
+                  ' AND o.starts_at < %L::timestamptz AND %s)', w.w_from, w.w_to, sk_search_occ_cond(p))
+      FROM sk_search_window(p) w
+$$;
+
+-- The search point of near=lat,lon as an SQL literal in Rijksdriehoek metres (like sk_geo).
+CREATE OR REPLACE FUNCTION sk_search_point(p jsonb) RETURNS text LANGUAGE sql STABLE
+    RETURN CASE WHEN jsonb_typeof(p->'near') = 'object'
+                THEN format('%L::geometry', ST_AsEWKT(ST_Transform(ST_SetSRID(ST_MakePoint(
+                            (p->'near'->>'lon')::float8, (p->'near'->>'lat')::float8), 4326), 28992))) END;
+
+-- The filters of a search (all but sort, limit, cursor and facets) as a boolean SQL expression
+-- over alias e (entries), for EXECUTE. Contract shared with other features (feeds): p is the
+-- object of common/search.c search_params_parse(); the result includes the resident visibility
+-- rules (published, vacancy not expired, activity not over) and is never NULL. Unknown codes
+-- simply match nothing here; api_search reports them as 400 first.
+CREATE OR REPLACE FUNCTION sk_search_where(p jsonb) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    c text[] := ARRAY['e.status = ''published''', '(e.sk_until IS NULL OR e.sk_until > now())'];
+    v_tsq tsquery;
+    v_sub text[];
+    v_mun text[];
+    v_themes text[];
+    a jsonb;
+    v_alts text[];
+    v_at timestamp;
+    v_anchor boolean;
+BEGIN
+    p := coalesce(p, '{}');
+    -- With a selective "anchor" (area, theme, organisation, near) the planner should fetch those
+    -- rows through their indexes and test the rest row by row: the text and accessibility posting
+    -- lists are long (a common word, wheelchair=yes) and ANDing them costs more than it saves.
+    -- 'IS TRUE' keeps a condition out of the index scan without changing its meaning.
+    v_anchor := p ?| ARRAY['areas', 'themes', 'organisation', 'near'];
+    IF jsonb_typeof(p->'kinds') = 'array' THEN
+        c := c || format('e.kind = ANY (%L::text[])', sk_text_array(p->'kinds'));
+    END IF;
+    IF p ? 'municipality' THEN
+        c := c || format('e.municipality = %L', p->>'municipality');
+    END IF;
+    IF jsonb_typeof(p->'areas') = 'array' THEN
+        -- a sub-area matches entries for it and entries for its whole municipality (no areas);
+        -- a municipality code matches every entry of the municipality
+        SELECT coalesce(array_agg(a2.code) FILTER (WHERE a2.kind <> 'municipality'), '{}'),
+               coalesce(array_agg(DISTINCT a2.municipality) FILTER (WHERE a2.kind <> 'municipality'), '{}'),
+               coalesce(array_agg(a2.code) FILTER (WHERE a2.kind = 'municipality'), '{}')
+          INTO v_sub, v_mun, v_themes
+          FROM areas a2 WHERE a2.code = ANY (sk_text_array(p->'areas'));
+        c := c || format('(e.areas && %L::text[] OR (e.areas = ''{}'' AND e.municipality = ANY (%L::text[]))'
+                         ' OR e.municipality = ANY (%L::text[]))', v_sub, v_mun, v_themes);
+    END IF;
+    IF jsonb_typeof(p->'themes') = 'array' THEN
+        WITH RECURSIVE t(code) AS (
+            SELECT code FROM themes WHERE code = ANY (sk_text_array(p->'themes'))
+            UNION
+            SELECT th.code FROM themes th JOIN t ON th.parent = t.code)
+        SELECT coalesce(array_agg(code), '{}') INTO v_themes FROM t;
+        c := c || format('e.themes && %L::text[]', v_themes);
+    END IF;
+    IF jsonb_typeof(p->'audiences') = 'array' THEN
+        c := c || format('e.audiences && %L::text[]', sk_text_array(p->'audiences'));
+    END IF;
+    IF p ? 'organisation' THEN
+        c := c || format('e.organisation_id = %L::uuid', p->>'organisation');
+    END IF;
+    IF jsonb_typeof(p->'access') = 'array' THEN
+        FOR a IN SELECT x FROM jsonb_array_elements(p->'access') x LOOP
+            SELECT array_agg(format('e.accessibility @> %L::jsonb', jsonb_build_object(a->>'facet', v)))
+              INTO v_alts FROM jsonb_array_elements_text(a->'values') v;
+            c := c || ('(' || array_to_string(v_alts, ' OR ') || ')' || CASE WHEN v_anchor THEN ' IS TRUE' ELSE '' END);
+        END LOOP;
+    END IF;
+    IF (p->>'free')::boolean THEN
+        c := c || '(e.cost @> ''{"free": true}'' OR e.accessibility @> ''{"free_of_charge": "yes"}'')'::text;
+    END IF;
+    IF (p->>'discount_pass')::boolean THEN
+        c := c || '(e.cost @> ''{"discount_pass": true}'' OR e.accessibility @> ''{"discount_pass": "yes"}'')'::text;
+    END IF;
+    IF p ? 'language' THEN
+        c := c || format('e.languages @> ARRAY[%L]::text[]', p->>'language');
+    END IF;
+    IF sk_search_has_time(p) THEN
+        -- time filters narrow activities; the other kinds have no time and stay
+        c := c || format('(e.kind <> ''activity'' OR %s)', sk_search_occ_exists(p));
+    END IF;
+    IF p ? 'near' THEN
+        c := c || format('ST_DWithin(e.sk_geo, %s, %s)', sk_search_point(p), coalesce((p->>'radius')::int, 5000));
+    END IF;
+    IF (p->>'open_now')::boolean OR p ? 'open_at' THEN
+        -- only places have opening hours; the other kinds are not filtered
+        v_at := coalesce((p->>'open_at')::timestamp, now() AT TIME ZONE 'Europe/Amsterdam');
+        c := c || format('(e.kind <> ''place'' OR e.sk_open @> %s)', sk_week_minute(v_at));
+    END IF;
+    IF p ? 'q' THEN
+        v_tsq := sk_search_tsquery(p->>'q');
+        IF v_tsq IS NOT NULL THEN
+            c := c || format('(e.sk_tsv @@ %L::tsquery)%s', v_tsq, CASE WHEN v_anchor THEN ' IS TRUE' ELSE '' END);
+        END IF;
+    END IF;
+    RETURN array_to_string(c, ' AND ');
+END;
+$$;
+
+-- Errors for codes the search does not know (400 naming the parameter). PL/pgSQL so that the
+-- plan is kept per connection (an SQL function would be planned on every call).
+CREATE OR REPLACE FUNCTION sk_search_code_errors(p jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF NOT p ?| ARRAY['municipality', 'areas', 'themes', 'audiences', 'access', 'organisation'] THEN
+        RETURN '[]';
+    END IF;
+    RETURN (SELECT coalesce(jsonb_agg(err), '[]'::jsonb) FROM (
+        SELECT sk_err('municipality', format('is not a known municipality: %s', p->>'municipality')) AS err
+         WHERE p ? 'municipality'
+           AND NOT EXISTS (SELECT 1 FROM areas WHERE code = p->>'municipality' AND kind = 'municipality')
+        UNION ALL
+        SELECT sk_err('area', format('has unknown area codes: %s', string_agg(x, ', ')))
+          FROM jsonb_array_elements_text(coalesce(p->'areas', '[]')) x
+         WHERE NOT EXISTS (SELECT 1 FROM areas WHERE code = x) HAVING count(*) > 0
+        UNION ALL
+        SELECT sk_err('theme', format('has unknown theme codes: %s', string_agg(x, ', ')))
+          FROM jsonb_array_elements_text(coalesce(p->'themes', '[]')) x
+         WHERE NOT EXISTS (SELECT 1 FROM themes WHERE code = x) HAVING count(*) > 0
+        UNION ALL
+        SELECT sk_err('audience', format('has unknown audience codes: %s', string_agg(x, ', ')))
+          FROM jsonb_array_elements_text(coalesce(p->'audiences', '[]')) x
+         WHERE NOT EXISTS (SELECT 1 FROM audiences WHERE code = x) HAVING count(*) > 0
+        UNION ALL
+        SELECT sk_err('access', format('has unknown facets or values: %s', string_agg(x->>'facet', ', ')))
+          FROM jsonb_array_elements(coalesce(p->'access', '[]')) x
+         WHERE NOT EXISTS (SELECT 1 FROM accessibility_features f
+                            WHERE f.code = x->>'facet' AND f.allowed_values @> sk_text_array(x->'values') )
+           AND NOT EXISTS (SELECT 1 FROM accessibility_features f
+                            WHERE f.code = x->>'facet' AND x->'values' = '["limited", "yes"]' AND 'yes' = ANY (f.allowed_values))
+        HAVING count(*) > 0
+        UNION ALL
+        SELECT sk_err('organisation', 'is not a known organisation')
+         WHERE p ? 'organisation' AND NOT EXISTS (SELECT 1 FROM organisations WHERE id = (p->>'organisation')::uuid)
+    ) x);
+END;
+$$;
+
+-- Opaque keyset cursor: base64url of {"s": sort, "h": hash of the filters, "k": last sort value,
+-- "i": last id}.
+CREATE OR REPLACE FUNCTION sk_search_cursor(p_sort text, p_hash text, p_key text, p_id uuid) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN rtrim(translate(encode(convert_to(jsonb_build_object('s', p_sort, 'h', p_hash, 'k', p_key, 'i', p_id)::text, 'UTF8'),
+                                  'base64'), E'+/\n', '-_'), '=');
+
+CREATE OR REPLACE FUNCTION sk_search_cursor_read(p_cursor text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    b text := translate(p_cursor, '-_', '+/');
+    j jsonb;
+BEGIN
+    b := b || repeat('=', (4 - length(b) % 4) % 4);
+    j := convert_from(decode(b, 'base64'), 'UTF8')::jsonb;
+    IF jsonb_typeof(j) <> 'object' OR jsonb_typeof(j->'s') <> 'string' OR NOT sk_is_uuid(j->>'i') THEN
+        RETURN NULL;
+    END IF;
+    RETURN j;
+EXCEPTION WHEN others THEN
+    RETURN NULL;
+END;
+$$;
 
 -- =============================================================================================
 -- Relevance
@@ -53,18 +328,17 @@
 -- the summary scores 8 + 4 = 12. Every lexeme of sk_tsv has positions (sk_entry_search_fill makes
 -- it with to_tsvector and setweight); a tsvector keeps at most 256 positions per lexeme, the first
 -- ones, which is what sk_tsv::text shows the loader too. Order: score DESC, then id ASC.
-
 -- The lexemes of one word as alternatives [lexeme, p_prefix] (none for a stop word). A word of
 -- letters and digits (after sk_unaccent and lower) has at most one lexeme in the Dutch
 -- configuration (checked for every code point up to U+30D40 at the start, middle and end of a word
 -- and beside digits), so the per-word OR below means what 0004's to_tsquery(word) meant;
 -- to_tsvector gives the same lexeme as to_tsquery would.
-CREATE FUNCTION sk_search_word_lexemes(p_word text, p_prefix boolean) RETURNS jsonb LANGUAGE sql IMMUTABLE
+CREATE OR REPLACE FUNCTION sk_search_word_lexemes(p_word text, p_prefix boolean) RETURNS jsonb LANGUAGE sql IMMUTABLE
     RETURN (SELECT coalesce(jsonb_agg(jsonb_build_array(l.lex, p_prefix) ORDER BY l.lex), '[]')
               FROM unnest(tsvector_to_array(to_tsvector('pg_catalog.dutch'::regconfig, p_word))) l(lex));
 
 -- The terms of a query (see above). The loop that sk_search_tsquery had in 0004.
-CREATE FUNCTION sk_search_terms(p_q text) RETURNS jsonb LANGUAGE plpgsql STABLE
+CREATE OR REPLACE FUNCTION sk_search_terms(p_q text) RETURNS jsonb LANGUAGE plpgsql STABLE
     SET client_min_messages = warning AS $$
 DECLARE
     w text;
@@ -96,7 +370,7 @@ $$;
 
 -- One word's alternatives as a tsquery: 'lex':* | 'lex2':* ..., each restricted to the weights
 -- p_weights ('' = any, 'A' = title only, ...). NULL when there are none.
-CREATE FUNCTION sk_search_alts_tsquery(p_alts jsonb, p_weights text) RETURNS tsquery LANGUAGE plpgsql IMMUTABLE STRICT
+CREATE OR REPLACE FUNCTION sk_search_alts_tsquery(p_alts jsonb, p_weights text) RETURNS tsquery LANGUAGE plpgsql IMMUTABLE STRICT
     PARALLEL SAFE AS $$
 DECLARE
     a jsonb;
@@ -115,7 +389,7 @@ END;
 $$;
 
 -- The text filter of terms: the words ANDed, each word's alternatives ORed. NULL when empty.
-CREATE FUNCTION sk_search_terms_tsquery(p_terms jsonb) RETURNS tsquery LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION sk_search_terms_tsquery(p_terms jsonb) RETURNS tsquery LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
     w jsonb;
     t tsquery;
@@ -140,7 +414,7 @@ CREATE OR REPLACE FUNCTION sk_search_tsquery(p_q text) RETURNS tsquery LANGUAGE 
 -- The strongest weight one word (its alternatives) matches in tsv: 8, 4, 2, 1 or 0. Written with
 -- weight-restricted tsqueries ("does a matching lexeme have a position of weight A?") so that the
 -- work is PostgreSQL's tsquery matching; equal to the definition above (a test compares both).
-CREATE FUNCTION sk_search_word_score(p_tsv tsvector, p_alts jsonb) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE
+CREATE OR REPLACE FUNCTION sk_search_word_score(p_tsv tsvector, p_alts jsonb) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE WHEN p_tsv @@ sk_search_alts_tsquery(p_alts, 'A') THEN 8
                 WHEN p_tsv @@ sk_search_alts_tsquery(p_alts, 'B') THEN 4
                 WHEN p_tsv @@ sk_search_alts_tsquery(p_alts, 'C') THEN 2
@@ -151,7 +425,7 @@ CREATE FUNCTION sk_search_word_score(p_tsv tsvector, p_alts jsonb) RETURNS int L
 -- most 10 words; further elements would be ignored). Not STRICT and a plain expression, so the
 -- planner inlines it: with constant terms (api_search passes a literal) the tsqueries are built
 -- once per search, not once per row.
-CREATE FUNCTION sk_search_score(tsv tsvector, terms jsonb) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE
+CREATE OR REPLACE FUNCTION sk_search_score(tsv tsvector, terms jsonb) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN sk_search_word_score(tsv, terms->0) + sk_search_word_score(tsv, terms->1)
          + sk_search_word_score(tsv, terms->2) + sk_search_word_score(tsv, terms->3)
          + sk_search_word_score(tsv, terms->4) + sk_search_word_score(tsv, terms->5)
@@ -161,7 +435,6 @@ CREATE FUNCTION sk_search_score(tsv tsvector, terms jsonb) RETURNS int LANGUAGE 
 -- =============================================================================================
 -- Facets: exact
 -- =============================================================================================
-
 -- Facet counts over every matching entry. Shape as in 0004: {"total": n, "capped": false,
 -- "kind": {code: n}, "municipality": {..}, "area": {..}, "theme": {..}, "audience": {..},
 -- "accessibility": {facet: n, "wheelchair:limited": n}}; "capped" is always false now (kept so
@@ -219,7 +492,6 @@ $$;
 -- =============================================================================================
 -- The search: relevance by sk_search_score, exact totals
 -- =============================================================================================
-
 -- As in 0009, except: sort 'relevance' and each item's "score" are sk_search_score (an integer,
 -- see the top; the cursor stays keyset on (score, id), so a cursor given out before this
 -- migration is refused as not this search's); total is always exact and total_capped false.
@@ -421,26 +693,8 @@ BEGIN
 END;
 $$;
 
--- =============================================================================================
--- sk_docs: each published entry rendered once per change
--- =============================================================================================
--- sk_entry_render (0003) reads the entries row alone (its helpers sk_iso, sk_local and
--- sk_point_json read no table), so the anonymous JSON of an entry changes only when its row does.
--- One document in Dutch ('nl') and one per translation language L: every key L <> 'nl' of
--- translations whose value is a non-empty JSON object, exactly when sk_entry_render(e, L) switches
--- to L (for any other language it renders Dutch, so the 'nl' document serves it). Rows exist for
--- status 'published' only; whether the entry is still current by time (sk_until) is the reader's
--- business, as in sk_entry_public.
-
-CREATE TABLE sk_docs (
-    entry_id uuid REFERENCES entries (id) ON DELETE CASCADE,
-    lang     text,
-    doc      text NOT NULL,               -- sk_entry_render(e, lang, true)::text
-    PRIMARY KEY (entry_id, lang)
-);
-
 -- Replace an entry's documents by its current rendering.
-CREATE FUNCTION sk_docs_refresh(e entries) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION sk_docs_refresh(e entries) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM sk_docs WHERE entry_id = e.id;
     IF e.status = 'published' THEN
@@ -455,20 +709,12 @@ BEGIN
 END;
 $$;
 
-CREATE FUNCTION sk_docs_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION sk_docs_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM sk_docs_refresh(NEW);
     RETURN NULL;
 END;
 $$;
-
-CREATE TRIGGER entries_sk_docs_ins AFTER INSERT ON entries
-    FOR EACH ROW EXECUTE FUNCTION sk_docs_trg();
-CREATE TRIGGER entries_sk_docs_upd AFTER UPDATE ON entries
-    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION sk_docs_trg();
-
--- Entries that exist when this migration runs.
-SELECT sk_docs_refresh(e) FROM entries e WHERE e.status = 'published';
 
 -- =============================================================================================
 -- The change stream
@@ -477,29 +723,14 @@ SELECT sk_docs_refresh(e) FROM entries e WHERE e.status = 'published';
 -- public, or something it shows changed) wakes the daemon's follower: NOTIFY sk_changes, empty
 -- payload (notices of one transaction with the same payload are delivered once, at commit). The
 -- follower also polls, so a lost notice only delays.
-
-CREATE FUNCTION sk_changes_notify_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION sk_changes_notify_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('sk_changes', '');
     RETURN NULL;
 END;
 $$;
 
-CREATE TRIGGER feed_items_notify AFTER INSERT OR UPDATE OR DELETE ON feed_items
-    FOR EACH STATEMENT EXECUTE FUNCTION sk_changes_notify_trg();
-
--- What feed_items does not carry: the vocabularies the index resolves (themes and their parents,
--- audiences, accessibility features), the areas (sub-areas of a municipality for whole-municipality
--- entries, names) and the occurrence horizon (sk_occ_state: the daily move adds occurrences to
--- every recurring activity). Any statement on these moves the version; the daemon rebuilds its
--- index in the background when the version it loaded is not the current one.
-CREATE TABLE sk_index_catalog (
-    id      boolean PRIMARY KEY DEFAULT true CHECK (id),
-    version bigint NOT NULL
-);
-INSERT INTO sk_index_catalog (version) VALUES (1);
-
-CREATE FUNCTION sk_index_catalog_bump_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION sk_index_catalog_bump_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE sk_index_catalog SET version = version + 1;
     PERFORM pg_notify('sk_changes', '');
@@ -507,27 +738,16 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER areas_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON areas
-    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
-CREATE TRIGGER themes_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON themes
-    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
-CREATE TRIGGER audiences_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON audiences
-    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
-CREATE TRIGGER accessibility_features_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON accessibility_features
-    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
-CREATE TRIGGER sk_occ_state_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sk_occ_state
-    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
-
--- The words for typo tolerance, followed like feed_items: added = the 64-bit id of the
--- transaction that added the word (rows already there get this migration's); the follower asks
--- for added >= its position. sk_words never shrinks.
-ALTER TABLE sk_words ADD COLUMN added bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint;
--- The daemon's index follows feed_items from its position: WHERE modified >= $1 (usually empty).
-CREATE INDEX feed_items_modified_idx ON feed_items (modified);
-CREATE INDEX sk_words_added_idx ON sk_words (added);
-
-CREATE TRIGGER sk_words_notify AFTER INSERT ON sk_words
-    FOR EACH STATEMENT EXECUTE FUNCTION sk_changes_notify_trg();
+-- =============================================================================================
+-- Entries: checks the database makes
+-- =============================================================================================
+-- Every vocabulary term in one place, for code checks.
+CREATE OR REPLACE VIEW sk_vocab_terms AS
+    SELECT 'themes'::text AS vocab, code, retired_at, NULL::text AS municipality FROM themes
+    UNION ALL SELECT 'audiences', code, retired_at, NULL FROM audiences
+    UNION ALL SELECT 'accessibility-features', code, retired_at, NULL FROM accessibility_features
+    UNION ALL SELECT 'support-kinds', code, retired_at, NULL FROM support_kinds
+    UNION ALL SELECT 'exception-sets', code, retired_at, municipality FROM exception_sets;
 
 -- =============================================================================================
 -- The loader's view
@@ -553,7 +773,7 @@ CREATE TRIGGER sk_words_notify AFTER INSERT ON sk_words
 -- year, month, day, 'T', 24-hour hour and minute, all zero-padded; seconds and fractions are
 -- dropped (truncated, never rounded); no offset. next_occurrence/occurrences are
 -- {"start": sk_local(local start), "end": sk_local(local end)} from values 3 and 4 of occ.
-CREATE VIEW sk_index_rows AS
+CREATE OR REPLACE VIEW sk_index_rows AS
 SELECT e.id,
        e.kind,
        e.municipality,
@@ -589,3 +809,43 @@ SELECT e.id,
   FROM entries e
   LEFT JOIN feed_items f ON f.id = e.id
  WHERE sk_entry_public(e);
+
+CREATE OR REPLACE TRIGGER entries_search_fill BEFORE INSERT OR UPDATE ON entries
+    FOR EACH ROW EXECUTE FUNCTION sk_entry_search_fill();
+
+CREATE OR REPLACE TRIGGER entries_place_follow AFTER UPDATE ON entries
+    FOR EACH ROW WHEN (NEW.kind = 'place' AND (OLD.location IS DISTINCT FROM NEW.location OR OLD.title IS DISTINCT FROM NEW.title))
+    EXECUTE FUNCTION sk_place_follow_trg();
+
+CREATE OR REPLACE TRIGGER organisations_search_follow AFTER UPDATE ON organisations
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION sk_org_follow_trg();
+
+CREATE OR REPLACE TRIGGER entries_search_rows AFTER INSERT OR UPDATE ON entries
+    FOR EACH ROW EXECUTE FUNCTION sk_search_rows_trg();
+
+CREATE OR REPLACE TRIGGER entries_sk_docs_ins AFTER INSERT ON entries
+    FOR EACH ROW EXECUTE FUNCTION sk_docs_trg();
+
+CREATE OR REPLACE TRIGGER entries_sk_docs_upd AFTER UPDATE ON entries
+    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION sk_docs_trg();
+
+CREATE OR REPLACE TRIGGER feed_items_notify AFTER INSERT OR UPDATE OR DELETE ON feed_items
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_changes_notify_trg();
+
+CREATE OR REPLACE TRIGGER areas_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON areas
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+
+CREATE OR REPLACE TRIGGER themes_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON themes
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+
+CREATE OR REPLACE TRIGGER audiences_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON audiences
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+
+CREATE OR REPLACE TRIGGER accessibility_features_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON accessibility_features
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+
+CREATE OR REPLACE TRIGGER sk_occ_state_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sk_occ_state
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+
+CREATE OR REPLACE TRIGGER sk_words_notify AFTER INSERT ON sk_words
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_changes_notify_trg();

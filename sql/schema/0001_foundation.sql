@@ -1,5 +1,8 @@
 -- 0001 foundation: extensions, organisations and API keys.
 -- Applied by `socialekaart migrate` inside one transaction; recorded in schema_migrations.
+--
+-- Wave 2 moved the functions, triggers and views to sql/api/ (one current
+-- definition each, applied by every migrate); what stays here is applied once.
 
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

@@ -8,20 +8,11 @@
 -- COMMENT of the form 'field: message'; 0003 turns a violation into a 422 naming that field.
 --
 -- Applied inside one transaction by `socialekaart migrate`; no psql meta-commands here.
+--
+-- Wave 2 moved the functions, triggers and views to sql/api/ (one current
+-- definition each, applied by every migrate); what stays here is applied once.
 
-CREATE EXTENSION IF NOT EXISTS btree_gist;   -- for the no-overlap rule on exception dates
-
--- ---------------------------------------------------------------------------------------------
--- Helper functions for constraints, generated columns and indexes (all IMMUTABLE, no table access)
--- ---------------------------------------------------------------------------------------------
-
--- unaccent() is only STABLE because it finds its dictionary through search_path. With the
--- dictionary named explicitly the result depends on the argument alone, so this wrapper may be
--- IMMUTABLE and used in the generated search column and in expression indexes. The SQL-standard
--- body is parsed once at creation, so a different search_path at call time cannot change it.
-CREATE FUNCTION sk_unaccent(text) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN public.unaccent('public.unaccent'::regdictionary, $1);
+CREATE EXTENSION IF NOT EXISTS btree_gist;
 
 -- True when every value of a JSON object is a string: the shape of address, contact
 -- (phone/email/website) and accessibility (facet -> value). NULL in, NULL out (passes a CHECK).
@@ -423,6 +414,7 @@ CREATE INDEX entries_organisation_idx   ON entries (organisation_id);
 CREATE INDEX entries_municipality_idx   ON entries (municipality, kind, status);
 CREATE INDEX entries_place_idx          ON entries (place_id) WHERE place_id IS NOT NULL;
 CREATE INDEX entries_support_kind_idx   ON entries (support_kind) WHERE support_kind IS NOT NULL;
+
 -- search (issue 5): facets, distance, full text, typo-tolerant titles
 CREATE INDEX entries_areas_gin          ON entries USING gin (areas);
 CREATE INDEX entries_themes_gin         ON entries USING gin (themes);

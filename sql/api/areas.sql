@@ -1,0 +1,315 @@
+-- sql/api/areas.sql — areas: municipalities, wijken and kernen, their points and boundaries.
+--
+-- One current definition of each function, trigger and view; `socialekaart migrate` applies
+-- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
+-- Licensed under the EUPL
+
+-- =============================================================================================
+-- Areas
+-- =============================================================================================
+CREATE OR REPLACE FUNCTION sk_area_render(a areas, p_with_boundary boolean DEFAULT false) RETURNS jsonb LANGUAGE sql STABLE
+    RETURN jsonb_build_object(
+        'code', a.code,
+        'name', a.name,
+        'kind', a.kind,
+        'municipality', a.municipality,
+        'location', sk_point_json(a.location),
+        'has_boundary', a.boundary IS NOT NULL,
+        'retired', a.retired_at IS NOT NULL)
+     || CASE WHEN p_with_boundary
+             THEN jsonb_build_object('boundary', ST_AsGeoJSON(a.boundary::geometry, 6)::jsonb)
+             ELSE '{}'::jsonb END;
+
+CREATE OR REPLACE FUNCTION sk_areas_list(p_municipality text, p_include_retired boolean) RETURNS sk_response
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p_municipality IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM areas WHERE code = p_municipality AND kind = 'municipality') THEN
+        RETURN sk_bad_field('municipality', format('is not a municipality this sociale kaart covers (%s)',
+                   (SELECT string_agg(code, ', ' ORDER BY code) FROM areas WHERE kind = 'municipality')));
+    END IF;
+    RETURN sk_reply(200, jsonb_build_object('items', coalesce((
+        SELECT jsonb_agg(sk_area_render(a) ORDER BY a.municipality, a.kind <> 'municipality', a.name)
+          FROM areas a
+         WHERE (p_municipality IS NULL OR a.municipality = p_municipality)
+           AND (coalesce(p_include_retired, false) OR a.retired_at IS NULL)), '[]'::jsonb),
+        'next_cursor', NULL));
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION sk_area_get(p_code text) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    a areas;
+BEGIN
+    SELECT * INTO a FROM areas WHERE code = p_code;
+    IF NOT FOUND THEN
+        RETURN sk_not_found(format('There is no area with code %s.', p_code));
+    END IF;
+    RETURN sk_reply(200, sk_area_render(a, true));
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION sk_area_upsert(p_code text, p_body jsonb, p_role text, p_org uuid, p_key uuid) RETURNS sk_response
+    LANGUAGE plpgsql AS $$
+DECLARE
+    old areas;
+    a areas;
+    v_errs jsonb := '[]';
+    v_kind text := p_body->>'kind';
+    v_mun text := p_body->>'municipality';
+    v_loc jsonb := p_body->'location';
+    v_new boolean;
+BEGIN
+    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
+        RETURN sk_mod_only(p_role);
+    END IF;
+    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
+        RETURN sk_bad_field('body', 'must be a JSON object');
+    END IF;
+    SELECT * INTO old FROM areas WHERE code = p_code FOR UPDATE;
+    v_new := NOT FOUND;
+
+    v_errs := sk_unknown_member_errors(p_body, ARRAY['code', 'name', 'kind', 'municipality', 'location',
+                                                     'has_boundary', 'retired', 'boundary']);
+    IF NOT (p_code ~ '^GM[0-9]{4}(-[a-z0-9]+)*$' AND length(p_code) <= 64) THEN
+        v_errs := v_errs || sk_err('code', 'must be a CBS gemeentecode (GM0512) or one followed by -lowercase-words (GM0512-west)');
+    END IF;
+    IF p_body ? 'code' AND p_body->>'code' IS DISTINCT FROM p_code THEN
+        v_errs := v_errs || sk_err('code', 'must be the code in the path');
+    END IF;
+    v_errs := v_errs || sk_line_errors('name', p_body->'name', true, 100);
+    IF v_kind IS NULL THEN
+        v_errs := v_errs || sk_err('kind', 'is required');
+    ELSIF jsonb_typeof(p_body->'kind') <> 'string' OR v_kind NOT IN ('municipality', 'wijk', 'kern') THEN
+        v_errs := v_errs || sk_err('kind', 'must be one of: municipality, wijk, kern');
+        v_kind := NULL;
+    ELSIF NOT v_new AND v_kind <> old.kind THEN
+        v_errs := v_errs || sk_err('kind', format('cannot be changed (it is %s); retire this area and add a new one', old.kind));
+    END IF;
+    IF v_kind = 'municipality' THEN
+        IF v_mun IS NOT NULL AND v_mun <> p_code THEN
+            v_errs := v_errs || sk_err('municipality', 'must be left out or equal to code for a municipality');
+        END IF;
+        IF p_code !~ '^GM[0-9]{4}$' THEN
+            v_errs := v_errs || sk_err('code', 'must be a CBS gemeentecode like GM0512 for a municipality');
+        END IF;
+        v_mun := p_code;
+    ELSIF v_kind IS NOT NULL THEN
+        IF v_mun IS NULL THEN
+            v_errs := v_errs || sk_err('municipality', 'is required for a wijk or kern');
+        ELSIF jsonb_typeof(p_body->'municipality') <> 'string'
+              OR NOT EXISTS (SELECT 1 FROM areas WHERE code = v_mun AND kind = 'municipality') THEN
+            v_errs := v_errs || sk_err('municipality', 'is not a known municipality code (see GET /api/v1/areas)');
+        ELSIF NOT v_new AND v_mun <> old.municipality THEN
+            v_errs := v_errs || sk_err('municipality', format('cannot be changed (it is %s); retire this area and add a new one', old.municipality));
+        ELSIF p_code NOT LIKE v_mun || '-%' THEN
+            v_errs := v_errs || sk_err('code', format('must start with %s- for an area of that municipality', v_mun));
+        END IF;
+    END IF;
+    IF v_loc IS NOT NULL AND jsonb_typeof(v_loc) <> 'null' THEN
+        IF jsonb_typeof(v_loc) <> 'object' OR sk_unknown_member_errors(v_loc, ARRAY['lat', 'lon']) <> '[]'::jsonb THEN
+            v_errs := v_errs || sk_err('location', 'must be an object {"lat": .., "lon": ..}');
+        ELSE
+            IF jsonb_typeof(v_loc->'lat') IS DISTINCT FROM 'number' OR (v_loc->>'lat')::float8 NOT BETWEEN 50.75 AND 53.7 THEN
+                v_errs := v_errs || sk_err('location.lat', 'must be a number from 50.75 to 53.7');
+            END IF;
+            IF jsonb_typeof(v_loc->'lon') IS DISTINCT FROM 'number' OR (v_loc->>'lon')::float8 NOT BETWEEN 3.2 AND 7.25 THEN
+                v_errs := v_errs || sk_err('location.lon', 'must be a number from 3.2 to 7.25');
+            END IF;
+        END IF;
+    END IF;
+    IF jsonb_array_length(v_errs) > 0 THEN
+        RETURN sk_invalid(v_errs);
+    END IF;
+
+    INSERT INTO areas AS x (code, name, kind, municipality, location)
+    VALUES (p_code, p_body->>'name', v_kind, v_mun, sk_point(v_loc))
+    ON CONFLICT (code) DO UPDATE
+        SET name = excluded.name, location = excluded.location, retired_at = NULL, updated_at = now()
+    RETURNING * INTO a;
+    PERFORM sk_audit(p_role, p_org, p_key, 'area', p_code, NULL, CASE WHEN v_new THEN 'create' ELSE 'update' END,
+                     CASE WHEN v_new THEN NULL ELSE sk_area_render(old) END, sk_area_render(a));
+    IF v_new THEN
+        RETURN sk_reply(201, sk_area_render(a), NULL, '/api/v1/areas/' || p_code);
+    END IF;
+    RETURN sk_reply(200, sk_area_render(a));
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION sk_area_retire(p_code text, p_role text, p_org uuid, p_key uuid) RETURNS sk_response
+    LANGUAGE plpgsql AS $$
+DECLARE
+    old areas;
+    a areas;
+BEGIN
+    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
+        RETURN sk_mod_only(p_role);
+    END IF;
+    SELECT * INTO old FROM areas WHERE code = p_code FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN sk_not_found(format('There is no area with code %s.', p_code));
+    END IF;
+    IF old.retired_at IS NULL THEN
+        UPDATE areas SET retired_at = now(), updated_at = now() WHERE code = p_code RETURNING * INTO a;
+        PERFORM sk_audit(p_role, p_org, p_key, 'area', p_code, NULL, 'retire', sk_area_render(old), sk_area_render(a));
+    END IF;
+    RETURN sk_reply(204, NULL);
+END;
+$$;
+
+-- Loads a boundary (GeoJSON Polygon, MultiPolygon, or a Feature holding one, in WGS84 lon/lat), then
+-- re-derives the areas of every non-deleted entry of that municipality that has a location inside
+-- some boundary of the municipality (version + 1 and an audit row for each entry that changes).
+-- Entries outside every boundary keep their areas.
+CREATE OR REPLACE FUNCTION sk_area_boundary_set(p_code text, p_geojson jsonb, p_role text, p_org uuid, p_key uuid)
+    RETURNS sk_response LANGUAGE plpgsql AS $$
+DECLARE
+    old areas;
+    a areas;
+    g jsonb := p_geojson;
+    v_field text := 'coordinates';
+    geom geometry;
+    e entries;
+    v_before jsonb;
+    v_areas text[];
+BEGIN
+    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
+        RETURN sk_mod_only(p_role);
+    END IF;
+    SELECT * INTO old FROM areas WHERE code = p_code FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN sk_not_found(format('There is no area with code %s.', p_code));
+    END IF;
+    IF g->>'type' = 'Feature' THEN
+        g := g->'geometry';
+        v_field := 'geometry.coordinates';
+    END IF;
+    IF jsonb_typeof(g) IS DISTINCT FROM 'object' OR g->>'type' IS NULL OR g->>'type' NOT IN ('Polygon', 'MultiPolygon') THEN
+        RETURN sk_invalid(jsonb_build_array(sk_err(CASE WHEN v_field = 'coordinates' THEN 'type' ELSE 'geometry.type' END,
+                          'must be a GeoJSON Polygon or MultiPolygon (or a Feature holding one)')));
+    END IF;
+    BEGIN
+        geom := ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(g::text), 4326));
+    EXCEPTION WHEN OTHERS THEN
+        RETURN sk_invalid(jsonb_build_array(sk_err(v_field, 'is not valid GeoJSON: ' || SQLERRM)));
+    END;
+    IF NOT ST_IsValid(geom) THEN
+        RETURN sk_invalid(jsonb_build_array(sk_err(v_field, 'is not a valid polygon: ' || ST_IsValidReason(geom))));
+    END IF;
+    IF ST_XMin(geom) < 3.0 OR ST_XMax(geom) > 7.5 OR ST_YMin(geom) < 50.5 OR ST_YMax(geom) > 54.0 THEN
+        RETURN sk_invalid(jsonb_build_array(sk_err(v_field,
+            'must be WGS84 longitude/latitude inside the Netherlands (is it in RD New, EPSG:28992? convert it to EPSG:4326)')));
+    END IF;
+
+    UPDATE areas SET boundary = geom::geography, updated_at = now() WHERE code = p_code RETURNING * INTO a;
+    PERFORM sk_audit(p_role, p_org, p_key, 'area', p_code, NULL, 'boundary',
+                     sk_area_render(old, true), sk_area_render(a, true));
+
+    FOR e IN SELECT * FROM entries x
+              WHERE x.municipality = a.municipality AND x.location IS NOT NULL AND x.status <> 'deleted'
+              FOR UPDATE LOOP
+        v_areas := sk_entry_derived_areas(e.municipality, e.location, e.areas);
+        IF v_areas IS DISTINCT FROM e.areas THEN
+            v_before := sk_entry_render(e);
+            UPDATE entries SET areas = v_areas, version = version + 1, updated_at = now() WHERE id = e.id
+                RETURNING * INTO e;
+            PERFORM sk_audit(p_role, p_org, p_key, 'entry', e.id::text, e.id, 'update', v_before, sk_entry_render(e));
+        END IF;
+    END LOOP;
+    RETURN sk_reply(200, sk_area_render(a, true));
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION api_areas_list(p_municipality text, p_include_retired boolean)
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE sql STABLE AS $$
+    SELECT r.* FROM sk_areas_list(p_municipality, p_include_retired) r
+$$;
+
+CREATE OR REPLACE FUNCTION api_area_get(p_code text)
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE sql STABLE AS $$
+    SELECT r.* FROM sk_area_get(p_code) r
+$$;
+
+-- =============================================================================================
+-- Areas: moderators of the area's municipality; municipalities themselves: admins
+-- =============================================================================================
+-- NULL when the caller may change (or create) area p_code with body p_body, else the problem.
+CREATE OR REPLACE FUNCTION sk_area_guard(p_code text, p_body jsonb, p_role text, p_scope text[]) RETURNS sk_response
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    a areas;
+    v_m text;
+BEGIN
+    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
+        RETURN sk_mod_only(p_role);
+    END IF;
+    SELECT * INTO a FROM areas WHERE code = p_code;
+    IF FOUND THEN
+        IF a.kind = 'municipality' THEN
+            RETURN sk_admin_only(p_role, 'a municipality');
+        END IF;
+        IF NOT sk_in_scope(p_role, p_scope, a.municipality) THEN
+            RETURN sk_out_of_scope(p_scope, a.municipality);
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF p_body IS NOT NULL AND (p_body->>'kind' = 'municipality' OR p_code ~ '^GM[0-9]{4}$') THEN
+        RETURN sk_admin_only(p_role, 'the list of municipalities');
+    END IF;
+    v_m := CASE WHEN jsonb_typeof(p_body->'municipality') = 'string' THEN p_body->>'municipality'
+                ELSE substring(p_code FROM '^(GM[0-9]{4})') END;
+    IF v_m IS NOT NULL AND NOT sk_in_scope(p_role, p_scope, v_m) THEN
+        RETURN sk_out_of_scope(p_scope, v_m);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION api_area_upsert(p_code text, p_body jsonb, p_role text, p_org uuid, p_key uuid,
+                                           p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
+DECLARE
+    res sk_response := sk_area_guard(p_code, p_body, p_role, p_scope);
+BEGIN
+    IF res.status IS NULL THEN
+        res := sk_area_upsert(p_code, p_body, p_role, p_org, p_key);
+    END IF;
+    RETURN QUERY SELECT res.*;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION api_area_retire(p_code text, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
+DECLARE
+    res sk_response;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM areas WHERE code = p_code) THEN
+        res := coalesce(sk_mod_only(p_role), sk_not_found(format('There is no area with code %s.', p_code)));
+    ELSE
+        res := coalesce(sk_area_guard(p_code, NULL, p_role, p_scope), sk_area_retire(p_code, p_role, p_org, p_key));
+    END IF;
+    RETURN QUERY SELECT res.*;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION api_area_boundary_set(p_code text, p_geojson jsonb, p_role text, p_org uuid, p_key uuid,
+                                                 p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
+DECLARE
+    res sk_response;
+    a areas;
+BEGIN
+    res := sk_mod_only(p_role);
+    IF res.status IS NULL THEN
+        SELECT * INTO a FROM areas WHERE code = p_code;
+        IF NOT FOUND THEN
+            res := sk_not_found(format('There is no area with code %s.', p_code));
+        ELSIF NOT sk_in_scope(p_role, p_scope, a.municipality) THEN
+            res := sk_out_of_scope(p_scope, a.municipality);
+        ELSE
+            res := sk_area_boundary_set(p_code, p_geojson, p_role, p_org, p_key);
+        END IF;
+    END IF;
+    RETURN QUERY SELECT res.*;
+END;
+$$;

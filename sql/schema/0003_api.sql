@@ -1,0 +1,40 @@
+-- 0003 API: one function per API operation. The daemon validates the shape of a request in C and
+-- then makes exactly one call to an api_* function, which authorises, checks what only the
+-- database can check (vocabulary codes, areas, references, rules across a merged PATCH), writes,
+-- audits and renders the JSON, all in the one statement (= one transaction).
+--
+-- Every api_* function returns exactly one row (status, etag, location, body):
+--   status    the HTTP status
+--   etag      '"<version>"' for a single entry or organisation, else NULL
+--   location  '/api/v1/...' for 201, else NULL
+--   body      JSON text: the resource, a list page {"items": [...], "next_cursor": ...}, an RFC 9457
+--             problem {"type", "title", "status", "detail", "errors": [{"field", "message"}]} when
+--             status >= 400, or NULL for 204.
+-- The actor is always the last four parameters: p_role ('anonymous' | 'partner' | 'moderator' |
+-- 'admin'), p_org (organisation of the key), p_key (api_keys.id), p_scope (municipalities a
+-- moderator may act in; accepted and not yet enforced).
+--
+-- Decisions worth knowing:
+--  * A soft-deleted entry answers 404 to everyone, its own organisation and moderators included
+--    (never 410): "deleted" looks the same as "never existed". Moderators can still purge it.
+--  * A partner sees published entries and every non-deleted entry of its own organisation; another
+--    organisation's unpublished entry is 404, its published entry is 403 for a change.
+--  * The representation is rendered by sk_entry_render() only, for GET, lists, create, update and
+--    the audit log. Its member names are the public contract (issue 4). Kind-specific members are
+--    always present for their kind (null when unset). For an anonymous caller an activity with
+--    address_visibility 'area_only' has no address and location members.
+--    schedule.exdates and schedule.exception_sets are null when there is no rrule, so a GET body
+--    can be sent back as a PUT body.
+--  * Retired vocabulary terms and areas stay valid on entries that already carry them; they are
+--    refused only when newly added.
+--  * When an entry has a location and some non-retired sub-area of its municipality has a boundary
+--    containing it, the entry's areas are those sub-areas (derived on create/update, and again for
+--    all entries of the municipality when a boundary is set).
+--  * Idempotency-Key: only successful creates are stored (per API key, 24 hours); a retry returns
+--    the stored response byte for byte, the same key with another body is a 422.
+--
+-- Applied inside one transaction by `socialekaart migrate`; no psql meta-commands here.
+--
+-- Wave 2 moved the functions, triggers and views to sql/api/ (one current
+-- definition each, applied by every migrate); what stays here is applied once.
+
