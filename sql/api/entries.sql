@@ -375,13 +375,13 @@ BEGIN
                              address, location, opening_hours, place_id, online, starts_at, ends_at, rrule, exdates,
                              exception_sets, timezone, registration, capacity, places_left, address_visibility,
                              hours_per_week, commitment, min_age, skills, valid_until, support_kind, for_whom,
-                             created_at, updated_at)
+                             reviewed_at, created_at, updated_at)
         VALUES (e.id, e.kind, e.status, e.version, e.organisation_id, e.municipality, e.title, e.summary, e.description,
                 e.translations, e.areas, e.themes, e.audiences, e.accessibility, e.cost, e.contact, e.languages, e.images,
                 e.address, e.location, e.opening_hours, e.place_id, e.online, e.starts_at, e.ends_at, e.rrule, e.exdates,
                 e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
                 e.hours_per_week, e.commitment, e.min_age, e.skills, e.valid_until, e.support_kind, e.for_whom,
-                e.created_at, e.updated_at);
+                e.reviewed_at, e.created_at, e.updated_at);
     ELSE
         UPDATE entries x
            SET (status, version, organisation_id, municipality, title, summary, description,
@@ -405,8 +405,10 @@ EXCEPTION
 END;
 $$;
 
+-- p_status: 'published', or 'pending' when a moderator reviews the entry first (sk_mod_entry_create
+-- decides); a published entry counts as reviewed now.
 CREATE OR REPLACE FUNCTION sk_entry_create(p_kind text, p_body jsonb, p_errors jsonb, p_idem text, p_role text, p_org uuid,
-                                p_key uuid) RETURNS sk_response LANGUAGE plpgsql AS $$
+                                p_key uuid, p_status text) RETURNS sk_response LANGUAGE plpgsql AS $$
 DECLARE
     v_org uuid;
     v_hash text;
@@ -474,7 +476,8 @@ BEGIN
 
     e.id := gen_random_uuid();
     e.kind := p_kind;
-    e.status := 'published';
+    e.status := p_status;
+    e.reviewed_at := CASE WHEN p_status = 'published' THEN now() END;
     e.version := 1;
     e.organisation_id := v_org;
     e.place_kind := 'place';
@@ -648,17 +651,6 @@ CREATE OR REPLACE FUNCTION sk_entry_writable(b jsonb) RETURNS jsonb LANGUAGE sql
 
 -- An untrusted partner's new entry is inserted as 'pending' (never, not even inside the
 -- transaction, as 'published', so no search, feed or webhook trigger ever sees it published):
--- sk_mod_entry_create sets the transaction-local setting sk.initial_status around the 0003 create.
-CREATE OR REPLACE FUNCTION sk_entry_initial_status() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF current_setting('sk.initial_status', true) = 'pending' THEN
-        NEW.status := 'pending';
-        NEW.reviewed_at := NULL;
-    END IF;
-    RETURN NEW;
-END;
-$$;
-
 CREATE OR REPLACE FUNCTION api_entry_create(p_kind text, p_body jsonb, p_errors jsonb, p_idempotency_key text,
                                             p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE sql AS $$
@@ -757,5 +749,3 @@ CREATE OR REPLACE FUNCTION api_entry_update(p_kind text, p_id uuid, p_body jsonb
                                         p_role, p_org, p_key, p_scope) r
 $$;
 
-CREATE OR REPLACE TRIGGER entries_initial_status BEFORE INSERT ON entries
-    FOR EACH ROW EXECUTE FUNCTION sk_entry_initial_status();

@@ -554,11 +554,9 @@ BEGIN
        AND NOT sk_in_scope(p_role, p_scope, p_body->>'municipality') THEN
         RETURN sk_out_of_scope(p_scope, p_body->>'municipality');
     END IF;
-    PERFORM set_config('sk.initial_status',
-                       CASE WHEN p_role = 'partner' AND NOT sk_org_trusted_in(p_org, p_body->>'municipality')
-                            THEN 'pending' ELSE '' END, true);
-    res := sk_entry_create(p_kind, p_body, p_errors, p_idem, p_role, p_org, p_key);
-    PERFORM set_config('sk.initial_status', '', true);
+    res := sk_entry_create(p_kind, p_body, p_errors, p_idem, p_role, p_org, p_key,
+                           CASE WHEN p_role = 'partner' AND NOT sk_org_trusted_in(p_org, p_body->>'municipality')
+                                THEN 'pending' ELSE 'published' END);
     IF res.status <> 201 THEN
         RETURN res;
     END IF;
