@@ -126,7 +126,7 @@ CREATE OR REPLACE FUNCTION sk_cursor_id(p_cursor text) RETURNS uuid LANGUAGE sql
     RETURN split_part(p_cursor, '.', 2)::uuid;
 
 -- A constraint violation as a field error: constraints a client can trip carry a COMMENT of the form
--- 'field: message' (see 0002). This is the second line of defence; the checks in the functions
+-- 'field: message' (see sql/schema/0002). This is the second line of defence; the checks in the functions
 -- below normally answer first.
 CREATE OR REPLACE FUNCTION sk_constraint_error(p_constraint text, p_table text, p_column text, p_message text)
     RETURNS jsonb LANGUAGE sql STABLE AS $$

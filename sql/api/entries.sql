@@ -4,6 +4,16 @@
 -- One current definition of each function, trigger and view; `socialekaart migrate` applies
 -- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
 -- Licensed under the EUPL
+--
+-- The triggers on entries, each defined next to the rule it keeps (PostgreSQL fires triggers of
+-- the same timing in name order; none depends on another's effect):
+--   BEFORE  entries_search_fill                 the search columns           search.sql
+--   AFTER   entries_feed, entries_feed_update    RPDE feed items              feeds.sql
+--   AFTER   entries_occurrences_ins, _upd        sk_occurrences               occurrences.sql
+--   AFTER   entries_place_follow                 activities at a moved place  search.sql
+--   AFTER   entries_search_rows                  the search's summary rows    search.sql
+--   AFTER   entries_sk_docs_ins, _upd            rendered documents, index    search.sql
+--   AFTER   entries_webhook_outbox, _update      webhook notices              webhooks.sql
 
 CREATE OR REPLACE FUNCTION sk_kind_path(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN CASE p_kind WHEN 'place' THEN 'places' WHEN 'activity' THEN 'activities'
@@ -668,7 +678,7 @@ CREATE OR REPLACE FUNCTION api_entry_confirm(p_kind text, p_id uuid, p_role text
     SELECT r.* FROM sk_mod_confirm(p_kind, p_id, p_role, p_org, p_key, p_scope) r
 $$;
 
--- When a published entry stops being visible by time alone: the search's sk_until (0004): end of
+-- When a published entry stops being visible by time alone: the search's sk_until (search.sql): end of
 -- a one-off activity or of the last occurrence of a recurring one (COUNT/UNTIL), end of a
 -- vacancy's valid_until day. NULL = never. One definition for search, lists and feeds.
 CREATE OR REPLACE FUNCTION sk_entry_expires_at(e entries) RETURNS timestamptz LANGUAGE sql STABLE

@@ -137,7 +137,7 @@ CREATE OR REPLACE FUNCTION sk_feed_rule(e entries) RETURNS text LANGUAGE sql IMM
     RETURN upper(regexp_replace(e.rrule, '^RRULE:', '', 'i'));
 
 -- The last local date the rule may produce an occurrence on (UNTIL), or NULL. UNTIL is read as
--- the search reads it (sk_rrule_until_local, 0003).
+-- the search reads it (sk_rrule_until_local, occurrences.sql).
 CREATE OR REPLACE FUNCTION sk_feed_until_date(e entries) RETURNS date LANGUAGE sql STABLE
     RETURN sk_rrule_until_local(sk_feed_rule(e))::date;
 
@@ -571,7 +571,7 @@ $$;
 -- Search filters for the calendar, map and HSDS outputs
 -- =============================================================================================
 -- The public entries of p_kinds matching the search, in p_order ('start' | 'title' | 'id'),
--- p_offset/p_limit applied. Uses the search's WHERE builder sk_search_where (0004, shared with
+-- p_offset/p_limit applied. Uses the search's WHERE builder sk_search_where (search.sql, shared with
 -- /api/v1/search) and requires sk_entry_public. p_order is one of the fixed words, never client text.
 CREATE OR REPLACE FUNCTION sk_feeds_select(p_params jsonb, p_kinds text[], p_order text, p_offset bigint, p_limit int)
     RETURNS SETOF entries LANGUAGE plpgsql STABLE AS $$

@@ -298,7 +298,7 @@ $$;
 -- serve the whole municipality (areas = []); a wijk or kern counts the entries that name it. Every
 -- area × category cell is present, zero included (the gaps). A theme counts the entries that carry
 -- it or one of its sub-themes. Activities per week: occurrences of published activities in the
--- four weeks from this Monday (sk_occurrences of 0004, when present). Wheelchair: entries per
+-- four weeks from this Monday (sk_occurrences). Wheelchair: entries per
 -- value of the 'wheelchair' facet ('unknown' when absent) and share_yes = yes / all entries.
 -- The long form every output is built from: (measure, area, area_name, category, value, ord).
 CREATE OR REPLACE FUNCTION sk_coverage_rows(p_m text)

@@ -44,7 +44,7 @@ $$;
 
 -- UNTIL as the last local wall-clock moment an occurrence may start at (NULL when absent):
 -- UNTIL=YYYYMMDD (the whole day), YYYYMMDDTHHMMSS local, or ...Z in UTC. One reader for the
--- validation here, the search (0004) and the feeds (0006).
+-- validation here, the search (search.sql) and the feeds (feeds.sql).
 CREATE OR REPLACE FUNCTION sk_rrule_until_local(p_rule text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     u text := sk_rrule_part(regexp_replace(p_rule, '^RRULE:', ''), 'UNTIL');
@@ -139,7 +139,7 @@ $$;
 -- =============================================================================================
 -- Occurrences: the work is bounded by the rule, never by the window a client asks for
 -- =============================================================================================
--- Like 0004's, with every loop bounded: no date after 2200-12-31 is ever generated, a rule with
+-- Every loop is bounded: no date after 2200-12-31 is ever generated, a rule with
 -- COUNT enumerates only as far as COUNT occurrences can reach (a month holds each BYDAY /
 -- BYMONTHDAY combination at least once in twelve, a day of the year at least once in eight years),
 -- and a window that lies wholly before the start or after the rule's end costs nothing.

@@ -331,13 +331,13 @@ $$;
 -- The lexemes of one word as alternatives [lexeme, p_prefix] (none for a stop word). A word of
 -- letters and digits (after sk_unaccent and lower) has at most one lexeme in the Dutch
 -- configuration (checked for every code point up to U+30D40 at the start, middle and end of a word
--- and beside digits), so the per-word OR below means what 0004's to_tsquery(word) meant;
+-- and beside digits), so the per-word OR below means what to_tsquery(word) would mean;
 -- to_tsvector gives the same lexeme as to_tsquery would.
 CREATE OR REPLACE FUNCTION sk_search_word_lexemes(p_word text, p_prefix boolean) RETURNS jsonb LANGUAGE sql IMMUTABLE
     RETURN (SELECT coalesce(jsonb_agg(jsonb_build_array(l.lex, p_prefix) ORDER BY l.lex), '[]')
               FROM unnest(tsvector_to_array(to_tsvector('pg_catalog.dutch'::regconfig, p_word))) l(lex));
 
--- The terms of a query (see above). The loop that sk_search_tsquery had in 0004.
+-- The terms of a query (see above). One place for the loop over the words.
 CREATE OR REPLACE FUNCTION sk_search_terms(p_q text) RETURNS jsonb LANGUAGE plpgsql STABLE
     SET client_min_messages = warning AS $$
 DECLARE
@@ -405,7 +405,7 @@ BEGIN
 END;
 $$;
 
--- The Dutch text query for q (0004's contract unchanged: every word of 3+ letters as a stemmed
+-- The Dutch text query for q (every word of 3+ letters as a stemmed
 -- prefix, shorter ones whole, all words required, typo alternatives, stop words drop out; NULL
 -- when nothing searchable is left), now built from sk_search_terms.
 CREATE OR REPLACE FUNCTION sk_search_tsquery(p_q text) RETURNS tsquery LANGUAGE sql STABLE
@@ -435,7 +435,7 @@ CREATE OR REPLACE FUNCTION sk_search_score(tsv tsvector, terms jsonb) RETURNS in
 -- =============================================================================================
 -- Facets: exact
 -- =============================================================================================
--- Facet counts over every matching entry. Shape as in 0004: {"total": n, "capped": false,
+-- Facet counts over every matching entry. Shape: {"total": n, "capped": false,
 -- "kind": {code: n}, "municipality": {..}, "area": {..}, "theme": {..}, "audience": {..},
 -- "accessibility": {facet: n, "wheelchair:limited": n}}; "capped" is always false now (kept so
 -- that the shape does not change). An entry for a whole municipality counts in each of the
@@ -492,7 +492,7 @@ $$;
 -- =============================================================================================
 -- The search: relevance by sk_search_score, exact totals
 -- =============================================================================================
--- As in 0009, except: sort 'relevance' and each item's "score" are sk_search_score (an integer,
+-- Sort 'relevance' and each item's "score" are sk_search_score (an integer,
 -- see the top; the cursor stays keyset on (score, id), so a cursor given out before this
 -- migration is refused as not this search's); total is always exact and total_capped false.
 -- GET /api/v1/search and the filtered kind lists. p_params: see sk_search_where, plus sort,

@@ -21,7 +21,7 @@ CREATE OR REPLACE FUNCTION sk_webhook_payload(p_event text, p_kind text, p_id uu
 -- Several writes to one entry in one transaction make ONE notice per subscriber, judged from the
 -- state before the transaction to the state after it: the notice written earlier in the same
 -- transaction (webhook_deliveries.xact) is rewritten or removed. So an untrusted partner's new entry
--- (inserted published, then set to pending by 0005 in the same statement) notifies nobody, and a
+-- (inserted pending in the same statement) notifies nobody, and a
 -- hide-and-republish in one transaction is one entry.updated.
 CREATE OR REPLACE FUNCTION sk_webhook_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -200,7 +200,7 @@ CREATE OR REPLACE FUNCTION sk_webhook_find(p_id uuid, p_role text, p_scope text[
 $$;
 
 -- The webhook a get/delete/deliveries call is about, or the problem to answer (as sk_mod_target
--- in 0005): one place for the role check and the not-found, which a hidden webhook also gets.
+-- in moderation.sql): one place for the role check and the not-found, which a hidden webhook also gets.
 CREATE OR REPLACE FUNCTION sk_webhook_target(p_id uuid, p_role text, p_scope text[], OUT w webhooks, OUT res sk_response)
     LANGUAGE plpgsql STABLE AS $$
 BEGIN
