@@ -86,20 +86,20 @@ SELECT status, body::jsonb->>'status' AS entry_status
 SELECT status, pg_temp.f(body) FROM api_moderation_unhide(:'p1', '{}', 'moderator', :'org_m', :'key_mod', '{GM0512}');
 
 -- ---- reports -------------------------------------------------------------------------------
-SELECT status, pg_temp.f(body) FROM api_report_create('place', :'p1', '{"reason": "boring"}', NULL, 'client-1', 'anonymous', NULL, NULL, NULL);
-SELECT status, pg_temp.f(body) FROM api_report_create('place', :'p1', '{"reason": "other", "message": 5}', NULL, 'client-1', 'anonymous', NULL, NULL, NULL);
-SELECT status FROM api_report_create('place', :'p2', '{"reason": "outdated"}', NULL, 'client-1', 'anonymous', NULL, NULL, NULL);
+SELECT status, pg_temp.f(body) FROM api_report_create('place', :'p1', '{"reason": "boring"}', NULL, 'sqltest-client-1', 'anonymous', NULL, NULL, NULL);
+SELECT status, pg_temp.f(body) FROM api_report_create('place', :'p1', '{"reason": "other", "message": 5}', NULL, 'sqltest-client-1', 'anonymous', NULL, NULL, NULL);
+SELECT status FROM api_report_create('place', :'p2', '{"reason": "outdated"}', NULL, 'sqltest-client-1', 'anonymous', NULL, NULL, NULL);
 SELECT status, body::jsonb->>'reason' AS reason, body::jsonb->>'message' AS message, body::jsonb->>'status' AS report_status
   FROM api_report_create('place', :'p1', '{"reason": "wrong_address", "message": "  Verhuisd naar nummer 7  "}', NULL,
-                         'client-1', 'anonymous', NULL, NULL, NULL);
+                         'sqltest-client-1', 'anonymous', NULL, NULL, NULL);
 SELECT id AS rep FROM entry_reports WHERE entry_id = :'p1' \gset
 -- the rate limit per client and hour (settings: reports_per_hour)
 UPDATE moderation_settings SET reports_per_hour = 2;
-SELECT status FROM api_report_create('place', :'p1', '{"reason": "other"}', NULL, 'client-1', 'anonymous', NULL, NULL, NULL);
-SELECT status, pg_temp.p(body) FROM api_report_create('place', :'p1', '{"reason": "other"}', NULL, 'client-1', 'anonymous', NULL, NULL, NULL);
-SELECT status FROM api_report_create('place', :'p1', '{"reason": "other"}', NULL, 'client-2', 'anonymous', NULL, NULL, NULL);
+SELECT status FROM api_report_create('place', :'p1', '{"reason": "other"}', NULL, 'sqltest-client-1', 'anonymous', NULL, NULL, NULL);
+SELECT status, pg_temp.p(body) FROM api_report_create('place', :'p1', '{"reason": "other"}', NULL, 'sqltest-client-1', 'anonymous', NULL, NULL, NULL);
+SELECT status FROM api_report_create('place', :'p1', '{"reason": "other"}', NULL, 'sqltest-client-2', 'anonymous', NULL, NULL, NULL);
 -- the client is kept only as a keyed hash
-SELECT count(*) FILTER (WHERE client_hash = convert_to('client-1', 'UTF8')) AS plain_kept, count(DISTINCT client_hash) AS clients
+SELECT count(*) FILTER (WHERE client_hash = convert_to('sqltest-client-1', 'UTF8')) AS plain_kept, count(DISTINCT client_hash) AS clients
   FROM entry_reports WHERE entry_id = :'p1';
 -- listing: moderators in scope and the owner; others 403/404
 SELECT status, jsonb_array_length(body::jsonb->'items') AS items
@@ -117,6 +117,7 @@ SELECT status, body::jsonb->>'status' AS report_status, body::jsonb->>'resolved_
 SELECT status, pg_temp.f(body) FROM api_report_resolve(:'rep', NULL, 'moderator', :'org_m', :'key_mod', '{GM0512}');
 
 -- ---- stale entries and confirm -------------------------------------------------------------
+UPDATE moderation_settings SET stale_after = interval '1 year';
 UPDATE entries SET reviewed_at = now() - interval '2 years', updated_at = now() - interval '2 years' WHERE id = :'p1';
 SELECT status, (SELECT count(*) FROM jsonb_array_elements(body::jsonb->'items') i WHERE i->>'entry_id' = :'p1' OR i->>'id' = :'p1') AS p1_listed
   FROM api_moderation_stale('GM0512', NULL, 200, NULL, 'moderator', :'org_m', :'key_mod', '{GM0512}');
