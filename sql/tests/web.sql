@@ -64,7 +64,7 @@ SELECT status, body::jsonb#>>'{place,title}' AS place, body::jsonb#>'{place,loca
        body::jsonb#>>'{next_occurrences,0,start}' = sk_local((current_date + 1) + time '10:00') AS first_ok,
        body::jsonb#>>'{next_occurrences,0,end}' = sk_local((current_date + 1) + time '11:00') AS end_ok
   FROM api_web_entry(:'act', 'nl', 'anonymous', NULL, NULL, NULL);
--- without an end time the stored occurrences get a default length, so they are listed too
+-- without an end time the stored occurrences end when they start (length 0): they are listed, "end" = "start"
 SELECT count(*) AS stored, count(ends_at) AS with_end, min(ends_at - starts_at) AS length FROM sk_occurrences WHERE entry_id = :'act2';
 SELECT jsonb_array_length(body::jsonb->'next_occurrences') AS next_occurrences_without_end,
        body::jsonb#>'{next_occurrences,0}' ? 'end' AS has_end_member
