@@ -112,17 +112,19 @@ SELECT status, body::jsonb ? 'moderation' AS anon_sees_moderation, etag = '"1"' 
   FROM api_entry_get('place', :'place_b', 'nl', 'anonymous', NULL, NULL, NULL);
 
 -- ---- list ----------------------------------------------------------------------------------
--- our rows among the list (others may exist): anonymous sees only published ones
+-- lists run oldest first: a cursor just before this transaction's now() skips every older row
+SELECT sk_cursor(now() - interval '1 microsecond', '00000000-0000-0000-0000-000000000000') AS since_now \gset
+-- our rows in the list: anonymous sees only published ones
 SELECT who,
        (SELECT count(*) FROM jsonb_array_elements(l.body::jsonb->'items') i
          WHERE (i->>'id')::uuid IN (:'place_a', :'place_b')) AS ours
   FROM (VALUES ('anonymous', 'anonymous', NULL::uuid, NULL::text[]), ('owner', 'partner', :'org_a', NULL),
                ('moderator', 'moderator', :'org_m', '{GM0512}')) v(who, r, o, s),
-       api_entry_list('place', 100, NULL, 'nl', r, o, NULL, s) l
+       api_entry_list('place', 100, :'since_now', 'nl', r, o, NULL, s) l
  ORDER BY who;
 -- paging: a limit of 1 gives a cursor; a bad cursor is 400
 SELECT status, jsonb_array_length(body::jsonb->'items') AS items, body::jsonb->>'next_cursor' IS NOT NULL AS has_next
-  FROM api_entry_list('place', 1, NULL, 'nl', 'moderator', :'org_m', NULL, '{GM0512}');
+  FROM api_entry_list('place', 1, :'since_now', 'nl', 'moderator', :'org_m', NULL, '{GM0512}');
 SELECT status, pg_temp.p(body) FROM api_entry_list('place', 10, 'not-a-cursor', 'nl', 'anonymous', NULL, NULL, NULL);
 
 -- ---- update --------------------------------------------------------------------------------
@@ -187,5 +189,54 @@ SELECT status FROM api_entry_delete('vacancy', :'vacancy_t', 1, false, 'partner'
 SELECT status FROM api_entry_delete('vacancy', :'vacancy_t', NULL, true, 'moderator', :'org_m', :'key_mod', '{GM0512}');
 SELECT count(*) AS rows_left FROM entries WHERE id = :'vacancy_t';
 SELECT action FROM audit_log WHERE entity_id = :'vacancy_t' ORDER BY id;
+
+-- ---- kinds and rendering -------------------------------------------------------------------
+-- carer support: a known support kind, for_whom audiences
+SELECT status, pg_temp.p(body) FROM api_entry_create('carer_support',
+    '{"title": "SQL test lotgenoten", "municipality": "GM0512", "support_kind": "no-such-kind", "for_whom": ["nobody"]}',
+    NULL, NULL, 'partner', :'org_t', :'key_t', NULL);
+SELECT status, body::jsonb->>'support_kind' AS support_kind, body::jsonb->'for_whom' AS for_whom, body::jsonb ? 'address' AS has_address
+  FROM api_entry_create('carer_support',
+    '{"title": "SQL test lotgenoten", "municipality": "GM0512", "support_kind": "peer-contact", "for_whom": ["mantelzorgers"]}',
+    NULL, NULL, 'partner', :'org_t', :'key_t', NULL);
+-- an activity at an address shown only as its area: residents get neither address nor location
+SELECT status, body::jsonb->>'address_visibility' AS visibility, body::jsonb->'address' IS NOT NULL AS owner_sees_address
+  FROM api_entry_create('activity',
+    jsonb_build_object('title', 'SQL test huiskamer', 'municipality', 'GM0512', 'address_visibility', 'area_only',
+                       'address', '{"street": "Thuis", "house_number": "4", "postcode": "4201 AB", "city": "Gorinchem"}'::jsonb,
+                       'location', '{"lat": 51.83, "lon": 4.97}'::jsonb,
+                       'schedule', jsonb_build_object('start', sk_local((current_date + 5) + time '20:00'),
+                                                      'end', sk_local((current_date + 5) + time '21:00'))),
+    NULL, NULL, 'partner', :'org_t', :'key_t', NULL);
+SELECT id AS huiskamer FROM entries WHERE title = 'SQL test huiskamer' \gset
+SELECT body::jsonb ? 'address' AS anon_address, body::jsonb ? 'location' AS anon_location,
+       body::jsonb#>>'{schedule,start}' = sk_local((current_date + 5) + time '20:00') AS start_ok,
+       body::jsonb#>'{schedule,rrule}' AS rrule, body::jsonb#>'{schedule,exdates}' AS exdates_without_rrule,
+       body::jsonb->>'registration' AS registration, body::jsonb->'online' AS online
+  FROM api_entry_get('activity', :'huiskamer', 'nl', 'anonymous', NULL, NULL, NULL);
+SELECT body::jsonb#>'{address,street}' AS moderator_street
+  FROM api_entry_get('activity', :'huiskamer', 'nl', 'moderator', :'org_m', NULL, '{GM0512}');
+-- an activity needs exactly one of place_id, address, online
+SELECT status, pg_temp.p(body) FROM api_entry_create('activity',
+    jsonb_build_object('title', 'SQL test nergens', 'municipality', 'GM0512',
+                       'schedule', jsonb_build_object('start', sk_local((current_date + 5) + time '20:00'))),
+    NULL, NULL, 'partner', :'org_t', :'key_t', NULL);
+SELECT status, pg_temp.p(body) FROM api_entry_create('activity',
+    jsonb_build_object('title', 'SQL test bij een onbekende plek', 'municipality', 'GM0512', 'place_id', :'missing',
+                       'schedule', jsonb_build_object('start', sk_local((current_date + 5) + time '20:00'))),
+    NULL, NULL, 'partner', :'org_t', :'key_t', NULL);
+-- a PATCH that ends before it starts
+SELECT status, pg_temp.p(body) FROM api_entry_update('activity', :'huiskamer',
+    jsonb_build_object('schedule', jsonb_build_object('end', sk_local((current_date + 5) + time '19:00'))), true, 1, NULL,
+    'partner', :'org_t', :'key_t', NULL);
+-- an expired vacancy is listed for its owner but not for residents
+SELECT status FROM api_entry_create('vacancy',
+    jsonb_build_object('title', 'SQL test verlopen', 'municipality', 'GM0512', 'skills', '[]'::jsonb, 'valid_until', current_date - 1),
+    NULL, NULL, 'partner', :'org_t', :'key_t', NULL);
+SELECT id AS expired FROM entries WHERE title = 'SQL test verlopen' \gset
+SELECT who, (SELECT count(*) FROM jsonb_array_elements(l.body::jsonb->'items') i WHERE i->>'id' = :'expired') AS listed
+  FROM (VALUES ('anonymous', 'anonymous', NULL::uuid), ('owner', 'partner', :'org_t')) v(who, r, o),
+       api_entry_list('vacancy', 100, :'since_now', 'nl', r, o, NULL, NULL) l
+ ORDER BY who;
 
 ROLLBACK;

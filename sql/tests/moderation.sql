@@ -16,7 +16,8 @@ SELECT status, body::jsonb->>'status' AS entry_status FROM api_entry_create('pla
 SELECT id AS p2 FROM entries WHERE title = 'SQL test Dorpskamer' \gset
 
 -- ---- queue ---------------------------------------------------------------------------------
--- partner 403, anonymous 401; a moderator sees only its municipalities
+-- partner 403, anonymous 401; a moderator sees only its municipalities (pg_temp.queue: our items,
+-- from a cursor just before this transaction's now(), as the queue runs oldest first)
 SELECT status, pg_temp.p(body) FROM api_moderation_queue(NULL, NULL, NULL, NULL, NULL, 200, NULL, 'partner', :'org_a', :'key_a', NULL);
 SELECT status, pg_temp.p(body) FROM api_moderation_queue(NULL, NULL, NULL, NULL, NULL, 200, NULL, 'anonymous', NULL, NULL, NULL);
 CREATE FUNCTION pg_temp.queue(r text, s text[], m text DEFAULT NULL, t text DEFAULT NULL) RETURNS text LANGUAGE sql AS $$
@@ -25,7 +26,8 @@ CREATE FUNCTION pg_temp.queue(r text, s text[], m text DEFAULT NULL, t text DEFA
                                                  ORDER BY i->>'title', i->>'type')
                                  FROM jsonb_array_elements((q).body::jsonb->'items') i
                                 WHERE i->>'title' LIKE 'SQL test %'), '(none)') END
-      FROM (SELECT api_moderation_queue(NULL, m, NULL, t, NULL, 200, NULL, r, '00000000-0000-4000-8000-00000000a004', NULL, s) AS q) x
+      FROM (SELECT api_moderation_queue(NULL, m, NULL, t, NULL, 200,
+                                        sk_cursor(now() - interval '1 microsecond', '00000000-0000-0000-0000-000000000000'), r, '00000000-0000-4000-8000-00000000a004', NULL, s) AS q) x
 $$;
 SELECT pg_temp.queue('moderator', '{GM0512}') AS mod_gm0512, pg_temp.queue('moderator', '{GM0668}') AS mod_gm0668,
        pg_temp.queue('admin', '{*}') AS admin;
@@ -118,7 +120,7 @@ SELECT status, pg_temp.f(body) FROM api_report_resolve(:'rep', NULL, 'moderator'
 
 -- ---- stale entries and confirm -------------------------------------------------------------
 UPDATE moderation_settings SET stale_after = interval '1 year';
-UPDATE entries SET reviewed_at = now() - interval '2 years', updated_at = now() - interval '2 years' WHERE id = :'p1';
+UPDATE entries SET reviewed_at = now() - interval '20 years', updated_at = now() - interval '20 years' WHERE id = :'p1';
 SELECT status, (SELECT count(*) FROM jsonb_array_elements(body::jsonb->'items') i WHERE i->>'entry_id' = :'p1' OR i->>'id' = :'p1') AS p1_listed
   FROM api_moderation_stale('GM0512', NULL, 200, NULL, 'moderator', :'org_m', :'key_mod', '{GM0512}');
 SELECT status, pg_temp.f(body) FROM api_moderation_stale('GM0512', NULL, 200, NULL, 'moderator', :'org_m', :'key_mod2', '{GM0668}');

@@ -108,4 +108,25 @@ SELECT count(*) AS stored_after_refresh FROM sk_occurrences WHERE entry_id = :'a
 -- the occurrence horizon covers the test's occurrences (migrate and the daemon keep it ~400 days ahead)
 SELECT horizon >= current_date + 71 AS horizon_covers_test FROM sk_occ_state;
 
+-- ---- moving the horizon (sk_occurrences_extend / _extend_step) --------------------------------
+-- an open-ended weekly activity is stored up to the horizon; moving the horizon adds the rest
+SELECT status FROM api_entry_create('activity',
+         jsonb_build_object('title', 'SQL test wekelijks zonder eind', 'municipality', 'GM0512', 'online', true,
+                            'schedule', jsonb_build_object('start', sk_local((current_date + 7) + time '19:00'),
+                                                           'rrule', 'FREQ=WEEKLY')),
+         NULL, NULL, 'partner', :'org_t', :'key_t', NULL);
+SELECT id AS open_act FROM entries WHERE title = 'SQL test wekelijks zonder eind' \gset
+SELECT sk_until IS NULL AS never_ends FROM entries WHERE id = :'open_act';
+-- as if the horizon were still 30 days ahead (and the occurrences stored only that far)
+UPDATE sk_occ_state SET horizon = current_date + 30;
+DELETE FROM sk_occurrences WHERE entry_id = :'open_act' AND local_start >= current_date + 30;
+SELECT count(*) AS stored_to_30_days FROM sk_occurrences WHERE entry_id = :'open_act';
+SELECT sk_occurrences_extend() >= 0 AS extended;
+SELECT horizon = current_date + 400 AS horizon_400_days, (SELECT moving_to IS NULL FROM sk_occ_move) AS move_done FROM sk_occ_state;
+SELECT count(*) = (SELECT count(*) FROM generate_series(current_date + 7, current_date + 399, interval '7 days')) AS all_weeks_stored,
+       max(local_start)::date > current_date + 392 AS reaches_horizon
+  FROM sk_occurrences WHERE entry_id = :'open_act';
+-- with the horizon current, a step has nothing to do
+SELECT sk_occurrences_extend_step() AS step;
+
 ROLLBACK;

@@ -73,16 +73,18 @@ SELECT version, municipality FROM organisations WHERE id = :'o1';
 -- ---- get and list --------------------------------------------------------------------------
 SELECT status, etag, body::jsonb->>'name' AS name FROM api_org_get(:'o1', 'anonymous', NULL, NULL, NULL);
 SELECT status, pg_temp.p(body) FROM api_org_get(:'missing', 'anonymous', NULL, NULL, NULL);
+-- lists run oldest first: a cursor just before this transaction's now() skips every older row
+SELECT sk_cursor(now() - interval '1 microsecond', '00000000-0000-0000-0000-000000000000') AS since_now \gset
 SELECT (SELECT string_agg(replace(i->>'name', 'SQL test ', ''), ', ' ORDER BY i->>'name')
           FROM jsonb_array_elements(body::jsonb->'items') i WHERE i->>'name' LIKE 'SQL test %') AS ours
-  FROM api_org_list(100, NULL, 'anonymous', NULL, NULL, NULL);
+  FROM api_org_list(100, :'since_now', 'anonymous', NULL, NULL, NULL);
 SELECT status, jsonb_array_length(body::jsonb->'items') AS items, body::jsonb->>'next_cursor' IS NOT NULL AS has_next
   FROM api_org_list(1, NULL, 'anonymous', NULL, NULL, NULL);
 SELECT status, pg_temp.p(body) FROM api_org_list(10, 'nonsense', 'anonymous', NULL, NULL, NULL);
 -- paging with a cursor continues after the last item
-SELECT (body::jsonb->>'next_cursor') AS oc FROM api_org_list(1, NULL, 'anonymous', NULL, NULL, NULL) \gset
+SELECT (body::jsonb->>'next_cursor') AS oc FROM api_org_list(1, :'since_now', 'anonymous', NULL, NULL, NULL) \gset
 SELECT (SELECT i->>'id' FROM jsonb_array_elements(body::jsonb->'items') i LIMIT 1) AS second_id,
-       (SELECT i->>'id' FROM api_org_list(1, NULL, 'anonymous', NULL, NULL, NULL) f, jsonb_array_elements(f.body::jsonb->'items') i) AS first_id
+       (SELECT i->>'id' FROM api_org_list(1, :'since_now', 'anonymous', NULL, NULL, NULL) f, jsonb_array_elements(f.body::jsonb->'items') i) AS first_id
   FROM api_org_list(1, :'oc', 'anonymous', NULL, NULL, NULL) \gset
 SELECT :'second_id' <> :'first_id' AS next_page_differs;
 
