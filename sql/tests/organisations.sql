@@ -56,7 +56,7 @@ SELECT sk_org_trusted_in(:'o1', 'GM0512') AS gm0512, sk_org_trusted_in(:'o1', 'G
 SELECT status FROM api_entry_create('vacancy',
     jsonb_build_object('title', 'SQL test org vacature', 'municipality', 'GM0668', 'organisation_id', :'o1', 'skills', '[]'::jsonb),
     NULL, NULL, 'admin', :'org_m', :'key_admin', '{*}');
-SELECT sk_org_active_in(:'o1');
+SELECT ARRAY(SELECT m FROM unnest(sk_org_active_in(:'o1')) m ORDER BY 1) AS active_in;  -- (the function's order is unspecified)
 SELECT status, body::jsonb->>'detail' AS detail
   FROM api_org_update(:'o1', '{"description": "Nieuw"}', 'moderator', :'org_m', :'key_mod', '{GM0512}');
 SELECT status, body::jsonb->>'description' AS description
