@@ -90,6 +90,17 @@ SELECT status, pg_temp.p(body)
 SELECT status FROM api_entry_create('vacancy', '{"title": "SQL test idem", "municipality": "GM0512", "skills": []}', NULL,
                                     'idem-1', 'partner', :'org_b', :'key_b', NULL);
 SELECT count(*) AS idem_entries FROM entries WHERE title = 'SQL test idem';
+-- a create that fails does not use up its key: the corrected request goes through
+SELECT status, pg_temp.p(body)
+  FROM api_entry_create('place', '{"title": "SQL test idem fout", "municipality": "GM0512", "address": {"postcode": "0000"}}', NULL,
+                        'idem-2', 'partner', :'org_a', :'key_a', NULL);
+SELECT count(*) AS idem_2_kept FROM idempotency_keys WHERE key_id = :'key_a' AND key = 'idem-2';
+SELECT status, body::jsonb->>'title' AS title
+  FROM api_entry_create('place', '{"title": "SQL test idem goed", "municipality": "GM0512", "address": {"postcode": "4201 AA"}}', NULL,
+                        'idem-2', 'partner', :'org_a', :'key_a', NULL);
+-- the stored response is the one the partner got (with its moderation state)
+SELECT k.status, k.body::jsonb->>'status' AS entry_status, k.etag IS NOT NULL AS has_etag, k.body::jsonb ? 'moderation' AS has_moderation
+  FROM idempotency_keys k WHERE k.key_id = :'key_a' AND k.key = 'idem-2';
 
 -- ---- get -----------------------------------------------------------------------------------
 -- a pending entry: the owner and a moderator in scope see it; others get 404
