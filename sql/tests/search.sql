@@ -104,4 +104,40 @@ SELECT body::jsonb#>'{facets,kind}' AS kinds, body::jsonb#>'{facets,municipality
 SELECT body::jsonb ? 'facets' AS has_facets
   FROM api_search(jsonb_build_object('organisation', :'org_a', 'facets', false), 'nl', 'anonymous', NULL, NULL, NULL);
 
+-- ---- time: activities by window, day and part of the day ---------------------------------------
+SELECT status FROM api_entry_create('activity',
+    jsonb_build_object('title', 'SQL test Ochtendyoga', 'municipality', 'GM0512', 'organisation_id', :'org_a', 'online', true,
+                       'schedule', jsonb_build_object('start', sk_local((current_date + 1) + time '09:00'),
+                                                      'end', sk_local((current_date + 1) + time '10:00'), 'rrule', 'FREQ=WEEKLY;COUNT=4')),
+    NULL, NULL, 'moderator', :'org_m', :'key_mod', '{GM0512}');
+SELECT status FROM api_entry_create('activity',
+    jsonb_build_object('title', 'SQL test Avondkoor', 'municipality', 'GM0512', 'organisation_id', :'org_a', 'online', true,
+                       'schedule', jsonb_build_object('start', sk_local((current_date + 10) + time '19:30'))),
+    NULL, NULL, 'moderator', :'org_m', :'key_mod', '{GM0512}');
+SELECT status FROM api_entry_create('activity',
+    jsonb_build_object('title', 'SQL test Voorbij', 'municipality', 'GM0512', 'organisation_id', :'org_a', 'online', true,
+                       'schedule', jsonb_build_object('start', sk_local((current_date - 2) + time '19:30'),
+                                                      'end', sk_local((current_date - 2) + time '21:00'))),
+    NULL, NULL, 'moderator', :'org_m', :'key_mod', '{GM0512}');
+UPDATE entries SET created_at = now() - interval '30 minutes' WHERE title = 'SQL test Ochtendyoga';
+UPDATE entries SET created_at = now() - interval '20 minutes' WHERE title = 'SQL test Avondkoor';
+-- an activity that is over is not found
+SELECT pg_temp.titles('{"kinds": ["activity"]}'::jsonb) AS activities;
+SELECT pg_temp.titles('{"kinds": ["activity"], "time_of_day": "morning"}'::jsonb) AS morning,
+       pg_temp.titles('{"kinds": ["activity"], "time_of_day": "evening"}'::jsonb) AS evening,
+       pg_temp.titles('{"kinds": ["activity"], "time_of_day": "afternoon"}'::jsonb) AS afternoon;
+SELECT pg_temp.titles(jsonb_build_object('kinds', '["activity"]'::jsonb,
+                                         'days', jsonb_build_array(extract(isodow FROM current_date + 1)::int))) AS yoga_weekday;
+-- a window: sorted by the first occurrence in it
+SELECT pg_temp.titles(jsonb_build_object('kinds', '["activity"]'::jsonb, 'from', sk_local((current_date + 8)::timestamp),
+                                         'to', sk_local((current_date + 12)::timestamp))) AS days_8_to_12,
+       pg_temp.titles(jsonb_build_object('kinds', '["activity"]'::jsonb, 'from', sk_local((current_date + 9)::timestamp),
+                                         'to', sk_local((current_date + 12)::timestamp))) AS days_9_to_12,
+       pg_temp.titles(jsonb_build_object('kinds', '["activity"]'::jsonb, 'from', sk_local((current_date + 30)::timestamp))) AS after_30_days;
+-- time filters narrow activities only: the other kinds stay
+SELECT pg_temp.titles('{"time_of_day": "morning"}'::jsonb) AS morning_all_kinds;
+SELECT pg_temp.titles(jsonb_build_object('from', sk_local((current_date + 5)::timestamp), 'to', sk_local((current_date + 4)::timestamp))) AS to_before_from;
+SELECT sk_search_has_time('{"days": [1]}') AS days_is_time, sk_search_has_time('{"q": "x"}') AS q_is_not,
+       sk_search_occ_cond('{}') AS no_condition;
+
 ROLLBACK;
