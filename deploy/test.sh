@@ -165,6 +165,9 @@ if [ "$migrated" -eq 1 ]; then
         # an upgrade from the previous release gives the catalogue of a fresh database
         sk_log "upgrade test"
         run_suite upgrade "$tmp_logs/upgrade.log" tests/upgrade/run.sh build/socialekaart
+        # sql/api's functions through psql, pg_regress style
+        sk_log "SQL regression tests"
+        run_suite sql "$tmp_logs/sql.log" sql/tests/run.sh
     fi
     if [ "$build_ok" -eq 1 ] && command -v valgrind >/dev/null 2>&1; then
         # The daemon's request path under valgrind: every integration suite
