@@ -240,9 +240,13 @@ BEGIN
     WHEN 'accessibility-features' THEN
         SELECT coalesce(max(position), 0) + 10 INTO v_pos FROM accessibility_features;
         INSERT INTO accessibility_features AS t (code, label_nl, label_en, allowed_values, osm_equivalent, position)
-        VALUES (p_code, p_body->>'label_nl', p_body->>'label_en', v_values, p_body->>'osm_equivalent', v_pos)
+        -- values left out: the feature keeps its own (NOT NULL is checked before ON CONFLICT, so
+        -- the proposed row must carry them already)
+        VALUES (p_code, p_body->>'label_nl', p_body->>'label_en',
+                coalesce(v_values, (SELECT allowed_values FROM accessibility_features WHERE code = p_code)),
+                p_body->>'osm_equivalent', v_pos)
         ON CONFLICT (code) DO UPDATE SET label_nl = excluded.label_nl, label_en = excluded.label_en,
-            allowed_values = coalesce(v_values, t.allowed_values), osm_equivalent = excluded.osm_equivalent,
+            allowed_values = excluded.allowed_values, osm_equivalent = excluded.osm_equivalent,
             retired_at = NULL, updated_at = now();
     WHEN 'exception-sets' THEN
         SELECT coalesce(max(position), 0) + 10 INTO v_pos FROM exception_sets;
