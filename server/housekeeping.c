@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 
@@ -65,7 +66,7 @@ struct housekeeping *housekeeping_new(struct db_pool *db, const struct sk_config
 static void hk_done(struct db_query *q, PGresult *res, const struct db_error *err)
 {
     struct hk_run *run = q->arg;
-    uint64_t now = db_now_ms();
+    uint64_t now = clock_now_ms();
 
     run->running = false;
     if (err->status != DB_OK) {

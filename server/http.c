@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "clock.h"
 #include "conn.h"
 #include "log.h"
 #include "problem.h"
@@ -208,7 +209,7 @@ static void http_cache_store(struct req_ctx *ctx, const char *content_type, cons
     memcpy(value + m, HTTP_CACHE_SEP, 4);
     if (len)
         memcpy(value + m + 4, body, len);
-    cache_put(ctx->w->reply_cache, ctx->cache_key, ctx->cache_key_len, value, m + 4 + len, db_now_ms(),
+    cache_put(ctx->w->reply_cache, ctx->cache_key, ctx->cache_key_len, value, m + 4 + len, clock_now_ms(),
               ctx->cache_gen);
     free(value);
     http_header(ctx, "X-Cache", "miss");
@@ -257,7 +258,7 @@ static bool http_wait_for_index(struct req_ctx *ctx)
     if (sindex_caught_up(w->sindex, ticket))
         return false;
     ctx->index_ticket = ticket;
-    ctx->index_wait_until_ms = db_now_ms() + (uint64_t)w->cfg->search_index_wait_ms;
+    ctx->index_wait_until_ms = clock_now_ms() + (uint64_t)w->cfg->search_index_wait_ms;
     ctx->state = REQ_WAIT_INDEX;
     TAILQ_INSERT_TAIL(&w->index_wait, ctx, wait_link);
     return true;
@@ -305,7 +306,7 @@ static void http_log(struct req_ctx *ctx)
 {
     char line[2048], num[64];
     size_t pos = 0;
-    uint64_t us = db_now_us() - ctx->start_us;
+    uint64_t us = clock_now_us() - ctx->start_us;
 
     log_kv(line, sizeof(line), &pos, "event", "request");
     log_kv(line, sizeof(line), &pos, "id", ctx->id);
@@ -334,7 +335,7 @@ static void http_finish(struct req_ctx *ctx)
     struct worker *w = ctx->w;
     ctx->state = REQ_DONE;
     if (ctx->conn) {
-        conn_request_ends(ctx->conn, db_now_ms());
+        conn_request_ends(ctx->conn, clock_now_ms());
         ctx->conn = NULL;
     }
     /* A successful write may change any search answer: retire them all (a report changes none,
@@ -435,7 +436,7 @@ static int http_check_limits(struct req_ctx *ctx)
 static int http_limited_by(struct req_ctx *ctx, struct ratelimit *rl, const char *detail)
 {
     char retry[16];
-    int wait = ratelimit_check(rl, ctx->client_hash, db_now_us());
+    int wait = ratelimit_check(rl, ctx->client_hash, clock_now_us());
     if (wait == 0)
         return 0;
     snprintf(retry, sizeof(retry), "%d", wait);
@@ -498,7 +499,7 @@ static int http_cache_lookup(struct req_ctx *ctx)
     if (ctx->cache_key == NULL)
         return 0; /* too long for the arena: not cached */
     ctx->cache_key_len = strlen(ctx->cache_key);
-    value = cache_get(ctx->w->reply_cache, ctx->cache_key, ctx->cache_key_len, db_now_ms(), ctx->cache_gen, &len);
+    value = cache_get(ctx->w->reply_cache, ctx->cache_key, ctx->cache_key_len, clock_now_ms(), ctx->cache_gen, &len);
     if (value == NULL || (sep = memmem(value, len, HTTP_CACHE_SEP, 4)) == NULL)
         return 0;
     meta_len = (size_t)(sep - value);
@@ -644,7 +645,7 @@ static struct req_ctx *http_ctx_new(struct worker *w, struct evhttp_request *req
     ctx->w = w;
     ctx->req = req;
     ctx->state = REQ_HANDLING;
-    ctx->start_us = db_now_us();
+    ctx->start_us = clock_now_us();
     ctx->method = http_method(evhttp_request_get_command(req));
     /* a read answers by the read deadline, a write by its own (longer) one */
     ctx->deadline_ms = ctx->start_us / 1000 + (uint64_t)((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS))
