@@ -560,7 +560,7 @@ static void http_run_handler(struct req_ctx *ctx)
                         "Too many calendar, map or feed requests from your address; try again later."))
         return;
     ctx->state = REQ_HANDLING;
-    ((http_handler_fn)r->handler)(ctx);
+    r->handler(ctx);
 }
 
 /* Copy one PostgreSQL text[] literal, or "{}". */

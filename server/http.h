@@ -35,7 +35,6 @@ struct json_object;
 struct req_ctx;
 struct conn;
 
-typedef void (*http_handler_fn)(struct req_ctx *ctx);
 /* Called with the query's result; res is owned by the pool (do not PQclear). */
 typedef void (*http_result_fn)(struct req_ctx *ctx, PGresult *res);
 
