@@ -110,11 +110,7 @@ const char *http_keep(struct req_ctx *ctx, char *malloced)
 
 int http_actor_params(struct req_ctx *ctx, int first)
 {
-    ctx->params[first] = auth_role_name(ctx->who.role);
-    ctx->params[first + 1] = ctx->who.org_id[0] ? ctx->who.org_id : NULL;
-    ctx->params[first + 2] = ctx->who.key_id[0] ? ctx->who.key_id : NULL;
-    ctx->params[first + 3] = ctx->who.scope[0] ? ctx->who.scope : "{}";
-    return first + 4;
+    return first + keys_actor_params(&ctx->who, ctx->params + first);
 }
 
 const char *http_param(struct req_ctx *ctx, int i)
@@ -563,51 +559,21 @@ static void http_run_handler(struct req_ctx *ctx)
     r->handler(ctx);
 }
 
-/* Copy one PostgreSQL text[] literal, or "{}". */
-static void http_copy_scope(struct req_ctx *ctx, PGresult *res)
-{
-    const char *v = PQgetisnull(res, 0, 3) ? "{}" : PQgetvalue(res, 0, 3);
-    snprintf(ctx->who.scope, sizeof(ctx->who.scope), "%s", v);
-}
-
-/* Parse bytea hex output ("\x..") into 32 bytes; -1 when malformed. */
-static int http_bytea32(const char *text, unsigned char out[AUTH_HASH_LEN])
-{
-    if (strncmp(text, "\\x", 2) != 0 || strlen(text) != 2 + 2 * AUTH_HASH_LEN)
-        return -1;
-    for (int i = 0; i < AUTH_HASH_LEN; i++) {
-        unsigned v;
-        if (sscanf(text + 2 + 2 * i, "%2x", &v) != 1)
-            return -1;
-        out[i] = (unsigned char)v;
-    }
-    return 0;
-}
-
+/* The key's lookup row: a valid key runs the handler, anything else is a 401. */
 static void http_on_auth(struct req_ctx *ctx, PGresult *res)
 {
-    unsigned char stored[AUTH_HASH_LEN];
-    int role;
-
-    if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 4), "t") == 0 ||
-        http_bytea32(PQgetvalue(res, 0, 2), stored) < 0 || !auth_hash_equal(stored, ctx->key_hash) ||
-        (role = auth_role_parse(PQgetvalue(res, 0, 1))) < 0) {
-        ctx->who.key_id[0] = '\0';
+    if (keys_accept(&ctx->who, res) < 0) {
         http_header(ctx, "WWW-Authenticate", "Bearer realm=\"socialekaart\", error=\"invalid_token\"");
         http_problem(ctx, 401, "The API key is unknown or has been revoked.", NULL);
         return;
     }
-    ctx->who.role = (enum auth_role)role;
-    snprintf(ctx->who.org_id, sizeof(ctx->who.org_id), "%s", PQgetvalue(res, 0, 0));
-    http_copy_scope(ctx, res);
     http_run_handler(ctx);
 }
 
 /* A key was presented: look it up (one prepared query), then run the handler. */
 static void http_authenticate(struct req_ctx *ctx, const char *authorization)
 {
-    if (auth_key_parse(authorization, ctx->who.key_id, ctx->key_hash) < 0) {
-        ctx->who.key_id[0] = '\0';
+    if (keys_parse(&ctx->who, authorization) < 0) {
         http_header(ctx, "WWW-Authenticate", "Bearer realm=\"socialekaart\", error=\"invalid_token\"");
         http_problem(ctx, 401, "The Authorization header does not hold a well-formed API key.", NULL);
         return;

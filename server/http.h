@@ -28,6 +28,7 @@
 #include "auth.h"
 #include "client.h"
 #include "db.h"
+#include "keys.h"
 #include "route.h"
 
 struct worker;
@@ -54,14 +55,6 @@ enum req_state { REQ_HANDLING, REQ_AUTHENTICATING, REQ_WAIT_DB, REQ_WAIT_INDEX, 
 #define HTTP_MAX_PARAMS 16
 #define HTTP_ARENA 4096
 
-/* The caller's identity, filled in by authentication. */
-struct identity {
-    enum auth_role role;
-    char key_id[AUTH_UUID_LEN + 1];  /* "" when anonymous */
-    char org_id[AUTH_UUID_LEN + 1];  /* "" when anonymous */
-    char scope[512];                 /* municipalities as a PostgreSQL array literal */
-};
-
 struct req_ctx {
     struct worker *w;
     struct evhttp_request *req; /* borrowed until http_finish */
@@ -70,8 +63,7 @@ struct req_ctx {
     const char *path;           /* owned by req's evhttp_uri */
     struct evkeyvalq query;     /* parsed query string; cleared by http_finish */
     struct route_match match;
-    struct identity who;
-    unsigned char key_hash[AUTH_HASH_LEN];
+    struct identity who;        /* filled in by authentication (keys.h); zeroed = anonymous */
     char id[48];                /* request id (echoed or generated) */
     char peer[CLIENT_TEXT_MAX]; /* client address (behind a trusted proxy: the forwarded one), for the log */
     char client_key[CLIENT_TEXT_MAX]; /* the unit a client controls (IPv4, IPv6 /64), for per-client limits */
