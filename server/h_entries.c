@@ -12,6 +12,7 @@
 
 #include "cursor.h"
 #include "http.h"
+#include "rows.h"
 #include "problem.h"
 #include "routes.h"
 #include "validate.h"
@@ -78,14 +79,14 @@ int entry_list_cursor(struct req_ctx *ctx, enum list_cursor_kind kind, const cha
 static void entry_reply_conditional(struct req_ctx *ctx, PGresult *res)
 {
     const char *inm = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-None-Match");
+    struct rows_api row;
     http_header(ctx, "Vary", "Accept-Language, Authorization");
-    if (inm && PQntuples(res) == 1 && !PQgetisnull(res, 0, 1) && atoi(PQgetvalue(res, 0, 0)) == 200 &&
-        strcmp(inm, PQgetvalue(res, 0, 1)) == 0) {
-        http_header(ctx, "ETag", PQgetvalue(res, 0, 1));
+    if (inm && rows_api_decode(res, &row) == 0 && row.etag && row.status == 200 && strcmp(inm, row.etag) == 0) {
+        http_header(ctx, "ETag", row.etag);
         http_reply(ctx, 304, NULL, NULL, 0);
         return;
     }
-    http_reply_api_row(ctx, res);
+    rows_reply_api(ctx, res);
 }
 
 void h_entry_get(struct req_ctx *ctx)
@@ -130,7 +131,7 @@ void h_entry_list(struct req_ctx *ctx)
     ctx->params[0] = sk_kind_name(kind);
     ctx->params[3] = ctx->lang;
     http_header(ctx, "Vary", "Accept-Language, Authorization");
-    http_query(ctx, STMT_ENTRY_LIST, http_actor_params(ctx, 4), http_reply_api_row);
+    http_query(ctx, STMT_ENTRY_LIST, http_actor_params(ctx, 4), rows_reply_api);
 }
 
 /*
@@ -204,7 +205,7 @@ void h_entry_create(struct req_ctx *ctx)
     ctx->params[1] = body;
     ctx->params[2] = errors;
     ctx->params[3] = idem;
-    http_query(ctx, STMT_ENTRY_CREATE, http_actor_params(ctx, 4), http_reply_api_row);
+    http_query(ctx, STMT_ENTRY_CREATE, http_actor_params(ctx, 4), rows_reply_api);
 }
 
 static void entry_update(struct req_ctx *ctx, int is_patch)
@@ -223,7 +224,7 @@ static void entry_update(struct req_ctx *ctx, int is_patch)
     ctx->params[3] = is_patch ? "true" : "false";
     ctx->params[4] = entry_if_match(ctx);
     ctx->params[5] = errors;
-    http_query(ctx, STMT_ENTRY_UPDATE, http_actor_params(ctx, 6), http_reply_api_row);
+    http_query(ctx, STMT_ENTRY_UPDATE, http_actor_params(ctx, 6), rows_reply_api);
 }
 
 void h_entry_replace(struct req_ctx *ctx)
@@ -252,5 +253,5 @@ void h_entry_delete(struct req_ctx *ctx)
     ctx->params[1] = id;
     ctx->params[2] = entry_if_match(ctx);
     ctx->params[3] = purge && !strcmp(purge, "true") ? "true" : "false";
-    http_query(ctx, STMT_ENTRY_DELETE, http_actor_params(ctx, 4), http_reply_api_row);
+    http_query(ctx, STMT_ENTRY_DELETE, http_actor_params(ctx, 4), rows_reply_api);
 }

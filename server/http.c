@@ -784,29 +784,3 @@ const char *http_json_object(struct req_ctx *ctx, struct json_object **obj)
     }
     return body;
 }
-
-void http_reply_api_row(struct req_ctx *ctx, PGresult *res)
-{
-    int status;
-    const char *body;
-
-    if (PQntuples(res) != 1 || PQnfields(res) < 4) {
-        http_problem(ctx, 500, "The database returned an unexpected result.", NULL);
-        return;
-    }
-    status = atoi(PQgetvalue(res, 0, 0));
-    if (!PQgetisnull(res, 0, 1))
-        http_header(ctx, "ETag", PQgetvalue(res, 0, 1));
-    if (!PQgetisnull(res, 0, 2))
-        http_header(ctx, "Location", PQgetvalue(res, 0, 2));
-    body = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
-    if (status >= 400 && body) {
-        struct json_object *p = json_tokener_parse(body);
-        struct json_object *d;
-        if (p && json_object_object_get_ex(p, "detail", &d))
-            snprintf(ctx->cause, sizeof(ctx->cause), "%s", json_object_get_string(d));
-        json_object_put(p);
-    }
-    http_reply(ctx, status, status >= 400 ? "application/problem+json" : NULL, body,
-               body ? strlen(body) : 0);
-}

@@ -184,7 +184,4 @@ const char *http_json_body(struct req_ctx *ctx, size_t *len);
  */
 const char *http_json_object(struct req_ctx *ctx, struct json_object **obj);
 
-/* Pass through an api_* row (status, etag, location, body) as the reply. */
-void http_reply_api_row(struct req_ctx *ctx, PGresult *res);
-
 #endif
