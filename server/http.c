@@ -14,17 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
 #include "clock.h"
 #include "conn.h"
 #include "log.h"
 #include "problem.h"
 #include "ratelimit.h"
+#include "replycache.h"
 #include "routes.h"
 #include "validate.h"
 #include "worker.h"
-
-#define HTTP_CACHE_SEP "\r\n\r\n" /* between the kept headers and the body in a cache value */
 
 static void http_finish(struct req_ctx *ctx);
 static bool http_wait_for_index(struct req_ctx *ctx);
@@ -179,41 +177,9 @@ static void http_common_headers(struct req_ctx *ctx, const char *content_type)
         evhttp_add_header(h, "Connection", "close");
 }
 
-/*
- * Keep a 200 for the next anonymous caller asking the same (see http_cache_lookup): the kept
- * headers, a separator, the body, under the key made when the request began.
- */
-static void http_cache_store(struct req_ctx *ctx, const char *content_type, const char *body, size_t len)
-{
-    struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
-    char meta[2048];
-    size_t m = 0;
-    char *value;
-
-    struct evkeyval *kv;
-
-    /* every header the handler set (ETag, Cache-Control, Vary, a page's CSP, ...); the
-     * per-request ones (request id, API-Version, CORS) are added to each answer later */
-    m += (size_t)snprintf(meta, sizeof(meta), "Content-Type: %s", content_type);
-    TAILQ_FOREACH (kv, h, next) {
-        if (m < sizeof(meta) && strcasecmp(kv->key, "Content-Type") != 0)
-            m += (size_t)snprintf(meta + m, sizeof(meta) - m, "\r\n%s: %s", kv->key, kv->value);
-    }
-    if (m >= sizeof(meta) || (value = malloc(m + 4 + len)) == NULL)
-        return;
-    memcpy(value, meta, m);
-    memcpy(value + m, HTTP_CACHE_SEP, 4);
-    if (len)
-        memcpy(value + m + 4, body, len);
-    cache_put(ctx->w->reply_cache, ctx->cache_key, ctx->cache_key_len, value, m + 4 + len, clock_now_ms(),
-              ctx->cache_gen);
-    free(value);
-    http_header(ctx, "X-Cache", "miss");
-}
-
 void http_no_store(struct req_ctx *ctx)
 {
-    ctx->cache_key = NULL;
+    replycache_skip(ctx);
 }
 
 void http_reply(struct req_ctx *ctx, int status, const char *content_type, const char *body, size_t len)
@@ -222,10 +188,7 @@ void http_reply(struct req_ctx *ctx, int status, const char *content_type, const
 
     if (ctx->state == REQ_DONE)
         return;
-    if (ctx->cache_key && status == 200) {
-        const char *ct = evhttp_find_header(evhttp_request_get_output_headers(ctx->req), "Content-Type");
-        http_cache_store(ctx, ct ? ct : content_type ? content_type : "application/json", body, len);
-    }
+    replycache_store(ctx, status, content_type, body, len);
     http_common_headers(ctx, content_type ? content_type : "application/json");
     if (body && len)
         evbuffer_add(out, body, len);
@@ -334,11 +297,7 @@ static void http_finish(struct req_ctx *ctx)
         conn_request_ends(ctx->conn, clock_now_ms());
         ctx->conn = NULL;
     }
-    /* A successful write may change any search answer: retire them all (a report changes none,
-     * so anonymous reports cannot keep the caches cold). */
-    if ((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) == 0 && ctx->status >= 200 && ctx->status < 300 &&
-        !(ctx->match.route && (ctx->match.route->flags & RF_KEEPS_ANSWERS)))
-        atomic_fetch_add(w->write_gen, 1);
+    replycache_request_done(ctx);
     http_log(ctx);
     for (size_t i = 0; i < sizeof(ctx->owned) / sizeof(ctx->owned[0]); i++) {
         free(ctx->owned[i]);
@@ -473,60 +432,6 @@ static void http_route_failed(struct req_ctx *ctx, int code)
     }
 }
 
-/*
- * An anonymous GET of a cacheable route: answer from the worker's reply cache when an
- * identical request (path, query, language) was answered 200 since the last write and
- * within search_cache_ttl_ms; 304 when the client already holds that answer (its ETag). Else
- * remember the key so that http_reply keeps the answer. Returns 1 when answered.
- */
-static int http_cache_lookup(struct req_ctx *ctx)
-{
-    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ctx->req);
-    struct evkeyvalq *in = evhttp_request_get_input_headers(ctx->req);
-    const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
-    const char *value, *sep, *line, *inm;
-    size_t len, meta_len;
-
-    if (ctx->who.role != ROLE_ANONYMOUS || !(ctx->method & (RM_GET | RM_HEAD)))
-        return 0;
-    ctx->cache_gen = atomic_load(ctx->w->write_gen);
-    /* no Accept in the key: a route whose answer depends on it (coverage: CSV) is not RF_CACHE */
-    ctx->cache_key = http_printf(ctx, "%s?%s|%s", ctx->path, q ? q : "", ctx->lang);
-    if (ctx->cache_key == NULL)
-        return 0; /* too long for the arena: not cached */
-    ctx->cache_key_len = strlen(ctx->cache_key);
-    value = cache_get(ctx->w->reply_cache, ctx->cache_key, ctx->cache_key_len, clock_now_ms(), ctx->cache_gen, &len);
-    if (value == NULL || (sep = memmem(value, len, HTTP_CACHE_SEP, 4)) == NULL)
-        return 0;
-    meta_len = (size_t)(sep - value);
-    /* replay the kept headers ("Name: value" lines) */
-    for (line = value; line < value + meta_len;) {
-        const char *eol = memmem(line, (size_t)(value + meta_len - line), "\r\n", 2);
-        const char *colon;
-        char name[64], hv[900];
-        size_t n = eol ? (size_t)(eol - line) : (size_t)(value + meta_len - line);
-        colon = memchr(line, ':', n);
-        if (colon && (size_t)(colon - line) < sizeof(name) && n - (size_t)(colon - line) < sizeof(hv)) {
-            snprintf(name, sizeof(name), "%.*s", (int)(colon - line), line);
-            snprintf(hv, sizeof(hv), "%.*s", (int)(n - (size_t)(colon - line) - 2), colon + 2);
-            http_header(ctx, name, hv);
-        }
-        line += n + 2;
-    }
-    http_header(ctx, "X-Cache", "hit");
-    ctx->cache_key = NULL; /* nothing to store */
-    inm = evhttp_find_header(in, "If-None-Match");
-    if (inm) {
-        const char *etag = evhttp_find_header(evhttp_request_get_output_headers(ctx->req), "ETag");
-        if (etag && strcmp(etag, inm) == 0) {
-            http_reply(ctx, 304, NULL, NULL, 0);
-            return 1;
-        }
-    }
-    http_reply(ctx, 200, NULL, sep + 4, len - meta_len - 4);
-    return 1;
-}
-
 /* Authentication succeeded or was not needed: check the role, run the handler. */
 static void http_run_handler(struct req_ctx *ctx)
 {
@@ -549,7 +454,7 @@ static void http_run_handler(struct req_ctx *ctx)
         http_problem(ctx, 413, detail, NULL);
         return;
     }
-    if ((r->flags & RF_CACHE) && http_cache_lookup(ctx))
+    if ((r->flags & RF_CACHE) && replycache_lookup(ctx))
         return;
     if ((r->flags & RF_EXPENSIVE) && ctx->who.role == ROLE_ANONYMOUS &&
         http_limited_by(ctx, ctx->w->expensive_ratelimit,

@@ -29,6 +29,7 @@
 #include "client.h"
 #include "db.h"
 #include "keys.h"
+#include "replycache.h"
 #include "route.h"
 
 struct worker;
@@ -83,9 +84,7 @@ struct req_ctx {
     char sqlstate[6];
     char cause[128];            /* why it failed, for the log line */
     char *owned[2];             /* malloc'd strings freed by http_finish (http_keep) */
-    uint64_t cache_gen;         /* write generation when a cacheable request began */
-    const char *cache_key;      /* in arena: the reply cache key, or NULL (not cacheable) */
-    size_t cache_key_len;
+    struct replycache_req cache; /* the reply cache's (replycache.h) */
     TAILQ_ENTRY(req_ctx) link;  /* worker's active or free list */
     uint64_t index_ticket;      /* REQ_WAIT_INDEX: the index catch-up this write's answer waits for */
     uint64_t index_wait_until_ms;
