@@ -9,6 +9,7 @@
 
 #include "http.h"
 #include "rows.h"
+#include "paging.h"
 #include "routes.h"
 #include "validate.h"
 
@@ -144,7 +145,7 @@ static const char *catalog_org_id(struct req_ctx *ctx)
 
 void h_orgs_list(struct req_ctx *ctx)
 {
-    if (entry_list_limit(ctx, &ctx->params[0]) < 0 || entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[1]) < 0)
+    if (paging_limit(ctx, &ctx->params[0]) < 0 || paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[1]) < 0)
         return;
     http_query(ctx, STMT_ORG_LIST, http_actor_params(ctx, 2), rows_reply_api);
 }
@@ -178,7 +179,7 @@ void h_audit_list(struct req_ctx *ctx)
         return;
     }
     ctx->params[0] = entry;
-    if (entry_list_limit(ctx, &ctx->params[1]) < 0 || entry_list_cursor(ctx, LIST_CURSOR_ID, &ctx->params[2]) < 0)
+    if (paging_limit(ctx, &ctx->params[1]) < 0 || paging_cursor(ctx, PAGING_CURSOR_ID, &ctx->params[2]) < 0)
         return;
     http_query(ctx, STMT_AUDIT_LIST, http_actor_params(ctx, 3), rows_reply_api);
 }

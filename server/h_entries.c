@@ -10,19 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cursor.h"
 #include "http.h"
 #include "rows.h"
 #include "problem.h"
+#include "paging.h"
+#include "h_entries.h"
+#include "h_search.h"
 #include "routes.h"
 #include "validate.h"
 
-#define LIST_LIMIT_DEFAULT 20
-#define LIST_LIMIT_MAX 100
 #define IDEMPOTENCY_KEY_MAX 128
 
-/* The collection segment of the path ("/api/v1/places/…" -> place); also used by h_moderation.c.
- * -1 after answering 404 when the path names no kind. */
+/* The collection segment of the path ("/api/v1/places/…" -> place): h_entries.h. */
 int entry_kind(struct req_ctx *ctx, enum sk_kind *kind)
 {
     char seg[32];
@@ -46,33 +45,6 @@ static const char *entry_id(struct req_ctx *ctx)
     if (id == NULL)
         http_problem(ctx, 404, "There is no entry with this id.", NULL);
     return id;
-}
-
-/* limit: 1..100, default 20; 400 naming the parameter otherwise. */
-int entry_list_limit(struct req_ctx *ctx, const char **out)
-{
-    if (http_int_arg(ctx, "limit", 1, LIST_LIMIT_MAX, out) < 0)
-        return -1;
-    if (*out == NULL)
-        *out = "20";
-    return 0;
-}
-
-/* cursor: one of the kind this list gives out (cursor.h); the SQL side checks what it points at. */
-int entry_list_cursor(struct req_ctx *ctx, enum list_cursor_kind kind, const char **out)
-{
-    const char *v = http_query_arg(ctx, "cursor");
-    struct list_cursor lc;
-    int64_t id;
-    *out = NULL;
-    if (v == NULL || *v == '\0')
-        return 0;
-    if (kind == LIST_CURSOR_KEYSET ? !cursor_list_decode(v, strlen(v), &lc) : !cursor_id_decode(v, strlen(v), &id)) {
-        http_bad_field(ctx, 400, "cursor", "is not a cursor this API gave out; start again without it");
-        return -1;
-    }
-    *out = v;
-    return 0;
 }
 
 /* 304 when the client already has this version. */
@@ -125,8 +97,8 @@ void h_entry_list(struct req_ctx *ctx)
         search_run(ctx, sk_kind_name(kind));
         return;
     }
-    if (entry_list_limit(ctx, &ctx->params[1]) < 0 ||
-        entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[2]) < 0)
+    if (paging_limit(ctx, &ctx->params[1]) < 0 ||
+        paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[2]) < 0)
         return;
     ctx->params[0] = sk_kind_name(kind);
     ctx->params[3] = ctx->lang;

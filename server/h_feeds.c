@@ -16,6 +16,7 @@
 
 #include "http.h"
 #include "rows.h"
+#include "h_search.h"
 #include "routes.h"
 #include "search.h"
 #include "validate.h"

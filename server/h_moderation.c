@@ -19,6 +19,8 @@
 
 #include "http.h"
 #include "rows.h"
+#include "paging.h"
+#include "h_entries.h"
 #include "routes.h"
 #include "validate.h"
 
@@ -102,7 +104,7 @@ void h_mod_queue(struct req_ctx *ctx)
         mod_enum_arg(ctx, "type", types, "must be new_entry, revision or report", &ctx->params[3]) < 0 ||
         http_int_arg(ctx, "min_age_hours", 0, 100000, &ctx->params[4]) < 0 ||
         http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[5]) < 0 ||
-        entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[6]) < 0)
+        paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[6]) < 0)
         return;
     http_query(ctx, STMT_MOD_QUEUE, http_actor_params(ctx, 7), rows_reply_api);
 }
@@ -113,7 +115,7 @@ void h_mod_stale(struct req_ctx *ctx)
     if (mod_code_arg(ctx, "municipality", 0, &ctx->params[0]) < 0 ||
         mod_enum_arg(ctx, "kind", mod_kinds, "must be place, activity, vacancy or carer_support", &ctx->params[1]) < 0 ||
         http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[2]) < 0 ||
-        entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[3]) < 0)
+        paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[3]) < 0)
         return;
     http_query(ctx, STMT_MOD_STALE, http_actor_params(ctx, 4), rows_reply_api);
 }

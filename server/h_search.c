@@ -15,6 +15,7 @@
 #include "db.h"
 #include "http.h"
 #include "rows.h"
+#include "h_search.h"
 #include "routes.h"
 #include "search.h"
 #include "sindex.h"

@@ -14,6 +14,7 @@
 
 #include "http.h"
 #include "rows.h"
+#include "paging.h"
 #include "routes.h"
 #include "validate.h"
 #include "webhook.h"
@@ -158,8 +159,8 @@ void h_webhook_deliveries(struct req_ctx *ctx)
 {
     const char *status = http_query_arg(ctx, "status");
 
-    if ((ctx->params[0] = wh_id(ctx)) == NULL || entry_list_limit(ctx, &ctx->params[1]) < 0 ||
-        entry_list_cursor(ctx, LIST_CURSOR_ID, &ctx->params[2]) < 0)
+    if ((ctx->params[0] = wh_id(ctx)) == NULL || paging_limit(ctx, &ctx->params[1]) < 0 ||
+        paging_cursor(ctx, PAGING_CURSOR_ID, &ctx->params[2]) < 0)
         return;
     if (status && strcmp(status, "pending") && strcmp(status, "delivered") && strcmp(status, "failed")) {
         http_bad_field(ctx, 400, "status", "must be pending, delivered or failed");
