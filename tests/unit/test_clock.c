@@ -3,31 +3,27 @@
 
 #include "clock.h"
 
+static void expect_tv(int64_t ms, long sec, long usec)
+{
+    struct timeval tv = clock_timeval(ms);
+    cr_assert_eq(tv.tv_sec, sec, "%lld ms: tv_sec %ld, not %ld", (long long)ms, (long)tv.tv_sec, sec);
+    cr_assert_eq(tv.tv_usec, usec, "%lld ms: tv_usec %ld, not %ld", (long long)ms, (long)tv.tv_usec, usec);
+}
+
 Test(clock, timeval_below_a_second)
 {
-    struct timeval tv = clock_timeval(250);
-    cr_assert_eq(tv.tv_sec, 0);
-    cr_assert_eq(tv.tv_usec, 250000);
-    tv = clock_timeval(999);
-    cr_assert_eq(tv.tv_sec, 0);
-    cr_assert_eq(tv.tv_usec, 999000);
+    expect_tv(0, 0, 0);
+    expect_tv(250, 0, 250000);
+    expect_tv(999, 0, 999000);
 }
 
 /* maintenance_ms allows 10 to 10000: a whole second must carry into tv_sec. */
 Test(clock, timeval_of_one_and_ten_seconds)
 {
-    struct timeval tv = clock_timeval(1000);
-    cr_assert_eq(tv.tv_sec, 1);
-    cr_assert_eq(tv.tv_usec, 0);
-    tv = clock_timeval(10000);
-    cr_assert_eq(tv.tv_sec, 10);
-    cr_assert_eq(tv.tv_usec, 0);
-    tv = clock_timeval(1500);
-    cr_assert_eq(tv.tv_sec, 1);
-    cr_assert_eq(tv.tv_usec, 500000);
-    tv = clock_timeval(10001);
-    cr_assert_eq(tv.tv_sec, 10);
-    cr_assert_eq(tv.tv_usec, 1000);
+    expect_tv(1000, 1, 0);
+    expect_tv(1500, 1, 500000);
+    expect_tv(10000, 10, 0);
+    expect_tv(10001, 10, 1000);
 }
 
 Test(clock, timeval_is_always_normalised)
@@ -42,9 +38,7 @@ Test(clock, timeval_is_always_normalised)
 
 Test(clock, negative_is_zero)
 {
-    struct timeval tv = clock_timeval(-5);
-    cr_assert_eq(tv.tv_sec, 0);
-    cr_assert_eq(tv.tv_usec, 0);
+    expect_tv(-5, 0, 0);
 }
 
 Test(clock, monotonic_and_consistent)
