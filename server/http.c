@@ -467,7 +467,10 @@ static void http_run_handler(struct req_ctx *ctx)
 /* The key's lookup row: a valid key runs the handler, anything else is a 401. */
 static void http_on_auth(struct req_ctx *ctx, PGresult *res)
 {
-    if (keys_accept(&ctx->who, res) < 0) {
+    const char *why;
+
+    if (keys_accept(&ctx->who, res, &why) < 0) {
+        snprintf(ctx->cause, sizeof(ctx->cause), "%s", why);
         http_header(ctx, "WWW-Authenticate", "Bearer realm=\"socialekaart\", error=\"invalid_token\"");
         http_problem(ctx, 401, "The API key is unknown or has been revoked.", NULL);
         return;

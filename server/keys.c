@@ -35,14 +35,32 @@ static int keys_bytea32(const char *text, unsigned char out[AUTH_HASH_LEN])
     return 0;
 }
 
-int keys_accept(struct identity *who, const PGresult *res)
+/* Why the row does not admit the key, or NULL when it does (*role set). */
+static const char *keys_refusal(const struct identity *who, const PGresult *res, int *role)
 {
     unsigned char stored[AUTH_HASH_LEN];
-    int role;
 
-    if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, KEYS_COL_REVOKED), "t") == 0 ||
-        keys_bytea32(PQgetvalue(res, 0, KEYS_COL_HASH), stored) < 0 || !auth_hash_equal(stored, who->secret_hash) ||
-        (role = auth_role_parse(PQgetvalue(res, 0, KEYS_COL_ROLE))) < 0) {
+    if (PQntuples(res) != 1)
+        return "no such key";
+    if (PQnfields(res) <= KEYS_COL_REVOKED)
+        return "key lookup returned an unexpected row";
+    if (strcmp(PQgetvalue(res, 0, KEYS_COL_REVOKED), "t") == 0)
+        return "key revoked";
+    if (keys_bytea32(PQgetvalue(res, 0, KEYS_COL_HASH), stored) < 0)
+        return "stored key hash malformed";
+    if (!auth_hash_equal(stored, who->secret_hash))
+        return "key secret does not match";
+    if ((*role = auth_role_parse(PQgetvalue(res, 0, KEYS_COL_ROLE))) < 0)
+        return "key has an unknown role";
+    return NULL;
+}
+
+int keys_accept(struct identity *who, const PGresult *res, const char **why)
+{
+    int role = -1;
+
+    *why = keys_refusal(who, res, &role);
+    if (*why) {
         who->key_id[0] = '\0';
         return -1;
     }

@@ -46,9 +46,11 @@ int keys_parse(struct identity *who, const char *authorization);
 /*
  * The STMT_AUTH_KEY result for who->key_id (res borrowed). 0 when the key
  * exists, is not revoked and its secret matches: role, organisation and scope
- * are filled in. -1 otherwise, with who->key_id cleared (anonymous again).
+ * are filled in. -1 otherwise, with who->key_id cleared (anonymous again) and
+ * *why a static text for the log line ("key revoked", ...): never for the
+ * caller, who learns only that the key is not valid.
  */
-int keys_accept(struct identity *who, const PGresult *res);
+int keys_accept(struct identity *who, const PGresult *res, const char **why);
 
 /*
  * The four trailing parameters every api_* function takes into
