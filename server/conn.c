@@ -15,7 +15,6 @@
 #include <sys/socket.h>
 
 #include "clock.h"
-#include "db.h"
 #include "http.h"
 
 #define CONN_BUCKETS 4096 /* evcon -> conn lookup; a power of two */

@@ -9,7 +9,6 @@
 #include <event2/http.h>
 #include <json-c/json.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

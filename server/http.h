@@ -3,9 +3,11 @@
  *
  * http_on_request (the evhttp callback) creates a req_ctx, bounds and
  * rate-limits the request, routes it, authenticates the API key (one
- * prepared query) and calls the route's handler. A handler parses and
+ * prepared query, decoded by keys.h), answers from the reply cache
+ * (replycache.h) and calls the route's handler. A handler parses and
  * validates, then either replies at once or starts one database query with
- * http_query; the reply is built from the result. Every path ends in
+ * http_query; the reply is built from the result (an api_* row: rows.h).
+ * This module reads no result column itself. Every path ends in
  * http_finish, which sends exactly once, writes the one log line and returns
  * the context to the worker's free list.
  *
