@@ -27,11 +27,15 @@ enum route_method {
 
 #define ROUTE_MAX_PARAMS 4
 
+/* The request a handler serves: defined by the daemon (server/http.h), opaque here. */
+struct req_ctx;
+typedef void (*route_handler_fn)(struct req_ctx *ctx);
+
 struct route {
     const char *pattern;
-    unsigned methods;    /* RM_* bit set */
-    const void *handler; /* opaque to this module */
-    unsigned flags;      /* opaque to this module */
+    unsigned methods;         /* RM_* bit set */
+    route_handler_fn handler; /* never called by this module; NULL in tests */
+    unsigned flags;           /* opaque to this module */
 };
 
 struct route_param {

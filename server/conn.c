@@ -14,7 +14,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
-#include "db.h"
+#include "clock.h"
 #include "http.h"
 
 #define CONN_BUCKETS 4096 /* evcon -> conn lookup; a power of two */
@@ -118,7 +118,7 @@ static void conn_on_adopt(evutil_socket_t fd_unused, short what, void *arg)
             continue;
         }
         c->evcon = cbarg;
-        c->deadline_ms = db_now_ms() + t->read_timeout_ms;
+        c->deadline_ms = clock_now_ms() + t->read_timeout_ms;
         evhttp_connection_set_closecb(c->evcon, conn_on_close, c);
         TAILQ_INSERT_TAIL(&t->live, c, link);
         LIST_INSERT_HEAD(&t->buckets[conn_bucket(c->evcon)], c, bucket);

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "schema.h"
 
 #define DB_BACKOFF_START_MS 50
@@ -49,18 +49,6 @@ struct db_pool {
 
 static void dbc_on_event(evutil_socket_t fd, short what, void *arg);
 static void pool_dispatch(struct db_pool *pool);
-
-uint64_t db_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-uint64_t db_now_ms(void)
-{
-    return db_now_us() / 1000u;
-}
 
 static int dbc_usable(enum dbc_state s)
 {
@@ -161,7 +149,7 @@ static void dbc_fail(struct db_conn *c, const char *why)
     pool->last_error[strcspn(pool->last_error, "\n")] = '\0';
     pool->have_failed = 1;
     c->query = NULL;
-    dbc_close(c, db_now_ms() + (uint64_t)pool->backoff_ms);
+    dbc_close(c, clock_now_ms() + (uint64_t)pool->backoff_ms);
     pool->backoff_ms = pool->backoff_ms * 2 > pool->cfg->db_retry_max_ms ? pool->cfg->db_retry_max_ms
                                                                          : pool->backoff_ms * 2;
     if (q) {
@@ -181,7 +169,7 @@ static void dbc_connect(struct db_conn *c)
     const char *vals[] = {pool->conninfo, "socialekaartd", pool->statement_options, NULL};
 
     c->pg = PQconnectStartParams(keys, vals, 1);
-    c->deadline_ms = db_now_ms() + (uint64_t)pool->cfg->db_connect_timeout_ms;
+    c->deadline_ms = clock_now_ms() + (uint64_t)pool->cfg->db_connect_timeout_ms;
     dbc_set_state(c, DBC_CONNECTING);
     if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
         char why[256];
@@ -526,7 +514,7 @@ int db_submit(struct db_pool *pool, struct db_query *q, struct db_error *err)
         return -1;
     }
     q->state = DBQ_QUEUED;
-    q->queued_ms = db_now_ms();
+    q->queued_ms = clock_now_ms();
     TAILQ_INSERT_TAIL(&pool->queue, q, link);
     pool->nqueued++;
     return 0;

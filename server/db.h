@@ -157,8 +157,4 @@ int db_pool_ready(const struct db_pool *pool);
 /* Why the pool is not ready (the last connection error), for /ready. */
 const char *db_pool_last_error(const struct db_pool *pool);
 
-/* Monotonic clock in milliseconds / microseconds. */
-uint64_t db_now_ms(void);
-uint64_t db_now_us(void);
-
 #endif

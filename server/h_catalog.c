@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "http.h"
+#include "rows.h"
+#include "paging.h"
 #include "routes.h"
 #include "validate.h"
 
@@ -75,7 +77,7 @@ void h_areas_list(struct req_ctx *ctx)
     if (catalog_bool_arg(ctx, "include_retired", &ctx->params[1]) < 0)
         return;
     catalog_public_cache(ctx);
-    http_query(ctx, STMT_AREAS_LIST, 2, http_reply_api_row);
+    http_query(ctx, STMT_AREAS_LIST, 2, rows_reply_api);
 }
 
 void h_area_get(struct req_ctx *ctx)
@@ -83,28 +85,28 @@ void h_area_get(struct req_ctx *ctx)
     if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL)
         return;
     catalog_public_cache(ctx);
-    http_query(ctx, STMT_AREA_GET, 1, http_reply_api_row);
+    http_query(ctx, STMT_AREA_GET, 1, rows_reply_api);
 }
 
 void h_area_put(struct req_ctx *ctx)
 {
     if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
         return;
-    http_query(ctx, STMT_AREA_UPSERT, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, STMT_AREA_UPSERT, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 void h_area_delete(struct req_ctx *ctx)
 {
     if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL)
         return;
-    http_query(ctx, STMT_AREA_RETIRE, http_actor_params(ctx, 1), http_reply_api_row);
+    http_query(ctx, STMT_AREA_RETIRE, http_actor_params(ctx, 1), rows_reply_api);
 }
 
 void h_area_boundary_put(struct req_ctx *ctx)
 {
     if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
         return;
-    http_query(ctx, STMT_AREA_BOUNDARY_SET, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, STMT_AREA_BOUNDARY_SET, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 void h_vocab_list(struct req_ctx *ctx)
@@ -113,7 +115,7 @@ void h_vocab_list(struct req_ctx *ctx)
     if (catalog_bool_arg(ctx, "include_retired", &ctx->params[1]) < 0)
         return;
     catalog_public_cache(ctx);
-    http_query(ctx, STMT_VOCAB_LIST, 2, http_reply_api_row);
+    http_query(ctx, STMT_VOCAB_LIST, 2, rows_reply_api);
 }
 
 void h_vocab_put(struct req_ctx *ctx)
@@ -121,7 +123,7 @@ void h_vocab_put(struct req_ctx *ctx)
     ctx->params[0] = catalog_vocab(ctx);
     if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL || (ctx->params[2] = catalog_body(ctx)) == NULL)
         return;
-    http_query(ctx, STMT_VOCAB_UPSERT, http_actor_params(ctx, 3), http_reply_api_row);
+    http_query(ctx, STMT_VOCAB_UPSERT, http_actor_params(ctx, 3), rows_reply_api);
 }
 
 void h_vocab_delete(struct req_ctx *ctx)
@@ -129,7 +131,7 @@ void h_vocab_delete(struct req_ctx *ctx)
     ctx->params[0] = catalog_vocab(ctx);
     if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL)
         return;
-    http_query(ctx, STMT_VOCAB_RETIRE, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, STMT_VOCAB_RETIRE, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 /* The {id} of an organisation path, or 404. */
@@ -143,30 +145,30 @@ static const char *catalog_org_id(struct req_ctx *ctx)
 
 void h_orgs_list(struct req_ctx *ctx)
 {
-    if (entry_list_limit(ctx, &ctx->params[0]) < 0 || entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[1]) < 0)
+    if (paging_limit(ctx, &ctx->params[0]) < 0 || paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[1]) < 0)
         return;
-    http_query(ctx, STMT_ORG_LIST, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, STMT_ORG_LIST, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 void h_org_get(struct req_ctx *ctx)
 {
     if ((ctx->params[0] = catalog_org_id(ctx)) == NULL)
         return;
-    http_query(ctx, STMT_ORG_GET, http_actor_params(ctx, 1), http_reply_api_row);
+    http_query(ctx, STMT_ORG_GET, http_actor_params(ctx, 1), rows_reply_api);
 }
 
 void h_org_create(struct req_ctx *ctx)
 {
     if ((ctx->params[0] = catalog_body(ctx)) == NULL)
         return;
-    http_query(ctx, STMT_ORG_CREATE, http_actor_params(ctx, 1), http_reply_api_row);
+    http_query(ctx, STMT_ORG_CREATE, http_actor_params(ctx, 1), rows_reply_api);
 }
 
 void h_org_patch(struct req_ctx *ctx)
 {
     if ((ctx->params[0] = catalog_org_id(ctx)) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
         return;
-    http_query(ctx, STMT_ORG_UPDATE, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, STMT_ORG_UPDATE, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 void h_audit_list(struct req_ctx *ctx)
@@ -177,7 +179,7 @@ void h_audit_list(struct req_ctx *ctx)
         return;
     }
     ctx->params[0] = entry;
-    if (entry_list_limit(ctx, &ctx->params[1]) < 0 || entry_list_cursor(ctx, LIST_CURSOR_ID, &ctx->params[2]) < 0)
+    if (paging_limit(ctx, &ctx->params[1]) < 0 || paging_cursor(ctx, PAGING_CURSOR_ID, &ctx->params[2]) < 0)
         return;
-    http_query(ctx, STMT_AUDIT_LIST, http_actor_params(ctx, 3), http_reply_api_row);
+    http_query(ctx, STMT_AUDIT_LIST, http_actor_params(ctx, 3), rows_reply_api);
 }

@@ -10,18 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cursor.h"
 #include "http.h"
+#include "rows.h"
 #include "problem.h"
+#include "paging.h"
+#include "h_entries.h"
+#include "h_search.h"
 #include "routes.h"
 #include "validate.h"
 
-#define LIST_LIMIT_DEFAULT 20
-#define LIST_LIMIT_MAX 100
 #define IDEMPOTENCY_KEY_MAX 128
 
-/* The collection segment of the path ("/api/v1/places/…" -> place); also used by h_moderation.c.
- * -1 after answering 404 when the path names no kind. */
+/* The collection segment of the path ("/api/v1/places/…" -> place): h_entries.h. */
 int entry_kind(struct req_ctx *ctx, enum sk_kind *kind)
 {
     char seg[32];
@@ -47,45 +47,18 @@ static const char *entry_id(struct req_ctx *ctx)
     return id;
 }
 
-/* limit: 1..100, default 20; 400 naming the parameter otherwise. */
-int entry_list_limit(struct req_ctx *ctx, const char **out)
-{
-    if (http_int_arg(ctx, "limit", 1, LIST_LIMIT_MAX, out) < 0)
-        return -1;
-    if (*out == NULL)
-        *out = "20";
-    return 0;
-}
-
-/* cursor: one of the kind this list gives out (cursor.h); the SQL side checks what it points at. */
-int entry_list_cursor(struct req_ctx *ctx, enum list_cursor_kind kind, const char **out)
-{
-    const char *v = http_query_arg(ctx, "cursor");
-    struct list_cursor lc;
-    int64_t id;
-    *out = NULL;
-    if (v == NULL || *v == '\0')
-        return 0;
-    if (kind == LIST_CURSOR_KEYSET ? !cursor_list_decode(v, strlen(v), &lc) : !cursor_id_decode(v, strlen(v), &id)) {
-        http_bad_field(ctx, 400, "cursor", "is not a cursor this API gave out; start again without it");
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 /* 304 when the client already has this version. */
 static void entry_reply_conditional(struct req_ctx *ctx, PGresult *res)
 {
     const char *inm = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-None-Match");
+    struct rows_api row;
     http_header(ctx, "Vary", "Accept-Language, Authorization");
-    if (inm && PQntuples(res) == 1 && !PQgetisnull(res, 0, 1) && atoi(PQgetvalue(res, 0, 0)) == 200 &&
-        strcmp(inm, PQgetvalue(res, 0, 1)) == 0) {
-        http_header(ctx, "ETag", PQgetvalue(res, 0, 1));
+    if (inm && rows_api_decode(res, &row) == 0 && row.etag && row.status == 200 && strcmp(inm, row.etag) == 0) {
+        http_header(ctx, "ETag", row.etag);
         http_reply(ctx, 304, NULL, NULL, 0);
         return;
     }
-    http_reply_api_row(ctx, res);
+    rows_reply_api(ctx, res);
 }
 
 void h_entry_get(struct req_ctx *ctx)
@@ -124,13 +97,13 @@ void h_entry_list(struct req_ctx *ctx)
         search_run(ctx, sk_kind_name(kind));
         return;
     }
-    if (entry_list_limit(ctx, &ctx->params[1]) < 0 ||
-        entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[2]) < 0)
+    if (paging_limit(ctx, &ctx->params[1]) < 0 ||
+        paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[2]) < 0)
         return;
     ctx->params[0] = sk_kind_name(kind);
     ctx->params[3] = ctx->lang;
     http_header(ctx, "Vary", "Accept-Language, Authorization");
-    http_query(ctx, STMT_ENTRY_LIST, http_actor_params(ctx, 4), http_reply_api_row);
+    http_query(ctx, STMT_ENTRY_LIST, http_actor_params(ctx, 4), rows_reply_api);
 }
 
 /*
@@ -204,7 +177,7 @@ void h_entry_create(struct req_ctx *ctx)
     ctx->params[1] = body;
     ctx->params[2] = errors;
     ctx->params[3] = idem;
-    http_query(ctx, STMT_ENTRY_CREATE, http_actor_params(ctx, 4), http_reply_api_row);
+    http_query(ctx, STMT_ENTRY_CREATE, http_actor_params(ctx, 4), rows_reply_api);
 }
 
 static void entry_update(struct req_ctx *ctx, int is_patch)
@@ -223,7 +196,7 @@ static void entry_update(struct req_ctx *ctx, int is_patch)
     ctx->params[3] = is_patch ? "true" : "false";
     ctx->params[4] = entry_if_match(ctx);
     ctx->params[5] = errors;
-    http_query(ctx, STMT_ENTRY_UPDATE, http_actor_params(ctx, 6), http_reply_api_row);
+    http_query(ctx, STMT_ENTRY_UPDATE, http_actor_params(ctx, 6), rows_reply_api);
 }
 
 void h_entry_replace(struct req_ctx *ctx)
@@ -252,5 +225,5 @@ void h_entry_delete(struct req_ctx *ctx)
     ctx->params[1] = id;
     ctx->params[2] = entry_if_match(ctx);
     ctx->params[3] = purge && !strcmp(purge, "true") ? "true" : "false";
-    http_query(ctx, STMT_ENTRY_DELETE, http_actor_params(ctx, 4), http_reply_api_row);
+    http_query(ctx, STMT_ENTRY_DELETE, http_actor_params(ctx, 4), rows_reply_api);
 }

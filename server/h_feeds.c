@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "http.h"
+#include "rows.h"
+#include "h_search.h"
 #include "routes.h"
 #include "search.h"
 #include "validate.h"
@@ -56,21 +58,22 @@ static void feeds_bad_params(struct req_ctx *ctx, struct verr_list *errs)
  */
 static void feeds_reply(struct req_ctx *ctx, PGresult *res, const char *content_type, const char *cache_control)
 {
-    if (PQntuples(res) == 1 && PQnfields(res) >= 4 && atoi(PQgetvalue(res, 0, 0)) == 200) {
+    struct rows_api row;
+    if (rows_api_decode(res, &row) == 0 && row.status == 200) {
         if (content_type)
             http_header(ctx, "Content-Type", content_type);
         if (cache_control)
             http_header(ctx, "Cache-Control", cache_control);
     }
-    http_reply_api_row(ctx, res);
+    rows_reply_api(ctx, res);
 }
 
 /* An RPDE page: long cache when it has items, short when it is the last one. */
 static void feeds_on_rpde(struct req_ctx *ctx, PGresult *res)
 {
     static const char empty[] = "{\"items\":[]";
-    bool last = PQntuples(res) == 1 && PQnfields(res) >= 4 && !PQgetisnull(res, 0, 3) &&
-                strncmp(PQgetvalue(res, 0, 3), empty, sizeof(empty) - 1) == 0;
+    struct rows_api row;
+    bool last = rows_api_decode(res, &row) == 0 && row.body && strncmp(row.body, empty, sizeof(empty) - 1) == 0;
     if (last) /* consumers poll it, and ended entries appear on it first */
         http_no_store(ctx);
     feeds_reply(ctx, res, "application/json; charset=utf-8", last ? CACHE_RPDE_LAST : CACHE_RPDE_PAGE);

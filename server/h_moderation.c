@@ -18,6 +18,9 @@
 #include <string.h>
 
 #include "http.h"
+#include "rows.h"
+#include "paging.h"
+#include "h_entries.h"
 #include "routes.h"
 #include "validate.h"
 
@@ -101,9 +104,9 @@ void h_mod_queue(struct req_ctx *ctx)
         mod_enum_arg(ctx, "type", types, "must be new_entry, revision or report", &ctx->params[3]) < 0 ||
         http_int_arg(ctx, "min_age_hours", 0, 100000, &ctx->params[4]) < 0 ||
         http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[5]) < 0 ||
-        entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[6]) < 0)
+        paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[6]) < 0)
         return;
-    http_query(ctx, STMT_MOD_QUEUE, http_actor_params(ctx, 7), http_reply_api_row);
+    http_query(ctx, STMT_MOD_QUEUE, http_actor_params(ctx, 7), rows_reply_api);
 }
 
 /* GET /api/v1/moderation/stale?municipality=&kind=&limit=&cursor= */
@@ -112,9 +115,9 @@ void h_mod_stale(struct req_ctx *ctx)
     if (mod_code_arg(ctx, "municipality", 0, &ctx->params[0]) < 0 ||
         mod_enum_arg(ctx, "kind", mod_kinds, "must be place, activity, vacancy or carer_support", &ctx->params[1]) < 0 ||
         http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[2]) < 0 ||
-        entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[3]) < 0)
+        paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[3]) < 0)
         return;
-    http_query(ctx, STMT_MOD_STALE, http_actor_params(ctx, 4), http_reply_api_row);
+    http_query(ctx, STMT_MOD_STALE, http_actor_params(ctx, 4), rows_reply_api);
 }
 
 /* POST /api/v1/moderation/{entryId}/approve (no body needed) */
@@ -124,7 +127,7 @@ void h_mod_approve(struct req_ctx *ctx)
     if (id == NULL)
         return;
     ctx->params[0] = id;
-    http_query(ctx, STMT_MOD_APPROVE, http_actor_params(ctx, 1), http_reply_api_row);
+    http_query(ctx, STMT_MOD_APPROVE, http_actor_params(ctx, 1), rows_reply_api);
 }
 
 /*
@@ -208,7 +211,7 @@ void h_mod_reject(struct req_ctx *ctx)
     }
     ctx->params[0] = id;
     ctx->params[1] = body;
-    http_query(ctx, STMT_MOD_REJECT, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, STMT_MOD_REJECT, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 /* GET /api/v1/moderation/{entryId}/diff */
@@ -218,7 +221,7 @@ void h_mod_diff(struct req_ctx *ctx)
     if (id == NULL)
         return;
     ctx->params[0] = id;
-    http_query(ctx, STMT_MOD_DIFF, http_actor_params(ctx, 1), http_reply_api_row);
+    http_query(ctx, STMT_MOD_DIFF, http_actor_params(ctx, 1), rows_reply_api);
 }
 
 /*
@@ -247,7 +250,7 @@ static void mod_reason_call(struct req_ctx *ctx, enum db_stmt stmt, int required
     }
     ctx->params[0] = id;
     ctx->params[1] = body;
-    http_query(ctx, stmt, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, stmt, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 /* POST /api/v1/moderation/{entryId}/hide {"reason": "..."} — hidden from residents; the reason is required. */
@@ -265,7 +268,7 @@ void h_mod_unhide(struct req_ctx *ctx)
 /* GET /api/v1/moderation/settings — moderators and admins. */
 void h_mod_settings_get(struct req_ctx *ctx)
 {
-    http_query(ctx, STMT_MOD_SETTINGS_GET, http_actor_params(ctx, 0), http_reply_api_row);
+    http_query(ctx, STMT_MOD_SETTINGS_GET, http_actor_params(ctx, 0), rows_reply_api);
 }
 
 /*
@@ -283,7 +286,7 @@ void h_mod_settings_patch(struct req_ctx *ctx)
         return;
     json_object_put(obj);
     ctx->params[0] = body;
-    http_query(ctx, STMT_MOD_SETTINGS_PATCH, http_actor_params(ctx, 1), http_reply_api_row);
+    http_query(ctx, STMT_MOD_SETTINGS_PATCH, http_actor_params(ctx, 1), rows_reply_api);
 }
 
 /* POST /api/v1/moderation/reports/{reportId}/resolve {"resolution": "..."} (body optional) */
@@ -308,7 +311,7 @@ void h_mod_report_resolve(struct req_ctx *ctx)
     }
     ctx->params[0] = id;
     ctx->params[1] = body;
-    http_query(ctx, STMT_REPORT_RESOLVE, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, STMT_REPORT_RESOLVE, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 /* POST /api/v1/{kind}/{id}/confirm — the owner (or a moderator) says the entry is still right. */
@@ -319,7 +322,7 @@ void h_entry_confirm(struct req_ctx *ctx)
         return;
     ctx->params[0] = kind;
     ctx->params[1] = id;
-    http_query(ctx, STMT_ENTRY_CONFIRM, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, STMT_ENTRY_CONFIRM, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 /* 429 from the database's per-client report limit: tell the client when to retry. */
@@ -327,7 +330,7 @@ static void mod_report_reply(struct req_ctx *ctx, PGresult *res)
 {
     if (PQntuples(res) == 1 && atoi(PQgetvalue(res, 0, 0)) == 429)
         http_header(ctx, "Retry-After", MOD_REPORT_RETRY);
-    http_reply_api_row(ctx, res);
+    rows_reply_api(ctx, res);
 }
 
 /*
@@ -379,7 +382,7 @@ void h_reports_list(struct req_ctx *ctx)
         return;
     ctx->params[0] = kind;
     ctx->params[1] = id;
-    http_query(ctx, STMT_REPORTS_LIST, http_actor_params(ctx, 3), http_reply_api_row);
+    http_query(ctx, STMT_REPORTS_LIST, http_actor_params(ctx, 3), rows_reply_api);
 }
 
 /* Does the client ask for CSV (Accept: text/csv, or ?format=csv)? */
@@ -397,7 +400,7 @@ static void mod_coverage_csv_reply(struct req_ctx *ctx, PGresult *res)
 {
     const char *body;
     if (PQntuples(res) != 1 || PQnfields(res) < 4 || atoi(PQgetvalue(res, 0, 0)) != 200 || PQgetisnull(res, 0, 3)) {
-        http_reply_api_row(ctx, res);
+        rows_reply_api(ctx, res);
         return;
     }
     body = PQgetvalue(res, 0, 3);
@@ -428,5 +431,5 @@ void h_stats_coverage(struct req_ctx *ctx)
     ctx->params[1] = csv ? "csv" : "json";
     http_header(ctx, "Vary", "Accept");
     http_query(ctx, STMT_STATS_COVERAGE, http_actor_params(ctx, 2),
-               csv ? mod_coverage_csv_reply : http_reply_api_row);
+               csv ? mod_coverage_csv_reply : rows_reply_api);
 }

@@ -14,6 +14,8 @@
 
 #include "db.h"
 #include "http.h"
+#include "rows.h"
+#include "h_search.h"
 #include "routes.h"
 #include "search.h"
 #include "sindex.h"
@@ -90,7 +92,7 @@ void search_run(struct req_ctx *ctx, const char *fixed_kind)
         return;
     ctx->params[1] = ctx->lang;
     http_header(ctx, "Vary", "Accept-Language");
-    http_query(ctx, STMT_SEARCH, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, STMT_SEARCH, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 void h_search(struct req_ctx *ctx)
@@ -115,5 +117,5 @@ void h_activity_occurrences(struct req_ctx *ctx)
     ctx->params[1] = http_strdup(ctx, from, strlen(from));
     ctx->params[2] = http_strdup(ctx, to, strlen(to));
     ctx->params[3] = ctx->lang;
-    http_query(ctx, STMT_ACTIVITY_OCCURRENCES, http_actor_params(ctx, 4), http_reply_api_row);
+    http_query(ctx, STMT_ACTIVITY_OCCURRENCES, http_actor_params(ctx, 4), rows_reply_api);
 }

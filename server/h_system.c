@@ -11,6 +11,7 @@
 
 #include "embedded.h"
 #include "http.h"
+#include "keys.h"
 #include "sindex.h"
 #include "worker.h"
 #include "routes.h"
@@ -131,21 +132,12 @@ void h_security_txt(struct req_ctx *ctx)
 void h_me(struct req_ctx *ctx)
 {
     struct json_object *o = json_object_new_object(), *scope = json_object_new_array();
-    const char *p = ctx->who.scope + (ctx->who.scope[0] == '{'), *text;
-    bool all = false;
-    size_t len;
+    const char *code, *text;
+    bool all = keys_scope_all(&ctx->who) && ctx->who.role != ROLE_PARTNER;
+    size_t pos = 0, len;
 
-    /* The scope is a PostgreSQL array literal of CBS codes: {GM0512,GM0668}; {*} = all. */
-    while (*p && *p != '}') {
-        size_t n = strcspn(p, ",}");
-        if (n == 1 && *p == '*')
-            all = true;
-        else
-            json_object_array_add(scope, json_object_new_string_len(p, (int)n));
-        p += n + (p[n] == ',');
-    }
-    if (ctx->who.role == ROLE_PARTNER)
-        all = false;
+    while (keys_scope_next(&ctx->who, &pos, &code, &len))
+        json_object_array_add(scope, json_object_new_string_len(code, (int)len));
     json_object_object_add(o, "key_id", json_object_new_string(ctx->who.key_id));
     json_object_object_add(o, "role", json_object_new_string(auth_role_name(ctx->who.role)));
     json_object_object_add(o, "organisation_id", json_object_new_string(ctx->who.org_id));

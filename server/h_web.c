@@ -22,6 +22,7 @@
 #include "embedded.h"
 #include "html.h"
 #include "http.h"
+#include "rows.h"
 #include "routes.h"
 #include "search.h"
 #include "validate.h"
@@ -258,12 +259,13 @@ static void web_query_read(struct req_ctx *ctx, struct web_query *wq)
 /* Turn an API answer (status + JSON body) into something the page can show. */
 static struct json_object *web_body(PGresult *res, int *status)
 {
-    if (PQntuples(res) != 1 || PQnfields(res) < 4 || PQgetisnull(res, 0, 3)) {
+    struct rows_api row;
+    if (rows_api_decode(res, &row) < 0 || row.body == NULL) {
         *status = 500;
         return NULL;
     }
-    *status = atoi(PQgetvalue(res, 0, 0));
-    return json_tokener_parse(PQgetvalue(res, 0, 3));
+    *status = row.status;
+    return json_tokener_parse(row.body);
 }
 
 static void web_on_search(struct req_ctx *ctx, PGresult *res)

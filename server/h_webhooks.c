@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "http.h"
+#include "rows.h"
+#include "paging.h"
 #include "routes.h"
 #include "validate.h"
 #include "webhook.h"
@@ -121,12 +123,12 @@ void h_webhook_create(struct req_ctx *ctx)
         return;
     ctx->params[0] = body;
     ctx->params[1] = text;
-    http_query(ctx, STMT_WEBHOOK_CREATE, http_actor_params(ctx, 2), http_reply_api_row);
+    http_query(ctx, STMT_WEBHOOK_CREATE, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 void h_webhooks_list(struct req_ctx *ctx)
 {
-    http_query(ctx, STMT_WEBHOOK_LIST, http_actor_params(ctx, 0), http_reply_api_row);
+    http_query(ctx, STMT_WEBHOOK_LIST, http_actor_params(ctx, 0), rows_reply_api);
 }
 
 /* The {id} of the path, or a 404 when it cannot name a webhook. */
@@ -142,14 +144,14 @@ void h_webhook_get(struct req_ctx *ctx)
 {
     if ((ctx->params[0] = wh_id(ctx)) == NULL)
         return;
-    http_query(ctx, STMT_WEBHOOK_GET, http_actor_params(ctx, 1), http_reply_api_row);
+    http_query(ctx, STMT_WEBHOOK_GET, http_actor_params(ctx, 1), rows_reply_api);
 }
 
 void h_webhook_delete(struct req_ctx *ctx)
 {
     if ((ctx->params[0] = wh_id(ctx)) == NULL)
         return;
-    http_query(ctx, STMT_WEBHOOK_DELETE, http_actor_params(ctx, 1), http_reply_api_row);
+    http_query(ctx, STMT_WEBHOOK_DELETE, http_actor_params(ctx, 1), rows_reply_api);
 }
 
 /* ?limit=1..100 (20) &cursor=<from next_cursor> &status=pending|delivered|failed */
@@ -157,13 +159,13 @@ void h_webhook_deliveries(struct req_ctx *ctx)
 {
     const char *status = http_query_arg(ctx, "status");
 
-    if ((ctx->params[0] = wh_id(ctx)) == NULL || entry_list_limit(ctx, &ctx->params[1]) < 0 ||
-        entry_list_cursor(ctx, LIST_CURSOR_ID, &ctx->params[2]) < 0)
+    if ((ctx->params[0] = wh_id(ctx)) == NULL || paging_limit(ctx, &ctx->params[1]) < 0 ||
+        paging_cursor(ctx, PAGING_CURSOR_ID, &ctx->params[2]) < 0)
         return;
     if (status && strcmp(status, "pending") && strcmp(status, "delivered") && strcmp(status, "failed")) {
         http_bad_field(ctx, 400, "status", "must be pending, delivered or failed");
         return;
     }
     ctx->params[3] = status;
-    http_query(ctx, STMT_WEBHOOK_DELIVERIES, http_actor_params(ctx, 4), http_reply_api_row);
+    http_query(ctx, STMT_WEBHOOK_DELIVERIES, http_actor_params(ctx, 4), rows_reply_api);
 }

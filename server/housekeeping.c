@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
+#include "replycache.h"
 
 #define HK_FIRST_MS 2000  /* first run after start: the pool has connected by then */
 #define HK_RETRY_MS 30000 /* after a failed or refused run */
@@ -65,7 +67,7 @@ struct housekeeping *housekeeping_new(struct db_pool *db, const struct sk_config
 static void hk_done(struct db_query *q, PGresult *res, const struct db_error *err)
 {
     struct hk_run *run = q->arg;
-    uint64_t now = db_now_ms();
+    uint64_t now = clock_now_ms();
 
     run->running = false;
     if (err->status != DB_OK) {
@@ -73,8 +75,7 @@ static void hk_done(struct db_query *q, PGresult *res, const struct db_error *er
         run->next_ms = now + HK_RETRY_MS;
         return;
     }
-    if (run->hk->write_gen) /* a job may have hidden or expired entries: cached searches go */
-        atomic_fetch_add(run->hk->write_gen, 1);
+    replycache_invalidate(run->hk->write_gen); /* a job may have hidden or expired entries */
     const char *said = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "done";
     log_msg(LOG_INFO, "housekeeping %s: %s", run->job->name, said);
     /* a job done in steps says "more ..." until its last step */

@@ -9,21 +9,19 @@
 #include <event2/http.h>
 #include <json-c/json.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
+#include "clock.h"
 #include "conn.h"
 #include "log.h"
 #include "problem.h"
 #include "ratelimit.h"
+#include "replycache.h"
 #include "routes.h"
 #include "validate.h"
 #include "worker.h"
-
-#define HTTP_CACHE_SEP "\r\n\r\n" /* between the kept headers and the body in a cache value */
 
 static void http_finish(struct req_ctx *ctx);
 static bool http_wait_for_index(struct req_ctx *ctx);
@@ -109,11 +107,7 @@ const char *http_keep(struct req_ctx *ctx, char *malloced)
 
 int http_actor_params(struct req_ctx *ctx, int first)
 {
-    ctx->params[first] = auth_role_name(ctx->who.role);
-    ctx->params[first + 1] = ctx->who.org_id[0] ? ctx->who.org_id : NULL;
-    ctx->params[first + 2] = ctx->who.key_id[0] ? ctx->who.key_id : NULL;
-    ctx->params[first + 3] = ctx->who.scope[0] ? ctx->who.scope : "{}";
-    return first + 4;
+    return first + keys_actor_params(&ctx->who, ctx->params + first);
 }
 
 const char *http_param(struct req_ctx *ctx, int i)
@@ -182,41 +176,9 @@ static void http_common_headers(struct req_ctx *ctx, const char *content_type)
         evhttp_add_header(h, "Connection", "close");
 }
 
-/*
- * Keep a 200 for the next anonymous caller asking the same (see http_cache_lookup): the kept
- * headers, a separator, the body, under the key made when the request began.
- */
-static void http_cache_store(struct req_ctx *ctx, const char *content_type, const char *body, size_t len)
-{
-    struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
-    char meta[2048];
-    size_t m = 0;
-    char *value;
-
-    struct evkeyval *kv;
-
-    /* every header the handler set (ETag, Cache-Control, Vary, a page's CSP, ...); the
-     * per-request ones (request id, API-Version, CORS) are added to each answer later */
-    m += (size_t)snprintf(meta, sizeof(meta), "Content-Type: %s", content_type);
-    TAILQ_FOREACH (kv, h, next) {
-        if (m < sizeof(meta) && strcasecmp(kv->key, "Content-Type") != 0)
-            m += (size_t)snprintf(meta + m, sizeof(meta) - m, "\r\n%s: %s", kv->key, kv->value);
-    }
-    if (m >= sizeof(meta) || (value = malloc(m + 4 + len)) == NULL)
-        return;
-    memcpy(value, meta, m);
-    memcpy(value + m, HTTP_CACHE_SEP, 4);
-    if (len)
-        memcpy(value + m + 4, body, len);
-    cache_put(ctx->w->reply_cache, ctx->cache_key, ctx->cache_key_len, value, m + 4 + len, db_now_ms(),
-              ctx->cache_gen);
-    free(value);
-    http_header(ctx, "X-Cache", "miss");
-}
-
 void http_no_store(struct req_ctx *ctx)
 {
-    ctx->cache_key = NULL;
+    replycache_skip(ctx);
 }
 
 void http_reply(struct req_ctx *ctx, int status, const char *content_type, const char *body, size_t len)
@@ -225,10 +187,7 @@ void http_reply(struct req_ctx *ctx, int status, const char *content_type, const
 
     if (ctx->state == REQ_DONE)
         return;
-    if (ctx->cache_key && status == 200) {
-        const char *ct = evhttp_find_header(evhttp_request_get_output_headers(ctx->req), "Content-Type");
-        http_cache_store(ctx, ct ? ct : content_type ? content_type : "application/json", body, len);
-    }
+    replycache_store(ctx, status, content_type, body, len);
     http_common_headers(ctx, content_type ? content_type : "application/json");
     if (body && len)
         evbuffer_add(out, body, len);
@@ -257,7 +216,7 @@ static bool http_wait_for_index(struct req_ctx *ctx)
     if (sindex_caught_up(w->sindex, ticket))
         return false;
     ctx->index_ticket = ticket;
-    ctx->index_wait_until_ms = db_now_ms() + (uint64_t)w->cfg->search_index_wait_ms;
+    ctx->index_wait_until_ms = clock_now_ms() + (uint64_t)w->cfg->search_index_wait_ms;
     ctx->state = REQ_WAIT_INDEX;
     TAILQ_INSERT_TAIL(&w->index_wait, ctx, wait_link);
     return true;
@@ -305,7 +264,7 @@ static void http_log(struct req_ctx *ctx)
 {
     char line[2048], num[64];
     size_t pos = 0;
-    uint64_t us = db_now_us() - ctx->start_us;
+    uint64_t us = clock_now_us() - ctx->start_us;
 
     log_kv(line, sizeof(line), &pos, "event", "request");
     log_kv(line, sizeof(line), &pos, "id", ctx->id);
@@ -334,14 +293,10 @@ static void http_finish(struct req_ctx *ctx)
     struct worker *w = ctx->w;
     ctx->state = REQ_DONE;
     if (ctx->conn) {
-        conn_request_ends(ctx->conn, db_now_ms());
+        conn_request_ends(ctx->conn, clock_now_ms());
         ctx->conn = NULL;
     }
-    /* A successful write may change any search answer: retire them all (a report changes none,
-     * so anonymous reports cannot keep the caches cold). */
-    if ((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) == 0 && ctx->status >= 200 && ctx->status < 300 &&
-        !(ctx->match.route && (ctx->match.route->flags & RF_KEEPS_ANSWERS)))
-        atomic_fetch_add(w->write_gen, 1);
+    replycache_request_done(ctx);
     http_log(ctx);
     for (size_t i = 0; i < sizeof(ctx->owned) / sizeof(ctx->owned[0]); i++) {
         free(ctx->owned[i]);
@@ -435,7 +390,7 @@ static int http_check_limits(struct req_ctx *ctx)
 static int http_limited_by(struct req_ctx *ctx, struct ratelimit *rl, const char *detail)
 {
     char retry[16];
-    int wait = ratelimit_check(rl, ctx->client_hash, db_now_us());
+    int wait = ratelimit_check(rl, ctx->client_hash, clock_now_us());
     if (wait == 0)
         return 0;
     snprintf(retry, sizeof(retry), "%d", wait);
@@ -476,60 +431,6 @@ static void http_route_failed(struct req_ctx *ctx, int code)
     }
 }
 
-/*
- * An anonymous GET of a cacheable route: answer from the worker's reply cache when an
- * identical request (path, query, language) was answered 200 since the last write and
- * within search_cache_ttl_ms; 304 when the client already holds that answer (its ETag). Else
- * remember the key so that http_reply keeps the answer. Returns 1 when answered.
- */
-static int http_cache_lookup(struct req_ctx *ctx)
-{
-    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ctx->req);
-    struct evkeyvalq *in = evhttp_request_get_input_headers(ctx->req);
-    const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
-    const char *value, *sep, *line, *inm;
-    size_t len, meta_len;
-
-    if (ctx->who.role != ROLE_ANONYMOUS || !(ctx->method & (RM_GET | RM_HEAD)))
-        return 0;
-    ctx->cache_gen = atomic_load(ctx->w->write_gen);
-    /* no Accept in the key: a route whose answer depends on it (coverage: CSV) is not RF_CACHE */
-    ctx->cache_key = http_printf(ctx, "%s?%s|%s", ctx->path, q ? q : "", ctx->lang);
-    if (ctx->cache_key == NULL)
-        return 0; /* too long for the arena: not cached */
-    ctx->cache_key_len = strlen(ctx->cache_key);
-    value = cache_get(ctx->w->reply_cache, ctx->cache_key, ctx->cache_key_len, db_now_ms(), ctx->cache_gen, &len);
-    if (value == NULL || (sep = memmem(value, len, HTTP_CACHE_SEP, 4)) == NULL)
-        return 0;
-    meta_len = (size_t)(sep - value);
-    /* replay the kept headers ("Name: value" lines) */
-    for (line = value; line < value + meta_len;) {
-        const char *eol = memmem(line, (size_t)(value + meta_len - line), "\r\n", 2);
-        const char *colon;
-        char name[64], hv[900];
-        size_t n = eol ? (size_t)(eol - line) : (size_t)(value + meta_len - line);
-        colon = memchr(line, ':', n);
-        if (colon && (size_t)(colon - line) < sizeof(name) && n - (size_t)(colon - line) < sizeof(hv)) {
-            snprintf(name, sizeof(name), "%.*s", (int)(colon - line), line);
-            snprintf(hv, sizeof(hv), "%.*s", (int)(n - (size_t)(colon - line) - 2), colon + 2);
-            http_header(ctx, name, hv);
-        }
-        line += n + 2;
-    }
-    http_header(ctx, "X-Cache", "hit");
-    ctx->cache_key = NULL; /* nothing to store */
-    inm = evhttp_find_header(in, "If-None-Match");
-    if (inm) {
-        const char *etag = evhttp_find_header(evhttp_request_get_output_headers(ctx->req), "ETag");
-        if (etag && strcmp(etag, inm) == 0) {
-            http_reply(ctx, 304, NULL, NULL, 0);
-            return 1;
-        }
-    }
-    http_reply(ctx, 200, NULL, sep + 4, len - meta_len - 4);
-    return 1;
-}
-
 /* Authentication succeeded or was not needed: check the role, run the handler. */
 static void http_run_handler(struct req_ctx *ctx)
 {
@@ -552,61 +453,34 @@ static void http_run_handler(struct req_ctx *ctx)
         http_problem(ctx, 413, detail, NULL);
         return;
     }
-    if ((r->flags & RF_CACHE) && http_cache_lookup(ctx))
+    if ((r->flags & RF_CACHE) && replycache_lookup(ctx))
         return;
     if ((r->flags & RF_EXPENSIVE) && ctx->who.role == ROLE_ANONYMOUS &&
         http_limited_by(ctx, ctx->w->expensive_ratelimit,
                         "Too many calendar, map or feed requests from your address; try again later."))
         return;
     ctx->state = REQ_HANDLING;
-    ((http_handler_fn)r->handler)(ctx);
+    r->handler(ctx);
 }
 
-/* Copy one PostgreSQL text[] literal, or "{}". */
-static void http_copy_scope(struct req_ctx *ctx, PGresult *res)
-{
-    const char *v = PQgetisnull(res, 0, 3) ? "{}" : PQgetvalue(res, 0, 3);
-    snprintf(ctx->who.scope, sizeof(ctx->who.scope), "%s", v);
-}
-
-/* Parse bytea hex output ("\x..") into 32 bytes; -1 when malformed. */
-static int http_bytea32(const char *text, unsigned char out[AUTH_HASH_LEN])
-{
-    if (strncmp(text, "\\x", 2) != 0 || strlen(text) != 2 + 2 * AUTH_HASH_LEN)
-        return -1;
-    for (int i = 0; i < AUTH_HASH_LEN; i++) {
-        unsigned v;
-        if (sscanf(text + 2 + 2 * i, "%2x", &v) != 1)
-            return -1;
-        out[i] = (unsigned char)v;
-    }
-    return 0;
-}
-
+/* The key's lookup row: a valid key runs the handler, anything else is a 401. */
 static void http_on_auth(struct req_ctx *ctx, PGresult *res)
 {
-    unsigned char stored[AUTH_HASH_LEN];
-    int role;
+    const char *why;
 
-    if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 4), "t") == 0 ||
-        http_bytea32(PQgetvalue(res, 0, 2), stored) < 0 || !auth_hash_equal(stored, ctx->key_hash) ||
-        (role = auth_role_parse(PQgetvalue(res, 0, 1))) < 0) {
-        ctx->who.key_id[0] = '\0';
+    if (keys_accept(&ctx->who, res, &why) < 0) {
+        snprintf(ctx->cause, sizeof(ctx->cause), "%s", why);
         http_header(ctx, "WWW-Authenticate", "Bearer realm=\"socialekaart\", error=\"invalid_token\"");
         http_problem(ctx, 401, "The API key is unknown or has been revoked.", NULL);
         return;
     }
-    ctx->who.role = (enum auth_role)role;
-    snprintf(ctx->who.org_id, sizeof(ctx->who.org_id), "%s", PQgetvalue(res, 0, 0));
-    http_copy_scope(ctx, res);
     http_run_handler(ctx);
 }
 
 /* A key was presented: look it up (one prepared query), then run the handler. */
 static void http_authenticate(struct req_ctx *ctx, const char *authorization)
 {
-    if (auth_key_parse(authorization, ctx->who.key_id, ctx->key_hash) < 0) {
-        ctx->who.key_id[0] = '\0';
+    if (keys_parse(&ctx->who, authorization) < 0) {
         http_header(ctx, "WWW-Authenticate", "Bearer realm=\"socialekaart\", error=\"invalid_token\"");
         http_problem(ctx, 401, "The Authorization header does not hold a well-formed API key.", NULL);
         return;
@@ -644,7 +518,7 @@ static struct req_ctx *http_ctx_new(struct worker *w, struct evhttp_request *req
     ctx->w = w;
     ctx->req = req;
     ctx->state = REQ_HANDLING;
-    ctx->start_us = db_now_us();
+    ctx->start_us = clock_now_us();
     ctx->method = http_method(evhttp_request_get_command(req));
     /* a read answers by the read deadline, a write by its own (longer) one */
     ctx->deadline_ms = ctx->start_us / 1000 + (uint64_t)((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS))
@@ -816,30 +690,4 @@ const char *http_json_object(struct req_ctx *ctx, struct json_object **obj)
         return NULL;
     }
     return body;
-}
-
-void http_reply_api_row(struct req_ctx *ctx, PGresult *res)
-{
-    int status;
-    const char *body;
-
-    if (PQntuples(res) != 1 || PQnfields(res) < 4) {
-        http_problem(ctx, 500, "The database returned an unexpected result.", NULL);
-        return;
-    }
-    status = atoi(PQgetvalue(res, 0, 0));
-    if (!PQgetisnull(res, 0, 1))
-        http_header(ctx, "ETag", PQgetvalue(res, 0, 1));
-    if (!PQgetisnull(res, 0, 2))
-        http_header(ctx, "Location", PQgetvalue(res, 0, 2));
-    body = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
-    if (status >= 400 && body) {
-        struct json_object *p = json_tokener_parse(body);
-        struct json_object *d;
-        if (p && json_object_object_get_ex(p, "detail", &d))
-            snprintf(ctx->cause, sizeof(ctx->cause), "%s", json_object_get_string(d));
-        json_object_put(p);
-    }
-    http_reply(ctx, status, status >= 400 ? "application/problem+json" : NULL, body,
-               body ? strlen(body) : 0);
 }

@@ -3,9 +3,11 @@
  *
  * http_on_request (the evhttp callback) creates a req_ctx, bounds and
  * rate-limits the request, routes it, authenticates the API key (one
- * prepared query) and calls the route's handler. A handler parses and
+ * prepared query, decoded by keys.h), answers from the reply cache
+ * (replycache.h) and calls the route's handler. A handler parses and
  * validates, then either replies at once or starts one database query with
- * http_query; the reply is built from the result. Every path ends in
+ * http_query; the reply is built from the result (an api_* row: rows.h).
+ * This module reads no result column itself. Every path ends in
  * http_finish, which sends exactly once, writes the one log line and returns
  * the context to the worker's free list.
  *
@@ -28,6 +30,8 @@
 #include "auth.h"
 #include "client.h"
 #include "db.h"
+#include "keys.h"
+#include "replycache.h"
 #include "route.h"
 
 struct worker;
@@ -35,7 +39,6 @@ struct json_object;
 struct req_ctx;
 struct conn;
 
-typedef void (*http_handler_fn)(struct req_ctx *ctx);
 /* Called with the query's result; res is owned by the pool (do not PQclear). */
 typedef void (*http_result_fn)(struct req_ctx *ctx, PGresult *res);
 
@@ -55,14 +58,6 @@ enum req_state { REQ_HANDLING, REQ_AUTHENTICATING, REQ_WAIT_DB, REQ_WAIT_INDEX, 
 #define HTTP_MAX_PARAMS 16
 #define HTTP_ARENA 4096
 
-/* The caller's identity, filled in by authentication. */
-struct identity {
-    enum auth_role role;
-    char key_id[AUTH_UUID_LEN + 1];  /* "" when anonymous */
-    char org_id[AUTH_UUID_LEN + 1];  /* "" when anonymous */
-    char scope[512];                 /* municipalities as a PostgreSQL array literal */
-};
-
 struct req_ctx {
     struct worker *w;
     struct evhttp_request *req; /* borrowed until http_finish */
@@ -71,8 +66,7 @@ struct req_ctx {
     const char *path;           /* owned by req's evhttp_uri */
     struct evkeyvalq query;     /* parsed query string; cleared by http_finish */
     struct route_match match;
-    struct identity who;
-    unsigned char key_hash[AUTH_HASH_LEN];
+    struct identity who;        /* filled in by authentication (keys.h); zeroed = anonymous */
     char id[48];                /* request id (echoed or generated) */
     char peer[CLIENT_TEXT_MAX]; /* client address (behind a trusted proxy: the forwarded one), for the log */
     char client_key[CLIENT_TEXT_MAX]; /* the unit a client controls (IPv4, IPv6 /64), for per-client limits */
@@ -92,9 +86,7 @@ struct req_ctx {
     char sqlstate[6];
     char cause[128];            /* why it failed, for the log line */
     char *owned[2];             /* malloc'd strings freed by http_finish (http_keep) */
-    uint64_t cache_gen;         /* write generation when a cacheable request began */
-    const char *cache_key;      /* in arena: the reply cache key, or NULL (not cacheable) */
-    size_t cache_key_len;
+    struct replycache_req cache; /* the reply cache's (replycache.h) */
     TAILQ_ENTRY(req_ctx) link;  /* worker's active or free list */
     uint64_t index_ticket;      /* REQ_WAIT_INDEX: the index catch-up this write's answer waits for */
     uint64_t index_wait_until_ms;
@@ -192,8 +184,5 @@ const char *http_json_body(struct req_ctx *ctx, size_t *len);
  * request), or NULL with *obj NULL after replying 415/400/503.
  */
 const char *http_json_object(struct req_ctx *ctx, struct json_object **obj);
-
-/* Pass through an api_* row (status, etag, location, body) as the reply. */
-void http_reply_api_row(struct req_ctx *ctx, PGresult *res);
 
 #endif

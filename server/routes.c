@@ -6,7 +6,7 @@
 
 #include "http.h"
 
-#define R(pattern, methods, handler, flags) {pattern, methods, (const void *)handler, flags}
+#define R(pattern, methods, handler, flags) {pattern, methods, handler, flags}
 
 const struct route routes_table[] = {
     R("/health", RM_GET, h_health, RF_NO_RATELIMIT),

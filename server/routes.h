@@ -1,5 +1,8 @@
 /*
  * routes.h — the daemon's route table (routes.c) and the handlers it names.
+ *
+ * Only the route table includes this for the handlers; what one handler file
+ * offers another has its own header (h_entries.h, h_search.h, paging.h).
  */
 #ifndef SK_ROUTES_H
 #define SK_ROUTES_H
@@ -7,7 +10,6 @@
 #include <stddef.h>
 
 #include "route.h"
-#include "validate.h" /* enum sk_kind (ISO C has no forward-declared enums) */
 
 extern const struct route routes_table[];
 extern const size_t routes_count;
@@ -29,25 +31,10 @@ void h_entry_get(struct req_ctx *ctx);
 void h_entry_replace(struct req_ctx *ctx);
 void h_entry_patch(struct req_ctx *ctx);
 void h_entry_delete(struct req_ctx *ctx);
-/* The entry kind named by the path's collection segment; -1 (no reply) when none. */
-int entry_kind(struct req_ctx *ctx, enum sk_kind *kind);
-/* Shared list parameters: 400 naming the parameter and returning -1 when bad. */
-enum list_cursor_kind { LIST_CURSOR_KEYSET, LIST_CURSOR_ID }; /* cursor.h: list or id cursors */
-int entry_list_limit(struct req_ctx *ctx, const char **out);
-int entry_list_cursor(struct req_ctx *ctx, enum list_cursor_kind kind, const char **out);
 
 /* h_search.c */
 void h_search(struct req_ctx *ctx);
 void h_activity_occurrences(struct req_ctx *ctx);
-/* The search, limited to one kind when fixed_kind is not NULL (list endpoints). */
-void search_run(struct req_ctx *ctx, const char *fixed_kind);
-/*
- * The query string as at most cap pairs for search_params_parse, leaving out
- * the names in skip (NULL-terminated, may be NULL). The pairs borrow the
- * request's strings. Returns the number filled in.
- */
-struct search_pair;
-size_t search_query_pairs(struct req_ctx *ctx, struct search_pair *pairs, size_t cap, const char *const *skip);
 
 /* h_catalog.c */
 void h_areas_list(struct req_ctx *ctx);

@@ -36,6 +36,7 @@
 #include <urcu/urcu-memb.h>
 
 #include "log.h"
+#include "replycache.h"
 #include "textsearch.h"
 
 enum { MAX_SUBSCRIBERS = 64, FETCH_ROWS = 5000 };
@@ -734,8 +735,7 @@ static int publish(struct sindex *ix)
     atomic_store(&ix->doc_bytes, doc_bytes);
     atomic_store(&ix->position_pub, ix->position);
     atomic_fetch_add(&ix->publishes, 1);
-    if (ix->write_gen)
-        atomic_fetch_add(ix->write_gen, 1); /* reply caches: answers may have changed */
+    replycache_invalidate(ix->write_gen); /* reply caches: answers may have changed */
     return 0;
 }
 

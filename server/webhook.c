@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 
@@ -346,7 +347,7 @@ static void wh_log(const struct wh_delivery *d, bool ok, long code)
     log_kv(line, sizeof(line), &pos, "outcome", ok ? "delivered" : "failed");
     snprintf(num, sizeof(num), "%ld", code);
     log_kv(line, sizeof(line), &pos, "status", num);
-    snprintf(num, sizeof(num), "%llu", (unsigned long long)(db_now_ms() - d->started_ms));
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)(clock_now_ms() - d->started_ms));
     log_kv(line, sizeof(line), &pos, "ms", num);
     if (!ok)
         log_kv(line, sizeof(line), &pos, "cause", d->detail[0] ? d->detail : d->error);
@@ -492,7 +493,7 @@ static int wh_on_curl_timer(CURLM *multi, long timeout_ms, void *arg)
     if (timeout_ms < 0) {
         evtimer_del(eng->timer);
     } else {
-        struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+        struct timeval tv = clock_timeval(timeout_ms);
         evtimer_add(eng->timer, &tv);
     }
     return 0;
@@ -567,7 +568,7 @@ static int wh_start(struct wh_delivery *d)
     char sig[WEBHOOK_SIG_HEX], value[128];
     long long t = (long long)time(NULL);
 
-    d->started_ms = db_now_ms();
+    d->started_ms = clock_now_ms();
     if (webhook_sign(d->secret, t, d->payload, strlen(d->payload), sig) < 0) {
         snprintf(d->error, sizeof(d->error), "cannot sign the notice (out of memory)");
         return -1;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "clock.h"
 #include "conn.h"
 #include "db.h"
 #include "http.h"
@@ -68,7 +69,7 @@ void worker_request_id(struct worker *w, char *out)
 static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct worker *w = arg;
-    uint64_t now = db_now_ms();
+    uint64_t now = clock_now_ms();
     (void)fd;
     (void)what;
 
@@ -96,7 +97,7 @@ static void worker_on_stop(evutil_socket_t fd, short what, void *arg)
     if (w->draining)
         return;
     w->draining = true;
-    w->drain_deadline_ms = db_now_ms() + (uint64_t)w->cfg->shutdown_grace_ms;
+    w->drain_deadline_ms = clock_now_ms() + (uint64_t)w->cfg->shutdown_grace_ms;
     if (w->bound) {
         evhttp_del_accept_socket(w->http, w->bound); /* closes our dup */
         w->bound = NULL;
@@ -119,14 +120,14 @@ static void worker_on_index(evutil_socket_t fd, short what, void *arg)
     struct worker *w = arg;
     (void)fd;
     (void)what;
-    http_index_wake(w, db_now_ms());
+    http_index_wake(w, clock_now_ms());
 }
 
 /* Set the evhttp limits from the config: nothing is unbounded. */
 static void worker_http_limits(struct worker *w)
 {
     const struct sk_config *cfg = w->cfg;
-    struct timeval tv = {cfg->http_timeout_ms / 1000, (cfg->http_timeout_ms % 1000) * 1000};
+    struct timeval tv = clock_timeval(cfg->http_timeout_ms);
 
     /* evhttp's own header cap sits above ours, so ours (431/414 with a
      * problem body) normally answers first; evhttp's is the last resort. */
@@ -143,7 +144,7 @@ static void worker_http_limits(struct worker *w)
 
 int worker_start(struct worker *w)
 {
-    struct timeval period = {w->cfg->maintenance_ms / 1000, (w->cfg->maintenance_ms % 1000) * 1000};
+    struct timeval period = clock_timeval(w->cfg->maintenance_ms);
 
     TAILQ_INIT(&w->active);
     TAILQ_INIT(&w->spare);

@@ -46,7 +46,7 @@ struct worker {
     const uint8_t *client_key;     /* borrowed: the daemon's key for client hashes (CLIENT_HASH_KEY_LEN) */
     _Atomic int *open_connections; /* borrowed, shared: client connections of all workers (conn.h) */
     _Atomic uint64_t *write_gen;   /* borrowed, shared: bumped after every successful write */
-    struct cache *reply_cache;     /* owned: anonymous answers of cacheable routes (cache.h, http.c) */
+    struct cache *reply_cache;     /* owned: anonymous answers of cacheable routes (replycache.h) */
     struct sindex *sindex;         /* borrowed, shared: the search index (sindex.h); NULL = searches ask SQL */
     struct event *index_ev;        /* owned: activated by the index's follower after each catch-up */
     struct evbuffer *scratch;      /* owned: a search answer being assembled */

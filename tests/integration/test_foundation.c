@@ -271,6 +271,29 @@ Test(limits, rate_limit_gives_429_with_retry_after)
     cr_assert_eq(it_daemon_stop(&d), 0);
 }
 
+/*
+ * maintenance_ms may be up to 10000: a period of a second or more must still arm the
+ * worker's tick (a timeval of {0, ms * 1000} is invalid). The drain after SIGTERM ends on
+ * a tick, so a clean exit within it_daemon_stop's wait shows the timer runs.
+ */
+Test(limits, maintenance_period_of_seconds_still_ticks)
+{
+    static const char *const env[] = {"SK_MAINTENANCE_MS=1500", NULL};
+    struct it_daemon d;
+    struct it_response r;
+    char url[128];
+    double t0;
+
+    cr_assert_eq(it_daemon_start(&d, env), 0);
+    snprintf(url, sizeof(url), "%s/health", d.url);
+    cr_assert_eq(it_request("GET", url, NULL, NULL, 0, &r), 0);
+    cr_assert_eq(r.status, 200);
+    it_response_free(&r);
+    t0 = it_now_ms();
+    cr_assert_eq(it_daemon_stop(&d), 0, "the daemon did not drain on its 1.5 s tick");
+    cr_assert_lt(it_now_ms() - t0, 12000);
+}
+
 Test(limits, slow_client_is_cut_off)
 {
     static const char *const env[] = {"SK_HTTP_TIMEOUT_MS=300", NULL};
