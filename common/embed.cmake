@@ -1,7 +1,8 @@
 # Turns the SQL migrations, the demo seed, the OpenAPI document, PostgreSQL's
 # text search data (common/tsearch) and the web
 # assets into C byte arrays (NUL-terminated), declared in common/embedded.h.
-# Run by CMake as a script: -DOUT=... -DSRC=... -DMIGRATIONS=... -DWEB=...
+# Also the generated contract.sql (common/contract_sql.c), as sk_contract_sql.
+# Run by CMake as a script: -DOUT=... -DSRC=... -DMIGRATIONS=... -DWEB=... -DCONTRACT=...
 
 function(sk_embed var path out_content)
   file(READ ${path} hex HEX)
@@ -28,6 +29,8 @@ endforeach()
 string(APPEND body "const struct sk_embedded_file sk_migrations[] = {\n${table}};\n")
 string(APPEND body "const size_t sk_migrations_count = ${i};\n\n")
 
+sk_embed(contract_sql ${CONTRACT} content)
+string(APPEND body "${content}const struct sk_embedded_file sk_contract_sql = {\"contract.sql\", contract_sql, ${contract_sql_size}};\n\n")
 sk_embed(seed_demo ${SRC}/sql/seed/demo.sql content)
 string(APPEND body "${content}const struct sk_embedded_file sk_seed_demo = {\"demo.sql\", seed_demo, ${seed_demo_size}};\n\n")
 sk_embed(unaccent_rules ${SRC}/common/tsearch/unaccent.rules content)

@@ -21,6 +21,13 @@ struct sk_embedded_file {
 extern const struct sk_embedded_file sk_migrations[];
 extern const size_t sk_migrations_count;
 
+/*
+ * The contract's SQL functions (sk_contract_*, generated from common/contract.def
+ * by common/contract_sql.c; see contract.h). CREATE OR REPLACE only: migrate
+ * applies it on every run, before the functions that call it.
+ */
+extern const struct sk_embedded_file sk_contract_sql;
+
 extern const struct sk_embedded_file sk_seed_demo;
 extern const struct sk_embedded_file sk_openapi_json;
 

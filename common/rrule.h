@@ -30,11 +30,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "contract.h"
+
 /* Bounds of the grammar (part of the public API contract). */
 enum {
 	RRULE_TEXT_MAX = 256,      /* bytes of rule text */
-	RRULE_INTERVAL_MAX = 99,
-	RRULE_COUNT_MAX = 1000,
+	RRULE_INTERVAL_MAX = CONTRACT_RRULE_INTERVAL_MAX,
+	RRULE_COUNT_MAX = CONTRACT_RRULE_COUNT_MAX,
 	RRULE_BYDAY_MAX = 16,      /* entries in BYDAY */
 	RRULE_BYMONTHDAY_MAX = 31, /* entries in BYMONTHDAY */
 	RRULE_ORDINAL_MAX = 5,     /* |n| in BYDAY=nMO */

@@ -26,10 +26,10 @@
  * same). They are part of the API, not tunables, so they live here, not in cfg.
  */
 enum {
-	TITLE_MAX = 200,
-	SUMMARY_MAX = 500,
-	DESCRIPTION_MAX = 10000,
-	CODE_MAX = 64, /* theme, audience, area, facet, support kind, ... */
+	TITLE_MAX = CONTRACT_TITLE_MAX,
+	SUMMARY_MAX = CONTRACT_SUMMARY_MAX,
+	DESCRIPTION_MAX = CONTRACT_DESCRIPTION_MAX,
+	CODE_MAX = CONTRACT_CODE_MAX, /* theme, audience, area, facet, support kind, ... */
 	AREAS_MAX = 50,
 	CODES_MAX = 30, /* themes, audiences, for_whom */
 	LANGUAGES_MAX = 30,
@@ -818,8 +818,7 @@ static void check_municipality(struct vctx *c, struct json_object *v, const stru
 {
 	const char *s;
 	size_t n;
-	if (string_of(c, v, &s, &n) &&
-	    !(n == 6 && s[0] == 'G' && s[1] == 'M' && all_of(s + 2, 4, 4, is_digit_char)))
+	if (string_of(c, v, &s, &n) && !contract_is_municipality_code(s, n))
 		fail(c, "must be a CBS municipality code like GM0512");
 }
 
@@ -1511,49 +1510,16 @@ static void activity_cross(struct vctx *c, struct json_object *body)
 
 typedef void (*cross_fn)(struct vctx *c, struct json_object *body);
 
+/* The field rules of each kind; names and paths are the contract's (contract.def). */
 static const struct kind_spec {
-	const char *name;
-	const char *path;
 	const struct field_rule *members;
 	cross_fn cross; /* may be NULL */
 } kinds[SK_KIND_COUNT] = {
-	[SK_KIND_PLACE] = {"place", "places", place_members, NULL},
-	[SK_KIND_ACTIVITY] = {"activity", "activities", activity_members, activity_cross},
-	[SK_KIND_VACANCY] = {"vacancy", "vacancies", vacancy_members, NULL},
-	[SK_KIND_CARER_SUPPORT] = {"carer_support", "carer-support", carer_support_members, NULL},
+	[SK_KIND_PLACE] = {place_members, NULL},
+	[SK_KIND_ACTIVITY] = {activity_members, activity_cross},
+	[SK_KIND_VACANCY] = {vacancy_members, NULL},
+	[SK_KIND_CARER_SUPPORT] = {carer_support_members, NULL},
 };
-
-bool sk_kind_from_path(const char *segment, enum sk_kind *out)
-{
-	for (int k = 0; k < SK_KIND_COUNT; k++) {
-		if (segment != NULL && strcmp(segment, kinds[k].path) == 0) {
-			*out = (enum sk_kind)k;
-			return true;
-		}
-	}
-	return false;
-}
-
-bool sk_kind_from_name(const char *name, enum sk_kind *out)
-{
-	for (int k = 0; k < SK_KIND_COUNT; k++) {
-		if (name != NULL && strcmp(name, kinds[k].name) == 0) {
-			*out = (enum sk_kind)k;
-			return true;
-		}
-	}
-	return false;
-}
-
-const char *sk_kind_name(enum sk_kind kind)
-{
-	return (unsigned)kind < SK_KIND_COUNT ? kinds[kind].name : NULL;
-}
-
-const char *sk_kind_path(enum sk_kind kind)
-{
-	return (unsigned)kind < SK_KIND_COUNT ? kinds[kind].path : NULL;
-}
 
 int validate_entry(enum sk_kind kind, enum validate_mode mode, struct json_object *body, struct verr_list *errs)
 {

@@ -26,25 +26,8 @@ struct json_object;
 
 /* ---------------------------------------------------------------- kinds */
 
-enum sk_kind {
-	SK_KIND_PLACE,
-	SK_KIND_ACTIVITY,
-	SK_KIND_VACANCY,
-	SK_KIND_CARER_SUPPORT,
-};
-enum { SK_KIND_COUNT = SK_KIND_CARER_SUPPORT + 1 };
-
-/*
- * Collection path segment ("places", "activities", "vacancies",
- * "carer-support") to kind. Returns false for anything else (out untouched).
- * segment is borrowed and must be NUL-terminated.
- */
-bool sk_kind_from_path(const char *segment, enum sk_kind *out);
-/* Stored/JSON name ("place", "activity", "vacancy", "carer_support") to kind. */
-bool sk_kind_from_name(const char *name, enum sk_kind *out);
-/* Static strings, never NULL for a valid kind (NULL for an out-of-range value). */
-const char *sk_kind_name(enum sk_kind kind);
-const char *sk_kind_path(enum sk_kind kind);
+/* enum sk_kind, sk_kind_from_path/_from_name, sk_kind_name/_path: contract.h. */
+#include "contract.h"
 
 /* --------------------------------------------------------------- errors */
 
