@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "contract.h"
 #include "cursor.h"
 #include "rrule.h"
 #include "utf8.h"
@@ -115,7 +116,7 @@ static void p_kind(const char *name, const char *value, struct json_object *out,
 
 static void p_municipality(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
 {
-    if (strlen(value) != 6 || strncmp(value, "GM", 2) != 0 || strspn(value + 2, "0123456789") != 4) {
+    if (!contract_is_municipality_code(value, strlen(value))) {
         verr_add(errs, name, "must be a CBS municipality code like GM0512");
         return;
     }

@@ -10,14 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract.h"
 #include "cursor.h"
 #include "http.h"
 #include "problem.h"
 #include "routes.h"
 #include "validate.h"
 
-#define LIST_LIMIT_DEFAULT 20
-#define LIST_LIMIT_MAX 100
+#define LIST_LIMIT_DEFAULT CONTRACT_LIST_DEFAULT
+#define LIST_LIMIT_MAX CONTRACT_LIST_MAX
 #define IDEMPOTENCY_KEY_MAX 128
 
 /* The collection segment of the path ("/api/v1/places/…" -> place); also used by h_moderation.c.

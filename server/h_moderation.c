@@ -17,12 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract.h"
 #include "http.h"
 #include "routes.h"
 #include "validate.h"
 
-#define MOD_LIST_MAX 200
-#define MOD_TEXT_MAX 1000 /* characters of a report message or a reason */
+#define MOD_LIST_MAX CONTRACT_MOD_LIST_MAX
+#define MOD_TEXT_MAX CONTRACT_MOD_TEXT_MAX /* characters of a report message or a reason */
 #define MOD_REPORT_RETRY "3600" /* seconds: the database counts reports per client per hour */
 
 /* The collection segment of the path ("/api/v1/places/…" -> place), or NULL. */
@@ -69,13 +70,10 @@ static int mod_enum_arg(struct req_ctx *ctx, const char *name, const char *const
 static int mod_code_arg(struct req_ctx *ctx, const char *name, int area, const char **out)
 {
     const char *v = http_query_arg(ctx, name);
-    size_t n;
     *out = NULL;
     if (v == NULL)
         return 0;
-    n = strlen(v);
-    if (n < 6 || n > 64 || v[0] != 'G' || v[1] != 'M' || strspn(v + 2, "0123456789") != 4 ||
-        (!area && n != 6) || (n > 6 && (v[6] != '-' || strspn(v + 6, "-abcdefghijklmnopqrstuvwxyz0123456789") != n - 6))) {
+    if (!(area ? contract_is_area_code(v, strlen(v)) : contract_is_municipality_code(v, strlen(v)))) {
         http_bad_field(ctx, 400, name,
                        area ? "must be an area code such as GM0512-west" : "must be a municipality code such as GM0512");
         return -1;
@@ -84,8 +82,21 @@ static int mod_code_arg(struct req_ctx *ctx, const char *name, int area, const c
     return 0;
 }
 
-/* The entry kinds as the API names them in representations. */
-static const char *const mod_kinds[] = {"place", "activity", "vacancy", "carer_support", NULL};
+/* The optional kind parameter: one of the contract's kind names; -1 after a 400. */
+static int mod_kind_arg(struct req_ctx *ctx, const char **out)
+{
+    const char *v = http_query_arg(ctx, "kind");
+    enum sk_kind k;
+    *out = NULL;
+    if (v == NULL)
+        return 0;
+    if (!sk_kind_from_name(v, &k)) {
+        http_bad_field(ctx, 400, "kind", "must be place, activity, vacancy or carer_support");
+        return -1;
+    }
+    *out = sk_kind_name(k);
+    return 0;
+}
 
 /*
  * GET /api/v1/moderation/queue?kind=&municipality=&area=&type=&min_age_hours=&limit=&cursor=
@@ -95,7 +106,7 @@ void h_mod_queue(struct req_ctx *ctx)
 {
     static const char *const types[] = {"new_entry", "revision", "report", NULL};
 
-    if (mod_enum_arg(ctx, "kind", mod_kinds, "must be place, activity, vacancy or carer_support", &ctx->params[0]) < 0 ||
+    if (mod_kind_arg(ctx, &ctx->params[0]) < 0 ||
         mod_code_arg(ctx, "municipality", 0, &ctx->params[1]) < 0 ||
         mod_code_arg(ctx, "area", 1, &ctx->params[2]) < 0 ||
         mod_enum_arg(ctx, "type", types, "must be new_entry, revision or report", &ctx->params[3]) < 0 ||
@@ -110,7 +121,7 @@ void h_mod_queue(struct req_ctx *ctx)
 void h_mod_stale(struct req_ctx *ctx)
 {
     if (mod_code_arg(ctx, "municipality", 0, &ctx->params[0]) < 0 ||
-        mod_enum_arg(ctx, "kind", mod_kinds, "must be place, activity, vacancy or carer_support", &ctx->params[1]) < 0 ||
+        mod_kind_arg(ctx, &ctx->params[1]) < 0 ||
         http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[2]) < 0 ||
         entry_list_cursor(ctx, LIST_CURSOR_KEYSET, &ctx->params[3]) < 0)
         return;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract.h"
 #include "http.h"
 #include "routes.h"
 #include "validate.h"
@@ -86,7 +87,7 @@ static void wh_check_municipality(struct json_object *v, struct verr_list *errs)
     if (v == NULL || json_object_is_type(v, json_type_null))
         return;
     s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-    if (strlen(s) != 6 || strncmp(s, "GM", 2) != 0 || strspn(s + 2, "0123456789") != 4)
+    if (!contract_is_municipality_code(s, strlen(s)))
         verr_add(errs, "municipality", "must be a CBS municipality code such as GM0512");
 }
 
