@@ -16,6 +16,7 @@
 
 #include "cache.h"
 #include "conn.h"
+#include "contract.h"
 #include "log.h"
 #include "problem.h"
 #include "ratelimit.h"
@@ -283,7 +284,7 @@ void http_index_wake(struct worker *w, uint64_t now_ms)
 void http_problem(struct req_ctx *ctx, int status, const char *detail, struct json_object *errors)
 {
     size_t len = 0;
-    char *body = problem_render(status, errors ? "urn:socialekaart:problem:invalid-input" : NULL,
+    char *body = problem_render(status, errors ? contract_problem_type(CONTRACT_PROBLEM_INVALID_INPUT) : NULL,
                                 detail, ctx->path, errors, &len);
     if (detail && ctx->cause[0] == '\0')
         snprintf(ctx->cause, sizeof(ctx->cause), "%s", detail);
@@ -822,6 +823,8 @@ void http_reply_api_row(struct req_ctx *ctx, PGresult *res)
 {
     int status;
     const char *body;
+    char *with_instance = NULL;
+    size_t len = 0;
 
     if (PQntuples(res) != 1 || PQnfields(res) < 4) {
         http_problem(ctx, 500, "The database returned an unexpected result.", NULL);
@@ -839,7 +842,11 @@ void http_reply_api_row(struct req_ctx *ctx, PGresult *res)
         if (p && json_object_object_get_ex(p, "detail", &d))
             snprintf(ctx->cause, sizeof(ctx->cause), "%s", json_object_get_string(d));
         json_object_put(p);
+        with_instance = problem_add_instance(body, ctx->path, &len); /* SQL leaves instance out */
     }
-    http_reply(ctx, status, status >= 400 ? "application/problem+json" : NULL, body,
-               body ? strlen(body) : 0);
+    if (with_instance)
+        http_reply(ctx, status, "application/problem+json", with_instance, len);
+    else
+        http_reply(ctx, status, status >= 400 ? "application/problem+json" : NULL, body, body ? strlen(body) : 0);
+    free(with_instance);
 }
