@@ -4,6 +4,8 @@
  */
 #include "rrule.h"
 
+#include "amsterdam.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +18,6 @@ enum {
 	MONTHS_PER_YEAR = 12,
 	YEAR_MIN = 1,
 	YEAR_MAX = 9999,
-	EU_DST_SINCE = 1996,    /* the last-Sunday rules apply from this year */
-	CET_OFFSET_HOURS = 1,   /* Europe/Amsterdam standard time, UTC+1 */
-	DST_SWITCH_HOUR_UTC = 1 /* EU clocks change at 01:00 UTC */
 };
 
 /* ------------------------------------------------------------------ */
@@ -91,29 +90,9 @@ int64_t rrule_local_seconds(const struct rrule_datetime *t)
 	       t->minute * 60 + t->second;
 }
 
-/* The EU switches clocks on the last Sunday of March and of October. */
-static int last_sunday(int year, int month)
-{
-	struct rrule_date last = {year, month, rrule_days_in_month(year, month)};
-	return last.day - ((int)rrule_weekday_of(last) + 1) % DAYS_PER_WEEK;
-}
-
 bool rrule_in_dst_gap(const struct rrule_datetime *t)
 {
-	return t->date.year >= EU_DST_SINCE && t->date.month == 3 &&
-	       t->date.day == last_sunday(t->date.year, 3) && t->hour == 2;
-}
-
-/* Turns a UTC wall time into Amsterdam seconds, for UNTIL=...Z. */
-static int64_t utc_to_local_seconds(const struct rrule_datetime *utc)
-{
-	int year = utc->date.year;
-	int64_t secs = rrule_local_seconds(utc);
-	struct rrule_datetime start = {{year, 3, last_sunday(year, 3)}, DST_SWITCH_HOUR_UTC, 0, 0};
-	struct rrule_datetime end = {{year, 10, last_sunday(year, 10)}, DST_SWITCH_HOUR_UTC, 0, 0};
-	bool dst = year >= EU_DST_SINCE && secs >= rrule_local_seconds(&start) &&
-		   secs < rrule_local_seconds(&end);
-	return secs + (CET_OFFSET_HOURS + dst) * SECONDS_PER_HOUR;
+	return amsterdam_in_gap(rrule_local_seconds(t));
 }
 
 /* ------------------------------------------------------------------ */
@@ -573,7 +552,7 @@ static int64_t until_local_seconds(const struct rrule *r)
 	case RRULE_UNTIL_LOCAL:
 		return rrule_local_seconds(&r->until);
 	case RRULE_UNTIL_UTC:
-		return utc_to_local_seconds(&r->until);
+		return amsterdam_from_utc(rrule_local_seconds(&r->until));
 	case RRULE_UNTIL_NONE:
 		break;
 	}

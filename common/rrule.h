@@ -132,7 +132,7 @@ int64_t rrule_local_seconds(const struct rrule_datetime *t);
 
 /*
  * True when t does not exist in Europe/Amsterdam: the hour skipped when the
- * clocks go forward (last Sunday of March, 02:00-02:59; EU rule since 1996).
+ * clocks go forward (amsterdam_in_gap on t's wall-clock seconds).
  */
 bool rrule_in_dst_gap(const struct rrule_datetime *t);
 

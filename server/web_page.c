@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "amsterdam.h"
 #include "contract.h"
 #include "html.h"
 #include "rrule.h"
@@ -87,24 +88,10 @@ int webpage_weekday(long days)
     return (int)(((days % 7) + 10) % 7);
 }
 
-/* The last Sunday of a month, as a day number. */
-static long web_last_sunday(int y, int m)
-{
-    long last = web_days(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
-    return last - (webpage_weekday(last) + 1) % 7;
-}
-
-/* Today's date in Amsterdam (CET/CEST: summer time from 01:00 UTC on the last Sunday of March to October). */
+/* Today's date in Amsterdam (summer time is amsterdam.c's). */
 long webpage_today(void)
 {
-    time_t now = time(NULL);
-    long days = (long)(now / 86400), secs = (long)(now % 86400);
-    int y, m, d;
-    web_civil(days, &y, &m, &d);
-    long start = web_last_sunday(y, 3) * 86400 + 3600, end = web_last_sunday(y, 10) * 86400 + 3600;
-    long t = days * 86400 + secs;
-    long offset = (t >= start && t < end) ? 7200 : 3600;
-    return (t + offset) / 86400;
+    return (long)amsterdam_day((int64_t)time(NULL));
 }
 
 void webpage_date(long days, char out[11])
