@@ -20,6 +20,7 @@
 #include "contract.h"
 #include "http.h"
 #include "routes.h"
+#include "utf8.h"
 #include "validate.h"
 
 #define MOD_LIST_MAX CONTRACT_MOD_LIST_MAX
@@ -153,16 +154,6 @@ static const char *mod_body(struct req_ctx *ctx, int optional, struct json_objec
     return http_json_object(ctx, obj);
 }
 
-/* Characters (code points) of valid UTF-8 text. */
-static size_t mod_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* An optional text member: a string of at most MOD_TEXT_MAX characters. */
 static void mod_check_text(struct json_object *obj, const char *name, int required, struct verr_list *errs)
 {
@@ -174,7 +165,7 @@ static void mod_check_text(struct json_object *obj, const char *name, int requir
     }
     if (!json_object_is_type(v, json_type_string))
         verr_add(errs, name, "must be a string");
-    else if (mod_chars(json_object_get_string(v)) > MOD_TEXT_MAX)
+    else if (utf8_chars(json_object_get_string(v)) > MOD_TEXT_MAX)
         verr_add(errs, name, "must be at most %d characters", MOD_TEXT_MAX);
 }
 

@@ -15,6 +15,7 @@
 #include "contract.h"
 #include "http.h"
 #include "routes.h"
+#include "utf8.h"
 #include "validate.h"
 #include "webhook.h"
 #include "worker.h"
@@ -22,15 +23,6 @@
 #define WH_SECRET_MIN 16
 #define WH_SECRET_MAX 200
 #define WH_URL_MSG 200
-
-/* Characters (UTF-8 code points) in s; the body is valid UTF-8 already. */
-static size_t wh_utf8_len(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
 
 static void wh_check_url(struct req_ctx *ctx, struct json_object *v, struct verr_list *errs)
 {
@@ -58,7 +50,7 @@ static void wh_check_secret(struct json_object *v, struct verr_list *errs)
         verr_add(errs, "secret", "must be a string");
         return;
     }
-    n = wh_utf8_len(json_object_get_string(v));
+    n = utf8_chars(json_object_get_string(v)); /* the body is valid UTF-8 already */
     if (n < WH_SECRET_MIN || n > WH_SECRET_MAX)
         verr_add(errs, "secret", "must be %d to %d characters", WH_SECRET_MIN, WH_SECRET_MAX);
 }

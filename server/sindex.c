@@ -27,6 +27,7 @@
 #include "cursor.h"
 #include "search.h"
 #include "textsearch.h"
+#include "utf8.h"
 
 /* =========================================================================================== */
 /* Small helpers                                                                               */
@@ -1352,9 +1353,7 @@ static void query_words(struct sx_query *q, const struct sx_words *known)
         nw = QWORDS;
     for (size_t i = 0; i < nw; i++) {
         struct qword *w = &q->words[q->nwords];
-        size_t wl = strlen(words[i]), chars = 0;
-        for (size_t k = 0; k < wl; k++)
-            chars += ((unsigned char)words[i][k] & 0xC0) != 0x80;
+        size_t wl = strlen(words[i]), chars = utf8_chars(words[i]);
         w->nalt = 0;
         if (ts_lexeme(tl->stemmer, words[i], w->alt[0].lexeme) > 0) {
             w->alt[0].prefix = chars >= 3;
