@@ -306,10 +306,8 @@ static void p_near(const char *name, const char *value, struct json_object *out,
 /* A whole number in [lo, hi] for radius and limit. */
 static void p_int(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
 {
-    long lo = 1, hi = strcmp(name, "radius") == 0 ? SEARCH_RADIUS_MAX : SEARCH_LIMIT_MAX;
-    char *end;
-    long v = strtol(value, &end, 10);
-    if (*value == '\0' || *end != '\0' || v < lo || v > hi) {
+    long lo = 1, hi = strcmp(name, "radius") == 0 ? SEARCH_RADIUS_MAX : SEARCH_LIMIT_MAX, v;
+    if (!cursor_number(value, lo, hi, &v)) {
         verr_add(errs, name, "must be a whole number from %ld to %ld", lo, hi);
         return;
     }

@@ -54,7 +54,7 @@ int entry_list_limit(struct req_ctx *ctx, const char **out)
     if (http_int_arg(ctx, "limit", 1, LIST_LIMIT_MAX, out) < 0)
         return -1;
     if (*out == NULL)
-        *out = "20";
+        *out = http_printf(ctx, "%d", LIST_LIMIT_DEFAULT);
     return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "contract.h"
+#include "cursor.h"
 #include "http.h"
 #include "routes.h"
 #include "search.h"
@@ -92,15 +93,11 @@ static void feeds_on_json(struct req_ctx *ctx, PGresult *res)
     feeds_reply(ctx, res, "application/json; charset=utf-8", CACHE_EXPORT);
 }
 
-/* A whole number in [lo, hi]; -1 when v is not one. */
+/* A whole number in [lo, hi] (cursor_number); -1 when v is not one. */
 static long feeds_number(const char *v, long lo, long hi)
 {
-    char *end;
     long n;
-    if (v == NULL || *v == '\0' || strspn(v, "0123456789") != strlen(v) || strlen(v) > 18)
-        return -1;
-    n = strtol(v, &end, 10);
-    return n < lo || n > hi ? -1 : n;
+    return cursor_number(v, lo, hi, &n) ? n : -1;
 }
 
 /*

@@ -17,6 +17,7 @@
 #include "cache.h"
 #include "conn.h"
 #include "contract.h"
+#include "cursor.h"
 #include "log.h"
 #include "problem.h"
 #include "ratelimit.h"
@@ -141,13 +142,11 @@ const char *http_query_arg(struct req_ctx *ctx, const char *name)
 int http_int_arg(struct req_ctx *ctx, const char *name, long lo, long hi, const char **out)
 {
     const char *v = http_query_arg(ctx, name);
-    char *end;
     long n;
     *out = NULL;
     if (v == NULL)
         return 0;
-    n = strtol(v, &end, 10);
-    if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+    if (!cursor_number(v, lo, hi, &n)) {
         char msg[96];
         snprintf(msg, sizeof(msg), "must be a whole number from %ld to %ld", lo, hi);
         http_bad_field(ctx, 400, name, msg);
