@@ -119,4 +119,22 @@ enum validate_mode {
  */
 int validate_entry(enum sk_kind kind, enum validate_mode mode, struct json_object *body, struct verr_list *errs);
 
+/* The bodies that are not entries, checked with member tables like the entries'. */
+enum validate_body {
+	VALIDATE_BODY_REASON_REQUIRED, /* {"reason"}: reject, hide */
+	VALIDATE_BODY_REASON_OPTIONAL, /* {"reason"?}: the other moderation decisions */
+	VALIDATE_BODY_RESOLUTION,      /* {"resolution"?}: resolving a report */
+	VALIDATE_BODY_REPORT,          /* {"reason", "message"?}: a new report */
+	VALIDATE_BODY_WEBHOOK,         /* {"url", "secret", "kinds"?, "municipality"?}: a new webhook */
+};
+
+/*
+ * Check a small body (borrowed; a JSON object) against its member table and
+ * add one error per failing member to errs, named by its path ("kinds[1]").
+ * Unknown members are errors. What only the daemon or the database can judge
+ * (a webhook URL's address policy, a blank reason) is theirs. Returns 0 when
+ * this call added no error, -1 otherwise.
+ */
+int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs);
+
 #endif

@@ -20,11 +20,9 @@
 #include "contract.h"
 #include "http.h"
 #include "routes.h"
-#include "utf8.h"
 #include "validate.h"
 
 #define MOD_LIST_MAX CONTRACT_MOD_LIST_MAX
-#define MOD_TEXT_MAX CONTRACT_MOD_TEXT_MAX /* characters of a report message or a reason */
 #define MOD_REPORT_RETRY "3600" /* seconds: the database counts reports per client per hour */
 
 /* The collection segment of the path ("/api/v1/places/…" -> place), or NULL. */
@@ -154,32 +152,11 @@ static const char *mod_body(struct req_ctx *ctx, int optional, struct json_objec
     return http_json_object(ctx, obj);
 }
 
-/* An optional text member: a string of at most MOD_TEXT_MAX characters. */
-static void mod_check_text(struct json_object *obj, const char *name, int required, struct verr_list *errs)
+/* Check a moderation body against its member table (validate.c); NULL obj (no body) is fine. */
+static void mod_check_body(struct json_object *obj, enum validate_body which, struct verr_list *errs)
 {
-    struct json_object *v;
-    if (!json_object_object_get_ex(obj, name, &v) || v == NULL) {
-        if (required)
-            verr_add(errs, name, "is required");
-        return;
-    }
-    if (!json_object_is_type(v, json_type_string))
-        verr_add(errs, name, "must be a string");
-    else if (utf8_chars(json_object_get_string(v)) > MOD_TEXT_MAX)
-        verr_add(errs, name, "must be at most %d characters", MOD_TEXT_MAX);
-}
-
-/* Every member of obj must be one of allowed (NULL-terminated). */
-static void mod_check_members(struct json_object *obj, const char *const *allowed, struct verr_list *errs)
-{
-    json_object_object_foreach(obj, key, val) {
-        size_t i;
-        (void)val;
-        for (i = 0; allowed[i] && strcmp(allowed[i], key) != 0; i++)
-            ;
-        if (allowed[i] == NULL)
-            verr_add(errs, key, "unknown field");
-    }
+    if (obj)
+        validate_body(which, obj, errs);
 }
 
 /* Answer 422 naming every field in errs. */
@@ -193,7 +170,6 @@ static void mod_invalid(struct req_ctx *ctx, struct verr_list *errs)
 /* POST /api/v1/moderation/{entryId}/reject {"reason": "..."} — the reason is required. */
 void h_mod_reject(struct req_ctx *ctx)
 {
-    static const char *const members[] = {"reason", NULL};
     struct json_object *obj;
     struct verr_list errs;
     const char *id = mod_id(ctx, "entry"), *body;
@@ -201,8 +177,7 @@ void h_mod_reject(struct req_ctx *ctx)
     if (id == NULL || (body = mod_body(ctx, 0, &obj)) == NULL)
         return;
     verr_init(&errs);
-    mod_check_members(obj, members, &errs);
-    mod_check_text(obj, "reason", 1, &errs);
+    mod_check_body(obj, VALIDATE_BODY_REASON_REQUIRED, &errs);
     json_object_put(obj);
     if (!verr_empty(&errs)) {
         mod_invalid(ctx, &errs);
@@ -224,13 +199,12 @@ void h_mod_diff(struct req_ctx *ctx)
 }
 
 /*
- * Check a {"reason"} body (the only member; a text of at most MOD_TEXT_MAX
+ * Check a {"reason"} body (the only member; a text of at most CONTRACT_MOD_TEXT_MAX
  * characters, required or not) and run stmt with (id, body). The database
  * also refuses a blank reason and answers the state conflicts (409).
  */
 static void mod_reason_call(struct req_ctx *ctx, enum db_stmt stmt, int required)
 {
-    static const char *const members[] = {"reason", NULL};
     struct json_object *obj;
     struct verr_list errs;
     const char *id = mod_id(ctx, "entry"), *body;
@@ -238,11 +212,8 @@ static void mod_reason_call(struct req_ctx *ctx, enum db_stmt stmt, int required
     if (id == NULL || (body = mod_body(ctx, !required, &obj)) == NULL)
         return;
     verr_init(&errs);
-    if (obj) {
-        mod_check_members(obj, members, &errs);
-        mod_check_text(obj, "reason", required, &errs);
-        json_object_put(obj);
-    }
+    mod_check_body(obj, required ? VALIDATE_BODY_REASON_REQUIRED : VALIDATE_BODY_REASON_OPTIONAL, &errs);
+    json_object_put(obj);
     if (!verr_empty(&errs)) {
         mod_invalid(ctx, &errs);
         return;
@@ -291,7 +262,6 @@ void h_mod_settings_patch(struct req_ctx *ctx)
 /* POST /api/v1/moderation/reports/{reportId}/resolve {"resolution": "..."} (body optional) */
 void h_mod_report_resolve(struct req_ctx *ctx)
 {
-    static const char *const members[] = {"resolution", NULL};
     struct json_object *obj;
     struct verr_list errs;
     const char *id = mod_id(ctx, "report"), *body;
@@ -299,11 +269,8 @@ void h_mod_report_resolve(struct req_ctx *ctx)
     if (id == NULL || (body = mod_body(ctx, 1, &obj)) == NULL)
         return;
     verr_init(&errs);
-    if (obj) {
-        mod_check_members(obj, members, &errs);
-        mod_check_text(obj, "resolution", 0, &errs);
-        json_object_put(obj);
-    }
+    mod_check_body(obj, VALIDATE_BODY_RESOLUTION, &errs);
+    json_object_put(obj);
     if (!verr_empty(&errs)) {
         mod_invalid(ctx, &errs);
         return;
@@ -340,27 +307,14 @@ static void mod_report_reply(struct req_ctx *ctx, PGresult *res)
  */
 void h_report_create(struct req_ctx *ctx)
 {
-    static const char *const members[] = {"reason", "message", NULL};
-    static const char *const reasons[] = {"outdated", "wrong_address", "no_longer_exists", "inappropriate", "other", NULL};
-    struct json_object *obj, *v;
+    struct json_object *obj;
     struct verr_list errs;
     const char *id = mod_id(ctx, "entry"), *kind = mod_kind(ctx), *body;
 
     if (id == NULL || kind == NULL || (body = mod_body(ctx, 0, &obj)) == NULL)
         return;
     verr_init(&errs);
-    mod_check_members(obj, members, &errs);
-    if (!json_object_object_get_ex(obj, "reason", &v) || !json_object_is_type(v, json_type_string)) {
-        verr_add(&errs, "reason", "is required: one of outdated, wrong_address, no_longer_exists, inappropriate, other");
-    } else {
-        size_t i;
-        for (i = 0; reasons[i] && strcmp(reasons[i], json_object_get_string(v)) != 0; i++)
-            ;
-        if (reasons[i] == NULL)
-            verr_add(&errs, "reason", "must be one of outdated, wrong_address, no_longer_exists, inappropriate, other");
-    }
-    if (json_object_object_get_ex(obj, "message", &v) && v != NULL)
-        mod_check_text(obj, "message", 0, &errs);
+    mod_check_body(obj, VALIDATE_BODY_REPORT, &errs);
     json_object_put(obj);
     if ((ctx->params[3] = http_keep_json(ctx, verr_to_json(&errs))) == NULL)
         return;
