@@ -14,12 +14,23 @@ const char *problem_status_title(int status)
     return contract_status_title(status);
 }
 
+/* o's compact JSON text as a malloc'd copy (and its length in *len); NULL when out of memory. */
+static char *json_text(struct json_object *o, size_t *len)
+{
+    size_t n;
+    const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+    char *out = malloc(n + 1);
+    if (out) {
+        memcpy(out, text, n + 1);
+        *len = n;
+    }
+    return out;
+}
+
 char *problem_render(int status, const char *type, const char *detail, const char *instance,
                      struct json_object *errors, size_t *len)
 {
     struct json_object *o = json_object_new_object();
-    const char *text;
-    size_t n;
     char *out;
 
     json_object_object_add(o, "type", json_object_new_string(type ? type : "about:blank"));
@@ -31,12 +42,7 @@ char *problem_render(int status, const char *type, const char *detail, const cha
         json_object_object_add(o, "instance", json_object_new_string(instance));
     if (errors)
         json_object_object_add(o, "errors", errors);
-    text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-    out = malloc(n + 1);
-    if (out) {
-        memcpy(out, text, n + 1);
-        *len = n;
-    }
+    out = json_text(o, len);
     json_object_put(o);
     return out;
 }
@@ -57,15 +63,8 @@ char *problem_add_instance(const char *body, const char *instance, size_t *len)
         return NULL;
     o = json_tokener_parse(body);
     if (o != NULL && json_object_is_type(o, json_type_object) && !json_object_object_get_ex(o, "instance", &v)) {
-        size_t n;
-        const char *text;
         json_object_object_add(o, "instance", json_object_new_string(instance));
-        text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-        out = malloc(n + 1);
-        if (out) {
-            memcpy(out, text, n + 1);
-            *len = n;
-        }
+        out = json_text(o, len);
     }
     json_object_put(o);
     return out;

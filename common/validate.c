@@ -920,19 +920,26 @@ static bool in_choices(const char *const *choices, const char *s, size_t n)
 	return false;
 }
 
+/* The choices joined by ", " into list (VERR_MESSAGE_SIZE bytes), for messages. */
+static void choices_list(const char *const *choices, char *list)
+{
+	size_t len = 0;
+	list[0] = '\0';
+	for (const char *const *ch = choices; *ch != NULL; ch++) {
+		if (len > 0)
+			len = utf8_append(list, VERR_MESSAGE_SIZE, len, ", ", 2);
+		len = utf8_append(list, VERR_MESSAGE_SIZE, len, *ch, strlen(*ch));
+	}
+}
+
 /* A string from r->choices; the message lists them. */
 static void check_enum(struct vctx *c, struct json_object *v, const struct field_rule *r)
 {
-	char list[VERR_MESSAGE_SIZE] = "";
-	size_t len = 0;
+	char list[VERR_MESSAGE_SIZE];
 	if (json_object_is_type(v, json_type_string) &&
 	    in_choices(r->choices, json_object_get_string(v), (size_t)json_object_get_string_len(v)))
 		return;
-	for (const char *const *ch = r->choices; *ch != NULL; ch++) {
-		if (len > 0)
-			len = utf8_append(list, sizeof list, len, ", ", 2);
-		len = utf8_append(list, sizeof list, len, *ch, strlen(*ch));
-	}
+	choices_list(r->choices, list);
 	fail(c, "must be one of: %s", list);
 }
 
@@ -1570,19 +1577,14 @@ static void check_string(struct vctx *c, struct json_object *v, const struct fie
 /* One of r->choices; anything else, a string or not, is told r->missing or the list. */
 static void check_listed(struct vctx *c, struct json_object *v, const struct field_rule *r)
 {
-	char list[VERR_MESSAGE_SIZE] = "";
-	size_t len = 0;
+	char list[VERR_MESSAGE_SIZE];
 	if (!json_object_is_type(v, json_type_string)) {
 		fail(c, "%s", missing_message(c, r));
 		return;
 	}
 	if (in_choices(r->choices, json_object_get_string(v), (size_t)json_object_get_string_len(v)))
 		return;
-	for (const char *const *ch = r->choices; *ch != NULL; ch++) {
-		if (len > 0)
-			len = utf8_append(list, sizeof list, len, ", ", 2);
-		len = utf8_append(list, sizeof list, len, *ch, strlen(*ch));
-	}
+	choices_list(r->choices, list);
 	fail(c, "must be one of %s", list);
 }
 
