@@ -115,10 +115,10 @@ bool contract_is_area_code(const char *s, size_t n)
         return false;
     if (n == 6)
         return true;
-    if (s[6] != '-')
-        return false;
-    for (size_t i = 7; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-            return false;
+    for (size_t i = 6; i < n; i++) {
+        bool alnum = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9');
+        if (s[i] == '-' ? i + 1 == n || s[i + 1] == '-' : !alnum || i == 6)
+            return false; /* each '-' starts a part of one or more letters and digits */
+    }
     return true;
 }

@@ -84,8 +84,9 @@ const char *contract_pattern_regex(enum contract_pattern p);
 
 /* s[0..n) is a CBS municipality code: GM and four digits (CONTRACT_PATTERN_MUNICIPALITY_CODE). */
 bool contract_is_municipality_code(const char *s, size_t n);
-/* s[0..n) is a municipality code, optionally followed by "-" and lowercase letters, digits and
- * hyphens, at most CONTRACT_CODE_MAX bytes (CONTRACT_PATTERN_AREA_CODE). */
+/* s[0..n) is an area code: a municipality code, then any number of "-" and one or more lowercase
+ * letters or digits ("GM0512-west", "GM0512-oost-2"), at most CONTRACT_CODE_MAX bytes
+ * (CONTRACT_PATTERN_AREA_CODE; the areas table's constraint). */
 bool contract_is_area_code(const char *s, size_t n);
 
 #endif

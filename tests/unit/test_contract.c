@@ -133,7 +133,7 @@ Test(contract, code_patterns)
 {
     static const char *const samples[] = {
         "GM0512", "GM051", "GM05123", "gm0512", "GMabcd", "XX0512", "", "GM0512-west", "GM0512-", "GM0512-a-b-9",
-        "GM0512-West", "GM0512_west", "GM0512west", "GM0512-wést", " GM0512", "GM0512 ",
+        "GM0512-West", "GM0512_west", "GM0512--a", "GM0512-a-", "GM0512-oost-2", "GM0512-9", "GM0512west", "GM0512-wést", " GM0512", "GM0512 ",
         "GM0512-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     };
     for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
