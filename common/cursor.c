@@ -21,6 +21,22 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
+enum { NUMBER_DIGITS_MAX = 18 }; /* fits a long (int64) */
+
+bool cursor_number(const char *text, long lo, long hi, long *out)
+{
+    size_t n = text ? strlen(text) : 0;
+    long v = 0;
+    if (n > NUMBER_DIGITS_MAX || !all_digits(text, n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (text[i] - '0');
+    if (v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
 static void lower_uuid(const char *s, char out[37])
 {
     for (size_t i = 0; i < 36; i++)

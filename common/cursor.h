@@ -37,6 +37,13 @@ struct search_cursor {
     char id[37];                   /* the last item's id */
 };
 
+/*
+ * A paging number of the query string (limit, page, per_page, afterTimestamp):
+ * 1 to 18 ASCII digits, nothing else (no sign, no spaces), from lo to hi
+ * (lo >= 0). The one parser for them: false when text is not one.
+ */
+bool cursor_number(const char *text, long lo, long hi, long *out);
+
 /* Parse a list cursor; false when text is not one this API gives out. */
 bool cursor_list_decode(const char *text, size_t len, struct list_cursor *out);
 

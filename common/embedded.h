@@ -27,6 +27,11 @@ extern const size_t sk_schema_files_count;
 extern const struct sk_embedded_file sk_api_files[];
 extern const size_t sk_api_files_count;
 
+/* The contract's SQL functions (sk_contract_*, generated from common/contract.def by
+ * common/contract_sql.c; see contract.h): the first API file, so migrate applies it with
+ * the rest of the API, before the functions that call it. */
+#define sk_contract_sql (sk_api_files[0])
+
 extern const struct sk_embedded_file sk_seed_demo;
 extern const struct sk_embedded_file sk_openapi_json;
 

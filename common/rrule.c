@@ -1,8 +1,10 @@
 /*
- * rrule: RFC 5545 RRULE subset, civil dates and occurrence expansion.
+ * rrule: RFC 5545 RRULE subset and civil dates.
  * See rrule.h for the grammar and the contract.
  */
 #include "rrule.h"
+
+#include "amsterdam.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,9 +18,6 @@ enum {
 	MONTHS_PER_YEAR = 12,
 	YEAR_MIN = 1,
 	YEAR_MAX = 9999,
-	EU_DST_SINCE = 1996,    /* the last-Sunday rules apply from this year */
-	CET_OFFSET_HOURS = 1,   /* Europe/Amsterdam standard time, UTC+1 */
-	DST_SWITCH_HOUR_UTC = 1 /* EU clocks change at 01:00 UTC */
 };
 
 /* ------------------------------------------------------------------ */
@@ -91,29 +90,9 @@ int64_t rrule_local_seconds(const struct rrule_datetime *t)
 	       t->minute * 60 + t->second;
 }
 
-/* The EU switches clocks on the last Sunday of March and of October. */
-static int last_sunday(int year, int month)
-{
-	struct rrule_date last = {year, month, rrule_days_in_month(year, month)};
-	return last.day - ((int)rrule_weekday_of(last) + 1) % DAYS_PER_WEEK;
-}
-
 bool rrule_in_dst_gap(const struct rrule_datetime *t)
 {
-	return t->date.year >= EU_DST_SINCE && t->date.month == 3 &&
-	       t->date.day == last_sunday(t->date.year, 3) && t->hour == 2;
-}
-
-/* Turns a UTC wall time into Amsterdam seconds, for UNTIL=...Z. */
-static int64_t utc_to_local_seconds(const struct rrule_datetime *utc)
-{
-	int year = utc->date.year;
-	int64_t secs = rrule_local_seconds(utc);
-	struct rrule_datetime start = {{year, 3, last_sunday(year, 3)}, DST_SWITCH_HOUR_UTC, 0, 0};
-	struct rrule_datetime end = {{year, 10, last_sunday(year, 10)}, DST_SWITCH_HOUR_UTC, 0, 0};
-	bool dst = year >= EU_DST_SINCE && secs >= rrule_local_seconds(&start) &&
-		   secs < rrule_local_seconds(&end);
-	return secs + (CET_OFFSET_HOURS + dst) * SECONDS_PER_HOUR;
+	return amsterdam_in_gap(rrule_local_seconds(t));
 }
 
 /* ------------------------------------------------------------------ */
@@ -573,7 +552,7 @@ static int64_t until_local_seconds(const struct rrule *r)
 	case RRULE_UNTIL_LOCAL:
 		return rrule_local_seconds(&r->until);
 	case RRULE_UNTIL_UTC:
-		return utc_to_local_seconds(&r->until);
+		return amsterdam_from_utc(rrule_local_seconds(&r->until));
 	case RRULE_UNTIL_NONE:
 		break;
 	}
@@ -583,141 +562,4 @@ static int64_t until_local_seconds(const struct rrule *r)
 bool rrule_until_before(const struct rrule *r, const struct rrule_datetime *dtstart)
 {
 	return r->until_kind != RRULE_UNTIL_NONE && until_local_seconds(r) < rrule_local_seconds(dtstart);
-}
-
-/* ------------------------------------------------------------------ */
-/* Expansion */
-
-/* Running state of one rrule_expand() call; lives on its stack. */
-struct expander {
-	const struct rrule_query *q;
-	int64_t start_day, from_day, to_day;
-	int64_t time_of_day; /* seconds after midnight of dtstart */
-	int64_t until;       /* last allowed local second */
-	int generated;       /* occurrences so far, for COUNT */
-	struct rrule_datetime *out;
-	size_t cap, n;
-	bool more, done;
-};
-
-static bool is_exdate(const struct expander *x, int64_t day)
-{
-	for (size_t i = 0; i < x->q->n_exdates; i++)
-		if (rrule_days_from_date(x->q->exdates[i]) == day)
-			return true;
-	return false;
-}
-
-/* Records one occurrence of the recurrence set, in order of time. */
-static void emit(struct expander *x, int64_t day)
-{
-	const struct rrule *r = x->q->rule;
-	if (day >= x->to_day || day * SECONDS_PER_DAY + x->time_of_day > x->until) {
-		x->done = true;
-		return;
-	}
-	x->generated++;
-	if (day >= x->from_day && !is_exdate(x, day)) {
-		if (x->n == x->cap) {
-			x->more = true;
-			x->done = true;
-			return;
-		}
-		x->out[x->n] = x->q->dtstart;
-		x->out[x->n++].date = rrule_date_from_days(day);
-	}
-	if (r && r->count > 0 && x->generated >= r->count)
-		x->done = true;
-}
-
-/* Periods are days, weeks (from Monday) or months, INTERVAL apart. */
-static int64_t month_index(struct rrule_date d)
-{
-	return (int64_t)d.year * MONTHS_PER_YEAR + d.month - 1;
-}
-
-static int64_t period_first_day(const struct expander *x, int64_t p)
-{
-	const struct rrule *r = x->q->rule;
-	int64_t mi;
-	switch (r->freq) {
-	case RRULE_DAILY:
-		return x->start_day + p * r->interval;
-	case RRULE_WEEKLY:
-		return x->start_day - weekday_of_days(x->start_day) + p * r->interval * DAYS_PER_WEEK;
-	case RRULE_MONTHLY:
-		break;
-	}
-	mi = month_index(x->q->dtstart.date) + p * r->interval;
-	return rrule_days_from_date((struct rrule_date){(int)(mi / MONTHS_PER_YEAR), (int)(mi % MONTHS_PER_YEAR) + 1, 1});
-}
-
-static int64_t period_days(const struct expander *x, int64_t first)
-{
-	struct rrule_date d = rrule_date_from_days(first);
-	switch (x->q->rule->freq) {
-	case RRULE_DAILY:
-		return 1;
-	case RRULE_WEEKLY:
-		return DAYS_PER_WEEK;
-	case RRULE_MONTHLY:
-		break;
-	}
-	return rrule_days_in_month(d.year, d.month);
-}
-
-/*
- * Without COUNT, periods before the window cannot matter, so start one
- * period before the window instead of at DTSTART. With COUNT every
- * occurrence from DTSTART on must be counted.
- */
-static int64_t first_useful_period(const struct expander *x)
-{
-	const struct rrule *r = x->q->rule;
-	int64_t span, gap;
-	if (r->count > 0 || x->from_day <= x->start_day)
-		return 0;
-	if (r->freq == RRULE_MONTHLY) {
-		gap = month_index(x->q->from) - month_index(x->q->dtstart.date);
-		span = r->interval;
-	} else {
-		gap = x->from_day - period_first_day(x, 0);
-		span = r->freq == RRULE_DAILY ? r->interval : (int64_t)r->interval * DAYS_PER_WEEK;
-	}
-	return gap / span > 1 ? gap / span - 1 : 0;
-}
-
-/* Walks the periods, emitting selected days after DTSTART, until done. */
-static void expand_rule(struct expander *x)
-{
-	const struct rrule *r = x->q->rule;
-	for (int64_t p = first_useful_period(x); !x->done; p++) {
-		int64_t first = period_first_day(x, p), n = period_days(x, first);
-		if (first >= x->to_day)
-			break;
-		for (int64_t day = first; day < first + n && !x->done; day++)
-			if (day > x->start_day && day_selected(r, x->q->dtstart.date, day))
-				emit(x, day);
-	}
-}
-
-size_t rrule_expand(const struct rrule_query *q, struct rrule_datetime *out, size_t cap, bool *more)
-{
-	const struct rrule_datetime *s = &q->dtstart;
-	struct expander x = {
-		.q = q,
-		.start_day = rrule_days_from_date(s->date),
-		.from_day = rrule_days_from_date(q->from),
-		.to_day = rrule_days_from_date(q->to),
-		.time_of_day = (int64_t)s->hour * SECONDS_PER_HOUR + s->minute * 60 + s->second,
-		.until = q->rule ? until_local_seconds(q->rule) : INT64_MAX,
-		.out = out,
-		.cap = cap,
-	};
-	emit(&x, x.start_day); /* DTSTART is always the first occurrence */
-	if (q->rule && !x.done)
-		expand_rule(&x);
-	if (more)
-		*more = x.more;
-	return x.n;
 }

@@ -2,15 +2,17 @@
  * rrule: recurrence rules (a subset of RFC 5545 RRULE) and the civil-date
  * arithmetic they need.
  *
- * What it is for: checking the `schedule.rrule` text of an activity, turning
- * it into a struct, and expanding it into occurrences on local wall-clock
- * dates in Europe/Amsterdam (for iCalendar and occurrence lists). All date
- * work is done on proleptic Gregorian day numbers; no time_t, no localtime(),
- * no TZ database. A 10:00 walk therefore stays at 10:00 across DST changes.
+ * What it is for: checking the `schedule.rrule` text of an activity on the
+ * request path (validate.c), turning it into a struct, and the predicates
+ * the entry rules need (does DTSTART match the rule, does UNTIL lie before
+ * it). All date work is done on proleptic Gregorian day numbers; no time_t,
+ * no localtime(), no TZ database; summer time is amsterdam.h's.
  *
- * What it is not for: storing rules (the API stores the rrule text exactly as
- * given; rrule_format() is for internal use), time zones other than
- * Europe/Amsterdam, or the full RFC 5545 grammar.
+ * What it is not for: expanding rules into occurrences. That is SQL's
+ * sk_occ_expand, the one implementation that runs (tested by
+ * tests/integration/test_occurrences.c). Nor storing rules (the API stores
+ * the rrule text exactly as given; rrule_format() is for internal use),
+ * time zones other than Europe/Amsterdam, or the full RFC 5545 grammar.
  *
  * Supported grammar (names and values case-insensitive, parts in any order,
  * each part at most once):
@@ -30,11 +32,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "contract.h"
+
 /* Bounds of the grammar (part of the public API contract). */
 enum {
 	RRULE_TEXT_MAX = 256,      /* bytes of rule text */
-	RRULE_INTERVAL_MAX = 99,
-	RRULE_COUNT_MAX = 1000,
+	RRULE_INTERVAL_MAX = CONTRACT_RRULE_INTERVAL_MAX,
+	RRULE_COUNT_MAX = CONTRACT_RRULE_COUNT_MAX,
 	RRULE_BYDAY_MAX = 16,      /* entries in BYDAY */
 	RRULE_BYMONTHDAY_MAX = 31, /* entries in BYMONTHDAY */
 	RRULE_ORDINAL_MAX = 5,     /* |n| in BYDAY=nMO */
@@ -106,33 +110,6 @@ int rrule_parse(const char *text, size_t len, struct rrule *out, char *err, size
  */
 int rrule_format(const struct rrule *r, char *buf, size_t size);
 
-/*
- * Expansion request. All pointers are borrowed for the duration of the call.
- * rule may be NULL: then the only occurrence is dtstart (a one-off event).
- * exdates may be NULL when n_exdates is 0; order does not matter.
- * The window [from, to) is of local dates; an occurrence is in the window
- * when its start date is.
- */
-struct rrule_query {
-	const struct rrule *rule;
-	struct rrule_datetime dtstart;
-	const struct rrule_date *exdates;
-	size_t n_exdates;
-	struct rrule_date from;
-	struct rrule_date to;
-};
-
-/*
- * Write the start times of the occurrences in the window, in order, into
- * out (capacity cap, caller-owned). Returns how many were written. *more
- * (may be NULL) is set to true when the window holds more than cap.
- * DTSTART always counts as the first occurrence (RFC 5545), and COUNT counts
- * occurrences before exdates are removed. Every occurrence has dtstart's
- * wall-clock time. Cost is linear in the days of the window (no COUNT) or
- * from dtstart to the window's end (with COUNT).
- */
-size_t rrule_expand(const struct rrule_query *q, struct rrule_datetime *out, size_t cap, bool *more);
-
 /* True when dtstart is itself one of the dates the rule selects. */
 bool rrule_start_matches(const struct rrule *r, const struct rrule_datetime *dtstart);
 
@@ -155,7 +132,7 @@ int64_t rrule_local_seconds(const struct rrule_datetime *t);
 
 /*
  * True when t does not exist in Europe/Amsterdam: the hour skipped when the
- * clocks go forward (last Sunday of March, 02:00-02:59; EU rule since 1996).
+ * clocks go forward (amsterdam_in_gap on t's wall-clock seconds).
  */
 bool rrule_in_dst_gap(const struct rrule_datetime *t);
 

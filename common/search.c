@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "contract.h"
 #include "cursor.h"
 #include "rrule.h"
 #include "utf8.h"
@@ -115,7 +116,7 @@ static void p_kind(const char *name, const char *value, struct json_object *out,
 
 static void p_municipality(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
 {
-    if (strlen(value) != 6 || strncmp(value, "GM", 2) != 0 || strspn(value + 2, "0123456789") != 4) {
+    if (!contract_is_municipality_code(value, strlen(value))) {
         verr_add(errs, name, "must be a CBS municipality code like GM0512");
         return;
     }
@@ -305,10 +306,8 @@ static void p_near(const char *name, const char *value, struct json_object *out,
 /* A whole number in [lo, hi] for radius and limit. */
 static void p_int(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
 {
-    long lo = 1, hi = strcmp(name, "radius") == 0 ? SEARCH_RADIUS_MAX : SEARCH_LIMIT_MAX;
-    char *end;
-    long v = strtol(value, &end, 10);
-    if (*value == '\0' || *end != '\0' || v < lo || v > hi) {
+    long lo = 1, hi = strcmp(name, "radius") == 0 ? SEARCH_RADIUS_MAX : SEARCH_LIMIT_MAX, v;
+    if (!cursor_number(value, lo, hi, &v)) {
         verr_add(errs, name, "must be a whole number from %ld to %ld", lo, hi);
         return;
     }

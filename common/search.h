@@ -29,8 +29,8 @@ struct search_pair {
 enum {
     SEARCH_Q_MAX = 200,            /* characters of q */
     SEARCH_LIST_MAX = 20,          /* codes per list parameter */
-    SEARCH_LIMIT_MAX = 100,
-    SEARCH_LIMIT_DEFAULT = 20,
+    SEARCH_LIMIT_MAX = CONTRACT_SEARCH_MAX,
+    SEARCH_LIMIT_DEFAULT = CONTRACT_SEARCH_DEFAULT,
     SEARCH_RADIUS_MAX = 50000,     /* metres */
     SEARCH_RADIUS_DEFAULT = 5000,
     SEARCH_WINDOW_DAYS_MAX = 366,

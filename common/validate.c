@@ -26,10 +26,10 @@
  * same). They are part of the API, not tunables, so they live here, not in cfg.
  */
 enum {
-	TITLE_MAX = 200,
-	SUMMARY_MAX = 500,
-	DESCRIPTION_MAX = 10000,
-	CODE_MAX = 64, /* theme, audience, area, facet, support kind, ... */
+	TITLE_MAX = CONTRACT_TITLE_MAX,
+	SUMMARY_MAX = CONTRACT_SUMMARY_MAX,
+	DESCRIPTION_MAX = CONTRACT_DESCRIPTION_MAX,
+	CODE_MAX = CONTRACT_CODE_MAX, /* theme, audience, area, facet, support kind, ... */
 	AREAS_MAX = 50,
 	CODES_MAX = 30, /* themes, audiences, for_whom */
 	LANGUAGES_MAX = 30,
@@ -558,7 +558,10 @@ enum { RULE_REQUIRED = 1u << 0, RULE_UNIQUE = 1u << 1 };
  * with JSON null), flags, and parameters whose meaning depends on the check
  * (lo/hi: characters, value range or item count; choices: allowed strings;
  * sub: member table of an object or the rule for an array's items).
- * Tables are static const and end with END.
+ * missing: the message when a required member is absent or null (NULL:
+ * "is required"). Tables are static const and end with END, or with
+ * END_UNKNOWN(message) to say what an unknown member is told (END: "unknown
+ * field").
  */
 struct field_rule {
 	const char *name;
@@ -567,6 +570,7 @@ struct field_rule {
 	double lo, hi;
 	const char *const *choices;
 	const struct field_rule *sub;
+	const char *missing;
 };
 
 #define RULE(n, fn, fl) {.name = (n), .check = (fn), .flags = (fl)}
@@ -575,6 +579,7 @@ struct field_rule {
 #define OBJECT(n, fn, fl, members) {.name = (n), .check = (fn), .flags = (fl), .sub = (members)}
 #define ARRAY(n, fl, max, item) {.name = (n), .check = check_array, .flags = (fl), .hi = (max), .sub = (item)}
 #define END {.name = NULL}
+#define END_UNKNOWN(m) {.name = NULL, .missing = (m)}
 
 static const struct field_rule *find_rule(const struct field_rule *table, const char *name)
 {
@@ -584,15 +589,31 @@ static const struct field_rule *find_rule(const struct field_rule *table, const 
 	return NULL;
 }
 
+/* What a table tells an unknown member (its END entry). */
+static const char *unknown_message(const struct field_rule *table)
+{
+	while (table->name != NULL)
+		table++;
+	return table->missing ? table->missing : "unknown field";
+}
+
+/* What a required member that is absent or null is told. */
+static const char *missing_message(const struct vctx *c, const struct field_rule *r)
+{
+	if (r->missing != NULL)
+		return r->missing;
+	return c->partial ? "is required and cannot be removed" : "is required";
+}
+
 /* One member present in the body: unknown, null, or checked by its rule. */
 static void check_member(struct vctx *c, const struct field_rule *table, const char *key, struct json_object *val)
 {
 	const struct field_rule *r = find_rule(table, key);
 	size_t mark = path_enter(c, key);
 	if (r == NULL)
-		fail(c, "unknown field");
+		fail(c, "%s", unknown_message(table));
 	else if (val == NULL && (r->flags & RULE_REQUIRED))
-		fail(c, c->partial ? "is required and cannot be removed" : "is required");
+		fail(c, "%s", missing_message(c, r));
 	else if (val != NULL)
 		r->check(c, val, r);
 	path_leave(c, mark);
@@ -603,7 +624,7 @@ static void require_members(struct vctx *c, struct json_object *obj, const struc
 {
 	for (; table->name != NULL; table++)
 		if ((table->flags & RULE_REQUIRED) && !json_object_object_get_ex(obj, table->name, NULL))
-			fail_at(c, table->name, "is required");
+			fail_at(c, table->name, "%s", missing_message(c, table));
 }
 
 /* Checks every member of obj against table; the core of the walk. */
@@ -818,8 +839,7 @@ static void check_municipality(struct vctx *c, struct json_object *v, const stru
 {
 	const char *s;
 	size_t n;
-	if (string_of(c, v, &s, &n) &&
-	    !(n == 6 && s[0] == 'G' && s[1] == 'M' && all_of(s + 2, 4, 4, is_digit_char)))
+	if (string_of(c, v, &s, &n) && !contract_is_municipality_code(s, n))
 		fail(c, "must be a CBS municipality code like GM0512");
 }
 
@@ -900,19 +920,26 @@ static bool in_choices(const char *const *choices, const char *s, size_t n)
 	return false;
 }
 
+/* The choices joined by ", " into list (VERR_MESSAGE_SIZE bytes), for messages. */
+static void choices_list(const char *const *choices, char *list)
+{
+	size_t len = 0;
+	list[0] = '\0';
+	for (const char *const *ch = choices; *ch != NULL; ch++) {
+		if (len > 0)
+			len = utf8_append(list, VERR_MESSAGE_SIZE, len, ", ", 2);
+		len = utf8_append(list, VERR_MESSAGE_SIZE, len, *ch, strlen(*ch));
+	}
+}
+
 /* A string from r->choices; the message lists them. */
 static void check_enum(struct vctx *c, struct json_object *v, const struct field_rule *r)
 {
-	char list[VERR_MESSAGE_SIZE] = "";
-	size_t len = 0;
+	char list[VERR_MESSAGE_SIZE];
 	if (json_object_is_type(v, json_type_string) &&
 	    in_choices(r->choices, json_object_get_string(v), (size_t)json_object_get_string_len(v)))
 		return;
-	for (const char *const *ch = r->choices; *ch != NULL; ch++) {
-		if (len > 0)
-			len = utf8_append(list, sizeof list, len, ", ", 2);
-		len = utf8_append(list, sizeof list, len, *ch, strlen(*ch));
-	}
+	choices_list(r->choices, list);
 	fail(c, "must be one of: %s", list);
 }
 
@@ -1511,48 +1538,145 @@ static void activity_cross(struct vctx *c, struct json_object *body)
 
 typedef void (*cross_fn)(struct vctx *c, struct json_object *body);
 
+/* The field rules of each kind; names and paths are the contract's (contract.def). */
 static const struct kind_spec {
-	const char *name;
-	const char *path;
 	const struct field_rule *members;
 	cross_fn cross; /* may be NULL */
 } kinds[SK_KIND_COUNT] = {
-	[SK_KIND_PLACE] = {"place", "places", place_members, NULL},
-	[SK_KIND_ACTIVITY] = {"activity", "activities", activity_members, activity_cross},
-	[SK_KIND_VACANCY] = {"vacancy", "vacancies", vacancy_members, NULL},
-	[SK_KIND_CARER_SUPPORT] = {"carer_support", "carer-support", carer_support_members, NULL},
+	[SK_KIND_PLACE] = {place_members, NULL},
+	[SK_KIND_ACTIVITY] = {activity_members, activity_cross},
+	[SK_KIND_VACANCY] = {vacancy_members, NULL},
+	[SK_KIND_CARER_SUPPORT] = {carer_support_members, NULL},
 };
 
-bool sk_kind_from_path(const char *segment, enum sk_kind *out)
+/* ------------------------------------------------------------------ */
+/* The other bodies: moderation and webhooks */
+
+/* Any string of lo..hi characters (code points); hi only when lo is 0. No other rule on what it holds. */
+static void check_chars(struct vctx *c, struct json_object *v, const struct field_rule *r)
 {
-	for (int k = 0; k < SK_KIND_COUNT; k++) {
-		if (segment != NULL && strcmp(segment, kinds[k].path) == 0) {
-			*out = (enum sk_kind)k;
-			return true;
-		}
+	const char *s;
+	size_t n;
+	if (!string_of(c, v, &s, &n))
+		return;
+	n = utf8_chars(s); /* the body gate let only valid UTF-8 in */
+	if (r->lo > 0 && ((double)n < r->lo || (double)n > r->hi))
+		fail(c, "must be %g to %g characters", r->lo, r->hi);
+	else if ((double)n > r->hi)
+		fail(c, "must be at most %g characters", r->hi);
+}
+
+/* Any string; what it must hold is judged elsewhere (a webhook URL: the daemon's address policy). */
+static void check_string(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+	const char *s;
+	size_t n;
+	(void)string_of(c, v, &s, &n);
+}
+
+/* One of r->choices; anything else, a string or not, is told r->missing or the list. */
+static void check_listed(struct vctx *c, struct json_object *v, const struct field_rule *r)
+{
+	char list[VERR_MESSAGE_SIZE];
+	if (!json_object_is_type(v, json_type_string)) {
+		fail(c, "%s", missing_message(c, r));
+		return;
 	}
-	return false;
+	if (in_choices(r->choices, json_object_get_string(v), (size_t)json_object_get_string_len(v)))
+		return;
+	choices_list(r->choices, list);
+	fail(c, "must be one of %s", list);
 }
 
-bool sk_kind_from_name(const char *name, enum sk_kind *out)
+/* A list of at most every kind's name (webhook filters). */
+static void check_kind_names(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
 {
-	for (int k = 0; k < SK_KIND_COUNT; k++) {
-		if (name != NULL && strcmp(name, kinds[k].name) == 0) {
-			*out = (enum sk_kind)k;
-			return true;
-		}
+	enum sk_kind kind;
+	if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) > SK_KIND_COUNT) {
+		fail(c, "must be a list of at most %d kinds: place, activity, vacancy, carer_support", SK_KIND_COUNT);
+		return;
 	}
-	return false;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		struct json_object *k = json_object_array_get_idx(v, i);
+		size_t mark = path_enter_index(c, i);
+		if (!json_object_is_type(k, json_type_string) || !sk_kind_from_name(json_object_get_string(k), &kind))
+			fail(c, "must be place, activity, vacancy or carer_support");
+		path_leave(c, mark);
+	}
 }
 
-const char *sk_kind_name(enum sk_kind kind)
+/* A municipality code, whatever the value's type (a webhook's filter). */
+static void check_municipality_filter(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
 {
-	return (unsigned)kind < SK_KIND_COUNT ? kinds[kind].name : NULL;
+	const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+	if (!contract_is_municipality_code(s, strlen(s)))
+		fail(c, "must be a CBS municipality code such as GM0512");
 }
 
-const char *sk_kind_path(enum sk_kind kind)
+enum {
+	MOD_TEXT_MAX = CONTRACT_MOD_TEXT_MAX, /* characters of a reason, resolution or report message */
+	WEBHOOK_SECRET_MIN = 16,
+	WEBHOOK_SECRET_MAX = 200,
+};
+
+static const char *const report_reasons[] = {"outdated", "wrong_address", "no_longer_exists", "inappropriate",
+					     "other", NULL};
+
+static const struct field_rule reason_required_members[] = {
+	RANGED("reason", check_chars, RULE_REQUIRED, 0, MOD_TEXT_MAX),
+	END,
+};
+
+static const struct field_rule reason_optional_members[] = {
+	RANGED("reason", check_chars, 0, 0, MOD_TEXT_MAX),
+	END,
+};
+
+static const struct field_rule resolution_members[] = {
+	RANGED("resolution", check_chars, 0, 0, MOD_TEXT_MAX),
+	END,
+};
+
+static const struct field_rule report_members[] = {
+	{.name = "reason",
+	 .check = check_listed,
+	 .flags = RULE_REQUIRED,
+	 .choices = report_reasons,
+	 .missing = "is required: one of outdated, wrong_address, no_longer_exists, inappropriate, other"},
+	RANGED("message", check_chars, 0, 0, MOD_TEXT_MAX),
+	END,
+};
+
+static const struct field_rule webhook_members[] = {
+	RULE("url", check_string, RULE_REQUIRED),
+	{.name = "secret",
+	 .check = check_chars,
+	 .flags = RULE_REQUIRED,
+	 .lo = WEBHOOK_SECRET_MIN,
+	 .hi = WEBHOOK_SECRET_MAX,
+	 .missing = "is required: the key with which every notice is signed"},
+	RULE("kinds", check_kind_names, 0),
+	RULE("municipality", check_municipality_filter, 0),
+	END_UNKNOWN("is not a member of a webhook (url, secret, kinds, municipality)"),
+};
+
+static const struct field_rule *const body_tables[] = {
+	[VALIDATE_BODY_REASON_REQUIRED] = reason_required_members,
+	[VALIDATE_BODY_REASON_OPTIONAL] = reason_optional_members,
+	[VALIDATE_BODY_RESOLUTION] = resolution_members,
+	[VALIDATE_BODY_REPORT] = report_members,
+	[VALIDATE_BODY_WEBHOOK] = webhook_members,
+};
+
+int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs)
 {
-	return (unsigned)kind < SK_KIND_COUNT ? kinds[kind].path : NULL;
+	struct vctx c = {.errs = errs};
+	if ((unsigned)which >= sizeof body_tables / sizeof body_tables[0]) {
+		fail(&c, "internal error: unknown body");
+		return -1;
+	}
+	check_members(&c, body, body_tables[which]);
+	return c.failed ? -1 : 0;
 }
 
 int validate_entry(enum sk_kind kind, enum validate_mode mode, struct json_object *body, struct verr_list *errs)

@@ -26,25 +26,8 @@ struct json_object;
 
 /* ---------------------------------------------------------------- kinds */
 
-enum sk_kind {
-	SK_KIND_PLACE,
-	SK_KIND_ACTIVITY,
-	SK_KIND_VACANCY,
-	SK_KIND_CARER_SUPPORT,
-};
-enum { SK_KIND_COUNT = SK_KIND_CARER_SUPPORT + 1 };
-
-/*
- * Collection path segment ("places", "activities", "vacancies",
- * "carer-support") to kind. Returns false for anything else (out untouched).
- * segment is borrowed and must be NUL-terminated.
- */
-bool sk_kind_from_path(const char *segment, enum sk_kind *out);
-/* Stored/JSON name ("place", "activity", "vacancy", "carer_support") to kind. */
-bool sk_kind_from_name(const char *name, enum sk_kind *out);
-/* Static strings, never NULL for a valid kind (NULL for an out-of-range value). */
-const char *sk_kind_name(enum sk_kind kind);
-const char *sk_kind_path(enum sk_kind kind);
+/* enum sk_kind, sk_kind_from_path/_from_name, sk_kind_name/_path: contract.h. */
+#include "contract.h"
 
 /* --------------------------------------------------------------- errors */
 
@@ -135,5 +118,23 @@ enum validate_mode {
  * entry.
  */
 int validate_entry(enum sk_kind kind, enum validate_mode mode, struct json_object *body, struct verr_list *errs);
+
+/* The bodies that are not entries, checked with member tables like the entries'. */
+enum validate_body {
+	VALIDATE_BODY_REASON_REQUIRED, /* {"reason"}: reject, hide */
+	VALIDATE_BODY_REASON_OPTIONAL, /* {"reason"?}: the other moderation decisions */
+	VALIDATE_BODY_RESOLUTION,      /* {"resolution"?}: resolving a report */
+	VALIDATE_BODY_REPORT,          /* {"reason", "message"?}: a new report */
+	VALIDATE_BODY_WEBHOOK,         /* {"url", "secret", "kinds"?, "municipality"?}: a new webhook */
+};
+
+/*
+ * Check a small body (borrowed; a JSON object) against its member table and
+ * add one error per failing member to errs, named by its path ("kinds[1]").
+ * Unknown members are errors. What only the daemon or the database can judge
+ * (a webhook URL's address policy, a blank reason) is theirs. Returns 0 when
+ * this call added no error, -1 otherwise.
+ */
+int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs);
 
 #endif

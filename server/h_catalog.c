@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "contract.h"
 #include "http.h"
 #include "rows.h"
 #include "paging.h"
@@ -69,7 +70,7 @@ static void catalog_public_cache(struct req_ctx *ctx)
 void h_areas_list(struct req_ctx *ctx)
 {
     const char *m = http_query_arg(ctx, "municipality");
-    if (m && (strlen(m) != 6 || strncmp(m, "GM", 2) != 0 || strspn(m + 2, "0123456789") != 4)) {
+    if (m && !contract_is_municipality_code(m, strlen(m))) {
         http_bad_field(ctx, 400, "municipality", "must be a CBS municipality code like GM0512");
         return;
     }

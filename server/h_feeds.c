@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract.h"
+#include "cursor.h"
 #include "http.h"
 #include "rows.h"
 #include "h_search.h"
@@ -22,11 +24,11 @@
 #include "validate.h"
 #include "worker.h"
 
-#define FEED_LIMIT_DEFAULT 500
-#define FEED_LIMIT_MAX 500
-#define HSDS_PER_PAGE_DEFAULT 50
-#define HSDS_PER_PAGE_MAX 200
-#define HSDS_PAGE_MAX 1000000
+#define FEED_LIMIT_DEFAULT CONTRACT_FEED_DEFAULT
+#define FEED_LIMIT_MAX CONTRACT_FEED_MAX
+#define HSDS_PER_PAGE_DEFAULT CONTRACT_HSDS_PER_PAGE_DEFAULT
+#define HSDS_PER_PAGE_MAX CONTRACT_HSDS_PER_PAGE_MAX
+#define HSDS_PAGE_MAX CONTRACT_HSDS_PAGE_MAX
 
 /* RPDE caching as the spec advises: a page with items never changes its
  * items, the last (empty) page changes as soon as something is published. */
@@ -94,15 +96,11 @@ static void feeds_on_json(struct req_ctx *ctx, PGresult *res)
     feeds_reply(ctx, res, "application/json; charset=utf-8", CACHE_EXPORT);
 }
 
-/* A whole number in [lo, hi]; -1 when v is not one. */
+/* A whole number in [lo, hi] (cursor_number); -1 when v is not one. */
 static long feeds_number(const char *v, long lo, long hi)
 {
-    char *end;
     long n;
-    if (v == NULL || *v == '\0' || strspn(v, "0123456789") != strlen(v) || strlen(v) > 18)
-        return -1;
-    n = strtol(v, &end, 10);
-    return n < lo || n > hi ? -1 : n;
+    return cursor_number(v, lo, hi, &n) ? n : -1;
 }
 
 /*
@@ -112,19 +110,14 @@ static long feeds_number(const char *v, long lo, long hi)
  */
 void h_feed_rpde(struct req_ctx *ctx)
 {
-    static const struct {
-        const char *path, *kind;
-    } kinds[] = {{"/feeds/places", "place"},
-                 {"/feeds/activities", "activity"},
-                 {"/feeds/vacancies", "vacancy"},
-                 {"/feeds/carer-support", "carer_support"}};
+    static const char prefix[] = "/feeds/";
     const char *kind = NULL, *ts = NULL, *id = NULL, *limit = NULL;
     struct evkeyval *kv;
     struct verr_list errs;
+    enum sk_kind k;
 
-    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-        if (strcmp(ctx->path, kinds[i].path) == 0)
-            kind = kinds[i].kind;
+    if (strncmp(ctx->path, prefix, sizeof(prefix) - 1) == 0 && sk_kind_from_path(ctx->path + sizeof(prefix) - 1, &k))
+        kind = sk_kind_name(k);
     if (kind == NULL) {
         http_problem(ctx, 404, "There is no such feed.", NULL);
         return;
@@ -147,7 +140,7 @@ void h_feed_rpde(struct req_ctx *ctx)
     if ((ts == NULL) != (id == NULL))
         verr_add(&errs, ts ? "afterId" : "afterTimestamp", "afterTimestamp and afterId go together");
     if (limit && feeds_number(limit, 1, FEED_LIMIT_MAX) < 0)
-        verr_add(&errs, "limit", "must be a whole number from 1 to 500");
+        verr_add(&errs, "limit", "must be a whole number from 1 to %d", FEED_LIMIT_MAX);
     if (errs.count) {
         feeds_bad_params(ctx, &errs);
         return;

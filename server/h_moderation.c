@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract.h"
 #include "http.h"
 #include "rows.h"
 #include "paging.h"
@@ -24,8 +25,7 @@
 #include "routes.h"
 #include "validate.h"
 
-#define MOD_LIST_MAX 200
-#define MOD_TEXT_MAX 1000 /* characters of a report message or a reason */
+#define MOD_LIST_MAX CONTRACT_MOD_LIST_MAX
 #define MOD_REPORT_RETRY "3600" /* seconds: the database counts reports per client per hour */
 
 /* The collection segment of the path ("/api/v1/places/…" -> place), or NULL. */
@@ -72,13 +72,10 @@ static int mod_enum_arg(struct req_ctx *ctx, const char *name, const char *const
 static int mod_code_arg(struct req_ctx *ctx, const char *name, int area, const char **out)
 {
     const char *v = http_query_arg(ctx, name);
-    size_t n;
     *out = NULL;
     if (v == NULL)
         return 0;
-    n = strlen(v);
-    if (n < 6 || n > 64 || v[0] != 'G' || v[1] != 'M' || strspn(v + 2, "0123456789") != 4 ||
-        (!area && n != 6) || (n > 6 && (v[6] != '-' || strspn(v + 6, "-abcdefghijklmnopqrstuvwxyz0123456789") != n - 6))) {
+    if (!(area ? contract_is_area_code(v, strlen(v)) : contract_is_municipality_code(v, strlen(v)))) {
         http_bad_field(ctx, 400, name,
                        area ? "must be an area code such as GM0512-west" : "must be a municipality code such as GM0512");
         return -1;
@@ -87,8 +84,21 @@ static int mod_code_arg(struct req_ctx *ctx, const char *name, int area, const c
     return 0;
 }
 
-/* The entry kinds as the API names them in representations. */
-static const char *const mod_kinds[] = {"place", "activity", "vacancy", "carer_support", NULL};
+/* The optional kind parameter: one of the contract's kind names; -1 after a 400. */
+static int mod_kind_arg(struct req_ctx *ctx, const char **out)
+{
+    const char *v = http_query_arg(ctx, "kind");
+    enum sk_kind k;
+    *out = NULL;
+    if (v == NULL)
+        return 0;
+    if (!sk_kind_from_name(v, &k)) {
+        http_bad_field(ctx, 400, "kind", "must be place, activity, vacancy or carer_support");
+        return -1;
+    }
+    *out = sk_kind_name(k);
+    return 0;
+}
 
 /*
  * GET /api/v1/moderation/queue?kind=&municipality=&area=&type=&min_age_hours=&limit=&cursor=
@@ -98,7 +108,7 @@ void h_mod_queue(struct req_ctx *ctx)
 {
     static const char *const types[] = {"new_entry", "revision", "report", NULL};
 
-    if (mod_enum_arg(ctx, "kind", mod_kinds, "must be place, activity, vacancy or carer_support", &ctx->params[0]) < 0 ||
+    if (mod_kind_arg(ctx, &ctx->params[0]) < 0 ||
         mod_code_arg(ctx, "municipality", 0, &ctx->params[1]) < 0 ||
         mod_code_arg(ctx, "area", 1, &ctx->params[2]) < 0 ||
         mod_enum_arg(ctx, "type", types, "must be new_entry, revision or report", &ctx->params[3]) < 0 ||
@@ -113,7 +123,7 @@ void h_mod_queue(struct req_ctx *ctx)
 void h_mod_stale(struct req_ctx *ctx)
 {
     if (mod_code_arg(ctx, "municipality", 0, &ctx->params[0]) < 0 ||
-        mod_enum_arg(ctx, "kind", mod_kinds, "must be place, activity, vacancy or carer_support", &ctx->params[1]) < 0 ||
+        mod_kind_arg(ctx, &ctx->params[1]) < 0 ||
         http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[2]) < 0 ||
         paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[3]) < 0)
         return;
@@ -145,42 +155,11 @@ static const char *mod_body(struct req_ctx *ctx, int optional, struct json_objec
     return http_json_object(ctx, obj);
 }
 
-/* Characters (code points) of valid UTF-8 text. */
-static size_t mod_chars(const char *s)
+/* Check a moderation body against its member table (validate.c); NULL obj (no body) is fine. */
+static void mod_check_body(struct json_object *obj, enum validate_body which, struct verr_list *errs)
 {
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-/* An optional text member: a string of at most MOD_TEXT_MAX characters. */
-static void mod_check_text(struct json_object *obj, const char *name, int required, struct verr_list *errs)
-{
-    struct json_object *v;
-    if (!json_object_object_get_ex(obj, name, &v) || v == NULL) {
-        if (required)
-            verr_add(errs, name, "is required");
-        return;
-    }
-    if (!json_object_is_type(v, json_type_string))
-        verr_add(errs, name, "must be a string");
-    else if (mod_chars(json_object_get_string(v)) > MOD_TEXT_MAX)
-        verr_add(errs, name, "must be at most %d characters", MOD_TEXT_MAX);
-}
-
-/* Every member of obj must be one of allowed (NULL-terminated). */
-static void mod_check_members(struct json_object *obj, const char *const *allowed, struct verr_list *errs)
-{
-    json_object_object_foreach(obj, key, val) {
-        size_t i;
-        (void)val;
-        for (i = 0; allowed[i] && strcmp(allowed[i], key) != 0; i++)
-            ;
-        if (allowed[i] == NULL)
-            verr_add(errs, key, "unknown field");
-    }
+    if (obj)
+        validate_body(which, obj, errs);
 }
 
 /* Answer 422 naming every field in errs. */
@@ -194,7 +173,6 @@ static void mod_invalid(struct req_ctx *ctx, struct verr_list *errs)
 /* POST /api/v1/moderation/{entryId}/reject {"reason": "..."} — the reason is required. */
 void h_mod_reject(struct req_ctx *ctx)
 {
-    static const char *const members[] = {"reason", NULL};
     struct json_object *obj;
     struct verr_list errs;
     const char *id = mod_id(ctx, "entry"), *body;
@@ -202,8 +180,7 @@ void h_mod_reject(struct req_ctx *ctx)
     if (id == NULL || (body = mod_body(ctx, 0, &obj)) == NULL)
         return;
     verr_init(&errs);
-    mod_check_members(obj, members, &errs);
-    mod_check_text(obj, "reason", 1, &errs);
+    mod_check_body(obj, VALIDATE_BODY_REASON_REQUIRED, &errs);
     json_object_put(obj);
     if (!verr_empty(&errs)) {
         mod_invalid(ctx, &errs);
@@ -225,13 +202,12 @@ void h_mod_diff(struct req_ctx *ctx)
 }
 
 /*
- * Check a {"reason"} body (the only member; a text of at most MOD_TEXT_MAX
+ * Check a {"reason"} body (the only member; a text of at most CONTRACT_MOD_TEXT_MAX
  * characters, required or not) and run stmt with (id, body). The database
  * also refuses a blank reason and answers the state conflicts (409).
  */
 static void mod_reason_call(struct req_ctx *ctx, enum db_stmt stmt, int required)
 {
-    static const char *const members[] = {"reason", NULL};
     struct json_object *obj;
     struct verr_list errs;
     const char *id = mod_id(ctx, "entry"), *body;
@@ -239,11 +215,8 @@ static void mod_reason_call(struct req_ctx *ctx, enum db_stmt stmt, int required
     if (id == NULL || (body = mod_body(ctx, !required, &obj)) == NULL)
         return;
     verr_init(&errs);
-    if (obj) {
-        mod_check_members(obj, members, &errs);
-        mod_check_text(obj, "reason", required, &errs);
-        json_object_put(obj);
-    }
+    mod_check_body(obj, required ? VALIDATE_BODY_REASON_REQUIRED : VALIDATE_BODY_REASON_OPTIONAL, &errs);
+    json_object_put(obj);
     if (!verr_empty(&errs)) {
         mod_invalid(ctx, &errs);
         return;
@@ -292,7 +265,6 @@ void h_mod_settings_patch(struct req_ctx *ctx)
 /* POST /api/v1/moderation/reports/{reportId}/resolve {"resolution": "..."} (body optional) */
 void h_mod_report_resolve(struct req_ctx *ctx)
 {
-    static const char *const members[] = {"resolution", NULL};
     struct json_object *obj;
     struct verr_list errs;
     const char *id = mod_id(ctx, "report"), *body;
@@ -300,11 +272,8 @@ void h_mod_report_resolve(struct req_ctx *ctx)
     if (id == NULL || (body = mod_body(ctx, 1, &obj)) == NULL)
         return;
     verr_init(&errs);
-    if (obj) {
-        mod_check_members(obj, members, &errs);
-        mod_check_text(obj, "resolution", 0, &errs);
-        json_object_put(obj);
-    }
+    mod_check_body(obj, VALIDATE_BODY_RESOLUTION, &errs);
+    json_object_put(obj);
     if (!verr_empty(&errs)) {
         mod_invalid(ctx, &errs);
         return;
@@ -341,27 +310,14 @@ static void mod_report_reply(struct req_ctx *ctx, PGresult *res)
  */
 void h_report_create(struct req_ctx *ctx)
 {
-    static const char *const members[] = {"reason", "message", NULL};
-    static const char *const reasons[] = {"outdated", "wrong_address", "no_longer_exists", "inappropriate", "other", NULL};
-    struct json_object *obj, *v;
+    struct json_object *obj;
     struct verr_list errs;
     const char *id = mod_id(ctx, "entry"), *kind = mod_kind(ctx), *body;
 
     if (id == NULL || kind == NULL || (body = mod_body(ctx, 0, &obj)) == NULL)
         return;
     verr_init(&errs);
-    mod_check_members(obj, members, &errs);
-    if (!json_object_object_get_ex(obj, "reason", &v) || !json_object_is_type(v, json_type_string)) {
-        verr_add(&errs, "reason", "is required: one of outdated, wrong_address, no_longer_exists, inappropriate, other");
-    } else {
-        size_t i;
-        for (i = 0; reasons[i] && strcmp(reasons[i], json_object_get_string(v)) != 0; i++)
-            ;
-        if (reasons[i] == NULL)
-            verr_add(&errs, "reason", "must be one of outdated, wrong_address, no_longer_exists, inappropriate, other");
-    }
-    if (json_object_object_get_ex(obj, "message", &v) && v != NULL)
-        mod_check_text(obj, "message", 0, &errs);
+    mod_check_body(obj, VALIDATE_BODY_REPORT, &errs);
     json_object_put(obj);
     if ((ctx->params[3] = http_keep_json(ctx, verr_to_json(&errs))) == NULL)
         return;

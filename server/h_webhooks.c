@@ -20,92 +20,17 @@
 #include "webhook.h"
 #include "worker.h"
 
-#define WH_SECRET_MIN 16
-#define WH_SECRET_MAX 200
 #define WH_URL_MSG 200
 
-/* Characters (UTF-8 code points) in s; the body is valid UTF-8 already. */
-static size_t wh_utf8_len(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
-static void wh_check_url(struct req_ctx *ctx, struct json_object *v, struct verr_list *errs)
-{
-    char msg[WH_URL_MSG];
-    if (v == NULL || json_object_is_type(v, json_type_null)) {
-        verr_add(errs, "url", "is required");
-        return;
-    }
-    if (!json_object_is_type(v, json_type_string)) {
-        verr_add(errs, "url", "must be a string");
-        return;
-    }
-    if (webhook_url_check(json_object_get_string(v), ctx->w->cfg->webhooks_allow_private, msg, sizeof(msg)) < 0)
-        verr_add(errs, "url", "%s", msg);
-}
-
-static void wh_check_secret(struct json_object *v, struct verr_list *errs)
-{
-    size_t n;
-    if (v == NULL || json_object_is_type(v, json_type_null)) {
-        verr_add(errs, "secret", "is required: the key with which every notice is signed");
-        return;
-    }
-    if (!json_object_is_type(v, json_type_string)) {
-        verr_add(errs, "secret", "must be a string");
-        return;
-    }
-    n = wh_utf8_len(json_object_get_string(v));
-    if (n < WH_SECRET_MIN || n > WH_SECRET_MAX)
-        verr_add(errs, "secret", "must be %d to %d characters", WH_SECRET_MIN, WH_SECRET_MAX);
-}
-
-static void wh_check_kinds(struct json_object *v, struct verr_list *errs)
-{
-    enum sk_kind kind;
-    if (v == NULL || json_object_is_type(v, json_type_null))
-        return;
-    if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) > SK_KIND_COUNT) {
-        verr_add(errs, "kinds", "must be a list of at most 4 kinds: place, activity, vacancy, carer_support");
-        return;
-    }
-    for (size_t i = 0; i < json_object_array_length(v); i++) {
-        struct json_object *k = json_object_array_get_idx(v, i);
-        char field[32];
-        snprintf(field, sizeof(field), "kinds[%zu]", i);
-        if (!json_object_is_type(k, json_type_string) || !sk_kind_from_name(json_object_get_string(k), &kind))
-            verr_add(errs, field, "must be place, activity, vacancy or carer_support");
-    }
-}
-
-static void wh_check_municipality(struct json_object *v, struct verr_list *errs)
-{
-    const char *s;
-    if (v == NULL || json_object_is_type(v, json_type_null))
-        return;
-    s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-    if (strlen(s) != 6 || strncmp(s, "GM", 2) != 0 || strspn(s + 2, "0123456789") != 4)
-        verr_add(errs, "municipality", "must be a CBS municipality code such as GM0512");
-}
-
-/* Every member is checked; the errors travel to SQL, which adds its own and answers one 422. */
+/* The members by their table (validate.c); then the URL by the daemon's address policy. */
 static void wh_check_body(struct req_ctx *ctx, struct json_object *obj, struct verr_list *errs)
 {
-    struct json_object *v;
-    json_object_object_foreach(obj, key, val)
-    {
-        (void)val;
-        if (strcmp(key, "url") && strcmp(key, "secret") && strcmp(key, "kinds") && strcmp(key, "municipality"))
-            verr_add(errs, key, "is not a member of a webhook (url, secret, kinds, municipality)");
-    }
-    wh_check_url(ctx, json_object_object_get_ex(obj, "url", &v) ? v : NULL, errs);
-    wh_check_secret(json_object_object_get_ex(obj, "secret", &v) ? v : NULL, errs);
-    wh_check_kinds(json_object_object_get_ex(obj, "kinds", &v) ? v : NULL, errs);
-    wh_check_municipality(json_object_object_get_ex(obj, "municipality", &v) ? v : NULL, errs);
+    struct json_object *url;
+    char msg[WH_URL_MSG];
+    validate_body(VALIDATE_BODY_WEBHOOK, obj, errs);
+    if (json_object_object_get_ex(obj, "url", &url) && json_object_is_type(url, json_type_string) &&
+        webhook_url_check(json_object_get_string(url), ctx->w->cfg->webhooks_allow_private, msg, sizeof(msg)) < 0)
+        verr_add(errs, "url", "%s", msg);
 }
 
 void h_webhook_create(struct req_ctx *ctx)

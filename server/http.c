@@ -15,6 +15,8 @@
 
 #include "clock.h"
 #include "conn.h"
+#include "contract.h"
+#include "cursor.h"
 #include "log.h"
 #include "problem.h"
 #include "ratelimit.h"
@@ -134,13 +136,11 @@ const char *http_query_arg(struct req_ctx *ctx, const char *name)
 int http_int_arg(struct req_ctx *ctx, const char *name, long lo, long hi, const char **out)
 {
     const char *v = http_query_arg(ctx, name);
-    char *end;
     long n;
     *out = NULL;
     if (v == NULL)
         return 0;
-    n = strtol(v, &end, 10);
-    if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+    if (!cursor_number(v, lo, hi, &n)) {
         char msg[96];
         snprintf(msg, sizeof(msg), "must be a whole number from %ld to %ld", lo, hi);
         http_bad_field(ctx, 400, name, msg);
@@ -242,7 +242,7 @@ void http_index_wake(struct worker *w, uint64_t now_ms)
 void http_problem(struct req_ctx *ctx, int status, const char *detail, struct json_object *errors)
 {
     size_t len = 0;
-    char *body = problem_render(status, errors ? "urn:socialekaart:problem:invalid-input" : NULL,
+    char *body = problem_render(status, errors ? contract_problem_type(CONTRACT_PROBLEM_INVALID_INPUT) : NULL,
                                 detail, ctx->path, errors, &len);
     if (detail && ctx->cause[0] == '\0')
         snprintf(ctx->cause, sizeof(ctx->cause), "%s", detail);

@@ -6,15 +6,16 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "contract.h"
 #include "cursor.h"
 #include "http.h"
 
 int paging_limit(struct req_ctx *ctx, const char **out)
 {
-    if (http_int_arg(ctx, "limit", 1, PAGING_LIMIT_MAX, out) < 0)
+    if (http_int_arg(ctx, "limit", 1, CONTRACT_LIST_MAX, out) < 0)
         return -1;
     if (*out == NULL)
-        *out = PAGING_LIMIT_DEFAULT;
+        *out = http_printf(ctx, "%d", CONTRACT_LIST_DEFAULT);
     return 0;
 }
 

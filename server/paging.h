@@ -11,8 +11,7 @@
 
 struct req_ctx;
 
-#define PAGING_LIMIT_MAX 100 /* "limit" is 1..100; absent is PAGING_LIMIT_DEFAULT */
-#define PAGING_LIMIT_DEFAULT "20"
+/* "limit" is 1..CONTRACT_LIST_MAX; absent is CONTRACT_LIST_DEFAULT (common/contract.def) */
 
 /* The two cursors lists give out (cursor.h): keyset (sort key + id) or plain id. */
 enum paging_cursor_kind { PAGING_CURSOR_KEYSET, PAGING_CURSOR_ID };

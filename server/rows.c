@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "problem.h"
 
 /* Columns every api_* function returns (sql/: "RETURNS TABLE (status, etag, location, body)"). */
 enum { ROWS_COL_STATUS, ROWS_COL_ETAG, ROWS_COL_LOCATION, ROWS_COL_BODY, ROWS_NCOLS };
@@ -53,7 +54,16 @@ void rows_reply_api(struct req_ctx *ctx, PGresult *res)
         http_header(ctx, "ETag", row.etag);
     if (row.location)
         http_header(ctx, "Location", row.location);
-    if (row.status >= 400 && row.body)
+    if (row.status >= 400 && row.body) {
+        char *with_instance;
+        size_t len = 0;
         rows_keep_cause(ctx, row.body);
+        with_instance = problem_add_instance(row.body, ctx->path, &len); /* SQL leaves instance out */
+        if (with_instance) {
+            http_reply(ctx, row.status, "application/problem+json", with_instance, len);
+            free(with_instance);
+            return;
+        }
+    }
     http_reply(ctx, row.status, row.status >= 400 ? "application/problem+json" : NULL, row.body, row.body_len);
 }

@@ -27,6 +27,7 @@
 #include "cursor.h"
 #include "search.h"
 #include "textsearch.h"
+#include "utf8.h"
 
 /* =========================================================================================== */
 /* Small helpers                                                                               */
@@ -1352,9 +1353,7 @@ static void query_words(struct sx_query *q, const struct sx_words *known)
         nw = QWORDS;
     for (size_t i = 0; i < nw; i++) {
         struct qword *w = &q->words[q->nwords];
-        size_t wl = strlen(words[i]), chars = 0;
-        for (size_t k = 0; k < wl; k++)
-            chars += ((unsigned char)words[i][k] & 0xC0) != 0x80;
+        size_t wl = strlen(words[i]), chars = utf8_chars(words[i]);
         w->nalt = 0;
         if (ts_lexeme(tl->stemmer, words[i], w->alt[0].lexeme) > 0) {
             w->alt[0].prefix = chars >= 3;
@@ -1408,15 +1407,14 @@ static void query_words(struct sx_query *q, const struct sx_words *known)
     }
 }
 
+/* The index numbers kinds as the contract does (sindex_int.h checks the count). */
 static bool kind_code(const char *name, uint8_t *k)
 {
-    static const char *const names[SX_NKINDS] = {"place", "activity", "vacancy", "carer_support"};
-    for (uint8_t i = 0; i < SX_NKINDS; i++)
-        if (!strcmp(name, names[i])) {
-            *k = i;
-            return true;
-        }
-    return false;
+    enum sk_kind kind;
+    if (!sk_kind_from_name(name, &kind))
+        return false;
+    *k = (uint8_t)kind;
+    return true;
 }
 
 /* Append ", code" to a list text of at most cap bytes. */
@@ -2641,14 +2639,13 @@ static int slot_counts(const struct sx_segment *s, const roaring_bitmap_t *r)
 static int segment_facets(const struct sx_snapshot *snap, const struct sx_segment *s, const roaring_bitmap_t *r,
                           struct facets *f)
 {
-    static const char *const kinds[SX_NKINDS] = {"place", "activity", "vacancy", "carer_support"};
     const struct sx_catalog *cat = snap->cat;
     uint64_t wheel = 0;
     size_t k = 0;
     if (slot_counts(s, r) < 0)
         return -1;
     for (int i = 0; i < SX_NKINDS; i++)
-        facet_add(&f->kind, kinds[i], strlen(kinds[i]), tl_counts[k++]);
+        facet_add(&f->kind, sk_kind_name((enum sk_kind)i), strlen(sk_kind_name((enum sk_kind)i)), tl_counts[k++]);
     for (size_t i = 0; i < s->municipality.n; i++, k++)
         facet_add(&f->municipality, s->municipality.v[i].key, strlen(s->municipality.v[i].key), tl_counts[k]);
     for (size_t i = 0; i < s->area.n; i++, k++)

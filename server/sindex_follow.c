@@ -214,15 +214,11 @@ static char *dup_text(const char *s, size_t *len)
     return d;
 }
 
+/* The index's number of a kind (the contract's); the loader's rows always hold a known kind. */
 static int kind_of(const char *s)
 {
-    if (!strcmp(s, "place"))
-        return SX_PLACE;
-    if (!strcmp(s, "activity"))
-        return SX_ACTIVITY;
-    if (!strcmp(s, "vacancy"))
-        return SX_VACANCY;
-    return SX_CARER;
+    enum sk_kind k;
+    return sk_kind_from_name(s, &k) ? (int)k : SX_CARER;
 }
 
 /* Columns of the document query (doc_sql): the loader view sk_index_rows, then the documents. */

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "contract.h"
+
 struct sindex;
 
 /* roaring_bitmap_free of this CRoaring version does not accept NULL. */
@@ -26,7 +28,14 @@ static inline void bm_free(roaring_bitmap_t *b)
         roaring_bitmap_free(b);
 }
 
-enum sx_kind { SX_PLACE, SX_ACTIVITY, SX_VACANCY, SX_CARER, SX_NKINDS };
+/* Kinds are numbered as in the contract (contract.def). */
+enum sx_kind {
+    SX_PLACE = SK_KIND_PLACE,
+    SX_ACTIVITY = SK_KIND_ACTIVITY,
+    SX_VACANCY = SK_KIND_VACANCY,
+    SX_CARER = SK_KIND_CARER_SUPPORT,
+    SX_NKINDS = SK_KIND_COUNT
+};
 
 /* Field weights of the relevance formula: title, summary, description, names. */
 enum { SX_W_A = 8, SX_W_B = 4, SX_W_C = 2, SX_W_D = 1 };

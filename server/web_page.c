@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "amsterdam.h"
+#include "contract.h"
 #include "html.h"
 #include "rrule.h"
 
@@ -86,24 +88,10 @@ int webpage_weekday(long days)
     return (int)(((days % 7) + 10) % 7);
 }
 
-/* The last Sunday of a month, as a day number. */
-static long web_last_sunday(int y, int m)
-{
-    long last = web_days(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
-    return last - (webpage_weekday(last) + 1) % 7;
-}
-
-/* Today's date in Amsterdam (CET/CEST: summer time from 01:00 UTC on the last Sunday of March to October). */
+/* Today's date in Amsterdam (summer time is amsterdam.c's). */
 long webpage_today(void)
 {
-    time_t now = time(NULL);
-    long days = (long)(now / 86400), secs = (long)(now % 86400);
-    int y, m, d;
-    web_civil(days, &y, &m, &d);
-    long start = web_last_sunday(y, 3) * 86400 + 3600, end = web_last_sunday(y, 10) * 86400 + 3600;
-    long t = days * 86400 + secs;
-    long offset = (t >= start && t < end) ? 7200 : 3600;
-    return (t + offset) / 86400;
+    return (long)amsterdam_day((int64_t)time(NULL));
 }
 
 void webpage_date(long days, char out[11])
@@ -171,19 +159,15 @@ static void web_rrule(struct html_buf *b, const char *rrule)
 /* ------------------------------------------------------------------ */
 /* Page frame                                                          */
 
-static const char *const web_kind_names[][3] = {
-    /* code, singular, plural */
-    {"activity", "Activiteit", "Activiteiten"},
-    {"place", "Plek", "Plekken om elkaar te ontmoeten"},
-    {"vacancy", "Vrijwilligerswerk", "Vrijwilligerswerk"},
-    {"carer_support", "Steun voor mantelzorgers", "Steun voor mantelzorgers"},
-};
+/* The order the search form offers the kinds in; names and labels are the contract's. */
+static const enum sk_kind web_kind_order[SK_KIND_COUNT] = {SK_KIND_ACTIVITY, SK_KIND_PLACE, SK_KIND_VACANCY,
+                                                           SK_KIND_CARER_SUPPORT};
 
 static const char *web_kind_name(const char *kind, int plural)
 {
-    for (size_t i = 0; i < sizeof(web_kind_names) / sizeof(web_kind_names[0]); i++)
-        if (kind && strcmp(kind, web_kind_names[i][0]) == 0)
-            return web_kind_names[i][plural ? 2 : 1];
+    enum sk_kind k;
+    if (sk_kind_from_name(kind, &k))
+        return sk_kind_label(k, plural);
     return kind ? kind : "";
 }
 
@@ -342,9 +326,10 @@ static void web_select_kind(struct html_buf *b, const struct evkeyvalq *qs, stru
 {
     html_raw(b, "<div class=\"field\">\n<label for=\"f-kind\">Soort aanbod</label>\n"
                 "<select id=\"f-kind\" name=\"kind\">\n<option value=\"\">Alles</option>\n");
-    for (size_t i = 0; i < sizeof(web_kind_names) / sizeof(web_kind_names[0]); i++)
-        web_option(b, qs, "kind", web_kind_names[i][0], web_kind_names[i][2],
-                   web_facet(facets, "kind", web_kind_names[i][0]), "");
+    for (size_t i = 0; i < SK_KIND_COUNT; i++) {
+        const char *name = sk_kind_name(web_kind_order[i]);
+        web_option(b, qs, "kind", name, sk_kind_label(web_kind_order[i], true), web_facet(facets, "kind", name), "");
+    }
     html_raw(b, "</select>\n</div>\n");
 }
 
@@ -867,17 +852,11 @@ static void web_map(struct html_buf *b, struct json_object *e, struct json_objec
     }
 }
 
+/* The collection path of a kind; places for an unknown one. */
 static const char *web_kind_path(const char *kind)
 {
-    if (kind == NULL)
-        return "places";
-    if (strcmp(kind, "activity") == 0)
-        return "activities";
-    if (strcmp(kind, "vacancy") == 0)
-        return "vacancies";
-    if (strcmp(kind, "carer_support") == 0)
-        return "carer-support";
-    return "places";
+    enum sk_kind k;
+    return sk_kind_path(sk_kind_from_name(kind, &k) ? k : SK_KIND_PLACE);
 }
 
 /* "Meld een fout": posted as JSON by app.js to the reports API; without script, by e-mail. */

@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "cfg.h"
+#include "contract.h"
 #include "embedded.h"
 #include "migrate.h"
 #include "schema.h"
@@ -146,7 +147,7 @@ static void municipality_array(int argc, char **argv, char *out, size_t cap)
         const char *m = argv[i + 1];
         if (strcmp(argv[i], "--municipality") != 0)
             continue;
-        if (strlen(m) != 6 || strncmp(m, "GM", 2) != 0 || strspn(m + 2, "0123456789") != 4)
+        if (!contract_is_municipality_code(m, strlen(m)))
             die("--municipality must be a CBS code like GM0512, not '%s'", m);
         if (++n > MAX_MUNICIPALITIES || pos + 8 >= cap)
             die("too many --municipality options");

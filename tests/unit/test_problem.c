@@ -35,3 +35,18 @@ Test(problem, blank_type_by_default)
     cr_assert_null(strstr(s, "detail"));
     free(s);
 }
+
+/* SQL writes problems without instance; the daemon adds the request path (one dialect). */
+Test(problem, instance_added_when_missing)
+{
+    size_t len = 0;
+    char *s = problem_add_instance("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404}", "/api/v1/x",
+                                   &len);
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s, "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"instance\":\"/api/v1/x\"}");
+    cr_assert_eq(len, strlen(s));
+    free(s);
+    cr_assert_null(problem_add_instance("{\"status\":404,\"instance\":\"/a\"}", "/b", &len), "an instance is kept");
+    cr_assert_null(problem_add_instance("not json", "/b", &len));
+    cr_assert_null(problem_add_instance(NULL, "/b", &len));
+}

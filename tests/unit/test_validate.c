@@ -1186,3 +1186,71 @@ Test(robustness, mutated_bodies)
 		json_object_put(o);
 	}
 }
+
+/* ---- the other bodies (moderation, webhooks): same tables, same error shape ---- */
+
+/* Checks json as body `which`; the errors, as "field: message" lines, must be want. */
+static void expect_body(enum validate_body which, const char *json, const char *want)
+{
+	struct json_object *body = json_tokener_parse(json);
+	struct verr_list errs;
+	char got[1024] = "";
+	cr_assert_not_null(body, "test body must parse: %s", json);
+	verr_init(&errs);
+	int rc = validate_body(which, body, &errs);
+	for (size_t i = 0; i < errs.count; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s: %s", i ? "\n" : "", errs.items[i].field,
+			 errs.items[i].message);
+	cr_assert_str_eq(got, want, "body %s", json);
+	cr_assert_eq(rc, want[0] ? -1 : 0);
+	json_object_put(body);
+}
+
+Test(bodies, moderation)
+{
+	expect_body(VALIDATE_BODY_REASON_REQUIRED, "{\"reason\":\"dubbel\"}", "");
+	expect_body(VALIDATE_BODY_REASON_REQUIRED, "{}", "reason: is required");
+	expect_body(VALIDATE_BODY_REASON_REQUIRED, "{\"reason\":null}", "reason: is required");
+	expect_body(VALIDATE_BODY_REASON_REQUIRED, "{\"reason\":7,\"x\":1}", "reason: must be a string\nx: unknown field");
+	expect_body(VALIDATE_BODY_REASON_OPTIONAL, "{}", "");
+	expect_body(VALIDATE_BODY_REASON_OPTIONAL, "{\"reason\":null}", "");
+	expect_body(VALIDATE_BODY_RESOLUTION, "{\"resolution\":\"opgelost\"}", "");
+	expect_body(VALIDATE_BODY_REPORT, "{\"reason\":\"outdated\",\"message\":\"Adres klopt niet\"}", "");
+	expect_body(VALIDATE_BODY_REPORT, "{}",
+		    "reason: is required: one of outdated, wrong_address, no_longer_exists, inappropriate, other");
+	expect_body(VALIDATE_BODY_REPORT, "{\"reason\":3}",
+		    "reason: is required: one of outdated, wrong_address, no_longer_exists, inappropriate, other");
+	expect_body(VALIDATE_BODY_REPORT, "{\"reason\":\"boring\",\"message\":null}",
+		    "reason: must be one of outdated, wrong_address, no_longer_exists, inappropriate, other");
+}
+
+Test(bodies, moderation_text_counts_characters)
+{
+	char json[4200] = "{\"reason\":\"";
+	for (int i = 0; i < 1000; i++)
+		strcat(json, "\xc3\xa9"); /* é: 1000 characters, 2000 bytes */
+	strcat(json, "\"}");
+	expect_body(VALIDATE_BODY_REASON_REQUIRED, json, "");
+	json[strlen(json) - 2] = '\0';
+	strcat(json, "x\"}");
+	expect_body(VALIDATE_BODY_REASON_REQUIRED, json, "reason: must be at most 1000 characters");
+}
+
+Test(bodies, webhook)
+{
+	expect_body(VALIDATE_BODY_WEBHOOK,
+		    "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"kinds\":[\"activity\"],"
+		    "\"municipality\":\"GM0512\"}",
+		    "");
+	expect_body(VALIDATE_BODY_WEBHOOK, "{}",
+		    "url: is required\nsecret: is required: the key with which every notice is signed");
+	expect_body(VALIDATE_BODY_WEBHOOK,
+		    "{\"url\":1,\"secret\":\"short\",\"kinds\":[\"place\",\"shop\"],\"municipality\":\"0512\",\"x\":0}",
+		    "url: must be a string\nsecret: must be 16 to 200 characters\n"
+		    "kinds[1]: must be place, activity, vacancy or carer_support\n"
+		    "municipality: must be a CBS municipality code such as GM0512\n"
+		    "x: is not a member of a webhook (url, secret, kinds, municipality)");
+	expect_body(VALIDATE_BODY_WEBHOOK,
+		    "{\"url\":\"u\",\"secret\":\"0123456789abcdef\",\"kinds\":\"place\",\"municipality\":null}",
+		    "kinds: must be a list of at most 4 kinds: place, activity, vacancy, carer_support");
+}
