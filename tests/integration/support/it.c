@@ -39,6 +39,17 @@ bool it_waiting_tests(void)
     return v == NULL || strcmp(v, "1") != 0;
 }
 
+double it_time_factor(void)
+{
+    const char *w = getenv("SK_TEST_DAEMON_WRAPPER");
+    return w && *w ? 50.0 : 1.0;
+}
+
+double it_deadline_ms(double ms)
+{
+    return it_now_ms() + ms * it_time_factor();
+}
+
 double it_now_ms(void)
 {
     struct timespec ts;
