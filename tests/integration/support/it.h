@@ -89,6 +89,20 @@ const char *it_url(void);
 double it_now_ms(void);
 
 /*
+ * Dates relative to the day the test runs, so no fixture expires on a fixed
+ * date. it_day: today + offset days as "YYYY-MM-DD" (out: 11 bytes). The
+ * date is the UTC one; keep offsets a few days from today where the
+ * difference to Amsterdam's date (one or two hours around midnight) matters.
+ * it_day_on: the first day on or after today + offset that is weekday wday
+ * (0 = Sunday ... 6 = Saturday); returns its offset from today.
+ */
+void it_day(char *out, int offset);
+int it_day_on(char *out, int offset, int wday);
+
+/* The UTC offset Amsterdam uses at local time "YYYY-MM-DDTHH:MM": "+01:00" or "+02:00" (EU rule). */
+const char *it_ams_offset(const char *local);
+
+/*
  * How many times longer the daemon may take than in a plain build: 50 when
  * SK_TEST_DAEMON_WRAPPER is set (valgrind is 20-50x slower), else 1. Scale
  * deadlines with it (it_deadline_ms), never fixed sleeps.
