@@ -85,7 +85,9 @@ run_ctest() {
     elif [ "$rc" -ne 0 ]; then
         fail "$label: ctest exit status $rc, no summary"
     else
-        sk_log "WARNING: $label: ctest ran no test"
+        # ctest found no test (an empty or broken build tree): that proves
+        # nothing, so it counts as a failure, not as a pass
+        fail "$label: ctest ran no test"
     fi
 }
 

@@ -655,61 +655,202 @@ static struct json_object *item_by_id(struct json_object *res, const char *id)
     return NULL;
 }
 
+/*
+ * Day numbers (days since 1970-01-01) for dates relative to today: the DST test below must not
+ * lean on fixed dates (the search keeps occurrences from 92 days back only) nor on the national
+ * holiday tables (one school year).
+ */
+static long dn_of(int y, int m, int d)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12};
+    return (long)(timegm(&tm) / 86400);
+}
+
+static const char *dn_text(long n, char *out /* 11 */)
+{
+    time_t t = (time_t)n * 86400 + 43200;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+    return out;
+}
+
+static int dn_wday(long n) /* 0 = Sunday */
+{
+    return (int)((n % 7 + 11) % 7);
+}
+
+/* The first Monday of month m (1-12, may run past 12) of year y. */
+static long dn_first_monday(int y, int m)
+{
+    long f = dn_of(y + (m - 1) / 12, (m - 1) % 12 + 1, 1);
+    return f + (8 - dn_wday(f)) % 7;
+}
+
+/* The next change of Amsterdam's clocks (last Sunday of March or October) a week or more ahead. */
+static long dn_next_dst_change(int *year, int *month)
+{
+    long today = (long)(time(NULL) / 86400);
+    char t[11];
+    int y = atoi(dn_text(today, t));
+    for (;; y++) {
+        for (int m = 3; m <= 10; m += 7) {
+            long last = dn_of(y, m, 31), c = last - dn_wday(last);
+            if (c >= today + 7) {
+                *year = y;
+                *month = m;
+                return c;
+            }
+        }
+    }
+}
+
+/* "YYYY-MM-DDTHH:MM:00Z" of local time hh:mm on day n in Amsterdam. */
+static const char *dn_utc(long n, int hh, int mm, char *out /* 24 */)
+{
+    char local[20], d[11];
+    time_t t;
+    struct tm tm;
+    snprintf(local, sizeof(local), "%sT%02d:%02d", dn_text(n, d), hh, mm);
+    t = (time_t)n * 86400 + hh * 3600 + mm * 60 - (strcmp(it_ams_offset(local), "+02:00") == 0 ? 7200 : 3600);
+    gmtime_r(&t, &tm);
+    strftime(out, 24, "%Y-%m-%dT%H:%M:00Z", &tm);
+    return out;
+}
+
+/* Append "<day>T<hh:mm>" (or its UTC form) to a space-separated list. */
+static void add_start(char *buf, size_t cap, long n, int hh, int mm, bool utc)
+{
+    char d[11], u[24];
+    size_t len = strlen(buf);
+    if (utc)
+        snprintf(buf + len, cap - len, "%s%s", len ? " " : "", dn_utc(n, hh, mm, u));
+    else
+        snprintf(buf + len, cap - len, "%s%sT%02d:%02d", len ? " " : "", dn_text(n, d), hh, mm);
+}
+
 Test(schedule, weekly_and_first_monday_across_dst_with_exceptions)
 {
     struct world w;
-    char weekly[40], monthly[40], past[40], title[200], path[400], buf[2000];
+    char weekly[40], monthly[40], past[40], title[200], path[400], buf[2000], want[2000];
+    char s0[20], s1[20], ex[16], set[40], t0[11], t1[11], body[400];
     struct json_object *r;
+    int dy, dm;
+    /* every date relative to D, the next clock change (a Sunday) a week or more ahead */
+    long D = dn_next_dst_change(&dy, &dm), today = (long)(time(NULL) / 86400);
+    long wk0 = D - 54, wk_ex = D - 12, wk_off = D - 5; /* Tuesdays */
+    long from = D - 24, to = D + 17;                     /* a Thursday to a Wednesday */
+    long mon[8], first_mon = 0;
+    size_t n_mon_in = 0;
 
     world(&w, NULL);
-    /* Tuesdays 10:00; 13 Oct is an exception date, 20 Oct falls in the autumn school holiday (middle) */
-    snprintf(title, sizeof(title), "Wandelclub %s", w.tag);
-    activity(&w, title, "2026-09-01T10:00", "2026-09-01T11:30", "FREQ=WEEKLY;BYDAY=TU", "\"2026-10-13\"",
-             "\"school-holidays-middle\"", weekly);
-    /* first Monday 14:00; 4 Jan 2027 left out */
-    snprintf(title, sizeof(title), "Eerste-maandagmiddag %s", w.tag);
-    activity(&w, title, "2026-09-07T14:00", "2026-09-07T16:00", "FREQ=MONTHLY;BYDAY=1MO", "\"2027-01-04\"", "",
-             monthly);
-    snprintf(title, sizeof(title), "Voorbij %s", w.tag);
-    activity(&w, title, "2026-01-10T10:00", "2026-01-10T12:00", NULL, NULL, NULL, past);
+    /* our own day off (D - 5) instead of the school-holiday table */
+    snprintf(set, sizeof(set), "zoek-%s", dn_text(wk_off, t0));
+    snprintf(body, sizeof(body),
+             "{\"label_nl\":\"Zoektest vrije dag\",\"municipality\":\"GM0512\",\"dates\":[{\"start\":\"%s\",\"end\":\"%s\","
+             "\"label\":\"Vrij\"}]}",
+             t0, t0);
+    snprintf(path, sizeof(path), "/api/v1/exception-sets/%s", set);
+    {
+        struct it_response pr;
+        cr_assert_eq(it_send("PUT", path, w.key, body, NULL, &pr), 0);
+        /* create-or-replace with the same body: 201 the first time, 200 after */
+        cr_assert(pr.status == 201 || pr.status == 200, "PUT %s: %ld %s", path, pr.status, pr.body);
+        it_response_free(&pr);
+    }
 
-    /* local wall-clock times stay put; the UTC instants move by an hour on 25 October */
-    snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-10-01&to=2026-11-11", weekly);
+    /* Tuesdays 10:00 from eight weeks before D; D - 12 is an exception date, D - 5 our day off */
+    snprintf(title, sizeof(title), "Wandelclub %s", w.tag);
+    snprintf(s0, sizeof(s0), "%sT10:00", dn_text(wk0, t0));
+    snprintf(s1, sizeof(s1), "%sT11:30", t0);
+    snprintf(ex, sizeof(ex), "\"%s\"", dn_text(wk_ex, t0));
+    snprintf(body, sizeof(body), "\"%s\"", set);
+    activity(&w, title, s0, s1, "FREQ=WEEKLY;BYDAY=TU", ex, body, weekly);
+    /* first Monday 14:00 from the month before D's; the one three months after D's left out */
+    for (int k = 0; k < 8; k++)
+        mon[k] = dn_first_monday(dy, dm - 1 + k);
+    snprintf(title, sizeof(title), "Eerste-maandagmiddag %s", w.tag);
+    snprintf(s0, sizeof(s0), "%sT14:00", dn_text(mon[0], t0));
+    snprintf(s1, sizeof(s1), "%sT16:00", t0);
+    snprintf(ex, sizeof(ex), "\"%s\"", dn_text(mon[4], t0));
+    activity(&w, title, s0, s1, "FREQ=MONTHLY;BYDAY=1MO", ex, "", monthly);
+    snprintf(title, sizeof(title), "Voorbij %s", w.tag);
+    snprintf(s0, sizeof(s0), "%sT10:00", dn_text(today - 60, t0));
+    snprintf(s1, sizeof(s1), "%sT12:00", t0);
+    activity(&w, title, s0, s1, NULL, NULL, NULL, past);
+
+    /* local wall-clock times stay put; the UTC instants move by an hour on D */
+    snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=%s&to=%s", weekly, dn_text(from, t0),
+             dn_text(to, t1));
     r = get(200, path);
     cr_assert_str_eq(it_js(r, "activity_id"), weekly);
-    cr_assert_str_eq(starts(r, buf, sizeof(buf)), "2026-10-06T10:00 2026-10-27T10:00 2026-11-03T10:00 2026-11-10T10:00");
-    cr_assert_str_eq(members(r, "start_utc", buf, sizeof(buf)),
-                     "2026-10-06T08:00:00Z 2026-10-27T09:00:00Z 2026-11-03T09:00:00Z 2026-11-10T09:00:00Z");
-    cr_assert_str_eq(it_js(r, "items.1.end"), "2026-10-27T11:30");
+    want[0] = '\0';
+    for (long d = D - 19; d <= D + 16; d += 7)
+        if (d != wk_ex && d != wk_off)
+            add_start(want, sizeof(want), d, 10, 0, false);
+    cr_assert_str_eq(starts(r, buf, sizeof(buf)), want);
+    want[0] = '\0';
+    for (long d = D - 19; d <= D + 16; d += 7)
+        if (d != wk_ex && d != wk_off)
+            add_start(want, sizeof(want), d, 10, 0, true);
+    cr_assert_str_eq(members(r, "start_utc", buf, sizeof(buf)), want);
+    cr_assert_neq(strncmp(want + 11, want + 21 + 11, 5), 0, "the test's own window does not cross D: %s", want);
+    snprintf(want, sizeof(want), "%sT11:30", dn_text(D + 2, t0));
+    cr_assert_str_eq(it_js(r, "items.1.end"), want);
 
-    snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-09-01&to=2027-05-01", monthly);
+    {
+        char mfrom[11], mto[11];
+        snprintf(mfrom, sizeof(mfrom), "%.8s01", dn_text(mon[0], t0));
+        snprintf(mto, sizeof(mto), "%.8s01", dn_text(dn_first_monday(dy, dm + 7), t0));
+        snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=%s&to=%s", monthly, mfrom, mto);
+    }
     r = get(200, path);
-    cr_assert_str_eq(starts(r, buf, sizeof(buf)),
-                     "2026-09-07T14:00 2026-10-05T14:00 2026-11-02T14:00 2026-12-07T14:00 2027-02-01T14:00 "
-                     "2027-03-01T14:00 2027-04-05T14:00");
-    cr_assert_str_eq(members(r, "start_utc", buf, sizeof(buf)),
-                     "2026-09-07T12:00:00Z 2026-10-05T12:00:00Z 2026-11-02T13:00:00Z 2026-12-07T13:00:00Z "
-                     "2027-02-01T13:00:00Z 2027-03-01T13:00:00Z 2027-04-05T12:00:00Z");
+    want[0] = '\0';
+    for (int k = 0; k < 8; k++)
+        if (k != 4)
+            add_start(want, sizeof(want), mon[k], 14, 0, false);
+    cr_assert_str_eq(starts(r, buf, sizeof(buf)), want);
+    want[0] = '\0';
+    for (int k = 0; k < 8; k++)
+        if (k != 4)
+            add_start(want, sizeof(want), mon[k], 14, 0, true);
+    cr_assert_str_eq(members(r, "start_utc", buf, sizeof(buf)), want);
 
-    /* the search shows the occurrences in its window, soonest first */
-    snprintf(path, sizeof(path), "/api/v1/search?q=%s&from=2026-10-01&to=2026-11-11&sort=date", w.tag);
+    /* the search shows the occurrences in its window, soonest first (at most three each) */
+    snprintf(path, sizeof(path), "/api/v1/search?q=%s&from=%s&to=%s&sort=date", w.tag, dn_text(from, t0),
+             dn_text(to, t1));
     r = get(200, path);
     cr_assert_eq(it_jlen(r, "items"), 2, "%s", it_jtext(r));
     cr_assert_str_eq(it_js(r, "sort"), "date");
-    cr_assert_str_eq(it_js(r, "items.0.id"), monthly, "the earliest occurrence first: %s", it_jtext(r));
-    cr_assert_str_eq(starts(it_jget(item_by_id(r, weekly), "occurrences"), buf, sizeof(buf)),
-                     "2026-10-06T10:00 2026-10-27T10:00 2026-11-03T10:00");
-    cr_assert_str_eq(starts(it_jget(item_by_id(r, monthly), "occurrences"), buf, sizeof(buf)),
-                     "2026-10-05T14:00 2026-11-02T14:00");
+    for (int k = 0; k < 8; k++)
+        if (k != 4 && mon[k] >= from && mon[k] <= to && n_mon_in++ == 0)
+            first_mon = mon[k];
+    cr_assert_gt(n_mon_in, 0, "the test's window holds no first Monday");
+    cr_assert_str_eq(it_js(r, "items.0.id"), first_mon < D - 19 ? monthly : weekly,
+                     "the earliest occurrence first: %s", it_jtext(r));
+    want[0] = '\0';
+    add_start(want, sizeof(want), D - 19, 10, 0, false);
+    add_start(want, sizeof(want), D + 2, 10, 0, false);
+    add_start(want, sizeof(want), D + 9, 10, 0, false);
+    cr_assert_str_eq(starts(it_jget(item_by_id(r, weekly), "occurrences"), buf, sizeof(buf)), want);
+    want[0] = '\0';
+    for (int k = 0, n = 0; k < 8 && n < 3; k++)
+        if (k != 4 && mon[k] >= from && mon[k] <= to) {
+            add_start(want, sizeof(want), mon[k], 14, 0, false);
+            n++;
+        }
+    cr_assert_str_eq(starts(it_jget(item_by_id(r, monthly), "occurrences"), buf, sizeof(buf)), want);
     /* without a sort, a window sorts by date too */
-    snprintf(path, sizeof(path), "/api/v1/search?area=GM0512-lingewijk&kind=activities&from=2026-10-01&to=2026-11-11");
+    snprintf(path, sizeof(path), "/api/v1/search?area=GM0512-lingewijk&kind=activities&from=%s&to=%s",
+             dn_text(from, t0), dn_text(to, t1));
     cr_assert_str_eq(it_js(get(200, path), "sort"), "date");
 
-    /* a window holding only excluded dates: nothing */
-    snprintf(path, sizeof(path), "/api/v1/search?q=%s&from=2026-10-12&to=2026-10-26", w.tag);
+    /* a window holding only excluded dates (D - 13 .. D - 1: the exdate and the day off): nothing */
+    snprintf(path, sizeof(path), "/api/v1/search?q=%s&from=%s&to=%s", w.tag, dn_text(D - 13, t0), dn_text(D - 1, t1));
     cr_assert_eq(it_jlen(get(200, path), "items"), 0);
     /* day and time of day */
-    snprintf(path, sizeof(path), "/api/v1/search?q=%s&from=2026-10-01&to=2026-11-11&day=mon", w.tag);
+    snprintf(path, sizeof(path), "/api/v1/search?q=%s&from=%s&to=%s&day=mon", w.tag, dn_text(from, t0),
+             dn_text(to, t1));
     r = get(200, path);
     cr_assert_eq(it_jlen(r, "items"), 1);
     cr_assert_str_eq(it_js(r, "items.0.id"), monthly);
@@ -723,8 +864,10 @@ Test(schedule, weekly_and_first_monday_across_dst_with_exceptions)
     r = get(200, path);
     cr_assert_eq(it_jlen(r, "items"), 2, "%s", it_jtext(r));
     cr_assert_not(has_id(r, past));
-    snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-01-01&to=2026-02-01", past);
-    cr_assert_str_eq(starts(get(200, path), buf, sizeof(buf)), "2026-01-10T10:00");
+    snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=%s&to=%s", past, dn_text(today - 61, t0),
+             dn_text(today - 59, t1));
+    snprintf(want, sizeof(want), "%sT10:00", dn_text(today - 60, t0));
+    cr_assert_str_eq(starts(get(200, path), buf, sizeof(buf)), want);
 
     /* unknown activity: 404; bad window: 400 naming the parameter */
     get(404, "/api/v1/activities/00000000-0000-4000-8000-000000000000/occurrences?from=2026-10-01&to=2026-11-01");

@@ -53,6 +53,10 @@ test("a partner's new entry is pending and invisible to residents", async () => 
 
   const page = await newPage(browser);
   await page.goto(`${BASE}/?q=${encodeURIComponent("rolstoelwandeling " + stamp)}`);
+  // First that the page rendered its (empty) result list, then the absence: a page that
+  // rendered nothing would also have no cards.
+  await page.locator("#resultaten-kop", { hasText: "Geen resultaten" }).waitFor();
+  assert.ok(await page.locator("#resultaten p.empty").isVisible(), "the empty-result text is shown");
   assert.equal(await page.locator(".cards > li").count(), 0);
   const res = await page.goto(`${BASE}/aanbod/${entryId}`);
   assert.equal(res.status(), 404);
@@ -94,13 +98,18 @@ test("a moderator logs in, reads the diff and approves the entry", async () => {
   await axe(page, "console");
   await item.getByRole("button", { name: /^Goedkeuren/ }).click();
   await page.locator("#console-status", { hasText: "Goedgekeurd" }).waitFor();
+  // the queue is still rendered (with the other partner entry in it); only ours left it
+  await page.locator(`#queue-list li[data-entry="${rejectId}"]`).waitFor();
+  await page.locator(`#queue-list li[data-entry="${entryId}"]`).waitFor({ state: "detached" });
   assert.equal(await page.locator(`#queue-list li[data-entry="${entryId}"]`).count(), 0);
   await page.context().close();
 });
 
 test("the approved entry appears for residents", async () => {
   const page = await newPage(browser);
-  await page.goto(`${BASE}/?q=wandelen&area=GM0512-lingewijk&access=wheelchair`);
+  // the same search that found nothing while it was pending (with the filters): by its own
+  // words, so it does not depend on how many other walks a reused database holds
+  await page.goto(`${BASE}/?q=${encodeURIComponent("rolstoelwandeling " + stamp)}&area=GM0512-lingewijk&access=wheelchair`);
   const card = page.locator(".cards > li", { hasText: TITLE });
   await card.waitFor();
   assert.match(await card.innerText(), /Rolstoeltoegankelijk/);
@@ -117,7 +126,9 @@ test("a partner's change waits as a revision; the moderator sees the diff and ap
     body: { summary: NEW_SUMMARY },
     ifMatch: current.headers.get("etag"),
   });
-  assert.ok(patched.status === 200 || patched.status === 202, patched.text);
+  // a partner's edit of a published entry waits as a revision: exactly 202, the published text unchanged
+  assert.equal(patched.status, 202, patched.text);
+  assert.notEqual(patched.json.summary, NEW_SUMMARY, "the 202 answer shows the published entry");
   // Residents still see the published text.
   const page = await newPage(browser);
   await page.goto(`${BASE}/aanbod/${entryId}`);

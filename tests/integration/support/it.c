@@ -39,6 +39,67 @@ bool it_waiting_tests(void)
     return v == NULL || strcmp(v, "1") != 0;
 }
 
+void it_day(char *out, int offset)
+{
+    time_t t = time(NULL) + (time_t)offset * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int it_day_on(char *out, int offset, int wday)
+{
+    time_t t = time(NULL) + (time_t)offset * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    offset += (wday - tm.tm_wday + 7) % 7;
+    it_day(out, offset);
+    return offset;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static long it_days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The day number of the last Sunday of month m (March or October) in year y. */
+static long it_last_sunday(int y, int m)
+{
+    long last = it_days_from_civil(y, m, 31);
+    return last - ((last + 4) % 7); /* 1970-01-01 was a Thursday (4) */
+}
+
+const char *it_ams_offset(const char *local)
+{
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+    long day, start, end;
+    if (sscanf(local, "%d-%d-%dT%d:%d", &y, &mo, &d, &h, &mi) < 3)
+        return "?";
+    day = it_days_from_civil(y, mo, d);
+    start = it_last_sunday(y, 3);  /* 02:00 local becomes 03:00 */
+    end = it_last_sunday(y, 10);   /* 03:00 local becomes 02:00; 02:00-03:00 read as summer (RFC 5545) */
+    if ((day > start || (day == start && h >= 2)) && (day < end || (day == end && h < 3)))
+        return "+02:00";
+    return "+01:00";
+}
+
+double it_time_factor(void)
+{
+    const char *w = getenv("SK_TEST_DAEMON_WRAPPER");
+    return w && *w ? 50.0 : 1.0;
+}
+
+double it_deadline_ms(double ms)
+{
+    return it_now_ms() + ms * it_time_factor();
+}
+
 double it_now_ms(void)
 {
     struct timespec ts;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 struct it_daemon {
     pid_t pid;
@@ -86,6 +87,44 @@ const char *it_url(void);
 
 /* Milliseconds since an arbitrary start (monotonic). */
 double it_now_ms(void);
+
+/*
+ * Dates relative to the day the test runs, so no fixture expires on a fixed
+ * date. it_day: today + offset days as "YYYY-MM-DD" (out: 11 bytes). The
+ * date is the UTC one; keep offsets a few days from today where the
+ * difference to Amsterdam's date (one or two hours around midnight) matters.
+ * it_day_on: the first day on or after today + offset that is weekday wday
+ * (0 = Sunday ... 6 = Saturday); returns its offset from today.
+ */
+void it_day(char *out, int offset);
+int it_day_on(char *out, int offset, int wday);
+
+/* The UTC offset Amsterdam uses at local time "YYYY-MM-DDTHH:MM": "+01:00" or "+02:00" (EU rule). */
+const char *it_ams_offset(const char *local);
+
+/*
+ * How many times longer the daemon may take than in a plain build: 50 when
+ * SK_TEST_DAEMON_WRAPPER is set (valgrind is 20-50x slower), else 1. Scale
+ * deadlines with it (it_deadline_ms), never fixed sleeps.
+ */
+double it_time_factor(void);
+
+/* A deadline ms milliseconds from now (scaled by it_time_factor), for it_now_ms() < deadline. */
+double it_deadline_ms(double ms);
+
+/*
+ * Wait for cond: evaluate it every step_ms until it is true or timeout_ms
+ * (scaled by it_time_factor) has passed. The value is cond's last value, so
+ * the caller asserts it: cr_assert(IT_WAIT_FOR(x == 1, 1000, 20), "...").
+ */
+#define IT_WAIT_FOR(cond, timeout_ms, step_ms)                                                             \
+    __extension__({                                                                                        \
+        double it_wait_until_ = it_deadline_ms(timeout_ms);                                                \
+        bool it_wait_ok_;                                                                                  \
+        while (!(it_wait_ok_ = (cond)) && it_now_ms() < it_wait_until_)                                    \
+            usleep((useconds_t)(step_ms) * 1000);                                                          \
+        it_wait_ok_;                                                                                       \
+    })
 
 /*
  * False when SK_TEST_SKIP_WAITING=1: deploy/test.sh sets it for the valgrind and
