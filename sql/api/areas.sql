@@ -71,7 +71,7 @@ BEGIN
 
     v_errs := sk_unknown_member_errors(p_body, ARRAY['code', 'name', 'kind', 'municipality', 'location',
                                                      'has_boundary', 'retired', 'boundary']);
-    IF NOT (p_code ~ '^GM[0-9]{4}(-[a-z0-9]+)*$' AND length(p_code) <= 64) THEN
+    IF NOT (p_code ~ sk_contract_pattern('area_code') AND length(p_code) <= sk_contract_limit('code_max')) THEN
         v_errs := v_errs || sk_err('code', 'must be a CBS gemeentecode (GM0512) or one followed by -lowercase-words (GM0512-west)');
     END IF;
     IF p_body ? 'code' AND p_body->>'code' IS DISTINCT FROM p_code THEN
@@ -90,7 +90,7 @@ BEGIN
         IF v_mun IS NOT NULL AND v_mun <> p_code THEN
             v_errs := v_errs || sk_err('municipality', 'must be left out or equal to code for a municipality');
         END IF;
-        IF p_code !~ '^GM[0-9]{4}$' THEN
+        IF p_code !~ sk_contract_pattern('municipality_code') THEN
             v_errs := v_errs || sk_err('code', 'must be a CBS gemeentecode like GM0512 for a municipality');
         END IF;
         v_mun := p_code;
@@ -253,7 +253,7 @@ BEGIN
         END IF;
         RETURN NULL;
     END IF;
-    IF p_body IS NOT NULL AND (p_body->>'kind' = 'municipality' OR p_code ~ '^GM[0-9]{4}$') THEN
+    IF p_body IS NOT NULL AND (p_body->>'kind' = 'municipality' OR p_code ~ sk_contract_pattern('municipality_code')) THEN
         RETURN sk_admin_only(p_role, 'the list of municipalities');
     END IF;
     v_m := CASE WHEN jsonb_typeof(p_body->'municipality') = 'string' THEN p_body->>'municipality'

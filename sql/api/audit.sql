@@ -40,7 +40,7 @@ CREATE OR REPLACE FUNCTION sk_audit_readable(a audit_log, p_role text, p_scope t
 CREATE OR REPLACE FUNCTION sk_audit_list(p_entry uuid, p_limit int, p_cursor text, p_role text, p_scope text[])
     RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_limit int := greatest(1, least(coalesce(p_limit, 20), 100));
+    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('list_default')), sk_contract_limit('list_max')));
     v_before bigint;
     items jsonb;
     n int;

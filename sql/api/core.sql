@@ -18,33 +18,36 @@ CREATE OR REPLACE FUNCTION sk_err(p_field text, p_message text) RETURNS jsonb
     LANGUAGE sql IMMUTABLE
     RETURN jsonb_build_object('field', p_field, 'message', p_message);
 
--- An RFC 9457 problem. p_slug NULL gives type about:blank.
-CREATE OR REPLACE FUNCTION sk_problem(p_status integer, p_slug text, p_title text, p_detail text, p_errors jsonb DEFAULT NULL)
+-- An RFC 9457 problem in the API's one dialect (common/contract.def, shared with the daemon):
+-- p_slug NULL is about:blank with the status's reason phrase; a slug has its urn and its title
+-- (or the reason phrase). Field errors are invalid-input with "errors". The daemon adds
+-- "instance", the request's path, which SQL does not know.
+CREATE OR REPLACE FUNCTION sk_problem(p_status integer, p_slug text, p_detail text, p_errors jsonb DEFAULT NULL)
     RETURNS sk_response LANGUAGE sql IMMUTABLE
     RETURN ROW(p_status, NULL, NULL,
-               (jsonb_build_object('type', CASE WHEN p_slug IS NULL THEN 'about:blank'
-                                               ELSE 'urn:socialekaart:problem:' || p_slug END,
-                                   'title', p_title, 'status', p_status, 'detail', p_detail)
+               (jsonb_build_object('type', sk_contract_problem_type(p_slug),
+                                   'title', sk_contract_problem_title(p_slug, p_status),
+                                   'status', p_status, 'detail', p_detail)
                 || CASE WHEN p_errors IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('errors', p_errors) END
                )::text)::sk_response;
 
 CREATE OR REPLACE FUNCTION sk_unauthorized() RETURNS sk_response LANGUAGE sql IMMUTABLE
-    RETURN sk_problem(401, 'unauthorized', 'Authentication required',
+    RETURN sk_problem(401, NULL,
                       'This operation needs an API key: send "Authorization: Bearer <key>".');
 
 CREATE OR REPLACE FUNCTION sk_forbidden(p_detail text) RETURNS sk_response LANGUAGE sql IMMUTABLE
-    RETURN sk_problem(403, 'forbidden', 'Not allowed', p_detail);
+    RETURN sk_problem(403, NULL, p_detail);
 
 CREATE OR REPLACE FUNCTION sk_not_found(p_detail text) RETURNS sk_response LANGUAGE sql IMMUTABLE
-    RETURN sk_problem(404, 'not-found', 'Not found', p_detail);
+    RETURN sk_problem(404, NULL, p_detail);
 
 CREATE OR REPLACE FUNCTION sk_bad_field(p_field text, p_message text) RETURNS sk_response LANGUAGE sql IMMUTABLE
-    RETURN sk_problem(400, 'bad-request', 'Bad request', p_field || ' ' || p_message,
+    RETURN sk_problem(400, 'invalid-input', p_field || ' ' || p_message,
                       jsonb_build_array(sk_err(p_field, p_message)));
 
 -- 422 with every error; the detail names the first one so logs say something useful.
 CREATE OR REPLACE FUNCTION sk_invalid(p_errors jsonb) RETURNS sk_response LANGUAGE sql IMMUTABLE
-    RETURN sk_problem(422, 'validation', 'The request has invalid fields',
+    RETURN sk_problem(422, 'invalid-input',
                       CASE jsonb_array_length(p_errors)
                           WHEN 1 THEN ''
                           ELSE jsonb_array_length(p_errors) || ' fields are invalid; the first: '
@@ -164,7 +167,7 @@ $$;
 CREATE OR REPLACE FUNCTION sk_idempotent_replay(k idempotency_keys, p_hash text) RETURNS sk_response LANGUAGE sql IMMUTABLE
     RETURN CASE
         WHEN k.request_hash IS DISTINCT FROM p_hash OR k.status IS NULL THEN
-            sk_problem(422, 'idempotency-key-reused', 'Idempotency-Key reused with a different request',
+            sk_problem(422, 'idempotency-key-reused',
                        'This Idempotency-Key was already used with a different request; use a new key for a new request.',
                        jsonb_build_array(sk_err('Idempotency-Key', 'was already used with a different request')))
         ELSE ROW(k.status, k.etag, k.location, k.body)::sk_response

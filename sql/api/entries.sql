@@ -15,10 +15,6 @@
 --   AFTER   entries_sk_docs_ins, _upd            rendered documents, index    search.sql
 --   AFTER   entries_webhook_outbox, _update      webhook notices              webhooks.sql
 
-CREATE OR REPLACE FUNCTION sk_kind_path(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE
-    RETURN CASE p_kind WHEN 'place' THEN 'places' WHEN 'activity' THEN 'activities'
-                       WHEN 'vacancy' THEN 'vacancies' WHEN 'carer_support' THEN 'carer-support' END;
-
 -- C errors first, then ours for fields the C validator has not already reported.
 CREATE OR REPLACE FUNCTION sk_merge_errors(p_first jsonb, p_more jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(p_first, '[]'::jsonb) || coalesce((
@@ -431,7 +427,7 @@ BEGIN
     IF NOT sk_is_writer(p_role) THEN
         RETURN sk_unauthorized();
     END IF;
-    IF sk_kind_path(p_kind) IS NULL THEN
+    IF sk_contract_kind_path(p_kind) IS NULL THEN
         RETURN sk_not_found('There is no such collection.');
     END IF;
     IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
@@ -509,7 +505,7 @@ BEGIN
     SELECT * INTO e FROM entries WHERE id = e.id;
     v_rep := sk_entry_render(e);
     PERFORM sk_audit(p_role, p_org, p_key, 'entry', e.id::text, e.id, 'create', NULL, v_rep);
-    res := sk_reply(201, v_rep, sk_etag(e.version), '/api/v1/' || sk_kind_path(p_kind) || '/' || e.id);
+    res := sk_reply(201, v_rep, sk_etag(e.version), '/api/v1/' || sk_contract_kind_path(p_kind) || '/' || e.id);
     IF v_hash IS NOT NULL THEN
         UPDATE idempotency_keys
            SET status = res.status, etag = res.etag, location = res.location, body = res.body, entry_id = e.id
@@ -541,11 +537,11 @@ BEGIN
         RETURN sk_forbidden('This entry belongs to another organisation; a partner can only change its own entries.');
     END IF;
     IF p_if_match IS NULL AND p_role = 'partner' THEN
-        RETURN sk_problem(428, 'precondition-required', 'If-Match required',
+        RETURN sk_problem(428, 'precondition-required',
                           format('Send If-Match with the ETag of the entry you change (now "%s"), so that nobody else''s change is overwritten.', e.version));
     END IF;
     IF p_if_match IS NOT NULL AND p_if_match <> e.version THEN
-        RETURN sk_problem(412, 'precondition-failed', 'The entry has changed',
+        RETURN sk_problem(412, 'precondition-failed',
                           format('If-Match was "%s" but the entry is now at version "%s": someone else changed it. GET it again, redo your change and send the new ETag.', p_if_match, e.version));
     END IF;
     RETURN NULL;
@@ -637,7 +633,7 @@ BEGIN
     IF coalesce(p_purge, false) THEN
         SELECT count(*) INTO n FROM entries WHERE place_id = p_id;
         IF n > 0 THEN
-            RETURN sk_problem(409, 'conflict', 'The place is still in use',
+            RETURN sk_problem(409, 'conflict',
                               format('%s entries (also deleted ones) refer to this place with place_id; change or purge them first.', n));
         END IF;
         DELETE FROM entries WHERE id = p_id;
@@ -652,7 +648,7 @@ END;
 $$;
 
 CREATE OR REPLACE FUNCTION sk_entry_path(e entries) RETURNS text LANGUAGE sql IMMUTABLE
-    RETURN '/api/v1/' || sk_kind_path(e.kind) || '/' || e.id;
+    RETURN '/api/v1/' || sk_contract_kind_path(e.kind) || '/' || e.id;
 
 -- The members a client may write: also without the read-only members this migration adds.
 CREATE OR REPLACE FUNCTION sk_entry_writable(b jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE
@@ -711,7 +707,7 @@ $$;
 CREATE OR REPLACE FUNCTION sk_entry_list(p_kind text, p_limit int, p_cursor text, p_lang text, p_role text, p_org uuid,
                               p_scope text[]) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_limit int := greatest(1, least(coalesce(p_limit, 20), 100));
+    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('list_default')), sk_contract_limit('list_max')));
     v_at timestamptz;
     v_id uuid;
     e entries;
@@ -719,7 +715,7 @@ DECLARE
     items jsonb := '[]';
     v_next text;
 BEGIN
-    IF sk_kind_path(p_kind) IS NULL THEN
+    IF sk_contract_kind_path(p_kind) IS NULL THEN
         RETURN sk_not_found('There is no such collection.');
     END IF;
     IF p_cursor IS NOT NULL THEN

@@ -111,12 +111,8 @@ $$;
 -- =============================================================================================
 -- Shared rendering helpers
 -- =============================================================================================
-CREATE OR REPLACE FUNCTION sk_feed_kind_path(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE
-    RETURN CASE p_kind WHEN 'place' THEN 'places' WHEN 'activity' THEN 'activities'
-                       WHEN 'vacancy' THEN 'vacancies' WHEN 'carer_support' THEN 'carer-support' END;
-
 CREATE OR REPLACE FUNCTION sk_feed_entry_url(p_base text, e entries) RETURNS text LANGUAGE sql IMMUTABLE
-    RETURN p_base || '/api/v1/' || sk_feed_kind_path(e.kind) || '/' || e.id;
+    RETURN p_base || '/api/v1/' || sk_contract_kind_path(e.kind) || '/' || e.id;
 
 CREATE OR REPLACE FUNCTION sk_feed_day_url(p_day text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN 'https://schema.org/' || CASE upper(p_day)
@@ -527,7 +523,7 @@ DECLARE
     last_ts bigint;
     last_id uuid;
     n int;
-    feed_url text := p_base || '/feeds/' || sk_feed_kind_path(p_kind);
+    feed_url text := p_base || '/feeds/' || sk_contract_kind_path(p_kind);
     nxt text;
 BEGIN
     PERFORM sk_feeds_expire(p_kind, 1000);
@@ -1008,7 +1004,7 @@ $$;
 CREATE OR REPLACE FUNCTION api_feed_page(p_kind text, p_after_ts bigint, p_after_id uuid, p_limit int, p_base text,
                               p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS sk_response LANGUAGE sql VOLATILE
-    RETURN sk_feed_page(p_kind, p_after_ts, p_after_id, least(greatest(coalesce(p_limit, 500), 1), 500), p_base);
+    RETURN sk_feed_page(p_kind, p_after_ts, p_after_id, greatest(1, least(coalesce(p_limit, sk_contract_limit('feed_default')), sk_contract_limit('feed_max'))), p_base);
 
 CREATE OR REPLACE FUNCTION api_activities_ics(p_params jsonb, p_base text, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE
@@ -1026,7 +1022,7 @@ CREATE OR REPLACE FUNCTION api_hsds_list(p_what text, p_params jsonb, p_page int
         WHEN 'services' THEN sk_hsds_services(p_params, b.page, b.size, p_base)
         WHEN 'locations' THEN sk_hsds_locations(p_params, b.page, b.size, p_base)
         ELSE sk_hsds_organizations(p_params, b.page, b.size, p_base)
-    END FROM (SELECT least(greatest(p_page, 1), 1000000) AS page, least(greatest(p_size, 1), 200) AS size) b);
+    END FROM (SELECT least(greatest(p_page, 1), sk_contract_limit('hsds_page_max')) AS page, least(greatest(p_size, 1), sk_contract_limit('hsds_per_page_max')) AS size) b);
 
 -- One activity's calendar: visible as GET /activities/{id} is.
 CREATE OR REPLACE FUNCTION sk_ics_one(p_id uuid, p_base text, p_role text, p_org uuid, p_scope text[])

@@ -38,7 +38,7 @@ CREATE OR REPLACE FUNCTION sk_mod_etag(p_version int, p_view jsonb) RETURNS text
 $$;
 
 CREATE OR REPLACE FUNCTION sk_nothing_pending(e entries) RETURNS sk_response LANGUAGE sql IMMUTABLE
-    RETURN sk_problem(409, 'nothing-to-review', 'Nothing to review',
+    RETURN sk_problem(409, 'nothing-to-review',
                       format('This entry (status %s) has no new version and no proposed change waiting for review.', e.status));
 
 -- What the queue and the stale list check before they read: a moderator, a municipality in the
@@ -59,7 +59,7 @@ CREATE OR REPLACE FUNCTION sk_mod_queue(p_kind text, p_municipality text, p_area
                              p_limit int, p_cursor text, p_role text, p_scope text[]) RETURNS sk_response
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_limit int := greatest(1, least(coalesce(p_limit, 50), 200));
+    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('mod_list_default')), sk_contract_limit('mod_list_max')));
     v_at timestamptz;
     v_id uuid;
     items jsonb;
@@ -132,7 +132,7 @@ CREATE OR REPLACE FUNCTION sk_mod_stale(p_municipality text, p_kind text, p_limi
                              p_scope text[]) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
 DECLARE
     s moderation_settings;
-    v_limit int := greatest(1, least(coalesce(p_limit, 50), 200));
+    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('mod_list_default')), sk_contract_limit('mod_list_max')));
     v_at timestamptz;
     v_id uuid;
     items jsonb;
@@ -723,7 +723,7 @@ BEGIN
     SELECT * INTO rev FROM entry_revisions WHERE entry_id = p_id AND status = 'pending' FOR UPDATE;
     IF FOUND THEN
         IF sk_entry_writable(v_before) IS DISTINCT FROM rev.base THEN
-            RETURN sk_problem(409, 'revision-outdated', 'The entry changed after this change was proposed',
+            RETURN sk_problem(409, 'revision-outdated',
                               'The published entry was changed after the partner proposed this change; approving it would undo that. Reject it and ask the partner to propose it again.');
         END IF;
         IF jsonb_typeof(rev.doc->'municipality') = 'string' AND NOT sk_in_scope(p_role, p_scope, rev.doc->>'municipality') THEN
@@ -744,7 +744,7 @@ BEGIN
             v_errs := coalesce(sk_entry_store(e, false), '[]');
         END IF;
         IF jsonb_array_length(v_errs) > 0 THEN
-            RETURN sk_problem(409, 'revision-invalid', 'The proposed change can no longer be applied',
+            RETURN sk_problem(409, 'revision-invalid',
                               'Something it refers to changed since it was proposed (see errors); reject it with that reason.', v_errs);
         END IF;
         UPDATE entries SET reviewed_at = now(), hidden_reason = NULL, hidden_by = NULL WHERE id = p_id RETURNING * INTO e;
@@ -826,12 +826,12 @@ BEGIN
         RETURN sk_out_of_scope(p_scope, e.municipality);
     END IF;
     IF e.status = 'hidden' AND e.hidden_by = 'moderator' THEN
-        RETURN sk_problem(409, 'hidden-by-moderator', 'A moderator hid this entry',
+        RETURN sk_problem(409, 'hidden-by-moderator',
                           format('A moderator hid this entry: %s. Change it (a moderator then reviews the change) or ask the municipality to show it again.',
                                  e.hidden_reason));
     END IF;
     IF NOT (e.status = 'published' OR (e.status = 'hidden' AND e.hidden_by = 'housekeeping')) THEN
-        RETURN sk_problem(409, 'not-published', 'Only a published entry can be confirmed',
+        RETURN sk_problem(409, 'not-published',
                           format('This entry is %s; a moderator reviews it first.', e.status));
     END IF;
     v_before := sk_entry_render(e);
@@ -871,11 +871,11 @@ BEGIN
         RETURN sk_invalid(v_errs);
     END IF;
     IF e.status = 'hidden' AND e.hidden_by = 'moderator' THEN
-        RETURN sk_problem(409, 'already-hidden', 'Already hidden',
+        RETURN sk_problem(409, 'already-hidden',
                           format('A moderator already hid this entry: %s', e.hidden_reason));
     END IF;
     IF e.status NOT IN ('published', 'hidden') THEN
-        RETURN sk_problem(409, 'not-published', 'Only a published entry can be hidden',
+        RETURN sk_problem(409, 'not-published',
                           format('This entry is %s: residents do not see it. Reject it instead.', e.status));
     END IF;
     v_reason := btrim(p_body->>'reason');
@@ -913,7 +913,7 @@ BEGIN
         RETURN sk_invalid(v_errs);
     END IF;
     IF e.status <> 'hidden' THEN
-        RETURN sk_problem(409, 'not-hidden', 'Not hidden',
+        RETURN sk_problem(409, 'not-hidden',
                           format('This entry is %s, not hidden.', e.status));
     END IF;
     v_reason := nullif(btrim(p_body->>'reason'), '');
@@ -968,7 +968,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('sk_report:' || encode(v_hash, 'hex')));
     IF (SELECT count(*) FROM entry_reports
          WHERE client_hash = v_hash AND created_at > now() - interval '1 hour') >= s.reports_per_hour THEN
-        RETURN sk_problem(429, 'too-many-reports', 'Too many reports',
+        RETURN sk_problem(429, 'too-many-reports',
                           format('You can send at most %s reports per hour. Thank you for helping; please try again later.',
                                  s.reports_per_hour));
     END IF;
@@ -1036,7 +1036,7 @@ BEGIN
         RETURN sk_invalid(v_errs);
     END IF;
     IF x.status = 'resolved' THEN
-        RETURN sk_problem(409, 'already-resolved', 'Already resolved',
+        RETURN sk_problem(409, 'already-resolved',
                           format('This report was resolved at %s.', sk_iso(x.resolved_at)));
     END IF;
     UPDATE entry_reports SET status = 'resolved', resolved_at = now(), resolved_by = p_key,

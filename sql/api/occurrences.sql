@@ -182,8 +182,11 @@ BEGIN
         RETURN;
     END IF;
     freq := sk_rrule_part(r, 'FREQ');
-    ival := least(greatest(coalesce(sk_rrule_part(r, 'INTERVAL')::int, 1), 1), 99);
-    cnt := least(sk_rrule_part(r, 'COUNT')::int, 1000);
+    ival := least(greatest(coalesce(sk_rrule_part(r, 'INTERVAL')::int, 1), 1), sk_contract_limit('rrule_interval_max'));
+    cnt := least(sk_rrule_part(r, 'COUNT')::int, sk_contract_limit('rrule_count_max'));
+    IF sk_rrule_part(r, 'COUNT') IS NULL THEN
+        cnt := NULL;   -- least() skips NULLs: without this every rule would end at its 1000th
+    END IF;
     v_until := sk_rrule_until_local(r);
     byday := string_to_array(sk_rrule_part(r, 'BYDAY'), ',');
     bymd := string_to_array(sk_rrule_part(r, 'BYMONTHDAY'), ',')::int[];

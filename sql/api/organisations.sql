@@ -6,7 +6,7 @@
 
 CREATE OR REPLACE FUNCTION sk_org_list(p_limit int, p_cursor text) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_limit int := greatest(1, least(coalesce(p_limit, 20), 100));
+    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('list_default')), sk_contract_limit('list_max')));
     v_at timestamptz;
     v_id uuid;
     items jsonb;
@@ -105,11 +105,11 @@ CREATE OR REPLACE FUNCTION sk_org_errors(b jsonb) RETURNS jsonb LANGUAGE sql IMM
         || CASE WHEN b->'trusted_in' IS NULL OR jsonb_typeof(b->'trusted_in') = 'null' THEN '[]'::jsonb
                 WHEN jsonb_typeof(b->'trusted_in') <> 'array' OR jsonb_array_length(b->'trusted_in') > 400
                      OR EXISTS (SELECT 1 FROM jsonb_array_elements(b->'trusted_in') x
-                                 WHERE jsonb_typeof(x) <> 'string' OR x #>> '{}' !~ '^GM[0-9]{4}$')
+                                 WHERE jsonb_typeof(x) <> 'string' OR x #>> '{}' !~ sk_contract_pattern('municipality_code'))
                     THEN jsonb_build_array(sk_err('trusted_in', 'must be a list of municipality codes like ["GM0512"]'))
                 ELSE '[]'::jsonb END
         || CASE WHEN b->'municipality' IS NULL OR jsonb_typeof(b->'municipality') = 'null' THEN '[]'::jsonb
-                WHEN jsonb_typeof(b->'municipality') <> 'string' OR b->>'municipality' !~ '^GM[0-9]{4}$'
+                WHEN jsonb_typeof(b->'municipality') <> 'string' OR b->>'municipality' !~ sk_contract_pattern('municipality_code')
                     THEN jsonb_build_array(sk_err('municipality', 'must be a municipality code like GM0512'))
                 ELSE '[]'::jsonb END
 $$;

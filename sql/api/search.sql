@@ -513,7 +513,7 @@ DECLARE
     v_key text;       -- sort value expression
     v_desc boolean;
     v_cur jsonb;
-    v_limit int := least(greatest(coalesce((p->>'limit')::int, 20), 1), 100);
+    v_limit int := greatest(1, least(coalesce((p->>'limit')::int, sk_contract_limit('search_default')), sk_contract_limit('search_max')));
     v_lang text := coalesce(p_lang, 'nl');
     v_win record;           -- w_from, w_to
     v_point text := sk_search_point(p);
@@ -544,7 +544,7 @@ DECLARE
 BEGIN
     v_errs := sk_search_code_errors(p);
     IF jsonb_array_length(v_errs) > 0 THEN
-        RETURN sk_problem(400, 'bad-request', 'Bad request',
+        RETURN sk_problem(400, 'invalid-input',
                           (v_errs->0->>'field') || ' ' || (v_errs->0->>'message'), v_errs);
     END IF;
     SELECT * INTO v_win FROM sk_search_window(p);

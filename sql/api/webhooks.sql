@@ -12,7 +12,7 @@ CREATE OR REPLACE FUNCTION sk_webhook_payload(p_event text, p_kind text, p_id uu
     RETURNS text LANGUAGE sql STABLE
     RETURN jsonb_build_object('event', p_event, 'kind', p_kind, 'id', p_id, 'version', p_version,
                               'modified', sk_iso(p_modified),
-                              'url', '/api/v1/' || sk_kind_path(p_kind) || '/' || p_id)::text;
+                              'url', '/api/v1/' || sk_contract_kind_path(p_kind) || '/' || p_id)::text;
 
 -- One notice per subscriber whose view of the entry changed. A subscriber sees a row when the row
 -- is published, of a kind it asked for (or it asked for none) and in its municipality (or it named
@@ -267,7 +267,7 @@ CREATE OR REPLACE FUNCTION api_webhook_deliveries(p_id uuid, p_limit int, p_curs
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
 DECLARE
     t record;
-    v_limit int := least(greatest(coalesce(p_limit, 20), 1), 100);
+    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('list_default')), sk_contract_limit('list_max')));
     v_before bigint;
     v_items jsonb;
     v_last bigint;
@@ -359,7 +359,7 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('sk_webhook_cap:' || coalesce(v_muni, '')));
     IF (SELECT count(*) FROM webhooks x WHERE x.municipality IS NOT DISTINCT FROM v_muni) >= sk_webhook_cap() THEN
-        RETURN QUERY SELECT (sk_problem(409, 'conflict', 'Too many webhooks',
+        RETURN QUERY SELECT (sk_problem(409, 'conflict',
                                         format('There are %s webhooks for %s already; delete one you no longer need first.',
                                                sk_webhook_cap(), coalesce(v_muni, 'all municipalities')))).*;
         RETURN;

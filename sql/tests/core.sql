@@ -2,12 +2,18 @@
 BEGIN;
 \ir lib/fixture.psql
 
--- Problems (RFC 9457): status, type, title, detail and errors
+-- Problems (RFC 9457) in the contract's dialect: type and title from common/contract.def
 SELECT (r).status, (r).etag, (r).location, (r).body::jsonb
-  FROM (SELECT sk_problem(409, 'conflict', 'Conflict', 'It changed.') AS r) x;
-SELECT (sk_problem(500, NULL, 'Oops', 'd')).body::jsonb->>'type' AS about_blank;
-SELECT (sk_problem(400, 'x', 't', 'd', '[]')).body::jsonb ? 'errors' AS empty_errors_kept,
-       (sk_problem(400, 'x', 't', 'd')).body::jsonb ? 'errors' AS no_errors_member;
+  FROM (SELECT sk_problem(409, 'conflict', 'It changed.') AS r) x;
+SELECT (r).body::jsonb->>'type' AS type, (r).body::jsonb->>'title' AS title
+  FROM (VALUES (sk_problem(500, NULL, 'd')), (sk_problem(422, 'invalid-input', 'd')),
+               (sk_problem(409, 'already-hidden', 'd'))) v(r);
+SELECT (sk_problem(400, 'invalid-input', 'd', '[]')).body::jsonb ? 'errors' AS empty_errors_kept,
+       (sk_problem(400, 'invalid-input', 'd')).body::jsonb ? 'errors' AS no_errors_member;
+-- a problem type that is not in the contract is a programming error, not an answer
+SAVEPOINT unknown_slug;
+SELECT sk_problem(400, 'no-such-problem', 'd');
+ROLLBACK TO SAVEPOINT unknown_slug;
 SELECT sk_err('title', 'is required');
 SELECT (r).status, pg_temp.p((r).body), (r).body::jsonb->>'detail' AS detail
   FROM (VALUES (sk_unauthorized()), (sk_forbidden('Not yours.')), (sk_not_found('Gone.')),

@@ -48,11 +48,11 @@ SELECT status, d->>'@type' AS type, d->>'name' AS name, d->>'url' = :'base' || '
   FROM api_feed_page('place', 1, '00000000-0000-4000-8000-00000000c0ff', 1, :'base', 'anonymous', NULL, NULL, NULL) p,
        LATERAL (SELECT p.body::jsonb#>'{items,0,data}' AS d) x;
 SELECT jsonb_typeof(sk_feed_data(:'base', e)) AS activity_data, sk_feed_rpde_kind('activity') AS rpde_kind,
-       sk_feed_kind_path('carer_support') AS path
+       sk_contract_kind_path('carer_support') AS path
   FROM entries e WHERE id = :'act';
 -- the last page points at itself
 SELECT body::jsonb->'items' AS items,
-       body::jsonb->>'next' = :'base' || '/feeds/' || sk_feed_kind_path('place') || '?afterTimestamp=9223372036854775806&afterId=' || :'missing' AS next_is_self
+       body::jsonb->>'next' = :'base' || '/feeds/' || sk_contract_kind_path('place') || '?afterTimestamp=9223372036854775806&afterId=' || :'missing' AS next_is_self
   FROM api_feed_page('place', 9223372036854775806, :'missing', 10, :'base', 'anonymous', NULL, NULL, NULL);
 -- created and deleted in one transaction: no trace; created earlier and deleted now: a deletion
 UPDATE entries SET status = 'deleted' WHERE id = :'act';
