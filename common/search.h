@@ -1,6 +1,6 @@
 /*
  * search.h — the resident search's query parameters: parsed, checked and
- * normalised into the one JSON object api_search (sql/migrations) takes.
+ * normalised into the one JSON object api_search (sql/api/search.sql) takes.
  *
  * Every parameter is bounded here (lengths, counts, ranges, date windows),
  * so nothing a client sends can make the database scan without limit. Each

@@ -58,7 +58,7 @@ enum db_stmt {
     STMT_ORG_CREATE,
     STMT_ORG_UPDATE,
     STMT_AUDIT_LIST,
-    STMT_MOD_QUEUE,          /* server/h_moderation.c (0005_moderation.sql) */
+    STMT_MOD_QUEUE,          /* server/h_moderation.c (sql/api/moderation.sql) */
     STMT_MOD_APPROVE,
     STMT_MOD_REJECT,
     STMT_MOD_DIFF,
@@ -74,7 +74,7 @@ enum db_stmt {
     STMT_MOD_SETTINGS_PATCH,
     STMT_MOD_HOUSEKEEPING,   /* server/housekeeping.c */
     STMT_OCCURRENCES_EXTEND,
-    STMT_WEBHOOK_CREATE,     /* server/h_webhooks.c (0007_webhooks.sql) */
+    STMT_WEBHOOK_CREATE,     /* server/h_webhooks.c (sql/api/webhooks.sql) */
     STMT_WEBHOOK_LIST,
     STMT_WEBHOOK_GET,
     STMT_WEBHOOK_DELETE,
@@ -83,9 +83,9 @@ enum db_stmt {
     STMT_WEBHOOK_REPORT,
     STMT_SEARCH,
     STMT_ACTIVITY_OCCURRENCES,
-    STMT_WEB_SEARCH,    /* server/h_web.c: the residents' pages (0008_web.sql) */
+    STMT_WEB_SEARCH,    /* server/h_web.c: the residents' pages (sql/api/web.sql) */
     STMT_WEB_ENTRY,
-    STMT_FEED_PAGE,     /* server/h_feeds.c: open feeds (0006_feeds.sql) */
+    STMT_FEED_PAGE,     /* server/h_feeds.c: open feeds (sql/api/feeds.sql) */
     STMT_FEED_ICS,
     STMT_FEED_ICS_ONE,
     STMT_FEED_GEOJSON,

@@ -39,7 +39,7 @@ const struct db_statement db_statements[STMT_COUNT_] = {
     [STMT_ORG_CREATE] = {"org_create", "SELECT * FROM api_org_create($1::jsonb, $2::text, $3::uuid, $4::uuid, $5::text[])", 5},
     [STMT_ORG_UPDATE] = {"org_update", "SELECT * FROM api_org_update($1::uuid, $2::jsonb, $3::text, $4::uuid, $5::uuid, $6::text[])", 6},
     [STMT_AUDIT_LIST] = {"audit_list", "SELECT * FROM api_audit_list($1::uuid, $2::int, $3::text, $4::text, $5::uuid, $6::uuid, $7::text[])", 7},
-    /* moderation (0005_moderation.sql) */
+    /* moderation (sql/api/moderation.sql) */
     [STMT_MOD_QUEUE] = {"mod_queue", "SELECT * FROM api_moderation_queue($1::text, $2::text, $3::text, $4::text, $5::int, $6::int, $7::text, $8::text, $9::uuid, $10::uuid, $11::text[])", 11},
     [STMT_MOD_APPROVE] = {"mod_approve", "SELECT * FROM api_moderation_approve($1::uuid, $2::text, $3::uuid, $4::uuid, $5::text[])", 5},
     [STMT_MOD_REJECT] = {"mod_reject", "SELECT * FROM api_moderation_reject($1::uuid, $2::jsonb, $3::text, $4::uuid, $5::uuid, $6::text[])", 6},

@@ -2,7 +2,7 @@
  * h_feeds.c — open feeds of the published data (issue 7): RPDE 1.0 change
  * feeds per kind, iCalendar of activities, GeoJSON for maps and the Open
  * Referral HSDS 3.0 lists. Each handler checks its parameters, makes one
- * call to an api_* function of sql/migrations/0006_feeds.sql and passes the
+ * call to an api_* function of sql/api/feeds.sql and passes the
  * body through with the right Content-Type and Cache-Control.
  *
  * The search filters of the calendar, map and HSDS outputs are parsed by

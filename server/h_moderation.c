@@ -5,7 +5,7 @@
  * the coverage statistics.
  *
  * Handlers are thin: check the path and query parameters, then make one
- * call to an api_* function of sql/migrations/0005_moderation.sql, which
+ * call to an api_* function of sql/api/moderation.sql, which
  * authorises (role and the key's municipalities), writes, audits and
  * renders. Only the coverage statistics render something other than JSON:
  * with "Accept: text/csv" the function returns CSV text and the handler

@@ -10,7 +10,7 @@
  *
  * Pages follow the handler pattern: parse the query (common/search.c does
  * the checking), one statement (api_web_search / api_web_entry, see
- * sql/migrations/0008_web.sql), render (server/web_page.c, which escapes
+ * sql/api/web.sql), render (server/web_page.c, which escapes
  * everything through common/html.c). Every response carries a strict
  * Content-Security-Policy: no inline script or style, tiles only from PDOK.
  */

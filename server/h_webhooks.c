@@ -5,7 +5,7 @@
  * Moderators and admins only (route flag RF_MODERATOR); a moderator manages
  * the webhooks of its own municipalities (the SQL side decides). Each handler
  * parses and validates, then makes one call to an api_webhook_* function
- * (sql/migrations/0007_webhooks.sql). Sending is server/webhook.c.
+ * (sql/api/webhooks.sql). Sending is server/webhook.c.
  */
 #include <json-c/json.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * sindex.c — segments of the search index: building them from documents and
  * answering a search from a snapshot (see sindex.h for the design, and
- * api_search in sql/migrations/0010 for the semantics it must equal).
+ * api_search in sql/api/search.sql for the semantics it must equal).
  *
  * A search runs per segment: the filters become one bitmap of local ids
  * (intersections of posting bitmaps; time windows, distance and opening hours
@@ -1340,7 +1340,7 @@ static void query_hash(struct json_object *params, char out[13])
     snprintf(out, 13, "%012llx", (unsigned long long)(h & 0xffffffffffffULL));
 }
 
-/* The words of q as alternatives of lexemes, as sk_search_terms (0010) makes them. */
+/* The words of q as alternatives of lexemes, as sk_search_terms (sql/api/search.sql) makes them. */
 static void query_words(struct sx_query *q, const struct sx_words *known)
 {
     char folded[SEARCH_Q_MAX * 8 + 1];

@@ -17,7 +17,7 @@
  * rendered by PostgreSQL when the entry changes, table sk_docs) live in the
  * snapshot too, so a page is assembled without the database.
  *
- * The semantics are api_search's (sql/migrations/0010): the differential test
+ * The semantics are api_search's (sql/api/search.sql): the differential test
  * (tests/integration/test_search_diff.c) compares the two on random searches.
  */
 #ifndef SK_SINDEX_H

@@ -1,6 +1,6 @@
 /*
  * web_page.c — the HTML of the residents' pages, from the JSON that
- * api_web_search and api_web_entry return (sql/migrations/0008_web.sql).
+ * api_web_search and api_web_entry return (sql/api/web.sql).
  *
  * Pure rendering: no I/O and no request state; the query string is only read
  * to show the form as the resident left it. Every value from the database or

@@ -1,8 +1,8 @@
 /*
  * webhook.h — the webhook delivery engine and the rules for subscriber URLs.
  *
- * What it is for: sending the notices the outbox trigger (sql/migrations/
- * 0007_webhooks.sql) writes to webhook_deliveries. One engine runs in one
+ * What it is for: sending the notices the outbox trigger (sql/api/
+ * webhooks.sql) writes to webhook_deliveries. One engine runs in one
  * worker (worker 0) of each daemon, on that worker's event loop:
  *   - the worker's maintenance tick calls webhook_engine_tick, which claims
  *     due deliveries (STMT_WEBHOOK_CLAIM, FOR UPDATE SKIP LOCKED with a lease)
