@@ -1622,6 +1622,17 @@ static roaring_bitmap_t *and_into(roaring_bitmap_t *r, const roaring_bitmap_t *b
     return r;
 }
 
+/* acc |= the union of nz[0..k) (none NULL); acc NULL stands for "nothing yet". */
+static roaring_bitmap_t *or_many_into(roaring_bitmap_t *acc, const roaring_bitmap_t **nz, size_t k)
+{
+    roaring_bitmap_t *part = roaring_bitmap_or_many(k, nz);
+    if (acc == NULL)
+        return part;
+    roaring_bitmap_or_inplace(acc, part);
+    bm_free(part);
+    return acc;
+}
+
 /* The union of up to n bitmaps (NULLs skipped); a new bitmap. */
 static roaring_bitmap_t *union_of(const roaring_bitmap_t **v, size_t n)
 {
@@ -1635,26 +1646,36 @@ static roaring_bitmap_t *union_of(const roaring_bitmap_t **v, size_t n)
             continue;
         nz[k++] = v[i];
         if (k == 256) {
-            roaring_bitmap_t *part = roaring_bitmap_or_many(k, nz);
-            if (acc) {
-                roaring_bitmap_or_inplace(acc, part);
-                bm_free(part);
-            } else {
-                acc = part;
-            }
+            acc = or_many_into(acc, nz, k);
             k = 0;
         }
     }
-    if (k) {
-        roaring_bitmap_t *part = roaring_bitmap_or_many(k, nz);
-        if (acc) {
-            roaring_bitmap_or_inplace(acc, part);
-            bm_free(part);
-        } else {
-            acc = part;
-        }
-    }
+    if (k)
+        acc = or_many_into(acc, nz, k);
     return acc ? acc : roaring_bitmap_create();
+}
+
+/* r &= the union of v[0..n) (NULLs skipped); r NULL stands for "every document". */
+static roaring_bitmap_t *and_union(roaring_bitmap_t *r, const roaring_bitmap_t **v, size_t n)
+{
+    roaring_bitmap_t *u = union_of(v, n);
+    r = and_into(r, u);
+    bm_free(u);
+    return r;
+}
+
+/* r &= the union of the postings of keys[0..nkeys) in f (a key with no posting adds nothing). */
+static roaring_bitmap_t *and_any_key(roaring_bitmap_t *r, const struct sx_field *f, const char *const *keys,
+                                     int nkeys)
+{
+    const roaring_bitmap_t *v[SEARCH_LIST_MAX];
+    size_t n = 0;
+    for (int i = 0; i < nkeys && n < SEARCH_LIST_MAX; i++) {
+        const struct sx_posting *p = field_get(f, keys[i]);
+        if (p)
+            v[n++] = p->bm;
+    }
+    return and_union(r, v, n);
 }
 
 /* Lexemes of a segment matching a term: [*lo, *hi) in the sorted lexicon. */
@@ -2037,7 +2058,7 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
 {
     const struct sx_segment *s = snap->seg[si];
     const struct sx_catalog *cat = snap->cat;
-    roaring_bitmap_t *r = NULL, *u;
+    roaring_bitmap_t *r = NULL;
     const roaring_bitmap_t *v[64];
     size_t n;
 
@@ -2046,9 +2067,7 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
         for (int k = 0; k < SX_NKINDS; k++)
             if (q->kinds & (1u << k))
                 v[n++] = s->kind[k];
-        u = union_of(v, n);
-        r = and_into(r, u);
-        bm_free(u);
+        r = and_union(r, v, n);
     }
     if (q->municipality) {
         const struct sx_posting *p = field_get(&s->municipality, q->municipality);
@@ -2074,32 +2093,12 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
             if (a->municipality && (p = field_get(&s->whole, a->municipality)) != NULL)
                 v[n++] = p->bm;
         }
-        u = union_of(v, n);
-        r = and_into(r, u);
-        bm_free(u);
+        r = and_union(r, v, n);
     }
-    if (q->nthemes) {
-        n = 0;
-        for (int i = 0; i < q->nthemes; i++) {
-            const struct sx_posting *p = field_get(&s->theme, q->themes[i]);
-            if (p)
-                v[n++] = p->bm;
-        }
-        u = union_of(v, n);
-        r = and_into(r, u);
-        bm_free(u);
-    }
-    if (q->naudiences) {
-        n = 0;
-        for (int i = 0; i < q->naudiences; i++) {
-            const struct sx_posting *p = field_get(&s->audience, q->audiences[i]);
-            if (p)
-                v[n++] = p->bm;
-        }
-        u = union_of(v, n);
-        r = and_into(r, u);
-        bm_free(u);
-    }
+    if (q->nthemes)
+        r = and_any_key(r, &s->theme, q->themes, q->nthemes);
+    if (q->naudiences)
+        r = and_any_key(r, &s->audience, q->audiences, q->naudiences);
     if (q->has_org) {
         char text[37];
         const struct sx_posting *p;
@@ -2120,9 +2119,7 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
             if ((p = field_get(&s->access, key)) != NULL)
                 v[n++] = p->bm;
         }
-        u = union_of(v, n);
-        r = and_into(r, u);
-        bm_free(u);
+        r = and_union(r, v, n);
     }
     if (q->free)
         r = and_into(r, s->free);
@@ -2137,9 +2134,7 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
     for (int i = 0; i < q->nwords; i++) {
         /* a word matches in any field: the union of its four weight classes */
         const roaring_bitmap_t *c4[4] = {cls[i][0], cls[i][1], cls[i][2], cls[i][3]};
-        u = union_of(c4, 4);
-        r = and_into(r, u);
-        bm_free(u);
+        r = and_union(r, c4, 4);
     }
     if (q->near)
         r = near_filter(q, s, r, ncells);

@@ -441,6 +441,16 @@ static bool pg_cmd(struct sindex *ix, const char *sql)
     return ok;
 }
 
+/* Run sql (binary: results in binary format); its result, or NULL (logged, cleared) when it failed. */
+static PGresult *pg_query(struct sindex *ix, const char *sql, bool binary, const char *what)
+{
+    PGresult *r = binary ? PQexecParams(ix->pg, sql, 0, NULL, NULL, NULL, NULL, 1) : PQexec(ix->pg, sql);
+    if (pg_ok(ix, r, what))
+        return r;
+    PQclear(r);
+    return NULL;
+}
+
 static bool pg_connect(struct sindex *ix)
 {
     if (ix->pg && PQstatus(ix->pg) == CONNECTION_OK)
@@ -791,11 +801,8 @@ static int full_load(struct sindex *ix)
         goto out;
     ok = false;
     cat->version = version;
-    r = PQexec(ix->pg, "SELECT word FROM sk_words");
-    if (!pg_ok(ix, r, "words")) {
-        PQclear(r);
+    if ((r = pg_query(ix, "SELECT word FROM sk_words", false, "words")) == NULL)
         goto out;
-    }
     words = words_merge(ix, ix->words, r); /* words are never removed: only new ones are stored */
     PQclear(r);
     if (words == NULL)
@@ -804,11 +811,8 @@ static int full_load(struct sindex *ix)
         goto out;
     for (;;) {
         int n;
-        r = PQexec(ix->pg, "FETCH 5000 FROM sk_ix");
-        if (!pg_ok(ix, r, "fetch")) {
-            PQclear(r);
+        if ((r = pg_query(ix, "FETCH 5000 FROM sk_ix", false, "fetch")) == NULL)
             goto out;
-        }
         n = PQntuples(r);
         if (ndocs + (size_t)n > cap) {
             size_t ncap = cap ? cap * 2 : 65536;
@@ -838,11 +842,8 @@ static int full_load(struct sindex *ix)
         size_t cursor = 0;
         for (;;) {
             int n;
-            r = PQexecParams(ix->pg, "FETCH 50000 FROM sk_occ", 0, NULL, NULL, NULL, NULL, 1);
-            if (!pg_ok(ix, r, "fetch occurrences")) {
-                PQclear(r);
+            if ((r = pg_query(ix, "FETCH 50000 FROM sk_occ", true, "fetch occurrences")) == NULL)
                 goto out;
-            }
             n = PQntuples(r);
             occ_attach(r, docs, ndocs, &cursor);
             PQclear(r);
@@ -856,11 +857,8 @@ static int full_load(struct sindex *ix)
         size_t cursor = 0;
         for (;;) {
             int n;
-            r = PQexec(ix->pg, "FETCH 20000 FROM sk_docs_c");
-            if (!pg_ok(ix, r, "fetch documents")) {
-                PQclear(r);
+            if ((r = pg_query(ix, "FETCH 20000 FROM sk_docs_c", false, "fetch documents")) == NULL)
                 goto out;
-            }
             n = PQntuples(r);
             docs_attach(r, docs, ndocs, &cursor, doc_slab);
             PQclear(r);
