@@ -135,15 +135,6 @@ void h_vocab_delete(struct req_ctx *ctx)
     http_query(ctx, STMT_VOCAB_RETIRE, http_actor_params(ctx, 2), rows_reply_api);
 }
 
-/* The {id} of an organisation path, or 404. */
-static const char *catalog_org_id(struct req_ctx *ctx)
-{
-    const char *id = http_uuid_param(ctx, 0);
-    if (id == NULL)
-        http_problem(ctx, 404, "There is no organisation with this id.", NULL);
-    return id;
-}
-
 void h_orgs_list(struct req_ctx *ctx)
 {
     if (paging_limit(ctx, &ctx->params[0]) < 0 || paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[1]) < 0)
@@ -153,7 +144,7 @@ void h_orgs_list(struct req_ctx *ctx)
 
 void h_org_get(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = catalog_org_id(ctx)) == NULL)
+    if ((ctx->params[0] = http_id_or_404(ctx, "organisation")) == NULL)
         return;
     http_query(ctx, STMT_ORG_GET, http_actor_params(ctx, 1), rows_reply_api);
 }
@@ -167,7 +158,7 @@ void h_org_create(struct req_ctx *ctx)
 
 void h_org_patch(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = catalog_org_id(ctx)) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
+    if ((ctx->params[0] = http_id_or_404(ctx, "organisation")) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
         return;
     http_query(ctx, STMT_ORG_UPDATE, http_actor_params(ctx, 2), rows_reply_api);
 }

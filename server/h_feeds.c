@@ -160,13 +160,9 @@ void h_feed_rpde(struct req_ctx *ctx)
  */
 static int feeds_search_params(struct req_ctx *ctx, int slot, const char *fixed_kind, const char *const *skip)
 {
-    struct search_pair pairs[256];
     struct verr_list errs;
-    struct json_object *params;
-    size_t n = search_query_pairs(ctx, pairs, sizeof(pairs) / sizeof(pairs[0]), skip);
+    struct json_object *params = search_query_params(ctx, fixed_kind, skip, &errs);
 
-    verr_init(&errs);
-    params = search_params_parse(pairs, n, fixed_kind, &errs);
     if (params == NULL) {
         feeds_bad_params(ctx, &errs);
         return -1;
@@ -188,10 +184,8 @@ void h_feed_activities_ics(struct req_ctx *ctx)
 /* GET /api/v1/activities/{id}.ics: one activity for a personal calendar. */
 void h_feed_activity_ics(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = http_uuid_param(ctx, 0)) == NULL) {
-        http_problem(ctx, 404, "There is no activity with this id.", NULL);
+    if ((ctx->params[0] = http_id_or_404(ctx, "activity")) == NULL)
         return;
-    }
     ctx->params[1] = feeds_base_url(ctx);
     http_query(ctx, STMT_FEED_ICS_ONE, http_actor_params(ctx, 2), feeds_on_ics);
 }

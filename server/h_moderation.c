@@ -35,18 +35,6 @@ static const char *mod_kind(struct req_ctx *ctx)
     return entry_kind(ctx, &kind) == 0 ? sk_kind_name(kind) : NULL;
 }
 
-/* The {id} of the path as a string, or a 404 (and NULL) when it is not a UUID. */
-static const char *mod_id(struct req_ctx *ctx, const char *what)
-{
-    const char *id = http_uuid_param(ctx, 0);
-    if (id == NULL) {
-        char detail[64];
-        snprintf(detail, sizeof(detail), "There is no %s with this id.", what);
-        http_problem(ctx, 404, detail, NULL);
-    }
-    return id;
-}
-
 /*
  * An optional query parameter that must be one of the words in allowed
  * (NULL-terminated). Sets *out (NULL when absent); -1 after a 400.
@@ -133,7 +121,7 @@ void h_mod_stale(struct req_ctx *ctx)
 /* POST /api/v1/moderation/{entryId}/approve (no body needed) */
 void h_mod_approve(struct req_ctx *ctx)
 {
-    const char *id = mod_id(ctx, "entry");
+    const char *id = http_id_or_404(ctx, "entry");
     if (id == NULL)
         return;
     ctx->params[0] = id;
@@ -170,52 +158,22 @@ static void mod_invalid(struct req_ctx *ctx, struct verr_list *errs)
     http_problem(ctx, 422, detail, verr_to_json(errs));
 }
 
-/* POST /api/v1/moderation/{entryId}/reject {"reason": "..."} — the reason is required. */
-void h_mod_reject(struct req_ctx *ctx)
-{
-    struct json_object *obj;
-    struct verr_list errs;
-    const char *id = mod_id(ctx, "entry"), *body;
-
-    if (id == NULL || (body = mod_body(ctx, 0, &obj)) == NULL)
-        return;
-    verr_init(&errs);
-    mod_check_body(obj, VALIDATE_BODY_REASON_REQUIRED, &errs);
-    json_object_put(obj);
-    if (!verr_empty(&errs)) {
-        mod_invalid(ctx, &errs);
-        return;
-    }
-    ctx->params[0] = id;
-    ctx->params[1] = body;
-    http_query(ctx, STMT_MOD_REJECT, http_actor_params(ctx, 2), rows_reply_api);
-}
-
-/* GET /api/v1/moderation/{entryId}/diff */
-void h_mod_diff(struct req_ctx *ctx)
-{
-    const char *id = mod_id(ctx, "entry");
-    if (id == NULL)
-        return;
-    ctx->params[0] = id;
-    http_query(ctx, STMT_MOD_DIFF, http_actor_params(ctx, 1), rows_reply_api);
-}
-
 /*
- * Check a {"reason"} body (the only member; a text of at most CONTRACT_MOD_TEXT_MAX
- * characters, required or not) and run stmt with (id, body). The database
- * also refuses a blank reason and answers the state conflicts (409).
+ * Check the body of a POST on the {what} named in the path against its member
+ * table (which; optional: an empty body stands for {}) and run stmt with
+ * (id, body). The database answers the state conflicts (409).
  */
-static void mod_reason_call(struct req_ctx *ctx, enum db_stmt stmt, int required)
+static void mod_body_call(struct req_ctx *ctx, const char *what, int optional, enum validate_body which,
+                          enum db_stmt stmt)
 {
     struct json_object *obj;
     struct verr_list errs;
-    const char *id = mod_id(ctx, "entry"), *body;
+    const char *id = http_id_or_404(ctx, what), *body;
 
-    if (id == NULL || (body = mod_body(ctx, !required, &obj)) == NULL)
+    if (id == NULL || (body = mod_body(ctx, optional, &obj)) == NULL)
         return;
     verr_init(&errs);
-    mod_check_body(obj, required ? VALIDATE_BODY_REASON_REQUIRED : VALIDATE_BODY_REASON_OPTIONAL, &errs);
+    mod_check_body(obj, which, &errs);
     json_object_put(obj);
     if (!verr_empty(&errs)) {
         mod_invalid(ctx, &errs);
@@ -224,6 +182,33 @@ static void mod_reason_call(struct req_ctx *ctx, enum db_stmt stmt, int required
     ctx->params[0] = id;
     ctx->params[1] = body;
     http_query(ctx, stmt, http_actor_params(ctx, 2), rows_reply_api);
+}
+
+/*
+ * A {"reason"} body (the only member; a text of at most CONTRACT_MOD_TEXT_MAX
+ * characters, required or not) on an entry, then stmt with (id, body). The
+ * database also refuses a blank reason.
+ */
+static void mod_reason_call(struct req_ctx *ctx, enum db_stmt stmt, int required)
+{
+    mod_body_call(ctx, "entry", !required, required ? VALIDATE_BODY_REASON_REQUIRED : VALIDATE_BODY_REASON_OPTIONAL,
+                  stmt);
+}
+
+/* POST /api/v1/moderation/{entryId}/reject {"reason": "..."} — the reason is required. */
+void h_mod_reject(struct req_ctx *ctx)
+{
+    mod_reason_call(ctx, STMT_MOD_REJECT, 1);
+}
+
+/* GET /api/v1/moderation/{entryId}/diff */
+void h_mod_diff(struct req_ctx *ctx)
+{
+    const char *id = http_id_or_404(ctx, "entry");
+    if (id == NULL)
+        return;
+    ctx->params[0] = id;
+    http_query(ctx, STMT_MOD_DIFF, http_actor_params(ctx, 1), rows_reply_api);
 }
 
 /* POST /api/v1/moderation/{entryId}/hide {"reason": "..."} — hidden from residents; the reason is required. */
@@ -265,28 +250,13 @@ void h_mod_settings_patch(struct req_ctx *ctx)
 /* POST /api/v1/moderation/reports/{reportId}/resolve {"resolution": "..."} (body optional) */
 void h_mod_report_resolve(struct req_ctx *ctx)
 {
-    struct json_object *obj;
-    struct verr_list errs;
-    const char *id = mod_id(ctx, "report"), *body;
-
-    if (id == NULL || (body = mod_body(ctx, 1, &obj)) == NULL)
-        return;
-    verr_init(&errs);
-    mod_check_body(obj, VALIDATE_BODY_RESOLUTION, &errs);
-    json_object_put(obj);
-    if (!verr_empty(&errs)) {
-        mod_invalid(ctx, &errs);
-        return;
-    }
-    ctx->params[0] = id;
-    ctx->params[1] = body;
-    http_query(ctx, STMT_REPORT_RESOLVE, http_actor_params(ctx, 2), rows_reply_api);
+    mod_body_call(ctx, "report", 1, VALIDATE_BODY_RESOLUTION, STMT_REPORT_RESOLVE);
 }
 
 /* POST /api/v1/{kind}/{id}/confirm — the owner (or a moderator) says the entry is still right. */
 void h_entry_confirm(struct req_ctx *ctx)
 {
-    const char *id = mod_id(ctx, "entry"), *kind = mod_kind(ctx);
+    const char *id = http_id_or_404(ctx, "entry"), *kind = mod_kind(ctx);
     if (id == NULL || kind == NULL)
         return;
     ctx->params[0] = kind;
@@ -312,7 +282,7 @@ void h_report_create(struct req_ctx *ctx)
 {
     struct json_object *obj;
     struct verr_list errs;
-    const char *id = mod_id(ctx, "entry"), *kind = mod_kind(ctx), *body;
+    const char *id = http_id_or_404(ctx, "entry"), *kind = mod_kind(ctx), *body;
 
     if (id == NULL || kind == NULL || (body = mod_body(ctx, 0, &obj)) == NULL)
         return;
@@ -332,7 +302,7 @@ void h_report_create(struct req_ctx *ctx)
 void h_reports_list(struct req_ctx *ctx)
 {
     static const char *const statuses[] = {"open", "resolved", "all", NULL};
-    const char *id = mod_id(ctx, "entry"), *kind = mod_kind(ctx);
+    const char *id = http_id_or_404(ctx, "entry"), *kind = mod_kind(ctx);
     if (id == NULL || kind == NULL ||
         mod_enum_arg(ctx, "status", statuses, "must be open, resolved or all", &ctx->params[2]) < 0)
         return;

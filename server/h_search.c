@@ -33,8 +33,12 @@ static void search_bad_params(struct req_ctx *ctx, struct verr_list *errs)
     http_problem(ctx, 400, detail, verr_to_json(errs));
 }
 
-/* One loop from the query string to search pairs, for the search and the feeds. */
-size_t search_query_pairs(struct req_ctx *ctx, struct search_pair *pairs, size_t cap, const char *const *skip)
+/*
+ * The query string as at most cap pairs for search_params_parse, leaving out
+ * the names in skip (NULL-terminated, may be NULL). The pairs borrow the
+ * request's strings. Returns the number filled in.
+ */
+static size_t search_query_pairs(struct req_ctx *ctx, struct search_pair *pairs, size_t cap, const char *const *skip)
 {
     struct evkeyval *kv;
     size_t n = 0;
@@ -54,16 +58,23 @@ size_t search_query_pairs(struct req_ctx *ctx, struct search_pair *pairs, size_t
     return n;
 }
 
+/* One parse of the query string for the search and the feeds (h_search.h). */
+struct json_object *search_query_params(struct req_ctx *ctx, const char *fixed_kind, const char *const *skip,
+                                        struct verr_list *errs)
+{
+    struct search_pair pairs[256];
+    size_t n = search_query_pairs(ctx, pairs, sizeof(pairs) / sizeof(pairs[0]), skip);
+
+    verr_init(errs);
+    return search_params_parse(pairs, n, fixed_kind, errs);
+}
+
 /* Run the search; fixed_kind limits a kind's list endpoint to that kind. */
 void search_run(struct req_ctx *ctx, const char *fixed_kind)
 {
-    struct search_pair pairs[256];
     struct verr_list errs;
-    struct json_object *params;
-    size_t n = search_query_pairs(ctx, pairs, sizeof(pairs) / sizeof(pairs[0]), NULL);
+    struct json_object *params = search_query_params(ctx, fixed_kind, NULL, &errs);
 
-    verr_init(&errs);
-    params = search_params_parse(pairs, n, fixed_kind, &errs);
     if (params == NULL) {
         search_bad_params(ctx, &errs);
         return;
@@ -105,10 +116,8 @@ void h_activity_occurrences(struct req_ctx *ctx)
     struct verr_list errs;
     char from[17], to[17];
 
-    if ((ctx->params[0] = http_uuid_param(ctx, 0)) == NULL) {
-        http_problem(ctx, 404, "There is no activity with this id.", NULL);
+    if ((ctx->params[0] = http_id_or_404(ctx, "activity")) == NULL)
         return;
-    }
     verr_init(&errs);
     if (search_window_parse(http_query_arg(ctx, "from"), http_query_arg(ctx, "to"), from, to, &errs) < 0) {
         search_bad_params(ctx, &errs);

@@ -11,16 +11,20 @@
 #include <stddef.h>
 
 struct req_ctx;
-struct search_pair;
+struct json_object;
+struct verr_list;
 
 /* The search, limited to one kind when fixed_kind is not NULL (list endpoints); always answers. */
 void search_run(struct req_ctx *ctx, const char *fixed_kind);
 
 /*
- * The query string as at most cap pairs for search_params_parse, leaving out
- * the names in skip (NULL-terminated, may be NULL). The pairs borrow the
- * request's strings. Returns the number filled in.
+ * The query string's search parameters (common/search.c), leaving out the
+ * names in skip (NULL-terminated, may be NULL), as a new JSON object the
+ * caller owns (json_object_put); fixed_kind as for search_run. NULL when a
+ * parameter is bad: then errs (initialised here) names every bad one, and
+ * the caller answers.
  */
-size_t search_query_pairs(struct req_ctx *ctx, struct search_pair *pairs, size_t cap, const char *const *skip);
+struct json_object *search_query_params(struct req_ctx *ctx, const char *fixed_kind, const char *const *skip,
+                                        struct verr_list *errs);
 
 #endif

@@ -56,25 +56,16 @@ void h_webhooks_list(struct req_ctx *ctx)
     http_query(ctx, STMT_WEBHOOK_LIST, http_actor_params(ctx, 0), rows_reply_api);
 }
 
-/* The {id} of the path, or a 404 when it cannot name a webhook. */
-static const char *wh_id(struct req_ctx *ctx)
-{
-    const char *id = http_uuid_param(ctx, 0);
-    if (id == NULL)
-        http_problem(ctx, 404, "There is no webhook with this id.", NULL);
-    return id;
-}
-
 void h_webhook_get(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = wh_id(ctx)) == NULL)
+    if ((ctx->params[0] = http_id_or_404(ctx, "webhook")) == NULL)
         return;
     http_query(ctx, STMT_WEBHOOK_GET, http_actor_params(ctx, 1), rows_reply_api);
 }
 
 void h_webhook_delete(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = wh_id(ctx)) == NULL)
+    if ((ctx->params[0] = http_id_or_404(ctx, "webhook")) == NULL)
         return;
     http_query(ctx, STMT_WEBHOOK_DELETE, http_actor_params(ctx, 1), rows_reply_api);
 }
@@ -84,7 +75,7 @@ void h_webhook_deliveries(struct req_ctx *ctx)
 {
     const char *status = http_query_arg(ctx, "status");
 
-    if ((ctx->params[0] = wh_id(ctx)) == NULL || paging_limit(ctx, &ctx->params[1]) < 0 ||
+    if ((ctx->params[0] = http_id_or_404(ctx, "webhook")) == NULL || paging_limit(ctx, &ctx->params[1]) < 0 ||
         paging_cursor(ctx, PAGING_CURSOR_ID, &ctx->params[2]) < 0)
         return;
     if (status && strcmp(status, "pending") && strcmp(status, "delivered") && strcmp(status, "failed")) {

@@ -127,6 +127,17 @@ const char *http_uuid_param(struct req_ctx *ctx, int i)
     return http_param(ctx, i);
 }
 
+const char *http_id_or_404(struct req_ctx *ctx, const char *what)
+{
+    const char *id = http_uuid_param(ctx, 0);
+    if (id == NULL) {
+        char detail[64];
+        snprintf(detail, sizeof(detail), "There is no %s with this id.", what);
+        http_problem(ctx, 404, detail, NULL);
+    }
+    return id;
+}
+
 const char *http_query_arg(struct req_ctx *ctx, const char *name)
 {
     return evhttp_find_header(&ctx->query, name);

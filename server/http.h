@@ -163,6 +163,13 @@ const char *http_param(struct req_ctx *ctx, int i);
  */
 const char *http_uuid_param(struct req_ctx *ctx, int i);
 
+/*
+ * The {id} of the path (route parameter 0) when it is a UUID; otherwise NULL
+ * after answering 404 "There is no <what> with this id." (what: "entry",
+ * "webhook" ...; borrowed for the call).
+ */
+const char *http_id_or_404(struct req_ctx *ctx, const char *what);
+
 /* The request's query parameter, or NULL. */
 const char *http_query_arg(struct req_ctx *ctx, const char *name);
 
