@@ -382,11 +382,8 @@ static void wh_report(struct wh_delivery *d, bool ok, long code)
     d->params[4] = d->base;
     d->params[5] = d->max;
     d->params[6] = d->attempts;
-    d->q.stmt = STMT_WEBHOOK_REPORT;
-    d->q.nparams = 7;
-    d->q.params = d->params;
-    d->q.done = wh_on_reported;
-    d->q.arg = d;
+    d->q = (struct db_query){.stmt = STMT_WEBHOOK_REPORT, .nparams = 7, .params = d->params,
+                             .done = wh_on_reported, .arg = d};
     if (db_submit(eng->db, &d->q, &err) < 0) {
         log_msg(LOG_WARN, "webhook delivery %s: cannot record the outcome (%s); it will be retried",
                 d->id, err.message);
@@ -668,11 +665,8 @@ static void wh_claim(struct webhook_engine *eng)
              cfg->webhook_timeout_ms + cfg->db_queue_timeout_ms + cfg->statement_timeout_ms + WH_LEASE_SLACK_MS);
     eng->claim_params[0] = eng->claim_limit;
     eng->claim_params[1] = eng->claim_lease;
-    eng->claim.stmt = STMT_WEBHOOK_CLAIM;
-    eng->claim.nparams = 2;
-    eng->claim.params = eng->claim_params;
-    eng->claim.done = wh_on_claimed;
-    eng->claim.arg = eng;
+    eng->claim = (struct db_query){.stmt = STMT_WEBHOOK_CLAIM, .nparams = 2, .params = eng->claim_params,
+                                   .done = wh_on_claimed, .arg = eng};
     eng->claiming = true;
     if (db_submit(eng->db, &eng->claim, &err) < 0)
         eng->claiming = false;
