@@ -239,35 +239,32 @@
     var msg = el("p", { className: "status-msg", role: "status" });
     approve.setAttribute("aria-label", "Goedkeuren: " + (item.title || ""));
     reject.setAttribute("aria-label", "Afwijzen: " + (item.title || ""));
-    approve.addEventListener("click", function () {
+    function fail(text) {
+      msg.textContent = text;
+      msg.classList.add("is-error");
+    }
+    // One decision on the entry: both buttons wait for the answer.
+    function decide(action, body, doneText, failWord) {
       approve.disabled = reject.disabled = true;
-      api("POST", "/api/v1/moderation/" + id + "/approve", {})
+      api("POST", "/api/v1/moderation/" + id + "/" + action, body)
         .then(function () {
-          done(li, "Goedgekeurd: " + item.title + ". Het is nu zichtbaar voor inwoners.");
+          done(li, doneText);
         })
         .catch(function (e) {
           approve.disabled = reject.disabled = false;
-          msg.textContent = "Goedkeuren lukt niet: " + e.message;
-          msg.classList.add("is-error");
+          fail(failWord + " lukt niet: " + e.message);
         });
+    }
+    approve.addEventListener("click", function () {
+      decide("approve", {}, "Goedgekeurd: " + item.title + ". Het is nu zichtbaar voor inwoners.", "Goedkeuren");
     });
     reject.addEventListener("click", function () {
       if (!reason.value.trim()) {
-        msg.textContent = "Schrijf eerst een reden. De partner ziet deze reden.";
-        msg.classList.add("is-error");
+        fail("Schrijf eerst een reden. De partner ziet deze reden.");
         reason.focus();
         return;
       }
-      approve.disabled = reject.disabled = true;
-      api("POST", "/api/v1/moderation/" + id + "/reject", { reason: reason.value.trim() })
-        .then(function () {
-          done(li, "Afgewezen: " + item.title + ".");
-        })
-        .catch(function (e) {
-          approve.disabled = reject.disabled = false;
-          msg.textContent = "Afwijzen lukt niet: " + e.message;
-          msg.classList.add("is-error");
-        });
+      decide("reject", { reason: reason.value.trim() }, "Afgewezen: " + item.title + ".", "Afwijzen");
     });
     li.appendChild(
       el("div", { className: "decide" },
