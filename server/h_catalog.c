@@ -144,9 +144,7 @@ void h_orgs_list(struct req_ctx *ctx)
 
 void h_org_get(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = http_id_or_404(ctx, "organisation")) == NULL)
-        return;
-    http_query(ctx, STMT_ORG_GET, http_actor_params(ctx, 1), rows_reply_api);
+    http_query_id(ctx, "organisation", STMT_ORG_GET, rows_reply_api);
 }
 
 void h_org_create(struct req_ctx *ctx)

@@ -121,11 +121,7 @@ void h_mod_stale(struct req_ctx *ctx)
 /* POST /api/v1/moderation/{entryId}/approve (no body needed) */
 void h_mod_approve(struct req_ctx *ctx)
 {
-    const char *id = http_id_or_404(ctx, "entry");
-    if (id == NULL)
-        return;
-    ctx->params[0] = id;
-    http_query(ctx, STMT_MOD_APPROVE, http_actor_params(ctx, 1), rows_reply_api);
+    http_query_id(ctx, "entry", STMT_MOD_APPROVE, rows_reply_api);
 }
 
 /*
@@ -204,11 +200,7 @@ void h_mod_reject(struct req_ctx *ctx)
 /* GET /api/v1/moderation/{entryId}/diff */
 void h_mod_diff(struct req_ctx *ctx)
 {
-    const char *id = http_id_or_404(ctx, "entry");
-    if (id == NULL)
-        return;
-    ctx->params[0] = id;
-    http_query(ctx, STMT_MOD_DIFF, http_actor_params(ctx, 1), rows_reply_api);
+    http_query_id(ctx, "entry", STMT_MOD_DIFF, rows_reply_api);
 }
 
 /* POST /api/v1/moderation/{entryId}/hide {"reason": "..."} — hidden from residents; the reason is required. */

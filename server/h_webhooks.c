@@ -58,16 +58,12 @@ void h_webhooks_list(struct req_ctx *ctx)
 
 void h_webhook_get(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = http_id_or_404(ctx, "webhook")) == NULL)
-        return;
-    http_query(ctx, STMT_WEBHOOK_GET, http_actor_params(ctx, 1), rows_reply_api);
+    http_query_id(ctx, "webhook", STMT_WEBHOOK_GET, rows_reply_api);
 }
 
 void h_webhook_delete(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = http_id_or_404(ctx, "webhook")) == NULL)
-        return;
-    http_query(ctx, STMT_WEBHOOK_DELETE, http_actor_params(ctx, 1), rows_reply_api);
+    http_query_id(ctx, "webhook", STMT_WEBHOOK_DELETE, rows_reply_api);
 }
 
 /* ?limit=1..100 (20) &cursor=<from next_cursor> &status=pending|delivered|failed */

@@ -634,6 +634,12 @@ void http_query(struct req_ctx *ctx, enum db_stmt stmt, int nparams, http_result
     http_on_db(&ctx->q, NULL, &err);
 }
 
+void http_query_id(struct req_ctx *ctx, const char *what, enum db_stmt stmt, http_result_fn on_result)
+{
+    if ((ctx->params[0] = http_id_or_404(ctx, what)) != NULL)
+        http_query(ctx, stmt, http_actor_params(ctx, 1), on_result);
+}
+
 void http_conn_gone(struct req_ctx *ctx)
 {
     ctx->conn = NULL;

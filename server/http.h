@@ -132,6 +132,12 @@ void http_no_store(struct req_ctx *ctx);
  */
 void http_query(struct req_ctx *ctx, enum db_stmt stmt, int nparams, http_result_fn on_result);
 
+/*
+ * The call on one resource named by the path: its {id} (http_id_or_404;
+ * what names it in the 404), then stmt with (id, actor) and on_result.
+ */
+void http_query_id(struct req_ctx *ctx, const char *what, enum db_stmt stmt, http_result_fn on_result);
+
 /* Copy s into the context's arena; NULL when it does not fit. */
 const char *http_strdup(struct req_ctx *ctx, const char *s, size_t len);
 
