@@ -103,6 +103,13 @@ static long feeds_number(const char *v, long lo, long hi)
     return cursor_number(v, lo, hi, &n) ? n : -1;
 }
 
+/* A count parameter (limit, page, per_page): absent, or a whole number from 1 to max. */
+static void feeds_check_count(struct verr_list *errs, const char *name, const char *v, int max)
+{
+    if (v && feeds_number(v, 1, max) < 0)
+        verr_add(errs, name, "must be a whole number from 1 to %d", max);
+}
+
 /*
  * GET /feeds/{places|activities|vacancies|carer-support}: one RPDE page.
  * afterTimestamp and afterId come together or not at all (RPDE 1.0, the
@@ -139,8 +146,7 @@ void h_feed_rpde(struct req_ctx *ctx)
         verr_add(&errs, "afterId", "must be the id of the last item you read");
     if ((ts == NULL) != (id == NULL))
         verr_add(&errs, ts ? "afterId" : "afterTimestamp", "afterTimestamp and afterId go together");
-    if (limit && feeds_number(limit, 1, FEED_LIMIT_MAX) < 0)
-        verr_add(&errs, "limit", "must be a whole number from 1 to %d", FEED_LIMIT_MAX);
+    feeds_check_count(&errs, "limit", limit, FEED_LIMIT_MAX);
     if (errs.count) {
         feeds_bad_params(ctx, &errs);
         return;
@@ -223,10 +229,8 @@ void h_feed_hsds(struct req_ctx *ctx)
     struct verr_list errs;
 
     verr_init(&errs);
-    if (page && feeds_number(page, 1, HSDS_PAGE_MAX) < 0)
-        verr_add(&errs, "page", "must be a whole number from 1 to %d", HSDS_PAGE_MAX);
-    if (per_page && feeds_number(per_page, 1, HSDS_PER_PAGE_MAX) < 0)
-        verr_add(&errs, "per_page", "must be a whole number from 1 to %d", HSDS_PER_PAGE_MAX);
+    feeds_check_count(&errs, "page", page, HSDS_PAGE_MAX);
+    feeds_check_count(&errs, "per_page", per_page, HSDS_PER_PAGE_MAX);
     if (errs.count) {
         feeds_bad_params(ctx, &errs);
         return;
