@@ -256,6 +256,25 @@ BEGIN
 END;
 $$;
 
+-- The name of an area (NULL for none).
+CREATE OR REPLACE FUNCTION sk_feed_area_name(p_code text) RETURNS text LANGUAGE sql STABLE
+    RETURN (SELECT name FROM areas WHERE code = p_code);
+
+-- An entry's length as an ISO 8601 duration in minutes ("PT90M"), NULL without an end.
+CREATE OR REPLACE FUNCTION sk_feed_duration(e entries) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN e.ends_at IS NOT NULL
+                THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END;
+
+-- schema.org Audience of each code of p_codes (NULL for none).
+CREATE OR REPLACE FUNCTION sk_feed_audience(p_codes text[]) RETURNS jsonb LANGUAGE sql STABLE
+    RETURN (SELECT jsonb_agg(jsonb_build_object('@type', 'Audience', 'identifier', a,
+                                                'audienceType', sk_feed_label('audiences', a)))
+              FROM unnest(p_codes) a);
+
+-- The label of an accessibility facet k with value v, " (beperkt)" when v is limited.
+CREATE OR REPLACE FUNCTION sk_feed_access_label(k text, v text) RETURNS text LANGUAGE sql STABLE
+    RETURN sk_feed_label('accessibility-features', k) || CASE WHEN v = 'limited' THEN ' (beperkt)' ELSE '' END;
+
 -- Where an entry happens, as a schema.org Place: its place (an entry of kind place), or its own
 -- address (unless the activity shows its area only), or NULL.
 CREATE OR REPLACE FUNCTION sk_feed_location(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
@@ -279,7 +298,7 @@ BEGIN
             'geo', sk_feed_geo(e.location)))
         WHEN e.address IS NOT NULL THEN jsonb_strip_nulls(jsonb_build_object(
             '@type', 'Place',
-            'name', coalesce(e.address->>'city', (SELECT name FROM areas WHERE code = e.municipality)),
+            'name', coalesce(e.address->>'city', sk_feed_area_name(e.municipality)),
             'address', jsonb_build_object('@type', 'PostalAddress', 'addressLocality', e.address->>'city',
                                           'addressRegion', sk_feed_province(e.municipality),
                                           'addressCountry', 'NL')))
@@ -289,10 +308,14 @@ BEGIN
 END;
 $$;
 
--- Members every kind shares.
-CREATE OR REPLACE FUNCTION sk_feed_common(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+-- Members every kind shares: its schema.org type p_type, the one context of every feed
+-- (OpenActive's; its @vocab is schema.org) and its name.
+CREATE OR REPLACE FUNCTION sk_feed_common(p_base text, e entries, p_type text) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_build_object(
+        '@context', 'https://openactive.io/',
+        '@type', p_type,
+        'name', e.title,
         '@id', sk_feed_entry_url(p_base, e),
         'identifier', e.id,
         'url', sk_feed_entry_url(p_base, e),
@@ -313,8 +336,7 @@ BEGIN
     SELECT jsonb_agg(jsonb_build_object(
                '@type', 'Concept',
                '@id', p_base || '/api/v1/accessibility-features#' || k,
-               'prefLabel', sk_feed_label('accessibility-features', k)
-                            || CASE WHEN v = 'limited' THEN ' (beperkt)' ELSE '' END,
+               'prefLabel', sk_feed_access_label(k, v),
                'inScheme', p_base || '/api/v1/accessibility-features') ORDER BY k)
       FROM jsonb_each_text(e.accessibility) AS t(k, v)
      WHERE v IN ('yes', 'limited'));
@@ -327,10 +349,7 @@ $$;
 -- Place: schema.org Place.
 CREATE OR REPLACE FUNCTION sk_feed_place_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
-    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://openactive.io/',   -- its @vocab is schema.org; OpenActive Place
-        '@type', 'Place',
-        'name', e.title,
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e, 'Place') || jsonb_build_object(
         'address', sk_feed_postal(e.address, e.municipality),
         'geo', sk_feed_geo(e.location),
         'telephone', e.contact->>'phone',
@@ -344,8 +363,7 @@ BEGIN
         'amenityFeature', (
             -- value must be a boolean: 'limited' is "yes, with limits" (said in the name)
             SELECT jsonb_agg(jsonb_build_object('@type', 'LocationFeatureSpecification',
-                                                'name', sk_feed_label('accessibility-features', k)
-                                                        || CASE WHEN v = 'limited' THEN ' (beperkt)' ELSE '' END,
+                                                'name', sk_feed_access_label(k, v),
                                                 'identifier', k,
                                                 'value', v IN ('yes', 'limited')) ORDER BY k)
               FROM jsonb_each_text(e.accessibility) AS t(k, v)
@@ -374,8 +392,7 @@ BEGIN
         'repeatCount', sk_rrule_part(r, 'COUNT')::int,
         'startTime', to_char(e.starts_at, 'HH24:MI'),
         'endTime', to_char(e.ends_at, 'HH24:MI'),
-        'duration', CASE WHEN e.ends_at IS NOT NULL
-                         THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END,
+        'duration', sk_feed_duration(e),
         'scheduleTimezone', 'Europe/Amsterdam',
         -- @id of each occurrence (ScheduledSession), as a one-off activity's subEvent has it
         'idTemplate', sk_feed_entry_url(p_base, e) || '#{startDate}',
@@ -391,10 +408,7 @@ $$;
 -- Activity: OpenActive SessionSeries.
 CREATE OR REPLACE FUNCTION sk_feed_activity_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
-    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://openactive.io/',
-        '@type', 'SessionSeries',
-        'name', e.title,
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e, 'SessionSeries') || jsonb_build_object(
         'organizer', sk_feed_organizer(p_base, e.organisation_id),
         'location', sk_feed_location(p_base, e),
         'eventAttendanceMode', CASE WHEN e.online THEN 'https://schema.org/OnlineEventAttendanceMode'
@@ -402,12 +416,9 @@ BEGIN
         'eventSchedule', sk_feed_schedule(p_base, e),
         'startDate', CASE WHEN e.rrule IS NULL THEN sk_feed_local_iso(e.starts_at) END,
         'endDate', CASE WHEN e.rrule IS NULL THEN sk_feed_local_iso(e.ends_at) END,
-        'duration', CASE WHEN e.rrule IS NULL AND e.ends_at IS NOT NULL
-                         THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END,
+        'duration', CASE WHEN e.rrule IS NULL THEN sk_feed_duration(e) END,
         'activity', sk_feed_concepts(p_base, 'themes', e.themes),
-        'audience', (SELECT jsonb_agg(jsonb_build_object('@type', 'Audience', 'identifier', a,
-                                                         'audienceType', sk_feed_label('audiences', a)))
-                       FROM unnest(e.audiences) a),
+        'audience', sk_feed_audience(e.audiences),
         'accessibilitySupport', sk_feed_access(p_base, e),
         'isAccessibleForFree', (e.cost->'free'),
         -- OpenActive requires offers: the price, 0 when free (unknown cost: none)
@@ -426,8 +437,7 @@ BEGIN
                         '@id', sk_feed_entry_url(p_base, e) || '#' || sk_feed_local_iso(e.starts_at),
                         'startDate', sk_feed_local_iso(e.starts_at),
                         'endDate', sk_feed_local_iso(e.ends_at),
-                        'duration', CASE WHEN e.ends_at IS NOT NULL
-                                         THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END,
+                        'duration', sk_feed_duration(e),
                         'isAccessibleForFree', (e.cost->'free'),
                         'maximumAttendeeCapacity', e.capacity,
                         'remainingAttendeeCapacity', e.places_left))) END,
@@ -440,11 +450,8 @@ $fn$;
 -- Vacancy: schema.org JobPosting with employmentType VOLUNTEER (volunteer work, unpaid).
 CREATE OR REPLACE FUNCTION sk_feed_vacancy_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
-    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://openactive.io/',   -- @vocab schema.org, one context for every feed
-        '@type', 'JobPosting',
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e, 'JobPosting') || jsonb_build_object(
         'title', e.title,
-        'name', e.title,
         -- commitment one-off: also TEMPORARY (schema.org/Google employmentType values)
         'employmentType', CASE WHEN e.commitment = 'one-off' THEN to_jsonb(ARRAY['VOLUNTEER', 'TEMPORARY'])
                                ELSE to_jsonb('VOLUNTEER'::text) END,
@@ -456,11 +463,11 @@ BEGIN
         'skills', CASE WHEN cardinality(e.skills) > 0 THEN to_jsonb(e.skills) END,
         'jobLocation', coalesce(sk_feed_location(p_base, e),
                                 jsonb_build_object('@type', 'Place',
-                                    'name', (SELECT name FROM areas WHERE code = e.municipality),
+                                    'name', sk_feed_area_name(e.municipality),
                                     'address', jsonb_build_object(
                                     '@type', 'PostalAddress', 'addressCountry', 'NL',
                                     'addressRegion', sk_feed_province(e.municipality),
-                                    'addressLocality', (SELECT name FROM areas WHERE code = e.municipality)))),
+                                    'addressLocality', sk_feed_area_name(e.municipality)))),
         'occupationalCategory', CASE WHEN cardinality(e.themes) > 0 THEN sk_feed_concepts(p_base, 'themes', e.themes) END,
         'qualifications', CASE WHEN e.min_age IS NOT NULL THEN 'Vanaf ' || e.min_age || ' jaar' END));
         -- (no beta: members: the OpenActive beta namespace defines neither commitment nor a
@@ -471,18 +478,13 @@ $fn$;
 -- Carer support: schema.org Service.
 CREATE OR REPLACE FUNCTION sk_feed_carer_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
-    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://openactive.io/',   -- @vocab schema.org, one context for every feed
-        '@type', 'Service',
-        'name', e.title,
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e, 'Service') || jsonb_build_object(
         'serviceType', sk_feed_label('support-kinds', e.support_kind),
         'category', sk_feed_concepts(p_base, 'support-kinds', ARRAY[e.support_kind]),
         'provider', sk_feed_organizer(p_base, e.organisation_id),
-        'audience', (SELECT jsonb_agg(jsonb_build_object('@type', 'Audience', 'identifier', a,
-                                                         'audienceType', sk_feed_label('audiences', a)))
-                       FROM unnest(e.for_whom || e.audiences) a),
+        'audience', sk_feed_audience(e.for_whom || e.audiences),
         'areaServed', jsonb_build_object('@type', 'AdministrativeArea', 'identifier', e.municipality,
-                                         'name', (SELECT name FROM areas WHERE code = e.municipality)),
+                                         'name', sk_feed_area_name(e.municipality)),
         'availableChannel', jsonb_strip_nulls(jsonb_build_object(
             '@type', 'ServiceChannel',
             'serviceLocation', sk_feed_location(p_base, e),
@@ -906,7 +908,7 @@ BEGIN
             ELSE '[]'::jsonb END,
         'service_areas', jsonb_build_array(jsonb_build_object(
             'id', sk_hsds_uuid(e.id::text, 'area'), 'service_id', e.id,
-            'name', (SELECT name FROM areas WHERE code = e.municipality),
+            'name', sk_feed_area_name(e.municipality),
             'description', NULL, 'extent', NULL, 'extent_type', NULL, 'uri', NULL)),
         'service_at_locations', coalesce((SELECT jsonb_agg(jsonb_build_object(
                 'id', sk_hsds_uuid(e.id::text, l.id::text),
