@@ -34,14 +34,9 @@ END;
 $$;
 
 CREATE OR REPLACE FUNCTION sk_org_get(p_id uuid) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    o organisations;
 BEGIN
-    SELECT * INTO o FROM organisations WHERE id = p_id;
-    IF NOT FOUND THEN
-        RETURN sk_not_found(format('There is no organisation with id %s.', p_id));
-    END IF;
-    RETURN sk_reply(200, sk_org_render(o), sk_etag(o.version));
+    RETURN coalesce((SELECT sk_reply(200, sk_org_render(o), sk_etag(o.version)) FROM organisations o WHERE o.id = p_id),
+                    sk_not_found(format('There is no organisation with id %s.', p_id)));
 END;
 $$;
 

@@ -32,6 +32,14 @@ CREATE OR REPLACE FUNCTION sk_vocab_entity(p_vocab text) RETURNS text LANGUAGE s
                         WHEN 'accessibility-features' THEN 'accessibility_feature'
                         WHEN 'support-kinds' THEN 'support_kind' WHEN 'exception-sets' THEN 'exception_set' END;
 
+-- The 404 of a vocabulary that is not there, NULL for one that is.
+CREATE OR REPLACE FUNCTION sk_vocab_missing(p_vocab text) RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN sk_vocab_entity(p_vocab) IS NULL THEN sk_not_found('There is no such vocabulary.') END;
+
+-- The answer that refuses a change of a term of p_vocab (not a moderator, no such vocabulary), or NULL.
+CREATE OR REPLACE FUNCTION sk_vocab_refusal(p_vocab text, p_role text) RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN coalesce(sk_mod_only(p_role), sk_vocab_missing(p_vocab));
+
 -- One term as JSON, or NULL when there is no such term.
 CREATE OR REPLACE FUNCTION sk_vocab_item(p_vocab text, p_code text) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT CASE p_vocab
@@ -72,7 +80,7 @@ DECLARE
     items jsonb;
 BEGIN
     IF sk_vocab_entity(p_vocab) IS NULL THEN
-        RETURN sk_not_found('There is no such vocabulary.');
+        RETURN sk_vocab_missing(p_vocab);
     END IF;
     SELECT coalesce(jsonb_agg(sk_vocab_item(p_vocab, x.code) ORDER BY x.position, x.code), '[]'::jsonb) INTO items
       FROM (SELECT code, position, retired_at FROM themes WHERE p_vocab = 'themes'
@@ -105,11 +113,8 @@ DECLARE
     v_labels text[] := '{}';
     r record;
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
-    END IF;
-    IF sk_vocab_entity(p_vocab) IS NULL THEN
-        RETURN sk_not_found('There is no such vocabulary.');
+    IF (sk_vocab_refusal(p_vocab, p_role)).status IS NOT NULL THEN
+        RETURN sk_vocab_refusal(p_vocab, p_role);
     END IF;
     IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
         RETURN sk_bad_field('body', 'must be a JSON object');
@@ -276,11 +281,8 @@ CREATE OR REPLACE FUNCTION sk_vocab_retire(p_vocab text, p_code text, p_role tex
 DECLARE
     v_before jsonb;
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
-    END IF;
-    IF sk_vocab_entity(p_vocab) IS NULL THEN
-        RETURN sk_not_found('There is no such vocabulary.');
+    IF (sk_vocab_refusal(p_vocab, p_role)).status IS NOT NULL THEN
+        RETURN sk_vocab_refusal(p_vocab, p_role);
     END IF;
     v_before := sk_vocab_item(p_vocab, p_code);
     IF v_before IS NULL THEN
