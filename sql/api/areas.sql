@@ -71,11 +71,8 @@ DECLARE
     v_loc jsonb := p_body->'location';
     v_new boolean;
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
-    END IF;
-    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
-        RETURN sk_bad_field('body', 'must be a JSON object');
+    IF (sk_mod_write_refusal(p_role, p_body)).status IS NOT NULL THEN
+        RETURN sk_mod_write_refusal(p_role, p_body);
     END IF;
     SELECT * INTO old FROM areas WHERE code = p_code FOR UPDATE;
     v_new := NOT FOUND;

@@ -45,6 +45,10 @@ CREATE OR REPLACE FUNCTION sk_bad_field(p_field text, p_message text) RETURNS sk
     RETURN sk_problem(400, 'invalid-input', p_field || ' ' || p_message,
                       jsonb_build_array(sk_err(p_field, p_message)));
 
+-- The 400 of a request body that is not a JSON object, NULL for one that is.
+CREATE OR REPLACE FUNCTION sk_not_object(p_body jsonb) RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN sk_bad_field('body', 'must be a JSON object') END;
+
 -- 422 with every error; the detail names the first one so logs say something useful.
 CREATE OR REPLACE FUNCTION sk_invalid(p_errors jsonb) RETURNS sk_response LANGUAGE sql IMMUTABLE
     RETURN sk_problem(422, 'invalid-input',

@@ -149,11 +149,8 @@ DECLARE
     v_details boolean := false;   -- name, description or contact change
     v_scope_list text[] := sk_scope_municipalities(p_role, p_scope);
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
-    END IF;
-    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
-        RETURN sk_bad_field('body', 'must be a JSON object');
+    IF (sk_mod_write_refusal(p_role, p_body)).status IS NOT NULL THEN
+        RETURN sk_mod_write_refusal(p_role, p_body);
     END IF;
     IF p_id IS NOT NULL THEN
         SELECT * INTO old FROM organisations WHERE id = p_id FOR UPDATE;

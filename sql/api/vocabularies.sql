@@ -112,12 +112,10 @@ DECLARE
     v_ranges daterange[] := '{}';
     v_labels text[] := '{}';
     r record;
+    v_refusal sk_response := coalesce(sk_vocab_refusal(p_vocab, p_role), sk_not_object(p_body));
 BEGIN
-    IF (sk_vocab_refusal(p_vocab, p_role)).status IS NOT NULL THEN
-        RETURN sk_vocab_refusal(p_vocab, p_role);
-    END IF;
-    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
-        RETURN sk_bad_field('body', 'must be a JSON object');
+    IF v_refusal.status IS NOT NULL THEN
+        RETURN v_refusal;
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('sk_vocab:' || p_vocab || ':' || p_code));
     v_before := sk_vocab_item(p_vocab, p_code);
