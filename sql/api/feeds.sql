@@ -796,6 +796,14 @@ CREATE OR REPLACE FUNCTION sk_hsds_phones(p_owner uuid, p_phone text) RETURNS js
         'id', sk_hsds_uuid(p_owner::text, 'phone'), 'number', p_phone, 'type', 'voice',
         'languages', '[]'::jsonb)) ELSE '[]'::jsonb END;
 
+-- HSDS metadata of resource p_id (of type p_type) last changed at p_updated.
+CREATE OR REPLACE FUNCTION sk_hsds_metadata(p_id uuid, p_type text, p_updated timestamptz) RETURNS jsonb LANGUAGE sql STABLE
+    RETURN jsonb_build_array(jsonb_build_object(
+            'id', sk_hsds_uuid(p_id::text, 'metadata'), 'resource_id', p_id, 'resource_type', p_type,
+            'last_action_date', to_char(p_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
+            'updated_by', 'socialekaart'));
+
 -- A location from a place, or from an activity's own public address.
 -- Members without a value are left out (jsonb_strip_nulls): the HSDS 3.0 JSON schemas type them
 -- as string or number, so a JSON null would not validate.
@@ -835,11 +843,7 @@ BEGIN
                              'description', NULL))
                            FROM jsonb_array_elements(e.opening_hours) h), '[]'::jsonb) ELSE '[]'::jsonb END,
         'attributes', '[]'::jsonb,
-        'metadata', jsonb_build_array(jsonb_build_object(
-            'id', sk_hsds_uuid(e.id::text, 'metadata'), 'resource_id', e.id, 'resource_type', 'location',
-            'last_action_date', to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
-            'updated_by', 'socialekaart'))));
+        'metadata', sk_hsds_metadata(e.id, 'location', e.updated_at)));
 END;
 $fn$;
 
@@ -928,11 +932,7 @@ BEGIN
                                                     'taxonomy', 'socialekaart-themes'),
                 'value', t))
               FROM unnest(e.themes) t), '[]'::jsonb),
-        'metadata', jsonb_build_array(jsonb_build_object(
-            'id', sk_hsds_uuid(e.id::text, 'metadata'), 'resource_id', e.id, 'resource_type', 'service',
-            'last_action_date', to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
-            'updated_by', 'socialekaart')))));
+        'metadata', sk_hsds_metadata(e.id, 'service', e.updated_at))));
 END;
 $$;
 
@@ -978,11 +978,7 @@ BEGIN
         'uri', p_base || '/api/v1/organisations/' || o.id,
         'parent_organization_id', NULL,
         'phones', sk_hsds_phones(o.id, o.phone),
-        'metadata', jsonb_build_array(jsonb_build_object(
-            'id', sk_hsds_uuid(o.id::text, 'metadata'), 'resource_id', o.id, 'resource_type', 'organization',
-            'last_action_date', to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
-            'updated_by', 'socialekaart'))));
+        'metadata', sk_hsds_metadata(o.id, 'organization', o.updated_at)));
 END;
 $fn$;
 

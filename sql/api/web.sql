@@ -47,15 +47,10 @@ $$;
 -- The residents' search page: api_search's answer plus labels and organisation names.
 CREATE OR REPLACE FUNCTION api_web_search(p_params jsonb, p_lang text, p_role text, p_org uuid, p_key uuid,
                                           p_scope text[])
-    RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    r sk_response := api_search(p_params, p_lang, p_role, p_org, p_key, p_scope);
-BEGIN
-    IF r.status <> 200 THEN
-        RETURN r;
-    END IF;
-    RETURN sk_web_page(r, jsonb_build_object('organisations', sk_web_org_names(r.body::jsonb->'items')));
-END;
+    RETURNS sk_response LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN r.status <> 200 THEN r
+                ELSE sk_web_page(r, jsonb_build_object('organisations', sk_web_org_names(r.body::jsonb->'items'))) END
+      FROM api_search(p_params, p_lang, p_role, p_org, p_key, p_scope) r
 $$;
 
 -- One entry's page, whatever its kind: the entry as api_entry_get shows it to this caller, with its
