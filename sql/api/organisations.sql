@@ -6,20 +6,18 @@
 
 CREATE OR REPLACE FUNCTION sk_org_list(p_limit int, p_cursor text) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('list_default')), sk_contract_limit('list_max')));
+    v_limit int := sk_list_limit(p_limit);
     v_at timestamptz;
     v_id uuid;
     items jsonb;
     n int;
     v_next text;
 BEGIN
-    IF p_cursor IS NOT NULL THEN
-        IF NOT sk_cursor_ok(p_cursor) THEN
-            RETURN sk_bad_field('cursor', 'is not a cursor this API gave out; start again without it');
-        END IF;
-        v_at := sk_cursor_at(p_cursor);
-        v_id := sk_cursor_id(p_cursor);
+    IF (sk_cursor_refusal(p_cursor)).status IS NOT NULL THEN
+        RETURN sk_cursor_refusal(p_cursor);
     END IF;
+    v_at := sk_cursor_at(p_cursor);   -- both NULL without a cursor
+    v_id := sk_cursor_id(p_cursor);
     SELECT coalesce(jsonb_agg(sk_org_render(o.x) ORDER BY o.rn) FILTER (WHERE o.rn <= v_limit), '[]'::jsonb),
            count(*), (array_agg(sk_cursor((o.x).created_at, (o.x).id) ORDER BY o.rn) FILTER (WHERE o.rn <= v_limit))[v_limit]
       INTO items, n, v_next

@@ -228,18 +228,12 @@ BEGIN
         VALUES (p_code, v_parent, p_body->>'label_nl', p_body->>'label_en', v_pos)
         ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, label_nl = excluded.label_nl,
             label_en = excluded.label_en, retired_at = NULL, updated_at = now();
-    WHEN 'audiences' THEN
-        SELECT coalesce(max(position), 0) + 10 INTO v_pos FROM audiences;
-        INSERT INTO audiences (code, label_nl, label_en, position)
-        VALUES (p_code, p_body->>'label_nl', p_body->>'label_en', v_pos)
-        ON CONFLICT (code) DO UPDATE SET label_nl = excluded.label_nl, label_en = excluded.label_en,
-            retired_at = NULL, updated_at = now();
-    WHEN 'support-kinds' THEN
-        SELECT coalesce(max(position), 0) + 10 INTO v_pos FROM support_kinds;
-        INSERT INTO support_kinds (code, label_nl, label_en, position)
-        VALUES (p_code, p_body->>'label_nl', p_body->>'label_en', v_pos)
-        ON CONFLICT (code) DO UPDATE SET label_nl = excluded.label_nl, label_en = excluded.label_en,
-            retired_at = NULL, updated_at = now();
+    WHEN 'audiences', 'support-kinds' THEN   -- the same columns: table audiences or support_kinds
+        EXECUTE format('SELECT coalesce(max(position), 0) + 10 FROM %I', replace(p_vocab, '-', '_')) INTO v_pos;
+        EXECUTE format('INSERT INTO %I (code, label_nl, label_en, position) VALUES ($1, $2, $3, $4)
+                        ON CONFLICT (code) DO UPDATE SET label_nl = excluded.label_nl, label_en = excluded.label_en,
+                            retired_at = NULL, updated_at = now()', replace(p_vocab, '-', '_'))
+            USING p_code, p_body->>'label_nl', p_body->>'label_en', v_pos;
     WHEN 'accessibility-features' THEN
         SELECT coalesce(max(position), 0) + 10 INTO v_pos FROM accessibility_features;
         INSERT INTO accessibility_features AS t (code, label_nl, label_en, allowed_values, osm_equivalent, position)

@@ -261,7 +261,7 @@ CREATE OR REPLACE FUNCTION api_webhook_deliveries(p_id uuid, p_limit int, p_curs
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
 DECLARE
     t record;
-    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('list_default')), sk_contract_limit('list_max')));
+    v_limit int := sk_list_limit(p_limit);
     v_before bigint;
     v_items jsonb;
     v_last bigint;
@@ -274,7 +274,7 @@ BEGIN
     END IF;
     IF p_cursor IS NOT NULL THEN
         IF p_cursor !~ '^[0-9]{1,18}$' THEN
-            RETURN QUERY SELECT (sk_bad_field('cursor', 'is not a cursor this API gave out; start again without it')).*;
+            RETURN QUERY SELECT (sk_bad_cursor()).*;
             RETURN;
         END IF;
         v_before := p_cursor::bigint;
