@@ -936,25 +936,19 @@ BEGIN
 END;
 $$;
 
--- One search for both the page and the total (as sk_hsds_locations), not a second count query.
-CREATE OR REPLACE FUNCTION sk_hsds_services(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
-    LANGUAGE sql STABLE AS $$
+-- One page of HSDS services (p_locations false: activities and carer support) or locations (true:
+-- places and activities that are one, sk_hsds_is_location) in id order, with their total: one
+-- search for both the page and the total, not a second count query.
+CREATE OR REPLACE FUNCTION sk_hsds_entries(p_params jsonb, p_locations boolean, p_page int, p_size int, p_base text)
+    RETURNS sk_response LANGUAGE sql STABLE AS $$
     WITH m AS (
-        SELECT e FROM sk_feeds_select(p_params, ARRAY['activity', 'carer_support'], 'id', 0, 2147483647) e)
+        SELECT e FROM sk_feeds_select(p_params, CASE WHEN p_locations THEN ARRAY['place', 'activity']
+                                                     ELSE ARRAY['activity', 'carer_support'] END,
+                                      'id', 0, 2147483647) e
+         WHERE NOT p_locations OR sk_hsds_is_location(e))
     SELECT sk_hsds_page(
-        coalesce((SELECT jsonb_agg(sk_hsds_service(p_base, s.e) ORDER BY (s.e).id)
-                    FROM (SELECT m.e FROM m ORDER BY (m.e).id
-                           OFFSET (p_page - 1)::bigint * p_size LIMIT p_size) s), '[]'::jsonb),
-        (SELECT count(*) FROM m), p_page, p_size)
-$$;
-
-CREATE OR REPLACE FUNCTION sk_hsds_locations(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
-    LANGUAGE sql STABLE AS $$
-    WITH m AS (
-        SELECT e FROM sk_feeds_select(p_params, ARRAY['place', 'activity'], 'id', 0, 2147483647) e
-         WHERE sk_hsds_is_location(e))
-    SELECT sk_hsds_page(
-        coalesce((SELECT jsonb_agg(sk_hsds_location(p_base, s.e) ORDER BY (s.e).id)
+        coalesce((SELECT jsonb_agg(CASE WHEN p_locations THEN sk_hsds_location(p_base, s.e)
+                                        ELSE sk_hsds_service(p_base, s.e) END ORDER BY (s.e).id)
                     FROM (SELECT m.e FROM m ORDER BY (m.e).id
                            OFFSET (p_page - 1)::bigint * p_size LIMIT p_size) s), '[]'::jsonb),
         (SELECT count(*) FROM m), p_page, p_size)
@@ -1017,8 +1011,8 @@ CREATE OR REPLACE FUNCTION api_hsds_list(p_what text, p_params jsonb, p_page int
                               p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE
     RETURN (SELECT CASE p_what   -- page and size bounded as the daemon checks them (server/h_feeds.c)
-        WHEN 'services' THEN sk_hsds_services(p_params, b.page, b.size, p_base)
-        WHEN 'locations' THEN sk_hsds_locations(p_params, b.page, b.size, p_base)
+        WHEN 'services' THEN sk_hsds_entries(p_params, false, b.page, b.size, p_base)
+        WHEN 'locations' THEN sk_hsds_entries(p_params, true, b.page, b.size, p_base)
         ELSE sk_hsds_organizations(p_params, b.page, b.size, p_base)
     END FROM (SELECT least(greatest(p_page, 1), sk_contract_limit('hsds_page_max')) AS page, least(greatest(p_size, 1), sk_contract_limit('hsds_per_page_max')) AS size) b);
 
