@@ -15,6 +15,11 @@ CREATE OR REPLACE FUNCTION sk_mod_only(p_role text) RETURNS sk_response LANGUAGE
     RETURN CASE WHEN NOT sk_is_writer(p_role) THEN sk_unauthorized()
                 WHEN NOT sk_is_mod(p_role) THEN sk_forbidden('Only a moderator or admin can do this.') END;
 
+-- The answer that refuses a moderator's write with body p_body (not a moderator, the body not a
+-- JSON object), or NULL.
+CREATE OR REPLACE FUNCTION sk_mod_write_refusal(p_role text, p_body jsonb) RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN coalesce(sk_mod_only(p_role), sk_not_object(p_body));
+
 CREATE OR REPLACE FUNCTION sk_in_scope(p_role text, p_scope text[], p_m text) RETURNS boolean
     LANGUAGE sql IMMUTABLE
     RETURN coalesce(p_role = 'admin'

@@ -37,15 +37,26 @@ BEGIN
 END;
 $$;
 
-CREATE OR REPLACE FUNCTION sk_area_get(p_code text) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    a areas;
+-- The 404 of an area code that is not there.
+CREATE OR REPLACE FUNCTION sk_area_missing(p_code text) RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN sk_not_found(format('There is no area with code %s.', p_code));
+
+CREATE OR REPLACE FUNCTION sk_area_get(p_code text) RETURNS sk_response LANGUAGE sql STABLE
+    RETURN coalesce((SELECT sk_reply(200, sk_area_render(a, true)) FROM areas a WHERE a.code = p_code),
+                    sk_area_missing(p_code));
+
+-- Before a moderator changes area p_code: the answer that refuses it (not a moderator, no such
+-- area), or NULL with the area locked FOR UPDATE.
+CREATE OR REPLACE FUNCTION sk_area_lock(p_code text, p_role text) RETURNS sk_response LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT * INTO a FROM areas WHERE code = p_code;
-    IF NOT FOUND THEN
-        RETURN sk_not_found(format('There is no area with code %s.', p_code));
+    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
+        RETURN sk_mod_only(p_role);
     END IF;
-    RETURN sk_reply(200, sk_area_render(a, true));
+    PERFORM FROM areas WHERE code = p_code FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN sk_area_missing(p_code);
+    END IF;
+    RETURN NULL;
 END;
 $$;
 
@@ -60,11 +71,8 @@ DECLARE
     v_loc jsonb := p_body->'location';
     v_new boolean;
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
-    END IF;
-    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
-        RETURN sk_bad_field('body', 'must be a JSON object');
+    IF (sk_mod_write_refusal(p_role, p_body)).status IS NOT NULL THEN
+        RETURN sk_mod_write_refusal(p_role, p_body);
     END IF;
     SELECT * INTO old FROM areas WHERE code = p_code FOR UPDATE;
     v_new := NOT FOUND;
@@ -139,21 +147,19 @@ $$;
 CREATE OR REPLACE FUNCTION sk_area_retire(p_code text, p_role text, p_org uuid, p_key uuid) RETURNS sk_response
     LANGUAGE plpgsql AS $$
 DECLARE
+    res sk_response := sk_area_lock(p_code, p_role);
     old areas;
     a areas;
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
+    IF res.status IS NULL THEN
+        SELECT * INTO old FROM areas WHERE code = p_code;
+        IF old.retired_at IS NULL THEN
+            UPDATE areas SET retired_at = now(), updated_at = now() WHERE code = p_code RETURNING * INTO a;
+            PERFORM sk_audit(p_role, p_org, p_key, 'area', p_code, NULL, 'retire', sk_area_render(old), sk_area_render(a));
+        END IF;
+        res := sk_reply(204, NULL);
     END IF;
-    SELECT * INTO old FROM areas WHERE code = p_code FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN sk_not_found(format('There is no area with code %s.', p_code));
-    END IF;
-    IF old.retired_at IS NULL THEN
-        UPDATE areas SET retired_at = now(), updated_at = now() WHERE code = p_code RETURNING * INTO a;
-        PERFORM sk_audit(p_role, p_org, p_key, 'area', p_code, NULL, 'retire', sk_area_render(old), sk_area_render(a));
-    END IF;
-    RETURN sk_reply(204, NULL);
+    RETURN res;
 END;
 $$;
 
@@ -172,14 +178,12 @@ DECLARE
     e entries;
     v_before jsonb;
     v_areas text[];
+    res sk_response := sk_area_lock(p_code, p_role);
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
+    IF res.status IS NOT NULL THEN
+        RETURN res;
     END IF;
-    SELECT * INTO old FROM areas WHERE code = p_code FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN sk_not_found(format('There is no area with code %s.', p_code));
-    END IF;
+    SELECT * INTO old FROM areas WHERE code = p_code;
     IF g->>'type' = 'Feature' THEN
         g := g->'geometry';
         v_field := 'geometry.coordinates';
@@ -284,7 +288,7 @@ DECLARE
     res sk_response;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM areas WHERE code = p_code) THEN
-        res := coalesce(sk_mod_only(p_role), sk_not_found(format('There is no area with code %s.', p_code)));
+        res := coalesce(sk_mod_only(p_role), sk_area_missing(p_code));
     ELSE
         res := coalesce(sk_area_guard(p_code, NULL, p_role, p_scope), sk_area_retire(p_code, p_role, p_org, p_key));
     END IF;
@@ -303,7 +307,7 @@ BEGIN
     IF res.status IS NULL THEN
         SELECT * INTO a FROM areas WHERE code = p_code;
         IF NOT FOUND THEN
-            res := sk_not_found(format('There is no area with code %s.', p_code));
+            res := sk_area_missing(p_code);
         ELSIF NOT sk_in_scope(p_role, p_scope, a.municipality) THEN
             res := sk_out_of_scope(p_scope, a.municipality);
         ELSE

@@ -40,7 +40,7 @@ CREATE OR REPLACE FUNCTION sk_audit_readable(a audit_log, p_role text, p_scope t
 CREATE OR REPLACE FUNCTION sk_audit_list(p_entry uuid, p_limit int, p_cursor text, p_role text, p_scope text[])
     RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('list_default')), sk_contract_limit('list_max')));
+    v_limit int := sk_list_limit(p_limit);
     v_before bigint;
     items jsonb;
     n int;
@@ -50,7 +50,7 @@ BEGIN
     END IF;
     IF p_cursor IS NOT NULL THEN
         IF p_cursor !~ '^[0-9]{1,18}$' THEN
-            RETURN sk_bad_field('cursor', 'is not a cursor this API gave out; start again without it');
+            RETURN sk_bad_cursor();
         END IF;
         v_before := p_cursor::bigint;
     END IF;

@@ -45,6 +45,10 @@ CREATE OR REPLACE FUNCTION sk_bad_field(p_field text, p_message text) RETURNS sk
     RETURN sk_problem(400, 'invalid-input', p_field || ' ' || p_message,
                       jsonb_build_array(sk_err(p_field, p_message)));
 
+-- The 400 of a request body that is not a JSON object, NULL for one that is.
+CREATE OR REPLACE FUNCTION sk_not_object(p_body jsonb) RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN sk_bad_field('body', 'must be a JSON object') END;
+
 -- 422 with every error; the detail names the first one so logs say something useful.
 CREATE OR REPLACE FUNCTION sk_invalid(p_errors jsonb) RETURNS sk_response LANGUAGE sql IMMUTABLE
     RETURN sk_problem(422, 'invalid-input',
@@ -127,6 +131,18 @@ CREATE OR REPLACE FUNCTION sk_cursor_at(p_cursor text) RETURNS timestamptz LANGU
 
 CREATE OR REPLACE FUNCTION sk_cursor_id(p_cursor text) RETURNS uuid LANGUAGE sql IMMUTABLE
     RETURN split_part(p_cursor, '.', 2)::uuid;
+
+-- The 400 of a cursor this API did not give out.
+CREATE OR REPLACE FUNCTION sk_bad_cursor() RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN sk_bad_field('cursor', 'is not a cursor this API gave out; start again without it');
+
+-- The 400 of a keyset cursor (sk_cursor) that is not one, NULL for a good one or none.
+CREATE OR REPLACE FUNCTION sk_cursor_refusal(p_cursor text) RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN NOT sk_cursor_ok(p_cursor) THEN sk_bad_cursor() END;
+
+-- A list's page size: p_limit (the contract's default without one) within 1 and the contract's maximum.
+CREATE OR REPLACE FUNCTION sk_list_limit(p_limit int) RETURNS int LANGUAGE sql IMMUTABLE
+    RETURN greatest(1, least(coalesce(p_limit, sk_contract_limit('list_default')), sk_contract_limit('list_max')));
 
 -- A constraint violation as a field error: constraints a client can trip carry a COMMENT of the form
 -- 'field: message' (see sql/schema/0002). This is the second line of defence; the checks in the functions

@@ -256,6 +256,25 @@ BEGIN
 END;
 $$;
 
+-- The name of an area (NULL for none).
+CREATE OR REPLACE FUNCTION sk_feed_area_name(p_code text) RETURNS text LANGUAGE sql STABLE
+    RETURN (SELECT name FROM areas WHERE code = p_code);
+
+-- An entry's length as an ISO 8601 duration in minutes ("PT90M"), NULL without an end.
+CREATE OR REPLACE FUNCTION sk_feed_duration(e entries) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN e.ends_at IS NOT NULL
+                THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END;
+
+-- schema.org Audience of each code of p_codes (NULL for none).
+CREATE OR REPLACE FUNCTION sk_feed_audience(p_codes text[]) RETURNS jsonb LANGUAGE sql STABLE
+    RETURN (SELECT jsonb_agg(jsonb_build_object('@type', 'Audience', 'identifier', a,
+                                                'audienceType', sk_feed_label('audiences', a)))
+              FROM unnest(p_codes) a);
+
+-- The label of an accessibility facet k with value v, " (beperkt)" when v is limited.
+CREATE OR REPLACE FUNCTION sk_feed_access_label(k text, v text) RETURNS text LANGUAGE sql STABLE
+    RETURN sk_feed_label('accessibility-features', k) || CASE WHEN v = 'limited' THEN ' (beperkt)' ELSE '' END;
+
 -- Where an entry happens, as a schema.org Place: its place (an entry of kind place), or its own
 -- address (unless the activity shows its area only), or NULL.
 CREATE OR REPLACE FUNCTION sk_feed_location(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
@@ -279,7 +298,7 @@ BEGIN
             'geo', sk_feed_geo(e.location)))
         WHEN e.address IS NOT NULL THEN jsonb_strip_nulls(jsonb_build_object(
             '@type', 'Place',
-            'name', coalesce(e.address->>'city', (SELECT name FROM areas WHERE code = e.municipality)),
+            'name', coalesce(e.address->>'city', sk_feed_area_name(e.municipality)),
             'address', jsonb_build_object('@type', 'PostalAddress', 'addressLocality', e.address->>'city',
                                           'addressRegion', sk_feed_province(e.municipality),
                                           'addressCountry', 'NL')))
@@ -289,10 +308,14 @@ BEGIN
 END;
 $$;
 
--- Members every kind shares.
-CREATE OR REPLACE FUNCTION sk_feed_common(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+-- Members every kind shares: its schema.org type p_type, the one context of every feed
+-- (OpenActive's; its @vocab is schema.org) and its name.
+CREATE OR REPLACE FUNCTION sk_feed_common(p_base text, e entries, p_type text) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN jsonb_build_object(
+        '@context', 'https://openactive.io/',
+        '@type', p_type,
+        'name', e.title,
         '@id', sk_feed_entry_url(p_base, e),
         'identifier', e.id,
         'url', sk_feed_entry_url(p_base, e),
@@ -313,8 +336,7 @@ BEGIN
     SELECT jsonb_agg(jsonb_build_object(
                '@type', 'Concept',
                '@id', p_base || '/api/v1/accessibility-features#' || k,
-               'prefLabel', sk_feed_label('accessibility-features', k)
-                            || CASE WHEN v = 'limited' THEN ' (beperkt)' ELSE '' END,
+               'prefLabel', sk_feed_access_label(k, v),
                'inScheme', p_base || '/api/v1/accessibility-features') ORDER BY k)
       FROM jsonb_each_text(e.accessibility) AS t(k, v)
      WHERE v IN ('yes', 'limited'));
@@ -327,10 +349,7 @@ $$;
 -- Place: schema.org Place.
 CREATE OR REPLACE FUNCTION sk_feed_place_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
-    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://openactive.io/',   -- its @vocab is schema.org; OpenActive Place
-        '@type', 'Place',
-        'name', e.title,
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e, 'Place') || jsonb_build_object(
         'address', sk_feed_postal(e.address, e.municipality),
         'geo', sk_feed_geo(e.location),
         'telephone', e.contact->>'phone',
@@ -344,8 +363,7 @@ BEGIN
         'amenityFeature', (
             -- value must be a boolean: 'limited' is "yes, with limits" (said in the name)
             SELECT jsonb_agg(jsonb_build_object('@type', 'LocationFeatureSpecification',
-                                                'name', sk_feed_label('accessibility-features', k)
-                                                        || CASE WHEN v = 'limited' THEN ' (beperkt)' ELSE '' END,
+                                                'name', sk_feed_access_label(k, v),
                                                 'identifier', k,
                                                 'value', v IN ('yes', 'limited')) ORDER BY k)
               FROM jsonb_each_text(e.accessibility) AS t(k, v)
@@ -374,8 +392,7 @@ BEGIN
         'repeatCount', sk_rrule_part(r, 'COUNT')::int,
         'startTime', to_char(e.starts_at, 'HH24:MI'),
         'endTime', to_char(e.ends_at, 'HH24:MI'),
-        'duration', CASE WHEN e.ends_at IS NOT NULL
-                         THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END,
+        'duration', sk_feed_duration(e),
         'scheduleTimezone', 'Europe/Amsterdam',
         -- @id of each occurrence (ScheduledSession), as a one-off activity's subEvent has it
         'idTemplate', sk_feed_entry_url(p_base, e) || '#{startDate}',
@@ -391,10 +408,7 @@ $$;
 -- Activity: OpenActive SessionSeries.
 CREATE OR REPLACE FUNCTION sk_feed_activity_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
-    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://openactive.io/',
-        '@type', 'SessionSeries',
-        'name', e.title,
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e, 'SessionSeries') || jsonb_build_object(
         'organizer', sk_feed_organizer(p_base, e.organisation_id),
         'location', sk_feed_location(p_base, e),
         'eventAttendanceMode', CASE WHEN e.online THEN 'https://schema.org/OnlineEventAttendanceMode'
@@ -402,12 +416,9 @@ BEGIN
         'eventSchedule', sk_feed_schedule(p_base, e),
         'startDate', CASE WHEN e.rrule IS NULL THEN sk_feed_local_iso(e.starts_at) END,
         'endDate', CASE WHEN e.rrule IS NULL THEN sk_feed_local_iso(e.ends_at) END,
-        'duration', CASE WHEN e.rrule IS NULL AND e.ends_at IS NOT NULL
-                         THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END,
+        'duration', CASE WHEN e.rrule IS NULL THEN sk_feed_duration(e) END,
         'activity', sk_feed_concepts(p_base, 'themes', e.themes),
-        'audience', (SELECT jsonb_agg(jsonb_build_object('@type', 'Audience', 'identifier', a,
-                                                         'audienceType', sk_feed_label('audiences', a)))
-                       FROM unnest(e.audiences) a),
+        'audience', sk_feed_audience(e.audiences),
         'accessibilitySupport', sk_feed_access(p_base, e),
         'isAccessibleForFree', (e.cost->'free'),
         -- OpenActive requires offers: the price, 0 when free (unknown cost: none)
@@ -426,8 +437,7 @@ BEGIN
                         '@id', sk_feed_entry_url(p_base, e) || '#' || sk_feed_local_iso(e.starts_at),
                         'startDate', sk_feed_local_iso(e.starts_at),
                         'endDate', sk_feed_local_iso(e.ends_at),
-                        'duration', CASE WHEN e.ends_at IS NOT NULL
-                                         THEN 'PT' || (extract(epoch FROM e.ends_at - e.starts_at) / 60)::int || 'M' END,
+                        'duration', sk_feed_duration(e),
                         'isAccessibleForFree', (e.cost->'free'),
                         'maximumAttendeeCapacity', e.capacity,
                         'remainingAttendeeCapacity', e.places_left))) END,
@@ -440,11 +450,8 @@ $fn$;
 -- Vacancy: schema.org JobPosting with employmentType VOLUNTEER (volunteer work, unpaid).
 CREATE OR REPLACE FUNCTION sk_feed_vacancy_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
-    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://openactive.io/',   -- @vocab schema.org, one context for every feed
-        '@type', 'JobPosting',
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e, 'JobPosting') || jsonb_build_object(
         'title', e.title,
-        'name', e.title,
         -- commitment one-off: also TEMPORARY (schema.org/Google employmentType values)
         'employmentType', CASE WHEN e.commitment = 'one-off' THEN to_jsonb(ARRAY['VOLUNTEER', 'TEMPORARY'])
                                ELSE to_jsonb('VOLUNTEER'::text) END,
@@ -456,11 +463,11 @@ BEGIN
         'skills', CASE WHEN cardinality(e.skills) > 0 THEN to_jsonb(e.skills) END,
         'jobLocation', coalesce(sk_feed_location(p_base, e),
                                 jsonb_build_object('@type', 'Place',
-                                    'name', (SELECT name FROM areas WHERE code = e.municipality),
+                                    'name', sk_feed_area_name(e.municipality),
                                     'address', jsonb_build_object(
                                     '@type', 'PostalAddress', 'addressCountry', 'NL',
                                     'addressRegion', sk_feed_province(e.municipality),
-                                    'addressLocality', (SELECT name FROM areas WHERE code = e.municipality)))),
+                                    'addressLocality', sk_feed_area_name(e.municipality)))),
         'occupationalCategory', CASE WHEN cardinality(e.themes) > 0 THEN sk_feed_concepts(p_base, 'themes', e.themes) END,
         'qualifications', CASE WHEN e.min_age IS NOT NULL THEN 'Vanaf ' || e.min_age || ' jaar' END));
         -- (no beta: members: the OpenActive beta namespace defines neither commitment nor a
@@ -471,18 +478,13 @@ $fn$;
 -- Carer support: schema.org Service.
 CREATE OR REPLACE FUNCTION sk_feed_carer_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
-    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e) || jsonb_build_object(
-        '@context', 'https://openactive.io/',   -- @vocab schema.org, one context for every feed
-        '@type', 'Service',
-        'name', e.title,
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e, 'Service') || jsonb_build_object(
         'serviceType', sk_feed_label('support-kinds', e.support_kind),
         'category', sk_feed_concepts(p_base, 'support-kinds', ARRAY[e.support_kind]),
         'provider', sk_feed_organizer(p_base, e.organisation_id),
-        'audience', (SELECT jsonb_agg(jsonb_build_object('@type', 'Audience', 'identifier', a,
-                                                         'audienceType', sk_feed_label('audiences', a)))
-                       FROM unnest(e.for_whom || e.audiences) a),
+        'audience', sk_feed_audience(e.for_whom || e.audiences),
         'areaServed', jsonb_build_object('@type', 'AdministrativeArea', 'identifier', e.municipality,
-                                         'name', (SELECT name FROM areas WHERE code = e.municipality)),
+                                         'name', sk_feed_area_name(e.municipality)),
         'availableChannel', jsonb_strip_nulls(jsonb_build_object(
             '@type', 'ServiceChannel',
             'serviceLocation', sk_feed_location(p_base, e),
@@ -794,6 +796,14 @@ CREATE OR REPLACE FUNCTION sk_hsds_phones(p_owner uuid, p_phone text) RETURNS js
         'id', sk_hsds_uuid(p_owner::text, 'phone'), 'number', p_phone, 'type', 'voice',
         'languages', '[]'::jsonb)) ELSE '[]'::jsonb END;
 
+-- HSDS metadata of resource p_id (of type p_type) last changed at p_updated.
+CREATE OR REPLACE FUNCTION sk_hsds_metadata(p_id uuid, p_type text, p_updated timestamptz) RETURNS jsonb LANGUAGE sql STABLE
+    RETURN jsonb_build_array(jsonb_build_object(
+            'id', sk_hsds_uuid(p_id::text, 'metadata'), 'resource_id', p_id, 'resource_type', p_type,
+            'last_action_date', to_char(p_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
+            'updated_by', 'socialekaart'));
+
 -- A location from a place, or from an activity's own public address.
 -- Members without a value are left out (jsonb_strip_nulls): the HSDS 3.0 JSON schemas type them
 -- as string or number, so a JSON null would not validate.
@@ -833,11 +843,7 @@ BEGIN
                              'description', NULL))
                            FROM jsonb_array_elements(e.opening_hours) h), '[]'::jsonb) ELSE '[]'::jsonb END,
         'attributes', '[]'::jsonb,
-        'metadata', jsonb_build_array(jsonb_build_object(
-            'id', sk_hsds_uuid(e.id::text, 'metadata'), 'resource_id', e.id, 'resource_type', 'location',
-            'last_action_date', to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
-            'updated_by', 'socialekaart'))));
+        'metadata', sk_hsds_metadata(e.id, 'location', e.updated_at)));
 END;
 $fn$;
 
@@ -906,7 +912,7 @@ BEGIN
             ELSE '[]'::jsonb END,
         'service_areas', jsonb_build_array(jsonb_build_object(
             'id', sk_hsds_uuid(e.id::text, 'area'), 'service_id', e.id,
-            'name', (SELECT name FROM areas WHERE code = e.municipality),
+            'name', sk_feed_area_name(e.municipality),
             'description', NULL, 'extent', NULL, 'extent_type', NULL, 'uri', NULL)),
         'service_at_locations', coalesce((SELECT jsonb_agg(jsonb_build_object(
                 'id', sk_hsds_uuid(e.id::text, l.id::text),
@@ -926,33 +932,23 @@ BEGIN
                                                     'taxonomy', 'socialekaart-themes'),
                 'value', t))
               FROM unnest(e.themes) t), '[]'::jsonb),
-        'metadata', jsonb_build_array(jsonb_build_object(
-            'id', sk_hsds_uuid(e.id::text, 'metadata'), 'resource_id', e.id, 'resource_type', 'service',
-            'last_action_date', to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
-            'updated_by', 'socialekaart')))));
+        'metadata', sk_hsds_metadata(e.id, 'service', e.updated_at))));
 END;
 $$;
 
--- One search for both the page and the total (as sk_hsds_locations), not a second count query.
-CREATE OR REPLACE FUNCTION sk_hsds_services(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
-    LANGUAGE sql STABLE AS $$
+-- One page of HSDS services (p_locations false: activities and carer support) or locations (true:
+-- places and activities that are one, sk_hsds_is_location) in id order, with their total: one
+-- search for both the page and the total, not a second count query.
+CREATE OR REPLACE FUNCTION sk_hsds_entries(p_params jsonb, p_locations boolean, p_page int, p_size int, p_base text)
+    RETURNS sk_response LANGUAGE sql STABLE AS $$
     WITH m AS (
-        SELECT e FROM sk_feeds_select(p_params, ARRAY['activity', 'carer_support'], 'id', 0, 2147483647) e)
+        SELECT e FROM sk_feeds_select(p_params, CASE WHEN p_locations THEN ARRAY['place', 'activity']
+                                                     ELSE ARRAY['activity', 'carer_support'] END,
+                                      'id', 0, 2147483647) e
+         WHERE NOT p_locations OR sk_hsds_is_location(e))
     SELECT sk_hsds_page(
-        coalesce((SELECT jsonb_agg(sk_hsds_service(p_base, s.e) ORDER BY (s.e).id)
-                    FROM (SELECT m.e FROM m ORDER BY (m.e).id
-                           OFFSET (p_page - 1)::bigint * p_size LIMIT p_size) s), '[]'::jsonb),
-        (SELECT count(*) FROM m), p_page, p_size)
-$$;
-
-CREATE OR REPLACE FUNCTION sk_hsds_locations(p_params jsonb, p_page int, p_size int, p_base text) RETURNS sk_response
-    LANGUAGE sql STABLE AS $$
-    WITH m AS (
-        SELECT e FROM sk_feeds_select(p_params, ARRAY['place', 'activity'], 'id', 0, 2147483647) e
-         WHERE sk_hsds_is_location(e))
-    SELECT sk_hsds_page(
-        coalesce((SELECT jsonb_agg(sk_hsds_location(p_base, s.e) ORDER BY (s.e).id)
+        coalesce((SELECT jsonb_agg(CASE WHEN p_locations THEN sk_hsds_location(p_base, s.e)
+                                        ELSE sk_hsds_service(p_base, s.e) END ORDER BY (s.e).id)
                     FROM (SELECT m.e FROM m ORDER BY (m.e).id
                            OFFSET (p_page - 1)::bigint * p_size LIMIT p_size) s), '[]'::jsonb),
         (SELECT count(*) FROM m), p_page, p_size)
@@ -976,11 +972,7 @@ BEGIN
         'uri', p_base || '/api/v1/organisations/' || o.id,
         'parent_organization_id', NULL,
         'phones', sk_hsds_phones(o.id, o.phone),
-        'metadata', jsonb_build_array(jsonb_build_object(
-            'id', sk_hsds_uuid(o.id::text, 'metadata'), 'resource_id', o.id, 'resource_type', 'organization',
-            'last_action_date', to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-            'last_action_type', 'update', 'field_name', '', 'previous_value', '', 'replacement_value', '',
-            'updated_by', 'socialekaart'))));
+        'metadata', sk_hsds_metadata(o.id, 'organization', o.updated_at)));
 END;
 $fn$;
 
@@ -1019,8 +1011,8 @@ CREATE OR REPLACE FUNCTION api_hsds_list(p_what text, p_params jsonb, p_page int
                               p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE
     RETURN (SELECT CASE p_what   -- page and size bounded as the daemon checks them (server/h_feeds.c)
-        WHEN 'services' THEN sk_hsds_services(p_params, b.page, b.size, p_base)
-        WHEN 'locations' THEN sk_hsds_locations(p_params, b.page, b.size, p_base)
+        WHEN 'services' THEN sk_hsds_entries(p_params, false, b.page, b.size, p_base)
+        WHEN 'locations' THEN sk_hsds_entries(p_params, true, b.page, b.size, p_base)
         ELSE sk_hsds_organizations(p_params, b.page, b.size, p_base)
     END FROM (SELECT least(greatest(p_page, 1), sk_contract_limit('hsds_page_max')) AS page, least(greatest(p_size, 1), sk_contract_limit('hsds_per_page_max')) AS size) b);
 

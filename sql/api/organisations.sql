@@ -6,20 +6,18 @@
 
 CREATE OR REPLACE FUNCTION sk_org_list(p_limit int, p_cursor text) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('list_default')), sk_contract_limit('list_max')));
+    v_limit int := sk_list_limit(p_limit);
     v_at timestamptz;
     v_id uuid;
     items jsonb;
     n int;
     v_next text;
 BEGIN
-    IF p_cursor IS NOT NULL THEN
-        IF NOT sk_cursor_ok(p_cursor) THEN
-            RETURN sk_bad_field('cursor', 'is not a cursor this API gave out; start again without it');
-        END IF;
-        v_at := sk_cursor_at(p_cursor);
-        v_id := sk_cursor_id(p_cursor);
+    IF (sk_cursor_refusal(p_cursor)).status IS NOT NULL THEN
+        RETURN sk_cursor_refusal(p_cursor);
     END IF;
+    v_at := sk_cursor_at(p_cursor);   -- both NULL without a cursor
+    v_id := sk_cursor_id(p_cursor);
     SELECT coalesce(jsonb_agg(sk_org_render(o.x) ORDER BY o.rn) FILTER (WHERE o.rn <= v_limit), '[]'::jsonb),
            count(*), (array_agg(sk_cursor((o.x).created_at, (o.x).id) ORDER BY o.rn) FILTER (WHERE o.rn <= v_limit))[v_limit]
       INTO items, n, v_next
@@ -34,14 +32,9 @@ END;
 $$;
 
 CREATE OR REPLACE FUNCTION sk_org_get(p_id uuid) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    o organisations;
 BEGIN
-    SELECT * INTO o FROM organisations WHERE id = p_id;
-    IF NOT FOUND THEN
-        RETURN sk_not_found(format('There is no organisation with id %s.', p_id));
-    END IF;
-    RETURN sk_reply(200, sk_org_render(o), sk_etag(o.version));
+    RETURN coalesce((SELECT sk_reply(200, sk_org_render(o), sk_etag(o.version)) FROM organisations o WHERE o.id = p_id),
+                    sk_not_found(format('There is no organisation with id %s.', p_id)));
 END;
 $$;
 
@@ -154,11 +147,8 @@ DECLARE
     v_details boolean := false;   -- name, description or contact change
     v_scope_list text[] := sk_scope_municipalities(p_role, p_scope);
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
-    END IF;
-    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
-        RETURN sk_bad_field('body', 'must be a JSON object');
+    IF (sk_mod_write_refusal(p_role, p_body)).status IS NOT NULL THEN
+        RETURN sk_mod_write_refusal(p_role, p_body);
     END IF;
     IF p_id IS NOT NULL THEN
         SELECT * INTO old FROM organisations WHERE id = p_id FOR UPDATE;

@@ -32,6 +32,14 @@ CREATE OR REPLACE FUNCTION sk_vocab_entity(p_vocab text) RETURNS text LANGUAGE s
                         WHEN 'accessibility-features' THEN 'accessibility_feature'
                         WHEN 'support-kinds' THEN 'support_kind' WHEN 'exception-sets' THEN 'exception_set' END;
 
+-- The 404 of a vocabulary that is not there, NULL for one that is.
+CREATE OR REPLACE FUNCTION sk_vocab_missing(p_vocab text) RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN sk_vocab_entity(p_vocab) IS NULL THEN sk_not_found('There is no such vocabulary.') END;
+
+-- The answer that refuses a change of a term of p_vocab (not a moderator, no such vocabulary), or NULL.
+CREATE OR REPLACE FUNCTION sk_vocab_refusal(p_vocab text, p_role text) RETURNS sk_response LANGUAGE sql IMMUTABLE
+    RETURN coalesce(sk_mod_only(p_role), sk_vocab_missing(p_vocab));
+
 -- One term as JSON, or NULL when there is no such term.
 CREATE OR REPLACE FUNCTION sk_vocab_item(p_vocab text, p_code text) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT CASE p_vocab
@@ -72,7 +80,7 @@ DECLARE
     items jsonb;
 BEGIN
     IF sk_vocab_entity(p_vocab) IS NULL THEN
-        RETURN sk_not_found('There is no such vocabulary.');
+        RETURN sk_vocab_missing(p_vocab);
     END IF;
     SELECT coalesce(jsonb_agg(sk_vocab_item(p_vocab, x.code) ORDER BY x.position, x.code), '[]'::jsonb) INTO items
       FROM (SELECT code, position, retired_at FROM themes WHERE p_vocab = 'themes'
@@ -104,15 +112,10 @@ DECLARE
     v_ranges daterange[] := '{}';
     v_labels text[] := '{}';
     r record;
+    v_refusal sk_response := coalesce(sk_vocab_refusal(p_vocab, p_role), sk_not_object(p_body));
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
-    END IF;
-    IF sk_vocab_entity(p_vocab) IS NULL THEN
-        RETURN sk_not_found('There is no such vocabulary.');
-    END IF;
-    IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
-        RETURN sk_bad_field('body', 'must be a JSON object');
+    IF v_refusal.status IS NOT NULL THEN
+        RETURN v_refusal;
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('sk_vocab:' || p_vocab || ':' || p_code));
     v_before := sk_vocab_item(p_vocab, p_code);
@@ -225,18 +228,12 @@ BEGIN
         VALUES (p_code, v_parent, p_body->>'label_nl', p_body->>'label_en', v_pos)
         ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, label_nl = excluded.label_nl,
             label_en = excluded.label_en, retired_at = NULL, updated_at = now();
-    WHEN 'audiences' THEN
-        SELECT coalesce(max(position), 0) + 10 INTO v_pos FROM audiences;
-        INSERT INTO audiences (code, label_nl, label_en, position)
-        VALUES (p_code, p_body->>'label_nl', p_body->>'label_en', v_pos)
-        ON CONFLICT (code) DO UPDATE SET label_nl = excluded.label_nl, label_en = excluded.label_en,
-            retired_at = NULL, updated_at = now();
-    WHEN 'support-kinds' THEN
-        SELECT coalesce(max(position), 0) + 10 INTO v_pos FROM support_kinds;
-        INSERT INTO support_kinds (code, label_nl, label_en, position)
-        VALUES (p_code, p_body->>'label_nl', p_body->>'label_en', v_pos)
-        ON CONFLICT (code) DO UPDATE SET label_nl = excluded.label_nl, label_en = excluded.label_en,
-            retired_at = NULL, updated_at = now();
+    WHEN 'audiences', 'support-kinds' THEN   -- the same columns: table audiences or support_kinds
+        EXECUTE format('SELECT coalesce(max(position), 0) + 10 FROM %I', replace(p_vocab, '-', '_')) INTO v_pos;
+        EXECUTE format('INSERT INTO %I (code, label_nl, label_en, position) VALUES ($1, $2, $3, $4)
+                        ON CONFLICT (code) DO UPDATE SET label_nl = excluded.label_nl, label_en = excluded.label_en,
+                            retired_at = NULL, updated_at = now()', replace(p_vocab, '-', '_'))
+            USING p_code, p_body->>'label_nl', p_body->>'label_en', v_pos;
     WHEN 'accessibility-features' THEN
         SELECT coalesce(max(position), 0) + 10 INTO v_pos FROM accessibility_features;
         INSERT INTO accessibility_features AS t (code, label_nl, label_en, allowed_values, osm_equivalent, position)
@@ -276,11 +273,8 @@ CREATE OR REPLACE FUNCTION sk_vocab_retire(p_vocab text, p_code text, p_role tex
 DECLARE
     v_before jsonb;
 BEGIN
-    IF (sk_mod_only(p_role)).status IS NOT NULL THEN
-        RETURN sk_mod_only(p_role);
-    END IF;
-    IF sk_vocab_entity(p_vocab) IS NULL THEN
-        RETURN sk_not_found('There is no such vocabulary.');
+    IF (sk_vocab_refusal(p_vocab, p_role)).status IS NOT NULL THEN
+        RETURN sk_vocab_refusal(p_vocab, p_role);
     END IF;
     v_before := sk_vocab_item(p_vocab, p_code);
     IF v_before IS NULL THEN

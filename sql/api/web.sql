@@ -35,23 +35,22 @@ CREATE OR REPLACE FUNCTION sk_web_org_names(p_items jsonb) RETURNS jsonb LANGUAG
                    WHERE sk_is_uuid(i->>'organisation_id'));
 $$;
 
+-- A web page's answer: the API's answer r (a 200 with a JSON object) with the members of p_extra
+-- and the labels added to its body.
+CREATE OR REPLACE FUNCTION sk_web_page(r sk_response, p_extra jsonb) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    r.body := (r.body::jsonb || p_extra || jsonb_build_object('labels', sk_web_labels()))::text;
+    RETURN r;
+END;
+$$;
+
 -- The residents' search page: api_search's answer plus labels and organisation names.
 CREATE OR REPLACE FUNCTION api_web_search(p_params jsonb, p_lang text, p_role text, p_org uuid, p_key uuid,
                                           p_scope text[])
-    RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    r sk_response;
-    b jsonb;
-BEGIN
-    r := api_search(p_params, p_lang, p_role, p_org, p_key, p_scope);
-    IF r.status <> 200 THEN
-        RETURN r;
-    END IF;
-    b := r.body::jsonb;
-    b := b || jsonb_build_object('labels', sk_web_labels(), 'organisations', sk_web_org_names(b->'items'));
-    r.body := b::text;
-    RETURN r;
-END;
+    RETURNS sk_response LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN r.status <> 200 THEN r
+                ELSE sk_web_page(r, jsonb_build_object('organisations', sk_web_org_names(r.body::jsonb->'items'))) END
+      FROM api_search(p_params, p_lang, p_role, p_org, p_key, p_scope) r
 $$;
 
 -- One entry's page, whatever its kind: the entry as api_entry_get shows it to this caller, with its
@@ -97,7 +96,6 @@ BEGIN
             INTO occ USING p_id;
         extra := extra || jsonb_build_object('next_occurrences', occ);
     END IF;
-    r.body := (b || extra || jsonb_build_object('labels', sk_web_labels()))::text;
-    RETURN r;
+    RETURN sk_web_page(r, extra);
 END;
 $$;

@@ -233,14 +233,10 @@ $$;
 CREATE OR REPLACE FUNCTION api_webhook_get(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    t record;
+    t record := sk_webhook_target(p_id, p_role, p_scope);
 BEGIN
-    t := sk_webhook_target(p_id, p_role, p_scope);
-    IF (t.res).status IS NOT NULL THEN
-        RETURN QUERY SELECT (t.res).*;
-        RETURN;
-    END IF;
-    RETURN QUERY SELECT (sk_reply(200, sk_webhook_render(t.w))).*;
+    RETURN QUERY SELECT (CASE WHEN (t.res).status IS NOT NULL THEN t.res
+                              ELSE sk_reply(200, sk_webhook_render(t.w)) END).*;
 END;
 $$;
 
@@ -248,15 +244,13 @@ $$;
 CREATE OR REPLACE FUNCTION api_webhook_delete(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
 DECLARE
-    t record;
+    t record := sk_webhook_target(p_id, p_role, p_scope);
 BEGIN
-    t := sk_webhook_target(p_id, p_role, p_scope);
-    IF (t.res).status IS NOT NULL THEN
-        RETURN QUERY SELECT (t.res).*;
-        RETURN;
+    IF (t.res).status IS NULL THEN
+        DELETE FROM webhooks x WHERE x.id = (t.w).id;
+        t.res := sk_reply(204, NULL);
     END IF;
-    DELETE FROM webhooks x WHERE x.id = (t.w).id;
-    RETURN QUERY SELECT (sk_reply(204, NULL)).*;
+    RETURN QUERY SELECT (t.res).*;
 END;
 $$;
 
@@ -267,7 +261,7 @@ CREATE OR REPLACE FUNCTION api_webhook_deliveries(p_id uuid, p_limit int, p_curs
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
 DECLARE
     t record;
-    v_limit int := greatest(1, least(coalesce(p_limit, sk_contract_limit('list_default')), sk_contract_limit('list_max')));
+    v_limit int := sk_list_limit(p_limit);
     v_before bigint;
     v_items jsonb;
     v_last bigint;
@@ -280,7 +274,7 @@ BEGIN
     END IF;
     IF p_cursor IS NOT NULL THEN
         IF p_cursor !~ '^[0-9]{1,18}$' THEN
-            RETURN QUERY SELECT (sk_bad_field('cursor', 'is not a cursor this API gave out; start again without it')).*;
+            RETURN QUERY SELECT (sk_bad_cursor()).*;
             RETURN;
         END IF;
         v_before := p_cursor::bigint;
