@@ -1004,16 +1004,23 @@ static const struct cross_case cross_cases[] = {
      "{\"places_left\":21}"},
 };
 
+/* A world and organisation A's weekly walking group (activity_body); its path into path. */
+static void walking_group(struct world *w, char *path, size_t cap)
+{
+    char id[40], body[4096];
+    world(w);
+    create_entry("activities", w->key_a, activity_body(body, sizeof(body), "Wandelgroep Lingewijk"), id);
+    entry_path(path, cap, "activities", id);
+}
+
 /* POST, PUT and PATCH each answer 422 naming the field with the rule's message, and change nothing. */
 Test(validation, rules_across_members_on_create_put_and_patch)
 {
     struct world w;
     struct json_object *j;
-    char id[40], path[128], body[4096];
+    char path[128], body[4096];
 
-    world(&w);
-    create_entry("activities", w.key_a, activity_body(body, sizeof(body), "Wandelgroep Lingewijk"), id);
-    entry_path(path, sizeof(path), "activities", id);
+    walking_group(&w, path, sizeof(path));
     for (size_t i = 0; i < sizeof(cross_cases) / sizeof(cross_cases[0]); i++) {
         const struct cross_case *c = &cross_cases[i];
         activity_body(body, sizeof(body), "Wandelgroep Lingewijk");
@@ -1038,11 +1045,9 @@ Test(validation, format_error_and_rule_across_members_in_one_problem)
     static const char *const methods[] = {"POST", "PUT", "PATCH"};
     struct world w;
     struct json_object *j;
-    char id[40], path[128], body[4096];
+    char path[128], body[4096];
 
-    world(&w);
-    create_entry("activities", w.key_a, activity_body(body, sizeof(body), "Wandelgroep Lingewijk"), id);
-    entry_path(path, sizeof(path), "activities", id);
+    walking_group(&w, path, sizeof(path));
     for (size_t m = 0; m < 3; m++) {
         if (m < 2) {
             activity_body(body, sizeof(body), "Wandelgroep Lingewijk");
