@@ -4,7 +4,8 @@
  *
  * Layout: limits; UTF-8; the error list; the JSON body gate; the walk
  * context; value readers and checks (one per field format); object checks
- * with cross-field rules; one member table per kind; public entry points.
+ * (the rules across an entry's members are SQL's, sk_entry_complete_errors);
+ * one member table per kind; public entry points.
  */
 #include "validate.h"
 
@@ -55,14 +56,13 @@ enum {
 	MINUTES_PER_DAY = 24 * 60,
 	EXDATES_MAX = 366,
 	EXCEPTION_SETS_MAX = 20,
-	CAPACITY_MAX = 100000,
+	CAPACITY_MAX = CONTRACT_CAPACITY_MAX,
 	HOURS_PER_WEEK_MAX = 60,
 	AGE_MAX = 99,
 	SKILLS_MAX = 30,
 	SKILL_MAX = 100,
-	YEAR_MIN = 2000, /* schedules and dates outside this range are typos */
-	YEAR_MAX = 2100,
-	SCHEDULE_SPAN_MAX_SECONDS = 24 * 60 * 60,
+	YEAR_MIN = CONTRACT_YEAR_MIN, /* schedules and dates outside this range are typos */
+	YEAR_MAX = CONTRACT_YEAR_MAX,
 };
 
 /* The Netherlands' bounding box (WGS84 degrees). */
@@ -1237,7 +1237,8 @@ static void check_rrule(struct vctx *c, struct json_object *v, const struct fiel
 }
 
 /* ------------------------------------------------------------------ */
-/* Objects with rules across their members */
+/* Objects with rules across their members (the rules across an entry's
+ * members are SQL's: sk_entry_complete_errors in sql/api/entries.sql) */
 
 /* Reads member `key` of obj (NULL when absent or JSON null). */
 static struct json_object *member(struct json_object *obj, const char *key)
@@ -1247,26 +1248,6 @@ static struct json_object *member(struct json_object *obj, const char *key)
 	return v;
 }
 
-static bool member_is_true(struct json_object *obj, const char *key)
-{
-	struct json_object *v = member(obj, key);
-	return json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
-}
-
-/* {"free": true} or an amount; free with a price is contradictory. */
-static void check_cost(struct vctx *c, struct json_object *v, const struct field_rule *r)
-{
-	struct json_object *amount;
-	double x;
-	check_members(c, v, r->sub);
-	if (!json_object_is_type(v, json_type_object))
-		return;
-	amount = member(v, "amount_eur");
-	if (member_is_true(v, "free") && read_number(amount, &x) && x > 0)
-		fail_at(c, "amount_eur", "must be 0 or left out when free is true");
-	if (!c->partial && !member_is_true(v, "free") && amount == NULL)
-		fail(c, "must have \"free\": true or an amount_eur");
-}
 
 /* One {"day", "opens", "closes"} line; a place can close at 24:00. */
 static void check_opening(struct vctx *c, struct json_object *v, const struct field_rule *r)
@@ -1324,46 +1305,6 @@ static void check_accessibility(struct vctx *c, struct json_object *v, const str
 	}
 }
 
-/* Reads schedule.rrule quietly; its own check reports problems. */
-static bool read_rrule(struct json_object *v, struct rrule *out)
-{
-	return json_object_is_type(v, json_type_string) &&
-	       rrule_parse(json_object_get_string(v), (size_t)json_object_get_string_len(v), out, NULL, 0) == 0;
-}
-
-/* end after start, same day or overnight, and a rule that starts at start. */
-static void schedule_cross(struct vctx *c, struct json_object *v)
-{
-	struct rrule_datetime start, end;
-	struct rrule rule;
-	bool has_start = local_problem(member(v, "start"), &start) == NULL;
-	bool has_end = local_problem(member(v, "end"), &end) == NULL;
-	int64_t span = has_start && has_end ? rrule_local_seconds(&end) - rrule_local_seconds(&start) : 1;
-	if (span <= 0)
-		fail_at(c, "end", "must be after start");
-	else if (span > SCHEDULE_SPAN_MAX_SECONDS)
-		fail_at(c, "end", "must be within 24 hours of start (repeat with rrule instead)");
-	if (has_start && read_rrule(member(v, "rrule"), &rule)) {
-		if (rrule_until_before(&rule, &start))
-			fail_at(c, "rrule", "UNTIL lies before start");
-		else if (!rrule_start_matches(&rule, &start))
-			fail_at(c, "rrule", "does not select the start date; start must be the first occurrence");
-	}
-}
-
-static void check_schedule(struct vctx *c, struct json_object *v, const struct field_rule *r)
-{
-	check_members(c, v, r->sub);
-	if (!json_object_is_type(v, json_type_object))
-		return;
-	schedule_cross(c, v);
-	if (c->partial || member(v, "rrule") != NULL)
-		return;
-	if (member(v, "exdates") != NULL)
-		fail_at(c, "exdates", "only make sense with an rrule");
-	if (member(v, "exception_sets") != NULL)
-		fail_at(c, "exception_sets", "only make sense with an rrule");
-}
 
 /* ------------------------------------------------------------------ */
 /* Member tables */
@@ -1451,7 +1392,7 @@ static const struct field_rule schedule_members[] = {
 	ARRAY("themes", RULE_UNIQUE, CODES_MAX, &code_item),                           \
 	ARRAY("audiences", RULE_UNIQUE, CODES_MAX, &code_item),                        \
 	RULE("accessibility", check_accessibility, 0),                                 \
-	OBJECT("cost", check_cost, 0, cost_members),                                   \
+	OBJECT("cost", check_object, 0, cost_members),                                   \
 	OBJECT("contact", check_object, 0, contact_members),                           \
 	ARRAY("languages", RULE_UNIQUE, LANGUAGES_MAX, &language_item),                \
 	ARRAY("images", 0, IMAGES_MAX, &image_item)
@@ -1470,7 +1411,7 @@ static const struct field_rule activity_members[] = {
 	OBJECT("address", check_object, 0, address_members),
 	OBJECT("location", check_object, 0, location_members),
 	RULE("online", check_bool, 0),
-	OBJECT("schedule", check_schedule, RULE_REQUIRED, schedule_members),
+	OBJECT("schedule", check_object, RULE_REQUIRED, schedule_members),
 	CHOICE("registration", 0, registration_values),
 	RANGED("capacity", check_int, 0, 1, CAPACITY_MAX),
 	RANGED("places_left", check_int, 0, 0, CAPACITY_MAX),
@@ -1498,55 +1439,16 @@ static const struct field_rule carer_support_members[] = {
 };
 
 /* ------------------------------------------------------------------ */
-/* Rules across an activity's members */
-
-static const char *const activity_venues[] = {"place_id", "address", "online"};
-enum { N_VENUES = sizeof activity_venues / sizeof activity_venues[0] };
-
-/* Where it happens: exactly one of place_id, address or online: true. */
-static void activity_venue(struct vctx *c, struct json_object *body)
-{
-	bool set[N_VENUES];
-	size_t n = 0;
-	for (size_t i = 0; i < N_VENUES; i++) {
-		const char *key = activity_venues[i];
-		set[i] = strcmp(key, "online") == 0 ? member_is_true(body, key) : member(body, key) != NULL;
-		n += set[i];
-	}
-	if (n == 0 && !c->partial)
-		fail_at(c, "place_id", "an activity needs one of place_id, address or online: true");
-	for (size_t i = 0; i < N_VENUES && n > 1; i++)
-		if (set[i])
-			fail_at(c, activity_venues[i], "only one of place_id, address or online: true may be given");
-	if (member(body, "location") != NULL && !set[1] && (!c->partial || set[0] || set[2]))
-		fail_at(c, "location", "is only allowed together with address");
-}
-
-static void activity_cross(struct vctx *c, struct json_object *body)
-{
-	int64_t capacity, left;
-	activity_venue(c, body);
-	if (read_int(member(body, "capacity"), &capacity) && read_int(member(body, "places_left"), &left) &&
-	    left > capacity && capacity >= 1 && capacity <= CAPACITY_MAX)
-		fail_at(c, "places_left", "must not be more than capacity");
-	if (!c->partial && member(body, "places_left") != NULL && member(body, "capacity") == NULL)
-		fail_at(c, "places_left", "needs capacity");
-}
-
-/* ------------------------------------------------------------------ */
 /* Kinds and the public entry points */
-
-typedef void (*cross_fn)(struct vctx *c, struct json_object *body);
 
 /* The field rules of each kind; names and paths are the contract's (contract.def). */
 static const struct kind_spec {
 	const struct field_rule *members;
-	cross_fn cross; /* may be NULL */
 } kinds[SK_KIND_COUNT] = {
-	[SK_KIND_PLACE] = {place_members, NULL},
-	[SK_KIND_ACTIVITY] = {activity_members, activity_cross},
-	[SK_KIND_VACANCY] = {vacancy_members, NULL},
-	[SK_KIND_CARER_SUPPORT] = {carer_support_members, NULL},
+	[SK_KIND_PLACE] = {place_members},
+	[SK_KIND_ACTIVITY] = {activity_members},
+	[SK_KIND_VACANCY] = {vacancy_members},
+	[SK_KIND_CARER_SUPPORT] = {carer_support_members},
 };
 
 /* ------------------------------------------------------------------ */
@@ -1691,7 +1593,5 @@ int validate_entry(enum sk_kind kind, enum validate_mode mode, struct json_objec
 		return -1;
 	}
 	check_members(&c, body, kinds[kind].members);
-	if (kinds[kind].cross != NULL)
-		kinds[kind].cross(&c, body);
 	return c.failed ? -1 : 0;
 }

@@ -4,13 +4,14 @@
  * makes its one SQL call.
  *
  * What it is for: shape and format rules of each field (types, lengths,
- * patterns, ranges, required fields, unknown fields, cross-field rules that
- * can be decided from the body alone), collecting EVERY failure so the API
- * can answer one 422 that names all failing fields.
+ * patterns, ranges, required fields, unknown fields), collecting EVERY
+ * failure so the API can answer one 422 that names all failing fields.
  *
  * What it is not for: anything that needs the database (whether a facet,
- * theme, area or place_id exists; which values a facet allows; whether a
- * PATCH leaves the stored entry consistent). SQL checks those. No I/O, no
+ * theme, area or place_id exists; which values a facet allows) and the
+ * rules across an entry's members (cost, schedule, venue, capacity: one
+ * copy, sk_entry_complete_errors, run on every write and, for a PATCH, on
+ * the merged entry). SQL checks those. No I/O, no
  * allocation except the json-c objects documented below, no global state.
  *
  * Field paths in errors: "title", "contact.email", "opening_hours[2].opens",
@@ -112,10 +113,8 @@ enum validate_mode {
  * PATCH: only the members present are checked. null means "remove" and is
  * allowed for optional members only. Objects in the patch are merge patches
  * themselves (so their required members are not enforced); arrays replace
- * the stored array and are checked in full. Cross-field rules are checked
- * when all the members they involve are in the patch; the rest (for example
- * cost.free against a stored amount) must be enforced by SQL on the merged
- * entry.
+ * the stored array and are checked in full. The rules across members are
+ * SQL's, on the merged entry.
  */
 int validate_entry(enum sk_kind kind, enum validate_mode mode, struct json_object *body, struct verr_list *errs);
 

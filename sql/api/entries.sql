@@ -187,10 +187,42 @@ BEGIN
 END;
 $$;
 
--- The rules of a complete entry that the daemon can only check on a complete body: required
--- members and rules across members. Run on the merged document of a PATCH (for POST and PUT the
--- daemon has checked them, with the same messages).
-CREATE OR REPLACE FUNCTION sk_entry_complete_errors(p_kind text, b jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+-- A member that is there: neither absent nor JSON null (the daemon's view of "given").
+CREATE OR REPLACE FUNCTION sk_given(j jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE
+    RETURN coalesce(jsonb_typeof(j), 'null') <> 'null';
+
+-- schedule.start or .end as the daemon accepts it ("YYYY-MM-DDTHH:MM", a real Dutch wall-clock time
+-- within the contract's years); NULL for anything else, which the daemon has reported. Never raises.
+CREATE OR REPLACE FUNCTION sk_schedule_local(j jsonb) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    t timestamp;
+BEGIN
+    IF jsonb_typeof(j) IS DISTINCT FROM 'string' OR j->>0 !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$' THEN
+        RETURN NULL;
+    END IF;
+    t := (j->>0)::timestamp;
+    IF to_char(t, 'YYYY-MM-DD"T"HH24:MI') <> j->>0
+       OR extract(year FROM t) NOT BETWEEN sk_contract_limit('year_min') AND sk_contract_limit('year_max')
+       OR sk_amsterdam(t) AT TIME ZONE 'Europe/Amsterdam' <> t THEN   -- in the spring-forward gap
+        RETURN NULL;
+    END IF;
+    RETURN t;
+EXCEPTION WHEN data_exception THEN
+    RETURN NULL;
+END;
+$$;
+
+-- A whole JSON number (what the daemon reads as an integer), else NULL.
+CREATE OR REPLACE FUNCTION sk_whole(j jsonb) RETURNS numeric LANGUAGE sql IMMUTABLE
+    RETURN CASE WHEN jsonb_typeof(j) = 'number' AND j::text ~ '^-?[0-9]+$' THEN j::text::numeric END;
+
+-- The rules of a complete entry: the rules across members (cost, schedule, venue, capacity), the one
+-- copy of them, run on the body of a POST and a PUT and on the merged document of a PATCH
+-- (p_merged); and, on a merged document only, the required members a PATCH may have removed (on a
+-- POST or PUT the daemon checks required members). A member the daemon found malformed
+-- (p_errors) skips the rules it takes part in; nothing here raises on a malformed body.
+CREATE OR REPLACE FUNCTION sk_entry_complete_errors(p_kind text, b jsonb, p_merged boolean) RETURNS jsonb
+    LANGUAGE plpgsql STABLE AS $$
 DECLARE
     errs jsonb := '[]';
     f text;
@@ -199,12 +231,13 @@ DECLARE
     s jsonb := sk_obj(b->'schedule');
     t_start timestamp;
     t_end timestamp;
+    cap numeric;
     n int;
 BEGIN
-    IF jsonb_typeof(b->'title') IS DISTINCT FROM 'string' THEN
+    IF p_merged AND jsonb_typeof(b->'title') IS DISTINCT FROM 'string' THEN
         errs := errs || sk_err('title', 'is required and cannot be removed');
     END IF;
-    IF b->'municipality' IS NULL THEN
+    IF p_merged AND b->'municipality' IS NULL THEN
         errs := errs || sk_err('municipality', 'is required and cannot be removed');
     END IF;
 
@@ -213,15 +246,15 @@ BEGIN
         amount := CASE WHEN jsonb_typeof(b#>'{cost,amount_eur}') = 'number' THEN (b#>>'{cost,amount_eur}')::numeric END;
         IF free AND amount > 0 THEN
             errs := errs || sk_err('cost.amount_eur', 'must be 0 or left out when free is true');
-        ELSIF NOT free AND amount IS NULL THEN
+        ELSIF NOT free AND NOT sk_given(b#>'{cost,amount_eur}') THEN
             errs := errs || sk_err('cost', 'must have "free": true or an amount_eur');
         END IF;
     END IF;
 
-    IF p_kind = 'place' AND b->'address' IS NULL THEN
+    IF p_merged AND p_kind = 'place' AND b->'address' IS NULL THEN
         errs := errs || sk_err('address', 'is required and cannot be removed');
     END IF;
-    IF p_kind IN ('place', 'activity') THEN
+    IF p_merged AND p_kind IN ('place', 'activity') THEN
         IF sk_obj(b->'address') IS NOT NULL THEN
             FOREACH f IN ARRAY ARRAY['street', 'house_number', 'postcode', 'city'] LOOP
                 IF b->'address'->f IS NULL THEN
@@ -240,62 +273,67 @@ BEGIN
 
     IF p_kind = 'activity' THEN
         IF s IS NULL THEN
-            errs := errs || sk_err('schedule', 'is required and cannot be removed');
+            IF p_merged THEN
+                errs := errs || sk_err('schedule', 'is required and cannot be removed');
+            END IF;
         ELSE
-            IF jsonb_typeof(s->'start') = 'string' THEN t_start := (s->>'start')::timestamp;
-            ELSE errs := errs || sk_err('schedule.start', 'is required');
+            IF p_merged AND jsonb_typeof(s->'start') IS DISTINCT FROM 'string' THEN
+                errs := errs || sk_err('schedule.start', 'is required');
             END IF;
-            IF jsonb_typeof(s->'end') = 'string' THEN t_end := (s->>'end')::timestamp;
-            ELSE errs := errs || sk_err('schedule.end', 'is required');
+            IF p_merged AND jsonb_typeof(s->'end') IS DISTINCT FROM 'string' THEN
+                errs := errs || sk_err('schedule.end', 'is required');
             END IF;
+            t_start := sk_schedule_local(s->'start');
+            t_end := sk_schedule_local(s->'end');
             IF t_end <= t_start THEN
                 errs := errs || sk_err('schedule.end', 'must be after start');
             ELSIF t_end - t_start > interval '24 hours' THEN
                 errs := errs || sk_err('schedule.end', 'must be within 24 hours of start (repeat with rrule instead)');
             END IF;
-            IF jsonb_typeof(s->'rrule') = 'string' THEN
-                IF t_start IS NOT NULL AND sk_rrule_until_before(s->>'rrule', t_start) THEN
+            IF t_start IS NOT NULL AND jsonb_typeof(s->'rrule') = 'string' AND sk_rrule_ok(s->>'rrule') THEN
+                IF sk_rrule_until_before(s->>'rrule', t_start) THEN
                     errs := errs || sk_err('schedule.rrule', 'UNTIL lies before start');
-                ELSIF t_start IS NOT NULL AND NOT sk_rrule_selects(s->>'rrule', t_start::date) THEN
+                ELSIF NOT sk_rrule_selects(regexp_replace(s->>'rrule', '^RRULE:', ''), t_start::date) THEN
                     errs := errs || sk_err('schedule.rrule', 'does not select the start date; start must be the first occurrence');
                 END IF;
-            ELSE
-                IF jsonb_array_length(CASE WHEN jsonb_typeof(s->'exdates') = 'array' THEN s->'exdates' ELSE '[]' END) > 0 THEN
-                    errs := errs || sk_err('schedule.exdates', 'only make sense with an rrule');
-                END IF;
-                IF jsonb_array_length(CASE WHEN jsonb_typeof(s->'exception_sets') = 'array' THEN s->'exception_sets' ELSE '[]' END) > 0 THEN
-                    errs := errs || sk_err('schedule.exception_sets', 'only make sense with an rrule');
-                END IF;
+            END IF;
+            -- an empty list in a merged document is the stored entry's, left when its rrule is removed
+            IF NOT sk_given(s->'rrule') THEN
+                FOREACH f IN ARRAY ARRAY['exdates', 'exception_sets'] LOOP
+                    IF sk_given(s->f) AND NOT (p_merged AND s->f = '[]'::jsonb) THEN
+                        errs := errs || sk_err('schedule.' || f, 'only make sense with an rrule');
+                    END IF;
+                END LOOP;
             END IF;
         END IF;
 
-        n := (b->'place_id' IS NOT NULL)::int + (b->'address' IS NOT NULL)::int
+        n := sk_given(b->'place_id')::int + sk_given(b->'address')::int
              + coalesce(b->'online' = 'true'::jsonb, false)::int;
         IF n = 0 THEN
             errs := errs || sk_err('place_id', 'an activity needs one of place_id, address or online: true');
         ELSIF n > 1 THEN
-            IF b->'place_id' IS NOT NULL THEN
+            IF sk_given(b->'place_id') THEN
                 errs := errs || sk_err('place_id', 'only one of place_id, address or online: true may be given');
             END IF;
-            IF b->'address' IS NOT NULL THEN
+            IF sk_given(b->'address') THEN
                 errs := errs || sk_err('address', 'only one of place_id, address or online: true may be given');
             END IF;
             IF b->'online' = 'true'::jsonb THEN
                 errs := errs || sk_err('online', 'only one of place_id, address or online: true may be given');
             END IF;
         END IF;
-        IF b->'location' IS NOT NULL AND b->'address' IS NULL THEN
+        IF sk_given(b->'location') AND NOT sk_given(b->'address') THEN
             errs := errs || sk_err('location', 'is only allowed together with address');
         END IF;
-        IF b->'places_left' IS NOT NULL AND b->'capacity' IS NULL THEN
+        cap := sk_whole(b->'capacity');
+        IF sk_given(b->'places_left') AND NOT sk_given(b->'capacity') THEN
             errs := errs || sk_err('places_left', 'needs capacity');
-        ELSIF jsonb_typeof(b->'places_left') = 'number' AND jsonb_typeof(b->'capacity') = 'number'
-              AND (b->>'places_left')::numeric > (b->>'capacity')::numeric THEN
+        ELSIF cap BETWEEN 1 AND sk_contract_limit('capacity_max') AND sk_whole(b->'places_left') > cap THEN
             errs := errs || sk_err('places_left', 'must not be more than capacity');
         END IF;
     END IF;
 
-    IF p_kind = 'carer_support' AND b->'support_kind' IS NULL THEN
+    IF p_merged AND p_kind = 'carer_support' AND b->'support_kind' IS NULL THEN
         errs := errs || sk_err('support_kind', 'is required and cannot be removed');
     END IF;
     RETURN errs;
@@ -466,7 +504,8 @@ BEGIN
             v_errs := v_errs || sk_err('organisation_id', 'is required when a moderator or admin creates an entry: the organisation that offers it');
         END IF;
     END IF;
-    v_errs := sk_merge_errors(p_errors, v_errs || sk_entry_code_errors(p_kind, p_body, NULL));
+    v_errs := sk_merge_errors(p_errors, v_errs || sk_entry_complete_errors(p_kind, p_body, false)
+                                        || sk_entry_code_errors(p_kind, p_body, NULL));
     IF jsonb_array_length(v_errs) > 0 THEN
         RETURN sk_invalid(v_errs);
     END IF;
@@ -588,10 +627,10 @@ BEGIN
     IF p_is_patch THEN
         -- nulls in the stored representation mean "not set": strip them after merging
         v_doc := jsonb_strip_nulls(sk_merge_patch(sk_entry_writable(v_before), sk_entry_writable(p_body)));
-        v_errs := v_errs || sk_entry_complete_errors(p_kind, v_doc);
     ELSE
         v_doc := sk_entry_writable(p_body);
     END IF;
+    v_errs := v_errs || sk_entry_complete_errors(p_kind, v_doc, p_is_patch);
     v_errs := sk_merge_errors(p_errors, v_errs || sk_entry_code_errors(p_kind, v_doc, e));
     IF jsonb_array_length(v_errs) > 0 THEN
         RETURN sk_invalid(v_errs);

@@ -606,10 +606,10 @@ BEGIN
     IF p_is_patch THEN
         v_doc := jsonb_strip_nulls(sk_merge_patch(sk_entry_writable(coalesce(rev.proposed, v_published)),
                                                   sk_entry_writable(p_body)));
-        v_errs := v_errs || sk_entry_complete_errors(p_kind, v_doc);
     ELSE
         v_doc := sk_entry_writable(p_body);
     END IF;
+    v_errs := v_errs || sk_entry_complete_errors(p_kind, v_doc, p_is_patch);
     v_errs := sk_merge_errors(p_errors, v_errs || sk_entry_code_errors(p_kind, v_doc, e));
     IF jsonb_array_length(v_errs) > 0 THEN
         RETURN sk_invalid(v_errs);

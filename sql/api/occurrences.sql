@@ -6,22 +6,24 @@
 -- Licensed under the EUPL
 
 -- =============================================================================================
--- Recurrence rules (the subset the daemon accepts; see common/rrule.h). Only needed to re-check a
--- merged PATCH: for POST and PUT the daemon has checked the rule against schedule.start already.
+-- Recurrence rules (the subset the daemon accepts; see common/rrule.h): the rules across a schedule's
+-- members (sk_entry_complete_errors) check the rule against schedule.start.
 -- =============================================================================================
 CREATE OR REPLACE FUNCTION sk_rrule_part(p_rule text, p_name text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN substring(p_rule FROM '(?:^|;)' || p_name || '=([^;]+)');
 
--- Does the rule's BY-filter select the date of the first occurrence (start)?
+-- Does the rule's BY-filter select the date of the first occurrence (start)? NULL when its BYDAY or
+-- BYMONTHDAY cannot be read (sk_rrule_ok lets such a rule through; the daemon has refused it).
 CREATE OR REPLACE FUNCTION sk_rrule_selects(p_rule text, d date) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     freq text := sk_rrule_part(p_rule, 'FREQ');
     byday text[] := string_to_array(sk_rrule_part(p_rule, 'BYDAY'), ',');
-    bymd int[] := string_to_array(sk_rrule_part(p_rule, 'BYMONTHDAY'), ',')::int[];
+    bymd int[];
     wd text := (ARRAY['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])[extract(isodow FROM d)::int];
     dom int := extract(day FROM d)::int;
     dim int := extract(day FROM date_trunc('month', d) + interval '1 month - 1 day')::int;
 BEGIN
+    bymd := string_to_array(sk_rrule_part(p_rule, 'BYMONTHDAY'), ',')::int[];   -- here: the handler below covers it
     IF freq IN ('DAILY', 'WEEKLY') THEN
         RETURN byday IS NULL OR wd = ANY (byday);
     END IF;
@@ -39,6 +41,8 @@ BEGIN
            AND (length(b.item) = 2
                 OR left(b.item, -2)::int = (dom - 1) / 7 + 1
                 OR left(b.item, -2)::int = -((dim - dom) / 7 + 1)));
+EXCEPTION WHEN data_exception THEN
+    RETURN NULL;
 END;
 $$;
 

@@ -240,6 +240,111 @@ SELECT status, pg_temp.p(body) FROM api_entry_create('activity',
 SELECT status, pg_temp.p(body) FROM api_entry_update('activity', :'huiskamer',
     jsonb_build_object('schedule', jsonb_build_object('end', sk_local((current_date + 5) + time '19:00'))), true, 1, NULL,
     'partner', :'org_t', :'key_t', NULL);
+-- ---- the rules across members (sk_entry_complete_errors): on create, PUT and PATCH ----------
+-- Each rule broken three ways: a create with the base body changed, a PUT of it over the huiskamer,
+-- and a PATCH of the huiskamer; each answers 422 naming the field with the rule's message.
+CREATE TEMP TABLE cross_cases (n int, rule text, field text, change jsonb, patch jsonb);
+INSERT INTO cross_cases
+SELECT n, rule, field, change, coalesce(patch, change)
+  FROM (VALUES
+    (1, 'free with an amount', 'cost.amount_eur', '{"cost": {"free": true, "amount_eur": 5}}'::jsonb, NULL::jsonb),
+    (2, 'neither free nor an amount', 'cost', '{"cost": {"free": false, "description": "vraag ernaar"}}', NULL),
+    (3, 'no venue', 'place_id', '{"address": null, "location": null}', NULL),
+    (4, 'two venues', 'online', '{"online": true}', NULL),
+    (5, 'location without address', 'location', '{"address": null, "online": true}', NULL),
+    (6, 'end before start', 'schedule.end',
+        jsonb_build_object('schedule', jsonb_build_object('start', sk_local((current_date + 5) + time '20:00'),
+                                                          'end', sk_local((current_date + 5) + time '19:00'))),
+        jsonb_build_object('schedule', jsonb_build_object('end', sk_local((current_date + 5) + time '19:00')))),
+    (7, 'longer than 24 hours', 'schedule.end',
+        jsonb_build_object('schedule', jsonb_build_object('start', sk_local((current_date + 5) + time '20:00'),
+                                                          'end', sk_local((current_date + 6) + time '20:01'))),
+        jsonb_build_object('schedule', jsonb_build_object('end', sk_local((current_date + 6) + time '20:01')))),
+    (8, 'UNTIL before start', 'schedule.rrule',
+        jsonb_build_object('schedule', jsonb_build_object('start', sk_local((current_date + 5) + time '20:00'),
+                                                          'end', sk_local((current_date + 5) + time '21:00'),
+                                                          'rrule', 'FREQ=DAILY;UNTIL=' || to_char(current_date + 4, 'YYYYMMDD'))),
+        jsonb_build_object('schedule', jsonb_build_object('rrule', 'FREQ=DAILY;UNTIL=' || to_char(current_date + 4, 'YYYYMMDD')))),
+    (9, 'rule does not select the start date', 'schedule.rrule',
+        jsonb_build_object('schedule', jsonb_build_object('start', sk_local((current_date + 5) + time '20:00'),
+                                                          'end', sk_local((current_date + 5) + time '21:00'),
+                                                          'rrule', 'FREQ=WEEKLY;BYDAY=' || upper(left(to_char(current_date + 6, 'Dy'), 2)))),
+        jsonb_build_object('schedule', jsonb_build_object('rrule', 'FREQ=WEEKLY;BYDAY=' || upper(left(to_char(current_date + 6, 'Dy'), 2))))),
+    (10, 'exdates without rrule', 'schedule.exdates',
+        jsonb_build_object('schedule', jsonb_build_object('start', sk_local((current_date + 5) + time '20:00'),
+                                                          'end', sk_local((current_date + 5) + time '21:00'),
+                                                          'exdates', jsonb_build_array(current_date + 12))),
+        jsonb_build_object('schedule', jsonb_build_object('exdates', jsonb_build_array(current_date + 12)))),
+    (11, 'exception_sets without rrule', 'schedule.exception_sets',
+        jsonb_build_object('schedule', jsonb_build_object('start', sk_local((current_date + 5) + time '20:00'),
+                                                          'end', sk_local((current_date + 5) + time '21:00'),
+                                                          'exception_sets', '["schoolvakanties"]'::jsonb)),
+        '{"schedule": {"exception_sets": ["schoolvakanties"]}}'),
+    (12, 'places_left without capacity', 'places_left', '{"places_left": 3}', NULL),
+    (13, 'places_left above capacity', 'places_left', '{"capacity": 3, "places_left": 5}', NULL)) v(n, rule, field, change, patch);
+CREATE TEMP TABLE cross_base AS
+SELECT jsonb_build_object('title', 'SQL test regels', 'municipality', 'GM0512',
+                          'address', '{"street": "Thuis", "house_number": "4", "postcode": "4201 AB", "city": "Gorinchem"}'::jsonb,
+                          'location', '{"lat": 51.83, "lon": 4.97}'::jsonb,
+                          'schedule', jsonb_build_object('start', sk_local((current_date + 5) + time '20:00'),
+                                                         'end', sk_local((current_date + 5) + time '21:00'))) AS b;
+-- pg_temp.cross_errs(body): the messages for one field of a 422, and how many errors it holds in all
+CREATE FUNCTION pg_temp.cross_errs(b text, f text) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN (SELECT string_agg(e->>'message', ' | ') FROM jsonb_array_elements(b::jsonb->'errors') e WHERE e->>'field' = f)
+           || ' (' || jsonb_array_length(b::jsonb->'errors') || ' in all)';
+SELECT c.n, c.field, 'create' AS how, r.status, pg_temp.cross_errs(r.body, c.field) AS errors
+  FROM cross_cases c, cross_base, api_entry_create('activity', b || c.change, NULL, NULL, 'partner', :'org_t', :'key_t', NULL) r
+UNION ALL
+SELECT c.n, c.field, 'put', r.status, pg_temp.cross_errs(r.body, c.field)
+  FROM cross_cases c, cross_base,
+       api_entry_update('activity', :'huiskamer', b || c.change, false, (SELECT version FROM entries WHERE id = :'huiskamer'),
+                        NULL, 'partner', :'org_t', :'key_t', NULL) r
+UNION ALL
+SELECT c.n, c.field, 'patch', r.status, pg_temp.cross_errs(r.body, c.field)
+  FROM cross_cases c,
+       api_entry_update('activity', :'huiskamer', c.patch, true, (SELECT version FROM entries WHERE id = :'huiskamer'),
+                        NULL, 'partner', :'org_t', :'key_t', NULL) r
+ ORDER BY n, how;
+-- none of them was stored
+SELECT count(*) AS stored FROM entries WHERE title = 'SQL test regels';
+SELECT version AS huiskamer_version FROM entries WHERE id = :'huiskamer';
+-- the daemon's format errors first, then the rules across members for the other fields
+SELECT status, pg_temp.p(body)
+  FROM cross_base, api_entry_create('activity', b || '{"title": "", "online": true}',
+                                    '[{"field": "title", "message": "must not be empty or only spaces"}]',
+                                    NULL, 'partner', :'org_t', :'key_t', NULL);
+SELECT status, pg_temp.p(body)
+  FROM cross_base, api_entry_update('activity', :'huiskamer', b || '{"title": "", "online": true}', false,
+                                    (SELECT version FROM entries WHERE id = :'huiskamer'),
+                                    '[{"field": "title", "message": "must not be empty or only spaces"}]',
+                                    'partner', :'org_t', :'key_t', NULL);
+-- a value the daemon found malformed skips the rules it takes part in, and nothing raises: a start
+-- that is no date, in the spring-forward gap or outside the years, an rrule the daemon refused,
+-- numbers that are not (whole) numbers, a cost amount that is not a number
+SELECT v.what, r.how, r.status, pg_temp.p(r.body)
+  FROM cross_base, (VALUES
+    ('no such date', '{"schedule": {"start": "2027-02-30T10:00", "end": "2027-02-27T10:00"}}'::jsonb),
+    ('not a local time', '{"schedule": {"start": "2027-03-02 10:00:00+01", "end": "2027-03-01T10:00"}}'),
+    ('24:00', '{"schedule": {"start": "2027-03-02T24:00", "end": "2027-03-02T23:00"}}'),
+    ('spring-forward gap', '{"schedule": {"start": "2027-03-28T02:30", "end": "2027-03-28T01:00"}}'),
+    ('before the years', '{"schedule": {"start": "1999-03-02T10:00", "end": "2027-03-02T09:00"}}'),
+    ('BYMONTHDAY not a number', '{"schedule": {"start": "2027-03-02T10:00", "end": "2027-03-02T11:00", "rrule": "FREQ=MONTHLY;BYMONTHDAY=+"}}'),
+    ('BYDAY ordinal not a number', '{"schedule": {"start": "2027-03-02T10:00", "end": "2027-03-02T11:00", "rrule": "FREQ=MONTHLY;BYDAY=XTU"}}'),
+    ('BYMONTHDAY too large', '{"schedule": {"start": "2027-03-02T10:00", "end": "2027-03-02T11:00", "rrule": "FREQ=MONTHLY;BYMONTHDAY=99999999999"}}'),
+    ('rrule not a string', '{"schedule": {"start": "2027-03-02T10:00", "end": "2027-03-02T11:00", "rrule": 5, "exdates": ["2027-03-09"]}}'),
+    ('capacity not a number', '{"capacity": "3", "places_left": 5}'),
+    ('capacity not whole', '{"capacity": 2.5, "places_left": 5}'),
+    ('capacity out of range', '{"capacity": 0, "places_left": 5}'),
+    ('amount not a number', '{"cost": {"amount_eur": "5"}}')) v(what, change),
+       LATERAL (SELECT 'patch' AS how, x.* FROM api_entry_update('activity', :'huiskamer', v.change, true,
+                                                   (SELECT version FROM entries WHERE id = :'huiskamer'),
+                                                   '[{"field": "x", "message": "the daemon said"}]',
+                                                   'partner', :'org_t', :'key_t', NULL) x
+                UNION ALL
+                SELECT 'create', x.* FROM api_entry_create('activity', b || v.change,
+                                                           '[{"field": "x", "message": "the daemon said"}]',
+                                                           NULL, 'partner', :'org_t', :'key_t', NULL) x) r
+ ORDER BY v.what, r.how;
 -- an expired vacancy is listed for its owner but not for residents
 SELECT status FROM api_entry_create('vacancy',
     jsonb_build_object('title', 'SQL test verlopen', 'municipality', 'GM0512', 'skills', '[]'::jsonb, 'valid_until', current_date - 1),

@@ -950,6 +950,121 @@ Test(schedule, unknown_exception_set_is_422)
 }
 
 /* ------------------------------------------------------------------ */
+/* The rules across an entry's members (SQL's, sk_entry_complete_errors) */
+
+#define ADDRESS_ONLY                                                                                         \
+    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","            \
+    "\"city\":\"Gorinchem\"},"
+
+/* Does the problem hold an error with exactly this field and message? */
+static bool has_error(struct json_object *problem, const char *field, const char *message)
+{
+    for (size_t i = 0; i < it_jlen(problem, "errors"); i++) {
+        struct json_object *e = json_object_array_get_idx(it_jget(problem, "errors"), i);
+        if (strcmp(it_js(e, "field"), field) == 0 && strcmp(it_js(e, "message"), message) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* One rule broken by a whole body (activity_body with from replaced by to) and by a PATCH. */
+struct cross_case {
+    const char *field, *message;
+    const char *from, *to;
+    const char *patch;
+};
+
+static const struct cross_case cross_cases[] = {
+    {"cost.amount_eur", "must be 0 or left out when free is true", "\"cost\":{\"free\":true}",
+     "\"cost\":{\"free\":true,\"amount_eur\":5}", "{\"cost\":{\"amount_eur\":5}}"},
+    {"cost", "must have \"free\": true or an amount_eur", "\"cost\":{\"free\":true}", "\"cost\":{\"free\":false}",
+     "{\"cost\":{\"free\":false}}"},
+    {"place_id", "an activity needs one of place_id, address or online: true", ADDRESS_LINGEWIJK ",", "",
+     "{\"address\":null,\"location\":null}"},
+    {"online", "only one of place_id, address or online: true may be given", "\"registration\"",
+     "\"online\":true,\"registration\"", "{\"online\":true}"},
+    {"address", "only one of place_id, address or online: true may be given", "\"registration\"",
+     "\"online\":true,\"registration\"", "{\"online\":true}"},
+    {"location", "is only allowed together with address", ADDRESS_ONLY, "\"online\":true,",
+     "{\"address\":null,\"online\":true}"},
+    {"schedule.end", "must be after start", "\"end\":\"2026-03-03T11:00\"", "\"end\":\"2026-03-03T09:00\"",
+     "{\"schedule\":{\"end\":\"2026-03-03T09:00\"}}"},
+    {"schedule.end", "must be within 24 hours of start (repeat with rrule instead)", "\"end\":\"2026-03-03T11:00\"",
+     "\"end\":\"2026-03-04T10:01\"", "{\"schedule\":{\"end\":\"2026-03-04T10:01\"}}"},
+    {"schedule.rrule", "UNTIL lies before start", "BYDAY=TU\"", "BYDAY=TU;UNTIL=20260301\"",
+     "{\"schedule\":{\"rrule\":\"FREQ=WEEKLY;BYDAY=TU;UNTIL=20260301\"}}"},
+    {"schedule.rrule", "does not select the start date; start must be the first occurrence", "BYDAY=TU\"",
+     "BYDAY=WE\"", "{\"schedule\":{\"rrule\":\"FREQ=WEEKLY;BYDAY=WE\"}}"},
+    {"schedule.exdates", "only make sense with an rrule", "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"",
+     "\"exdates\":[\"2026-03-10\"]", "{\"schedule\":{\"rrule\":null,\"exdates\":[\"2026-03-10\"]}}"},
+    {"schedule.exception_sets", "only make sense with an rrule", "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"",
+     "\"exception_sets\":[\"schoolvakanties\"]", "{\"schedule\":{\"rrule\":null,\"exception_sets\":[\"schoolvakanties\"]}}"},
+    {"places_left", "needs capacity", "\"capacity\":20,", "", "{\"capacity\":null}"},
+    {"places_left", "must not be more than capacity", "\"places_left\":12", "\"places_left\":21",
+     "{\"places_left\":21}"},
+};
+
+/* A world and organisation A's weekly walking group (activity_body); its path into path. */
+static void walking_group(struct world *w, char *path, size_t cap)
+{
+    char id[40], body[4096];
+    world(w);
+    create_entry("activities", w->key_a, activity_body(body, sizeof(body), "Wandelgroep Lingewijk"), id);
+    entry_path(path, cap, "activities", id);
+}
+
+/* POST, PUT and PATCH each answer 422 naming the field with the rule's message, and change nothing. */
+Test(validation, rules_across_members_on_create_put_and_patch)
+{
+    struct world w;
+    struct json_object *j;
+    char path[128], body[4096];
+
+    walking_group(&w, path, sizeof(path));
+    for (size_t i = 0; i < sizeof(cross_cases) / sizeof(cross_cases[0]); i++) {
+        const struct cross_case *c = &cross_cases[i];
+        activity_body(body, sizeof(body), "Wandelgroep Lingewijk");
+        replace_once(body, sizeof(body), c->from, c->to);
+        j = it_call(422, "POST", "/api/v1/activities", w.key_a, body);
+        assert_problem(j, 422);
+        cr_expect(has_error(j, c->field, c->message), "POST: no %s '%s' in %s", c->field, c->message, it_jtext(j));
+        j = it_call_if(422, "PUT", path, w.key_a, body, 1);
+        cr_expect(has_error(j, c->field, c->message), "PUT: no %s '%s' in %s", c->field, c->message, it_jtext(j));
+        j = it_call_if(422, "PATCH", path, w.key_a, c->patch, 1);
+        cr_expect(has_error(j, c->field, c->message), "PATCH %s: no %s '%s' in %s", c->patch, c->field,
+                  c->message, it_jtext(j));
+    }
+    j = it_call(200, "GET", path, NULL, NULL);
+    cr_assert_eq(jint(j, "version"), 1, "%s", it_jtext(j));
+    cr_assert_eq(count_listed("activities", w.key_a, NULL, w.org_a, NULL, NULL), 1);
+}
+
+/* The daemon's format error and SQL's rule across members in one 422, the daemon's first. */
+Test(validation, format_error_and_rule_across_members_in_one_problem)
+{
+    static const char *const methods[] = {"POST", "PUT", "PATCH"};
+    struct world w;
+    struct json_object *j;
+    char path[128], body[4096];
+
+    walking_group(&w, path, sizeof(path));
+    for (size_t m = 0; m < 3; m++) {
+        if (m < 2) {
+            activity_body(body, sizeof(body), "Wandelgroep Lingewijk");
+            replace_once(body, sizeof(body), "\"postcode\":\"4205 AB\"", "\"postcode\":\"0123 XY\"");
+            replace_once(body, sizeof(body), "\"places_left\":12", "\"places_left\":21");
+        } else {
+            snprintf(body, sizeof(body), "{\"address\":{\"postcode\":\"0123 XY\"},\"places_left\":21}");
+        }
+        j = m == 0 ? it_call(422, "POST", "/api/v1/activities", w.key_a, body)
+                   : it_call_if(422, methods[m], path, w.key_a, body, 1);
+        cr_expect_eq(it_jlen(j, "errors"), 2, "%s: %s", methods[m], it_jtext(j));
+        cr_expect_str_eq(it_js(j, "errors.0.field"), "address.postcode", "%s: %s", methods[m], it_jtext(j));
+        cr_expect(has_error(j, "places_left", "must not be more than capacity"), "%s: %s", methods[m], it_jtext(j));
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* Audit log */
 
 Test(audit, create_update_delete_with_before_and_after)
