@@ -653,6 +653,15 @@ static void activity_sched_body(char *buf, size_t cap, const char *title, const 
              title, schedule, extra);
 }
 
+/* A free activity "<name> <tag>" on schedule sched (JSON) by w's key; its id. */
+static void free_activity(struct world *w, const char *name, const char *sched, char *id)
+{
+    char title[200], body[4096];
+    snprintf(title, sizeof(title), "%s %s", name, w->tag);
+    activity_sched_body(body, sizeof(body), title, sched, ",\"cost\":{\"free\":true}");
+    it_create("activities", w->key, body, id);
+}
+
 /*
  * What @openactive/data-model-validator 3.0 and @openactive/rpde-validator
  * reported on the first version of the feeds, now fixed: the OpenActive
@@ -686,19 +695,15 @@ Test(rpde, item_data_follows_openactive_and_schema_org)
     activity_sched_body(body, sizeof(body), title, sched,
                         ",\"cost\":{\"amount_eur\":2.5},\"capacity\":40,\"places_left\":12,\"registration\":\"required\"");
     it_create("activities", w.key, body, a_once);
-    snprintf(title, sizeof(title), "Cursus OA %s", w.tag);
     snprintf(sched, sizeof(sched),
              "{\"start\":\"%sT19:00\",\"end\":\"%sT20:30\",\"rrule\":\"FREQ=WEEKLY;INTERVAL=2;COUNT=6\"}", count0,
              count0);
-    activity_sched_body(body, sizeof(body), title, sched, ",\"cost\":{\"free\":true}");
-    it_create("activities", w.key, body, a_count);
+    free_activity(&w, "Cursus OA", sched, a_count);
     /* 02:30 on the last Sunday of October happens twice: RFC 5545 takes the first (summer time) */
-    snprintf(title, sizeof(title), "Nachtwandeling OA %s", w.tag);
-    activity_sched_body(body, sizeof(body), title,
-                        "{\"start\":\"2026-10-04T02:30\",\"end\":\"2026-10-04T03:30\",\"rrule\":\"FREQ=WEEKLY;BYDAY=SU\","
-                        "\"exdates\":[\"2026-10-25\",\"2026-11-01\"]}",
-                        ",\"cost\":{\"free\":true}");
-    it_create("activities", w.key, body, a_night);
+    free_activity(&w, "Nachtwandeling OA",
+                  "{\"start\":\"2026-10-04T02:30\",\"end\":\"2026-10-04T03:30\",\"rrule\":\"FREQ=WEEKLY;BYDAY=SU\","
+                  "\"exdates\":[\"2026-10-25\",\"2026-11-01\"]}",
+                  a_night);
     snprintf(title, sizeof(title), "Buurthuis OA %s", w.tag);
     place_body(body, sizeof(body), title);
     it_create("places", w.key, body, pl);
@@ -997,7 +1002,7 @@ Test(ics, one_activity_structure_and_occurrences_match)
 Test(ics, dst_windows_keep_wall_clock_and_exdates)
 {
     struct world w;
-    char body[4096], title[200], id[40], path[200], feed[300], v[4096], text[32768];
+    char id[40], path[200], feed[300], v[4096], text[32768];
     struct it_response r;
     struct json_object *occ, *d;
     static const char *const want[] = {
@@ -1005,12 +1010,10 @@ Test(ics, dst_windows_keep_wall_clock_and_exdates)
         "2026-11-03T18:30:00Z", "2026-11-10T18:30:00Z", "2026-11-17T18:30:00Z", "2026-11-24T18:30:00Z"};
 
     world(&w);
-    snprintf(title, sizeof(title), "Avondwandeling DST %s", w.tag);
-    activity_sched_body(body, sizeof(body), title,
-                        "{\"start\":\"2026-10-06T19:30\",\"end\":\"2026-10-06T21:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\","
-                        "\"exdates\":[\"2026-10-27\"],\"exception_sets\":[\"school-holidays-middle\"]}",
-                        ",\"cost\":{\"free\":true}");
-    it_create("activities", w.key, body, id);
+    free_activity(&w, "Avondwandeling DST",
+                  "{\"start\":\"2026-10-06T19:30\",\"end\":\"2026-10-06T21:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\","
+                  "\"exdates\":[\"2026-10-27\"],\"exception_sets\":[\"school-holidays-middle\"]}",
+                  id);
 
     snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-10-01&to=2026-11-30", id);
     occ = it_call(200, "GET", path, NULL, NULL);

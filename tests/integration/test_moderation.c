@@ -352,6 +352,15 @@ static void lingewijk_place(struct world *w, const char *name, const char *wheel
     sprintf(path, "/api/v1/places/%s", id);
 }
 
+/* A moderator's action on id with body, refused (422) with a problem naming field. */
+static void refused_naming(const struct world *w, const char *id, const char *action, const char *body,
+                           const char *field)
+{
+    char mp[160];
+    struct json_object *j = call(422, "POST", mpath(mp, sizeof(mp), id, action), w->mod, body);
+    cr_assert(names_field(j, field), "%s %s: %s", action, body, it_jtext(j));
+}
+
 Test(workflow, new_entry_is_pending_until_approved)
 {
     struct world w;
@@ -529,12 +538,9 @@ Test(workflow, rejected_revision_leaves_published_version)
     call_if(202, "PATCH", path, w.key_a, "{\"summary\":\"Nu ook op zondag open (onjuist).\"}", 2);
 
     /* a reason is required */
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{}");
-    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"   \"}");
-    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"x\",\"oordeel\":\"nee\"}");
-    cr_assert(names_field(j, "oordeel"), "%s", it_jtext(j));
+    refused_naming(&w, id, "reject", "{}", "reason");
+    refused_naming(&w, id, "reject", "{\"reason\":\"   \"}", "reason");
+    refused_naming(&w, id, "reject", "{\"reason\":\"x\",\"oordeel\":\"nee\"}", "oordeel");
 
     snprintf(rbody, sizeof(rbody), "{\"reason\":\"%s\"}", reason);
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, rbody);
@@ -954,12 +960,9 @@ Test(hiding, moderator_hides_and_shows_again_with_a_reason)
     call(403, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod_wmw, "{\"reason\":\"niet mijn gemeente\"}");
     call(401, "POST", mpath(mp, sizeof(mp), id, "hide"), NULL, "{\"reason\":\"x\"}");
     call(404, "POST", "/api/v1/moderation/00000000-0000-4000-8000-000000000000/hide", w.mod, "{\"reason\":\"x\"}");
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{}");
-    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\" \\n \"}");
-    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\"x\",\"tot\":\"morgen\"}");
-    cr_assert(names_field(j, "tot"), "%s", it_jtext(j));
+    refused_naming(&w, id, "hide", "{}", "reason");
+    refused_naming(&w, id, "hide", "{\"reason\":\" \\n \"}", "reason");
+    refused_naming(&w, id, "hide", "{\"reason\":\"x\",\"tot\":\"morgen\"}", "tot");
     call(400, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":");
     j = call(200, "GET", path, NULL, NULL);
     cr_assert_str_eq(it_js(j, "status"), "published", "a refused hide changed the entry");
@@ -1002,8 +1005,7 @@ Test(hiding, moderator_hides_and_shows_again_with_a_reason)
     /* shown again: published, version +1, reviewed_at now (it counts as a review) */
     call(403, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.key_a, NULL);
     call(404, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod_wmw, NULL); /* hidden: not there for it */
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, "{\"reason\":42}");
-    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
+    refused_naming(&w, id, "unhide", "{\"reason\":42}", "reason");
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, "{\"reason\":\"Partner belde: de inloop gaat door.\"}");
     cr_assert_str_eq(it_js(j, "status"), "published", "%s", it_jtext(j));
     cr_assert_eq(jint(j, "version"), 4);
