@@ -68,6 +68,16 @@ static void admin(char *key)
     it_make_key(org, "admin", NULL, key);
 }
 
+/* GET an anonymous list (200) into *page; its items, asserted to be an array. */
+static struct json_object *list_items(const char *path, struct json_object **page)
+{
+    struct json_object *items;
+    *page = it_call(200, "GET", path, NULL, NULL);
+    items = it_jget(*page, "items");
+    cr_assert(json_object_is_type(items, json_type_array), "%s", it_jtext(*page));
+    return items;
+}
+
 /* ------------------------------------------------------------------ */
 /* Areas */
 
@@ -76,9 +86,7 @@ Test(areas, gorinchem_has_nine_wijken_and_the_municipality)
     struct json_object *j, *items, *m, *lw;
     int wijken = 0, municipalities = 0;
 
-    j = it_call(200, "GET", "/api/v1/areas?municipality=GM0512", NULL, NULL);
-    items = it_jget(j, "items");
-    cr_assert(json_object_is_type(items, json_type_array), "%s", it_jtext(j));
+    items = list_items("/api/v1/areas?municipality=GM0512", &j);
     for (size_t i = 0; i < json_object_array_length(items); i++) {
         struct json_object *it = json_object_array_get_idx(items, i);
         cr_assert_str_eq(it_js(it, "municipality"), "GM0512", "%s", it_jtext(it));
@@ -160,9 +168,7 @@ Test(vocab, themes_have_parents_and_children)
     struct json_object *j, *items, *b, *o;
     int top = 0, children = 0;
 
-    j = it_call(200, "GET", "/api/v1/themes", NULL, NULL);
-    items = it_jget(j, "items");
-    cr_assert(json_object_is_type(items, json_type_array), "%s", it_jtext(j));
+    items = list_items("/api/v1/themes", &j);
     for (size_t i = 0; i < json_object_array_length(items); i++) {
         struct json_object *it = json_object_array_get_idx(items, i), *parent = it_jget(it, "parent");
         if (parent == NULL) {

@@ -185,16 +185,32 @@ static void carer_body(char *buf, size_t cap, const char *title)
              title);
 }
 
-/* POST an entry, expecting 201 (published or pending alike); its id into id (37 bytes). */
-static struct json_object *create(const char *coll, const char *key, const char *body, char *id)
+/* An untrusted partner's create is 201 with status pending (not published, not refused). */
+static void create_pending(const char *coll, const char *key, const char *body, char *id)
 {
-    char path[96];
-    struct json_object *j;
-    snprintf(path, sizeof(path), "/api/v1/%s", coll);
-    j = it_call(201, "POST", path, key, body);
-    cr_assert_eq(strlen(it_js(j, "id")), 36, "create %s: %s", coll, it_jtext(j));
-    strcpy(id, it_js(j, "id"));
-    return j;
+    cr_assert_str_eq(it_js(it_create(coll, key, body, id), "status"), "pending", "%s was published at once", id);
+}
+
+/* The body of an ordinary entry of a kind (collection coll) called title; an activity's description is desc. */
+static void kind_body(char *buf, size_t cap, const char *coll, const char *title, const char *desc)
+{
+    if (strcmp(coll, "activities") == 0)
+        activity_body(buf, cap, title, desc);
+    else if (strcmp(coll, "vacancies") == 0)
+        vacancy_body(buf, cap, title, "2099-12-31");
+    else if (strcmp(coll, "places") == 0)
+        place_body(buf, cap, title);
+    else
+        carer_body(buf, cap, title);
+}
+
+/* An ordinary entry of coll titled "<name> <tag>" by w's key (an activity described as desc); its id. */
+static void make_titled(struct world *w, const char *coll, const char *name, const char *desc, char *id)
+{
+    char title[200], body[4096];
+    snprintf(title, sizeof(title), "%s %s", name, w->tag);
+    kind_body(body, sizeof(body), coll, title, desc);
+    it_create(coll, w->key, body, id);
 }
 
 /* ------------------------------------------------------------------ */
@@ -419,7 +435,7 @@ Test(rpde, mirror_converges_after_create_edit_expire_delete_and_pending)
      * something on any database (not only one where demo data or another test left some). */
     snprintf(title, sizeof(title), "Wandelen A0 %s", w.tag);
     activity_body(body, sizeof(body), title, "Rustig tempo.");
-    create("activities", w.key, body, a0);
+    it_create("activities", w.key, body, a0);
     snprintf(url, sizeof(url), "%s/feeds/activities", it_url());
     sync_until_seen(acts, url, "SessionSeries", next_a, sizeof(next_a), a0);
     cr_assert(strstr(mirror_name(acts, a0), "Wandelen A0"), "%s", mirror_name(acts, a0));
@@ -431,36 +447,27 @@ Test(rpde, mirror_converges_after_create_edit_expire_delete_and_pending)
     rpde_sync(carers, url, "Service", next_c, sizeof(next_c));
 
     /* create */
-    snprintf(title, sizeof(title), "Wandelen A1 %s", w.tag);
-    activity_body(body, sizeof(body), title, "Rustig tempo.");
-    create("activities", w.key, body, a1);
-    snprintf(title, sizeof(title), "Wandelen A2 %s", w.tag);
-    activity_body(body, sizeof(body), title, "Rustig tempo.");
-    create("activities", w.key, body, a2);
-    snprintf(title, sizeof(title), "Wandelen A3 %s", w.tag);
-    activity_body(body, sizeof(body), title, "Rustig tempo.");
-    create("activities", w.key, body, a3);
-    snprintf(title, sizeof(title), "Gastvrouw V1 %s", w.tag);
-    vacancy_body(body, sizeof(body), title, "2099-12-31");
-    create("vacancies", w.key, body, v1);
-    snprintf(title, sizeof(title), "Gastvrouw V2 %s", w.tag);
-    vacancy_body(body, sizeof(body), title, "2099-12-31");
-    create("vacancies", w.key, body, v2);
-    snprintf(title, sizeof(title), "Buurthuis P1 %s", w.tag);
-    place_body(body, sizeof(body), title);
-    create("places", w.key, body, p1);
-    snprintf(title, sizeof(title), "Lotgenoten C1 %s", w.tag);
-    carer_body(body, sizeof(body), title);
-    create("carer-support", w.key, body, c1);
+    {
+        struct {
+            const char *coll, *title;
+            char *id;
+        } made[] = {
+            {"activities", "Wandelen A1", a1},    {"activities", "Wandelen A2", a2},
+            {"activities", "Wandelen A3", a3},    {"vacancies", "Gastvrouw V1", v1},
+            {"vacancies", "Gastvrouw V2", v2},    {"places", "Buurthuis P1", p1},
+            {"carer-support", "Lotgenoten C1", c1},
+        };
+        for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+            make_titled(&w, made[i].coll, made[i].title, "Rustig tempo.", made[i].id);
+        }
+    }
     /* pending: an untrusted partner's entries never reach a feed */
     snprintf(title, sizeof(title), "Nieuw buurthuis (pending) %s", w.tag);
     place_body(body, sizeof(body), title);
-    /* an untrusted partner's create is 201 with status pending (not published, not refused) */
-    cr_assert_str_eq(it_js(create("places", w.key_u, body, p_pending), "status"), "pending", "%s was published at once", p_pending);
+    create_pending("places", w.key_u, body, p_pending);
     snprintf(title, sizeof(title), "Nieuwe wandeling (pending) %s", w.tag);
     activity_body(body, sizeof(body), title, "Nog niet goedgekeurd.");
-    /* an untrusted partner's create is 201 with status pending (not published, not refused) */
-    cr_assert_str_eq(it_js(create("activities", w.key_u, body, a_pending), "status"), "pending", "%s was published at once", a_pending);
+    create_pending("activities", w.key_u, body, a_pending);
 
     resync_and_compare(acts, next_a, sizeof(next_a), "activities", "SessionSeries");
     resync_and_compare(vacs, next_v, sizeof(next_v), "vacancies", "JobPosting");
@@ -537,7 +544,7 @@ Test(rpde, expiry_by_time_becomes_deleted, .timeout = 150)
              "\"themes\":[\"ontmoeten\"],\"audiences\":[\"iedereen\"]," ADDRESS_LINGEWIJK ","
              "\"schedule\":{\"start\":\"%s\",\"end\":\"%s\"},\"registration\":\"none\",\"address_visibility\":\"public\"}",
              w.tag, start, end);
-    create("activities", w.key, body, id);
+    it_create("activities", w.key, body, id);
 
     snprintf(url, sizeof(url), "%s/feeds/activities", it_url());
     sync_until_seen(acts, url, "SessionSeries", next, sizeof(next), id);
@@ -619,6 +626,18 @@ static struct json_object *feed_data(const char *feed, const char *id)
     return NULL;
 }
 
+/* The data of id in the feed of a kind ("places"), asserted there with the OpenActive context. */
+static struct json_object *openactive_item(const char *kind, const char *id)
+{
+    char feed[300];
+    struct json_object *d;
+    snprintf(feed, sizeof(feed), "%s/feeds/%s", it_url(), kind);
+    d = feed_data(feed, id);
+    cr_assert_not_null(d, "the new %s %s is not in the %s feed", kind, id, kind);
+    cr_assert_str_eq(it_js(d, "@context"), "https://openactive.io/");
+    return d;
+}
+
 static bool has(struct json_object *o, const char *member)
 {
     return json_object_object_get_ex(o, member, NULL);
@@ -632,6 +651,15 @@ static void activity_sched_body(char *buf, size_t cap, const char *title, const 
              "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\"],\"audiences\":[\"ouderen\"],"
              ADDRESS_LINGEWIJK ",\"schedule\":%s,\"address_visibility\":\"public\"%s}",
              title, schedule, extra);
+}
+
+/* A free activity "<name> <tag>" on schedule sched (JSON) by w's key; its id. */
+static void free_activity(struct world *w, const char *name, const char *sched, char *id)
+{
+    char title[200], body[4096];
+    snprintf(title, sizeof(title), "%s %s", name, w->tag);
+    activity_sched_body(body, sizeof(body), title, sched, ",\"cost\":{\"free\":true}");
+    it_create("activities", w->key, body, id);
 }
 
 /*
@@ -661,34 +689,30 @@ Test(rpde, item_data_follows_openactive_and_schema_org)
     world(&w);
     snprintf(title, sizeof(title), "Wandelen OA %s", w.tag);
     activity_body(body, sizeof(body), title, "Samen.");
-    create("activities", w.key, body, a_weekly);
+    it_create("activities", w.key, body, a_weekly);
     snprintf(title, sizeof(title), "Burendag OA %s", w.tag);
     snprintf(sched, sizeof(sched), "{\"start\":\"%sT10:00\",\"end\":\"%sT16:00\"}", once, once);
     activity_sched_body(body, sizeof(body), title, sched,
                         ",\"cost\":{\"amount_eur\":2.5},\"capacity\":40,\"places_left\":12,\"registration\":\"required\"");
-    create("activities", w.key, body, a_once);
-    snprintf(title, sizeof(title), "Cursus OA %s", w.tag);
+    it_create("activities", w.key, body, a_once);
     snprintf(sched, sizeof(sched),
              "{\"start\":\"%sT19:00\",\"end\":\"%sT20:30\",\"rrule\":\"FREQ=WEEKLY;INTERVAL=2;COUNT=6\"}", count0,
              count0);
-    activity_sched_body(body, sizeof(body), title, sched, ",\"cost\":{\"free\":true}");
-    create("activities", w.key, body, a_count);
+    free_activity(&w, "Cursus OA", sched, a_count);
     /* 02:30 on the last Sunday of October happens twice: RFC 5545 takes the first (summer time) */
-    snprintf(title, sizeof(title), "Nachtwandeling OA %s", w.tag);
-    activity_sched_body(body, sizeof(body), title,
-                        "{\"start\":\"2026-10-04T02:30\",\"end\":\"2026-10-04T03:30\",\"rrule\":\"FREQ=WEEKLY;BYDAY=SU\","
-                        "\"exdates\":[\"2026-10-25\",\"2026-11-01\"]}",
-                        ",\"cost\":{\"free\":true}");
-    create("activities", w.key, body, a_night);
+    free_activity(&w, "Nachtwandeling OA",
+                  "{\"start\":\"2026-10-04T02:30\",\"end\":\"2026-10-04T03:30\",\"rrule\":\"FREQ=WEEKLY;BYDAY=SU\","
+                  "\"exdates\":[\"2026-10-25\",\"2026-11-01\"]}",
+                  a_night);
     snprintf(title, sizeof(title), "Buurthuis OA %s", w.tag);
     place_body(body, sizeof(body), title);
-    create("places", w.key, body, pl);
+    it_create("places", w.key, body, pl);
     snprintf(title, sizeof(title), "Gastvrouw OA %s", w.tag);
     vacancy_body(body, sizeof(body), title, until);
-    create("vacancies", w.key, body, vac);
+    it_create("vacancies", w.key, body, vac);
     snprintf(title, sizeof(title), "Lotgenoten OA %s", w.tag);
     carer_body(body, sizeof(body), title);
-    create("carer-support", w.key, body, car);
+    it_create("carer-support", w.key, body, car);
 
     /* activities: SessionSeries */
     snprintf(feed, sizeof(feed), "%s/feeds/activities", it_url());
@@ -753,10 +777,7 @@ Test(rpde, item_data_follows_openactive_and_schema_org)
     cr_assert_str_eq(it_js(d, "attendeeInstructions"), "Aanmelden is nodig.");
 
     /* places: OpenActive/schema.org Place */
-    snprintf(feed, sizeof(feed), "%s/feeds/places", it_url());
-    d = feed_data(feed, pl);
-    cr_assert_not_null(d, "the new place is not in the feed");
-    cr_assert_str_eq(it_js(d, "@context"), "https://openactive.io/");
+    d = openactive_item("places", pl);
     cr_assert_str_eq(it_js(d, "@type"), "Place");
     cr_assert(!has(d, "organizer") && !has(d, "containedInPlace") && !has(d, "dateModified") && !has(d, "inLanguage"),
               "not Place properties: %s", it_jtext(d));
@@ -769,18 +790,12 @@ Test(rpde, item_data_follows_openactive_and_schema_org)
     cr_assert_str_eq(it_js(d, "address.addressRegion"), "Zuid-Holland");
 
     /* vacancies and carer support: schema.org types, no undefined beta: members */
-    snprintf(feed, sizeof(feed), "%s/feeds/vacancies", it_url());
-    d = feed_data(feed, vac);
-    cr_assert_not_null(d, "the new vacancy is not in the feed");
-    cr_assert_str_eq(it_js(d, "@context"), "https://openactive.io/");
+    d = openactive_item("vacancies", vac);
     cr_assert_str_eq(it_js(d, "employmentType"), "VOLUNTEER");
     cr_assert(!has(d, "beta:commitment") && !has(d, "beta:minimumAge") && !has(d, "dateModified"), "%s", it_jtext(d));
     cr_assert_str_eq(it_js(d, "qualifications"), "Vanaf 16 jaar");
     cr_assert(*it_js(d, "jobLocation.name"), "%s", it_jtext(it_jget(d, "jobLocation")));
-    snprintf(feed, sizeof(feed), "%s/feeds/carer-support", it_url());
-    d = feed_data(feed, car);
-    cr_assert_not_null(d, "the new carer support is not in the feed");
-    cr_assert_str_eq(it_js(d, "@context"), "https://openactive.io/");
+    d = openactive_item("carer-support", car);
     cr_assert_str_eq(it_js(d, "@type"), "Service");
 }
 
@@ -870,7 +885,7 @@ Test(ics, one_activity_structure_and_occurrences_match)
         strcat(desc, "Iedereen is welkom, ook met rollator; wij passen het tempo aan. ");
     snprintf(title, sizeof(title), "Wandelen, bewegen; samen \\\\ %s", w.tag);
     activity_body(body, sizeof(body), title, desc);
-    create("activities", w.key, body, id);
+    it_create("activities", w.key, body, id);
 
     snprintf(path, sizeof(path), "/api/v1/activities/%s.ics", id);
     it_call_h(200, "GET", path, NULL, NULL, NULL, &r);
@@ -987,7 +1002,7 @@ Test(ics, one_activity_structure_and_occurrences_match)
 Test(ics, dst_windows_keep_wall_clock_and_exdates)
 {
     struct world w;
-    char body[4096], title[200], id[40], path[200], feed[300], v[4096], text[32768];
+    char id[40], path[200], feed[300], v[4096], text[32768];
     struct it_response r;
     struct json_object *occ, *d;
     static const char *const want[] = {
@@ -995,12 +1010,10 @@ Test(ics, dst_windows_keep_wall_clock_and_exdates)
         "2026-11-03T18:30:00Z", "2026-11-10T18:30:00Z", "2026-11-17T18:30:00Z", "2026-11-24T18:30:00Z"};
 
     world(&w);
-    snprintf(title, sizeof(title), "Avondwandeling DST %s", w.tag);
-    activity_sched_body(body, sizeof(body), title,
-                        "{\"start\":\"2026-10-06T19:30\",\"end\":\"2026-10-06T21:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\","
-                        "\"exdates\":[\"2026-10-27\"],\"exception_sets\":[\"school-holidays-middle\"]}",
-                        ",\"cost\":{\"free\":true}");
-    create("activities", w.key, body, id);
+    free_activity(&w, "Avondwandeling DST",
+                  "{\"start\":\"2026-10-06T19:30\",\"end\":\"2026-10-06T21:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\","
+                  "\"exdates\":[\"2026-10-27\"],\"exception_sets\":[\"school-holidays-middle\"]}",
+                  id);
 
     snprintf(path, sizeof(path), "/api/v1/activities/%s/occurrences?from=2026-10-01&to=2026-11-30", id);
     occ = it_call(200, "GET", path, NULL, NULL);
@@ -1040,10 +1053,10 @@ Test(ics, calendar_with_search_filters)
     world(&w);
     snprintf(title, sizeof(title), "Wandelen Lingewijk %s", w.tag);
     activity_body(body, sizeof(body), title, "Samen.");
-    create("activities", w.key, body, id);
+    it_create("activities", w.key, body, id);
     snprintf(title, sizeof(title), "Wandelen pending %s", w.tag);
     activity_body(body, sizeof(body), title, "Nog niet.");
-    cr_assert_str_eq(it_js(create("activities", w.key_u, body, pid), "status"), "pending");
+    cr_assert_str_eq(it_js(it_create("activities", w.key_u, body, pid), "status"), "pending");
     snprintf(uid, sizeof(uid), "UID:%s@socialekaart\n", id);
 
     it_call_h(200, "GET", "/api/v1/activities.ics?area=GM0512-lingewijk&theme=beweging&audience=ouderen&access=wheelchair",
@@ -1071,18 +1084,14 @@ Test(ics, calendar_with_search_filters)
 Test(geojson, places_and_activities_are_feature_collections_in_lon_lat)
 {
     struct world w;
-    char body[4096], id[40], aid[40], title[200], ct[96], path[200];
+    char id[40], aid[40], ct[96], path[200];
     struct it_response r;
     struct json_object *fc, *features;
     bool found = false;
 
     world(&w);
-    snprintf(title, sizeof(title), "Buurthuis kaart %s", w.tag);
-    place_body(body, sizeof(body), title);
-    create("places", w.key, body, id);
-    snprintf(title, sizeof(title), "Wandelen kaart %s", w.tag);
-    activity_body(body, sizeof(body), title, "Samen.");
-    create("activities", w.key, body, aid);
+    make_titled(&w, "places", "Buurthuis kaart", NULL, id);
+    make_titled(&w, "activities", "Wandelen kaart", "Samen.", aid);
 
     fc = it_call_h(200, "GET", "/api/v1/places.geojson?area=GM0512-lingewijk&access=wheelchair", NULL, NULL, NULL, &r);
     cr_assert_str_eq(header(&r, "Content-Type", ct, sizeof(ct)), "application/geo+json");
@@ -1166,10 +1175,10 @@ Test(hsds, services_organizations_locations)
     world(&w);
     snprintf(title, sizeof(title), "Lotgenoten HSDS %s", w.tag);
     carer_body(body, sizeof(body), title);
-    create("carer-support", w.key, body, id);
+    it_create("carer-support", w.key, body, id);
     snprintf(title, sizeof(title), "Buurthuis HSDS %s", w.tag);
     place_body(body, sizeof(body), title);
-    create("places", w.key, body, pid);
+    it_create("places", w.key, body, pid);
 
     p = it_call(200, "GET", "/api/v1/hsds/services?per_page=2", NULL, NULL);
     assert_hsds_page(p, 1, 2);
@@ -1226,7 +1235,7 @@ Test(hsds, services_organizations_locations)
         snprintf(sched, sizeof(sched), "{\"start\":\"%sT09:00\",\"end\":\"%sT09:30\",\"rrule\":\"FREQ=DAILY\"}", day,
                  day);
         activity_sched_body(body, sizeof(body), title, sched, ",\"cost\":{\"free\":true},\"languages\":[\"nl\"]");
-        create("activities", w.key, body, aid);
+        it_create("activities", w.key, body, aid);
         snprintf(path, sizeof(path), "/api/v1/hsds/services?organisation=%s&per_page=50", w.org);
         p = it_call(200, "GET", path, NULL, NULL);
         assert_hsds_page(p, 1, 50);

@@ -35,13 +35,19 @@ Test(conventions, request_id_is_echoed)
     it_response_free(&r);
 }
 
+/* GET path anonymously, expecting status want; the body as JSON (the caller puts it and frees r). */
+static struct json_object *get_json(const char *path, long want, struct it_response *r)
+{
+    cr_assert_eq(it_get(path, NULL, r), 0);
+    cr_assert_eq(r->status, want, "%s said %ld: %s", path, r->status, r->body);
+    return it_json(r);
+}
+
 Test(conventions, ready_reports_schema_version)
 {
     struct it_response r;
     struct json_object *j;
-    cr_assert_eq(it_get("/ready", NULL, &r), 0);
-    cr_assert_eq(r.status, 200, "ready said %ld: %s", r.status, r.body);
-    j = it_json(&r);
+    j = get_json("/ready", 200, &r);
     cr_assert_str_eq(it_jstr(j, "status"), "ready");
     cr_assert_gt(atoi(it_jstr(j, "schema_version")), 0);
     json_object_put(j);
@@ -53,11 +59,9 @@ Test(conventions, unknown_path_is_404_problem)
     struct it_response r;
     struct json_object *j;
     char v[128];
-    cr_assert_eq(it_get("/api/v1/no-such-thing", NULL, &r), 0);
-    cr_assert_eq(r.status, 404);
+    j = get_json("/api/v1/no-such-thing", 404, &r);
     cr_assert_str_eq(it_header(&r, "Content-Type", v, sizeof(v)), "application/problem+json");
     cr_assert_str_eq(it_header(&r, "API-Version", v, sizeof(v)), "1.0.0");
-    j = it_json(&r);
     cr_assert_str_eq(it_jstr(j, "title"), "Not Found");
     cr_assert_str_eq(it_jstr(j, "status"), "404");
     cr_assert_str_eq(it_jstr(j, "instance"), "/api/v1/no-such-thing");
@@ -81,9 +85,7 @@ Test(conventions, openapi_document_is_openapi_3)
 {
     struct it_response r;
     struct json_object *j;
-    cr_assert_eq(it_get("/api/v1/openapi.json", NULL, &r), 0);
-    cr_assert_eq(r.status, 200);
-    j = it_json(&r);
+    j = get_json("/api/v1/openapi.json", 200, &r);
     cr_assert_not_null(j, "openapi.json is not JSON");
     cr_assert_eq(strncmp(it_jstr(j, "openapi"), "3.", 2), 0);
     {

@@ -186,19 +186,11 @@ static void world(struct world *w)
     it_make_key(w->org_b, "partner", NULL, w->key_b);
 }
 
-#define ADDRESS_LINGEWIJK                                                                                    \
-    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","            \
-    "\"city\":\"Gorinchem\"},\"location\":{\"lat\":51.8395,\"lon\":4.9655}"
-
 static char *place_body(char *buf, size_t cap, const char *title, const char *area, const char *wheelchair)
 {
-    snprintf(buf, cap,
-             "{\"title\":\"%s\",\"summary\":\"Ontmoetingsplek voor de hele wijk.\","
-             "\"municipality\":\"GM0512\",\"areas\":[\"%s\"],\"themes\":[\"ontmoeten\"],"
-             "\"audiences\":[\"ouderen\"],\"accessibility\":{\"wheelchair\":\"%s\"},"
-             "\"cost\":{\"free\":true}," ADDRESS_LINGEWIJK "}",
-             title, area, wheelchair);
-    return buf;
+    char extra[128];
+    snprintf(extra, sizeof(extra), "\"accessibility\":{\"wheelchair\":\"%s\"},\"cost\":{\"free\":true},", wheelchair);
+    return it_place_body(buf, cap, title, area, "ouderen", extra);
 }
 
 static char *activity_body(char *buf, size_t cap, const char *title, const char *area)
@@ -228,16 +220,22 @@ static char *mpath(char *buf, size_t cap, const char *id, const char *action)
     return buf;
 }
 
-/* Is text (an id or a title) anywhere in the anonymous search for q? */
-static bool search_shows(const char *q, const char *text)
+/* Is text anywhere in the anonymous GET of prefix, q and suffix? */
+static bool page_shows(const char *prefix, const char *q, const char *suffix, const char *text)
 {
     char path[256], *body;
     bool found;
-    snprintf(path, sizeof(path), "/api/v1/search?q=%s&limit=100", q);
+    snprintf(path, sizeof(path), "%s%s%s", prefix, q, suffix);
     body = get_text(path, NULL, NULL);
     found = strstr(body, text) != NULL;
     free(body);
     return found;
+}
+
+/* Is text (an id or a title) anywhere in the anonymous search for q? */
+static bool search_shows(const char *q, const char *text)
+{
+    return page_shows("/api/v1/search?q=", q, "&limit=100", text);
 }
 
 /*
@@ -342,6 +340,27 @@ static struct json_object *audit_action(const char *mod, const char *id, const c
 /* ------------------------------------------------------------------ */
 /* Workflow */
 
+/* Partner A's place "<name> <tag>" (into title) in the Lingewijk with that wheelchair access, created
+ * with status want_status; its id and path. */
+static void lingewijk_place(struct world *w, const char *name, const char *wheelchair, const char *want_status,
+                            char *title, size_t cap, char *id, char *path)
+{
+    char body[2048];
+    snprintf(title, cap, "%s %s", name, w->tag);
+    create("places", w->key_a, place_body(body, sizeof(body), title, "GM0512-lingewijk", wheelchair), 201, want_status,
+           id);
+    sprintf(path, "/api/v1/places/%s", id);
+}
+
+/* A moderator's action on id with body, refused (422) with a problem naming field. */
+static void refused_naming(const struct world *w, const char *id, const char *action, const char *body,
+                           const char *field)
+{
+    char mp[160];
+    struct json_object *j = call(422, "POST", mpath(mp, sizeof(mp), id, action), w->mod, body);
+    cr_assert(names_field(j, field), "%s %s: %s", action, body, it_jtext(j));
+}
+
 Test(workflow, new_entry_is_pending_until_approved)
 {
     struct world w;
@@ -433,6 +452,13 @@ static void published_entry(struct world *w, const char *title, char *id, char *
     sprintf(path, "/api/v1/places/%s", id);
 }
 
+/* The same for the title name followed by the test's tag (written into title). */
+static void published_tagged(struct world *w, const char *name, char *title, size_t cap, char *id, char *path)
+{
+    snprintf(title, cap, "%s %s", name, w->tag);
+    published_entry(w, title, id, path);
+}
+
 Test(workflow, edit_of_published_entry_waits_as_revision)
 {
     struct world w;
@@ -508,17 +534,13 @@ Test(workflow, rejected_revision_leaves_published_version)
     char rbody[256];
 
     world(&w);
-    snprintf(title, sizeof(title), "Inloop De Linge %s", w.tag);
-    published_entry(&w, title, id, path);
+    published_tagged(&w, "Inloop De Linge", title, sizeof(title), id, path);
     call_if(202, "PATCH", path, w.key_a, "{\"summary\":\"Nu ook op zondag open (onjuist).\"}", 2);
 
     /* a reason is required */
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{}");
-    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"   \"}");
-    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"x\",\"oordeel\":\"nee\"}");
-    cr_assert(names_field(j, "oordeel"), "%s", it_jtext(j));
+    refused_naming(&w, id, "reject", "{}", "reason");
+    refused_naming(&w, id, "reject", "{\"reason\":\"   \"}", "reason");
+    refused_naming(&w, id, "reject", "{\"reason\":\"x\",\"oordeel\":\"nee\"}", "oordeel");
 
     snprintf(rbody, sizeof(rbody), "{\"reason\":\"%s\"}", reason);
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, rbody);
@@ -546,12 +568,10 @@ Test(workflow, rejected_entry_is_edited_and_resubmitted)
 {
     struct world w;
     struct json_object *j;
-    char id[40], path[128], body[2048], mp[160], title[128];
+    char id[40], path[128], mp[160], title[128];
 
     world(&w);
-    snprintf(title, sizeof(title), "Bingo %s", w.tag);
-    create("places", w.key_a, place_body(body, sizeof(body), title, "GM0512-lingewijk", "no"), 201, "pending", id);
-    snprintf(path, sizeof(path), "/api/v1/places/%s", id);
+    lingewijk_place(&w, "Bingo", "no", "pending", title, sizeof(title), id, path);
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"Vermeld de organisator in de beschrijving.\"}");
     cr_assert_str_eq(it_js(j, "status"), "rejected");
     call(404, "GET", path, NULL, NULL);
@@ -566,15 +586,14 @@ Test(workflow, rejected_entry_is_edited_and_resubmitted)
     cr_assert_str_eq(it_js(j, "status"), "pending", "%s", it_jtext(j));
     cr_assert_not_null(queue_item(w.mod, NULL, "new_entry", id), "a resubmitted entry is not in the queue");
     call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
-    j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(it_js(j, "description"), "Georganiseerd door Buurtvereniging De Linge.");
+    cr_assert_str_eq(it_js(call(200, "GET", path, NULL, NULL), "description"), "Georganiseerd door Buurtvereniging De Linge.");
 }
 
 Test(workflow, trusted_organisation_publishes_directly)
 {
     struct world w;
     struct json_object *j;
-    char id[40], path[128], body[2048], title[128], orgpath[96];
+    char id[40], path[128], title[128], orgpath[96];
 
     world(&w);
     snprintf(orgpath, sizeof(orgpath), "/api/v1/organisations/%s", w.org_a);
@@ -582,9 +601,7 @@ Test(workflow, trusted_organisation_publishes_directly)
     j = call(200, "PATCH", orgpath, w.mod, "{\"trusted\":true}");
     cr_assert_str_eq(it_js(j, "trusted"), "true", "%s", it_jtext(j));
 
-    snprintf(title, sizeof(title), "Repair Cafe %s", w.tag);
-    create("places", w.key_a, place_body(body, sizeof(body), title, "GM0512-lingewijk", "limited"), 201, "published", id);
-    snprintf(path, sizeof(path), "/api/v1/places/%s", id);
+    lingewijk_place(&w, "Repair Cafe", "limited", "published", title, sizeof(title), id, path);
     j = call(200, "GET", path, NULL, NULL);
     cr_assert_str_eq(it_js(j, "title"), title);
     /* and its edits apply at once */
@@ -629,8 +646,7 @@ Test(freshness, stale_listing_confirm_and_automatic_hiding)
     int hidden = 0;
 
     world(&w);
-    snprintf(title, sizeof(title), "Zwemmen voor ouderen %s", w.tag);
-    published_entry(&w, title, id, path);
+    published_tagged(&w, "Zwemmen voor ouderen", title, sizeof(title), id, path);
     snprintf(confirm, sizeof(confirm), "%s/confirm", path);
     snprintf(stale, sizeof(stale), "/api/v1/moderation/stale?municipality=GM0512&limit=200");
 
@@ -702,8 +718,7 @@ Test(reports, resident_report_reaches_queue_and_partner)
     char id[40], path[128], title[128], rpath[160], report[40], resolve[160];
 
     world(&w);
-    snprintf(title, sizeof(title), "Speeltuin Lingewijk %s", w.tag);
-    published_entry(&w, title, id, path);
+    published_tagged(&w, "Speeltuin Lingewijk", title, sizeof(title), id, path);
     snprintf(rpath, sizeof(rpath), "%s/reports", path);
 
     /* validation: reason from the list, message bounded, no unknown fields */
@@ -925,13 +940,7 @@ static const char *etag_of(struct it_response *r, char *out, size_t cap)
 /* Is id in the anonymous GeoJSON feed of places matching q? */
 static bool geojson_shows(const char *q, const char *id)
 {
-    char path[256], *body;
-    bool found;
-    snprintf(path, sizeof(path), "/api/v1/places.geojson?q=%s", q);
-    body = get_text(path, NULL, NULL);
-    found = strstr(body, id) != NULL;
-    free(body);
-    return found;
+    return page_shows("/api/v1/places.geojson?q=", q, "", id);
 }
 
 Test(hiding, moderator_hides_and_shows_again_with_a_reason)
@@ -942,8 +951,7 @@ Test(hiding, moderator_hides_and_shows_again_with_a_reason)
     const char *reason = "Meerdere meldingen dat de inloop niet meer bestaat; we zoeken het uit.";
 
     world(&w);
-    snprintf(title, sizeof(title), "Inloop Het Baanhuis %s", w.tag);
-    published_entry(&w, title, id, path);
+    published_tagged(&w, "Inloop Het Baanhuis", title, sizeof(title), id, path);
     cr_assert(search_shows(w.tag, id), "not published");
     cr_assert(geojson_shows(w.tag, id), "published entry not in the GeoJSON feed");
 
@@ -952,12 +960,9 @@ Test(hiding, moderator_hides_and_shows_again_with_a_reason)
     call(403, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod_wmw, "{\"reason\":\"niet mijn gemeente\"}");
     call(401, "POST", mpath(mp, sizeof(mp), id, "hide"), NULL, "{\"reason\":\"x\"}");
     call(404, "POST", "/api/v1/moderation/00000000-0000-4000-8000-000000000000/hide", w.mod, "{\"reason\":\"x\"}");
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{}");
-    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\" \\n \"}");
-    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\"x\",\"tot\":\"morgen\"}");
-    cr_assert(names_field(j, "tot"), "%s", it_jtext(j));
+    refused_naming(&w, id, "hide", "{}", "reason");
+    refused_naming(&w, id, "hide", "{\"reason\":\" \\n \"}", "reason");
+    refused_naming(&w, id, "hide", "{\"reason\":\"x\",\"tot\":\"morgen\"}", "tot");
     call(400, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":");
     j = call(200, "GET", path, NULL, NULL);
     cr_assert_str_eq(it_js(j, "status"), "published", "a refused hide changed the entry");
@@ -1000,8 +1005,7 @@ Test(hiding, moderator_hides_and_shows_again_with_a_reason)
     /* shown again: published, version +1, reviewed_at now (it counts as a review) */
     call(403, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.key_a, NULL);
     call(404, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod_wmw, NULL); /* hidden: not there for it */
-    j = call(422, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, "{\"reason\":42}");
-    cr_assert(names_field(j, "reason"), "%s", it_jtext(j));
+    refused_naming(&w, id, "unhide", "{\"reason\":42}", "reason");
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, "{\"reason\":\"Partner belde: de inloop gaat door.\"}");
     cr_assert_str_eq(it_js(j, "status"), "published", "%s", it_jtext(j));
     cr_assert_eq(jint(j, "version"), 4);
@@ -1031,8 +1035,7 @@ Test(hiding, partner_fixes_a_hidden_entry_and_approval_shows_it)
     char id[40], path[128], title[128], mp[160];
 
     world(&w);
-    snprintf(title, sizeof(title), "Kledingbank %s", w.tag);
-    published_entry(&w, title, id, path);
+    published_tagged(&w, "Kledingbank", title, sizeof(title), id, path);
     call(200, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\"Het adres klopt niet meer.\"}");
 
     /* the partner proposes a fix: a revision, the entry stays hidden */
@@ -1046,8 +1049,7 @@ Test(hiding, partner_fixes_a_hidden_entry_and_approval_shows_it)
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
     cr_assert_str_eq(it_js(j, "status"), "published", "%s", it_jtext(j));
     cr_assert_null(it_jget(j, "moderation.hidden_reason"), "%s", it_jtext(j));
-    j = call(200, "GET", path, NULL, NULL);
-    cr_assert_str_eq(it_js(j, "address.street"), "Haarwijkstraat");
+    cr_assert_str_eq(it_js(call(200, "GET", path, NULL, NULL), "address.street"), "Haarwijkstraat");
 }
 
 /* An entry hidden for staleness: a moderator may hide it by hand (then a confirmation no longer
@@ -1059,8 +1061,7 @@ Test(hiding, stale_hidden_entry_hidden_by_hand_then_shown)
     char id[40], path[128], title[128], mp[160], confirm[160];
 
     world(&w);
-    snprintf(title, sizeof(title), "Klaverjassen %s", w.tag);
-    published_entry(&w, title, id, path);
+    published_tagged(&w, "Klaverjassen", title, sizeof(title), id, path);
     snprintf(confirm, sizeof(confirm), "%s/confirm", path);
     set_reviewed_ago(id, "10 months");
     cr_assert(IT_WAIT_FOR(strcmp(it_js(j = call(200, "GET", path, w.key_a, NULL), "status"), "hidden") == 0, 10000, 100),
@@ -1191,8 +1192,7 @@ Test(etag, owner_never_gets_a_stale_304_and_if_match_keeps_working)
     char id[40], path[128], title[128], mp[160], h[160], anon[64], e1[96], e2[96], e3[96], e4[96];
 
     world(&w);
-    snprintf(title, sizeof(title), "Taalcafe %s", w.tag);
-    published_entry(&w, title, id, path);
+    published_tagged(&w, "Taalcafe", title, sizeof(title), id, path);
 
     /* residents: the strong version */
     call_h(200, "GET", path, NULL, NULL, NULL, &r);
@@ -1262,8 +1262,7 @@ Test(workflow, diff_names_the_changed_part_of_an_object)
     char id[40], path[128], title[128], mp[160];
 
     world(&w);
-    snprintf(title, sizeof(title), "Buurtkamer %s", w.tag);
-    published_entry(&w, title, id, path);
+    published_tagged(&w, "Buurtkamer", title, sizeof(title), id, path);
     call_if(202, "PATCH", path, w.key_a,
             "{\"address\":{\"street\":\"Dalemseweg\"},\"contact\":{\"phone\":\"0183 123 456\"},"
             "\"cost\":{\"free\":false,\"amount_eur\":2.5},\"themes\":[\"ontmoeten\",\"leren\"]}",

@@ -233,6 +233,29 @@ static PGresult *sql(const char *text, int n, const char *const *params)
     return r;
 }
 
+/*
+ * The first row of a query into buffers: after the parameters come pairs
+ * (char *buf, size_t cap), one a column, ended by NULL. False, copying
+ * nothing, when there is no row.
+ */
+static bool sql_row(const char *text, int n, const char *const *params, ...)
+{
+    PGresult *r = sql(text, n, params);
+    bool found = PQntuples(r) > 0;
+    va_list ap;
+    va_start(ap, params);
+    for (int col = 0; found; col++) {
+        char *buf = va_arg(ap, char *);
+        if (buf == NULL)
+            break;
+        size_t cap = va_arg(ap, size_t);
+        snprintf(buf, cap, "%s", PQgetvalue(r, 0, col));
+    }
+    va_end(ap);
+    PQclear(r);
+    return found;
+}
+
 static void sql_do(const char *text)
 {
     PGresult *r = PQexec(g_db, text); /* simple protocol: VACUUM too */
@@ -1840,36 +1863,33 @@ static void edit_schedule(struct it_daemon *via)
     check_after(&c, via, NULL);
 }
 
-static void hide_one(struct it_daemon *via)
+/* A moderator action (hide, unhide) on one of mine in state from, which leaves it in state to;
+ * doing names it in the check ("hiding"). */
+static void moderate_one(struct it_daemon *via, int from, const char *doing, const char *action, const char *body,
+                         int to)
 {
-    struct mine *m = pick_mine(-1, S_VISIBLE, false);
+    struct mine *m = pick_mine(-1, from, false);
     struct check c = {0};
     char path[128];
     if (m == NULL)
         return;
-    snprintf(c.what, sizeof(c.what), "hiding %s %s", k_kind[m->kind], m->tag);
+    snprintf(c.what, sizeof(c.what), "%s %s %s", doing, k_kind[m->kind], m->tag);
     mine_checks(&c, m);
     check_before(&c);
-    snprintf(path, sizeof(path), "/api/v1/moderation/%s/hide", m->id);
-    api(via, NULL, 200, "POST", path, "{\"reason\":\"Verschiltoets: even verborgen.\"}", 0);
-    m->state = S_HIDDEN;
+    snprintf(path, sizeof(path), "/api/v1/moderation/%s/%s", m->id, action);
+    api(via, NULL, 200, "POST", path, body, 0);
+    m->state = to;
     check_after(&c, via, NULL);
+}
+
+static void hide_one(struct it_daemon *via)
+{
+    moderate_one(via, S_VISIBLE, "hiding", "hide", "{\"reason\":\"Verschiltoets: even verborgen.\"}", S_HIDDEN);
 }
 
 static void unhide_one(struct it_daemon *via)
 {
-    struct mine *m = pick_mine(-1, S_HIDDEN, false);
-    struct check c = {0};
-    char path[128];
-    if (m == NULL)
-        return;
-    snprintf(c.what, sizeof(c.what), "unhiding %s %s", k_kind[m->kind], m->tag);
-    mine_checks(&c, m);
-    check_before(&c);
-    snprintf(path, sizeof(path), "/api/v1/moderation/%s/unhide", m->id);
-    api(via, NULL, 200, "POST", path, "{}", 0);
-    m->state = S_VISIBLE;
-    check_after(&c, via, NULL);
+    moderate_one(via, S_HIDDEN, "unhiding", "unhide", "{}", S_VISIBLE);
 }
 
 static void delete_one(struct it_daemon *via)
@@ -2028,7 +2048,6 @@ static void move_theme(struct it_daemon *via, bool create)
 /* A generated entry (another organisation's) is edited, hidden or deleted. */
 static void touch_generated(struct it_daemon *via, int round)
 {
-    PGresult *r;
     char id[40], kind[24], org[40], tag[16], path[128], body[256], offset[16];
     const char *p[4] = {g_org, g_org2, offset, NULL};
     int k = 0, op = round % 3;
@@ -2037,18 +2056,11 @@ static void touch_generated(struct it_daemon *via, int round)
     /* generated activities mostly start on a day their rule does not select, which a PATCH
      * (validating the whole entry) refuses: those are only hidden or deleted */
     p[3] = op == 0 ? "activity" : "";
-    r = sql("SELECT id, kind, organisation_id FROM entries WHERE status = 'published'"
-            " AND (sk_until IS NULL OR sk_until > now() + interval '1 day') AND organisation_id NOT IN ($1, $2)"
-            " AND updated_at < now() - interval '1 hour' AND kind <> $4 ORDER BY md5(id::text || $3) LIMIT 1",
-            4, p);
-    if (PQntuples(r) == 0) {
-        PQclear(r);
+    if (!sql_row("SELECT id, kind, organisation_id FROM entries WHERE status = 'published'"
+                 " AND (sk_until IS NULL OR sk_until > now() + interval '1 day') AND organisation_id NOT IN ($1, $2)"
+                 " AND updated_at < now() - interval '1 hour' AND kind <> $4 ORDER BY md5(id::text || $3) LIMIT 1",
+                 4, p, id, sizeof(id), kind, sizeof(kind), org, sizeof(org), (char *)NULL))
         return;
-    }
-    snprintf(id, sizeof(id), "%s", PQgetvalue(r, 0, 0));
-    snprintf(kind, sizeof(kind), "%s", PQgetvalue(r, 0, 1));
-    snprintf(org, sizeof(org), "%s", PQgetvalue(r, 0, 2));
-    PQclear(r);
     while (k < 3 && strcmp(k_kind[k], kind) != 0)
         k++;
     make_tag(tag);
@@ -2075,22 +2087,15 @@ static void touch_generated(struct it_daemon *via, int round)
 /* Written by neither daemon: a generated vacancy's valid_until moves to yesterday through SQL. */
 static void sql_expire_generated_vacancy(void)
 {
-    PGresult *r;
     char id[40], org[40], offset[16];
     const char *p[3] = {g_org, g_org2, offset};
     struct check c = {0};
     snprintf(offset, sizeof(offset), "%d", rnd(1000));
-    r = sql("SELECT id, organisation_id FROM entries WHERE kind = 'vacancy' AND status = 'published'"
-            " AND valid_until > current_date + 1 AND organisation_id NOT IN ($1, $2)"
-            " ORDER BY md5(id::text || $3) LIMIT 1",
-            3, p);
-    if (PQntuples(r) == 0) {
-        PQclear(r);
+    if (!sql_row("SELECT id, organisation_id FROM entries WHERE kind = 'vacancy' AND status = 'published'"
+                 " AND valid_until > current_date + 1 AND organisation_id NOT IN ($1, $2)"
+                 " ORDER BY md5(id::text || $3) LIMIT 1",
+                 3, p, id, sizeof(id), org, sizeof(org), (char *)NULL))
         return;
-    }
-    snprintf(id, sizeof(id), "%s", PQgetvalue(r, 0, 0));
-    snprintf(org, sizeof(org), "%s", PQgetvalue(r, 0, 1));
-    PQclear(r);
     snprintf(c.what, sizeof(c.what), "valid_until of generated vacancy %s to yesterday", id);
     check_url(&c, "/api/v1/search?organisation=%s&kind=vacancy&sort=updated&limit=100", org);
     check_url(&c, "/api/v1/vacancies?organisation=%s&limit=100", org);

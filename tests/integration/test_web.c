@@ -106,16 +106,24 @@ Test(web, search_page_renders_without_script_with_security_headers)
     it_response_free(&r);
 }
 
+/* Make a place as key (it must come out as want_status) and GET its page, expecting want. */
+static void place_page(const char *key, const char *title_json, const char *want_status, long want,
+                       struct it_response *r)
+{
+    char id[37], path[256];
+    make_place(key, title_json, id, want_status);
+    snprintf(path, sizeof(path), "/aanbod/%s", id);
+    get_page(path, want, r);
+}
+
 Test(web, partner_text_is_escaped_on_every_page)
 {
     struct web_world w;
     struct it_response r;
-    char id[37], path[256];
+    char path[256];
 
     world(&w);
-    make_place(w.partner, "\"Buurthuis <script>alert(1)</script> & \\\"De Hoek\\\"\"", id, "published");
-    snprintf(path, sizeof(path), "/aanbod/%s", id);
-    get_page(path, 200, &r);
+    place_page(w.partner, "\"Buurthuis <script>alert(1)</script> & \\\"De Hoek\\\"\"", "published", 200, &r);
     cr_assert_null(strstr(r.body, "<script>alert"), "raw markup leaked:\n%s", r.body);
     cr_assert_not_null(strstr(r.body, "<h1>Buurthuis &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;De Hoek&quot;</h1>"));
     cr_assert_not_null(strstr(r.body, "Ontmoetingsplek &lt;b&gt;voor&lt;/b&gt; de wijk &amp; omgeving."));
@@ -138,12 +146,10 @@ Test(web, pending_entries_are_not_shown)
 {
     struct web_world w;
     struct it_response r;
-    char id[37], path[256];
+    char path[256];
 
     world(&w);
-    make_place(w.slow, "\"Huiskamer Wachtrij\"", id, "pending");
-    snprintf(path, sizeof(path), "/aanbod/%s", id);
-    get_page(path, 404, &r);
+    place_page(w.slow, "\"Huiskamer Wachtrij\"", "pending", 404, &r);
     cr_assert_not_null(strstr(r.body, "Niet gevonden"));
     it_response_free(&r);
     snprintf(path, sizeof(path), "/?organisation=%s", w.slow_org);

@@ -24,14 +24,25 @@ static const char SECRET[] = "test-secret-0123456789-abcdef";
 
 TestSuite(webhooks, .fini = it_release);
 
-struct actors {
-    char org[40], mod[128];
-};
-
-static void actors(struct actors *a)
+static void actors(struct wt_actors *a)
 {
-    it_make_org("Gemeente Gorinchem, team Sociale Kaart (webhooks)", a->org);
-    it_make_key(a->org, "moderator", "GM0512", a->mod);
+    wt_actors(a, "Gemeente Gorinchem, team Sociale Kaart (webhooks)");
+}
+
+/* Poll the delivery of hook for place (every step_us) until it is in status or ms have
+ * passed; the last one seen (the caller asserts its status). */
+static struct json_object *delivery_in_status(const char *mod, const char *hook, const char *place,
+                                              const char *status, double ms, useconds_t step_us)
+{
+    struct json_object *d = NULL;
+    double until = it_now_ms() + ms;
+    while (it_now_ms() < until) {
+        d = wt_delivery_for(mod, hook, place);
+        if (strcmp(wt_s(d, "status"), status) == 0)
+            break;
+        usleep(step_us);
+    }
+    return d;
 }
 
 static void hook_url(char *out, size_t cap, int port)
@@ -50,7 +61,7 @@ static void unregister(const char *key, const char *id)
 /* Publish, update, delete: three signed notices in order, nothing for a kind not asked for. */
 Test(webhooks, publish_update_delete_arrive_signed)
 {
-    struct actors a;
+    struct wt_actors a;
     struct receiver rx;
     struct rx_msg m;
     struct json_object *j, *body, *d;
@@ -145,12 +156,12 @@ Test(webhooks, publish_update_delete_arrive_signed)
 /* Receiver down: failed attempts with an error and a next attempt; then 503; then it comes up. */
 Test(webhooks, receiver_down_gets_it_later)
 {
-    struct actors a;
+    struct wt_actors a;
     struct receiver rx;
     struct rx_msg m;
     struct json_object *d = NULL;
     char url[96], hook[40], place[40], title[128], tag[64];
-    int port = wt_free_port();
+    int port = it_free_port();
     double until;
 
     actors(&a);
@@ -191,13 +202,7 @@ Test(webhooks, receiver_down_gets_it_later)
 
     /* and then it works */
     rx.answer = 200;
-    until = it_now_ms() + WAIT_MS;
-    while (it_now_ms() < until) {
-        d = wt_delivery_for(a.mod, hook, place);
-        if (strcmp(wt_s(d, "status"), "delivered") == 0)
-            break;
-        usleep(50000);
-    }
+    d = delivery_in_status(a.mod, hook, place, "delivered", WAIT_MS, 50000);
     cr_assert_str_eq(wt_s(d, "status"), "delivered", "%s", it_jtext(d));
     cr_assert_eq(json_object_get_int(it_jget(d, "response_code")), 200);
     cr_assert_geq(json_object_get_int(it_jget(d, "attempts")), 3, "%s", it_jtext(d));
@@ -213,24 +218,17 @@ Test(webhooks, receiver_down_gets_it_later)
 /* A receiver that never comes back: after max attempts the delivery is failed, and stays so. */
 Test(webhooks, gives_up_after_max_attempts)
 {
-    struct actors a;
-    struct json_object *d = NULL;
+    struct wt_actors a;
+    struct json_object *d;
     char url[96], hook[40], place[40], title[128], path[160], tag[64];
-    double until;
 
     actors(&a);
     it_tag(tag, sizeof(tag));
-    hook_url(url, sizeof(url), wt_free_port());
+    hook_url(url, sizeof(url), it_free_port());
     wt_register(a.mod, url, SECRET, "", hook);
     snprintf(title, sizeof(title), "Speeltuin (webhook failed %s)", tag);
     wt_create_place(a.mod, title, a.org, place);
-    until = it_now_ms() + 4 * WAIT_MS;
-    while (it_now_ms() < until) {
-        d = wt_delivery_for(a.mod, hook, place);
-        if (strcmp(wt_s(d, "status"), "failed") == 0)
-            break;
-        usleep(100000);
-    }
+    d = delivery_in_status(a.mod, hook, place, "failed", 4 * WAIT_MS, 100000);
     cr_assert_str_eq(wt_s(d, "status"), "failed", "%s", it_jtext(d));
     cr_assert_eq(json_object_get_int(it_jget(d, "attempts")), 8, "%s", it_jtext(d));
     cr_assert_neq(wt_s(d, "last_error")[0], '\0');
@@ -253,7 +251,7 @@ Test(webhooks, gives_up_after_max_attempts)
  */
 Test(webhooks, pending_entries_never_notify)
 {
-    struct actors a;
+    struct wt_actors a;
     struct receiver rx;
     struct rx_msg m;
     struct json_object *j;
@@ -309,7 +307,7 @@ Test(webhooks, pending_entries_never_notify)
 /* Who may manage webhooks, and the checks on the body (with the allow flag: http and 127.0.0.1 pass). */
 Test(webhooks, access_and_validation)
 {
-    struct actors a;
+    struct wt_actors a;
     struct json_object *j;
     char org[40], partner[128], other[128], hook[40], path[160];
 

@@ -20,14 +20,9 @@
 
 TestSuite(ssrf, .fini = it_release);
 
-struct actors {
-    char org[40], mod[128];
-};
-
-static void actors(struct actors *a)
+static void actors(struct wt_actors *a)
 {
-    it_make_org("Gemeente Gorinchem, team Sociale Kaart (ssrf)", a->org);
-    it_make_key(a->org, "moderator", "GM0512", a->mod);
+    wt_actors(a, "Gemeente Gorinchem, team Sociale Kaart (ssrf)");
 }
 
 Test(ssrf, private_and_loopback_urls_are_refused)
@@ -60,7 +55,7 @@ Test(ssrf, private_and_loopback_urls_are_refused)
         "not a url",
         NULL,
     };
-    struct actors a;
+    struct wt_actors a;
     char body[512], hook[40], path[128];
 
     actors(&a);
@@ -137,7 +132,7 @@ static const char *inward_name(char *out, size_t cap)
 /* DNS rebinding: the name passes registration, but the address is checked when connecting. */
 Test(ssrf, names_resolving_inward_are_refused_at_delivery)
 {
-    struct actors a;
+    struct wt_actors a;
     struct json_object *d = NULL;
     char name[256], url[400], hook[40], place[40], title[128], tag[64], path[128];
     double until;
@@ -149,7 +144,7 @@ Test(ssrf, names_resolving_inward_are_refused_at_delivery)
                        "give the host name an /etc/hosts line (Debian and Docker write one)");
     actors(&a);
     it_tag(tag, sizeof(tag));
-    snprintf(url, sizeof(url), "https://%s:%d/hook", name, wt_free_port());
+    snprintf(url, sizeof(url), "https://%s:%d/hook", name, it_free_port());
     wt_register(a.mod, url, "0123456789abcdef", "", hook);
     snprintf(title, sizeof(title), "Buurthuis (ssrf %s)", tag);
     wt_create_place(a.mod, title, a.org, place);

@@ -67,27 +67,30 @@ WT_FN const char *wt_s(struct json_object *o, const char *path)
 /* Does the problem name field in errors[]? */
 WT_FN bool wt_names_field(struct json_object *problem, const char *field)
 {
-    struct json_object *errs = it_jget(problem, "errors");
-    for (size_t i = 0; json_object_is_type(errs, json_type_array) && i < json_object_array_length(errs); i++)
-        if (strcmp(wt_s(json_object_array_get_idx(errs, i), "field"), field) == 0)
-            return true;
-    return false;
+    return it_names_exact_field(problem, field);
 }
 
 /* ------------------------------------------------------------------ */
 /* Actors and entries */
 
+struct wt_actors {
+    char org[40], mod[128];
+};
+
+/* An organisation called name and a moderator key for it in Gorinchem. */
+WT_FN void wt_actors(struct wt_actors *a, const char *name)
+{
+    it_make_org(name, a->org);
+    it_make_key(a->org, "moderator", "GM0512", a->mod);
+}
+
 /* A place in Gorinchem for organisation org (moderators name it). */
 WT_FN char *wt_place_body(char *buf, size_t cap, const char *title, const char *org)
 {
-    snprintf(buf, cap,
-             "{\"title\":\"%s\",\"summary\":\"Ontmoetingsplek voor de hele wijk.\","
-             "\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"ontmoeten\"],"
-             "\"audiences\":[\"iedereen\"],%s%s%s"
-             "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","
-             "\"city\":\"Gorinchem\"},\"location\":{\"lat\":51.8395,\"lon\":4.9655}}",
-             title, org ? "\"organisation_id\":\"" : "", org ? org : "", org ? "\"," : "");
-    return buf;
+    char owner[80] = "";
+    if (org)
+        snprintf(owner, sizeof(owner), "\"organisation_id\":\"%s\",", org);
+    return it_place_body(buf, cap, title, "GM0512-lingewijk", "iedereen", owner);
 }
 
 /* POST a place; its id into id (37 bytes); returns the representation. */
@@ -155,19 +158,6 @@ struct receiver {
     struct rx_msg msgs[RX_MAX];
 };
 
-/* A port nobody listens on (bound, read and released). */
-WT_FN int wt_free_port(void)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
 
 /* Read one request (headers, then Content-Length bytes of body) and keep it. */
 WT_FN void rx_serve(struct receiver *rx, int c)

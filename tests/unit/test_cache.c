@@ -7,6 +7,14 @@
 
 #define K(s) s, strlen(s)
 
+/* A cache (8 slots, 1 MiB) whose entries live ttl_ms, holding q=a -> x put at 100 in generation 1. */
+static struct cache *one_entry(uint64_t ttl_ms)
+{
+    struct cache *c = cache_new(8, ttl_ms, 1 << 20);
+    cache_put(c, K("q=a"), K("x"), 100, 1);
+    return c;
+}
+
 Test(cache, hit_within_ttl_and_generation)
 {
     struct cache *c = cache_new(8, 1000, 1 << 20);
@@ -23,9 +31,8 @@ Test(cache, hit_within_ttl_and_generation)
 
 Test(cache, expires_after_ttl)
 {
-    struct cache *c = cache_new(8, 1000, 1 << 20);
+    struct cache *c = one_entry(1000);
     size_t n;
-    cache_put(c, K("q=a"), K("x"), 100, 1);
     cr_assert_null(cache_get(c, K("q=a"), 1100, 1, &n));
     cr_assert_eq(cache_bytes(c), 0, "an expired entry is freed when found");
     cache_free(c);
@@ -33,9 +40,8 @@ Test(cache, expires_after_ttl)
 
 Test(cache, a_write_invalidates_everything)
 {
-    struct cache *c = cache_new(8, 60000, 1 << 20);
+    struct cache *c = one_entry(60000);
     size_t n;
-    cache_put(c, K("q=a"), K("x"), 100, 1);
     cr_assert_null(cache_get(c, K("q=a"), 200, 2, &n), "generation moved on");
     cache_free(c);
 }
@@ -62,9 +68,8 @@ Test(cache, respects_the_byte_budget)
 
 Test(cache, ttl_zero_disables)
 {
-    struct cache *c = cache_new(8, 0, 1 << 20);
+    struct cache *c = one_entry(0);
     size_t n;
-    cache_put(c, K("q=a"), K("x"), 100, 1);
     cr_assert_null(cache_get(c, K("q=a"), 100, 1, &n));
     cache_free(c);
 }

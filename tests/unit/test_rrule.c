@@ -97,17 +97,15 @@ Test(civil, parse_date_and_local)
 	struct rrule_datetime t;
 	cr_assert_eq(rrule_parse_date("2024-02-29", 10, &d), 0);
 	cr_assert(d.year == 2024 && d.month == 2 && d.day == 29);
-	cr_assert_eq(rrule_parse_date("2023-02-29", 10, &d), -1);
-	cr_assert_eq(rrule_parse_date("2024-1-01", 9, &d), -1);
-	cr_assert_eq(rrule_parse_date("2024/01/01", 10, &d), -1);
-	cr_assert_eq(rrule_parse_date("2024-01-0x", 10, &d), -1);
+	static const char *const bad_dates[] = {"2023-02-29", "2024-1-01", "2024/01/01", "2024-01-0x"};
+	for (size_t i = 0; i < sizeof(bad_dates) / sizeof(bad_dates[0]); i++)
+		cr_assert_eq(rrule_parse_date(bad_dates[i], strlen(bad_dates[i]), &d), -1, "%s", bad_dates[i]);
 	cr_assert_eq(rrule_parse_local("2025-03-01T10:05", 16, &t), 0);
 	cr_assert(t.hour == 10 && t.minute == 5 && t.second == 0);
-	cr_assert_eq(rrule_parse_local("2025-03-01T24:00", 16, &t), -1);
-	cr_assert_eq(rrule_parse_local("2025-03-01T10:60", 16, &t), -1);
-	cr_assert_eq(rrule_parse_local("2025-03-01 10:00", 16, &t), -1);
-	cr_assert_eq(rrule_parse_local("2025-03-01T10:00:00", 19, &t), -1);
-	cr_assert_eq(rrule_parse_local("2025-02-30T10:00", 16, &t), -1);
+	static const char *const bad_locals[] = {"2025-03-01T24:00", "2025-03-01T10:60", "2025-03-01 10:00",
+						 "2025-03-01T10:00:00", "2025-02-30T10:00"};
+	for (size_t i = 0; i < sizeof(bad_locals) / sizeof(bad_locals[0]); i++)
+		cr_assert_eq(rrule_parse_local(bad_locals[i], strlen(bad_locals[i]), &t), -1, "%s", bad_locals[i]);
 }
 
 /* ---- grammar: accepted ------------------------------------------------ */

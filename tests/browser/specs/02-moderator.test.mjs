@@ -78,11 +78,17 @@ test("the console needs a moderator key", async () => {
   await page.context().close();
 });
 
-test("a moderator logs in, reads the diff and approves the entry", async () => {
+// A new page with the moderator logged in, and the queue's item for entry id once it is there.
+async function queueItem(id) {
   const page = await newPage(browser);
   await login(page);
-  const item = page.locator(`#queue-list li[data-entry="${entryId}"]`);
+  const item = page.locator(`#queue-list li[data-entry="${id}"]`);
   await item.waitFor();
+  return { page, item };
+}
+
+test("a moderator logs in, reads the diff and approves the entry", async () => {
+  const { page, item } = await queueItem(entryId);
   const summary = item.locator("summary", { hasText: "Bekijk de inhoud" });
   if (!(await item.locator("details").evaluate((d) => d.open))) await summary.click();
   await item.locator("table.diff").waitFor();
@@ -152,10 +158,7 @@ test("a partner's change waits as a revision; the moderator sees the diff and ap
 });
 
 test("a moderator rejects with a reason", async () => {
-  const page = await newPage(browser);
-  await login(page);
-  const item = page.locator(`#queue-list li[data-entry="${rejectId}"]`);
-  await item.waitFor();
+  const { page, item } = await queueItem(rejectId);
   await item.getByRole("button", { name: /^Afwijzen/ }).click();
   await item.locator(".status-msg", { hasText: "Schrijf eerst een reden" }).waitFor();
   await item.getByLabel(/Reden bij afwijzen/).fill("Vul een adres en een tijd in die klopt.");

@@ -108,7 +108,7 @@ double it_now_ms(void)
 }
 
 /* Ask the kernel for a free port. */
-static int it_free_port(void)
+int it_free_port(void)
 {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t len = sizeof(a);
@@ -534,6 +534,39 @@ bool it_jcontains(struct json_object *o, const char *path, const char *s)
     struct json_object *a = it_jget(o, path);
     for (size_t i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++)
         if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)), s) == 0)
+            return true;
+    return false;
+}
+
+char *it_place_body(char *buf, size_t cap, const char *title, const char *area, const char *audience,
+                    const char *extra)
+{
+    snprintf(buf, cap,
+             "{\"title\":\"%s\",\"summary\":\"Ontmoetingsplek voor de hele wijk.\","
+             "\"municipality\":\"GM0512\",\"areas\":[\"%s\"],\"themes\":[\"ontmoeten\"],"
+             "\"audiences\":[\"%s\"],%s"
+             "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","
+             "\"city\":\"Gorinchem\"},\"location\":{\"lat\":51.8395,\"lon\":4.9655}}",
+             title, area, audience, extra);
+    return buf;
+}
+
+struct json_object *it_create(const char *coll, const char *key, const char *body, char *id)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/%s", coll);
+    struct json_object *j = it_call(201, "POST", path, key, body);
+    const char *got = it_js(j, "id");
+    cr_assert_eq(strlen(got), 36, "create %s: no id in %s", coll, it_jtext(j));
+    memcpy(id, got, 37);
+    return j;
+}
+
+bool it_names_exact_field(struct json_object *problem, const char *field)
+{
+    struct json_object *errs = it_jget(problem, "errors");
+    for (size_t i = 0; json_object_is_type(errs, json_type_array) && i < json_object_array_length(errs); i++)
+        if (strcmp(it_js(json_object_array_get_idx(errs, i), "field"), field) == 0)
             return true;
     return false;
 }

@@ -85,6 +85,9 @@ struct pg_conn *it_db_connect(void);
 /* The base URL of the shared daemon (SK_IT_URL). */
 const char *it_url(void);
 
+/* A port nobody listens on (bound, read and released); -1 on failure. */
+int it_free_port(void);
+
 /* Milliseconds since an arbitrary start (monotonic). */
 double it_now_ms(void);
 
@@ -186,6 +189,19 @@ bool it_jcontains(struct json_object *o, const char *path, const char *s);
 /* Does the problem's errors[] name field? A field matches itself and the
  * paths below it ("themes" matches "themes", "themes[1]" and "themes.x"). */
 bool it_names_field(struct json_object *problem, const char *field);
+
+/* A place body in Gorinchem (Lingewijkerweg 12, on the map) into buf: title, one
+ * area code, one audience, and extra members ("" or ending in a comma) put
+ * after the audiences. Returns buf. */
+char *it_place_body(char *buf, size_t cap, const char *title, const char *area, const char *audience,
+                    const char *extra);
+
+/* POST body to /api/v1/<coll> as key, expecting 201 with an id, copied into id
+ * (37 bytes); returns the representation (kept). */
+struct json_object *it_create(const char *coll, const char *key, const char *body, char *id);
+
+/* Does the problem's errors[] name exactly field (no path below it)? */
+bool it_names_exact_field(struct json_object *problem, const char *field);
 
 /* A tag unique to this test process ("<time>-<pid>-<n>") for names that must
  * not collide with earlier runs; written into out (cap bytes). */
