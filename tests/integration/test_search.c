@@ -1010,9 +1010,20 @@ Test(errors, bad_parameters_are_400s_naming_the_parameter)
         cr_assert(it_names_exact_field(j, field), "%s: no error names %s: %s", path, field, r.body);
         it_response_free(&r);
     }
-    /* a cursor of another sort or another set of filters is refused as well */
+    /* a cursor of another sort or another set of filters is refused as well; two places of our
+     * own make sure there is a second page, also on an empty database */
     {
-        struct json_object *r = get(200, "/api/v1/search?limit=1&facets=false");
+        struct world w;
+        char first[40], second[40], title[64];
+        struct json_object *r;
+        world(&w, NULL);
+        snprintf(title, sizeof(title), "%s een", w.tag);
+        place(&w, title, "[\"GM0512-lingewijk\"]", "", 51.8335, 4.959, first);
+        snprintf(title, sizeof(title), "%s twee", w.tag);
+        place(&w, title, "[\"GM0512-lingewijk\"]", "", 51.8336, 4.959, second);
+        snprintf(path, sizeof(path), "/api/v1/search?q=%s&limit=1", w.tag); /* the index has both */
+        cr_assert(IT_WAIT_FOR(jint(get(200, path), "total") == 2, 5000, 20), "the two places never became searchable");
+        r = get(200, "/api/v1/search?limit=1&facets=false");
         cr_assert(json_object_is_type(it_jget(r, "next_cursor"), json_type_string), "%s", it_jtext(r));
         snprintf(path, sizeof(path), "/api/v1/search?limit=1&sort=updated&cursor=%s", it_js(r, "next_cursor"));
         cr_assert(it_names_exact_field(get(400, path), "cursor"));
