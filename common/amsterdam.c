@@ -10,11 +10,11 @@ enum {
     SECONDS_PER_DAY = 86400,
     SECONDS_PER_HOUR = 3600,
     DAYS_PER_WEEK = 7,
-    EU_RULE_SINCE = 1996,    /* the last-Sunday rules apply from this year */
-    STANDARD_OFFSET = 3600,  /* CET, UTC+1 */
-    SUMMER_OFFSET = 7200,    /* CEST, UTC+2 */
-    SWITCH_HOUR_UTC = 1,     /* EU clocks change at 01:00 UTC */
-    GAP_HOUR_LOCAL = 2,      /* 02:00-02:59 is skipped in spring */
+    EU_RULE_SINCE = 1996,   /* the last-Sunday rules apply from this year */
+    STANDARD_OFFSET = 3600, /* CET, UTC+1 */
+    SUMMER_OFFSET = 7200,   /* CEST, UTC+2 */
+    SWITCH_HOUR_UTC = 1,    /* EU clocks change at 01:00 UTC */
+    GAP_HOUR_LOCAL = 2,     /* 02:00-02:59 is skipped in spring */
 };
 
 /* Floor division: days of seconds before 1970 round down too. */
@@ -26,7 +26,7 @@ static int64_t day_of(int64_t seconds)
 /* The day number of the last Sunday of a month. */
 static int64_t last_sunday(int year, int month)
 {
-    struct rrule_date last = {year, month, rrule_days_in_month(year, month)};
+    struct rrule_date last = { year, month, rrule_days_in_month(year, month) };
     return rrule_days_from_date(last) - ((int)rrule_weekday_of(last) + 1) % DAYS_PER_WEEK;
 }
 

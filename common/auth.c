@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const role_names[] = {"anonymous", "partner", "moderator", "admin"};
+static const char *const role_names[] = { "anonymous", "partner", "moderator", "admin" };
 
 const char *auth_role_name(enum auth_role role)
 {
@@ -38,7 +38,7 @@ void auth_hex(const unsigned char *in, size_t n, char *out)
 /* 32 hex digits into the dashed 8-4-4-4-12 form. */
 static void auth_uuid_from_hex(const char *hex, char *uuid)
 {
-    static const int groups[] = {8, 4, 4, 4, 12};
+    static const int groups[] = { 8, 4, 4, 4, 12 };
     for (int g = 0; g < 5; g++) {
         memcpy(uuid, hex, (size_t)groups[g]);
         uuid += groups[g];
@@ -49,8 +49,7 @@ static void auth_uuid_from_hex(const char *hex, char *uuid)
 
 static void auth_base64url(const unsigned char *in, size_t n, char *out)
 {
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     size_t o = 0;
     unsigned bits = 0, acc = 0;
     for (size_t i = 0; i < n; i++) {

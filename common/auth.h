@@ -13,11 +13,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define AUTH_KEY_LEN (3 + 32 + 1 + 43) /* without the NUL */
+#define AUTH_KEY_LEN  (3 + 32 + 1 + 43) /* without the NUL */
 #define AUTH_UUID_LEN 36
 #define AUTH_HASH_LEN 32
 
-enum auth_role { ROLE_ANONYMOUS, ROLE_PARTNER, ROLE_MODERATOR, ROLE_ADMIN };
+enum auth_role {
+    ROLE_ANONYMOUS,
+    ROLE_PARTNER,
+    ROLE_MODERATOR,
+    ROLE_ADMIN
+};
 
 /* "anonymous", "partner", ...; and back (-1 when unknown). */
 const char *auth_role_name(enum auth_role role);

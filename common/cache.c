@@ -11,7 +11,7 @@ struct cache_slot {
     uint64_t hash;
     uint64_t stored_ms;
     uint64_t gen;
-    char *data;      /* owned: key, then body, one allocation; NULL = empty */
+    char *data; /* owned: key, then body, one allocation; NULL = empty */
     size_t key_len;
     size_t body_len;
 };
@@ -94,8 +94,7 @@ void cache_free(struct cache *c)
     free(c);
 }
 
-const char *cache_get(struct cache *c, const char *key, size_t key_len, uint64_t now_ms, uint64_t gen,
-                      size_t *body_len)
+const char *cache_get(struct cache *c, const char *key, size_t key_len, uint64_t now_ms, uint64_t gen, size_t *body_len)
 {
     uint64_t h;
     struct cache_slot *s;
@@ -113,8 +112,8 @@ const char *cache_get(struct cache *c, const char *key, size_t key_len, uint64_t
     return s->data + key_len;
 }
 
-void cache_put(struct cache *c, const char *key, size_t key_len, const char *body, size_t body_len,
-               uint64_t now_ms, uint64_t gen)
+void cache_put(struct cache *c, const char *key, size_t key_len, const char *body, size_t body_len, uint64_t now_ms,
+               uint64_t gen)
 {
     uint64_t h;
     struct cache_slot *s;

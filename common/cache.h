@@ -45,8 +45,8 @@ const char *cache_get(struct cache *c, const char *key, size_t key_len, uint64_t
  * Store a copy of body under key. Silently does nothing when the entry
  * would not fit in max_bytes or memory runs out: a cache may forget.
  */
-void cache_put(struct cache *c, const char *key, size_t key_len, const char *body, size_t body_len,
-               uint64_t now_ms, uint64_t gen);
+void cache_put(struct cache *c, const char *key, size_t key_len, const char *body, size_t body_len, uint64_t now_ms,
+               uint64_t gen);
 
 /* Bytes held now (keys and bodies); for tests and the log. */
 size_t cache_bytes(const struct cache *c);

@@ -11,22 +11,34 @@
 #include <string.h>
 #include <unistd.h>
 
-enum cfg_type { CFG_INT, CFG_BOOL, CFG_STR };
+enum cfg_type {
+    CFG_INT,
+    CFG_BOOL,
+    CFG_STR
+};
 
 struct cfg_entry {
     const char *name;
     enum cfg_type type;
     size_t offset;
-    size_t size;      /* for strings: buffer size */
+    size_t size; /* for strings: buffer size */
     const char *def;
-    long min, max;    /* for ints */
+    long min, max; /* for ints */
     const char *doc;
 };
 
-#define INT(n, d, lo, hi, doc) {#n, CFG_INT, offsetof(struct sk_config, n), 0, d, lo, hi, doc}
-#define BOOL(n, d, doc) {#n, CFG_BOOL, offsetof(struct sk_config, n), 0, d, 0, 1, doc}
-#define STR(n, d, doc) \
-    {#n, CFG_STR, offsetof(struct sk_config, n), sizeof(((struct sk_config *)0)->n), d, 0, 0, doc}
+#define INT(n, d, lo, hi, doc)                                                                                         \
+    {                                                                                                                  \
+#n, CFG_INT, offsetof(struct sk_config, n), 0, d, lo, hi, doc                                                  \
+    }
+#define BOOL(n, d, doc)                                                                                                \
+    {                                                                                                                  \
+#n, CFG_BOOL, offsetof(struct sk_config, n), 0, d, 0, 1, doc                                                   \
+    }
+#define STR(n, d, doc)                                                                                                 \
+    {                                                                                                                  \
+#n, CFG_STR, offsetof(struct sk_config, n), sizeof(((struct sk_config *)0)->n), d, 0, 0, doc                   \
+    }
 
 static const struct cfg_entry cfg_table[] = {
     STR(listen_addr, "127.0.0.1", "address to listen on (0.0.0.0 in containers)"),
@@ -41,37 +53,58 @@ static const struct cfg_entry cfg_table[] = {
     INT(db_retry_max_ms, "1000", 50, 60000, "cap of the reconnect back-off"),
     INT(statement_timeout_ms, "5000", 100, 600000, "PostgreSQL statement_timeout of every connection"),
     INT(read_deadline_ms, "3000", 100, 600000, "a read (GET, HEAD) still unanswered after this gets 503"),
-    INT(request_timeout_ms, "10000", 100, 600000, "a write (POST, PUT, PATCH, DELETE) still unanswered after this gets 503"),
+    INT(request_timeout_ms, "10000", 100, 600000,
+        "a write (POST, PUT, PATCH, DELETE) still unanswered after this gets 503"),
     INT(http_timeout_ms, "15000", 100, 600000, "read/write timeout of client connections (slow or idle clients)"),
-    INT(request_read_timeout_ms, "10000", 100, 600000, "a client must send a whole request within this (from connecting or its previous answer); slower senders are cut off"),
+    INT(request_read_timeout_ms, "10000", 100, 600000,
+        "a client must send a whole request within this (from connecting or its previous answer); slower senders are "
+        "cut off"),
     INT(max_connections, "4096", 16, 1000000, "client connections the daemon holds at once; more are closed at once"),
     INT(max_body_bytes, "1048576", 1024, 67108864, "largest request body (413 above)"),
     INT(max_header_bytes, "16384", 1024, 1048576, "largest request header block (431 above)"),
     INT(max_uri_bytes, "4096", 256, 65536, "longest request URI (414 above)"),
     INT(max_query_params, "64", 1, 256, "most query-string parameters a request may carry"),
-    INT(max_small_body_bytes, "8192", 256, 1048576, "largest body of the requests anyone may send without a key (reports)"),
-    INT(rate_limit_rps, "100", 0, 1000000, "requests per second per client (an IPv4 address or an IPv6 /64); 0 = no limit"),
+    INT(max_small_body_bytes, "8192", 256, 1048576,
+        "largest body of the requests anyone may send without a key (reports)"),
+    INT(rate_limit_rps, "100", 0, 1000000,
+        "requests per second per client (an IPv4 address or an IPv6 /64); 0 = no limit"),
     INT(rate_limit_burst, "200", 1, 1000000, "requests a client may make at once before the rate applies"),
-    INT(expensive_rate_limit_rps, "2", 0, 1000000, "per client, of the costly reads (calendars, maps, HSDS, coverage, feeds) not answered from the cache; 0 = no limit"),
-    INT(expensive_rate_limit_burst, "20", 1, 1000000, "costly reads a client may make at once before their rate applies"),
-    BOOL(trust_proxy, "false", "take the client address from X-Forwarded-For when the peer is a trusted proxy (behind nginx)"),
-    STR(trusted_proxies, "127.0.0.1,::1", "addresses or prefixes of the proxies whose X-Forwarded-For is believed (with trust_proxy)"),
-    STR(public_url, "", "the address residents and feed readers use, like https://kaart.example.nl; empty = http://localhost:<port>"),
+    INT(expensive_rate_limit_rps, "2", 0, 1000000,
+        "per client, of the costly reads (calendars, maps, HSDS, coverage, feeds) not answered from the cache; 0 = no "
+        "limit"),
+    INT(expensive_rate_limit_burst, "20", 1, 1000000,
+        "costly reads a client may make at once before their rate applies"),
+    BOOL(trust_proxy, "false",
+         "take the client address from X-Forwarded-For when the peer is a trusted proxy (behind nginx)"),
+    STR(trusted_proxies, "127.0.0.1,::1",
+        "addresses or prefixes of the proxies whose X-Forwarded-For is believed (with trust_proxy)"),
+    STR(public_url, "",
+        "the address residents and feed readers use, like https://kaart.example.nl; empty = http://localhost:<port>"),
     INT(shutdown_grace_ms, "10000", 0, 600000, "on SIGTERM, time in-flight requests get to finish"),
     INT(maintenance_ms, "100", 10, 10000, "period of each worker's maintenance timer"),
-    INT(housekeeping_interval_s, "3600", 1, 86400, "period of the periodic database jobs (hide stale entries, extend occurrences)"),
-    INT(search_cache_ttl_ms, "10000", 0, 600000, "how long an anonymous answer (search, lists, feeds, pages) may be reused; 0 = no cache (writes through this daemon invalidate at once)"),
+    INT(housekeeping_interval_s, "3600", 1, 86400,
+        "period of the periodic database jobs (hide stale entries, extend occurrences)"),
+    INT(search_cache_ttl_ms, "10000", 0, 600000,
+        "how long an anonymous answer (search, lists, feeds, pages) may be reused; 0 = no cache (writes through this "
+        "daemon invalidate at once)"),
     INT(search_cache_entries, "4096", 16, 1048576, "answers each worker's reply cache can hold"),
     INT(search_cache_max_mb, "8", 1, 4096, "memory bound of each worker's search cache, in MiB"),
-    BOOL(search_index, "true", "answer anonymous searches from the index in memory (false: every search asks PostgreSQL, api_search)"),
-    INT(search_index_max_lag_ms, "5000", 100, 3600000, "an index that has not caught up with the database for this long is reported as lagging (/ready: 503)"),
-    INT(search_index_wait_ms, "2000", 0, 60000, "longest a write waits for the index to show it before it answers anyway (read-your-writes)"),
+    BOOL(search_index, "true",
+         "answer anonymous searches from the index in memory (false: every search asks PostgreSQL, api_search)"),
+    INT(search_index_max_lag_ms, "5000", 100, 3600000,
+        "an index that has not caught up with the database for this long is reported as lagging (/ready: 503)"),
+    INT(search_index_wait_ms, "2000", 0, 60000,
+        "longest a write waits for the index to show it before it answers anyway (read-your-writes)"),
     STR(cors_origin, "*", "Access-Control-Allow-Origin for read requests"),
-    STR(security_contact, "", "where to report a vulnerability (mailto: or https: URL), served as /.well-known/security.txt; empty = not served"),
+    STR(security_contact, "",
+        "where to report a vulnerability (mailto: or https: URL), served as /.well-known/security.txt; empty = not "
+        "served"),
     STR(log_level, "info", "debug, info, warn or error"),
-    BOOL(webhooks_allow_private, "false", "webhooks may go to http:// and private/loopback addresses (tests, intranets)"),
+    BOOL(webhooks_allow_private, "false",
+         "webhooks may go to http:// and private/loopback addresses (tests, intranets)"),
     INT(webhook_timeout_ms, "5000", 100, 60000, "longest time one webhook delivery may take"),
-    INT(webhook_retry_base_ms, "10000", 10, 3600000, "first retry delay of a failed webhook delivery; doubles each attempt"),
+    INT(webhook_retry_base_ms, "10000", 10, 3600000,
+        "first retry delay of a failed webhook delivery; doubles each attempt"),
     INT(webhook_retry_max_ms, "3600000", 10, 86400000, "cap of the webhook retry delay"),
     INT(webhook_max_attempts, "12", 1, 100, "attempts before a webhook delivery is marked failed"),
     INT(webhook_poll_ms, "1000", 50, 60000, "how often the daemon looks for due webhook deliveries"),
@@ -126,8 +159,7 @@ int cfg_set(struct sk_config *cfg, const char *key, const char *value, char *err
         errno = 0;
         long v = strtol(value, &end, 10);
         if (errno || end == value || *end != '\0' || v < e->min || v > e->max) {
-            snprintf(err, errlen, "%s must be a whole number from %ld to %ld, not '%s'",
-                     key, e->min, e->max, value);
+            snprintf(err, errlen, "%s must be a whole number from %ld to %ld, not '%s'", key, e->min, e->max, value);
             return -1;
         }
         *(int *)field = (int)v;
@@ -236,8 +268,7 @@ static const char *cfg_file_from_args(int argc, char **argv)
     return getenv("SK_CONFIG");
 }
 
-static int cfg_load_args(struct sk_config *cfg, int argc, char **argv, int *argi,
-                         char *err, size_t errlen)
+static int cfg_load_args(struct sk_config *cfg, int argc, char **argv, int *argi, char *err, size_t errlen)
 {
     int i;
     char key[64], msg[256];
@@ -268,8 +299,8 @@ static int cfg_load_args(struct sk_config *cfg, int argc, char **argv, int *argi
 static int cfg_check_contact(const struct sk_config *cfg, char *err, size_t errlen)
 {
     const char *c = cfg->security_contact;
-    if (c[0] && ((strncmp(c, "mailto:", 7) != 0 && strncmp(c, "https://", 8) != 0) ||
-                 strcspn(c, " \t\r\n") != strlen(c))) {
+    if (c[0] &&
+        ((strncmp(c, "mailto:", 7) != 0 && strncmp(c, "https://", 8) != 0) || strcspn(c, " \t\r\n") != strlen(c))) {
         snprintf(err, errlen, "security_contact must be a mailto: or https:// address, not '%s'", c);
         return -1;
     }
@@ -298,8 +329,10 @@ static int cfg_derive(struct sk_config *cfg, char *err, size_t errlen)
     if (host == NULL || *host == '\0' || *host == ':' || u[n - 1] == '/' || n > 200 ||
         strspn(u, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/[]") != n ||
         strchr(host, '/') != NULL) {
-        snprintf(err, errlen, "public_url must be scheme://host[:port] like https://kaart.example.nl (no path, "
-                              "no trailing slash), not '%s'", u);
+        snprintf(err, errlen,
+                 "public_url must be scheme://host[:port] like https://kaart.example.nl (no path, "
+                 "no trailing slash), not '%s'",
+                 u);
         return -1;
     }
     snprintf(cfg->base_url, sizeof(cfg->base_url), "%s", u);

@@ -79,12 +79,10 @@ struct sk_config {
  * first argument that is not a --flag (the CLI's sub-command) and leaves its
  * index in *argi. On error returns -1 and writes a message into err.
  */
-int cfg_load(struct sk_config *cfg, int argc, char **argv, int *argi,
-             char *err, size_t errlen);
+int cfg_load(struct sk_config *cfg, int argc, char **argv, int *argi, char *err, size_t errlen);
 
 /* Set one key from text; used by cfg_load and by tests. -1 + err on bad input. */
-int cfg_set(struct sk_config *cfg, const char *key, const char *value,
-            char *err, size_t errlen);
+int cfg_set(struct sk_config *cfg, const char *key, const char *value, char *err, size_t errlen);
 
 /*
  * The libpq connection string: database_url when set, else the embedded

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 bool client_addr_parse(const char *text, size_t len, struct client_addr *out)
 {
@@ -176,7 +176,7 @@ struct client_hasher *client_hasher_new(const uint8_t key[CLIENT_HASH_KEY_LEN])
 {
     struct client_hasher *h = calloc(1, sizeof(*h));
     unsigned int size = 8;
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_uint(OSSL_MAC_PARAM_SIZE, &size), OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[] = { OSSL_PARAM_construct_uint(OSSL_MAC_PARAM_SIZE, &size), OSSL_PARAM_construct_end() };
 
     if (h == NULL)
         return NULL;

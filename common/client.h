@@ -34,7 +34,10 @@ struct client_net {
     uint8_t bits;
 };
 
-enum { CLIENT_NETS_MAX = 16, CLIENT_TEXT_MAX = 48 };
+enum {
+    CLIENT_NETS_MAX = 16,
+    CLIENT_TEXT_MAX = 48
+};
 
 /* A parsed list of trusted proxies; the caller owns it (plain data). */
 struct client_nets {
@@ -73,7 +76,9 @@ void client_text(const struct client_addr *a, bool is_unit, char *out);
 /* A keyed hasher for one thread (OpenSSL contexts are not shared). */
 struct client_hasher;
 
-enum { CLIENT_HASH_KEY_LEN = 16 };
+enum {
+    CLIENT_HASH_KEY_LEN = 16
+};
 
 /* key is copied; NULL when OpenSSL has no SipHash or memory runs out. */
 struct client_hasher *client_hasher_new(const uint8_t key[CLIENT_HASH_KEY_LEN]);

@@ -71,10 +71,10 @@ static int print_kinds(FILE *f)
           "    LANGUAGE sql IMMUTABLE PARALLEL SAFE\n    RETURN ARRAY[",
           f);
     const char *sep = "";
-#define SK_ENTRY_KIND(id, name, path, label, label_plural)                                          \
-    ok &= plain(name) & plain(path) & plain(label) & plain(label_plural);                          \
-    fputs(sep, f);                                                                                 \
-    lit(f, name);                                                                                  \
+#define SK_ENTRY_KIND(id, name, path, label, label_plural)                                                             \
+    ok &= plain(name) & plain(path) & plain(label) & plain(label_plural);                                              \
+    fputs(sep, f);                                                                                                     \
+    lit(f, name);                                                                                                      \
     sep = ", ";
 #include "contract.def"
     fputs("]::text[];\n\n", f);
@@ -96,7 +96,7 @@ static int print_kinds(FILE *f)
     fputs("CREATE OR REPLACE FUNCTION sk_contract_kind_label(p_kind text, p_plural boolean DEFAULT false)\n"
           "    RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE\n    RETURN CASE p_kind",
           f);
-#define SK_ENTRY_KIND(id, name, path, label, label_plural)                                          \
+#define SK_ENTRY_KIND(id, name, path, label, label_plural)                                                             \
     fprintf(f, "\n        WHEN '%s' THEN CASE WHEN p_plural THEN '%s' ELSE '%s' END", name, label_plural, label);
 #include "contract.def"
     fputs(" END;\n\n", f);
@@ -116,14 +116,14 @@ static int print_problems(FILE *f)
     lookup_begin(f, "The type URN of a problem slug ('about:blank' for NULL).",
                  "sk_contract_problem_type(p_name text) RETURNS text",
                  "IF p_name IS NULL THEN RETURN 'about:blank'; END IF;");
-#define SK_PROBLEM(id, slug, status, title)                                                         \
-    ok &= plain(slug) & plain(title);                                                              \
+#define SK_PROBLEM(id, slug, status, title)                                                                            \
+    ok &= plain(slug) & plain(title);                                                                                  \
     fprintf(f, "    WHEN '%s' THEN RETURN '" CONTRACT_PROBLEM_URN "%s';\n", slug, slug);
 #include "contract.def"
     lookup_end(f);
 
-    lookup_begin(f, "The status a problem slug is answered with.", "sk_contract_problem_status(p_name text) RETURNS int",
-                 NULL);
+    lookup_begin(f, "The status a problem slug is answered with.",
+                 "sk_contract_problem_status(p_name text) RETURNS int", NULL);
 #define SK_PROBLEM(id, slug, status, title) fprintf(f, "    WHEN '%s' THEN RETURN %d;\n", slug, status);
 #include "contract.def"
     lookup_end(f);
@@ -133,9 +133,9 @@ static int print_problems(FILE *f)
                  "-- gives the slug no title of its own, and for about:blank, p_name NULL).",
                  "sk_contract_problem_title(p_name text, p_status int) RETURNS text",
                  "IF p_name IS NULL THEN RETURN sk_contract_status_title(p_status); END IF;");
-#define SK_PROBLEM(id, slug, status, title)                                                         \
-    fprintf(f, "    WHEN '%s' THEN RETURN coalesce(", slug);                                       \
-    lit(f, title);                                                                                 \
+#define SK_PROBLEM(id, slug, status, title)                                                                            \
+    fprintf(f, "    WHEN '%s' THEN RETURN coalesce(", slug);                                                           \
+    lit(f, title);                                                                                                     \
     fputs("::text, sk_contract_status_title(p_status));\n", f);
 #include "contract.def"
     lookup_end(f);
@@ -151,7 +151,8 @@ static int print_limits_and_patterns(FILE *f)
     lookup_end(f);
 
     lookup_begin(f, NULL, "sk_contract_pattern(p_name text) RETURNS text", NULL);
-#define SK_PATTERN(id, name, regex) ok &= plain(name) & plain(regex), fprintf(f, "    WHEN '%s' THEN RETURN '%s';\n", name, regex);
+#define SK_PATTERN(id, name, regex)                                                                                    \
+    ok &= plain(name) & plain(regex), fprintf(f, "    WHEN '%s' THEN RETURN '%s';\n", name, regex);
 #include "contract.def"
     lookup_end(f);
     return ok;

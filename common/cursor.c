@@ -21,7 +21,9 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
-enum { NUMBER_DIGITS_MAX = 18 }; /* fits a long (int64) */
+enum {
+    NUMBER_DIGITS_MAX = 18
+}; /* fits a long (int64) */
 
 bool cursor_number(const char *text, long lo, long hi, long *out)
 {
@@ -55,8 +57,7 @@ bool cursor_list_decode(const char *text, size_t len, struct list_cursor *out)
         return false;
     num = (size_t)(dot - text);
     neg = num > 0 && text[0] == '-';
-    if (num - neg > 17 || !all_digits(text + neg, num - neg) || len - num - 1 != 36 ||
-        !auth_is_uuid(dot + 1, 36))
+    if (num - neg > 17 || !all_digits(text + neg, num - neg) || len - num - 1 != 36 || !auth_is_uuid(dot + 1, 36))
         return false;
     for (size_t i = neg; i < num; i++)
         v = v * 10 + (text[i] - '0');
@@ -121,7 +122,7 @@ static bool copy_member(struct json_object *o, const char *name, char *out, size
 
 bool cursor_search_decode(const char *text, size_t len, struct search_cursor *out)
 {
-    static const char *const sorts[] = {"relevance", "date", "distance", "updated", "created", NULL};
+    static const char *const sorts[] = { "relevance", "date", "distance", "updated", "created", NULL };
     unsigned char raw[CURSOR_TEXT_MAX];
     struct json_tokener *tok;
     struct json_object *o;

@@ -25,16 +25,16 @@ enum {
 
 /* A decoded list cursor. */
 struct list_cursor {
-    int64_t at_us;   /* created_at, microseconds since 1970 */
-    char id[37];     /* the UUID, lower case */
+    int64_t at_us; /* created_at, microseconds since 1970 */
+    char id[37];   /* the UUID, lower case */
 };
 
 /* A decoded search cursor. */
 struct search_cursor {
-    char sort[16];                 /* relevance, date, distance, updated, created */
-    char hash[13];                 /* 12 hex digits */
-    char key[CURSOR_KEY_MAX + 1];  /* the sort value of the last item, as text */
-    char id[37];                   /* the last item's id */
+    char sort[16];                /* relevance, date, distance, updated, created */
+    char hash[13];                /* 12 hex digits */
+    char key[CURSOR_KEY_MAX + 1]; /* the sort value of the last item, as text */
+    char id[37];                  /* the last item's id */
 };
 
 /*

@@ -140,7 +140,7 @@ void html_text(struct html_buf *b, const char *s)
 void html_url(struct html_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    char enc[3] = {'%', 0, 0};
+    char enc[3] = { '%', 0, 0 };
 
     if (s == NULL)
         return;

@@ -20,7 +20,8 @@
 #include <stddef.h>
 
 struct html_buf {
-    char *data;  /* owned (html_free, or html_take hands it over); NUL-terminated when len > 0; NULL until the first write */
+    char *
+        data; /* owned (html_free, or html_take hands it over); NUL-terminated when len > 0; NULL until the first write */
     size_t len;
     size_t cap;
     bool failed; /* an allocation failed: contents are incomplete */

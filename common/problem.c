@@ -18,7 +18,8 @@ const char *problem_status_title(int status)
 static char *json_text(struct json_object *o, size_t *len)
 {
     size_t n;
-    const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+    const char *text =
+        json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
     char *out = malloc(n + 1);
     if (out) {
         memcpy(out, text, n + 1);
@@ -27,8 +28,8 @@ static char *json_text(struct json_object *o, size_t *len)
     return out;
 }
 
-char *problem_render(int status, const char *type, const char *detail, const char *instance,
-                     struct json_object *errors, size_t *len)
+char *problem_render(int status, const char *type, const char *detail, const char *instance, struct json_object *errors,
+                     size_t *len)
 {
     struct json_object *o = json_object_new_object();
     char *out;

@@ -23,8 +23,8 @@ const char *problem_status_title(int status);
  * Returns a malloc'd NUL-terminated string (caller frees) and its length in
  * *len, or NULL when out of memory.
  */
-char *problem_render(int status, const char *type, const char *detail, const char *instance,
-                     struct json_object *errors, size_t *len);
+char *problem_render(int status, const char *type, const char *detail, const char *instance, struct json_object *errors,
+                     size_t *len);
 
 /*
  * The problem text body (borrowed; typically one the SQL API wrote) with

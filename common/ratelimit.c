@@ -9,7 +9,7 @@
 #define RL_SLOTS 65536
 
 struct ratelimit {
-    uint64_t interval_us; /* time one request "costs" */
+    uint64_t interval_us;  /* time one request "costs" */
     uint64_t tolerance_us; /* how far ahead of now the arrival time may run */
     _Atomic uint64_t tat[RL_SLOTS];
 };
@@ -50,7 +50,6 @@ int ratelimit_check(struct ratelimit *rl, uint64_t client, uint64_t now_us)
             return (int)((wait + 999999) / 1000000);
         }
         next = tat + rl->interval_us;
-    } while (!atomic_compare_exchange_weak_explicit(slot, &old, next, memory_order_relaxed,
-                                                    memory_order_relaxed));
+    } while (!atomic_compare_exchange_weak_explicit(slot, &old, next, memory_order_relaxed, memory_order_relaxed));
     return 0;
 }

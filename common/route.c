@@ -44,8 +44,7 @@ static int route_fits(const char *pattern, const char *path, struct route_match 
     return *p == '\0' && *s == '\0';
 }
 
-int route_match(const struct route *table, size_t n, unsigned method, const char *path,
-                struct route_match *m)
+int route_match(const struct route *table, size_t n, unsigned method, const char *path, struct route_match *m)
 {
     struct route_match probe;
 
@@ -67,7 +66,7 @@ int route_match(const struct route *table, size_t n, unsigned method, const char
 
 void route_methods_str(unsigned methods, char *buf, size_t cap)
 {
-    static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+    static const char *const names[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" };
     size_t pos = 0;
 
     buf[0] = '\0';

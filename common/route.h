@@ -51,8 +51,7 @@ struct route_match {
 };
 
 /* 200 = matched, 404 = no pattern fits the path, 405 = path fits, method does not. */
-int route_match(const struct route *table, size_t n, unsigned method, const char *path,
-                struct route_match *m);
+int route_match(const struct route *table, size_t n, unsigned method, const char *path, struct route_match *m);
 
 /* Comma-separated method names of a bit set into buf, e.g. "GET, HEAD, POST". */
 void route_methods_str(unsigned methods, char *buf, size_t cap);

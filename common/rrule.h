@@ -36,47 +36,59 @@
 
 /* Bounds of the grammar (part of the public API contract). */
 enum {
-	RRULE_TEXT_MAX = 256,      /* bytes of rule text */
-	RRULE_INTERVAL_MAX = CONTRACT_RRULE_INTERVAL_MAX,
-	RRULE_COUNT_MAX = CONTRACT_RRULE_COUNT_MAX,
-	RRULE_BYDAY_MAX = 16,      /* entries in BYDAY */
-	RRULE_BYMONTHDAY_MAX = 31, /* entries in BYMONTHDAY */
-	RRULE_ORDINAL_MAX = 5,     /* |n| in BYDAY=nMO */
-	RRULE_ERROR_SIZE = 160,    /* size of an error message buffer */
+    RRULE_TEXT_MAX = 256, /* bytes of rule text */
+    RRULE_INTERVAL_MAX = CONTRACT_RRULE_INTERVAL_MAX,
+    RRULE_COUNT_MAX = CONTRACT_RRULE_COUNT_MAX,
+    RRULE_BYDAY_MAX = 16,      /* entries in BYDAY */
+    RRULE_BYMONTHDAY_MAX = 31, /* entries in BYMONTHDAY */
+    RRULE_ORDINAL_MAX = 5,     /* |n| in BYDAY=nMO */
+    RRULE_ERROR_SIZE = 160,    /* size of an error message buffer */
 };
 
 /* A calendar date; month 1..12, day 1..31. Plain value, no ownership. */
 struct rrule_date {
-	int year;
-	int month;
-	int day;
+    int year;
+    int month;
+    int day;
 };
 
 /* A local wall-clock date-time in Europe/Amsterdam. Plain value. */
 struct rrule_datetime {
-	struct rrule_date date;
-	int hour;   /* 0..23 */
-	int minute; /* 0..59 */
-	int second; /* 0..59 */
+    struct rrule_date date;
+    int hour;   /* 0..23 */
+    int minute; /* 0..59 */
+    int second; /* 0..59 */
 };
 
-enum rrule_freq { RRULE_DAILY, RRULE_WEEKLY, RRULE_MONTHLY };
+enum rrule_freq {
+    RRULE_DAILY,
+    RRULE_WEEKLY,
+    RRULE_MONTHLY
+};
 
 /* Weekdays as used everywhere in this module: Monday = 0 .. Sunday = 6. */
-enum rrule_weekday { RRULE_MO, RRULE_TU, RRULE_WE, RRULE_TH, RRULE_FR, RRULE_SA, RRULE_SU };
+enum rrule_weekday {
+    RRULE_MO,
+    RRULE_TU,
+    RRULE_WE,
+    RRULE_TH,
+    RRULE_FR,
+    RRULE_SA,
+    RRULE_SU
+};
 
 /* One BYDAY entry: ordinal 0 means "every such weekday in the period". */
 struct rrule_byday {
-	int ordinal; /* 0, 1..5 or -1..-5 */
-	enum rrule_weekday weekday;
+    int ordinal; /* 0, 1..5 or -1..-5 */
+    enum rrule_weekday weekday;
 };
 
 /* How UNTIL was written; it decides how it is compared. */
 enum rrule_until_kind {
-	RRULE_UNTIL_NONE,  /* no UNTIL */
-	RRULE_UNTIL_DATE,  /* YYYYMMDD: up to and including that local date */
-	RRULE_UNTIL_LOCAL, /* YYYYMMDDTHHMMSS: local wall-clock time */
-	RRULE_UNTIL_UTC,   /* YYYYMMDDTHHMMSSZ: converted to Amsterdam time */
+    RRULE_UNTIL_NONE,  /* no UNTIL */
+    RRULE_UNTIL_DATE,  /* YYYYMMDD: up to and including that local date */
+    RRULE_UNTIL_LOCAL, /* YYYYMMDDTHHMMSS: local wall-clock time */
+    RRULE_UNTIL_UTC,   /* YYYYMMDDTHHMMSSZ: converted to Amsterdam time */
 };
 
 /*
@@ -84,15 +96,15 @@ enum rrule_until_kind {
  * rrule_parse(), owned by whoever holds it (usually the stack).
  */
 struct rrule {
-	enum rrule_freq freq;
-	int interval; /* 1 when absent */
-	int count;    /* 0 when absent */
-	enum rrule_until_kind until_kind;
-	struct rrule_datetime until; /* time fields 0 for RRULE_UNTIL_DATE */
-	size_t n_byday;
-	struct rrule_byday byday[RRULE_BYDAY_MAX];
-	size_t n_bymonthday;
-	int bymonthday[RRULE_BYMONTHDAY_MAX]; /* 1..31 or -1..-31 */
+    enum rrule_freq freq;
+    int interval; /* 1 when absent */
+    int count;    /* 0 when absent */
+    enum rrule_until_kind until_kind;
+    struct rrule_datetime until; /* time fields 0 for RRULE_UNTIL_DATE */
+    size_t n_byday;
+    struct rrule_byday byday[RRULE_BYDAY_MAX];
+    size_t n_bymonthday;
+    int bymonthday[RRULE_BYMONTHDAY_MAX]; /* 1..31 or -1..-31 */
 };
 
 /*

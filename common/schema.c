@@ -56,8 +56,7 @@ static void api_fp_compute(void)
         int n;
         if (schema_checksum(&sk_api_files[i], sum) < 0)
             return;
-        n = snprintf(api_fp + len, sizeof(api_fp) - len, "%s%s=%s", i ? " " : "", sk_api_files[i].name,
-                     sum);
+        n = snprintf(api_fp + len, sizeof(api_fp) - len, "%s%s=%s", i ? " " : "", sk_api_files[i].name, sum);
         if (n < 0 || (size_t)n >= sizeof(api_fp) - len)
             return;
         len += (size_t)n;

@@ -66,7 +66,7 @@ static void p_codes(const char *name, const char *value, struct json_object *out
 {
     static const struct {
         const char *param, *member;
-    } members[] = {{"area", "areas"}, {"theme", "themes"}, {"audience", "audiences"}};
+    } members[] = { { "area", "areas" }, { "theme", "themes" }, { "audience", "audiences" } };
     struct json_object *arr = code_list(name, value, errs);
     if (arr == NULL)
         return;
@@ -241,8 +241,8 @@ static void p_datetime(const char *name, const char *value, struct json_object *
 
 static void p_days(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
 {
-    static const char *const names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-    static const char *const short_names[] = {"mo", "tu", "we", "th", "fr", "sa", "su"};
+    static const char *const names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+    static const char *const short_names[] = { "mo", "tu", "we", "th", "fr", "sa", "su" };
     struct json_object *arr = json_object_new_array();
     for (const char *p = value; *p;) {
         size_t n = strcspn(p, ",");
@@ -263,8 +263,8 @@ static void p_days(const char *name, const char *value, struct json_object *out,
 
 static void p_enum(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
 {
-    static const char *const time_of_day[] = {"morning", "afternoon", "evening", NULL};
-    static const char *const sort[] = {"relevance", "date", "distance", "updated", NULL};
+    static const char *const time_of_day[] = { "morning", "afternoon", "evening", NULL };
+    static const char *const sort[] = { "relevance", "date", "distance", "updated", NULL };
     const char *const *allowed = strcmp(name, "sort") == 0 ? sort : time_of_day;
     for (int i = 0; allowed[i]; i++) {
         if (strcmp(value, allowed[i]) == 0) {
@@ -327,29 +327,29 @@ static void p_cursor(const char *name, const char *value, struct json_object *ou
 }
 
 static const struct param params[] = {
-    {"q", p_q},
-    {"kind", p_kind},
-    {"municipality", p_municipality},
-    {"area", p_codes},
-    {"theme", p_codes},
-    {"audience", p_codes},
-    {"organisation", p_organisation},
-    {"access", p_access},
-    {"free", p_flag},
-    {"discount_pass", p_flag},
-    {"language", p_language},
-    {"from", p_datetime},
-    {"to", p_datetime},
-    {"day", p_days},
-    {"time_of_day", p_enum},
-    {"near", p_near},
-    {"radius", p_int},
-    {"open_now", p_flag},
-    {"open_at", p_datetime},
-    {"sort", p_enum},
-    {"limit", p_int},
-    {"cursor", p_cursor},
-    {"facets", p_flag},
+    { "q", p_q },
+    { "kind", p_kind },
+    { "municipality", p_municipality },
+    { "area", p_codes },
+    { "theme", p_codes },
+    { "audience", p_codes },
+    { "organisation", p_organisation },
+    { "access", p_access },
+    { "free", p_flag },
+    { "discount_pass", p_flag },
+    { "language", p_language },
+    { "from", p_datetime },
+    { "to", p_datetime },
+    { "day", p_days },
+    { "time_of_day", p_enum },
+    { "near", p_near },
+    { "radius", p_int },
+    { "open_now", p_flag },
+    { "open_at", p_datetime },
+    { "sort", p_enum },
+    { "limit", p_int },
+    { "cursor", p_cursor },
+    { "facets", p_flag },
 };
 
 static const struct param *param_find(const char *name)
@@ -379,8 +379,7 @@ static void search_cross_checks(struct json_object *out, struct verr_list *errs)
     }
     if (json_object_object_get_ex(out, "radius", NULL) && !has_near)
         verr_add(errs, "radius", "needs near=lat,lon");
-    if (json_object_object_get_ex(out, "sort", &near) && !strcmp(json_object_get_string(near), "distance") &&
-        !has_near)
+    if (json_object_object_get_ex(out, "sort", &near) && !strcmp(json_object_get_string(near), "distance") && !has_near)
         verr_add(errs, "sort", "distance needs near=lat,lon");
     if (json_object_object_get_ex(out, "open_now", NULL) && json_object_object_get_ex(out, "open_at", NULL))
         verr_add(errs, "open_at", "cannot be combined with open_now");
@@ -424,10 +423,12 @@ int search_window_parse(const char *from, const char *to, char *from_out, char *
     size_t before = errs->count;
 
     if (from == NULL || parse_local(from, &f) < 0)
-        verr_add(errs, "from", "is required: a date like 2026-12-01 or a local time like 2026-12-01T10:00 (years %d to %d)",
+        verr_add(errs, "from",
+                 "is required: a date like 2026-12-01 or a local time like 2026-12-01T10:00 (years %d to %d)",
                  SEARCH_YEAR_MIN, SEARCH_YEAR_MAX);
     if (to == NULL || parse_local(to, &t) < 0)
-        verr_add(errs, "to", "is required: a date like 2026-12-31 or a local time like 2026-12-31T23:59 (years %d to %d)",
+        verr_add(errs, "to",
+                 "is required: a date like 2026-12-31 or a local time like 2026-12-31T23:59 (years %d to %d)",
                  SEARCH_YEAR_MIN, SEARCH_YEAR_MAX);
     if (errs->count > before)
         return -1;

@@ -27,14 +27,14 @@ struct search_pair {
 
 /* Limits of the search (documented in the OpenAPI document). */
 enum {
-    SEARCH_Q_MAX = 200,            /* characters of q */
-    SEARCH_LIST_MAX = 20,          /* codes per list parameter */
+    SEARCH_Q_MAX = 200,   /* characters of q */
+    SEARCH_LIST_MAX = 20, /* codes per list parameter */
     SEARCH_LIMIT_MAX = CONTRACT_SEARCH_MAX,
     SEARCH_LIMIT_DEFAULT = CONTRACT_SEARCH_DEFAULT,
-    SEARCH_RADIUS_MAX = 50000,     /* metres */
+    SEARCH_RADIUS_MAX = 50000, /* metres */
     SEARCH_RADIUS_DEFAULT = 5000,
     SEARCH_WINDOW_DAYS_MAX = 366,
-    SEARCH_YEAR_MIN = 2000,        /* dates of from, to and open_at (as schedules, validate.c) */
+    SEARCH_YEAR_MIN = 2000, /* dates of from, to and open_at (as schedules, validate.c) */
     SEARCH_YEAR_MAX = 2100,
     SEARCH_CURSOR_MAX = 256
 };

@@ -27,13 +27,13 @@ struct ts_rule {
 };
 
 static struct {
-    char *rules_text;        /* owned copy of unaccent.rules, cut into fields */
-    struct ts_rule *rules;   /* sorted by src bytes (rule_cmp) */
+    char *rules_text;      /* owned copy of unaccent.rules, cut into fields */
+    struct ts_rule *rules; /* sorted by src bytes (rule_cmp) */
     size_t nrules;
-    char **stop;             /* sorted stop words (pointers into stop_text) */
+    char **stop; /* sorted stop words (pointers into stop_text) */
     size_t nstop;
     char *stop_text;
-    locale_t ctype;          /* C.UTF-8: lower case and word characters as the cluster's */
+    locale_t ctype; /* C.UTF-8: lower case and word characters as the cluster's */
     bool ok;
 } T;
 
@@ -96,7 +96,7 @@ static void load_rules(void)
             tl = o;
         }
         if (sl > 0 && sl < 256 && tl < 256) {
-            T.rules[T.nrules++] = (struct ts_rule){s, t, (uint8_t)sl, (uint8_t)tl};
+            T.rules[T.nrules++] = (struct ts_rule){ s, t, (uint8_t)sl, (uint8_t)tl };
         }
         line = end ? end + 1 : NULL;
     }
@@ -147,7 +147,7 @@ static bool ts_ready(void)
 /* The rule for the character s[0..len) (every source in unaccent.rules is one character), or NULL. */
 static const struct ts_rule *rule_for(const char *s, size_t len)
 {
-    struct ts_rule key = {.src = s, .src_len = (uint8_t)len};
+    struct ts_rule key = { .src = s, .src_len = (uint8_t)len };
     return bsearch(&key, T.rules, T.nrules, sizeof(*T.rules), rule_cmp);
 }
 
@@ -321,7 +321,7 @@ static size_t trgm_make(const char *word, struct trgm *t, size_t cap)
         return 0;
     cps[n++] = ' ';
     for (size_t i = 0; i + 2 < n && k < cap; i++)
-        t[k++] = (struct trgm){{cps[i], cps[i + 1], cps[i + 2]}};
+        t[k++] = (struct trgm){ { cps[i], cps[i + 1], cps[i + 2] } };
     qsort(t, k, sizeof(*t), trgm_cmp);
     if (k > 1) {
         size_t u = 1;
@@ -368,5 +368,6 @@ float ts_similarity(const char *a, const char *b)
     uint64_t ta[TS_TRGM_WORD_MAX + 1], tb[TS_TRGM_WORD_MAX + 1];
     if (utf8_chars(a) > TS_TRGM_WORD_MAX || utf8_chars(b) > TS_TRGM_WORD_MAX)
         return -1.0f;
-    return ts_trgm_similarity(ta, ts_trigrams(a, ta, TS_TRGM_WORD_MAX + 1), tb, ts_trigrams(b, tb, TS_TRGM_WORD_MAX + 1));
+    return ts_trgm_similarity(ta, ts_trigrams(a, ta, TS_TRGM_WORD_MAX + 1), tb,
+                              ts_trigrams(b, tb, TS_TRGM_WORD_MAX + 1));
 }

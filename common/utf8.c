@@ -5,7 +5,7 @@
 
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-    static const uint32_t min_for_len[5] = {0, 0, 0x80, 0x800, 0x10000};
+    static const uint32_t min_for_len[5] = { 0, 0, 0x80, 0x800, 0x10000 };
     size_t len;
     uint32_t v;
 

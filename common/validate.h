@@ -33,15 +33,15 @@ struct json_object;
 /* --------------------------------------------------------------- errors */
 
 enum {
-	VERR_MAX = 64,           /* errors kept; more set `overflow` */
-	VERR_FIELD_SIZE = 128,   /* bytes of a field path, NUL included */
-	VERR_MESSAGE_SIZE = 160, /* bytes of a message, NUL included */
+    VERR_MAX = 64,           /* errors kept; more set `overflow` */
+    VERR_FIELD_SIZE = 128,   /* bytes of a field path, NUL included */
+    VERR_MESSAGE_SIZE = 160, /* bytes of a message, NUL included */
 };
 
 /* One failing field. Both strings are copies, NUL-terminated, valid UTF-8. */
 struct verr {
-	char field[VERR_FIELD_SIZE];
-	char message[VERR_MESSAGE_SIZE];
+    char field[VERR_FIELD_SIZE];
+    char message[VERR_MESSAGE_SIZE];
 };
 
 /*
@@ -51,9 +51,9 @@ struct verr {
  * verr_to_json() then adds one "too many errors" entry.
  */
 struct verr_list {
-	size_t count;
-	bool overflow;
-	struct verr items[VERR_MAX];
+    size_t count;
+    bool overflow;
+    struct verr items[VERR_MAX];
 };
 
 void verr_init(struct verr_list *l);
@@ -78,7 +78,9 @@ struct json_object *verr_to_json(const struct verr_list *l);
 /* ----------------------------------------------------------- JSON body */
 
 /* Default nesting limit for request bodies; the daemon passes its cfg value. */
-enum { VALIDATE_JSON_DEPTH_DEFAULT = 16 };
+enum {
+    VALIDATE_JSON_DEPTH_DEFAULT = 16
+};
 
 /*
  * Check and parse a request body: not empty, valid UTF-8 without NUL bytes,
@@ -95,9 +97,9 @@ struct json_object *validate_json_body(const char *buf, size_t len, int max_dept
 /* ---------------------------------------------------------------- entry */
 
 enum validate_mode {
-	VALIDATE_CREATE,  /* POST: required fields enforced */
-	VALIDATE_REPLACE, /* PUT: required fields enforced */
-	VALIDATE_PATCH,   /* RFC 7396 merge patch: see below */
+    VALIDATE_CREATE,  /* POST: required fields enforced */
+    VALIDATE_REPLACE, /* PUT: required fields enforced */
+    VALIDATE_PATCH,   /* RFC 7396 merge patch: see below */
 };
 
 /*
@@ -120,11 +122,11 @@ int validate_entry(enum sk_kind kind, enum validate_mode mode, struct json_objec
 
 /* The bodies that are not entries, checked with member tables like the entries'. */
 enum validate_body {
-	VALIDATE_BODY_REASON_REQUIRED, /* {"reason"}: reject, hide */
-	VALIDATE_BODY_REASON_OPTIONAL, /* {"reason"?}: the other moderation decisions */
-	VALIDATE_BODY_RESOLUTION,      /* {"resolution"?}: resolving a report */
-	VALIDATE_BODY_REPORT,          /* {"reason", "message"?}: a new report */
-	VALIDATE_BODY_WEBHOOK,         /* {"url", "secret", "kinds"?, "municipality"?}: a new webhook */
+    VALIDATE_BODY_REASON_REQUIRED, /* {"reason"}: reject, hide */
+    VALIDATE_BODY_REASON_OPTIONAL, /* {"reason"?}: the other moderation decisions */
+    VALIDATE_BODY_RESOLUTION,      /* {"resolution"?}: resolving a report */
+    VALIDATE_BODY_REPORT,          /* {"reason", "message"?}: a new report */
+    VALIDATE_BODY_WEBHOOK,         /* {"url", "secret", "kinds"?, "municipality"?}: a new webhook */
 };
 
 /*

@@ -206,6 +206,20 @@ if [ "$migrated" -eq 1 ]; then
 fi
 
 # ---------------------------------------------------------------------------
+# The C style: every .c and .h as .clang-format has it.
+# ---------------------------------------------------------------------------
+sk_log "formatter check (clang-format --dry-run --Werror)"
+if ! command -v clang-format >/dev/null 2>&1; then
+    fail "clang-format is not installed"
+elif find server common tests -name node_modules -prune -o -name '*.[ch]' -print0 |
+    xargs -0 clang-format --dry-run --Werror >"$tmp_logs/format.log" 2>&1; then
+    passed=$((passed + 1))
+else
+    head -n 40 "$tmp_logs/format.log"
+    fail "clang-format: files differ from .clang-format (run: clang-format -i FILE)"
+fi
+
+# ---------------------------------------------------------------------------
 # The libFuzzer harnesses, briefly (tests/fuzz/run.sh runs them for as long as
 # asked): each target is one test; a finding fails it.
 # ---------------------------------------------------------------------------

@@ -18,27 +18,27 @@
 #include "http.h"
 
 #define CONN_BUCKETS 4096 /* evcon -> conn lookup; a power of two */
-#define CONN_NEVER UINT64_MAX
+#define CONN_NEVER   UINT64_MAX
 
 /* One client connection. Owned by its table from the bufferevent hook to the close callback. */
 struct conn {
     struct conn_table *table;
-    struct bufferevent *bev;        /* borrowed from evhttp (our reference only until adopted) */
+    struct bufferevent *bev;         /* borrowed from evhttp (our reference only until adopted) */
     struct evhttp_connection *evcon; /* NULL until adopted */
-    struct req_ctx *ctx;            /* the request being answered, linked both ways; or NULL */
-    uint64_t deadline_ms;           /* a whole request must have arrived by then; CONN_NEVER while busy */
-    bool cut;                       /* its socket was shut down; evhttp frees it soon */
-    TAILQ_ENTRY(conn) link;         /* fresh or live list */
-    LIST_ENTRY(conn) bucket;        /* lookup by evcon (live only) */
+    struct req_ctx *ctx;             /* the request being answered, linked both ways; or NULL */
+    uint64_t deadline_ms;            /* a whole request must have arrived by then; CONN_NEVER while busy */
+    bool cut;                        /* its socket was shut down; evhttp frees it soon */
+    TAILQ_ENTRY(conn) link;          /* fresh or live list */
+    LIST_ENTRY(conn) bucket;         /* lookup by evcon (live only) */
 };
 
 struct conn_table {
-    struct event_base *base;        /* borrowed */
-    _Atomic int *open;              /* borrowed, shared by every worker */
+    struct event_base *base; /* borrowed */
+    _Atomic int *open;       /* borrowed, shared by every worker */
     int max;
     uint64_t read_timeout_ms;
-    struct event *adopt;            /* priority 0: runs right after evhttp's accept */
-    TAILQ_HEAD(, conn) fresh;       /* created by the hook, not adopted yet */
+    struct event *adopt;      /* priority 0: runs right after evhttp's accept */
+    TAILQ_HEAD(, conn) fresh; /* created by the hook, not adopted yet */
     TAILQ_HEAD(, conn) live;
     int nlive;
     LIST_HEAD(, conn) buckets[CONN_BUCKETS];
@@ -131,8 +131,8 @@ static void conn_on_adopt(evutil_socket_t fd_unused, short what, void *arg)
     }
 }
 
-struct conn_table *conn_table_new(struct event_base *base, struct evhttp *http, _Atomic int *open,
-                                  int max_connections, int request_read_timeout_ms)
+struct conn_table *conn_table_new(struct event_base *base, struct evhttp *http, _Atomic int *open, int max_connections,
+                                  int request_read_timeout_ms)
 {
     struct conn_table *t = calloc(1, sizeof(*t));
     if (t == NULL)
@@ -178,9 +178,9 @@ struct conn *conn_find(struct conn_table *t, struct evhttp_connection *evcon)
     struct conn *c;
     if (t == NULL || evcon == NULL)
         return NULL;
-    LIST_FOREACH (c, &t->buckets[conn_bucket(evcon)], bucket)
-        if (c->evcon == evcon)
-            return c;
+    LIST_FOREACH(c, &t->buckets[conn_bucket(evcon)], bucket)
+    if (c->evcon == evcon)
+        return c;
     return NULL;
 }
 
@@ -201,7 +201,8 @@ void conn_table_tick(struct conn_table *t, uint64_t now_ms)
     struct conn *c;
     if (t == NULL)
         return;
-    TAILQ_FOREACH (c, &t->live, link) {
+    TAILQ_FOREACH(c, &t->live, link)
+    {
         if (c->cut || now_ms <= c->deadline_ms)
             continue;
         /* an answer still going out to a slow reader is not a slow request: evhttp's write

@@ -50,8 +50,8 @@ struct req_ctx;
  * given two priorities (event_base_priority_init) before evhttp made its
  * events. NULL when out of memory.
  */
-struct conn_table *conn_table_new(struct event_base *base, struct evhttp *http, _Atomic int *open,
-                                  int max_connections, int request_read_timeout_ms);
+struct conn_table *conn_table_new(struct event_base *base, struct evhttp *http, _Atomic int *open, int max_connections,
+                                  int request_read_timeout_ms);
 
 /* After evhttp_free: release what is left. NULL is fine. */
 void conn_table_free(struct conn_table *t);

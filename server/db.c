@@ -16,34 +16,41 @@
 
 #define DB_BACKOFF_START_MS 50
 
-enum dbc_state { DBC_DOWN, DBC_CONNECTING, DBC_CHECKING, DBC_PREPARING, DBC_IDLE, DBC_BUSY };
+enum dbc_state {
+    DBC_DOWN,
+    DBC_CONNECTING,
+    DBC_CHECKING,
+    DBC_PREPARING,
+    DBC_IDLE,
+    DBC_BUSY
+};
 
 /* One connection. Owned by its pool; the PGconn by the connection. */
 struct db_conn {
     struct db_pool *pool;
-    PGconn *pg;               /* NULL when DOWN */
+    PGconn *pg; /* NULL when DOWN */
     enum dbc_state state;
-    struct event *ev;         /* socket watcher, re-armed per state */
-    short watching;           /* the events ev is armed for, 0 = none */
-    int prep_next;            /* next catalog entry to prepare */
-    struct db_query *query;   /* the running query when BUSY, linked both ways */
-    PGresult *result;         /* first result of the running command */
-    uint64_t retry_at_ms;     /* DOWN: when to try again */
-    uint64_t deadline_ms;     /* CONNECTING..PREPARING: give up after this */
+    struct event *ev;       /* socket watcher, re-armed per state */
+    short watching;         /* the events ev is armed for, 0 = none */
+    int prep_next;          /* next catalog entry to prepare */
+    struct db_query *query; /* the running query when BUSY, linked both ways */
+    PGresult *result;       /* first result of the running command */
+    uint64_t retry_at_ms;   /* DOWN: when to try again */
+    uint64_t deadline_ms;   /* CONNECTING..PREPARING: give up after this */
 };
 
 struct db_pool {
-    struct event_base *base;          /* borrowed from the worker */
-    const struct sk_config *cfg;      /* borrowed, read-only */
+    struct event_base *base;     /* borrowed from the worker */
+    const struct sk_config *cfg; /* borrowed, read-only */
     char conninfo[1024];
     char statement_options[128];
     int nconns;
-    struct db_conn *conns;            /* owned array of nconns */
-    TAILQ_HEAD(, db_query) queue;     /* queries waiting for a connection */
+    struct db_conn *conns;        /* owned array of nconns */
+    TAILQ_HEAD(, db_query) queue; /* queries waiting for a connection */
     int nqueued;
-    int nready;                       /* connections IDLE or BUSY */
+    int nready; /* connections IDLE or BUSY */
     int backoff_ms;
-    int have_failed;                  /* an attempt failed since the last success */
+    int have_failed; /* an attempt failed since the last success */
     char last_error[256];
 };
 
@@ -66,10 +73,8 @@ static void dbc_set_state(struct db_conn *c, enum dbc_state next)
     case DBC_CHECKING:
     case DBC_PREPARING:
     case DBC_IDLE:
-    case DBC_BUSY:
-        break;
-    default:
-        abort();
+    case DBC_BUSY: break;
+    default: abort();
     }
     pool->nready += dbc_usable(next) - dbc_usable(c->state);
     c->state = next;
@@ -88,8 +93,7 @@ static void dbc_watch(struct db_conn *c, short what)
     event_add(c->ev, NULL);
 }
 
-static void db_error_set(struct db_error *err, enum db_status status, const char *sqlstate,
-                         const char *message)
+static void db_error_set(struct db_error *err, enum db_status status, const char *sqlstate, const char *message)
 {
     err->status = status;
     snprintf(err->sqlstate, sizeof(err->sqlstate), "%s", sqlstate ? sqlstate : "");
@@ -150,8 +154,8 @@ static void dbc_fail(struct db_conn *c, const char *why)
     pool->have_failed = 1;
     c->query = NULL;
     dbc_close(c, clock_now_ms() + (uint64_t)pool->backoff_ms);
-    pool->backoff_ms = pool->backoff_ms * 2 > pool->cfg->db_retry_max_ms ? pool->cfg->db_retry_max_ms
-                                                                         : pool->backoff_ms * 2;
+    pool->backoff_ms =
+        pool->backoff_ms * 2 > pool->cfg->db_retry_max_ms ? pool->cfg->db_retry_max_ms : pool->backoff_ms * 2;
     if (q) {
         struct db_error err;
         db_error_set(&err, DB_UNAVAILABLE, "08006", pool->last_error);
@@ -165,16 +169,15 @@ static void dbc_fail(struct db_conn *c, const char *why)
 static void dbc_connect(struct db_conn *c)
 {
     struct db_pool *pool = c->pool;
-    const char *keys[] = {"dbname", "application_name", "options", NULL};
-    const char *vals[] = {pool->conninfo, "socialekaartd", pool->statement_options, NULL};
+    const char *keys[] = { "dbname", "application_name", "options", NULL };
+    const char *vals[] = { pool->conninfo, "socialekaartd", pool->statement_options, NULL };
 
     c->pg = PQconnectStartParams(keys, vals, 1);
     c->deadline_ms = clock_now_ms() + (uint64_t)pool->cfg->db_connect_timeout_ms;
     dbc_set_state(c, DBC_CONNECTING);
     if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
         char why[256];
-        snprintf(why, sizeof(why), "cannot connect to PostgreSQL: %s",
-                 c->pg ? PQerrorMessage(c->pg) : "out of memory");
+        snprintf(why, sizeof(why), "cannot connect to PostgreSQL: %s", c->pg ? PQerrorMessage(c->pg) : "out of memory");
         dbc_fail(c, why);
         return;
     }
@@ -186,8 +189,7 @@ static void dbc_check_schema(struct db_conn *c)
 {
     PQsetnonblocking(c->pg, 1);
     dbc_set_state(c, DBC_CHECKING);
-    if (!PQsendQueryParams(c->pg, db_statements[STMT_SCHEMA_VERSION].sql, 0, NULL, NULL, NULL,
-                           NULL, 0)) {
+    if (!PQsendQueryParams(c->pg, db_statements[STMT_SCHEMA_VERSION].sql, 0, NULL, NULL, NULL, NULL, 0)) {
         dbc_fail(c, PQerrorMessage(c->pg));
         return;
     }
@@ -313,17 +315,10 @@ static void dbc_on_result(struct db_conn *c)
         return;
     }
     switch (c->state) {
-    case DBC_CHECKING:
-        dbc_on_checked(c, r);
-        break;
-    case DBC_PREPARING:
-        dbc_on_prepared(c, r);
-        break;
-    case DBC_BUSY:
-        dbc_on_query_done(c, r);
-        break;
-    default:
-        break;
+    case DBC_CHECKING: dbc_on_checked(c, r); break;
+    case DBC_PREPARING: dbc_on_prepared(c, r); break;
+    case DBC_BUSY: dbc_on_query_done(c, r); break;
+    default: break;
     }
     PQclear(r);
 }
@@ -551,8 +546,8 @@ void db_pool_tick(struct db_pool *pool, uint64_t now_ms)
         struct db_conn *c = &pool->conns[i];
         if (c->state == DBC_DOWN && now_ms >= c->retry_at_ms)
             dbc_connect(c);
-        else if ((c->state == DBC_CONNECTING || c->state == DBC_CHECKING ||
-                  c->state == DBC_PREPARING) && now_ms > c->deadline_ms)
+        else if ((c->state == DBC_CONNECTING || c->state == DBC_CHECKING || c->state == DBC_PREPARING) &&
+                 now_ms > c->deadline_ms)
             dbc_fail(c, "timed out connecting to PostgreSQL");
     }
 }

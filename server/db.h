@@ -58,7 +58,7 @@ enum db_stmt {
     STMT_ORG_CREATE,
     STMT_ORG_UPDATE,
     STMT_AUDIT_LIST,
-    STMT_MOD_QUEUE,          /* server/h_moderation.c (sql/api/moderation.sql) */
+    STMT_MOD_QUEUE, /* server/h_moderation.c (sql/api/moderation.sql) */
     STMT_MOD_APPROVE,
     STMT_MOD_REJECT,
     STMT_MOD_DIFF,
@@ -72,20 +72,20 @@ enum db_stmt {
     STMT_MOD_UNHIDE,
     STMT_MOD_SETTINGS_GET,
     STMT_MOD_SETTINGS_PATCH,
-    STMT_MOD_HOUSEKEEPING,   /* server/housekeeping.c */
+    STMT_MOD_HOUSEKEEPING, /* server/housekeeping.c */
     STMT_OCCURRENCES_EXTEND,
-    STMT_WEBHOOK_CREATE,     /* server/h_webhooks.c (sql/api/webhooks.sql) */
+    STMT_WEBHOOK_CREATE, /* server/h_webhooks.c (sql/api/webhooks.sql) */
     STMT_WEBHOOK_LIST,
     STMT_WEBHOOK_GET,
     STMT_WEBHOOK_DELETE,
     STMT_WEBHOOK_DELIVERIES,
-    STMT_WEBHOOK_CLAIM,      /* server/webhook.c: the delivery engine */
+    STMT_WEBHOOK_CLAIM, /* server/webhook.c: the delivery engine */
     STMT_WEBHOOK_REPORT,
     STMT_SEARCH,
     STMT_ACTIVITY_OCCURRENCES,
-    STMT_WEB_SEARCH,    /* server/h_web.c: the residents' pages (sql/api/web.sql) */
+    STMT_WEB_SEARCH, /* server/h_web.c: the residents' pages (sql/api/web.sql) */
     STMT_WEB_ENTRY,
-    STMT_FEED_PAGE,     /* server/h_feeds.c: open feeds (sql/api/feeds.sql) */
+    STMT_FEED_PAGE, /* server/h_feeds.c: open feeds (sql/api/feeds.sql) */
     STMT_FEED_ICS,
     STMT_FEED_ICS_ONE,
     STMT_FEED_GEOJSON,
@@ -101,7 +101,12 @@ struct db_statement {
 };
 extern const struct db_statement db_statements[STMT_COUNT_];
 
-enum db_status { DB_OK, DB_UNAVAILABLE, DB_TIMEOUT, DB_QUERY_ERROR };
+enum db_status {
+    DB_OK,
+    DB_UNAVAILABLE,
+    DB_TIMEOUT,
+    DB_QUERY_ERROR
+};
 
 /* What went wrong, for the one log line and the problem detail. */
 struct db_error {
@@ -113,14 +118,18 @@ struct db_error {
 /* res is NULL unless err->status == DB_OK. */
 typedef void (*db_done_fn)(struct db_query *q, PGresult *res, const struct db_error *err);
 
-enum db_query_state { DBQ_NONE, DBQ_QUEUED, DBQ_RUNNING };
+enum db_query_state {
+    DBQ_NONE,
+    DBQ_QUEUED,
+    DBQ_RUNNING
+};
 
 struct db_query {
     enum db_stmt stmt;
     int nparams;
     const char *const *params; /* borrowed; NULL entries are SQL NULL */
     db_done_fn done;
-    void *arg;                 /* the caller's, untouched by the pool */
+    void *arg; /* the caller's, untouched by the pool */
     /* pool-private */
     enum db_query_state state;
     uint64_t queued_ms;

@@ -9,9 +9,9 @@
 
 #include "contract.h"
 #include "http.h"
-#include "rows.h"
 #include "paging.h"
 #include "routes.h"
+#include "rows.h"
 #include "validate.h"
 
 #define CODE_MAX 64
@@ -20,8 +20,9 @@
 static const char *catalog_code(struct req_ctx *ctx, int i)
 {
     const struct route_param *p = &ctx->match.params[i];
-    if (ctx->match.nparams <= i || p->len > CODE_MAX || strspn(p->ptr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                                       "abcdefghijklmnopqrstuvwxyz0123456789-_") < p->len) {
+    if (ctx->match.nparams <= i || p->len > CODE_MAX ||
+        strspn(p->ptr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "abcdefghijklmnopqrstuvwxyz0123456789-_") < p->len) {
         http_problem(ctx, 404, "There is nothing with this code.", NULL);
         return NULL;
     }
@@ -52,8 +53,8 @@ static int catalog_bool_arg(struct req_ctx *ctx, const char *name, const char **
 /* The vocabulary named by the first path segment after /api/v1/. */
 static const char *catalog_vocab(struct req_ctx *ctx)
 {
-    static const char *const names[] = {"themes", "audiences", "accessibility-features", "support-kinds",
-                                        "exception-sets"};
+    static const char *const names[] = { "themes", "audiences", "accessibility-features", "support-kinds",
+                                         "exception-sets" };
     const char *p = ctx->path + strlen("/api/v1/");
     size_t n = strcspn(p, "/");
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

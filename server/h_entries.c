@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
-#include "rows.h"
-#include "problem.h"
-#include "paging.h"
 #include "h_entries.h"
 #include "h_search.h"
+#include "http.h"
+#include "paging.h"
+#include "problem.h"
 #include "routes.h"
+#include "rows.h"
 #include "validate.h"
 
 #define IDEMPOTENCY_KEY_MAX 128
@@ -77,9 +77,9 @@ void h_entry_get(struct req_ctx *ctx)
 static int entry_list_filtered(struct req_ctx *ctx)
 {
     struct evkeyval *kv;
-    TAILQ_FOREACH (kv, &ctx->query, next)
-        if (strcmp(kv->key, "limit") != 0 && strcmp(kv->key, "cursor") != 0)
-            return 1;
+    TAILQ_FOREACH(kv, &ctx->query, next)
+    if (strcmp(kv->key, "limit") != 0 && strcmp(kv->key, "cursor") != 0)
+        return 1;
     return 0;
 }
 
@@ -97,8 +97,7 @@ void h_entry_list(struct req_ctx *ctx)
         search_run(ctx, sk_kind_name(kind));
         return;
     }
-    if (paging_limit(ctx, &ctx->params[1]) < 0 ||
-        paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[2]) < 0)
+    if (paging_limit(ctx, &ctx->params[1]) < 0 || paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[2]) < 0)
         return;
     ctx->params[0] = sk_kind_name(kind);
     ctx->params[3] = ctx->lang;
@@ -113,8 +112,7 @@ void h_entry_list(struct req_ctx *ctx)
  * one 422 with all of them. Returns the errors as JSON text, or NULL when a
  * reply was sent.
  */
-static const char *entry_validate(struct req_ctx *ctx, enum sk_kind kind, enum validate_mode mode,
-                                  const char **body)
+static const char *entry_validate(struct req_ctx *ctx, enum sk_kind kind, enum validate_mode mode, const char **body)
 {
     struct verr_list errs;
     struct json_object *obj;
@@ -170,7 +168,8 @@ void h_entry_create(struct req_ctx *ctx)
         return;
     idem = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Idempotency-Key");
     if (idem && (strlen(idem) == 0 || strlen(idem) > IDEMPOTENCY_KEY_MAX || !entry_printable(idem))) {
-        http_bad_field(ctx, 400, "Idempotency-Key", "must be 1 to 128 printable ASCII characters (a UUID is a good choice)");
+        http_bad_field(ctx, 400, "Idempotency-Key",
+                       "must be 1 to 128 printable ASCII characters (a UUID is a good choice)");
         return;
     }
     ctx->params[0] = sk_kind_name(kind);

@@ -16,25 +16,25 @@
 
 #include "contract.h"
 #include "cursor.h"
-#include "http.h"
-#include "rows.h"
 #include "h_search.h"
+#include "http.h"
 #include "routes.h"
+#include "rows.h"
 #include "search.h"
 #include "validate.h"
 #include "worker.h"
 
-#define FEED_LIMIT_DEFAULT CONTRACT_FEED_DEFAULT
-#define FEED_LIMIT_MAX CONTRACT_FEED_MAX
+#define FEED_LIMIT_DEFAULT    CONTRACT_FEED_DEFAULT
+#define FEED_LIMIT_MAX        CONTRACT_FEED_MAX
 #define HSDS_PER_PAGE_DEFAULT CONTRACT_HSDS_PER_PAGE_DEFAULT
-#define HSDS_PER_PAGE_MAX CONTRACT_HSDS_PER_PAGE_MAX
-#define HSDS_PAGE_MAX CONTRACT_HSDS_PAGE_MAX
+#define HSDS_PER_PAGE_MAX     CONTRACT_HSDS_PER_PAGE_MAX
+#define HSDS_PAGE_MAX         CONTRACT_HSDS_PAGE_MAX
 
 /* RPDE caching as the spec advises: a page with items never changes its
  * items, the last (empty) page changes as soon as something is published. */
 #define CACHE_RPDE_PAGE "public, max-age=3600"
 #define CACHE_RPDE_LAST "public, max-age=8"
-#define CACHE_EXPORT "public, max-age=300"
+#define CACHE_EXPORT    "public, max-age=300"
 
 /*
  * The absolute base URL of links and @ids ("https://kaart.example.nl"): the configured
@@ -130,7 +130,8 @@ void h_feed_rpde(struct req_ctx *ctx)
         return;
     }
     verr_init(&errs);
-    TAILQ_FOREACH (kv, &ctx->query, next) {
+    TAILQ_FOREACH(kv, &ctx->query, next)
+    {
         if (strcmp(kv->key, "afterTimestamp") == 0 && ts == NULL)
             ts = kv->value;
         else if (strcmp(kv->key, "afterId") == 0 && id == NULL)
@@ -223,7 +224,7 @@ void h_feed_activities_geojson(struct req_ctx *ctx)
  */
 void h_feed_hsds(struct req_ctx *ctx)
 {
-    static const char *const paging[] = {"page", "per_page", NULL};
+    static const char *const paging[] = { "page", "per_page", NULL };
     const char *what = ctx->path + strlen("/api/v1/hsds/");
     const char *page = http_query_arg(ctx, "page"), *per_page = http_query_arg(ctx, "per_page");
     struct verr_list errs;

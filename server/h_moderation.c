@@ -18,14 +18,14 @@
 #include <string.h>
 
 #include "contract.h"
-#include "http.h"
-#include "rows.h"
-#include "paging.h"
 #include "h_entries.h"
+#include "http.h"
+#include "paging.h"
 #include "routes.h"
+#include "rows.h"
 #include "validate.h"
 
-#define MOD_LIST_MAX CONTRACT_MOD_LIST_MAX
+#define MOD_LIST_MAX     CONTRACT_MOD_LIST_MAX
 #define MOD_REPORT_RETRY "3600" /* seconds: the database counts reports per client per hour */
 
 /* The collection segment of the path ("/api/v1/places/…" -> place), or NULL. */
@@ -39,8 +39,8 @@ static const char *mod_kind(struct req_ctx *ctx)
  * An optional query parameter that must be one of the words in allowed
  * (NULL-terminated). Sets *out (NULL when absent); -1 after a 400.
  */
-static int mod_enum_arg(struct req_ctx *ctx, const char *name, const char *const *allowed,
-                        const char *message, const char **out)
+static int mod_enum_arg(struct req_ctx *ctx, const char *name, const char *const *allowed, const char *message,
+                        const char **out)
 {
     const char *v = http_query_arg(ctx, name);
     *out = NULL;
@@ -65,7 +65,8 @@ static int mod_code_arg(struct req_ctx *ctx, const char *name, int area, const c
         return 0;
     if (!(area ? contract_is_area_code(v, strlen(v)) : contract_is_municipality_code(v, strlen(v)))) {
         http_bad_field(ctx, 400, name,
-                       area ? "must be an area code such as GM0512-west" : "must be a municipality code such as GM0512");
+                       area ? "must be an area code such as GM0512-west"
+                            : "must be a municipality code such as GM0512");
         return -1;
     }
     *out = v;
@@ -94,10 +95,9 @@ static int mod_kind_arg(struct req_ctx *ctx, const char **out)
  */
 void h_mod_queue(struct req_ctx *ctx)
 {
-    static const char *const types[] = {"new_entry", "revision", "report", NULL};
+    static const char *const types[] = { "new_entry", "revision", "report", NULL };
 
-    if (mod_kind_arg(ctx, &ctx->params[0]) < 0 ||
-        mod_code_arg(ctx, "municipality", 0, &ctx->params[1]) < 0 ||
+    if (mod_kind_arg(ctx, &ctx->params[0]) < 0 || mod_code_arg(ctx, "municipality", 0, &ctx->params[1]) < 0 ||
         mod_code_arg(ctx, "area", 1, &ctx->params[2]) < 0 ||
         mod_enum_arg(ctx, "type", types, "must be new_entry, revision or report", &ctx->params[3]) < 0 ||
         http_int_arg(ctx, "min_age_hours", 0, 100000, &ctx->params[4]) < 0 ||
@@ -110,8 +110,7 @@ void h_mod_queue(struct req_ctx *ctx)
 /* GET /api/v1/moderation/stale?municipality=&kind=&limit=&cursor= */
 void h_mod_stale(struct req_ctx *ctx)
 {
-    if (mod_code_arg(ctx, "municipality", 0, &ctx->params[0]) < 0 ||
-        mod_kind_arg(ctx, &ctx->params[1]) < 0 ||
+    if (mod_code_arg(ctx, "municipality", 0, &ctx->params[0]) < 0 || mod_kind_arg(ctx, &ctx->params[1]) < 0 ||
         http_int_arg(ctx, "limit", 1, MOD_LIST_MAX, &ctx->params[2]) < 0 ||
         paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[3]) < 0)
         return;
@@ -293,7 +292,7 @@ void h_report_create(struct req_ctx *ctx)
 /* GET /api/v1/{kind}/{id}/reports?status=open|resolved|all — the owner or a moderator. */
 void h_reports_list(struct req_ctx *ctx)
 {
-    static const char *const statuses[] = {"open", "resolved", "all", NULL};
+    static const char *const statuses[] = { "open", "resolved", "all", NULL };
     const char *id = http_id_or_404(ctx, "entry"), *kind = mod_kind(ctx);
     if (id == NULL || kind == NULL ||
         mod_enum_arg(ctx, "status", statuses, "must be open, resolved or all", &ctx->params[2]) < 0)
@@ -348,6 +347,5 @@ void h_stats_coverage(struct req_ctx *ctx)
     csv = mod_wants_csv(ctx);
     ctx->params[1] = csv ? "csv" : "json";
     http_header(ctx, "Vary", "Accept");
-    http_query(ctx, STMT_STATS_COVERAGE, http_actor_params(ctx, 2),
-               csv ? mod_coverage_csv_reply : rows_reply_api);
+    http_query(ctx, STMT_STATS_COVERAGE, http_actor_params(ctx, 2), csv ? mod_coverage_csv_reply : rows_reply_api);
 }

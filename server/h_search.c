@@ -13,16 +13,16 @@
 #include <string.h>
 
 #include "db.h"
-#include "http.h"
-#include "rows.h"
 #include "h_search.h"
+#include "http.h"
 #include "routes.h"
+#include "rows.h"
 #include "search.h"
 #include "sindex.h"
 #include "worker.h"
 
-#include <event2/buffer.h>
 #include "validate.h"
+#include <event2/buffer.h>
 
 /* Answer 400 naming every bad parameter. */
 static void search_bad_params(struct req_ctx *ctx, struct verr_list *errs)
@@ -43,7 +43,8 @@ static size_t search_query_pairs(struct req_ctx *ctx, struct search_pair *pairs,
     struct evkeyval *kv;
     size_t n = 0;
 
-    TAILQ_FOREACH (kv, &ctx->query, next) {
+    TAILQ_FOREACH(kv, &ctx->query, next)
+    {
         bool skipped = false;
         for (size_t i = 0; skip && skip[i]; i++)
             skipped = skipped || strcmp(kv->key, skip[i]) == 0;

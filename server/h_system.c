@@ -12,10 +12,9 @@
 #include "embedded.h"
 #include "http.h"
 #include "keys.h"
-#include "sindex.h"
-#include "worker.h"
 #include "routes.h"
 #include "schema.h"
+#include "sindex.h"
 #include "worker.h"
 
 /* Liveness: the process answers; no database involved. */
@@ -52,8 +51,8 @@ static void h_ready_result(struct req_ctx *ctx, PGresult *res)
     int have = atoi(PQgetvalue(res, 0, 0));
     int n;
 
-    if (schema_check(PQgetvalue(res, 0, 0), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), body,
-                     sizeof(body)) < 0) {
+    if (schema_check(PQgetvalue(res, 0, 0), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), body, sizeof(body)) <
+        0) {
         http_problem(ctx, 503, body, NULL);
         return;
     }
@@ -62,8 +61,10 @@ static void h_ready_result(struct req_ctx *ctx, PGresult *res)
         sindex_status(ctx->w->sindex, &st);
         if (!st.loaded || st.lagging) {
             http_header(ctx, "Retry-After", "1");
-            http_problem(ctx, 503, st.loaded ? "Not ready: the search index lags behind the database."
-                                             : "Not ready: the search index is still loading.", NULL);
+            http_problem(ctx, 503,
+                         st.loaded ? "Not ready: the search index lags behind the database."
+                                   : "Not ready: the search index is still loading.",
+                         NULL);
             return;
         }
     }
@@ -96,9 +97,8 @@ void h_openapi(struct req_ctx *ctx)
 /* The entry point of the API: where to find the document and the collections. */
 void h_api_index(struct req_ctx *ctx)
 {
-    static const char body[] =
-        "{\"name\":\"Sociale Kaart API\",\"version\":\"" SK_API_VERSION "\","
-        "\"openapi\":\"/api/v1/openapi.json\"}";
+    static const char body[] = "{\"name\":\"Sociale Kaart API\",\"version\":\"" SK_API_VERSION "\","
+                               "\"openapi\":\"/api/v1/openapi.json\"}";
     http_reply(ctx, 200, NULL, body, sizeof(body) - 1);
 }
 
@@ -118,7 +118,8 @@ void h_security_txt(struct req_ctx *ctx)
     }
     gmtime_r(&t, &tm);
     strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    n = snprintf(body, sizeof(body), "Contact: %s\nExpires: %s\nPreferred-Languages: nl, en\nCanonical: %s/.well-known/security.txt\n",
+    n = snprintf(body, sizeof(body),
+                 "Contact: %s\nExpires: %s\nPreferred-Languages: nl, en\nCanonical: %s/.well-known/security.txt\n",
                  ctx->w->cfg->security_contact, expires, ctx->w->cfg->base_url);
     if (n < 0 || (size_t)n >= sizeof(body)) { /* settings too long for the file: say so, send nothing cut */
         http_problem(ctx, 500, "security_contact and public_url are too long for security.txt.", NULL);

@@ -22,19 +22,19 @@
 #include "embedded.h"
 #include "html.h"
 #include "http.h"
-#include "rows.h"
 #include "routes.h"
+#include "rows.h"
 #include "search.h"
 #include "validate.h"
 #include "web_page.h"
 
-#define WEB_CSP                                                                                        \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "                  \
-    "https://service.pdok.nl; connect-src 'self'; font-src 'self'; object-src 'none'; "                \
+#define WEB_CSP                                                                                                        \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "                                   \
+    "https://service.pdok.nl; connect-src 'self'; font-src 'self'; object-src 'none'; "                                \
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-#define WEB_LIST_KEYS 12    /* distinct query keys a page passes on to the search */
-#define WEB_VALUE_MAX 1024  /* bytes of one (joined) query value */
+#define WEB_LIST_KEYS 12   /* distinct query keys a page passes on to the search */
+#define WEB_VALUE_MAX 1024 /* bytes of one (joined) query value */
 
 /* ------------------------------------------------------------------ */
 /* Headers and static files                                            */
@@ -52,10 +52,14 @@ static const struct {
     const char *ext;
     const char *type;
 } web_types[] = {
-    {".html", "text/html; charset=utf-8"},   {".css", "text/css; charset=utf-8"},
-    {".js", "text/javascript; charset=utf-8"}, {".svg", "image/svg+xml"},
-    {".png", "image/png"},                     {".txt", "text/plain; charset=utf-8"},
-    {".json", "application/json"},             {".ico", "image/x-icon"},
+    { ".html", "text/html; charset=utf-8" },
+    { ".css", "text/css; charset=utf-8" },
+    { ".js", "text/javascript; charset=utf-8" },
+    { ".svg", "image/svg+xml" },
+    { ".png", "image/png" },
+    { ".txt", "text/plain; charset=utf-8" },
+    { ".json", "application/json" },
+    { ".ico", "image/x-icon" },
 };
 
 /* The Content-Type for a file name, by its extension. */
@@ -243,7 +247,8 @@ static void web_query_read(struct req_ctx *ctx, struct web_query *wq)
     struct evkeyval *kv;
 
     memset(wq, 0, sizeof(*wq));
-    TAILQ_FOREACH (kv, &ctx->query, next) {
+    TAILQ_FOREACH(kv, &ctx->query, next)
+    {
         if (kv->value == NULL || kv->value[0] == '\0')
             continue;
         if (strcmp(kv->key, "wanneer") == 0) {

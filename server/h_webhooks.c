@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "http.h"
-#include "rows.h"
 #include "paging.h"
 #include "routes.h"
+#include "rows.h"
 #include "validate.h"
 #include "webhook.h"
 #include "worker.h"

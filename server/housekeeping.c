@@ -15,7 +15,7 @@
 
 #define HK_FIRST_MS 2000  /* first run after start: the pool has connected by then */
 #define HK_RETRY_MS 30000 /* after a failed or refused run */
-#define HK_MORE_MS 200    /* after a step that left more to do ("more ...") */
+#define HK_MORE_MS  200   /* after a step that left more to do ("more ...") */
 
 struct hk_job {
     const char *name;
@@ -24,9 +24,9 @@ struct hk_job {
 
 /* The jobs, all run every housekeeping_interval_s. */
 static const struct hk_job hk_jobs[] = {
-    {"moderation", STMT_MOD_HOUSEKEEPING},  /* hide stale entries, erase old report hashes (0005) */
-    {"occurrences", STMT_OCCURRENCES_EXTEND}, /* move the occurrence horizon, in steps (0012) */
-    {"feeds", STMT_FEED_HOUSEKEEPING},        /* expired entries become RPDE deleted items (0006) */
+    { "moderation", STMT_MOD_HOUSEKEEPING },    /* hide stale entries, erase old report hashes (0005) */
+    { "occurrences", STMT_OCCURRENCES_EXTEND }, /* move the occurrence horizon, in steps (0012) */
+    { "feeds", STMT_FEED_HOUSEKEEPING },        /* expired entries become RPDE deleted items (0006) */
 };
 #define HK_NJOBS (sizeof(hk_jobs) / sizeof(hk_jobs[0]))
 
@@ -39,9 +39,9 @@ struct hk_run {
 };
 
 struct housekeeping {
-    struct db_pool *db;            /* borrowed */
-    const struct sk_config *cfg;   /* borrowed */
-    _Atomic uint64_t *write_gen;   /* borrowed, shared; NULL = none */
+    struct db_pool *db;          /* borrowed */
+    const struct sk_config *cfg; /* borrowed */
+    _Atomic uint64_t *write_gen; /* borrowed, shared; NULL = none */
     uint64_t started_ms;
     struct hk_run runs[HK_NJOBS];
 };
@@ -79,8 +79,8 @@ static void hk_done(struct db_query *q, PGresult *res, const struct db_error *er
     const char *said = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "done";
     log_msg(LOG_INFO, "housekeeping %s: %s", run->job->name, said);
     /* a job done in steps says "more ..." until its last step */
-    run->next_ms = now + (strncmp(said, "more", 4) == 0 ? HK_MORE_MS
-                                                         : (uint64_t)run->hk->cfg->housekeeping_interval_s * 1000u);
+    run->next_ms =
+        now + (strncmp(said, "more", 4) == 0 ? HK_MORE_MS : (uint64_t)run->hk->cfg->housekeeping_interval_s * 1000u);
 }
 
 /* Start every due job that is not running yet; a refused submit is retried later. */
@@ -98,8 +98,7 @@ void housekeeping_tick(struct housekeeping *hk, uint64_t now_ms, bool draining)
         struct db_error err;
         if (run->running || now_ms < run->next_ms)
             continue;
-        run->q = (struct db_query){.stmt = run->job->stmt, .nparams = 0, .params = NULL,
-                                   .done = hk_done, .arg = run};
+        run->q = (struct db_query){ .stmt = run->job->stmt, .nparams = 0, .params = NULL, .done = hk_done, .arg = run };
         run->running = true;
         if (db_submit(hk->db, &run->q, &err) < 0) {
             run->running = false;

@@ -220,8 +220,7 @@ static bool http_wait_for_index(struct req_ctx *ctx)
     struct worker *w = ctx->w;
     uint64_t ticket;
     if (w->sindex == NULL || w->cfg->search_index_wait_ms <= 0 || (ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) ||
-        ctx->status < 200 || ctx->status >= 300 ||
-        (ctx->match.route && (ctx->match.route->flags & RF_KEEPS_ANSWERS)))
+        ctx->status < 200 || ctx->status >= 300 || (ctx->match.route && (ctx->match.route->flags & RF_KEEPS_ANSWERS)))
         return false;
     ticket = sindex_ticket(w->sindex);
     if (sindex_caught_up(w->sindex, ticket))
@@ -253,8 +252,8 @@ void http_index_wake(struct worker *w, uint64_t now_ms)
 void http_problem(struct req_ctx *ctx, int status, const char *detail, struct json_object *errors)
 {
     size_t len = 0;
-    char *body = problem_render(status, errors ? contract_problem_type(CONTRACT_PROBLEM_INVALID_INPUT) : NULL,
-                                detail, ctx->path, errors, &len);
+    char *body = problem_render(status, errors ? contract_problem_type(CONTRACT_PROBLEM_INVALID_INPUT) : NULL, detail,
+                                ctx->path, errors, &len);
     if (detail && ctx->cause[0] == '\0')
         snprintf(ctx->cause, sizeof(ctx->cause), "%s", detail);
     http_reply(ctx, status, "application/problem+json", body, body ? len : 0);
@@ -360,8 +359,8 @@ static size_t http_header_bytes(struct evhttp_request *req)
     struct evkeyvalq *h = evhttp_request_get_input_headers(req);
     struct evkeyval *kv;
     size_t n = 0;
-    TAILQ_FOREACH (kv, h, next)
-        n += strlen(kv->key) + strlen(kv->value) + 4;
+    TAILQ_FOREACH(kv, h, next)
+    n += strlen(kv->key) + strlen(kv->value) + 4;
     return n;
 }
 
@@ -388,8 +387,8 @@ static int http_check_limits(struct req_ctx *ctx)
         http_problem(ctx, 400, "The query string is malformed.", NULL);
         return -1;
     }
-    TAILQ_FOREACH (kv, &ctx->query, next)
-        n++;
+    TAILQ_FOREACH(kv, &ctx->query, next)
+    n++;
     if (n > cfg->max_query_params) {
         http_problem(ctx, 400, "The query string has too many parameters.", NULL);
         return -1;
@@ -532,9 +531,9 @@ static struct req_ctx *http_ctx_new(struct worker *w, struct evhttp_request *req
     ctx->start_us = clock_now_us();
     ctx->method = http_method(evhttp_request_get_command(req));
     /* a read answers by the read deadline, a write by its own (longer) one */
-    ctx->deadline_ms = ctx->start_us / 1000 + (uint64_t)((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS))
-                                                            ? w->cfg->read_deadline_ms
-                                                            : w->cfg->request_timeout_ms);
+    ctx->deadline_ms =
+        ctx->start_us / 1000 + (uint64_t)((ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) ? w->cfg->read_deadline_ms
+                                                                                          : w->cfg->request_timeout_ms);
     ctx->conn = conn_find(w->conns, evhttp_request_get_connection(req));
     if (ctx->conn)
         conn_request_begins(ctx->conn, ctx);
@@ -564,8 +563,8 @@ void http_on_request(struct evhttp_request *req, void *arg)
     http_language(ctx);
     if (http_check_limits(ctx) < 0)
         return;
-    code = route_match(routes_table, routes_count, ctx->method == RM_HEAD ? RM_GET : ctx->method,
-                       ctx->path, &ctx->match);
+    code =
+        route_match(routes_table, routes_count, ctx->method == RM_HEAD ? RM_GET : ctx->method, ctx->path, &ctx->match);
     if (http_rate_limited(ctx))
         return;
     if (code == 405 && ctx->method == RM_OPTIONS) {
@@ -609,8 +608,8 @@ static void http_on_db(struct db_query *q, PGresult *res, const struct db_error 
          * range) is the caller's input: the checks in front should have named it, so this is
          * logged as a warning, but the caller still gets a 400, never a 500. */
         if (strncmp(err->sqlstate, "22", 2) == 0)
-            http_problem(ctx, 400, "The request holds a value the database cannot store (check texts, numbers and dates).",
-                         NULL);
+            http_problem(ctx, 400,
+                         "The request holds a value the database cannot store (check texts, numbers and dates).", NULL);
         else
             http_problem(ctx, 500, "The request failed inside the server; it has been logged.", NULL);
         break;
@@ -666,8 +665,8 @@ const char *http_json_body(struct req_ctx *ctx, size_t *len)
     size_t n = evbuffer_get_length(in);
     unsigned char *data;
 
-    if (ct == NULL || (strncasecmp(ct, "application/json", 16) != 0 &&
-                       strncasecmp(ct, "application/merge-patch+json", 28) != 0)) {
+    if (ct == NULL ||
+        (strncasecmp(ct, "application/json", 16) != 0 && strncasecmp(ct, "application/merge-patch+json", 28) != 0)) {
         http_problem(ctx, 415, "Send the body as JSON with 'Content-Type: application/json'.", NULL);
         return NULL;
     }
@@ -702,7 +701,8 @@ const char *http_json_object(struct req_ctx *ctx, struct json_object **obj)
         if (errs.count && errs.items[0].field[0])
             snprintf(detail, sizeof(detail), "%s %s", errs.items[0].field, errs.items[0].message);
         else
-            snprintf(detail, sizeof(detail), "%s", errs.count ? errs.items[0].message : "The body is not a JSON object.");
+            snprintf(detail, sizeof(detail), "%s",
+                     errs.count ? errs.items[0].message : "The body is not a JSON object.");
         http_problem(ctx, 400, detail, errs.count ? verr_to_json(&errs) : NULL);
         return NULL;
     }

@@ -53,26 +53,32 @@ enum {
     RF_KEEPS_ANSWERS = 1 << 6 /* a write that changes no public answer: the reply caches stay */
 };
 
-enum req_state { REQ_HANDLING, REQ_AUTHENTICATING, REQ_WAIT_DB, REQ_WAIT_INDEX, REQ_DONE };
+enum req_state {
+    REQ_HANDLING,
+    REQ_AUTHENTICATING,
+    REQ_WAIT_DB,
+    REQ_WAIT_INDEX,
+    REQ_DONE
+};
 
 #define HTTP_MAX_PARAMS 16
-#define HTTP_ARENA 4096
+#define HTTP_ARENA      4096
 
 struct req_ctx {
     struct worker *w;
     struct evhttp_request *req; /* borrowed until http_finish */
     enum req_state state;
-    unsigned method;            /* RM_* */
-    const char *path;           /* owned by req's evhttp_uri */
-    struct evkeyvalq query;     /* parsed query string; cleared by http_finish */
+    unsigned method;        /* RM_* */
+    const char *path;       /* owned by req's evhttp_uri */
+    struct evkeyvalq query; /* parsed query string; cleared by http_finish */
     struct route_match match;
-    struct identity who;        /* filled in by authentication (keys.h); zeroed = anonymous */
-    char id[48];                /* request id (echoed or generated) */
-    char peer[CLIENT_TEXT_MAX]; /* client address (behind a trusted proxy: the forwarded one), for the log */
+    struct identity who;              /* filled in by authentication (keys.h); zeroed = anonymous */
+    char id[48];                      /* request id (echoed or generated) */
+    char peer[CLIENT_TEXT_MAX];       /* client address (behind a trusted proxy: the forwarded one), for the log */
     char client_key[CLIENT_TEXT_MAX]; /* the unit a client controls (IPv4, IPv6 /64), for per-client limits */
-    uint64_t client_hash;       /* keyed hash of client_key (ratelimit.h) */
-    struct conn *conn;          /* the connection's tracker (conn.h), linked both ways; NULL when gone */
-    char lang[8];               /* chosen language for Accept-Language */
+    uint64_t client_hash;             /* keyed hash of client_key (ratelimit.h) */
+    struct conn *conn;                /* the connection's tracker (conn.h), linked both ways; NULL when gone */
+    char lang[8];                     /* chosen language for Accept-Language */
 
     struct db_query q;
     const char *params[HTTP_MAX_PARAMS]; /* borrowed by q until its callback */
@@ -84,14 +90,14 @@ struct req_ctx {
     int status;
     size_t bytes;
     char sqlstate[6];
-    char cause[128];            /* why it failed, for the log line */
-    char *owned[2];             /* malloc'd strings freed by http_finish (http_keep) */
+    char cause[128];             /* why it failed, for the log line */
+    char *owned[2];              /* malloc'd strings freed by http_finish (http_keep) */
     struct replycache_req cache; /* the reply cache's (replycache.h) */
-    TAILQ_ENTRY(req_ctx) link;  /* worker's active or free list */
-    uint64_t index_ticket;      /* REQ_WAIT_INDEX: the index catch-up this write's answer waits for */
+    TAILQ_ENTRY(req_ctx) link;   /* worker's active or free list */
+    uint64_t index_ticket;       /* REQ_WAIT_INDEX: the index catch-up this write's answer waits for */
     uint64_t index_wait_until_ms;
     TAILQ_ENTRY(req_ctx) wait_link; /* worker's index_wait list */
-    char arena[HTTP_ARENA];     /* scratch for parameter strings; last, not cleared on reuse */
+    char arena[HTTP_ARENA];         /* scratch for parameter strings; last, not cleared on reuse */
 };
 
 /* evhttp's generic callback; arg is the struct worker. */
@@ -107,8 +113,7 @@ void http_index_wake(struct worker *w, uint64_t now_ms);
 void http_conn_gone(struct req_ctx *ctx);
 
 /* Reply with a body (copied). content_type NULL = application/json. */
-void http_reply(struct req_ctx *ctx, int status, const char *content_type, const char *body,
-                size_t len);
+void http_reply(struct req_ctx *ctx, int status, const char *content_type, const char *body, size_t len);
 
 /* Reply with a problem; errors (json array or NULL) is consumed. */
 void http_problem(struct req_ctx *ctx, int status, const char *detail, struct json_object *errors);

@@ -7,7 +7,13 @@
 #include <string.h>
 
 /* Columns of STMT_AUTH_KEY (db_catalog.c). */
-enum { KEYS_COL_ORG, KEYS_COL_ROLE, KEYS_COL_HASH, KEYS_COL_SCOPE, KEYS_COL_REVOKED };
+enum {
+    KEYS_COL_ORG,
+    KEYS_COL_ROLE,
+    KEYS_COL_HASH,
+    KEYS_COL_SCOPE,
+    KEYS_COL_REVOKED
+};
 
 /* The scope's text[] literal marks "every municipality" with this element. */
 #define KEYS_SCOPE_ALL "*"

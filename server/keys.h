@@ -31,10 +31,10 @@
  */
 struct identity {
     enum auth_role role;
-    char key_id[AUTH_UUID_LEN + 1];            /* "" when anonymous or the key was refused */
-    char org_id[AUTH_UUID_LEN + 1];            /* "" when anonymous */
-    unsigned char secret_hash[AUTH_HASH_LEN];  /* SHA-256 of the presented secret, for keys_accept */
-    char scope[512];                           /* private to keys_: the municipalities, text[] form */
+    char key_id[AUTH_UUID_LEN + 1];           /* "" when anonymous or the key was refused */
+    char org_id[AUTH_UUID_LEN + 1];           /* "" when anonymous */
+    unsigned char secret_hash[AUTH_HASH_LEN]; /* SHA-256 of the presented secret, for keys_accept */
+    char scope[512];                          /* private to keys_: the municipalities, text[] form */
 };
 
 /*

@@ -5,9 +5,9 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <event2/event.h>
 #include <event2/thread.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,8 +23,8 @@
 #include "log.h"
 #include "ratelimit.h"
 #include "schema.h"
-#include "worker.h"
 #include "sindex.h"
+#include "worker.h"
 
 /* Bind and listen; -1 with errno on failure. */
 static int listen_socket(const struct sk_config *cfg)
@@ -97,9 +97,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-    static struct sk_config cfg; /* read-only once loaded; shared by every worker */
-    static _Atomic uint64_t write_gen; /* shared: workers' reply caches check it (cache.h) */
-    static _Atomic int open_connections; /* shared: every worker's client connections (conn.h) */
+    static struct sk_config cfg;                    /* read-only once loaded; shared by every worker */
+    static _Atomic uint64_t write_gen;              /* shared: workers' reply caches check it (cache.h) */
+    static _Atomic int open_connections;            /* shared: every worker's client connections (conn.h) */
     static uint8_t client_key[CLIENT_HASH_KEY_LEN]; /* read-only once drawn: keys the client hashes */
     char err[512], conninfo[1024];
     struct event_base *base;
@@ -169,8 +169,8 @@ int main(int argc, char **argv)
     sigint = evsignal_new(base, SIGINT, on_signal, base);
     evsignal_add(sigterm, NULL);
     evsignal_add(sigint, NULL);
-    log_msg(LOG_INFO, "socialekaartd %s listening on http://%s:%d with %d workers, schema version %d",
-            SK_VERSION, cfg.listen_addr, cfg.port, n, schema_expected_version());
+    log_msg(LOG_INFO, "socialekaartd %s listening on http://%s:%d with %d workers, schema version %d", SK_VERSION,
+            cfg.listen_addr, cfg.port, n, schema_expected_version());
 
     event_base_dispatch(base);
 

@@ -14,7 +14,10 @@ struct req_ctx;
 /* "limit" is 1..CONTRACT_LIST_MAX; absent is CONTRACT_LIST_DEFAULT (common/contract.def) */
 
 /* The two cursors lists give out (cursor.h): keyset (sort key + id) or plain id. */
-enum paging_cursor_kind { PAGING_CURSOR_KEYSET, PAGING_CURSOR_ID };
+enum paging_cursor_kind {
+    PAGING_CURSOR_KEYSET,
+    PAGING_CURSOR_ID
+};
 
 /*
  * The request's "limit" as text for a query parameter into *out (the

@@ -33,7 +33,8 @@ static void replycache_keep(struct req_ctx *ctx, const char *content_type, const
     /* every header the handler set (ETag, Cache-Control, Vary, a page's CSP, ...); the
      * per-request ones (request id, API-Version, CORS) are added to each answer later */
     m += (size_t)snprintf(meta, sizeof(meta), "Content-Type: %s", content_type);
-    TAILQ_FOREACH (kv, h, next) {
+    TAILQ_FOREACH(kv, h, next)
+    {
         if (m < sizeof(meta) && strcasecmp(kv->key, "Content-Type") != 0)
             m += (size_t)snprintf(meta + m, sizeof(meta) - m, "\r\n%s: %s", kv->key, kv->value);
     }

@@ -27,8 +27,8 @@ struct req_ctx;
  * with it (zeroed = nothing to store). Only this module reads or writes it.
  */
 struct replycache_req {
-    uint64_t gen;      /* the write generation when the request began */
-    const char *key;   /* in the context's arena: the cache key, or NULL (not cacheable) */
+    uint64_t gen;    /* the write generation when the request began */
+    const char *key; /* in the context's arena: the cache key, or NULL (not cacheable) */
     size_t key_len;
 };
 

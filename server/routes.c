@@ -6,7 +6,10 @@
 
 #include "http.h"
 
-#define R(pattern, methods, handler, flags) {pattern, methods, handler, flags}
+#define R(pattern, methods, handler, flags)                                                                            \
+    {                                                                                                                  \
+        pattern, methods, handler, flags                                                                               \
+    }
 
 const struct route routes_table[] = {
     R("/health", RM_GET, h_health, RF_NO_RATELIMIT),
@@ -18,16 +21,16 @@ const struct route routes_table[] = {
 
     R("/api/v1/places", RM_GET, h_entry_list, RF_CACHE),
     R("/api/v1/places", RM_POST, h_entry_create, RF_NEEDS_KEY),
-    R("/api/v1/places.geojson", RM_GET, h_feed_places_geojson, RF_CACHE | RF_EXPENSIVE),          /* h_feeds.c */
+    R("/api/v1/places.geojson", RM_GET, h_feed_places_geojson, RF_CACHE | RF_EXPENSIVE), /* h_feeds.c */
     R("/api/v1/places/{id}", RM_GET, h_entry_get, RF_CACHE),
     R("/api/v1/places/{id}", RM_PUT, h_entry_replace, RF_NEEDS_KEY),
     R("/api/v1/places/{id}", RM_PATCH, h_entry_patch, RF_NEEDS_KEY),
     R("/api/v1/places/{id}", RM_DELETE, h_entry_delete, RF_NEEDS_KEY),
     R("/api/v1/activities", RM_GET, h_entry_list, RF_CACHE),
     R("/api/v1/activities", RM_POST, h_entry_create, RF_NEEDS_KEY),
-    R("/api/v1/activities.ics", RM_GET, h_feed_activities_ics, RF_CACHE | RF_EXPENSIVE),          /* h_feeds.c */
-    R("/api/v1/activities.geojson", RM_GET, h_feed_activities_geojson, RF_CACHE | RF_EXPENSIVE),  /* h_feeds.c */
-    R("/api/v1/activities/{id}.ics", RM_GET, h_feed_activity_ics, RF_CACHE),      /* h_feeds.c; before {id} */
+    R("/api/v1/activities.ics", RM_GET, h_feed_activities_ics, RF_CACHE | RF_EXPENSIVE),         /* h_feeds.c */
+    R("/api/v1/activities.geojson", RM_GET, h_feed_activities_geojson, RF_CACHE | RF_EXPENSIVE), /* h_feeds.c */
+    R("/api/v1/activities/{id}.ics", RM_GET, h_feed_activity_ics, RF_CACHE), /* h_feeds.c; before {id} */
     R("/api/v1/activities/{id}", RM_GET, h_entry_get, RF_CACHE),
     R("/api/v1/activities/{id}", RM_PUT, h_entry_replace, RF_NEEDS_KEY),
     R("/api/v1/activities/{id}", RM_PATCH, h_entry_patch, RF_NEEDS_KEY),

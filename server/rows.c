@@ -12,7 +12,13 @@
 #include "problem.h"
 
 /* Columns every api_* function returns (sql/: "RETURNS TABLE (status, etag, location, body)"). */
-enum { ROWS_COL_STATUS, ROWS_COL_ETAG, ROWS_COL_LOCATION, ROWS_COL_BODY, ROWS_NCOLS };
+enum {
+    ROWS_COL_STATUS,
+    ROWS_COL_ETAG,
+    ROWS_COL_LOCATION,
+    ROWS_COL_BODY,
+    ROWS_NCOLS
+};
 
 static const char *rows_text(const PGresult *res, int col)
 {

@@ -118,11 +118,13 @@ int sx_parse_text_array(const char *s, char ***out, size_t *n, struct sx_slab *s
 /* =========================================================================================== */
 /* Reference counting                                                                          */
 
-enum { SLAB_CHUNK = 1 << 20 };
+enum {
+    SLAB_CHUNK = 1 << 20
+};
 
 struct slab_chunk {
     struct slab_chunk *next;
-    size_t used, size;       /* bytes of the mapping, this header included */
+    size_t used, size; /* bytes of the mapping, this header included */
 };
 
 struct sx_slab {
@@ -383,7 +385,7 @@ static int pairs_add(struct pairs *p, const char *key, uint32_t id, uint8_t weig
         p->v = v;
         p->cap = cap;
     }
-    p->v[p->n++] = (struct pair){key, id, weight};
+    p->v[p->n++] = (struct pair){ key, id, weight };
     return 0;
 }
 
@@ -392,9 +394,9 @@ static int pairs_add(struct pairs *p, const char *key, uint32_t id, uint8_t weig
  * strings. The keys stay borrowed.
  */
 struct strtab {
-    const char **keys;       /* by id */
-    uint32_t *slot;          /* id + 1, 0 = empty */
-    size_t n, cap;           /* cap: slots, a power of two */
+    const char **keys; /* by id */
+    uint32_t *slot;    /* id + 1, 0 = empty */
+    size_t n, cap;     /* cap: slots, a power of two */
 };
 
 static uint64_t str_hash(const char *s)
@@ -460,7 +462,7 @@ static int key_id_cmp(const void *a, const void *b)
  */
 static int field_build(struct pairs *p, struct sx_field *f, size_t *bytes)
 {
-    struct strtab t = {0};
+    struct strtab t = { 0 };
     uint32_t *kid = malloc((p->n ? p->n : 1) * sizeof(*kid)), *start = NULL, *docs = NULL, *order = NULL;
     int rc = -1;
     for (size_t i = 0; kid && i < p->n; i++) {
@@ -503,7 +505,7 @@ static int field_build(struct pairs *p, struct sx_field *f, size_t *bytes)
         roaring_bitmap_add_many(bm, start[k + 1] - start[k], docs + start[k]);
         roaring_bitmap_run_optimize(bm);
         *bytes += roaring_bitmap_size_in_bytes(bm) + sizeof(struct sx_posting);
-        f->v[f->n++] = (struct sx_posting){t.keys[k], bm};
+        f->v[f->n++] = (struct sx_posting){ t.keys[k], bm };
     }
     rc = 0;
 out:
@@ -609,8 +611,10 @@ static int segment_lexicon(struct sx_segment *s, size_t *bytes)
     char *tmp = NULL, *tp;
     uint32_t *lid = NULL, *ldoc = NULL, *start = NULL, *order = NULL, *pos = NULL;
     uint8_t *lcls = NULL;
-    struct strtab t = {0};
-    enum { MAXLEX = 4096 };
+    struct strtab t = { 0 };
+    enum {
+        MAXLEX = 4096
+    };
     const char **lex = malloc(MAXLEX * sizeof(*lex));
     uint8_t *cls = malloc(MAXLEX);
     int rc = -1;
@@ -851,7 +855,7 @@ static int segment_hot(struct sx_segment *s, size_t *bytes)
         h->geo = d->has_geo;
         nw += d->nocc;
         if (d->has_geo)
-            cp[ncp++] = (struct cell_pair){cell_key(d->x, d->y), (uint32_t)i};
+            cp[ncp++] = (struct cell_pair){ cell_key(d->x, d->y), (uint32_t)i };
     }
     s->when = malloc((nw ? nw : 1) * sizeof(*s->when));
     if (s->when == NULL) {
@@ -860,7 +864,7 @@ static int segment_hot(struct sx_segment *s, size_t *bytes)
     }
     for (size_t i = 0; i < s->ndocs; i++)
         for (size_t k = 0; k < s->docs[i]->nocc; k++)
-            s->when[s->nwhen++] = (struct sx_when){s->docs[i]->occ[k].start_min, (uint32_t)i};
+            s->when[s->nwhen++] = (struct sx_when){ s->docs[i]->occ[k].start_min, (uint32_t)i };
     qsort(s->when, s->nwhen, sizeof(*s->when), when_cmp);
     if (segment_hours(s, bytes) < 0) {
         free(cp);
@@ -877,7 +881,7 @@ static int segment_hot(struct sx_segment *s, size_t *bytes)
         return -1;
     }
     for (size_t i = 0; i < ncp; i++)
-        s->cell_pts[i] = (struct sx_cell_pt){s->hot[cp[i].id].x, s->hot[cp[i].id].y, cp[i].id};
+        s->cell_pts[i] = (struct sx_cell_pt){ s->hot[cp[i].id].x, s->hot[cp[i].id].y, cp[i].id };
     for (size_t i = 0; i < ncp;) {
         size_t j = i;
         roaring_bitmap_t *bm = roaring_bitmap_create();
@@ -889,7 +893,7 @@ static int segment_hot(struct sx_segment *s, size_t *bytes)
             roaring_bitmap_add(bm, cp[j++].id);
         roaring_bitmap_run_optimize(bm);
         *bytes += roaring_bitmap_size_in_bytes(bm) + sizeof(struct sx_cell) + (j - i) * sizeof(struct sx_cell_pt);
-        s->cells[s->ncells++] = (struct sx_cell){cp[i].key, bm, (uint32_t)i, (uint32_t)(j - i)};
+        s->cells[s->ncells++] = (struct sx_cell){ cp[i].key, bm, (uint32_t)i, (uint32_t)(j - i) };
         i = j;
     }
     free(cp);
@@ -900,7 +904,7 @@ static int segment_hot(struct sx_segment *s, size_t *bytes)
 /* The facet postings in slot order, calling fn(posting bitmap, slot) for each. */
 static const struct sx_field *slot_fields(const struct sx_segment *s, int i)
 {
-    const struct sx_field *f[] = {&s->municipality, &s->area, &s->whole, &s->theme, &s->audience, &s->access};
+    const struct sx_field *f[] = { &s->municipality, &s->area, &s->whole, &s->theme, &s->audience, &s->access };
     return i < 6 ? f[i] : NULL;
 }
 
@@ -953,7 +957,7 @@ static void slots_each(struct sx_segment *s, struct slot_fill *f)
 
 static int segment_slots(struct sx_segment *s, size_t *bytes)
 {
-    struct slot_fill f = {s, 0, true, NULL};
+    struct slot_fill f = { s, 0, true, NULL };
     size_t total;
     s->slot_off = calloc(s->ndocs + 1, sizeof(*s->slot_off));
     if (s->slot_off == NULL)
@@ -978,10 +982,25 @@ static int segment_slots(struct sx_segment *s, size_t *bytes)
     return 0;
 }
 
-static bool is_kind(const struct sx_doc *d, const void *k) { return d->kind == *(const uint8_t *)k; }
-static bool is_free(const struct sx_doc *d, const void *a) { (void)a; return d->free; }
-static bool is_discount(const struct sx_doc *d, const void *a) { (void)a; return d->discount; }
-static bool has_geo(const struct sx_doc *d, const void *a) { (void)a; return d->has_geo; }
+static bool is_kind(const struct sx_doc *d, const void *k)
+{
+    return d->kind == *(const uint8_t *)k;
+}
+static bool is_free(const struct sx_doc *d, const void *a)
+{
+    (void)a;
+    return d->free;
+}
+static bool is_discount(const struct sx_doc *d, const void *a)
+{
+    (void)a;
+    return d->discount;
+}
+static bool has_geo(const struct sx_doc *d, const void *a)
+{
+    (void)a;
+    return d->has_geo;
+}
 
 /*
  * Add doc's themes and all their ancestors (once each) as theme keys: a search
@@ -1012,7 +1031,7 @@ static int theme_closure(const struct sx_catalog *cat, const struct sx_doc *d, u
 struct sx_segment *sx_segment_build(struct sx_doc **docs, size_t n, const struct sx_catalog *cat)
 {
     struct sx_segment *s = calloc(1, sizeof(*s));
-    struct pairs p = {0};
+    struct pairs p = { 0 };
     size_t bytes = 0;
 
     if (s == NULL)
@@ -1048,15 +1067,15 @@ struct sx_segment *sx_segment_build(struct sx_doc **docs, size_t n, const struct
         (s->geo = bitmap_of(s, has_geo, NULL, &bytes)) == NULL)
         goto fail;
 
-#define FIELD(dst, stmt)                                                                                  \
-    do {                                                                                                  \
-        for (size_t i = 0; i < n; i++) {                                                                  \
-            const struct sx_doc *d = s->docs[i];                                                          \
-            uint32_t id = (uint32_t)i;                                                                    \
-            stmt;                                                                                         \
-        }                                                                                                 \
-        if (field_build(&p, &s->dst, &bytes) < 0)                                                         \
-            goto fail;                                                                                    \
+#define FIELD(dst, stmt)                                                                                               \
+    do {                                                                                                               \
+        for (size_t i = 0; i < n; i++) {                                                                               \
+            const struct sx_doc *d = s->docs[i];                                                                       \
+            uint32_t id = (uint32_t)i;                                                                                 \
+            stmt;                                                                                                      \
+        }                                                                                                              \
+        if (field_build(&p, &s->dst, &bytes) < 0)                                                                      \
+            goto fail;                                                                                                 \
     } while (0)
 
     FIELD(municipality, if (pairs_add(&p, d->municipality, id, 0) < 0) goto fail);
@@ -1106,13 +1125,13 @@ long sx_segment_find(const struct sx_segment *s, const uint8_t id[16])
 struct sx_thread {
     struct ts_stemmer *stemmer;
     PJ_CONTEXT *pjc;
-    PJ *pj;                 /* EPSG:4326 (lon, lat) -> EPSG:28992, as PostGIS ST_Transform */
-    uint8_t *best;          /* per local id: strongest weight of the current word */
-    uint16_t *score;        /* per local id: relevance so far */
+    PJ *pj;          /* EPSG:4326 (lon, lat) -> EPSG:28992, as PostGIS ST_Transform */
+    uint8_t *best;   /* per local id: strongest weight of the current word */
+    uint16_t *score; /* per local id: relevance so far */
     size_t cap;
-    uint32_t *ids;          /* survivors of a per-document check */
+    uint32_t *ids; /* survivors of a per-document check */
     size_t idcap;
-    uint64_t *in, *seen;    /* per local id, one bit: a set of results, and of visited ones (zero
+    uint64_t *in, *seen; /* per local id, one bit: a set of results, and of visited ones (zero
                              * between uses) */
 };
 
@@ -1212,10 +1231,19 @@ static inline void bit_put(uint64_t *bits, uint32_t i)
 /* =========================================================================================== */
 /* The query                                                                                   */
 
-enum sx_sort { SORT_RELEVANCE, SORT_DISTANCE, SORT_DATE, SORT_UPDATED, SORT_CREATED };
-static const char *const sort_names[] = {"relevance", "distance", "date", "updated", "created"};
+enum sx_sort {
+    SORT_RELEVANCE,
+    SORT_DISTANCE,
+    SORT_DATE,
+    SORT_UPDATED,
+    SORT_CREATED
+};
+static const char *const sort_names[] = { "relevance", "distance", "date", "updated", "created" };
 
-enum { QWORDS = 10, QALTS = 4 };
+enum {
+    QWORDS = 10,
+    QALTS = 4
+};
 
 struct qterm {
     char lexeme[TS_LEXEME_MAX];
@@ -1235,26 +1263,39 @@ struct access_cond {
 
 struct sx_query {
     struct json_object *params;
-    uint8_t kinds;                  /* bit per kind; 0 = all */
+    uint8_t kinds; /* bit per kind; 0 = all */
     const char *municipality;
-    const char *areas[SEARCH_LIST_MAX]; int nareas;
-    const char *themes[SEARCH_LIST_MAX]; int nthemes;
-    const char *audiences[SEARCH_LIST_MAX]; int naudiences;
-    bool has_org; uint8_t org[16];
-    struct access_cond access[SEARCH_LIST_MAX]; int naccess;
+    const char *areas[SEARCH_LIST_MAX];
+    int nareas;
+    const char *themes[SEARCH_LIST_MAX];
+    int nthemes;
+    const char *audiences[SEARCH_LIST_MAX];
+    int naudiences;
+    bool has_org;
+    uint8_t org[16];
+    struct access_cond access[SEARCH_LIST_MAX];
+    int naccess;
     bool free, discount;
     const char *language;
     bool has_from, has_to, has_days, has_time;
-    int64_t from_local, to_local;  /* µs, wall clock */
-    uint8_t days;                  /* bit isodow-1 */
-    int tod;                       /* 0 none, 1 morning, 2 afternoon, 3 evening (the part of the day) */
-    bool near; double px, py; double radius;
-    bool open; int open_minute;
-    int sort; bool sort_given;
+    int64_t from_local, to_local; /* µs, wall clock */
+    uint8_t days;                 /* bit isodow-1 */
+    int tod;                      /* 0 none, 1 morning, 2 afternoon, 3 evening (the part of the day) */
+    bool near;
+    double px, py;
+    double radius;
+    bool open;
+    int open_minute;
+    int sort;
+    bool sort_given;
     int limit;
     bool facets;
-    bool has_cursor; struct search_cursor cursor; double cursor_key; uint8_t cursor_id[16];
-    struct qword words[QWORDS]; int nwords;
+    bool has_cursor;
+    struct search_cursor cursor;
+    double cursor_key;
+    uint8_t cursor_id[16];
+    struct qword words[QWORDS];
+    int nwords;
     const char *q;
     int64_t now_us, now_local;
     char hash[13];
@@ -1373,8 +1414,8 @@ static void query_words(struct sx_query *q, const struct sx_words *known)
             if (!starts) {
                 uint64_t tri[TS_TRGM_WORD_MAX + 2];
                 size_t nt = ts_trigrams(words[i], tri, TS_TRGM_WORD_MAX + 2);
-                const struct sx_word *best[3] = {0};
-                float bs[3] = {0};
+                const struct sx_word *best[3] = { 0 };
+                float bs[3] = { 0 };
                 for (size_t k = 0; k < known->n; k++) {
                     const struct sx_word *kw = known->v[k];
                     float sim = ts_trgm_similarity(tri, nt, kw->tri, kw->ntri);
@@ -1428,8 +1469,7 @@ static void list_add(char *buf, size_t cap, const char *code)
  * The parameters of search_params_parse into q, and the checks api_search makes
  * against the vocabularies (same order, same texts). -1 with errs on a 400.
  */
-static int query_read(struct sx_query *q, struct json_object *p, const struct sx_snapshot *snap,
-                      struct verr_list *errs)
+static int query_read(struct sx_query *q, struct json_object *p, const struct sx_snapshot *snap, struct verr_list *errs)
 {
     const struct sx_catalog *cat = snap->cat;
     const char *kinds[SX_NKINDS + 1], *s;
@@ -1488,7 +1528,8 @@ static int query_read(struct sx_query *q, struct json_object *p, const struct sx
         json_object_object_get_ex(v, "lon", &lon);
         if (thread_proj() == NULL)
             return -2;
-        PJ_COORD c = proj_trans(tl->pj, PJ_FWD, proj_coord(json_object_get_double(lon), json_object_get_double(lat), 0, 0));
+        PJ_COORD c =
+            proj_trans(tl->pj, PJ_FWD, proj_coord(json_object_get_double(lon), json_object_get_double(lat), 0, 0));
         q->near = true;
         q->px = c.xy.x;
         q->py = c.xy.y;
@@ -1569,7 +1610,10 @@ static int query_read(struct sx_query *q, struct json_object *p, const struct sx
     s = jstr(p, "sort");
     q->sort_given = s != NULL;
     if (s == NULL)
-        q->sort = q->nwords ? SORT_RELEVANCE : (q->has_from || q->has_to) ? SORT_DATE : q->near ? SORT_DISTANCE : SORT_CREATED;
+        q->sort = q->nwords                    ? SORT_RELEVANCE
+                  : (q->has_from || q->has_to) ? SORT_DATE
+                  : q->near                    ? SORT_DISTANCE
+                                               : SORT_CREATED;
     else
         for (int i = 0; i < 5; i++)
             if (!strcmp(s, sort_names[i]))
@@ -1665,8 +1709,7 @@ static roaring_bitmap_t *and_union(roaring_bitmap_t *r, const roaring_bitmap_t *
 }
 
 /* r &= the union of the postings of keys[0..nkeys) in f (a key with no posting adds nothing). */
-static roaring_bitmap_t *and_any_key(roaring_bitmap_t *r, const struct sx_field *f, const char *const *keys,
-                                     int nkeys)
+static roaring_bitmap_t *and_any_key(roaring_bitmap_t *r, const struct sx_field *f, const char *const *keys, int nkeys)
 {
     const roaring_bitmap_t *v[SEARCH_LIST_MAX];
     size_t n = 0;
@@ -1813,7 +1856,9 @@ struct cellref {
     double dmin, dmax;
 };
 
-enum { MAX_NEAR_CELLS = 16384 };
+enum {
+    MAX_NEAR_CELLS = 16384
+};
 static _Thread_local struct cellref tl_cells[MAX_NEAR_CELLS];
 
 static int cellref_cmp(const void *a, const void *b)
@@ -1829,8 +1874,10 @@ static int cellref_cmp(const void *a, const void *b)
  */
 static long near_cells(const struct sx_query *q, const struct sx_segment *s)
 {
-    int64_t cx0 = (int64_t)floor((q->px - q->radius) / SX_CELL_M), cx1 = (int64_t)floor((q->px + q->radius) / SX_CELL_M);
-    int64_t cy0 = (int64_t)floor((q->py - q->radius) / SX_CELL_M), cy1 = (int64_t)floor((q->py + q->radius) / SX_CELL_M);
+    int64_t cx0 = (int64_t)floor((q->px - q->radius) / SX_CELL_M),
+            cx1 = (int64_t)floor((q->px + q->radius) / SX_CELL_M);
+    int64_t cy0 = (int64_t)floor((q->py - q->radius) / SX_CELL_M),
+            cy1 = (int64_t)floor((q->py + q->radius) / SX_CELL_M);
     long n = 0;
     if ((cx1 - cx0 + 1) * (cy1 - cy0 + 1) > MAX_NEAR_CELLS)
         return -1;
@@ -1856,7 +1903,7 @@ static long near_cells(const struct sx_query *q, const struct sx_segment *s)
             if (dmin > q->radius)
                 continue;
             /* a little margin: floating point must never decide that a square is wholly inside */
-            tl_cells[n++] = (struct cellref){s->cells[k].bm, &s->cells[k], dmin - 0.01, dmax + 0.01};
+            tl_cells[n++] = (struct cellref){ s->cells[k].bm, &s->cells[k], dmin - 0.01, dmax + 0.01 };
         }
     }
     qsort(tl_cells, (size_t)n, sizeof(*tl_cells), cellref_cmp);
@@ -1886,7 +1933,7 @@ static roaring_bitmap_t *near_filter(const struct sx_query *q, const struct sx_s
         const struct sx_query *q;
         const struct sx_segment *s;
         size_t n;
-    } c = {q, s, 0};
+    } c = { q, s, 0 };
     roaring_bitmap_t *inside, *edge;
     if (ncells < 0) {
         r = and_into(r, s->geo);
@@ -1935,7 +1982,7 @@ struct per_doc_ctx {
     const struct sx_query *q;
     const struct sx_segment *s;
     int64_t to_local;
-    bool time;               /* check activities' occurrences one by one */
+    bool time; /* check activities' occurrences one by one */
     size_t n;
 };
 
@@ -1995,7 +2042,9 @@ static size_t window_size(const struct sx_query *q, const struct sx_segment *s, 
     return b - a;
 }
 
-enum { WINDOW_HOURS_MAX = 63 * 24 + 2 }; /* a short window (62 days) and its two edges */
+enum {
+    WINDOW_HOURS_MAX = 63 * 24 + 2
+}; /* a short window (62 days) and its two edges */
 static _Thread_local const roaring_bitmap_t *tl_hours[WINDOW_HOURS_MAX];
 
 /*
@@ -2015,8 +2064,7 @@ static roaring_bitmap_t *window_activities(const struct sx_query *q, const struc
     roaring_bitmap_t *r, *edges;
     for (int64_t h = floor_div(lo, 60); h * 60 < hi && nv < WINDOW_HOURS_MAX; h++) {
         int32_t a = (int32_t)(h * 60), b = a + 60;
-        if (h < s->hour0 || h >= s->hour0 + (int64_t)s->nhours || s->hour[h - s->hour0] == NULL ||
-            !want_when(q, a))
+        if (h < s->hour0 || h >= s->hour0 + (int64_t)s->nhours || s->hour[h - s->hour0] == NULL || !want_when(q, a))
             continue;
         if (a >= lo && b <= hi && a >= exact_to) {
             tl_hours[nv++] = s->hour[h - s->hour0];
@@ -2133,7 +2181,7 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
     }
     for (int i = 0; i < q->nwords; i++) {
         /* a word matches in any field: the union of its four weight classes */
-        const roaring_bitmap_t *c4[4] = {cls[i][0], cls[i][1], cls[i][2], cls[i][3]};
+        const roaring_bitmap_t *c4[4] = { cls[i][0], cls[i][1], cls[i][2], cls[i][3] };
         r = and_union(r, c4, 4);
     }
     if (q->near)
@@ -2178,7 +2226,7 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
             bm_free(act);
         }
         if (per_doc_time || q->open) {
-            struct per_doc_ctx c = {q, s, to_local, per_doc_time, 0};
+            struct per_doc_ctx c = { q, s, to_local, per_doc_time, 0 };
             roaring_iterate(r, per_doc_keep, &c);
             bm_free(r);
             r = roaring_bitmap_of_ptr(c.n, tl->ids);
@@ -2195,7 +2243,7 @@ none:
 
 struct cand {
     double key;
-    uint64_t idhi;           /* first 8 bytes of the id: ties rarely need the document */
+    uint64_t idhi; /* first 8 bytes of the id: ties rarely need the document */
     const struct sx_doc *d;
     uint16_t score;
     int seg;
@@ -2275,7 +2323,7 @@ struct seg_run {
 static uint16_t doc_score(const struct seg_run *run, uint32_t id)
 {
     uint16_t total = 0;
-    static const uint8_t val[4] = {SX_W_A, SX_W_B, SX_W_C, SX_W_D};
+    static const uint8_t val[4] = { SX_W_A, SX_W_B, SX_W_C, SX_W_D };
     for (int w = 0; w < run->q->nwords; w++)
         for (int c = 0; c < 4; c++)
             if (run->cls[w][c] && roaring_bitmap_contains(run->cls[w][c], id)) {
@@ -2292,11 +2340,8 @@ static double doc_key(const struct seg_run *run, uint32_t id, uint16_t *score)
     *score = 0;
     (void)d;
     switch (q->sort) {
-    case SORT_RELEVANCE:
-        *score = tl->score[id];
-        return *score;
-    case SORT_DISTANCE:
-        return hot_dist(q, &run->s->hot[id]);
+    case SORT_RELEVANCE: *score = tl->score[id]; return *score;
+    case SORT_DISTANCE: return hot_dist(q, &run->s->hot[id]);
     case SORT_DATE: {
         const struct sx_occ *o;
         if (run->s->hot[id].kind != SX_ACTIVITY)
@@ -2304,10 +2349,8 @@ static double doc_key(const struct seg_run *run, uint32_t id, uint16_t *score)
         o = occ_match(q, d, q->has_to ? q->to_local : run->horizon);
         return o ? (double)occ_abs_us(o) : INFINITY;
     }
-    case SORT_UPDATED:
-        return (double)run->s->hot[id].updated_us;
-    default:
-        return (double)run->s->hot[id].created_us;
+    case SORT_UPDATED: return (double)run->s->hot[id].updated_us;
+    default: return (double)run->s->hot[id].created_us;
     }
 }
 
@@ -2461,7 +2504,9 @@ static bool score_clear(uint32_t id, void *arg)
     return true;
 }
 
-enum { LEVEL_WORDS_MAX = 3 }; /* 4^3 combinations of weight classes */
+enum {
+    LEVEL_WORDS_MAX = 3
+}; /* 4^3 combinations of weight classes */
 
 struct level {
     uint16_t sum;
@@ -2483,7 +2528,7 @@ static int level_cmp(const void *a, const void *b)
  */
 static void topk_relevance_levels(struct seg_run *run, const roaring_bitmap_t *r)
 {
-    static const uint8_t val[4] = {SX_W_A, SX_W_B, SX_W_C, SX_W_D};
+    static const uint8_t val[4] = { SX_W_A, SX_W_B, SX_W_C, SX_W_D };
     const struct sx_query *q = run->q;
     struct level lv[64];
     int n = 1, nw = q->nwords;
@@ -2539,7 +2584,7 @@ static void topk_relevance_levels(struct seg_run *run, const roaring_bitmap_t *r
 /* Relevance of every match: per word the strongest field it matches in, summed. */
 static void score_all(struct seg_run *run, const roaring_bitmap_t *r)
 {
-    static const uint8_t val[4] = {SX_W_A, SX_W_B, SX_W_C, SX_W_D};
+    static const uint8_t val[4] = { SX_W_A, SX_W_B, SX_W_C, SX_W_D };
     for (int w = 0; w < run->q->nwords; w++) {
         for (int c = 3; c >= 0; c--) { /* weakest first: the strongest writes last */
             if (run->cls[w][c] == NULL)
@@ -2554,7 +2599,7 @@ static void score_all(struct seg_run *run, const roaring_bitmap_t *r)
 
 /* A facet: codes and counts, accumulated over the segments. */
 struct facet {
-    const char *key[512];    /* borrowed from the snapshot; not NUL-terminated at len */
+    const char *key[512]; /* borrowed from the snapshot; not NUL-terminated at len */
     size_t len[512];
     uint64_t n[512];
     int count;
@@ -2581,7 +2626,9 @@ struct facets {
 };
 
 /* Results up to this size are counted document by document, larger ones by intersections. */
-enum { FACET_PER_DOC_MAX = 4000 };
+enum {
+    FACET_PER_DOC_MAX = 4000
+};
 
 
 static bool count_visit(uint32_t id, void *arg)
@@ -2606,7 +2653,9 @@ static int slot_counts(const struct sx_segment *s, const roaring_bitmap_t *r)
     if (n <= FACET_PER_DOC_MAX) {
         /* the documents' slot lists are scattered: ask for them a few documents ahead */
         uint32_t ids[FACET_PER_DOC_MAX];
-        enum { AHEAD = 8 };
+        enum {
+            AHEAD = 8
+        };
         memset(tl_counts, 0, s->nslots * sizeof(*tl_counts));
         roaring_bitmap_to_uint32_array(r, ids);
         for (uint64_t i = 0; i < n && i < AHEAD; i++)
@@ -2708,7 +2757,7 @@ static void json_strn(struct evbuffer *out, const char *s, size_t len)
         if (c < 0x20)
             evbuffer_add(out, buf, (size_t)snprintf(buf, sizeof(buf), "\\u%04x", c));
         else
-            evbuffer_add(out, (char[2]){'\\', (char)c}, 2);
+            evbuffer_add(out, (char[2]){ '\\', (char)c }, 2);
         from = i + 1;
     }
     evbuffer_add(out, s + from, len - from);
@@ -2805,8 +2854,8 @@ static void cursor_json(struct evbuffer *out, const struct sx_query *q, const st
         snprintf(key, sizeof(key), "inf");
     else
         snprintf(key, sizeof(key), "%.0f", c->key);
-    n = snprintf(js, sizeof(js), "{\"h\": \"%s\", \"i\": \"%s\", \"k\": \"%s\", \"s\": \"%s\"}", q->hash,
-                 c->d->id_text, key, sort_names[q->sort]);
+    n = snprintf(js, sizeof(js), "{\"h\": \"%s\", \"i\": \"%s\", \"k\": \"%s\", \"s\": \"%s\"}", q->hash, c->d->id_text,
+                 key, sort_names[q->sort]);
     n = EVP_EncodeBlock(b64, (const unsigned char *)js, n);
     while (n > 0 && b64[n - 1] == '=')
         n--;
@@ -2894,7 +2943,7 @@ int sindex_search(struct sindex *ix, struct json_object *params, const char *lan
 {
     struct sx_query *q;
     struct sx_snapshot *snap;
-    struct seg_run runs[2] = {0};
+    struct seg_run runs[2] = { 0 };
     struct topk *top;
     struct facets *f = NULL;
     uint64_t total = 0;
@@ -2943,7 +2992,7 @@ int sindex_search(struct sindex *ix, struct json_object *params, const char *lan
             for (int c = 0; c < 4; c++)
                 run->cls[w][c] = word_bitmap(run->s, &q->words[w], c);
         if (scratch(run->s->ndocs) < 0 ||
-            (r = segment_eval(q, snap, si, ncells, (roaring_bitmap_t *const (*)[4])run->cls)) == NULL) {
+            (r = segment_eval(q, snap, si, ncells, (roaring_bitmap_t *const(*)[4])run->cls)) == NULL) {
             status = 0;
             goto out;
         }

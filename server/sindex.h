@@ -37,15 +37,15 @@ struct sindex;
 
 /* What /health and /ready tell about the index. */
 struct sindex_status {
-    bool loaded;            /* a first snapshot is published */
-    bool lagging;           /* the last catch-up is older than search_index_max_lag_ms */
-    size_t entries;         /* documents residents can see */
-    uint64_t position;      /* change-stream position: every transaction below it is applied */
-    int64_t lag_ms;         /* since the last completed catch-up with the database */
-    int64_t build_ms;       /* the last full build */
-    size_t index_bytes;     /* bitmaps, lexicon, per-entry search data (estimate) */
-    size_t doc_bytes;       /* rendered documents */
-    uint64_t publishes;     /* snapshots published so far */
+    bool loaded;        /* a first snapshot is published */
+    bool lagging;       /* the last catch-up is older than search_index_max_lag_ms */
+    size_t entries;     /* documents residents can see */
+    uint64_t position;  /* change-stream position: every transaction below it is applied */
+    int64_t lag_ms;     /* since the last completed catch-up with the database */
+    int64_t build_ms;   /* the last full build */
+    size_t index_bytes; /* bitmaps, lexicon, per-entry search data (estimate) */
+    size_t doc_bytes;   /* rendered documents */
+    uint64_t publishes; /* snapshots published so far */
 };
 
 /*

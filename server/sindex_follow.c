@@ -39,15 +39,18 @@
 #include "replycache.h"
 #include "textsearch.h"
 
-enum { MAX_SUBSCRIBERS = 64, FETCH_ROWS = 5000 };
+enum {
+    MAX_SUBSCRIBERS = 64,
+    FETCH_ROWS = 5000
+};
 
 /* What the follower alone touches. */
 struct id_slot {
     uint8_t id[16];
-    struct sx_doc *doc;   /* borrowed from its segment or the delta list; NULL when where < 0 */
+    struct sx_doc *doc; /* borrowed from its segment or the delta list; NULL when where < 0 */
     bool used;
-    int8_t where;         /* 0 base, 1 delta, -1 not visible now */
-    uint32_t local;       /* base: local id */
+    int8_t where;   /* 0 base, 1 delta, -1 not visible now */
+    uint32_t local; /* base: local id */
 };
 
 struct word_block {
@@ -61,19 +64,19 @@ struct sindex {
     char *conninfo;
     _Atomic uint64_t *write_gen;
     pthread_t thread;
-    int wake[2];                         /* pipe: tickets and stop wake the follower */
+    int wake[2]; /* pipe: tickets and stop wake the follower */
     _Atomic bool stopping;
 
-    struct sx_snapshot *current;         /* RCU: readers rcu_dereference, the follower swaps */
+    struct sx_snapshot *current; /* RCU: readers rcu_dereference, the follower swaps */
     _Atomic int utc_offset_s;
     _Atomic uint64_t poll_started, poll_done;
     _Atomic uint64_t publishes;
-    _Atomic int64_t caught_up_us;         /* when the last catch-up ended */
+    _Atomic int64_t caught_up_us; /* when the last catch-up ended */
     _Atomic int64_t build_ms;
     _Atomic size_t entries, index_bytes, doc_bytes;
     _Atomic uint64_t position_pub;
 
-    pthread_mutex_t subs_lock;           /* subscribing and notifying only, never on the search path */
+    pthread_mutex_t subs_lock; /* subscribing and notifying only, never on the search path */
     struct event *subs[MAX_SUBSCRIBERS];
     int nsubs;
 
@@ -84,7 +87,7 @@ struct sindex {
     struct word_block *wstore;
     struct sx_segment *base;
     roaring_bitmap_t *base_dead;
-    size_t base_until_pos;               /* by_until entries of the base already marked dead */
+    size_t base_until_pos; /* by_until entries of the base already marked dead */
     struct sx_doc **delta;
     size_t ndelta, capdelta;
     struct id_slot *map;
@@ -223,13 +226,36 @@ static int kind_of(const char *s)
 
 /* Columns of the document query (doc_sql): the loader view sk_index_rows, then the documents. */
 enum {
-    C_ID, C_KIND, C_MUN, C_AREAS, C_THEMES, C_AUD, C_ORG, C_ACCESS, C_FREE, C_DISCOUNT, C_LANGS, C_TSV, C_X, C_Y,
-    C_OPEN, C_UNTIL, C_CREATED, C_UPDATED, C_OCC, C_MODIFIED, C_DOC, C_TR_LANGS, C_TR_LENS, C_TR_DOCS, C_COUNT
+    C_ID,
+    C_KIND,
+    C_MUN,
+    C_AREAS,
+    C_THEMES,
+    C_AUD,
+    C_ORG,
+    C_ACCESS,
+    C_FREE,
+    C_DISCOUNT,
+    C_LANGS,
+    C_TSV,
+    C_X,
+    C_Y,
+    C_OPEN,
+    C_UNTIL,
+    C_CREATED,
+    C_UPDATED,
+    C_OCC,
+    C_MODIFIED,
+    C_DOC,
+    C_TR_LANGS,
+    C_TR_LENS,
+    C_TR_DOCS,
+    C_COUNT
 };
 
-#define DOC_COLUMNS                                                                                          \
-    "r.id, r.kind, r.municipality, r.areas, r.themes, r.audiences, r.organisation_id, r.access, r.free, "    \
-    "r.discount, r.languages, r.tsv, r.x, r.y, r.open, r.until_us, r.created_us, r.updated_us, NULL::text, "      \
+#define DOC_COLUMNS                                                                                                    \
+    "r.id, r.kind, r.municipality, r.areas, r.themes, r.audiences, r.organisation_id, r.access, r.free, "              \
+    "r.discount, r.languages, r.tsv, r.x, r.y, r.open, r.until_us, r.created_us, r.updated_us, NULL::text, "           \
     "r.modified, NULL::text, NULL::text, NULL::text, NULL::text"
 
 /* One document from a row of the loader view. A full load gives its slab (the document, its
@@ -261,7 +287,7 @@ static struct sx_doc *doc_from_row(PGresult *r, int row, int c0, struct sx_slab 
     s = val(r, row, c0 + C_MUN);
     if ((d->municipality = slab ? sx_slab_copy(slab, s ? s : "", s ? strlen(s) : 0) : dup_text(s, NULL)) == NULL)
         goto fail;
-#define LIST(col, field, count)                                                                           \
+#define LIST(col, field, count)                                                                                        \
     (sx_parse_text_array(val(r, row, c0 + (col)) ? val(r, row, c0 + (col)) : "{}", &d->field, &d->count, slab) < 0)
     if (LIST(C_AREAS, areas, nareas) || LIST(C_THEMES, themes, nthemes) || LIST(C_AUD, audiences, naudiences) ||
         LIST(C_ACCESS, access, naccess) || LIST(C_LANGS, languages, nlanguages))
@@ -310,8 +336,8 @@ fail:
  * conversion of millions of values), ordered by entry and start: columns entry_id, starts_at,
  * ends_at, local_start, local end. Attached to docs (sorted by id) by a merge.
  */
-#define OCC_SQL                                                                                              \
-    "SELECT o.entry_id, o.starts_at, o.ends_at, o.local_start, o.ends_at AT TIME ZONE 'Europe/Amsterdam'"    \
+#define OCC_SQL                                                                                                        \
+    "SELECT o.entry_id, o.starts_at, o.ends_at, o.local_start, o.ends_at AT TIME ZONE 'Europe/Amsterdam'"              \
     " FROM sk_occurrences o"
 
 static const int64_t PG_EPOCH_US = INT64_C(946684800000000); /* 2000-01-01 in Unix µs */
@@ -758,10 +784,10 @@ static void delta_clear(struct sindex *ix)
 /* Read the horizon, the catalog version and the clock; inside the caller's transaction. */
 static bool read_state(struct sindex *ix, uint64_t *horizon, int64_t *version)
 {
-    PGresult *r = PQexec(ix->pg,
-                         "SELECT sk_feed_horizon(), (SELECT version FROM sk_index_catalog),"
-                         " extract(epoch FROM (now() AT TIME ZONE 'Europe/Amsterdam') - (now() AT TIME ZONE 'UTC'))::int,"
-                         " (extract(epoch FROM (SELECT horizon FROM sk_occ_state)::timestamp) * 1000000)::bigint");
+    PGresult *r =
+        PQexec(ix->pg, "SELECT sk_feed_horizon(), (SELECT version FROM sk_index_catalog),"
+                       " extract(epoch FROM (now() AT TIME ZONE 'Europe/Amsterdam') - (now() AT TIME ZONE 'UTC'))::int,"
+                       " (extract(epoch FROM (SELECT horizon FROM sk_occ_state)::timestamp) * 1000000)::bigint");
     bool ok = pg_ok(ix, r, "state") && PQntuples(r) == 1;
     if (ok) {
         *horizon = (uint64_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10);
@@ -953,7 +979,7 @@ static int catch_up(struct sindex *ix)
     uint64_t horizon, poll = atomic_fetch_add(&ix->poll_started, 1) + 1;
     int64_t version;
     char pos[32];
-    const char *params[1] = {pos};
+    const char *params[1] = { pos };
     PGresult *r = NULL, *w = NULL, *o = NULL;
     struct sx_doc **fresh = NULL; /* per row of r: its new document, or NULL */
     bool changed = false;
@@ -974,8 +1000,8 @@ static int catch_up(struct sindex *ix)
     }
     snprintf(pos, sizeof(pos), "%llu", (unsigned long long)ix->position);
     /* what changed (an index range, usually empty), then those entries' rows */
-    r = PQexecParams(ix->pg, "SELECT count(*) FROM feed_items f WHERE f.modified >= $1::bigint", 1, NULL, params,
-                     NULL, NULL, 0);
+    r = PQexecParams(ix->pg, "SELECT count(*) FROM feed_items f WHERE f.modified >= $1::bigint", 1, NULL, params, NULL,
+                     NULL, 0);
     if (!pg_ok(ix, r, "changes"))
         goto out;
     bool none = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "0") == 0;
@@ -1029,9 +1055,9 @@ static int catch_up(struct sindex *ix)
         ids[len++] = '}';
         ids[len] = '\0';
         if (len > 2) {
-            const char *p1[1] = {ids};
-            o = PQexecParams(ix->pg, OCC_SQL " WHERE o.entry_id = ANY ($1::uuid[]) ORDER BY o.entry_id, o.starts_at",
-                             1, NULL, p1, NULL, NULL, 1);
+            const char *p1[1] = { ids };
+            o = PQexecParams(ix->pg, OCC_SQL " WHERE o.entry_id = ANY ($1::uuid[]) ORDER BY o.entry_id, o.starts_at", 1,
+                             NULL, p1, NULL, NULL, 1);
             if (pg_ok(ix, o, "changed occurrences"))
                 occ_attach(o, list, nfresh, &cursor);
         }
@@ -1052,7 +1078,7 @@ static int catch_up(struct sindex *ix)
             }
             ids[len++] = '}';
             ids[len] = '\0';
-            const char *p2[1] = {ids};
+            const char *p2[1] = { ids };
             size_t dc = 0;
             dr = PQexecParams(ix->pg, DOCS_SQL " WHERE d.entry_id = ANY ($1::uuid[]) ORDER BY d.entry_id, d.lang", 1,
                               NULL, p2, NULL, NULL, 0);

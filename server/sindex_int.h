@@ -38,13 +38,18 @@ enum sx_kind {
 };
 
 /* Field weights of the relevance formula: title, summary, description, names. */
-enum { SX_W_A = 8, SX_W_B = 4, SX_W_C = 2, SX_W_D = 1 };
+enum {
+    SX_W_A = 8,
+    SX_W_B = 4,
+    SX_W_C = 2,
+    SX_W_D = 1
+};
 
 /* One occurrence (sk_occurrences), in minutes: schedules have no seconds. */
 struct sx_occ {
-    int32_t start_min;       /* local_start, wall-clock minutes since 1970 */
-    int32_t end_min;         /* local end */
-    int16_t start_off;       /* Amsterdam's offset at the start, minutes: starts_at = local - offset */
+    int32_t start_min; /* local_start, wall-clock minutes since 1970 */
+    int32_t end_min;   /* local end */
+    int16_t start_off; /* Amsterdam's offset at the start, minutes: starts_at = local - offset */
     int16_t end_off;
 };
 
@@ -60,15 +65,17 @@ static inline int64_t occ_abs_us(const struct sx_occ *o)
 
 /* What the filters and sorts read for every candidate, in one array per segment. */
 struct sx_hot {
-    double x, y;             /* Rijksdriehoek metres */
-    uint64_t idhi;           /* the first 8 bytes of the id, big-endian: orders ties without the document */
+    double x, y;   /* Rijksdriehoek metres */
+    uint64_t idhi; /* the first 8 bytes of the id, big-endian: orders ties without the document */
     int64_t created_us, updated_us;
     uint32_t occ_mask;
     uint8_t kind;
     bool geo;
 };
 
-enum { SX_OFF_MIXED = INT16_MIN };
+enum {
+    SX_OFF_MIXED = INT16_MIN
+};
 
 /* An occurrence in the segment's time index: by local start. */
 struct sx_when {
@@ -78,9 +85,9 @@ struct sx_when {
 
 /* A square of the Rijksdriehoek grid (SX_CELL_M metres) and the documents in it. */
 struct sx_cell {
-    int64_t key;             /* (cx << 32) | (uint32_t)cy */
+    int64_t key; /* (cx << 32) | (uint32_t)cy */
     roaring_bitmap_t *bm;
-    uint32_t first, n;       /* its documents' positions: cell_pts[first .. first + n) */
+    uint32_t first, n; /* its documents' positions: cell_pts[first .. first + n) */
 };
 
 /* A document's position, stored again by square: the squares on a circle's edge are measured
@@ -90,7 +97,9 @@ struct sx_cell_pt {
     uint32_t id;
 };
 
-enum { SX_CELL_M = 250 };
+enum {
+    SX_CELL_M = 250
+};
 
 /*
  * Document texts of one full load, copied into large chunks mapped for them alone: the texts
@@ -111,7 +120,7 @@ size_t sx_slab_bytes(const struct sx_slab *s);
 
 struct sx_translation {
     char lang[4];
-    char *doc;               /* owned, or in the document's slab */
+    char *doc; /* owned, or in the document's slab */
     size_t len;
 };
 
@@ -126,36 +135,36 @@ struct sx_doc {
     char *municipality;
     char **areas, **themes, **audiences, **access, **languages; /* owned, each NULL-terminated */
     size_t nareas, nthemes, naudiences, naccess, nlanguages;
-    char *tsv;               /* sk_tsv::text, owned (or in the load's scratch slab when tsv_borrowed);
+    char *tsv; /* sk_tsv::text, owned (or in the load's scratch slab when tsv_borrowed);
                               * NULL once a base's lexicon is built */
     bool tsv_borrowed;
-    double x, y;             /* Rijksdriehoek metres */
-    int32_t *open;           /* [lower, upper) minute-of-week pairs, owned */
-    size_t nopen;            /* pairs */
-    int64_t until_us;        /* INT64_MAX: never */
+    double x, y;      /* Rijksdriehoek metres */
+    int32_t *open;    /* [lower, upper) minute-of-week pairs, owned */
+    size_t nopen;     /* pairs */
+    int64_t until_us; /* INT64_MAX: never */
     int64_t created_us, updated_us;
-    int64_t modified;        /* feed_items.modified when loaded */
-    struct sx_occ *occ;      /* owned, by start */
+    int64_t modified;   /* feed_items.modified when loaded */
+    struct sx_occ *occ; /* owned, by start */
     size_t nocc;
-    uint32_t occ_mask;       /* bit (isodow-1)*4 + part of the day of any occurrence */
-    char *doc;               /* Dutch (or untranslated) document: owned, or in slab; NULL until attached */
+    uint32_t occ_mask; /* bit (isodow-1)*4 + part of the day of any occurrence */
+    char *doc;         /* Dutch (or untranslated) document: owned, or in slab; NULL until attached */
     size_t doc_len;
     struct sx_translation *tr; /* owned */
     size_t ntr;
-    struct sx_slab *slab;    /* reference: the texts live there when set */
-    bool in_slab;            /* so do the document itself, its strings, code lists and opening hours */
+    struct sx_slab *slab; /* reference: the texts live there when set */
+    bool in_slab;         /* so do the document itself, its strings, code lists and opening hours */
 };
 
 void sx_doc_unref(struct sx_doc *d);
 
 /* A code and the documents that have it. */
 struct sx_posting {
-    const char *key;         /* borrowed from a document or the catalog, or owned by the segment (lexemes) */
+    const char *key; /* borrowed from a document or the catalog, or owned by the segment (lexemes) */
     roaring_bitmap_t *bm;
 };
 
 struct sx_field {
-    struct sx_posting *v;    /* owned, sorted by key (bytes) */
+    struct sx_posting *v; /* owned, sorted by key (bytes) */
     size_t n;
 };
 
@@ -167,19 +176,19 @@ struct sx_lexeme {
 
 struct sx_segment {
     _Atomic uint32_t refs;
-    struct sx_doc **docs;    /* owned references; local id = position; sorted created desc, id asc */
+    struct sx_doc **docs; /* owned references; local id = position; sorted created desc, id asc */
     size_t ndocs;
-    uint32_t *by_id;         /* local ids sorted by document id */
+    uint32_t *by_id; /* local ids sorted by document id */
     roaring_bitmap_t *kind[SX_NKINDS];
     roaring_bitmap_t *free, *discount, *geo;
     struct sx_field municipality, area, whole, theme, audience, org, access, language;
-    struct sx_lexeme *lex;   /* sorted by text */
+    struct sx_lexeme *lex; /* sorted by text */
     size_t nlex;
-    char *lex_store;         /* owned */
-    uint32_t *by_until;      /* local ids of documents with an end, by until_us */
+    char *lex_store;    /* owned */
+    uint32_t *by_until; /* local ids of documents with an end, by until_us */
     size_t nuntil;
-    struct sx_hot *hot;      /* per local id */
-    struct sx_when *when;    /* every occurrence of the segment's activities, by local start */
+    struct sx_hot *hot;   /* per local id */
+    struct sx_when *when; /* every occurrence of the segment's activities, by local start */
     size_t nwhen;
     /* the time index by the hour: per local hour from hour0 (hours since 1970, wall clock), the
      * activities with an occurrence starting in it; NULL for an hour without one. A window is
@@ -187,18 +196,18 @@ struct sx_segment {
     int64_t hour0;
     size_t nhours;
     roaring_bitmap_t **hour;
-    int16_t *hour_off;       /* the UTC offset (minutes) all of the hour's occurrences share, or
+    int16_t *hour_off;     /* the UTC offset (minutes) all of the hour's occurrences share, or
                               * SX_OFF_MIXED: an occurrence's moment without its document */
-    struct sx_cell *cells;   /* sorted by key */
+    struct sx_cell *cells; /* sorted by key */
     size_t ncells;
     struct sx_cell_pt *cell_pts; /* by square, then id */
     /* facet slots: every posting of kind, municipality, area, whole, theme, audience and access in
      * that order; per document the slots it is in (CSR), to count small result sets directly */
     size_t nslots;
     uint16_t *slots;
-    uint32_t *slot_off;      /* ndocs + 1 */
-    size_t bytes;            /* estimate of what the segment holds beside the documents */
-    struct sx_catalog *cat;  /* reference: theme keys point into it */
+    uint32_t *slot_off;     /* ndocs + 1 */
+    size_t bytes;           /* estimate of what the segment holds beside the documents */
+    struct sx_catalog *cat; /* reference: theme keys point into it */
 };
 
 void sx_segment_unref(struct sx_segment *s);
@@ -214,18 +223,23 @@ struct sx_theme {
 
 struct sx_feature {
     char *code;
-    char **allowed;          /* NULL-terminated */
+    char **allowed; /* NULL-terminated */
 };
 
 struct sx_catalog {
     _Atomic uint32_t refs;
-    struct sx_area *areas; size_t nareas;          /* by code */
-    struct sx_theme *themes; size_t nthemes;       /* by code */
-    char **audiences; size_t naudiences;           /* sorted */
-    struct sx_feature *features; size_t nfeatures; /* by code */
-    uint8_t (*orgs)[16]; size_t norgs;             /* sorted */
-    int64_t horizon_local_us;                      /* sk_occ_state.horizon, local midnight */
-    int64_t version;                               /* sk_index_catalog.version */
+    struct sx_area *areas;
+    size_t nareas; /* by code */
+    struct sx_theme *themes;
+    size_t nthemes; /* by code */
+    char **audiences;
+    size_t naudiences; /* sorted */
+    struct sx_feature *features;
+    size_t nfeatures; /* by code */
+    uint8_t (*orgs)[16];
+    size_t norgs;             /* sorted */
+    int64_t horizon_local_us; /* sk_occ_state.horizon, local midnight */
+    int64_t version;          /* sk_index_catalog.version */
 };
 
 void sx_catalog_unref(struct sx_catalog *c);
@@ -233,7 +247,7 @@ void sx_catalog_unref(struct sx_catalog *c);
 /* One known word (sk_words), for typo tolerance. Owned by the follower's word store. */
 struct sx_word {
     const char *text;
-    const uint64_t *tri;     /* sorted trigrams (ts_trigrams) */
+    const uint64_t *tri; /* sorted trigrams (ts_trigrams) */
     uint32_t ntri;
 };
 
@@ -248,8 +262,8 @@ void sx_words_unref(struct sx_words *w);
 struct sx_snapshot {
     struct sx_catalog *cat;
     struct sx_words *words;
-    struct sx_segment *seg[2];      /* base, delta (may be NULL) */
-    roaring_bitmap_t *dead[2];      /* local ids no longer current; NULL = none */
+    struct sx_segment *seg[2]; /* base, delta (may be NULL) */
+    roaring_bitmap_t *dead[2]; /* local ids no longer current; NULL = none */
     size_t nlive;
     uint64_t position;
     int64_t built_us;

@@ -10,11 +10,11 @@
 
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <sys/queue.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <time.h>
 
 #include "amsterdam.h"
@@ -70,7 +70,7 @@ static const char *web_label(struct json_object *labels, const char *group, cons
 /* Days since 1970-01-01 of a civil date: common/rrule.c already does the arithmetic. */
 static long web_days(int y, int m, int d)
 {
-    return (long)rrule_days_from_date((struct rrule_date){.year = y, .month = m, .day = d});
+    return (long)rrule_days_from_date((struct rrule_date){ .year = y, .month = m, .day = d });
 }
 
 /* The civil date of a day number (inverse of web_days). */
@@ -101,10 +101,10 @@ void webpage_date(long days, char out[11])
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
-static const char *const web_day_long[] = {"maandag", "dinsdag", "woensdag", "donderdag",
-                                           "vrijdag", "zaterdag", "zondag"};
-static const char *const web_month[] = {"januari", "februari", "maart", "april", "mei", "juni", "juli",
-                                        "augustus", "september", "oktober", "november", "december"};
+static const char *const web_day_long[] = { "maandag", "dinsdag",  "woensdag", "donderdag",
+                                            "vrijdag", "zaterdag", "zondag" };
+static const char *const web_month[] = { "januari", "februari", "maart",     "april",   "mei",      "juni",
+                                         "juli",    "augustus", "september", "oktober", "november", "december" };
 
 /*
  * "dinsdag 1 december 2026, 10:00" from a local "YYYY-MM-DDTHH:MM"; with
@@ -131,7 +131,7 @@ static void web_when(struct html_buf *b, const char *start, const char *end)
 /* "Elke dinsdag" and the like from an RRULE; nothing for rules it cannot put in words. */
 static void web_rrule(struct html_buf *b, const char *rrule)
 {
-    static const char *const codes[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+    static const char *const codes[] = { "MO", "TU", "WE", "TH", "FR", "SA", "SU" };
     const char *by;
     int first = 1;
 
@@ -160,8 +160,8 @@ static void web_rrule(struct html_buf *b, const char *rrule)
 /* Page frame                                                          */
 
 /* The order the search form offers the kinds in; names and labels are the contract's. */
-static const enum sk_kind web_kind_order[SK_KIND_COUNT] = {SK_KIND_ACTIVITY, SK_KIND_PLACE, SK_KIND_VACANCY,
-                                                           SK_KIND_CARER_SUPPORT};
+static const enum sk_kind web_kind_order[SK_KIND_COUNT] = { SK_KIND_ACTIVITY, SK_KIND_PLACE, SK_KIND_VACANCY,
+                                                            SK_KIND_CARER_SUPPORT };
 
 static const char *web_kind_name(const char *kind, int plural)
 {
@@ -206,7 +206,8 @@ static int web_selected(const struct evkeyvalq *qs, const char *key, const char 
 {
     struct evkeyval *kv;
     size_t n = strlen(value);
-    TAILQ_FOREACH (kv, qs, next) {
+    TAILQ_FOREACH(kv, qs, next)
+    {
         const char *p;
         if (strcmp(kv->key, key) != 0 || kv->value == NULL)
             continue;
@@ -298,20 +299,21 @@ static void web_select_area(struct html_buf *b, const struct evkeyvalq *qs, stru
             open = 1;
             continue;
         }
-        web_option(b, qs, "area", web_str(a, "code"), web_str(a, "name"),
-                   web_facet(facets, "area", web_str(a, "code")), "");
+        web_option(b, qs, "area", web_str(a, "code"), web_str(a, "name"), web_facet(facets, "area", web_str(a, "code")),
+                   "");
     }
     html_raw(b, open ? "</optgroup>\n</select>\n</div>\n" : "</select>\n</div>\n");
 }
 
 static void web_select_vocab(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *labels,
-                             struct json_object *facets, const char *key, const char *group,
-                             const char *facet_group, const char *label, const char *all)
+                             struct json_object *facets, const char *key, const char *group, const char *facet_group,
+                             const char *label, const char *all)
 {
     struct json_object *arr = web_get(labels, group);
 
-    html_printf(b, "<div class=\"field\">\n<label for=\"f-%s\">%s</label>\n<select id=\"f-%s\" name=\"%s\">\n"
-                   "<option value=\"\">%s</option>\n",
+    html_printf(b,
+                "<div class=\"field\">\n<label for=\"f-%s\">%s</label>\n<select id=\"f-%s\" name=\"%s\">\n"
+                "<option value=\"\">%s</option>\n",
                 key, label, key, key, all);
     for (size_t i = 0; i < web_len(arr); i++) {
         struct json_object *it = json_object_array_get_idx(arr, i);
@@ -336,7 +338,8 @@ static void web_select_kind(struct html_buf *b, const struct evkeyvalq *qs, stru
 static void web_radio_when(struct html_buf *b, const struct evkeyvalq *qs)
 {
     static const char *const opts[][2] = {
-        {"", "Altijd"}, {"vandaag", "Vandaag"}, {"week", "Deze week"}, {"weekend", "Dit weekend"}};
+        { "", "Altijd" }, { "vandaag", "Vandaag" }, { "week", "Deze week" }, { "weekend", "Dit weekend" }
+    };
     const char *cur = web_arg(qs, "wanneer");
 
     html_raw(b, "<fieldset class=\"field when\">\n<legend>Wanneer?</legend>\n");
@@ -351,16 +354,16 @@ static void web_radio_when(struct html_buf *b, const struct evkeyvalq *qs)
 /* The accessibility and cost checkboxes the residents asked for, in their words. */
 static const char *const web_access_filters[][3] = {
     /* parameter, value, label */
-    {"access", "wheelchair", "Toegankelijk met rolstoel"},
-    {"access", "hearing_loop", "Ringleiding"},
-    {"free", "true", "Gratis"},
-    {"discount_pass", "true", "Korting met minimapas"},
-    {"access", "easy_language", "Eenvoudige taal"},
-    {"access", "low_stimulus", "Prikkelarm"},
-    {"access", "toilets_wheelchair", "Toegankelijk toilet"},
-    {"access", "dementia_friendly", "Dementievriendelijk"},
-    {"access", "sign_language", "Gebarentaal"},
-    {"access", "transport_offered", "Vervoer of ophaalservice"},
+    { "access", "wheelchair", "Toegankelijk met rolstoel" },
+    { "access", "hearing_loop", "Ringleiding" },
+    { "free", "true", "Gratis" },
+    { "discount_pass", "true", "Korting met minimapas" },
+    { "access", "easy_language", "Eenvoudige taal" },
+    { "access", "low_stimulus", "Prikkelarm" },
+    { "access", "toilets_wheelchair", "Toegankelijk toilet" },
+    { "access", "dementia_friendly", "Dementievriendelijk" },
+    { "access", "sign_language", "Gebarentaal" },
+    { "access", "transport_offered", "Vervoer of ophaalservice" },
 };
 
 static void web_checks_access(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *facets)
@@ -370,8 +373,9 @@ static void web_checks_access(struct html_buf *b, const struct evkeyvalq *qs, st
         const char *key = web_access_filters[i][0], *val = web_access_filters[i][1];
         /* free and discount_pass filter on the cost, which has no facet: no count then */
         long n = strcmp(key, "access") == 0 ? web_facet(facets, "accessibility", val) : -1;
-        html_printf(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s> "
-                       "<span class=\"ico ico-%s\" aria-hidden=\"true\"></span> %s",
+        html_printf(b,
+                    "<label class=\"choice\"><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s> "
+                    "<span class=\"ico ico-%s\" aria-hidden=\"true\"></span> %s",
                     key, val, web_selected(qs, key, val) ? " checked" : "", strcmp(key, "access") ? key : val,
                     web_access_filters[i][2]);
         web_count(b, n);
@@ -383,12 +387,13 @@ static void web_checks_access(struct html_buf *b, const struct evkeyvalq *qs, st
 /* "Filters (2 gekozen)": how many filters are on, also when the filters are folded away. */
 static void web_filter_count(struct html_buf *b, const struct evkeyvalq *qs)
 {
-    static const char *const keys[] = {"area", "theme", "audience", "kind", "wanneer", "access",
-                                       "free", "discount_pass"};
+    static const char *const keys[] = { "area",    "theme",  "audience", "kind",
+                                        "wanneer", "access", "free",     "discount_pass" };
     struct evkeyval *kv;
     int n = 0;
 
-    TAILQ_FOREACH (kv, qs, next) {
+    TAILQ_FOREACH(kv, qs, next)
+    {
         for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
             if (kv->value && kv->value[0] && strcmp(kv->key, keys[i]) == 0)
                 n++;
@@ -597,8 +602,7 @@ static void web_dd_end(struct html_buf *b)
 }
 
 /* One result in the list. */
-static void web_card(struct html_buf *b, struct json_object *e, struct json_object *labels,
-                     struct json_object *orgs)
+static void web_card(struct html_buf *b, struct json_object *e, struct json_object *labels, struct json_object *orgs)
 {
     const char *id = web_str(e, "id"), *kind = web_str(e, "kind"), *org = web_str(e, "organisation_id");
     struct json_object *aud = web_get(e, "audiences");
@@ -648,7 +652,8 @@ static void web_next_link(struct html_buf *b, const struct evkeyvalq *qs, const 
 {
     struct evkeyval *kv;
     html_raw(b, "<nav class=\"pager\" aria-label=\"Meer resultaten\"><a rel=\"next\" href=\"/?");
-    TAILQ_FOREACH (kv, qs, next) {
+    TAILQ_FOREACH(kv, qs, next)
+    {
         if (strcmp(kv->key, "cursor") == 0 || kv->value == NULL || kv->value[0] == '\0')
             continue;
         html_url(b, kv->key);
@@ -674,8 +679,10 @@ static void web_print_heading(struct html_buf *b, const struct evkeyvalq *qs)
         html_text(b, q);
         html_raw(b, "\u201d. ");
     }
-    html_printf(b, "Afgedrukt op %d %s %d. De actuele lijst staat op de sociale kaart op internet; "
-                   "u kunt ook in het buurthuis vragen.</p>\n", d, web_month[m - 1], y);
+    html_printf(b,
+                "Afgedrukt op %d %s %d. De actuele lijst staat op de sociale kaart op internet; "
+                "u kunt ook in het buurthuis vragen.</p>\n",
+                d, web_month[m - 1], y);
 }
 
 static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *body)
@@ -752,7 +759,7 @@ void webpage_error(struct html_buf *b, const char *title, const char *text)
 /* Opening hours as a small table. */
 static void web_opening_hours(struct html_buf *b, struct json_object *hours)
 {
-    static const char *const codes[] = {"mo", "tu", "we", "th", "fr", "sa", "su"};
+    static const char *const codes[] = { "mo", "tu", "we", "th", "fr", "sa", "su" };
 
     if (web_len(hours) == 0)
         return;
@@ -844,9 +851,10 @@ static void web_map(struct html_buf *b, struct json_object *e, struct json_objec
                     json_object_get_double(lat), json_object_get_double(lon));
         html_text(b, web_str(e, "title"));
         html_raw(b, "\" role=\"region\" aria-labelledby=\"kaart-kop\"></div>\n");
-        html_printf(b, "<p class=\"maplink\"><a href=\"https://www.openstreetmap.org/"
-                       "?mlat=%.6f&amp;mlon=%.6f#map=17/%.6f/%.6f\" "
-                       "rel=\"noopener\">Open de kaart in OpenStreetMap</a></p>\n",
+        html_printf(b,
+                    "<p class=\"maplink\"><a href=\"https://www.openstreetmap.org/"
+                    "?mlat=%.6f&amp;mlon=%.6f#map=17/%.6f/%.6f\" "
+                    "rel=\"noopener\">Open de kaart in OpenStreetMap</a></p>\n",
                     json_object_get_double(lat), json_object_get_double(lon), json_object_get_double(lat),
                     json_object_get_double(lon));
     }
@@ -862,11 +870,11 @@ static const char *web_kind_path(const char *kind)
 /* "Meld een fout": posted as JSON by app.js to the reports API; without script, by e-mail. */
 static void web_report_form(struct html_buf *b, const char *id, const char *kind, struct json_object *org)
 {
-    static const char *const reasons[][2] = {{"outdated", "De informatie is niet meer actueel"},
-                                             {"wrong_address", "Het adres klopt niet"},
-                                             {"no_longer_exists", "Dit bestaat niet meer"},
-                                             {"inappropriate", "Dit hoort hier niet"},
-                                             {"other", "Iets anders"}};
+    static const char *const reasons[][2] = { { "outdated", "De informatie is niet meer actueel" },
+                                              { "wrong_address", "Het adres klopt niet" },
+                                              { "no_longer_exists", "Dit bestaat niet meer" },
+                                              { "inappropriate", "Dit hoort hier niet" },
+                                              { "other", "Iets anders" } };
 
     html_raw(b, "<section class=\"report\" aria-labelledby=\"meld-kop\">\n<h2 id=\"meld-kop\">Meld een fout</h2>\n"
                 "<p>Klopt er iets niet? Laat het ons weten. U hoeft uw naam niet te geven.</p>\n"
@@ -902,8 +910,8 @@ void webpage_entry(struct html_buf *b, struct json_object *e)
 
     web_page_start(b, web_str(e, "title"), "page-entry");
     html_raw(b, "<nav class=\"wrap crumbs\" aria-label=\"Kruimelpad\"><a href=\"/\" class=\"back\">Terug naar "
-                 "zoeken</a></nav>\n<main id=\"inhoud\" class=\"wrap entry\" tabindex=\"-1\">\n<article>\n"
-                 "<p class=\"kind kind-");
+                "zoeken</a></nav>\n<main id=\"inhoud\" class=\"wrap entry\" tabindex=\"-1\">\n<article>\n"
+                "<p class=\"kind kind-");
     html_text(b, kind);
     html_raw(b, "\">");
     html_text(b, web_kind_name(kind, 0));
@@ -972,7 +980,7 @@ void webpage_entry(struct html_buf *b, struct json_object *e)
         html_raw(b, "<p class=\"actions\"><a class=\"button\" href=\"/api/v1/activities/");
         html_url(b, id);
         html_raw(b, ".ics\" download>Zet in mijn agenda</a> "
-                     "<span class=\"hint\">(een .ics-bestand voor uw agenda op telefoon of computer)</span></p>\n");
+                    "<span class=\"hint\">(een .ics-bestand voor uw agenda op telefoon of computer)</span></p>\n");
     }
     web_opening_hours(b, web_get(e, "opening_hours"));
     web_map(b, e, place);

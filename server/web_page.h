@@ -20,8 +20,7 @@ struct json_object;
  * facet counts of body) and the results. body may be NULL; problem, when
  * not NULL, is shown (escaped) instead of the results.
  */
-void webpage_search(struct html_buf *b, const struct evkeyvalq *query, struct json_object *body,
-                    const char *problem);
+void webpage_search(struct html_buf *b, const struct evkeyvalq *query, struct json_object *body, const char *problem);
 
 /* One entry's page, from api_web_entry's answer (adds "place_title" to entry). */
 void webpage_entry(struct html_buf *b, struct json_object *entry);

@@ -33,7 +33,10 @@
 /* A subscriber URL, as stored (0007: webhooks_url_chk). */
 #define WH_URL_MAX 2000
 
-enum wh_state { WHD_SENDING, WHD_REPORTING };
+enum wh_state {
+    WHD_SENDING,
+    WHD_REPORTING
+};
 
 /*
  * One claimed delivery, from the claim to the report's completion. Owned by
@@ -50,16 +53,16 @@ struct wh_delivery {
     struct curl_slist *headers; /* owned; SENDING only */
     char errbuf[CURL_ERROR_SIZE];
     size_t response_bytes;
-    bool truncated;             /* the response was longer than we read */
-    bool blocked;               /* the open-socket check refused an address */
+    bool truncated; /* the response was longer than we read */
+    bool blocked;   /* the open-socket check refused an address */
     char blocked_addr[INET6_ADDRSTRLEN];
     uint64_t started_ms;
     /* the report */
     struct db_query q;
     const char *params[7];
     char ok[6], code[12], base[12], max[12], attempts[12];
-    char error[300];            /* what moderators read (stored): a category, never an address */
-    char detail[300];           /* what the log gets: libcurl's own words */
+    char error[300];  /* what moderators read (stored): a category, never an address */
+    char detail[300]; /* what the log gets: libcurl's own words */
     TAILQ_ENTRY(wh_delivery) link;
 };
 
@@ -70,11 +73,11 @@ struct wh_sock {
 };
 
 struct webhook_engine {
-    struct event_base *base;      /* borrowed from the worker */
-    struct db_pool *db;           /* borrowed from the worker */
-    const struct sk_config *cfg;  /* borrowed, read-only */
-    CURLM *multi;                 /* owned */
-    struct event *timer;          /* owned: libcurl's timeout (CURLMOPT_TIMERFUNCTION) */
+    struct event_base *base;     /* borrowed from the worker */
+    struct db_pool *db;          /* borrowed from the worker */
+    const struct sk_config *cfg; /* borrowed, read-only */
+    CURLM *multi;                /* owned */
+    struct event *timer;         /* owned: libcurl's timeout (CURLMOPT_TIMERFUNCTION) */
     TAILQ_HEAD(, wh_delivery) deliveries;
     int ndeliveries;
     TAILQ_HEAD(, wh_sock) socks;
@@ -83,8 +86,8 @@ struct webhook_engine {
     const char *claim_params[2];
     char claim_limit[12], claim_lease[12];
     bool claiming;
-    bool backlog;                 /* the last claim was full: more are probably due */
-    bool draining;                /* the worker is stopping: claim nothing new */
+    bool backlog;  /* the last claim was full: more are probably due */
+    bool draining; /* the worker is stopping: claim nothing new */
     uint64_t next_poll_ms;
 };
 
@@ -100,21 +103,21 @@ static bool wh_v4_public(uint32_t a)
     static const struct {
         uint32_t net, mask;
     } blocked[] = {
-        {0x00000000, 0xff000000}, /* 0.0.0.0/8 "this network" */
-        {0x0a000000, 0xff000000}, /* 10/8 private */
-        {0x64400000, 0xffc00000}, /* 100.64/10 CGNAT */
-        {0x7f000000, 0xff000000}, /* 127/8 loopback */
-        {0xa9fe0000, 0xffff0000}, /* 169.254/16 link-local */
-        {0xac100000, 0xfff00000}, /* 172.16/12 private */
-        {0xc0000000, 0xffffff00}, /* 192.0.0/24 IETF protocol assignments */
-        {0xc0000200, 0xffffff00}, /* 192.0.2/24 TEST-NET-1 */
-        {0xc0586300, 0xffffff00}, /* 192.88.99/24 6to4 relay */
-        {0xc0a80000, 0xffff0000}, /* 192.168/16 private */
-        {0xc6120000, 0xfffe0000}, /* 198.18/15 benchmarking */
-        {0xc6336400, 0xffffff00}, /* 198.51.100/24 TEST-NET-2 */
-        {0xcb007100, 0xffffff00}, /* 203.0.113/24 TEST-NET-3 */
-        {0xe0000000, 0xf0000000}, /* 224/4 multicast */
-        {0xf0000000, 0xf0000000}, /* 240/4 reserved, broadcast */
+        { 0x00000000, 0xff000000 }, /* 0.0.0.0/8 "this network" */
+        { 0x0a000000, 0xff000000 }, /* 10/8 private */
+        { 0x64400000, 0xffc00000 }, /* 100.64/10 CGNAT */
+        { 0x7f000000, 0xff000000 }, /* 127/8 loopback */
+        { 0xa9fe0000, 0xffff0000 }, /* 169.254/16 link-local */
+        { 0xac100000, 0xfff00000 }, /* 172.16/12 private */
+        { 0xc0000000, 0xffffff00 }, /* 192.0.0/24 IETF protocol assignments */
+        { 0xc0000200, 0xffffff00 }, /* 192.0.2/24 TEST-NET-1 */
+        { 0xc0586300, 0xffffff00 }, /* 192.88.99/24 6to4 relay */
+        { 0xc0a80000, 0xffff0000 }, /* 192.168/16 private */
+        { 0xc6120000, 0xfffe0000 }, /* 198.18/15 benchmarking */
+        { 0xc6336400, 0xffffff00 }, /* 198.51.100/24 TEST-NET-2 */
+        { 0xcb007100, 0xffffff00 }, /* 203.0.113/24 TEST-NET-3 */
+        { 0xe0000000, 0xf0000000 }, /* 224/4 multicast */
+        { 0xf0000000, 0xf0000000 }, /* 240/4 reserved, broadcast */
     };
     for (size_t i = 0; i < sizeof(blocked) / sizeof(blocked[0]); i++)
         if ((a & blocked[i].mask) == blocked[i].net)
@@ -131,29 +134,29 @@ static uint32_t wh_v4_at(const unsigned char *p)
 /* IPv6: blocks the special ranges; judges embedded IPv4 (mapped, NAT64, 6to4) as IPv4. */
 static bool wh_v6_public(const unsigned char *b)
 {
-    static const unsigned char zero[12] = {0};
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const unsigned char zero[12] = { 0 };
+    static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    static const unsigned char nat64[12] = { 0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 };
 
-    if (memcmp(b, zero, 12) == 0)             /* ::, ::1, IPv4-compatible */
+    if (memcmp(b, zero, 12) == 0) /* ::, ::1, IPv4-compatible */
         return false;
     if (memcmp(b, mapped, 12) == 0 || memcmp(b, nat64, 12) == 0)
         return wh_v4_public(wh_v4_at(b + 12));
-    if (b[0] == 0x20 && b[1] == 0x02)         /* 2002::/16 6to4 */
+    if (b[0] == 0x20 && b[1] == 0x02) /* 2002::/16 6to4 */
         return wh_v4_public(wh_v4_at(b + 2));
     if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b)
-        return false;                         /* 64:ff9b:1::/48 local NAT64 */
+        return false; /* 64:ff9b:1::/48 local NAT64 */
     if (b[0] == 0x01 && b[1] == 0x00 && !b[2] && !b[3] && !b[4] && !b[5] && !b[6] && !b[7])
-        return false;                         /* 100::/64 discard */
+        return false; /* 100::/64 discard */
     if (b[0] == 0x20 && b[1] == 0x01 && ((b[2] == 0x0d && b[3] == 0xb8) || (b[2] == 0 && b[3] == 0)))
-        return false;                         /* 2001:db8::/32 documentation, 2001::/32 Teredo */
-    if ((b[0] & 0xfe) == 0xfc)                /* fc00::/7 unique local */
+        return false;          /* 2001:db8::/32 documentation, 2001::/32 Teredo */
+    if ((b[0] & 0xfe) == 0xfc) /* fc00::/7 unique local */
         return false;
     if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* fe80::/10 link-local */
         return false;
     if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) /* fec0::/10 site-local */
         return false;
-    if (b[0] == 0xff)                         /* ff00::/8 multicast */
+    if (b[0] == 0xff) /* ff00::/8 multicast */
         return false;
     return true;
 }
@@ -184,8 +187,8 @@ static int wh_host_check(char *host, bool allow_private, char *msg, size_t msgle
 {
     size_t n;
     unsigned char buf[16];
-    struct sockaddr_in sin = {.sin_family = AF_INET};
-    struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+    struct sockaddr_in sin = { .sin_family = AF_INET };
+    struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 
     for (char *p = host; *p; p++)
         *p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
@@ -327,8 +330,8 @@ static void wh_on_reported(struct db_query *q, PGresult *res, const struct db_er
     struct webhook_engine *eng = d->eng;
     (void)res;
     if (err->status != DB_OK)
-        log_msg(LOG_WARN, "webhook delivery %s: cannot record the outcome (%s); it will be retried",
-                d->id, err->message);
+        log_msg(LOG_WARN, "webhook delivery %s: cannot record the outcome (%s); it will be retried", d->id,
+                err->message);
     wh_delivery_free(d);
     /* Working through a backlog: claim again once half the slots are free, not a tick later. */
     if (eng->backlog && eng->ndeliveries <= eng->cfg->webhook_concurrency / 2)
@@ -382,11 +385,12 @@ static void wh_report(struct wh_delivery *d, bool ok, long code)
     d->params[4] = d->base;
     d->params[5] = d->max;
     d->params[6] = d->attempts;
-    d->q = (struct db_query){.stmt = STMT_WEBHOOK_REPORT, .nparams = 7, .params = d->params,
-                             .done = wh_on_reported, .arg = d};
+    d->q = (struct db_query){
+        .stmt = STMT_WEBHOOK_REPORT, .nparams = 7, .params = d->params, .done = wh_on_reported, .arg = d
+    };
     if (db_submit(eng->db, &d->q, &err) < 0) {
-        log_msg(LOG_WARN, "webhook delivery %s: cannot record the outcome (%s); it will be retried",
-                d->id, err.message);
+        log_msg(LOG_WARN, "webhook delivery %s: cannot record the outcome (%s); it will be retried", d->id,
+                err.message);
         wh_delivery_free(d);
     }
 }
@@ -417,7 +421,7 @@ static curl_socket_t wh_on_open_socket(void *arg, curlsocktype purpose, struct c
     (void)purpose;
     if (!d->eng->cfg->webhooks_allow_private && !webhook_addr_public(&a->addr)) {
         const void *bytes = a->family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)&a->addr)->sin6_addr
-                                                   : (const void *)&((struct sockaddr_in *)&a->addr)->sin_addr;
+                                                  : (const void *)&((struct sockaddr_in *)&a->addr)->sin_addr;
         d->blocked = true;
         if (inet_ntop(a->family, bytes, d->blocked_addr, sizeof(d->blocked_addr)) == NULL)
             snprintf(d->blocked_addr, sizeof(d->blocked_addr), "?");
@@ -665,8 +669,9 @@ static void wh_claim(struct webhook_engine *eng)
              cfg->webhook_timeout_ms + cfg->db_queue_timeout_ms + cfg->statement_timeout_ms + WH_LEASE_SLACK_MS);
     eng->claim_params[0] = eng->claim_limit;
     eng->claim_params[1] = eng->claim_lease;
-    eng->claim = (struct db_query){.stmt = STMT_WEBHOOK_CLAIM, .nparams = 2, .params = eng->claim_params,
-                                   .done = wh_on_claimed, .arg = eng};
+    eng->claim = (struct db_query){
+        .stmt = STMT_WEBHOOK_CLAIM, .nparams = 2, .params = eng->claim_params, .done = wh_on_claimed, .arg = eng
+    };
     eng->claiming = true;
     if (db_submit(eng->db, &eng->claim, &err) < 0)
         eng->claiming = false;

@@ -52,8 +52,7 @@ struct webhook_engine;
  * owns its libcurl multi handle, events and deliveries. NULL when out of
  * memory. curl_global_init must have run (main does it before threads).
  */
-struct webhook_engine *webhook_engine_new(struct event_base *base, struct db_pool *db,
-                                          const struct sk_config *cfg);
+struct webhook_engine *webhook_engine_new(struct event_base *base, struct db_pool *db, const struct sk_config *cfg);
 
 /*
  * Periodic work from the worker's maintenance tick: claim due deliveries when

@@ -10,16 +10,16 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "client.h"
 #include "clock.h"
 #include "conn.h"
 #include "db.h"
+#include "housekeeping.h"
 #include "http.h"
 #include "log.h"
-#include "webhook.h"
-#include "cache.h"
-#include "housekeeping.h"
 #include "sindex.h"
+#include "webhook.h"
 
 #include <event2/buffer.h>
 
@@ -82,8 +82,7 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
     http_index_wake(w, now);
     if (w->draining && (w->nactive == 0 || now >= w->drain_deadline_ms)) {
         if (w->nactive)
-            log_msg(LOG_WARN, "worker %d: %d requests unfinished at the end of the grace period",
-                    w->index, w->nactive);
+            log_msg(LOG_WARN, "worker %d: %d requests unfinished at the end of the grace period", w->index, w->nactive);
         event_base_loopexit(w->base, NULL);
     }
 }
@@ -135,9 +134,8 @@ static void worker_http_limits(struct worker *w)
     evhttp_set_max_body_size(w->http, (ev_ssize_t)cfg->max_body_bytes);
     evhttp_set_timeout_tv(w->http, &tv);
     evhttp_set_flags(w->http, EVHTTP_SERVER_LINGERING_CLOSE);
-    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
-                                            EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |
-                                            EVHTTP_REQ_OPTIONS);
+    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+                                            EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
     evhttp_set_default_content_type(w->http, "application/json");
     evhttp_set_gencb(w->http, http_on_request, w);
 }
@@ -159,8 +157,8 @@ int worker_start(struct worker *w)
     if (w->http == NULL)
         return -1;
     worker_http_limits(w);
-    w->conns = conn_table_new(w->base, w->http, w->open_connections, w->cfg->max_connections,
-                              w->cfg->request_read_timeout_ms);
+    w->conns =
+        conn_table_new(w->base, w->http, w->open_connections, w->cfg->max_connections, w->cfg->request_read_timeout_ms);
     w->hasher = client_hasher_new(w->client_key);
     if (w->conns == NULL || w->hasher == NULL)
         return -1;

@@ -39,39 +39,39 @@ struct evbuffer;
 struct worker {
     int index;
     pthread_t thread;
-    const struct sk_config *cfg;   /* borrowed, read-only */
-    const char *conninfo;          /* borrowed from main */
-    struct ratelimit *ratelimit;   /* borrowed, shared, lock-free; NULL = no limit */
+    const struct sk_config *cfg;           /* borrowed, read-only */
+    const char *conninfo;                  /* borrowed from main */
+    struct ratelimit *ratelimit;           /* borrowed, shared, lock-free; NULL = no limit */
     struct ratelimit *expensive_ratelimit; /* borrowed, shared: costly anonymous reads; NULL = no limit */
-    const uint8_t *client_key;     /* borrowed: the daemon's key for client hashes (CLIENT_HASH_KEY_LEN) */
-    _Atomic int *open_connections; /* borrowed, shared: client connections of all workers (conn.h) */
-    _Atomic uint64_t *write_gen;   /* borrowed, shared: bumped after every successful write */
-    struct cache *reply_cache;     /* owned: anonymous answers of cacheable routes (replycache.h) */
-    struct sindex *sindex;         /* borrowed, shared: the search index (sindex.h); NULL = searches ask SQL */
-    struct event *index_ev;        /* owned: activated by the index's follower after each catch-up */
-    struct evbuffer *scratch;      /* owned: a search answer being assembled */
-    TAILQ_HEAD(, req_ctx) index_wait; /* writes whose answer waits for the index to show them */
-    struct client_hasher *hasher;  /* owned: keyed hashes of client addresses (client.h) */
-    struct conn_table *conns;      /* owned: this worker's client connections (conn.h) */
-    evutil_socket_t listen_fd;     /* owned dup of the listening socket */
+    const uint8_t *client_key;             /* borrowed: the daemon's key for client hashes (CLIENT_HASH_KEY_LEN) */
+    _Atomic int *open_connections;         /* borrowed, shared: client connections of all workers (conn.h) */
+    _Atomic uint64_t *write_gen;           /* borrowed, shared: bumped after every successful write */
+    struct cache *reply_cache;             /* owned: anonymous answers of cacheable routes (replycache.h) */
+    struct sindex *sindex;                 /* borrowed, shared: the search index (sindex.h); NULL = searches ask SQL */
+    struct event *index_ev;                /* owned: activated by the index's follower after each catch-up */
+    struct evbuffer *scratch;              /* owned: a search answer being assembled */
+    TAILQ_HEAD(, req_ctx) index_wait;      /* writes whose answer waits for the index to show them */
+    struct client_hasher *hasher;          /* owned: keyed hashes of client addresses (client.h) */
+    struct conn_table *conns;              /* owned: this worker's client connections (conn.h) */
+    evutil_socket_t listen_fd;             /* owned dup of the listening socket */
 
-    struct event_base *base;       /* owned */
-    struct evhttp *http;           /* owned */
+    struct event_base *base; /* owned */
+    struct evhttp *http;     /* owned */
     struct evhttp_bound_socket *bound;
-    struct db_pool *db;            /* owned */
-    struct webhook_engine *hooks;  /* owned; worker 0 only (webhook.h), else NULL */
-    struct housekeeping *hk;       /* owned; worker 0 only (housekeeping.h), else NULL */
-    struct event *tick;            /* maintenance timer */
-    struct event *stop;            /* activated by worker_stop */
+    struct db_pool *db;           /* owned */
+    struct webhook_engine *hooks; /* owned; worker 0 only (webhook.h), else NULL */
+    struct housekeeping *hk;      /* owned; worker 0 only (housekeeping.h), else NULL */
+    struct event *tick;           /* maintenance timer */
+    struct event *stop;           /* activated by worker_stop */
 
-    TAILQ_HEAD(, req_ctx) active;  /* requests in flight */
+    TAILQ_HEAD(, req_ctx) active; /* requests in flight */
     int nactive;
-    TAILQ_HEAD(, req_ctx) spare;   /* free contexts for reuse */
+    TAILQ_HEAD(, req_ctx) spare; /* free contexts for reuse */
     int nspare;
 
     bool draining;
     uint64_t drain_deadline_ms;
-    uint64_t rng;                  /* xorshift state for request ids */
+    uint64_t rng; /* xorshift state for request ids */
     int exit_status;
 };
 

@@ -198,8 +198,7 @@ static int cmd_key_create(PGconn *pg, int argc, char **argv)
                     "VALUES ($1, $2, $3, $4::bytea, $5::text[], $6::boolean)",
                     6, p));
     printf("%s\n", key);
-    fprintf(stderr, "created %s key %s for organisation %s (shown once; only its hash is stored)\n",
-            role, key_id, org);
+    fprintf(stderr, "created %s key %s for organisation %s (shown once; only its hash is stored)\n", role, key_id, org);
     return 0;
 }
 
@@ -207,7 +206,7 @@ static int cmd_key_revoke(PGconn *pg, int argc, char **argv)
 {
     char key_id[AUTH_UUID_LEN + 1];
     unsigned char hash[AUTH_HASH_LEN];
-    const char *p[1] = {key_id};
+    const char *p[1] = { key_id };
     PGresult *r;
     int n;
 
@@ -238,16 +237,15 @@ static int cmd_key(PGconn *pg, int argc, char **argv)
 
 static void usage(int full)
 {
-    fprintf(stderr,
-            "usage: socialekaart [--config FILE] [--key value ...] COMMAND\n\n"
-            "commands:\n"
-            "  migrate                                  apply pending database migrations\n"
-            "  seed demo                                load the demo data set (idempotent)\n"
-            "  org create --name NAME                   create an organisation; prints its id\n"
-            "  org list                                 list organisations\n"
-            "  key create --org ID --role ROLE [--municipality GM0512 ... | --all-municipalities]\n"
-            "                                           create an API key; prints the key once\n"
-            "  key revoke KEY_ID|KEY                    revoke a key at once\n\n");
+    fprintf(stderr, "usage: socialekaart [--config FILE] [--key value ...] COMMAND\n\n"
+                    "commands:\n"
+                    "  migrate                                  apply pending database migrations\n"
+                    "  seed demo                                load the demo data set (idempotent)\n"
+                    "  org create --name NAME                   create an organisation; prints its id\n"
+                    "  org list                                 list organisations\n"
+                    "  key create --org ID --role ROLE [--municipality GM0512 ... | --all-municipalities]\n"
+                    "                                           create an API key; prints the key once\n"
+                    "  key revoke KEY_ID|KEY                    revoke a key at once\n\n");
     if (full)
         cfg_print_help("socialekaart");
 }

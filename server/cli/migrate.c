@@ -37,14 +37,13 @@
 
 /* The bookkeeping. schema_migrations is created in wave 1's shape and then given its checksum,
  * so a fresh and an upgraded database end up with the same table. */
-static const char bookkeeping_sql[] =
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " version integer PRIMARY KEY, name text NOT NULL,"
-    " applied_at timestamptz NOT NULL DEFAULT now());"
-    "ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text;"
-    "CREATE TABLE IF NOT EXISTS schema_api ("
-    " file text PRIMARY KEY, position integer NOT NULL, checksum text NOT NULL,"
-    " applied_at timestamptz NOT NULL DEFAULT now())";
+static const char bookkeeping_sql[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                      " version integer PRIMARY KEY, name text NOT NULL,"
+                                      " applied_at timestamptz NOT NULL DEFAULT now());"
+                                      "ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text;"
+                                      "CREATE TABLE IF NOT EXISTS schema_api ("
+                                      " file text PRIMARY KEY, position integer NOT NULL, checksum text NOT NULL,"
+                                      " applied_at timestamptz NOT NULL DEFAULT now())";
 
 /* Drops the code of the release before: views, triggers, routines and composite types in
  * public that no extension owns. Kept: routines that a constraint, a column default, an index
@@ -125,8 +124,7 @@ static int fail(struct migrate *m, const char *fmt, ...)
 }
 
 /* Run sql (one or more statements, no parameters, or n parameters); on failure say what ran. */
-static int run(struct migrate *m, const char *what, const char *sql, int n, const char *const *params,
-               PGresult **out)
+static int run(struct migrate *m, const char *what, const char *sql, int n, const char *const *params, PGresult **out)
 {
     PGresult *r = n ? PQexecParams(m->pg, sql, n, NULL, params, NULL, NULL, 0) : PQexec(m->pg, sql);
     ExecStatusType st = PQresultStatus(r);
@@ -170,8 +168,8 @@ static int check_recorded(struct migrate *m, bool *recorded)
     PGresult *r;
     int newest = schema_expected_version();
 
-    if (run(m, "reading schema_migrations", "SELECT version, name, checksum FROM schema_migrations ORDER BY 1",
-            0, NULL, &r) < 0)
+    if (run(m, "reading schema_migrations", "SELECT version, name, checksum FROM schema_migrations ORDER BY 1", 0, NULL,
+            &r) < 0)
         return -1;
     for (int i = 0; i < PQntuples(r); i++) {
         int v = atoi(PQgetvalue(r, i, 0));
@@ -193,7 +191,7 @@ static int check_recorded(struct migrate *m, bool *recorded)
             goto out;
         }
         if (PQgetisnull(r, i, 2)) {
-            const char *p[2] = {sum, PQgetvalue(r, i, 0)};
+            const char *p[2] = { sum, PQgetvalue(r, i, 0) };
             if (run(m, "recording a checksum", "UPDATE schema_migrations SET checksum = $1 WHERE version = $2", 2, p,
                     NULL) < 0)
                 goto out;
@@ -239,7 +237,7 @@ static int api_replace(struct migrate *m)
     for (size_t i = 0; i < sk_api_files_count; i++) {
         const struct sk_embedded_file *f = &sk_api_files[i];
         char what[128], sum[SCHEMA_CHECKSUM_LEN + 1], pos[16];
-        const char *p[3] = {f->name, pos, sum};
+        const char *p[3] = { f->name, pos, sum };
 
         snprintf(what, sizeof(what), "sql/api/%s", f->name);
         snprintf(pos, sizeof(pos), "%zu", i);
@@ -271,7 +269,7 @@ static int migrate_tx(struct migrate *m, int *applied, bool *api_applied)
     for (size_t i = 0; i < sk_schema_files_count; i++) {
         const struct sk_embedded_file *f = &sk_schema_files[i];
         char what[128], sum[SCHEMA_CHECKSUM_LEN + 1], ver[16], *before = NULL;
-        const char *p[3] = {ver, f->name, sum};
+        const char *p[3] = { ver, f->name, sum };
         int v = schema_migration_version(f->name);
 
         if (recorded[i])
@@ -322,7 +320,7 @@ out:
 
 int migrate_run(PGconn *pg, char *why, size_t why_len)
 {
-    struct migrate m = {pg, why, why_len};
+    struct migrate m = { pg, why, why_len };
     int applied = 0;
     bool api = false;
 

@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     verr_init(&errs);
     verr_add(&errs, field, "%s", detail);
     verr_add(&errs, instance, "is wrong");
-    body = problem_render(status, "urn:socialekaart:problem:invalid-input", detail, instance, verr_to_json(&errs), &len);
+    body =
+        problem_render(status, "urn:socialekaart:problem:invalid-input", detail, instance, verr_to_json(&errs), &len);
     if (body == NULL || strlen(body) != len)
         abort();
     parsed = json_tokener_parse(body);

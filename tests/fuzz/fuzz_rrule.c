@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = fuzz_text(data, size), err[160], canon[512];
     char *nl = strchr(text, '\n');
     struct rrule r, again;
-    struct rrule_datetime start = {{2026, 12, 7}, 10, 0, 0};
+    struct rrule_datetime start = { { 2026, 12, 7 }, 10, 0, 0 };
     double t0 = fuzz_cpu_ms();
 
     if (nl) {

@@ -33,7 +33,10 @@
 #include "cfg.h"
 #include "it.h"
 
-#define IT_DAEMON_ENV {"SK_TRUST_PROXY=true", "SK_WEBHOOKS_ALLOW_PRIVATE=1", "SK_SECURITY_CONTACT=mailto:security@example.org", NULL}
+#define IT_DAEMON_ENV                                                                                                  \
+    {                                                                                                                  \
+        "SK_TRUST_PROXY=true", "SK_WEBHOOKS_ALLOW_PRIVATE=1", "SK_SECURITY_CONTACT=mailto:security@example.org", NULL  \
+    }
 #include "it_hooks.h"
 
 #ifndef SK_SOURCE_DIR
@@ -42,9 +45,13 @@
 
 TestSuite(authz, .fini = it_release);
 
-enum { NCALLERS = 9, MAX_ROWS = 400, MAX_FAILS = 60 };
-static const char *const caller_names[NCALLERS] = {"anon", "pa", "pb", "m512", "m668", "mall", "adm", "rev", "bad"};
-static const char *const kinds[] = {"places", "activities", "vacancies", "carer-support"};
+enum {
+    NCALLERS = 9,
+    MAX_ROWS = 400,
+    MAX_FAILS = 60
+};
+static const char *const caller_names[NCALLERS] = { "anon", "pa", "pb", "m512", "m668", "mall", "adm", "rev", "bad" };
+static const char *const kinds[] = { "places", "activities", "vacancies", "carer-support" };
 #define NKINDS 4
 
 /* ------------------------------------------------------------------ */
@@ -99,7 +106,7 @@ struct world {
 };
 static struct world W;
 
-static const char *const entry_targets[6] = {"a512", "a512p", "a512h", "a512d", "b668", "b668p"};
+static const char *const entry_targets[6] = { "a512", "a512p", "a512h", "a512d", "b668", "b668p" };
 
 static int entry_target(const char *t)
 {
@@ -124,18 +131,20 @@ static void entry_body(char *out, size_t cap, int kind, const char *mun, const c
                  orgm, title, mun, city);
         break;
     case 1:
-        snprintf(out, cap,
-                 "{%s\"title\":\"%s\",\"municipality\":\"%s\",\"online\":true,\"schedule\":{\"start\":\"2027-01-05T10:00\","
-                 "\"end\":\"2027-01-05T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"}}",
-                 orgm, title, mun);
+        snprintf(
+            out, cap,
+            "{%s\"title\":\"%s\",\"municipality\":\"%s\",\"online\":true,\"schedule\":{\"start\":\"2027-01-05T10:00\","
+            "\"end\":\"2027-01-05T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"}}",
+            orgm, title, mun);
         break;
     case 2:
         snprintf(out, cap, "{%s\"title\":\"%s\",\"municipality\":\"%s\",\"skills\":[\"koken\"]}", orgm, title, mun);
         break;
     default:
-        snprintf(out, cap,
-                 "{%s\"title\":\"%s\",\"municipality\":\"%s\",\"support_kind\":\"advice\",\"for_whom\":[\"mantelzorgers\"]}",
-                 orgm, title, mun);
+        snprintf(
+            out, cap,
+            "{%s\"title\":\"%s\",\"municipality\":\"%s\",\"support_kind\":\"advice\",\"for_whom\":[\"mantelzorgers\"]}",
+            orgm, title, mun);
     }
 }
 
@@ -194,7 +203,8 @@ static void matrix_cleanup(void)
         "DELETE FROM exception_sets WHERE code LIKE 'matrix-%'",
         /* its entries (pending ones would crowd other suites' moderation queues) and what hangs on them */
         "DELETE FROM entries WHERE organisation_id IN (SELECT id FROM organisations WHERE name LIKE 'Matrix: %')",
-        "DELETE FROM organisation_trust WHERE organisation_id IN (SELECT id FROM organisations WHERE name LIKE 'Matrix: %')",
+        "DELETE FROM organisation_trust WHERE organisation_id IN (SELECT id FROM organisations WHERE name LIKE "
+        "'Matrix: %')",
     };
     char tmp[16];
     for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
@@ -203,7 +213,6 @@ static void matrix_cleanup(void)
 
 static void make_world(void)
 {
-
     db_open();
     matrix_cleanup(); /* leftovers of an aborted run would fill the webhook allowance and the area lists */
     it_make_org("Matrix: gemeenten", W.org_m);
@@ -220,7 +229,7 @@ static void make_world(void)
     it_make_key(W.org_m, "admin", NULL, W.key[6]);
     it_make_key(W.org_a, "partner", NULL, W.key[7]);
     {
-        const char *args[] = {"key", "revoke", W.key[7], NULL};
+        const char *args[] = { "key", "revoke", W.key[7], NULL };
         char out[64];
         cr_assert_eq(it_cli(out, sizeof(out), args), 0, "revoking the key failed");
     }
@@ -233,11 +242,11 @@ static void make_world(void)
 
 /* What a cell is about, made or looked up for one request. */
 struct target {
-    char id[80];      /* substituted for {id} and {code} and {name} */
-    char mun[8];      /* its municipality, for bodies */
+    char id[80]; /* substituted for {id} and {code} and {name} */
+    char mun[8]; /* its municipality, for bodies */
     char areakind[8];
-    int entry_kind;   /* >= 0 for entries */
-    char check[512];  /* SQL ($1 = id) whose value must not change when the request is refused */
+    int entry_kind;  /* >= 0 for entries */
+    char check[512]; /* SQL ($1 = id) whose value must not change when the request is refused */
 };
 
 /* A copy of an entry template with a new id (all triggers run). */
@@ -263,8 +272,7 @@ static void vocab_table(const char *route, char *table, size_t cap)
 }
 
 /* Fill t for target name on route (method), fresh when asked. */
-static void target_make(const char *name, const char *route, const char *method, int kind, bool fresh,
-                        struct target *t)
+static void target_make(const char *name, const char *route, const char *method, int kind, bool fresh, struct target *t)
 {
     char tmp[256];
     memset(t, 0, sizeof(*t));
@@ -283,7 +291,8 @@ static void target_make(const char *name, const char *route, const char *method,
             snprintf(t->id, sizeof(t->id), "%s", tmpl);
         snprintf(t->check, sizeof(t->check),
                  "SELECT version || status || updated_at || coalesce((SELECT count(*) FROM entry_revisions r "
-                 "WHERE r.entry_id = e.id), 0) || coalesce((SELECT count(*) FROM entry_reports x WHERE x.entry_id = e.id), 0) "
+                 "WHERE r.entry_id = e.id), 0) || coalesce((SELECT count(*) FROM entry_reports x WHERE x.entry_id = "
+                 "e.id), 0) "
                  "FROM entries e WHERE id = $1");
         return;
     }
@@ -310,7 +319,8 @@ static void target_make(const char *name, const char *route, const char *method,
     }
     if (strcmp(name, "mun") == 0) {
         snprintf(t->id, sizeof(t->id), "GM0512");
-        snprintf(t->check, sizeof(t->check), "SELECT name || coalesce(retired_at::text, '-') FROM areas WHERE code = 'GM0512'");
+        snprintf(t->check, sizeof(t->check),
+                 "SELECT name || coalesce(retired_at::text, '-') FROM areas WHERE code = 'GM0512'");
         return;
     }
     if (strcmp(name, "munnew") == 0) {
@@ -318,12 +328,14 @@ static void target_make(const char *name, const char *route, const char *method,
         sql1(t->id, sizeof(t->id),
              "SELECT 'GM' || lpad(c::text, 4, '0') FROM generate_series(9000, 9999) c "
              "WHERE NOT EXISTS (SELECT 1 FROM areas WHERE code = 'GM' || lpad(c::text, 4, '0')) "
-             "ORDER BY random() LIMIT 1", NULL);
+             "ORDER BY random() LIMIT 1",
+             NULL);
         if (strcmp(method, "DELETE") == 0)
             sql1(tmp, sizeof(tmp),
                  "INSERT INTO areas (code, name, kind, municipality) VALUES ($1, 'Matrixgemeente', 'municipality', $1)",
                  t->id, NULL);
-        snprintf(t->check, sizeof(t->check), "SELECT count(*) || max(coalesce(retired_at::text, '-')) FROM areas WHERE code = $1");
+        snprintf(t->check, sizeof(t->check),
+                 "SELECT count(*) || max(coalesce(retired_at::text, '-')) FROM areas WHERE code = $1");
         return;
     }
     if (strcmp(name, "vocab") == 0) {
@@ -337,17 +349,20 @@ static void target_make(const char *name, const char *route, const char *method,
                      strcmp(table, "accessibility_features") == 0 ? ", '{yes,no}'" : "");
             sql1(tmp, sizeof(tmp), sql, t->id, NULL);
         }
-        snprintf(t->check, sizeof(t->check), "SELECT count(*) || max(coalesce(retired_at::text, '-')) FROM %s WHERE code = $1", table);
+        snprintf(t->check, sizeof(t->check),
+                 "SELECT count(*) || max(coalesce(retired_at::text, '-')) FROM %s WHERE code = $1", table);
         return;
     }
     if (strcmp(name, "es512") == 0 || strcmp(name, "es668") == 0 || strcmp(name, "esnat") == 0) {
         bool national = strcmp(name, "esnat") == 0;
         snprintf(t->id, sizeof(t->id), "matrix-set-%s", unique());
         if (!national || strcmp(method, "DELETE") == 0)
-            sql1(tmp, sizeof(tmp), "INSERT INTO exception_sets (code, label_nl, municipality) VALUES ($1, 'Matrixset', nullif($2, ''))",
+            sql1(tmp, sizeof(tmp),
+                 "INSERT INTO exception_sets (code, label_nl, municipality) VALUES ($1, 'Matrixset', nullif($2, ''))",
                  t->id, national ? "" : t->mun, NULL);
         snprintf(t->check, sizeof(t->check),
-                 "SELECT count(*) || max(coalesce(municipality, '-')) || max(label_nl) || max(coalesce(retired_at::text, '-')) "
+                 "SELECT count(*) || max(coalesce(municipality, '-')) || max(label_nl) || "
+                 "max(coalesce(retired_at::text, '-')) "
                  "FROM exception_sets WHERE code = $1");
         return;
     }
@@ -355,14 +370,17 @@ static void target_make(const char *name, const char *route, const char *method,
         sql1(t->id, sizeof(t->id), "INSERT INTO organisations (name, municipality) VALUES ($1, $2) RETURNING id",
              "Matrix: organisatie", t->mun, NULL);
         snprintf(t->check, sizeof(t->check),
-                 "SELECT version || coalesce(description, '-') || (SELECT count(*) FROM organisation_trust WHERE organisation_id = o.id) "
+                 "SELECT version || coalesce(description, '-') || (SELECT count(*) FROM organisation_trust WHERE "
+                 "organisation_id = o.id) "
                  "FROM organisations o WHERE id = $1");
         return;
     }
     if (strcmp(name, "wh512") == 0 || strcmp(name, "wh668") == 0) {
         sql1(t->id, sizeof(t->id),
-             "INSERT INTO webhooks (url, secret, municipality) VALUES ('http://127.0.0.1:9/matrix', 'matrix-secret-0123456789', $1) "
-             "RETURNING id", t->mun, NULL);
+             "INSERT INTO webhooks (url, secret, municipality) VALUES ('http://127.0.0.1:9/matrix', "
+             "'matrix-secret-0123456789', $1) "
+             "RETURNING id",
+             t->mun, NULL);
         snprintf(t->check, sizeof(t->check), "SELECT count(*) FROM webhooks WHERE id = $1");
         return;
     }
@@ -403,8 +421,9 @@ static void fill(char *out, size_t cap, const char *tmpl, const char *const *var
 /* A PUT body: the entry as an admin reads it, without what a client does not write. */
 static void put_body(const struct target *t, char *out, size_t cap)
 {
-    static const char *const drop[] = {"id", "kind", "status", "version", "language", "created_at", "updated_at",
-                                       "reviewed_at", "moderation", "pending_revision", NULL};
+    static const char *const drop[] = { "id",         "kind",       "status",      "version",    "language",
+                                        "created_at", "updated_at", "reviewed_at", "moderation", "pending_revision",
+                                        NULL };
     char path[128];
     struct json_object *j;
     struct it_response r;
@@ -427,8 +446,8 @@ static void body_for(const char *name, const struct target *t, int caller, char 
 {
     char big[9000], settings[32];
     const char *org = caller == 1 ? W.org_a : caller == 2 ? W.org_b : W.org_a;
-    const char *vars[] = {"N", unique(), "MUN", t->mun, "AREAKIND", t->areakind, "ORG", org, "CODE", t->id,
-                          "SETTINGS", settings, NULL};
+    const char *vars[] = { "N", unique(), "MUN", t->mun,     "AREAKIND", t->areakind, "ORG",
+                           org, "CODE",   t->id, "SETTINGS", settings,   NULL };
     sql1(settings, sizeof(settings), "SELECT report_hash_days FROM moderation_settings", NULL);
     out[0] = '\0';
     if (strcmp(name, "-") == 0)
@@ -452,23 +471,26 @@ static void body_for(const char *name, const struct target *t, int caller, char 
     static const struct {
         const char *name, *tmpl;
     } bodies[] = {
-        {"patch", "{\"summary\":\"Matrix ${N}\"}"},
-        {"report", "{\"reason\":\"outdated\",\"message\":\"Matrix ${N}\"}"},
-        {"reason", "{\"reason\":\"Matrix-controle ${N}\"}"},
-        {"area", "{\"name\":\"Matrixwijk\",\"kind\":\"${AREAKIND}\",\"municipality\":\"${MUN}\"}"},
-        {"munarea", "{\"name\":\"Gorinchem\",\"kind\":\"municipality\",\"location\":{\"lat\":51.8306,\"lon\":4.9742}}"},
-        {"boundary", "{\"type\":\"Polygon\",\"coordinates\":[[[4.900,51.800],[4.901,51.800],[4.901,51.801],[4.900,51.801],[4.900,51.800]]]}"},
-        {"term", "{\"label_nl\":\"Matrix ${N}\"}"},
-        {"facet", "{\"label_nl\":\"Matrix ${N}\",\"values\":[\"yes\",\"no\"]}"},
-        {"set512", "{\"label_nl\":\"Matrixvakantie\",\"municipality\":\"GM0512\"}"},
-        {"set668", "{\"label_nl\":\"Matrixvakantie\",\"municipality\":\"GM0668\"}"},
-        {"setnat", "{\"label_nl\":\"Matrixvakantie\"}"},
-        {"org", "{\"name\":\"Matrix ${N}\"}"},
-        {"orgdetail", "{\"description\":\"Matrix ${N}\"}"},
-        {"trust512", "{\"trusted_in\":[\"GM0512\"]}"},
-        {"trusted", "{\"trusted\":true}"},
-        {"settings", "{\"report_hash_days\":${SETTINGS}}"},
-        {"hook512", "{\"url\":\"http://127.0.0.1:9/matrix\",\"secret\":\"matrix-secret-0123456789\",\"municipality\":\"GM0512\"}"},
+        { "patch", "{\"summary\":\"Matrix ${N}\"}" },
+        { "report", "{\"reason\":\"outdated\",\"message\":\"Matrix ${N}\"}" },
+        { "reason", "{\"reason\":\"Matrix-controle ${N}\"}" },
+        { "area", "{\"name\":\"Matrixwijk\",\"kind\":\"${AREAKIND}\",\"municipality\":\"${MUN}\"}" },
+        { "munarea",
+          "{\"name\":\"Gorinchem\",\"kind\":\"municipality\",\"location\":{\"lat\":51.8306,\"lon\":4.9742}}" },
+        { "boundary", "{\"type\":\"Polygon\",\"coordinates\":[[[4.900,51.800],[4.901,51.800],[4.901,51.801],[4.900,51."
+                      "801],[4.900,51.800]]]}" },
+        { "term", "{\"label_nl\":\"Matrix ${N}\"}" },
+        { "facet", "{\"label_nl\":\"Matrix ${N}\",\"values\":[\"yes\",\"no\"]}" },
+        { "set512", "{\"label_nl\":\"Matrixvakantie\",\"municipality\":\"GM0512\"}" },
+        { "set668", "{\"label_nl\":\"Matrixvakantie\",\"municipality\":\"GM0668\"}" },
+        { "setnat", "{\"label_nl\":\"Matrixvakantie\"}" },
+        { "org", "{\"name\":\"Matrix ${N}\"}" },
+        { "orgdetail", "{\"description\":\"Matrix ${N}\"}" },
+        { "trust512", "{\"trusted_in\":[\"GM0512\"]}" },
+        { "trusted", "{\"trusted\":true}" },
+        { "settings", "{\"report_hash_days\":${SETTINGS}}" },
+        { "hook512", "{\"url\":\"http://127.0.0.1:9/"
+                     "matrix\",\"secret\":\"matrix-secret-0123456789\",\"municipality\":\"GM0512\"}" },
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         if (strcmp(bodies[i].name, name) == 0) {
@@ -517,7 +539,7 @@ static void matrix_load(void)
 /* The route of a row for one kind: {kind} filled, query string dropped. */
 static void row_pattern(const struct row *r, const char *kind, char *out, size_t cap)
 {
-    const char *vars[] = {"kind", kind, NULL};
+    const char *vars[] = { "kind", kind, NULL };
     char tmpl[200];
     size_t q = strcspn(r->route, "?");
     snprintf(tmpl, sizeof(tmpl), "%.*s", (int)q, r->route);
@@ -539,7 +561,11 @@ Test(authz, every_route_has_a_row)
     int routes = 0, missing = 0;
     static const struct {
         const char *flag, *name;
-    } methods[] = {{"RM_GET", "GET"}, {"RM_POST", "POST"}, {"RM_PUT", "PUT"}, {"RM_PATCH", "PATCH"}, {"RM_DELETE", "DELETE"}};
+    } methods[] = { { "RM_GET", "GET" },
+                    { "RM_POST", "POST" },
+                    { "RM_PUT", "PUT" },
+                    { "RM_PATCH", "PATCH" },
+                    { "RM_DELETE", "DELETE" } };
 
     matrix_load();
     cr_assert_not_null(f, "cannot open server/routes.c");
@@ -633,8 +659,8 @@ static void run_cell(const struct row *r, int kind, int caller)
         t.entry_kind = kind >= 0 ? kind : 0;
     cell_path(r, kind >= 0 ? kinds[kind] : "", &t, path, sizeof(path));
     body_for(r->body, &t, caller, body, sizeof(body));
-    if (entry_target(r->target) >= 0 && (!strcmp(r->method, "PUT") || !strcmp(r->method, "PATCH") ||
-                                         !strcmp(r->method, "DELETE"))) {
+    if (entry_target(r->target) >= 0 &&
+        (!strcmp(r->method, "PUT") || !strcmp(r->method, "PATCH") || !strcmp(r->method, "DELETE"))) {
         char v[16];
         sql1(v, sizeof(v), "SELECT version FROM entries WHERE id = $1", t.id, NULL);
         snprintf(ifm, sizeof(ifm), "If-Match: \"%s\"", v[0] ? v : "1");
@@ -685,7 +711,8 @@ Test(authz, the_matrix, .timeout = 600)
     }
     for (int i = 0; i < nfails && i < MAX_FAILS; i++)
         fprintf(stderr, "%s\n", fails[i].text);
-    fprintf(stderr, "authorisation matrix: %d rows, %d cells run (one in %d), %d failed\n", nrows, ncells, sample, nfails);
+    fprintf(stderr, "authorisation matrix: %d rows, %d cells run (one in %d), %d failed\n", nrows, ncells, sample,
+            nfails);
     matrix_cleanup();
     cr_assert_eq(nfails, 0, "%d of %d cells of the authorisation matrix failed (listed above)", nfails, ncells);
     PQfinish(pg);

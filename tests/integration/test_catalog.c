@@ -156,7 +156,7 @@ Test(areas, only_moderators_change_areas)
     it_call(403, "PUT", "/api/v1/areas/GM0512-lingewijk", key, "{\"name\":\"Lingewijk-Noord\"}");
     it_call(403, "DELETE", "/api/v1/areas/GM0512-lingewijk", key, NULL);
     it_call(403, "PUT", "/api/v1/areas/GM0512-lingewijk/boundary", key,
-         "{\"type\":\"Polygon\",\"coordinates\":[[[4.96,51.83],[4.97,51.83],[4.97,51.84],[4.96,51.83]]]}");
+            "{\"type\":\"Polygon\",\"coordinates\":[[[4.96,51.83],[4.97,51.83],[4.97,51.84],[4.96,51.83]]]}");
     it_call(200, "GET", "/api/v1/areas/GM0512-lingewijk", NULL, NULL);
 }
 
@@ -192,8 +192,8 @@ Test(vocab, themes_have_parents_and_children)
 
 Test(vocab, audiences_support_kinds_facets_exception_sets)
 {
-    static const char *const kinds[] = {"respite", "peer-contact", "training", "advice",
-                                        "practical-help", "emotional-support", "appreciation"};
+    static const char *const kinds[] = { "respite",        "peer-contact",      "training",    "advice",
+                                         "practical-help", "emotional-support", "appreciation" };
     struct json_object *j, *f, *e;
 
     j = it_call(200, "GET", "/api/v1/audiences", NULL, NULL);
@@ -224,12 +224,14 @@ static void add_theme(const char *mod, char *code, size_t cap)
     make_tag(tag, sizeof(tag));
     snprintf(code, cap, "buurtmoestuin-%s", tag);
     snprintf(path, sizeof(path), "/api/v1/themes/%s", code);
-    j = it_call(201, "PUT", path, mod,
-             "{\"label_nl\":\"Buurtmoestuin\",\"label_en\":\"Community garden\",\"parent\":\"betrokken-samenleving\"}");
+    j = it_call(
+        201, "PUT", path, mod,
+        "{\"label_nl\":\"Buurtmoestuin\",\"label_en\":\"Community garden\",\"parent\":\"betrokken-samenleving\"}");
     cr_assert_str_eq(it_js(j, "code"), code, "%s", it_jtext(j));
     /* a second PUT renames */
-    j = it_call(200, "PUT", path, mod,
-             "{\"label_nl\":\"Buurtmoestuinen\",\"label_en\":\"Community gardens\",\"parent\":\"betrokken-samenleving\"}");
+    j = it_call(
+        200, "PUT", path, mod,
+        "{\"label_nl\":\"Buurtmoestuinen\",\"label_en\":\"Community gardens\",\"parent\":\"betrokken-samenleving\"}");
     cr_assert_str_eq(it_js(j, "label_nl"), "Buurtmoestuinen", "%s", it_jtext(j));
 }
 
@@ -267,7 +269,8 @@ Test(vocab, admin_adds_and_retires_a_theme)
     cr_assert(strstr(it_js(j, "detail"), "admin") != NULL, "%s", it_jtext(j));
     it_call(403, "DELETE", path, mod, NULL);
     j = it_call(200, "GET", "/api/v1/themes", NULL, NULL);
-    cr_assert_str_eq(it_js(find_item(j, "code", code), "label_nl"), "Buurtmoestuinen", "a refused change changed nothing");
+    cr_assert_str_eq(it_js(find_item(j, "code", code), "label_nl"), "Buurtmoestuinen",
+                     "a refused change changed nothing");
 
     /* an entry uses it */
     j = it_call(201, "POST", "/api/v1/places", key, garden_place(body, sizeof(body), "Moestuin De Lingewijk", code));
@@ -295,7 +298,7 @@ Test(vocab, admin_adds_and_retires_a_theme)
 Test(vocab, retired_theme_does_not_block_edits_of_old_entries)
 {
     char mod[128], org[40], key[128], code[96], path[128], epath[128], body[2048], adm[128];
-    const char *h[] = {"If-Match: \"1\"", NULL};
+    const char *h[] = { "If-Match: \"1\"", NULL };
     struct json_object *j;
 
     actors(mod, org, key);
@@ -352,7 +355,8 @@ Test(orgs, create_read_update)
 
     j = it_call(200, "GET", path, NULL, NULL);
     cr_assert_str_eq(it_js(j, "description"), "Steun voor mantelzorgers.");
-    j = it_call(200, "PATCH", path, mod, "{\"description\":\"Steunpunt voor mantelzorgers in Gorinchem.\",\"trusted\":true}");
+    j = it_call(200, "PATCH", path, mod,
+                "{\"description\":\"Steunpunt voor mantelzorgers in Gorinchem.\",\"trusted\":true}");
     cr_assert_str_eq(it_js(j, "description"), "Steunpunt voor mantelzorgers in Gorinchem.");
     cr_assert(json_object_get_boolean(it_jget(j, "trusted")), "%s", it_jtext(j));
     cr_assert_str_eq(it_js(j, "website"), "https://www.mantelzorggorinchem.nl", "PATCH lost a member: %s", it_jtext(j));
@@ -375,8 +379,9 @@ Test(orgs, validation)
     actors(mod, NULL, NULL);
     j = it_call(422, "POST", "/api/v1/organisations", mod, "{\"description\":\"Zonder naam\"}");
     cr_assert(it_names_field(j, "name"), "%s", it_jtext(j));
-    j = it_call(422, "POST", "/api/v1/organisations", mod,
-             "{\"name\":\"Stichting Kapot\",\"email\":\"geen-adres\",\"website\":\"ftp://kapot\",\"kvk\":\"12345678\"}");
+    j = it_call(
+        422, "POST", "/api/v1/organisations", mod,
+        "{\"name\":\"Stichting Kapot\",\"email\":\"geen-adres\",\"website\":\"ftp://kapot\",\"kvk\":\"12345678\"}");
     cr_assert(it_names_field(j, "email"), "%s", it_jtext(j));
     cr_assert(it_names_field(j, "website"), "%s", it_jtext(j));
     cr_assert(it_names_field(j, "kvk"), "%s", it_jtext(j));

@@ -51,8 +51,8 @@ static const char *header(const struct it_response *r, const char *name, char *b
 struct world {
     char tag[64];
     char mod_org[40], mod[128];
-    char org[40], key[128];          /* trusted: publishes at once */
-    char org_u[40], key_u[128];      /* untrusted: entries stay pending */
+    char org[40], key[128];     /* trusted: publishes at once */
+    char org_u[40], key_u[128]; /* untrusted: entries stay pending */
 };
 
 static void make_org(const char *mod, const char *name, bool trusted, char *id)
@@ -109,7 +109,8 @@ static void own_days_off(const char *mod)
             return;
     }
     snprintf(body, sizeof(body),
-             "{\"label_nl\":\"Feeds-test vrije dag\",\"municipality\":\"GM0512\",\"dates\":[{\"start\":\"%s\",\"end\":\"%s\",\"label\":\"Vrij\"}]}",
+             "{\"label_nl\":\"Feeds-test vrije "
+             "dag\",\"municipality\":\"GM0512\",\"dates\":[{\"start\":\"%s\",\"end\":\"%s\",\"label\":\"Vrij\"}]}",
              walk()->off, walk()->off);
     snprintf(path, sizeof(path), "/api/v1/exception-sets/%s", walk()->set);
     cr_assert_eq(it_send("PUT", path, mod, body, NULL, &r), 0);
@@ -135,8 +136,8 @@ static void world(struct world *w)
     own_days_off(w->mod);
 }
 
-#define ADDRESS_LINGEWIJK                                                                                    \
-    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","            \
+#define ADDRESS_LINGEWIJK                                                                                              \
+    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","                     \
     "\"city\":\"Gorinchem\"},\"location\":{\"lat\":51.8395,\"lon\":4.9655}"
 
 static void place_body(char *buf, size_t cap, const char *title)
@@ -158,8 +159,8 @@ static void activity_body(char *buf, size_t cap, const char *title, const char *
              "{\"title\":\"%s\",\"summary\":\"Elke dinsdag samen wandelen; koffie na afloop, gratis.\","
              "\"description\":\"%s\","
              "\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\"],"
-             "\"audiences\":[\"ouderen\"],\"cost\":{\"free\":true},\"accessibility\":{\"wheelchair\":\"yes\"},"
-             ADDRESS_LINGEWIJK ","
+             "\"audiences\":[\"ouderen\"],\"cost\":{\"free\":true},\"accessibility\":{\"wheelchair\":\"yes\"}"
+             "," ADDRESS_LINGEWIJK ","
              "\"schedule\":{\"start\":\"%sT10:00\",\"end\":\"%sT11:30\","
              "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\",\"exdates\":[\"%s\",\"%s\"],"
              "\"exception_sets\":[\"%s\"]},"
@@ -222,8 +223,8 @@ struct mirror {
     size_t n;
     struct {
         char id[40];
-        char name[320];   /* data.name (or title) of the last update */
-        bool live;        /* last state was 'updated' */
+        char name[320]; /* data.name (or title) of the last update */
+        bool live;      /* last state was 'updated' */
     } e[MIRROR_MAX];
     long long last_modified;
     char last_id[40];
@@ -263,8 +264,7 @@ static size_t rpde_sync(struct mirror *m, const char *url, const char *rpde_kind
 
         cr_assert(json_object_is_type(items, json_type_array), "items: %s", r.body);
         cr_assert_str_eq(it_js(page, "license"), "https://creativecommons.org/licenses/by/4.0/");
-        cr_assert(strncmp(next, "http://", 7) == 0 || strncmp(next, "https://", 8) == 0, "next not absolute: %s",
-                  next);
+        cr_assert(strncmp(next, "http://", 7) == 0 || strncmp(next, "https://", 8) == 0, "next not absolute: %s", next);
         cr_assert(strncmp(header(&r, "Content-Type", ct, sizeof(ct)), "application/json", 16) == 0, "%s", ct);
         header(&r, "Cache-Control", cc, sizeof(cc));
         if (n == 0) {
@@ -405,8 +405,7 @@ static bool mirror_seen(struct mirror *m, const char *id)
  * transaction is open, so a concurrent test's write can hold ours back for a
  * moment. Polls on from next (a deadline, longer under valgrind).
  */
-static void sync_until_seen(struct mirror *m, const char *url, const char *kind, char *next, size_t cap,
-                            const char *id)
+static void sync_until_seen(struct mirror *m, const char *url, const char *kind, char *next, size_t cap, const char *id)
 {
     char cur[512];
     double until = it_deadline_ms(5000);
@@ -452,10 +451,10 @@ Test(rpde, mirror_converges_after_create_edit_expire_delete_and_pending)
             const char *coll, *title;
             char *id;
         } made[] = {
-            {"activities", "Wandelen A1", a1},    {"activities", "Wandelen A2", a2},
-            {"activities", "Wandelen A3", a3},    {"vacancies", "Gastvrouw V1", v1},
-            {"vacancies", "Gastvrouw V2", v2},    {"places", "Buurthuis P1", p1},
-            {"carer-support", "Lotgenoten C1", c1},
+            { "activities", "Wandelen A1", a1 },      { "activities", "Wandelen A2", a2 },
+            { "activities", "Wandelen A3", a3 },      { "vacancies", "Gastvrouw V1", v1 },
+            { "vacancies", "Gastvrouw V2", v2 },      { "places", "Buurthuis P1", p1 },
+            { "carer-support", "Lotgenoten C1", c1 },
         };
         for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
             make_titled(&w, made[i].coll, made[i].title, "Rustig tempo.", made[i].id);
@@ -532,18 +531,19 @@ Test(rpde, expiry_by_time_becomes_deleted, .timeout = 150)
     world(&w);
     setenv("TZ", "Europe/Amsterdam", 1);
     tzset();
-    until = (now / 60 + 1) * 60;          /* the next whole minute, local time */
+    until = (now / 60 + 1) * 60; /* the next whole minute, local time */
     if (until - now < 5)
         until += 60;
     localtime_r(&now, &tm);
     strftime(start, sizeof(start), "%Y-%m-%dT%H:%M", &tm);
     localtime_r(&until, &tm);
     strftime(end, sizeof(end), "%Y-%m-%dT%H:%M", &tm);
-    snprintf(body, sizeof(body),
-             "{\"title\":\"Koffie nu %s\",\"summary\":\"Even koffie drinken.\",\"municipality\":\"GM0512\","
-             "\"themes\":[\"ontmoeten\"],\"audiences\":[\"iedereen\"]," ADDRESS_LINGEWIJK ","
-             "\"schedule\":{\"start\":\"%s\",\"end\":\"%s\"},\"registration\":\"none\",\"address_visibility\":\"public\"}",
-             w.tag, start, end);
+    snprintf(
+        body, sizeof(body),
+        "{\"title\":\"Koffie nu %s\",\"summary\":\"Even koffie drinken.\",\"municipality\":\"GM0512\","
+        "\"themes\":[\"ontmoeten\"],\"audiences\":[\"iedereen\"]," ADDRESS_LINGEWIJK ","
+        "\"schedule\":{\"start\":\"%s\",\"end\":\"%s\"},\"registration\":\"none\",\"address_visibility\":\"public\"}",
+        w.tag, start, end);
     it_create("activities", w.key, body, id);
 
     snprintf(url, sizeof(url), "%s/feeds/activities", it_url());
@@ -586,16 +586,20 @@ Test(rpde, paging_follows_after_timestamp_and_id)
         cr_assert_str_neq(it_js(it, "id"), it_js(last1, "id"));
     }
     /* parameters: both or none, integers, uuids; unknown ones named */
-    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/places?afterTimestamp=5", NULL, NULL), "errors.0.field"), "afterId");
-    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/places?afterId=d1000000-0000-4000-8000-000000000001", NULL, NULL),
-                        "errors.0.field"),
-                     "afterTimestamp");
-    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/activities?afterTimestamp=x&afterId=d1000000-0000-4000-8000-000000000001",
-                             NULL, NULL),
-                        "errors.0.field"),
-                     "afterTimestamp");
-    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/activities?afterTimestamp=1&afterId=nope", NULL, NULL), "errors.0.field"),
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/places?afterTimestamp=5", NULL, NULL), "errors.0.field"),
                      "afterId");
+    cr_assert_str_eq(
+        it_js(it_call(400, "GET", "/feeds/places?afterId=d1000000-0000-4000-8000-000000000001", NULL, NULL),
+              "errors.0.field"),
+        "afterTimestamp");
+    cr_assert_str_eq(
+        it_js(it_call(400, "GET", "/feeds/activities?afterTimestamp=x&afterId=d1000000-0000-4000-8000-000000000001",
+                      NULL, NULL),
+              "errors.0.field"),
+        "afterTimestamp");
+    cr_assert_str_eq(
+        it_js(it_call(400, "GET", "/feeds/activities?afterTimestamp=1&afterId=nope", NULL, NULL), "errors.0.field"),
+        "afterId");
     cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/vacancies?limit=0", NULL, NULL), "errors.0.field"), "limit");
     cr_assert_str_eq(it_js(it_call(400, "GET", "/feeds/vacancies?since=1", NULL, NULL), "errors.0.field"), "since");
 }
@@ -648,8 +652,8 @@ static void activity_sched_body(char *buf, size_t cap, const char *title, const 
 {
     snprintf(buf, cap,
              "{\"title\":\"%s\",\"summary\":\"Samen bewegen.\",\"municipality\":\"GM0512\","
-             "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\"],\"audiences\":[\"ouderen\"],"
-             ADDRESS_LINGEWIJK ",\"schedule\":%s,\"address_visibility\":\"public\"%s}",
+             "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\"],\"audiences\":[\"ouderen\"]," ADDRESS_LINGEWIJK
+             ",\"schedule\":%s,\"address_visibility\":\"public\"%s}",
              title, schedule, extra);
 }
 
@@ -682,8 +686,8 @@ Test(rpde, item_data_follows_openactive_and_schema_org)
     struct json_object *d, *s;
 
     /* every date relative to today: nothing here expires on a fixed day */
-    it_day_on(once, 30, 6);    /* a Saturday a month or more ahead */
-    it_day_on(count0, 7, 1);   /* a Monday a week or more ahead */
+    it_day_on(once, 30, 6);  /* a Saturday a month or more ahead */
+    it_day_on(count0, 7, 1); /* a Monday a week or more ahead */
     it_day(until, 365);
 
     world(&w);
@@ -692,8 +696,9 @@ Test(rpde, item_data_follows_openactive_and_schema_org)
     it_create("activities", w.key, body, a_weekly);
     snprintf(title, sizeof(title), "Burendag OA %s", w.tag);
     snprintf(sched, sizeof(sched), "{\"start\":\"%sT10:00\",\"end\":\"%sT16:00\"}", once, once);
-    activity_sched_body(body, sizeof(body), title, sched,
-                        ",\"cost\":{\"amount_eur\":2.5},\"capacity\":40,\"places_left\":12,\"registration\":\"required\"");
+    activity_sched_body(
+        body, sizeof(body), title, sched,
+        ",\"cost\":{\"amount_eur\":2.5},\"capacity\":40,\"places_left\":12,\"registration\":\"required\"");
     it_create("activities", w.key, body, a_once);
     snprintf(sched, sizeof(sched),
              "{\"start\":\"%sT19:00\",\"end\":\"%sT20:30\",\"rrule\":\"FREQ=WEEKLY;INTERVAL=2;COUNT=6\"}", count0,
@@ -721,12 +726,14 @@ Test(rpde, item_data_follows_openactive_and_schema_org)
     cr_assert_not_null(d, "the new activities are not in the feed");
     d = feed_data(feed, a_weekly);
     cr_assert_not_null(d);
-    cr_assert(json_object_is_type(it_jget(d, "@context"), json_type_string), "@context: %s", it_jtext(it_jget(d, "@context")));
+    cr_assert(json_object_is_type(it_jget(d, "@context"), json_type_string), "@context: %s",
+              it_jtext(it_jget(d, "@context")));
     cr_assert_str_eq(it_js(d, "@context"), "https://openactive.io/");
     cr_assert_str_eq(it_js(d, "@type"), "SessionSeries");
     cr_assert(!has(d, "beta:registrationRequired") && !has(d, "dateModified") && !has(d, "remainingAttendeeCapacity"),
               "members the validator refuses: %s", it_jtext(d));
-    cr_assert(*it_js(d, "organizer.name") && *it_js(d, "location.name") && *it_js(d, "url") && *it_js(d, "@id"), "%s", it_jtext(d));
+    cr_assert(*it_js(d, "organizer.name") && *it_js(d, "location.name") && *it_js(d, "url") && *it_js(d, "@id"), "%s",
+              it_jtext(d));
     cr_assert_str_eq(it_js(d, "location.address.addressRegion"), "Zuid-Holland");
     cr_assert_str_eq(it_js(d, "location.address.addressCountry"), "NL");
     cr_assert_str_eq(it_js(d, "offers.0.@type"), "Offer");
@@ -745,7 +752,8 @@ Test(rpde, item_data_follows_openactive_and_schema_org)
     cr_assert_str_eq(it_js(s, "endTime"), "11:30");
     cr_assert_str_eq(it_js(s, "duration"), "PT90M");
     cr_assert_str_eq(it_js(s, "scheduleTimezone"), "Europe/Amsterdam");
-    cr_assert(strstr(it_js(s, "idTemplate"), a_weekly) && strstr(it_js(s, "idTemplate"), "#{startDate}"), "%s", it_jtext(s));
+    cr_assert(strstr(it_js(s, "idTemplate"), a_weekly) && strstr(it_js(s, "idTemplate"), "#{startDate}"), "%s",
+              it_jtext(s));
     cr_assert(!has(s, "beta:rrule") && !has(s, "count"), "%s", it_jtext(s));
     snprintf(want, sizeof(want), "%sT10:00", walk()->ex1);
     snprintf(want, sizeof(want), "%sT10:00:00%s", walk()->ex1, it_ams_offset(want));
@@ -816,7 +824,7 @@ static void ics_unfold(const char *ics, char *out, size_t cap)
         cr_assert_null(memchr(line, '\n', len), "bare LF inside a line");
         if (line != ics && (line[0] == ' ' || line[0] == '\t')) {
             cr_assert_gt(o, 0);
-            o -= 1;   /* drop the previous '\n' */
+            o -= 1; /* drop the previous '\n' */
             line++;
             len--;
         }
@@ -849,7 +857,7 @@ static const char *ics_prop(const char *text, const char *prefix, char *buf, siz
 /* Days since 1970-01-01 of "YYYYMMDD" or "YYYY-MM-DD". */
 static long days_of(const char *s)
 {
-    struct tm tm = {0};
+    struct tm tm = { 0 };
     int y, m, d;
     if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
         cr_assert_eq(sscanf(s, "%4d%2d%2d", &y, &m, &d), 3, "date %s", s);
@@ -923,7 +931,8 @@ Test(ics, one_activity_structure_and_occurrences_match)
     cr_assert(strstr(v, "Wandelen\\, bewegen\\; samen \\\\ "), "SUMMARY escaping: %s", v);
     cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "DESCRIPTION:", v, sizeof(v)));
     cr_assert(strstr(v, "Caf\xc3\xa9 De Linge") && strstr(v, "rustig\\, samen") && strstr(v, "\\n\\n"), "%s", v);
-    cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "GEO:", v, sizeof(v)) && strcmp(v, "51.8395;4.9655") == 0, "GEO %s", v);
+    cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "GEO:", v, sizeof(v)) && strcmp(v, "51.8395;4.9655") == 0,
+              "GEO %s", v);
 
     /* EXDATEs: exactly at the start time, Tuesdays only, and own exdates among them */
     cr_assert(ics_prop(strstr(text, "BEGIN:VEVENT"), "EXDATE;TZID=Europe/Amsterdam:", v, sizeof(v)), "no EXDATE");
@@ -935,7 +944,7 @@ Test(ics, one_activity_structure_and_occurrences_match)
         snprintf(exd[n_ex++], 20, "%s", tok);
     }
     {
-        const char *want[] = {walk()->ex1, walk()->ex2, walk()->off}; /* own exdates, our exception set's day */
+        const char *want[] = { walk()->ex1, walk()->ex2, walk()->off }; /* own exdates, our exception set's day */
         cr_assert_eq(n_ex, 3, "EXDATE lists %zu dates, not the walk's two exdates and one day off", n_ex);
         for (size_t w_i = 0; w_i < 3; w_i++) {
             bool found = false;
@@ -1007,7 +1016,8 @@ Test(ics, dst_windows_keep_wall_clock_and_exdates)
     struct json_object *occ, *d;
     static const char *const want[] = {
         "2026-10-06T17:30:00Z", "2026-10-13T17:30:00Z", /* 10-20: herfstvakantie midden; 10-27: own exdate */
-        "2026-11-03T18:30:00Z", "2026-11-10T18:30:00Z", "2026-11-17T18:30:00Z", "2026-11-24T18:30:00Z"};
+        "2026-11-03T18:30:00Z", "2026-11-10T18:30:00Z", "2026-11-17T18:30:00Z", "2026-11-24T18:30:00Z"
+    };
 
     world(&w);
     free_activity(&w, "Avondwandeling DST",
@@ -1059,8 +1069,9 @@ Test(ics, calendar_with_search_filters)
     cr_assert_str_eq(it_js(it_create("activities", w.key_u, body, pid), "status"), "pending");
     snprintf(uid, sizeof(uid), "UID:%s@socialekaart\n", id);
 
-    it_call_h(200, "GET", "/api/v1/activities.ics?area=GM0512-lingewijk&theme=beweging&audience=ouderen&access=wheelchair",
-              NULL, NULL, NULL, &r);
+    it_call_h(200, "GET",
+              "/api/v1/activities.ics?area=GM0512-lingewijk&theme=beweging&audience=ouderen&access=wheelchair", NULL,
+              NULL, NULL, &r);
     ics_unfold(r.body, text, 1 << 22);
     it_response_free(&r);
     cr_assert(strstr(text, uid), "the matching activity is missing");
@@ -1074,7 +1085,8 @@ Test(ics, calendar_with_search_filters)
     it_response_free(&r);
     cr_assert_null(strstr(text, uid), "audience=kinderen must not give the walk for older people");
     cr_assert_str_eq(it_js(it_call(400, "GET", "/api/v1/activities.ics?aera=x", NULL, NULL), "errors.0.field"), "aera");
-    cr_assert_str_eq(it_js(it_call(400, "GET", "/api/v1/activities.ics?kind=places", NULL, NULL), "errors.0.field"), "kind");
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/api/v1/activities.ics?kind=places", NULL, NULL), "errors.0.field"),
+                     "kind");
     free(text);
 }
 
@@ -1153,8 +1165,8 @@ static void assert_no_nulls(struct json_object *o, const char *where)
 
 static void assert_hsds_page(struct json_object *p, int page, int per_page)
 {
-    static const char *const keys[] = {"total_items", "total_pages", "page_number", "size",
-                                       "first_page", "last_page", "empty", "contents"};
+    static const char *const keys[] = { "total_items", "total_pages", "page_number", "size",
+                                        "first_page",  "last_page",   "empty",       "contents" };
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         cr_assert(json_object_object_get_ex(p, keys[i], NULL), "HSDS page without %s: %.300s", keys[i], it_jtext(p));
     cr_assert_eq(json_object_get_int(it_jget(p, "page_number")), page);
@@ -1262,6 +1274,7 @@ Test(hsds, services_organizations_locations)
     snprintf(path, sizeof(path), "/api/v1/hsds/organizations?organisation=%s", w.org_u);
     cr_assert_eq(it_jlen(it_call(200, "GET", path, NULL, NULL), "contents"), 0);
 
-    cr_assert_str_eq(it_js(it_call(400, "GET", "/api/v1/hsds/services?per_page=0", NULL, NULL), "errors.0.field"), "per_page");
+    cr_assert_str_eq(it_js(it_call(400, "GET", "/api/v1/hsds/services?per_page=0", NULL, NULL), "errors.0.field"),
+                     "per_page");
     cr_assert_str_eq(it_js(it_call(400, "GET", "/api/v1/hsds/locations?page=x", NULL, NULL), "errors.0.field"), "page");
 }

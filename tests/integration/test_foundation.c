@@ -27,7 +27,7 @@ Test(conventions, health_has_api_version_and_request_id)
 
 Test(conventions, request_id_is_echoed)
 {
-    const char *h[] = {"X-Request-Id: test-abc.123", NULL};
+    const char *h[] = { "X-Request-Id: test-abc.123", NULL };
     struct it_response r;
     char v[128];
     cr_assert_eq(it_request("GET", "/health", h, NULL, 0, &r), 0);
@@ -101,7 +101,7 @@ Test(conventions, openapi_document_is_openapi_3)
 
 Test(conventions, cors_on_reads_and_preflight)
 {
-    const char *h[] = {"Origin: https://samengorinchem.nl", "Access-Control-Request-Method: GET", NULL};
+    const char *h[] = { "Origin: https://samengorinchem.nl", "Access-Control-Request-Method: GET", NULL };
     struct it_response r;
     char v[128];
     cr_assert_eq(it_request("OPTIONS", "/api/v1/openapi.json", h, NULL, 0, &r), 0);
@@ -118,7 +118,7 @@ Test(limits, body_over_maximum_is_413)
 {
     size_t n = 2 * 1024 * 1024;
     char *big = malloc(n);
-    const char *h[] = {"Content-Type: application/json", NULL};
+    const char *h[] = { "Content-Type: application/json", NULL };
     struct it_response r;
     memset(big, ' ', n);
     cr_assert_eq(it_request("POST", "/api/v1", h, big, n, &r), 0);
@@ -144,7 +144,7 @@ Test(limits, long_uri_is_414_problem)
 Test(limits, large_headers_are_431_problem)
 {
     static char big[20100];
-    const char *h[] = {big, NULL};
+    const char *h[] = { big, NULL };
     struct it_response r;
     memcpy(big, "X-Big: ", 7);
     memset(big + 7, 'a', 20000);
@@ -180,9 +180,8 @@ Test(keys, malformed_or_unknown_key_is_401)
     cr_assert_eq(it_get("/api/v1/me", "not-a-key", &r), 0);
     cr_assert_eq(r.status, 401);
     it_response_free(&r);
-    cr_assert_eq(it_get("/api/v1/me",
-                        "sk_0123456789abcdef0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &r),
-                 0);
+    cr_assert_eq(
+        it_get("/api/v1/me", "sk_0123456789abcdef0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &r), 0);
     cr_assert_eq(r.status, 401);
     it_response_free(&r);
 }
@@ -204,7 +203,7 @@ Test(keys, cli_key_works_and_revocation_is_immediate)
     it_response_free(&r);
 
     {
-        const char *args[] = {"key", "revoke", key, NULL};
+        const char *args[] = { "key", "revoke", key, NULL };
         cr_assert_eq(it_cli(out, sizeof(out), args), 0);
     }
     cr_assert_eq(it_get("/api/v1/me", key, &r), 0);
@@ -227,9 +226,11 @@ Test(keys, tampered_secret_is_401)
 Test(cli, rejects_bad_arguments)
 {
     char out[128];
-    const char *bad_role[] = {"key", "create", "--org", "00000000-0000-0000-0000-000000000000", "--role", "king", NULL};
-    const char *no_name[] = {"org", "create", NULL};
-    const char *bad_cmd[] = {"frobnicate", NULL};
+    const char *bad_role[] = {
+        "key", "create", "--org", "00000000-0000-0000-0000-000000000000", "--role", "king", NULL
+    };
+    const char *no_name[] = { "org", "create", NULL };
+    const char *bad_cmd[] = { "frobnicate", NULL };
     cr_assert_neq(it_cli(out, sizeof(out), bad_role), 0);
     cr_assert_str_eq(out, "");
     cr_assert_neq(it_cli(out, sizeof(out), no_name), 0);
@@ -239,7 +240,7 @@ Test(cli, rejects_bad_arguments)
 Test(cli, migrate_is_idempotent)
 {
     char out[128];
-    const char *args[] = {"migrate", NULL};
+    const char *args[] = { "migrate", NULL };
     cr_assert_eq(it_cli(out, sizeof(out), args), 0);
     cr_assert_eq(it_cli(out, sizeof(out), args), 0);
 }
@@ -247,7 +248,7 @@ Test(cli, migrate_is_idempotent)
 /* A second daemon with tight limits: rate limit and slow clients. */
 Test(limits, rate_limit_gives_429_with_retry_after)
 {
-    static const char *const env[] = {"SK_RATE_LIMIT_RPS=2", "SK_RATE_LIMIT_BURST=3", NULL};
+    static const char *const env[] = { "SK_RATE_LIMIT_RPS=2", "SK_RATE_LIMIT_BURST=3", NULL };
     struct it_daemon d;
     struct it_response r;
     char url[128], v[32];
@@ -287,7 +288,7 @@ Test(limits, rate_limit_gives_429_with_retry_after)
  */
 Test(limits, maintenance_period_of_seconds_still_ticks)
 {
-    static const char *const env[] = {"SK_MAINTENANCE_MS=1500", NULL};
+    static const char *const env[] = { "SK_MAINTENANCE_MS=1500", NULL };
     struct it_daemon d;
     struct it_response r;
     char url[128];
@@ -305,9 +306,9 @@ Test(limits, maintenance_period_of_seconds_still_ticks)
 
 Test(limits, slow_client_is_cut_off)
 {
-    static const char *const env[] = {"SK_HTTP_TIMEOUT_MS=300", NULL};
+    static const char *const env[] = { "SK_HTTP_TIMEOUT_MS=300", NULL };
     struct it_daemon d;
-    struct sockaddr_in a = {.sin_family = AF_INET};
+    struct sockaddr_in a = { .sin_family = AF_INET };
     struct pollfd p;
     char buf[256];
     int fd;

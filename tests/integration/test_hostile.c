@@ -12,6 +12,7 @@
  * to find PostgreSQL's processes.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -26,14 +27,15 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <dirent.h>
 #include <unistd.h>
 
 #include "it.h"
 
-#define IT_DAEMON_ENV                                                                                    \
-    {"SK_REQUEST_READ_TIMEOUT_MS=3000", "SK_READ_DEADLINE_MS=3000", "SK_REQUEST_TIMEOUT_MS=5000",        \
-     "SK_DB_QUEUE_TIMEOUT_MS=2000", "SK_DB_CONNECT_TIMEOUT_MS=1000", NULL}
+#define IT_DAEMON_ENV                                                                                                  \
+    {                                                                                                                  \
+        "SK_REQUEST_READ_TIMEOUT_MS=3000", "SK_READ_DEADLINE_MS=3000", "SK_REQUEST_TIMEOUT_MS=5000",                   \
+            "SK_DB_QUEUE_TIMEOUT_MS=2000", "SK_DB_CONNECT_TIMEOUT_MS=1000", NULL                                       \
+    }
 #include "it_hooks.h"
 
 TestSuite(hostile, .fini = it_release);
@@ -60,7 +62,7 @@ static void raise_files(void)
 /* A non-blocking TCP connection to the daemon on port; -1 on failure. */
 static int open_conn(int port)
 {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
     int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (fd < 0)
@@ -103,10 +105,11 @@ static int request_raw(int port, const char *method, const char *path, const cha
                      body ? "Content-Type: application/json\r\n" : "", "", body ? body : "");
     if (body) {
         /* Content-Length goes before the blank line */
-        n = snprintf(req, sizeof(req),
-                     "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%sContent-Type: application/json\r\n"
-                     "Content-Length: %zu\r\n\r\n%s",
-                     method, path, key ? "Authorization: Bearer " : "", key ? key : "", key ? "\r\n" : "", strlen(body), body);
+        n = snprintf(
+            req, sizeof(req),
+            "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%sContent-Type: application/json\r\n"
+            "Content-Length: %zu\r\n\r\n%s",
+            method, path, key ? "Authorization: Bearer " : "", key ? key : "", key ? "\r\n" : "", strlen(body), body);
     }
     if (fd < 0)
         return 0;
@@ -115,7 +118,7 @@ static int request_raw(int port, const char *method, const char *path, const cha
         return 0;
     }
     while (it_now_ms() - t0 < timeout_ms && got < sizeof(resp) - 1) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
+        struct pollfd p = { .fd = fd, .events = POLLIN };
         ssize_t r;
         if (poll(&p, 1, 50) <= 0)
             continue;
@@ -139,7 +142,10 @@ static int request_raw(int port, const char *method, const char *path, const cha
 
 Test(hostile, a_thousand_idle_and_slow_connections_do_not_slow_others, .timeout = 120)
 {
-    enum { IDLE = 500, SLOW = 500 };
+    enum {
+        IDLE = 500,
+        SLOW = 500
+    };
     static int fds[IDLE + SLOW];
     const char *slow_req = "GET /api/v1/themes HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1\r\n\r\n";
     double worst = 0, limit = under_wrapper() ? 1500 : 100, t0;
@@ -184,7 +190,7 @@ Test(hostile, a_thousand_idle_and_slow_connections_do_not_slow_others, .timeout 
 Test(hostile, connections_above_the_cap_are_closed_at_once, .timeout = 60)
 {
     struct it_daemon d;
-    const char *env[] = {"SK_MAX_CONNECTIONS=100", NULL};
+    const char *env[] = { "SK_MAX_CONNECTIONS=100", NULL };
     static int fds[150];
     int port, closed = 0, st;
     double ms;
@@ -297,11 +303,12 @@ static void *load_thread(void *arg)
     bool writer = (intptr_t)arg != 0;
     while (!atomic_load(&L.stop)) {
         double t = it_now_ms(), ms = 0;
-        int st = writer ? request_raw(L.port, "PATCH", L.path, L.admin, "{\"summary\":\"Nog steeds open.\"}", 15000, &ms)
-                        : request_raw(L.port, "GET", L.path, L.key, NULL, 15000, &ms);
+        int st = writer
+                     ? request_raw(L.port, "PATCH", L.path, L.admin, "{\"summary\":\"Nog steeds open.\"}", 15000, &ms)
+                     : request_raw(L.port, "GET", L.path, L.key, NULL, 15000, &ms);
         pthread_mutex_lock(&L.lock);
         if (L.n < (int)(sizeof(L.samples) / sizeof(L.samples[0])))
-            L.samples[L.n++] = (struct sample){t, ms, st, writer};
+            L.samples[L.n++] = (struct sample){ t, ms, st, writer };
         pthread_mutex_unlock(&L.lock);
         usleep(20000);
     }
@@ -335,8 +342,10 @@ Test(hostile, postgresql_stalled_under_load, .timeout = 180)
     it_make_org("Stilstandtoets", org);
     it_make_key(org, "admin", NULL, L.admin);
     it_make_key(org, "partner", NULL, L.key);
-    snprintf(body, sizeof(body), "{\"organisation_id\":\"%s\",\"title\":\"Stilstand\",\"municipality\":\"GM0512\","
-                                 "\"skills\":[\"geduld\"]}", org);
+    snprintf(body, sizeof(body),
+             "{\"organisation_id\":\"%s\",\"title\":\"Stilstand\",\"municipality\":\"GM0512\","
+             "\"skills\":[\"geduld\"]}",
+             org);
     j = it_call(201, "POST", "/api/v1/vacancies", L.admin, body);
     snprintf(L.path, sizeof(L.path), "/api/v1/vacancies/%s", it_js(j, "id"));
     L.port = daemon_port();
@@ -399,7 +408,7 @@ static double keepalive_fetch(int fd, const char *path, size_t *body_len)
 
     cr_assert_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
     for (;;) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
+        struct pollfd p = { .fd = fd, .events = POLLIN };
         ssize_t r;
         cr_assert_gt(poll(&p, 1, 5000), 0, "no answer within 5 s");
         r = recv(fd, buf, sizeof(buf), 0);

@@ -29,7 +29,10 @@
 #include "cfg.h"
 #include "it.h"
 
-#define IT_DAEMON_ENV {"SK_TRUST_PROXY=true", "SK_HOUSEKEEPING_INTERVAL_S=1", NULL}
+#define IT_DAEMON_ENV                                                                                                  \
+    {                                                                                                                  \
+        "SK_TRUST_PROXY=true", "SK_HOUSEKEEPING_INTERVAL_S=1", NULL                                                    \
+    }
 #include "it_hooks.h"
 
 /* ------------------------------------------------------------------ */
@@ -50,11 +53,11 @@ TestSuite(etag, .fini = it_release);
 static char resident_ip[64] = "203.0.113.1";
 
 /* Send one request (as resident_ip) and assert its status; the body as JSON (kept), NULL if none. */
-static struct json_object *call_h(long want, const char *method, const char *path, const char *key,
-                                  const char *body, const char *extra, struct it_response *resp)
+static struct json_object *call_h(long want, const char *method, const char *path, const char *key, const char *body,
+                                  const char *extra, struct it_response *resp)
 {
     char xff[96];
-    const char *hdrs[] = {extra ? extra : xff, extra ? xff : NULL, NULL};
+    const char *hdrs[] = { extra ? extra : xff, extra ? xff : NULL, NULL };
     snprintf(xff, sizeof(xff), "X-Forwarded-For: %s", resident_ip);
     return it_call_h(want, method, path, key, body, hdrs, resp);
 }
@@ -64,8 +67,8 @@ static struct json_object *call(long want, const char *method, const char *path,
     return call_h(want, method, path, key, body, NULL, NULL);
 }
 
-static struct json_object *call_if(long want, const char *method, const char *path, const char *key,
-                                   const char *body, int version)
+static struct json_object *call_if(long want, const char *method, const char *path, const char *key, const char *body,
+                                   int version)
 {
     char h[64];
     snprintf(h, sizeof(h), "If-Match: \"%d\"", version);
@@ -148,10 +151,10 @@ static void set_reviewed_ago(const char *id, const char *ago)
 
 struct world {
     char tag[64];
-    char mod_org[40], mod[128];        /* moderator of GM0512 */
-    char mod_wmw[128];                 /* moderator of GM0668 only */
-    char org_a[40], key_a[128];        /* untrusted partner */
-    char org_b[40], key_b[128];        /* another untrusted partner */
+    char mod_org[40], mod[128]; /* moderator of GM0512 */
+    char mod_wmw[128];          /* moderator of GM0668 only */
+    char org_a[40], key_a[128]; /* untrusted partner */
+    char org_b[40], key_b[128]; /* another untrusted partner */
 };
 
 static void make_tag(char *out, size_t cap)
@@ -199,7 +202,8 @@ static char *activity_body(char *buf, size_t cap, const char *title, const char 
              "{\"title\":\"%s\",\"summary\":\"Elke dinsdag samen wandelen.\","
              "\"municipality\":\"GM0512\",\"areas\":[\"%s\"],\"themes\":[\"beweging\"],"
              "\"audiences\":[\"ouderen\"],\"online\":true,"
-             "\"schedule\":{\"start\":\"2026-01-06T10:00\",\"end\":\"2026-01-06T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"}}",
+             "\"schedule\":{\"start\":\"2026-01-06T10:00\",\"end\":\"2026-01-06T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY="
+             "TU\"}}",
              title, area);
     return buf;
 }
@@ -407,11 +411,13 @@ Test(workflow, new_entry_is_pending_until_approved)
         p1 = call(200, "GET", "/api/v1/moderation/queue?type=new_entry&limit=1", w.mod, NULL);
         cr_assert_eq(it_jlen(p1, "items"), 1, "%s", it_jtext(p1));
         cr_assert_str_neq(it_js(p1, "next_cursor"), "", "no next_cursor: %s", it_jtext(p1));
-        snprintf(next, sizeof(next), "/api/v1/moderation/queue?type=new_entry&limit=1&cursor=%s", it_js(p1, "next_cursor"));
+        snprintf(next, sizeof(next), "/api/v1/moderation/queue?type=new_entry&limit=1&cursor=%s",
+                 it_js(p1, "next_cursor"));
         p2 = call(200, "GET", next, w.mod, NULL);
         cr_assert_eq(it_jlen(p2, "items"), 1, "%s", it_jtext(p2));
         cr_assert_str_neq(it_js(p2, "items.0.id"), it_js(p1, "items.0.id"));
-        cr_assert(strcmp(it_js(p2, "items.0.submitted_at"), it_js(p1, "items.0.submitted_at")) >= 0, "not oldest first");
+        cr_assert(strcmp(it_js(p2, "items.0.submitted_at"), it_js(p1, "items.0.submitted_at")) >= 0,
+                  "not oldest first");
     }
     cr_assert_null(queue_item(w.mod, "&area=GM0512-dalem", "new_entry", id), "area filter ignored");
     cr_assert_null(queue_item(w.mod, "&kind=activity", "new_entry", id), "kind filter ignored");
@@ -572,7 +578,8 @@ Test(workflow, rejected_entry_is_edited_and_resubmitted)
 
     world(&w);
     lingewijk_place(&w, "Bingo", "no", "pending", title, sizeof(title), id, path);
-    j = call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod, "{\"reason\":\"Vermeld de organisator in de beschrijving.\"}");
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "reject"), w.mod,
+             "{\"reason\":\"Vermeld de organisator in de beschrijving.\"}");
     cr_assert_str_eq(it_js(j, "status"), "rejected");
     call(404, "GET", path, NULL, NULL);
     j = call(200, "GET", path, w.key_a, NULL);
@@ -586,7 +593,8 @@ Test(workflow, rejected_entry_is_edited_and_resubmitted)
     cr_assert_str_eq(it_js(j, "status"), "pending", "%s", it_jtext(j));
     cr_assert_not_null(queue_item(w.mod, NULL, "new_entry", id), "a resubmitted entry is not in the queue");
     call(200, "POST", mpath(mp, sizeof(mp), id, "approve"), w.mod, NULL);
-    cr_assert_str_eq(it_js(call(200, "GET", path, NULL, NULL), "description"), "Georganiseerd door Buurtvereniging De Linge.");
+    cr_assert_str_eq(it_js(call(200, "GET", path, NULL, NULL), "description"),
+                     "Georganiseerd door Buurtvereniging De Linge.");
 }
 
 Test(workflow, trusted_organisation_publishes_directly)
@@ -783,7 +791,8 @@ Test(reports, reports_are_rate_limited_per_client)
     snprintf(rpath, sizeof(rpath), "%s/reports", path);
     for (;;) {
         cr_assert_eq(it_send("POST", rpath, NULL, "{\"reason\":\"outdated\"}",
-                             (const char *[]){"X-Forwarded-For: 192.0.2.77", NULL}, &r), 0);
+                             (const char *[]){ "X-Forwarded-For: 192.0.2.77", NULL }, &r),
+                     0);
         if (r.status != 201)
             break;
         it_response_free(&r);
@@ -1006,7 +1015,8 @@ Test(hiding, moderator_hides_and_shows_again_with_a_reason)
     call(403, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.key_a, NULL);
     call(404, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod_wmw, NULL); /* hidden: not there for it */
     refused_naming(&w, id, "unhide", "{\"reason\":42}", "reason");
-    j = call(200, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, "{\"reason\":\"Partner belde: de inloop gaat door.\"}");
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod,
+             "{\"reason\":\"Partner belde: de inloop gaat door.\"}");
     cr_assert_str_eq(it_js(j, "status"), "published", "%s", it_jtext(j));
     cr_assert_eq(jint(j, "version"), 4);
     cr_assert_null(it_jget(j, "moderation.hidden_reason"), "%s", it_jtext(j));
@@ -1064,12 +1074,14 @@ Test(hiding, stale_hidden_entry_hidden_by_hand_then_shown)
     published_tagged(&w, "Klaverjassen", title, sizeof(title), id, path);
     snprintf(confirm, sizeof(confirm), "%s/confirm", path);
     set_reviewed_ago(id, "10 months");
-    cr_assert(IT_WAIT_FOR(strcmp(it_js(j = call(200, "GET", path, w.key_a, NULL), "status"), "hidden") == 0, 10000, 100),
-              "a stale entry was not hidden within %.0f s", 10 * it_time_factor());
+    cr_assert(
+        IT_WAIT_FOR(strcmp(it_js(j = call(200, "GET", path, w.key_a, NULL), "status"), "hidden") == 0, 10000, 100),
+        "a stale entry was not hidden within %.0f s", 10 * it_time_factor());
     cr_assert_str_eq(it_js(j, "moderation.hidden_by"), "housekeeping", "%s", it_jtext(j));
     cr_assert_str_eq(it_js(j, "moderation.hidden_reason"), "stale");
 
-    j = call(200, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod, "{\"reason\":\"Bestaat niet meer volgens de wijkcoach.\"}");
+    j = call(200, "POST", mpath(mp, sizeof(mp), id, "hide"), w.mod,
+             "{\"reason\":\"Bestaat niet meer volgens de wijkcoach.\"}");
     cr_assert_str_eq(it_js(j, "moderation.hidden_by"), "moderator", "%s", it_jtext(j));
     call(409, "POST", confirm, w.key_a, NULL);
     j = call(200, "POST", mpath(mp, sizeof(mp), id, "unhide"), w.mod, NULL);
@@ -1081,8 +1093,9 @@ Test(hiding, stale_hidden_entry_hidden_by_hand_then_shown)
         snprintf(ptitle, sizeof(ptitle), "Klaverjassen (peiling) %s", w.tag);
         published_entry(&w, ptitle, probe, ppath);
         set_reviewed_ago(probe, "10 months");
-        cr_assert(IT_WAIT_FOR(strcmp(it_js(call(200, "GET", ppath, w.key_a, NULL), "status"), "hidden") == 0, 10000, 100),
-                  "the housekeeping did not run within %.0f s", 10 * it_time_factor());
+        cr_assert(
+            IT_WAIT_FOR(strcmp(it_js(call(200, "GET", ppath, w.key_a, NULL), "status"), "hidden") == 0, 10000, 100),
+            "the housekeeping did not run within %.0f s", 10 * it_time_factor());
     }
     j = call(200, "GET", path, NULL, NULL);
     cr_assert_str_eq(it_js(j, "status"), "published");
@@ -1163,7 +1176,8 @@ Test(settings, read_by_moderators_changed_by_admins_only)
     it = NULL;
     for (size_t i = 0; i < it_jlen(items, "items") && it == NULL; i++) {
         struct json_object *x = json_object_array_get_idx(it_jget(items, "items"), i);
-        if (strcmp(it_js(x, "entity"), "moderation_settings") == 0 && strcmp(it_js(x, "organisation_id"), admin_org) == 0)
+        if (strcmp(it_js(x, "entity"), "moderation_settings") == 0 &&
+            strcmp(it_js(x, "organisation_id"), admin_org) == 0)
             it = x;
     }
     cr_assert_not_null(it, "settings change not audited: %s", it_jtext(items));
@@ -1218,7 +1232,8 @@ Test(etag, owner_never_gets_a_stale_304_and_if_match_keeps_working)
     /* the old ETag no longer answers 304: the owner sees pending_revision */
     snprintf(h, sizeof(h), "If-None-Match: %s", e1);
     j = call_h(200, "GET", path, w.key_a, NULL, h, &r);
-    cr_assert_str_eq(it_js(j, "pending_revision.entry.summary"), "Elke woensdag Nederlands oefenen.", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "pending_revision.entry.summary"), "Elke woensdag Nederlands oefenen.", "%s",
+                     it_jtext(j));
     cr_assert_str_eq(etag_of(&r, e3, sizeof(e3)), e2);
     it_response_free(&r);
     snprintf(h, sizeof(h), "If-None-Match: %s", e2);

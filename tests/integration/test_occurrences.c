@@ -18,7 +18,10 @@
 
 #include "it_hooks.h"
 
-enum { MAX_OCC = 64, MAX_EXDATES = 8 };
+enum {
+    MAX_OCC = 64,
+    MAX_EXDATES = 8
+};
 
 static PGconn *db;
 
@@ -34,25 +37,25 @@ static void db_close(void)
 
 TestSuite(expand, .init = db_open, .fini = db_close);
 
-static struct rrule_date D(int y, int m, int d)
-{
-    return (struct rrule_date){y, m, d};
+static struct rrule_date D(int y, int m, int d) {
+    return (struct rrule_date){ y, m, d };
 }
 
-static struct rrule_datetime T(int y, int m, int d, int hh, int mm)
-{
-    return (struct rrule_datetime){{y, m, d}, hh, mm, 0};
+static struct rrule_datetime
+T(int y, int m, int d, int hh, int mm) {
+    return (struct rrule_datetime){ { y, m, d }, hh, mm, 0 };
 }
 
 /*
  * Expands `text` (NULL = one-off) with sk_occ_expand over the local dates [from, to) and returns
  * the count; out (MAX_OCC entries) gets the occurrences in order.
  */
-static size_t expand(const char *text, struct rrule_datetime start, struct rrule_date from, struct rrule_date to,
-                     const struct rrule_date *ex, size_t n_ex, struct rrule_datetime *out)
+static size_t
+expand(const char *text, struct rrule_datetime start, struct rrule_date from, struct rrule_date to,
+       const struct rrule_date *ex, size_t n_ex, struct rrule_datetime *out)
 {
     char s[32], f[16], t[16], exs[MAX_EXDATES * 11 + 3] = "{";
-    const char *params[5] = {s, text, exs, f, t};
+    const char *params[5] = { s, text, exs, f, t };
     PGresult *res;
     size_t n;
     snprintf(s, sizeof(s), "%04d-%02d-%02d %02d:%02d:%02d", start.date.year, start.date.month, start.date.day,
@@ -84,33 +87,31 @@ static size_t expand(const char *text, struct rrule_datetime start, struct rrule
 
 /* Checks that occurrences are exactly the given days of (year, months[i]) at hh:mm. */
 static void assert_dates(const struct rrule_datetime *got, size_t n, const struct rrule_date *want, size_t n_want,
-             int hh, int mm)
+                         int hh, int mm)
 {
     cr_assert_eq(n, n_want, "got %zu occurrences, want %zu", n, n_want);
     for (size_t i = 0; i < n; i++) {
         cr_assert(got[i].date.year == want[i].year && got[i].date.month == want[i].month &&
-                  got[i].date.day == want[i].day,
-              "occurrence %zu: got %04d-%02d-%02d, want %04d-%02d-%02d", i, got[i].date.year,
-              got[i].date.month, got[i].date.day, want[i].year, want[i].month, want[i].day);
+                      got[i].date.day == want[i].day,
+                  "occurrence %zu: got %04d-%02d-%02d, want %04d-%02d-%02d", i, got[i].date.year, got[i].date.month,
+                  got[i].date.day, want[i].year, want[i].month, want[i].day);
         cr_assert_eq(got[i].hour, hh, "occurrence %zu hour %d", i, got[i].hour);
         cr_assert_eq(got[i].minute, mm);
     }
 }
 
-#define ASSERT_DATES(got, n, hh, mm, ...)                                                                   \
-    do {                                                                                                \
-        const struct rrule_date want_[] = {__VA_ARGS__};                                            \
-        assert_dates(got, n, want_, sizeof want_ / sizeof want_[0], hh, mm);                        \
+#define ASSERT_DATES(got, n, hh, mm, ...)                                                                              \
+    do {                                                                                                               \
+        const struct rrule_date want_[] = { __VA_ARGS__ };                                                             \
+        assert_dates(got, n, want_, sizeof want_ / sizeof want_[0], hh, mm);                                           \
     } while (0)
 
 Test(expand, weekly_tuesday_across_october_dst)
 {
     struct rrule_datetime out[MAX_OCC];
-    size_t n = expand("FREQ=WEEKLY;BYDAY=TU", T(2024, 10, 15, 10, 0), D(2024, 10, 1), D(2024, 11, 13), NULL, 0,
-              out);
+    size_t n = expand("FREQ=WEEKLY;BYDAY=TU", T(2024, 10, 15, 10, 0), D(2024, 10, 1), D(2024, 11, 13), NULL, 0, out);
     /* Clocks go back on Sunday 27 October 2024; the walk stays at 10:00. */
-    ASSERT_DATES(out, n, 10, 0, D(2024, 10, 15), D(2024, 10, 22), D(2024, 10, 29), D(2024, 11, 5),
-             D(2024, 11, 12));
+    ASSERT_DATES(out, n, 10, 0, D(2024, 10, 15), D(2024, 10, 22), D(2024, 10, 29), D(2024, 11, 5), D(2024, 11, 12));
 }
 
 Test(expand, weekly_across_march_dst)
@@ -126,18 +127,17 @@ Test(expand, monthly_first_monday)
     struct rrule_datetime out[MAX_OCC];
     size_t n = expand("FREQ=MONTHLY;BYDAY=1MO", T(2025, 1, 6, 14, 0), D(2025, 1, 1), D(2026, 1, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 14, 0, D(2025, 1, 6), D(2025, 2, 3), D(2025, 3, 3), D(2025, 4, 7), D(2025, 5, 5),
-             D(2025, 6, 2), D(2025, 7, 7), D(2025, 8, 4), D(2025, 9, 1), D(2025, 10, 6), D(2025, 11, 3),
-             D(2025, 12, 1));
+                 D(2025, 6, 2), D(2025, 7, 7), D(2025, 8, 4), D(2025, 9, 1), D(2025, 10, 6), D(2025, 11, 3),
+                 D(2025, 12, 1));
 }
 
 Test(expand, monthly_last_friday)
 {
     struct rrule_datetime out[MAX_OCC];
-    size_t n = expand("FREQ=MONTHLY;BYDAY=-1FR", T(2025, 1, 31, 19, 30), D(2025, 1, 1), D(2026, 1, 1), NULL, 0,
-              out);
-    ASSERT_DATES(out, n, 19, 30, D(2025, 1, 31), D(2025, 2, 28), D(2025, 3, 28), D(2025, 4, 25),
-             D(2025, 5, 30), D(2025, 6, 27), D(2025, 7, 25), D(2025, 8, 29), D(2025, 9, 26),
-             D(2025, 10, 31), D(2025, 11, 28), D(2025, 12, 26));
+    size_t n = expand("FREQ=MONTHLY;BYDAY=-1FR", T(2025, 1, 31, 19, 30), D(2025, 1, 1), D(2026, 1, 1), NULL, 0, out);
+    ASSERT_DATES(out, n, 19, 30, D(2025, 1, 31), D(2025, 2, 28), D(2025, 3, 28), D(2025, 4, 25), D(2025, 5, 30),
+                 D(2025, 6, 27), D(2025, 7, 25), D(2025, 8, 29), D(2025, 9, 26), D(2025, 10, 31), D(2025, 11, 28),
+                 D(2025, 12, 26));
 }
 
 Test(expand, monthly_fifth_monday_only_when_it_exists)
@@ -150,17 +150,17 @@ Test(expand, monthly_fifth_monday_only_when_it_exists)
 Test(expand, monthly_friday_the_13th)
 {
     struct rrule_datetime out[MAX_OCC];
-    size_t n = expand("FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13", T(2024, 9, 13, 20, 0), D(2024, 1, 1), D(2026, 12, 1),
-              NULL, 0, out);
-    ASSERT_DATES(out, n, 20, 0, D(2024, 9, 13), D(2024, 12, 13), D(2025, 6, 13), D(2026, 2, 13),
-             D(2026, 3, 13), D(2026, 11, 13));
+    size_t n = expand("FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13", T(2024, 9, 13, 20, 0), D(2024, 1, 1), D(2026, 12, 1), NULL,
+                      0, out);
+    ASSERT_DATES(out, n, 20, 0, D(2024, 9, 13), D(2024, 12, 13), D(2025, 6, 13), D(2026, 2, 13), D(2026, 3, 13),
+                 D(2026, 11, 13));
 }
 
 Test(expand, weekly_interval_two)
 {
     struct rrule_datetime out[MAX_OCC];
-    size_t n = expand("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH", T(2025, 1, 9, 10, 0), D(2025, 1, 1), D(2025, 2, 8),
-              NULL, 0, out);
+    size_t n =
+        expand("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH", T(2025, 1, 9, 10, 0), D(2025, 1, 1), D(2025, 2, 8), NULL, 0, out);
     /* Starts on Thursday: the Tuesday before it in the same week is not included. */
     ASSERT_DATES(out, n, 10, 0, D(2025, 1, 9), D(2025, 1, 21), D(2025, 1, 23), D(2025, 2, 4), D(2025, 2, 6));
 }
@@ -168,8 +168,8 @@ Test(expand, weekly_interval_two)
 Test(expand, monthly_interval_two)
 {
     struct rrule_datetime out[MAX_OCC];
-    size_t n = expand("FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO", T(2025, 1, 6, 14, 0), D(2025, 1, 1), D(2025, 8, 1),
-              NULL, 0, out);
+    size_t n =
+        expand("FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO", T(2025, 1, 6, 14, 0), D(2025, 1, 1), D(2025, 8, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 14, 0, D(2025, 1, 6), D(2025, 3, 3), D(2025, 5, 5), D(2025, 7, 7));
 }
 
@@ -188,7 +188,7 @@ Test(expand, count_includes_dtstart_and_ignores_exdates)
     size_t n = expand("FREQ=DAILY;COUNT=5", T(2025, 1, 1, 8, 0), D(2025, 1, 1), D(2025, 2, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 8, 0, D(2025, 1, 1), D(2025, 1, 2), D(2025, 1, 3), D(2025, 1, 4), D(2025, 1, 5));
 
-    const struct rrule_date ex[] = {D(2025, 1, 2)};
+    const struct rrule_date ex[] = { D(2025, 1, 2) };
     n = expand("FREQ=DAILY;COUNT=5", T(2025, 1, 1, 8, 0), D(2025, 1, 1), D(2025, 2, 1), ex, 1, out);
     ASSERT_DATES(out, n, 8, 0, D(2025, 1, 1), D(2025, 1, 3), D(2025, 1, 4), D(2025, 1, 5));
 
@@ -202,45 +202,40 @@ Test(expand, count_includes_dtstart_and_ignores_exdates)
 Test(expand, count_with_monthly_rule)
 {
     struct rrule_datetime out[MAX_OCC];
-    size_t n = expand("FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", T(2025, 1, 31, 19, 0), D(2024, 1, 1), D(2030, 1, 1), NULL,
-              0, out);
+    size_t n =
+        expand("FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", T(2025, 1, 31, 19, 0), D(2024, 1, 1), D(2030, 1, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 19, 0, D(2025, 1, 31), D(2025, 2, 28), D(2025, 3, 28));
 }
 
 Test(expand, until_date_is_inclusive)
 {
     struct rrule_datetime out[MAX_OCC];
-    size_t n = expand("FREQ=WEEKLY;UNTIL=20250121", T(2025, 1, 7, 10, 0), D(2025, 1, 1), D(2025, 3, 1), NULL, 0,
-              out);
+    size_t n = expand("FREQ=WEEKLY;UNTIL=20250121", T(2025, 1, 7, 10, 0), D(2025, 1, 1), D(2025, 3, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 10, 0, D(2025, 1, 7), D(2025, 1, 14), D(2025, 1, 21));
 }
 
 Test(expand, until_local_and_utc)
 {
     struct rrule_datetime out[MAX_OCC];
-    size_t n = expand("FREQ=WEEKLY;UNTIL=20250121T095959", T(2025, 1, 7, 10, 0), D(2025, 1, 1), D(2025, 3, 1),
-              NULL, 0, out);
+    size_t n =
+        expand("FREQ=WEEKLY;UNTIL=20250121T095959", T(2025, 1, 7, 10, 0), D(2025, 1, 1), D(2025, 3, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 10, 0, D(2025, 1, 7), D(2025, 1, 14));
     /* Winter: 09:00Z is 10:00 in Amsterdam, so 21 January is included. */
-    n = expand("FREQ=WEEKLY;UNTIL=20250121T090000Z", T(2025, 1, 7, 10, 0), D(2025, 1, 1), D(2025, 3, 1), NULL, 0,
-           out);
+    n = expand("FREQ=WEEKLY;UNTIL=20250121T090000Z", T(2025, 1, 7, 10, 0), D(2025, 1, 1), D(2025, 3, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 10, 0, D(2025, 1, 7), D(2025, 1, 14), D(2025, 1, 21));
-    n = expand("FREQ=WEEKLY;UNTIL=20250121T085959Z", T(2025, 1, 7, 10, 0), D(2025, 1, 1), D(2025, 3, 1), NULL, 0,
-           out);
+    n = expand("FREQ=WEEKLY;UNTIL=20250121T085959Z", T(2025, 1, 7, 10, 0), D(2025, 1, 1), D(2025, 3, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 10, 0, D(2025, 1, 7), D(2025, 1, 14));
     /* Summer: 08:00Z is 10:00 CEST. */
-    n = expand("FREQ=WEEKLY;UNTIL=20250701T080000Z", T(2025, 6, 24, 10, 0), D(2025, 6, 1), D(2025, 8, 1), NULL, 0,
-           out);
+    n = expand("FREQ=WEEKLY;UNTIL=20250701T080000Z", T(2025, 6, 24, 10, 0), D(2025, 6, 1), D(2025, 8, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 10, 0, D(2025, 6, 24), D(2025, 7, 1));
-    n = expand("FREQ=WEEKLY;UNTIL=20250701T075959Z", T(2025, 6, 24, 10, 0), D(2025, 6, 1), D(2025, 8, 1), NULL, 0,
-           out);
+    n = expand("FREQ=WEEKLY;UNTIL=20250701T075959Z", T(2025, 6, 24, 10, 0), D(2025, 6, 1), D(2025, 8, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 10, 0, D(2025, 6, 24));
 }
 
 Test(expand, exdates_are_removed)
 {
     struct rrule_datetime out[MAX_OCC];
-    const struct rrule_date ex[] = {D(2024, 12, 31), D(2024, 12, 24), D(2030, 1, 1)};
+    const struct rrule_date ex[] = { D(2024, 12, 31), D(2024, 12, 24), D(2030, 1, 1) };
     size_t n = expand("FREQ=WEEKLY;BYDAY=TU", T(2024, 12, 10, 10, 0), D(2024, 12, 1), D(2025, 1, 15), ex, 3, out);
     ASSERT_DATES(out, n, 10, 0, D(2024, 12, 10), D(2024, 12, 17), D(2025, 1, 7), D(2025, 1, 14));
 }
@@ -250,14 +245,14 @@ Test(expand, monthly_on_31st_skips_short_months)
     struct rrule_datetime out[MAX_OCC];
     size_t n = expand("FREQ=MONTHLY", T(2024, 1, 31, 12, 0), D(2024, 1, 1), D(2025, 1, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 12, 0, D(2024, 1, 31), D(2024, 3, 31), D(2024, 5, 31), D(2024, 7, 31), D(2024, 8, 31),
-             D(2024, 10, 31), D(2024, 12, 31));
+                 D(2024, 10, 31), D(2024, 12, 31));
 }
 
 Test(expand, february_and_leap_years)
 {
     struct rrule_datetime out[MAX_OCC];
-    size_t n = expand("FREQ=MONTHLY;BYMONTHDAY=-1", T(2023, 12, 31, 12, 0), D(2023, 12, 1), D(2024, 4, 1), NULL,
-              0, out);
+    size_t n =
+        expand("FREQ=MONTHLY;BYMONTHDAY=-1", T(2023, 12, 31, 12, 0), D(2023, 12, 1), D(2024, 4, 1), NULL, 0, out);
     ASSERT_DATES(out, n, 12, 0, D(2023, 12, 31), D(2024, 1, 31), D(2024, 2, 29), D(2024, 3, 31));
     n = expand("FREQ=MONTHLY;BYMONTHDAY=29", T(2023, 1, 29, 12, 0), D(2023, 1, 1), D(2024, 4, 1), NULL, 0, out);
     cr_assert_eq(n, 14, "Feb 2023 has no 29th, Feb 2024 has: got %zu", n);
@@ -302,8 +297,8 @@ Test(expand, impossible_rule_terminates)
 {
     struct rrule_datetime out[MAX_OCC];
     /* The 31st is never a first Monday: only DTSTART, and the loop ends at the window. */
-    size_t n = expand("FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=31", T(2025, 1, 6, 9, 0), D(2025, 1, 1), D(2125, 1, 1),
-              NULL, 0, out);
+    size_t n =
+        expand("FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=31", T(2025, 1, 6, 9, 0), D(2025, 1, 1), D(2125, 1, 1), NULL, 0, out);
     cr_assert_eq(n, 1);
 }
 
@@ -311,8 +306,8 @@ Test(expand, impossible_rule_terminates)
 Test(expand, far_window_matches_brute_force)
 {
     struct rrule_datetime out[MAX_OCC];
-    size_t n = expand("FREQ=MONTHLY;INTERVAL=5;BYDAY=1MO", T(2000, 1, 3, 9, 0), D(2099, 1, 1), D(2101, 1, 1), NULL, 0,
-           out);
+    size_t n =
+        expand("FREQ=MONTHLY;INTERVAL=5;BYDAY=1MO", T(2000, 1, 3, 9, 0), D(2099, 1, 1), D(2101, 1, 1), NULL, 0, out);
     cr_assert_eq(n, 5);
     for (size_t i = 0; i < n; i++) {
         int months = (out[i].date.year - 2000) * 12 + out[i].date.month - 1;

@@ -120,34 +120,36 @@ static void world(struct world *w)
 /* ------------------------------------------------------------------ */
 /* Realistic entry bodies (title carries the test's tag) */
 
-#define ADDRESS_LINGEWIJK                                                                                    \
-    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","            \
+#define ADDRESS_LINGEWIJK                                                                                              \
+    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","                     \
     "\"city\":\"Gorinchem\"},\"location\":{\"lat\":51.8395,\"lon\":4.9655}"
 
 static char *place_body(char *buf, size_t cap, const char *title)
 {
-    snprintf(buf, cap,
-             "{\"title\":\"%s\",\"summary\":\"Ontmoetingsplek voor de hele wijk.\","
-             "\"description\":\"Koffie, activiteiten en een luisterend oor. Iedereen is welkom.\","
-             "\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"ontmoeten\"],"
-             "\"audiences\":[\"ouderen\",\"iedereen\"],\"accessibility\":{\"wheelchair\":\"yes\",\"hearing_loop\":\"yes\"},"
-             "\"cost\":{\"free\":true},\"contact\":{\"phone\":\"0183 123 456\",\"email\":\"info@buurthuislingewijk.nl\","
-             "\"website\":\"https://www.buurthuislingewijk.nl\"},\"languages\":[\"nl\",\"en\"]," ADDRESS_LINGEWIJK ","
-             "\"opening_hours\":[{\"day\":\"mo\",\"opens\":\"09:00\",\"closes\":\"17:00\"},"
-             "{\"day\":\"we\",\"opens\":\"13:30\",\"closes\":\"21:00\"}]}",
-             title);
+    snprintf(
+        buf, cap,
+        "{\"title\":\"%s\",\"summary\":\"Ontmoetingsplek voor de hele wijk.\","
+        "\"description\":\"Koffie, activiteiten en een luisterend oor. Iedereen is welkom.\","
+        "\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"ontmoeten\"],"
+        "\"audiences\":[\"ouderen\",\"iedereen\"],\"accessibility\":{\"wheelchair\":\"yes\",\"hearing_loop\":\"yes\"},"
+        "\"cost\":{\"free\":true},\"contact\":{\"phone\":\"0183 123 456\",\"email\":\"info@buurthuislingewijk.nl\","
+        "\"website\":\"https://www.buurthuislingewijk.nl\"},\"languages\":[\"nl\",\"en\"]," ADDRESS_LINGEWIJK ","
+        "\"opening_hours\":[{\"day\":\"mo\",\"opens\":\"09:00\",\"closes\":\"17:00\"},"
+        "{\"day\":\"we\",\"opens\":\"13:30\",\"closes\":\"21:00\"}]}",
+        title);
     return buf;
 }
 
 static char *activity_body(char *buf, size_t cap, const char *title)
 {
-    snprintf(buf, cap,
-             "{\"title\":\"%s\",\"summary\":\"Elke dinsdag samen een uur wandelen door de wijk.\","
-             "\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\",\"ontmoeten\"],"
-             "\"audiences\":[\"ouderen\"],\"cost\":{\"free\":true}," ADDRESS_LINGEWIJK ","
-             "\"schedule\":{\"start\":\"2026-03-03T10:00\",\"end\":\"2026-03-03T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"},"
-             "\"registration\":\"none\",\"capacity\":20,\"places_left\":12,\"address_visibility\":\"public\"}",
-             title);
+    snprintf(
+        buf, cap,
+        "{\"title\":\"%s\",\"summary\":\"Elke dinsdag samen een uur wandelen door de wijk.\","
+        "\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\",\"ontmoeten\"],"
+        "\"audiences\":[\"ouderen\"],\"cost\":{\"free\":true}," ADDRESS_LINGEWIJK ","
+        "\"schedule\":{\"start\":\"2026-03-03T10:00\",\"end\":\"2026-03-03T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"},"
+        "\"registration\":\"none\",\"capacity\":20,\"places_left\":12,\"address_visibility\":\"public\"}",
+        title);
     return buf;
 }
 
@@ -156,13 +158,14 @@ static char *vacancy_body(char *buf, size_t cap, const char *title)
 {
     char until[11];
     it_day(until, 365);
-    snprintf(buf, cap,
-             "{\"title\":\"%s\",\"summary\":\"Help mee bij de koffieochtend voor ouderen in de Lingewijk.\","
-             "\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"vrijwilligerswerk\",\"ontmoeten\"],"
-             "\"audiences\":[\"volwassenen\"],\"contact\":{\"email\":\"vrijwilligers@welzijngorinchem.nl\"},"
-             "\"hours_per_week\":3,\"commitment\":\"ongoing\",\"min_age\":16,"
-             "\"skills\":[\"gastvrijheid\",\"koffie zetten\"],\"valid_until\":\"%s\"}",
-             title, until);
+    snprintf(
+        buf, cap,
+        "{\"title\":\"%s\",\"summary\":\"Help mee bij de koffieochtend voor ouderen in de Lingewijk.\","
+        "\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"vrijwilligerswerk\",\"ontmoeten\"],"
+        "\"audiences\":[\"volwassenen\"],\"contact\":{\"email\":\"vrijwilligers@welzijngorinchem.nl\"},"
+        "\"hours_per_week\":3,\"commitment\":\"ongoing\",\"min_age\":16,"
+        "\"skills\":[\"gastvrijheid\",\"koffie zetten\"],\"valid_until\":\"%s\"}",
+        title, until);
     return buf;
 }
 
@@ -217,7 +220,7 @@ static int count_listed(const char *coll, const char *key, const char *lang, con
                         struct json_object **found)
 {
     char path[512], cursor[300] = "", al[32];
-    const char *hdrs[] = {al, NULL};
+    const char *hdrs[] = { al, NULL };
     int count = 0;
     snprintf(al, sizeof(al), "Accept-Language: %s", lang ? lang : "nl");
     if (found)
@@ -364,36 +367,41 @@ static void crud_cycle(const struct kind_case *k)
 Test(entries, place_create_read_update_delete)
 {
     static const struct kind_case k = {
-        "places", "place", place_body,
-        "{\"summary\":\"Nieuwe openingstijden vanaf maart.\",\"opening_hours\":[{\"day\":\"tu\",\"opens\":\"10:00\",\"closes\":\"16:00\"}]}",
-        "opening_hours.0.day", "tu", "opening_hours", "schedule"};
+        "places",
+        "place",
+        place_body,
+        "{\"summary\":\"Nieuwe openingstijden vanaf "
+        "maart.\",\"opening_hours\":[{\"day\":\"tu\",\"opens\":\"10:00\",\"closes\":\"16:00\"}]}",
+        "opening_hours.0.day",
+        "tu",
+        "opening_hours",
+        "schedule"
+    };
     crud_cycle(&k);
 }
 
 Test(entries, activity_create_read_update_delete)
 {
-    static const struct kind_case k = {
-        "activities", "activity", activity_body,
-        "{\"places_left\":5,\"registration\":\"required\"}",
-        "places_left", "5", "schedule", "opening_hours"};
+    static const struct kind_case k = { "activities",  "activity",
+                                        activity_body, "{\"places_left\":5,\"registration\":\"required\"}",
+                                        "places_left", "5",
+                                        "schedule",    "opening_hours" };
     crud_cycle(&k);
 }
 
 Test(entries, vacancy_create_read_update_delete)
 {
-    static const struct kind_case k = {
-        "vacancies", "vacancy", vacancy_body,
-        "{\"hours_per_week\":4,\"skills\":[\"gastvrijheid\"]}",
-        "skills.0", "gastvrijheid", "valid_until", "schedule"};
+    static const struct kind_case k = { "vacancies",   "vacancy",
+                                        vacancy_body,  "{\"hours_per_week\":4,\"skills\":[\"gastvrijheid\"]}",
+                                        "skills.0",    "gastvrijheid",
+                                        "valid_until", "schedule" };
     crud_cycle(&k);
 }
 
 Test(entries, carer_support_create_read_update_delete)
 {
-    static const struct kind_case k = {
-        "carer-support", "carer_support", carer_body,
-        "{\"support_kind\":\"training\"}",
-        "support_kind", "training", "for_whom", "address"};
+    static const struct kind_case k = { "carer-support", "carer_support", carer_body, "{\"support_kind\":\"training\"}",
+                                        "support_kind",  "training",      "for_whom", "address" };
     crud_cycle(&k);
 }
 
@@ -530,7 +538,7 @@ Test(authz, writes_without_key_are_401)
     struct world w;
     struct it_response r;
     char id[40], path[128], body[4096], v[128];
-    const char *h[] = {"If-Match: \"1\"", NULL};
+    const char *h[] = { "If-Match: \"1\"", NULL };
 
     world(&w);
     create_entry("places", w.key_a, place_body(body, sizeof(body), "Buurthuis De Lingewijk"), id);
@@ -544,7 +552,7 @@ Test(authz, writes_without_key_are_401)
     it_call_h(401, "PATCH", path, NULL, "{\"title\":\"Gekaapt\"}", h, NULL);
     it_call_h(401, "DELETE", path, NULL, NULL, h, NULL);
     it_call_h(401, "PATCH", path, "sk_00000000000000000000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-           "{\"title\":\"Gekaapt\"}", h, NULL);
+              "{\"title\":\"Gekaapt\"}", h, NULL);
     {
         struct json_object *j = it_call(200, "GET", path, NULL, NULL);
         cr_assert_eq(jint(j, "version"), 1);
@@ -560,23 +568,31 @@ Test(validation, ten_wrong_fields_one_problem)
 {
     static const char *const fields[] = {
         /* the daemon sees these */
-        "contact.email", "contact.website", "contact.phone", "address.house_number", "address.postcode", "images[0]",
+        "contact.email",
+        "contact.website",
+        "contact.phone",
+        "address.house_number",
+        "address.postcode",
+        "images[0]",
         /* only the database knows these codes */
-        "areas[0]", "themes[1]", "audiences[1]", "accessibility.hearing_loop",
+        "areas[0]",
+        "themes[1]",
+        "audiences[1]",
+        "accessibility.hearing_loop",
     };
     struct world w;
     struct it_response r;
     struct json_object *j;
     char v[64];
-    const char *body =
-        "{\"title\":\"Buurthuis De Lingewijk\",\"municipality\":\"GM0512\","
-        "\"areas\":[\"GM0512-atlantis\"],"
-        "\"themes\":[\"ontmoeten\",\"sterrenkijken\"],"
-        "\"audiences\":[\"ouderen\",\"marsbewoners\"],"
-        "\"accessibility\":{\"wheelchair\":\"yes\",\"hearing_loop\":\"limited\"},"
-        "\"contact\":{\"email\":\"info@@lingewijk\",\"website\":\"htp:/lingewijk\",\"phone\":\"12\"},"
-        "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"0\",\"postcode\":\"0123 XY\",\"city\":\"Gorinchem\"},"
-        "\"images\":[\"ftp://beeldbank.gorinchem.nl/buurthuis.jpg\"]}";
+    const char *body = "{\"title\":\"Buurthuis De Lingewijk\",\"municipality\":\"GM0512\","
+                       "\"areas\":[\"GM0512-atlantis\"],"
+                       "\"themes\":[\"ontmoeten\",\"sterrenkijken\"],"
+                       "\"audiences\":[\"ouderen\",\"marsbewoners\"],"
+                       "\"accessibility\":{\"wheelchair\":\"yes\",\"hearing_loop\":\"limited\"},"
+                       "\"contact\":{\"email\":\"info@@lingewijk\",\"website\":\"htp:/lingewijk\",\"phone\":\"12\"},"
+                       "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"0\",\"postcode\":\"0123 "
+                       "XY\",\"city\":\"Gorinchem\"},"
+                       "\"images\":[\"ftp://beeldbank.gorinchem.nl/buurthuis.jpg\"]}";
 
     world(&w);
     j = it_call_h(422, "POST", "/api/v1/places", w.key_a, body, NULL, &r);
@@ -606,9 +622,9 @@ Test(validation, unknown_codes_on_update_are_422_and_change_nothing)
     world(&w);
     create_entry("vacancies", w.key_a, vacancy_body(body, sizeof(body), "Maatje voor een oudere"), id);
     entry_path(path, sizeof(path), "vacancies", id);
-    j = it_call_if(422, "PATCH", path, w.key_a,
-                "{\"themes\":[\"sterrenkijken\"],\"audiences\":[\"marsbewoners\"],\"contact\":{\"email\":\"geen-adres\"}}",
-                1);
+    j = it_call_if(
+        422, "PATCH", path, w.key_a,
+        "{\"themes\":[\"sterrenkijken\"],\"audiences\":[\"marsbewoners\"],\"contact\":{\"email\":\"geen-adres\"}}", 1);
     cr_expect(it_names_field(j, "themes"), "%s", it_jtext(j));
     cr_expect(it_names_field(j, "audiences"), "%s", it_jtext(j));
     cr_expect(it_names_field(j, "contact.email"), "%s", it_jtext(j));
@@ -650,8 +666,9 @@ Test(validation, unknown_fields_are_rejected)
     cr_assert(it_names_field(j, "kleur"), "%s", it_jtext(j));
     /* nested too */
     j = it_call(422, "POST", "/api/v1/places", w.key_a,
-             "{\"title\":\"Buurthuis\",\"municipality\":\"GM0512\",\"contact\":{\"fax\":\"0183 123 457\"},"
-             "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\",\"city\":\"Gorinchem\"}}");
+                "{\"title\":\"Buurthuis\",\"municipality\":\"GM0512\",\"contact\":{\"fax\":\"0183 123 457\"},"
+                "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 "
+                "AB\",\"city\":\"Gorinchem\"}}");
     cr_assert(it_names_field(j, "contact.fax"), "%s", it_jtext(j));
     cr_assert_eq(count_listed("places", w.key_a, NULL, w.org_a, NULL, NULL), 0);
     /* and on PATCH */
@@ -677,7 +694,7 @@ Test(http, invalid_utf8_body_is_400)
     static const char body[] = "{\"title\":\"Caf\xe9 De Lingewijk\",\"municipality\":\"GM0512\","
                                "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\","
                                "\"postcode\":\"4205 AB\",\"city\":\"Gorinchem\"}}";
-    const char *h[] = {auth, "Content-Type: application/json", NULL};
+    const char *h[] = { auth, "Content-Type: application/json", NULL };
 
     world(&w);
     snprintf(auth, sizeof(auth), "Authorization: Bearer %s", w.key_a);
@@ -695,9 +712,9 @@ Test(http, wrong_content_type_is_415)
     struct world w;
     struct it_response r;
     char v[64], auth[160], body[4096];
-    const char *text[] = {auth, "Content-Type: text/plain", NULL};
-    const char *form[] = {auth, "Content-Type: application/x-www-form-urlencoded", NULL};
-    const char *none[] = {auth, NULL};
+    const char *text[] = { auth, "Content-Type: text/plain", NULL };
+    const char *form[] = { auth, "Content-Type: application/x-www-form-urlencoded", NULL };
+    const char *none[] = { auth, NULL };
 
     world(&w);
     snprintf(auth, sizeof(auth), "Authorization: Bearer %s", w.key_a);
@@ -722,7 +739,7 @@ Test(http, merge_patch_content_type_is_accepted)
     struct it_response r;
     struct json_object *j;
     char id[40], path[128], body[4096], auth[160];
-    const char *h[] = {auth, "Content-Type: application/merge-patch+json", "If-Match: \"1\"", NULL};
+    const char *h[] = { auth, "Content-Type: application/merge-patch+json", "If-Match: \"1\"", NULL };
     static const char patch[] = "{\"summary\":\"Nu ook op zaterdag open.\"}";
 
     world(&w);
@@ -764,7 +781,7 @@ Test(concurrency, stale_if_match_is_412_and_changes_nothing)
     /* a version from the future, or no version at all, does not match either */
     it_call_if(412, "PATCH", path, w.key_a, "{\"title\":\"Toekomst\"}", 9);
     {
-        const char *h[] = {"If-Match: \"geen-versie\"", NULL};
+        const char *h[] = { "If-Match: \"geen-versie\"", NULL };
         it_call_h(412, "PATCH", path, w.key_a, "{\"title\":\"Onzin\"}", h, NULL);
     }
 
@@ -809,7 +826,7 @@ Test(idempotency, repeated_key_makes_one_entry)
     struct it_response r1, r2;
     struct json_object *j1, *j2, *found;
     char idem[128], body[4096], other[4096], title[128], l1[160], l2[160];
-    const char *h[] = {idem, NULL};
+    const char *h[] = { idem, NULL };
 
     world(&w);
     snprintf(idem, sizeof(idem), "Idempotency-Key: aanmelding-%s", w.tag);
@@ -908,8 +925,8 @@ static void rrule_roundtrip(const char *rrule, const char *start, const char *en
 Test(schedule, monthly_first_monday_round_trips)
 {
     /* 5 January 2026 is the first Monday of 2026; Easter Monday and 1 June skipped */
-    static const char *const ex[] = {"2026-04-06", "2026-06-01"};
-    static const char *const sets[] = {"nl-public-holidays"};
+    static const char *const ex[] = { "2026-04-06", "2026-06-01" };
+    static const char *const sets[] = { "nl-public-holidays" };
     rrule_roundtrip("FREQ=MONTHLY;BYDAY=1MO", "2026-01-05T14:00", "2026-01-05T16:00", ex, 2, sets, 1);
 }
 
@@ -918,8 +935,8 @@ Test(schedule, fortnightly_tuesday_thursday_until_round_trips)
     /* relative to today, so UNTIL never passes (an ended activity is no longer public): from a
      * Tuesday a week or more ahead for 300 days; exdates on occurrences (weeks 6 and 16) */
     char start[11], s0[20], s1[20], e0[11], e1[11], e2[11], until[11], rule[80];
-    const char *ex[] = {e0, e1, e2};
-    static const char *const sets[] = {"school-holidays-middle", "nl-public-holidays"};
+    const char *ex[] = { e0, e1, e2 };
+    static const char *const sets[] = { "school-holidays-middle", "nl-public-holidays" };
     int t0 = it_day_on(start, 7, 2);
 
     it_day(e0, t0 + 42);
@@ -939,12 +956,13 @@ Test(schedule, unknown_exception_set_is_422)
     char body[2048];
 
     world(&w);
-    snprintf(body, sizeof(body),
-             "{\"title\":\"Zwemmen voor ouderen\",\"municipality\":\"GM0668\",\"online\":false,"
-             "\"address\":{\"street\":\"Kerkstraat\",\"house_number\":\"1\",\"postcode\":\"6621 AA\",\"city\":\"Dreumel\"},"
-             "\"location\":{\"lat\":51.848,\"lon\":5.435},"
-             "\"schedule\":{\"start\":\"2026-09-01T09:00\",\"end\":\"2026-09-01T10:00\","
-             "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\",\"exception_sets\":[\"school-holidays-mars\"]}}");
+    snprintf(
+        body, sizeof(body),
+        "{\"title\":\"Zwemmen voor ouderen\",\"municipality\":\"GM0668\",\"online\":false,"
+        "\"address\":{\"street\":\"Kerkstraat\",\"house_number\":\"1\",\"postcode\":\"6621 AA\",\"city\":\"Dreumel\"},"
+        "\"location\":{\"lat\":51.848,\"lon\":5.435},"
+        "\"schedule\":{\"start\":\"2026-09-01T09:00\",\"end\":\"2026-09-01T10:00\","
+        "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\",\"exception_sets\":[\"school-holidays-mars\"]}}");
     j = it_call(422, "POST", "/api/v1/activities", w.key_a, body);
     cr_assert(it_names_field(j, "schedule.exception_sets"), "%s", it_jtext(j));
 }
@@ -952,8 +970,8 @@ Test(schedule, unknown_exception_set_is_422)
 /* ------------------------------------------------------------------ */
 /* The rules across an entry's members (SQL's, sk_entry_complete_errors) */
 
-#define ADDRESS_ONLY                                                                                         \
-    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","            \
+#define ADDRESS_ONLY                                                                                                   \
+    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","                     \
     "\"city\":\"Gorinchem\"},"
 
 /* Does the problem hold an error with exactly this field and message? */
@@ -975,33 +993,34 @@ struct cross_case {
 };
 
 static const struct cross_case cross_cases[] = {
-    {"cost.amount_eur", "must be 0 or left out when free is true", "\"cost\":{\"free\":true}",
-     "\"cost\":{\"free\":true,\"amount_eur\":5}", "{\"cost\":{\"amount_eur\":5}}"},
-    {"cost", "must have \"free\": true or an amount_eur", "\"cost\":{\"free\":true}", "\"cost\":{\"free\":false}",
-     "{\"cost\":{\"free\":false}}"},
-    {"place_id", "an activity needs one of place_id, address or online: true", ADDRESS_LINGEWIJK ",", "",
-     "{\"address\":null,\"location\":null}"},
-    {"online", "only one of place_id, address or online: true may be given", "\"registration\"",
-     "\"online\":true,\"registration\"", "{\"online\":true}"},
-    {"address", "only one of place_id, address or online: true may be given", "\"registration\"",
-     "\"online\":true,\"registration\"", "{\"online\":true}"},
-    {"location", "is only allowed together with address", ADDRESS_ONLY, "\"online\":true,",
-     "{\"address\":null,\"online\":true}"},
-    {"schedule.end", "must be after start", "\"end\":\"2026-03-03T11:00\"", "\"end\":\"2026-03-03T09:00\"",
-     "{\"schedule\":{\"end\":\"2026-03-03T09:00\"}}"},
-    {"schedule.end", "must be within 24 hours of start (repeat with rrule instead)", "\"end\":\"2026-03-03T11:00\"",
-     "\"end\":\"2026-03-04T10:01\"", "{\"schedule\":{\"end\":\"2026-03-04T10:01\"}}"},
-    {"schedule.rrule", "UNTIL lies before start", "BYDAY=TU\"", "BYDAY=TU;UNTIL=20260301\"",
-     "{\"schedule\":{\"rrule\":\"FREQ=WEEKLY;BYDAY=TU;UNTIL=20260301\"}}"},
-    {"schedule.rrule", "does not select the start date; start must be the first occurrence", "BYDAY=TU\"",
-     "BYDAY=WE\"", "{\"schedule\":{\"rrule\":\"FREQ=WEEKLY;BYDAY=WE\"}}"},
-    {"schedule.exdates", "only make sense with an rrule", "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"",
-     "\"exdates\":[\"2026-03-10\"]", "{\"schedule\":{\"rrule\":null,\"exdates\":[\"2026-03-10\"]}}"},
-    {"schedule.exception_sets", "only make sense with an rrule", "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"",
-     "\"exception_sets\":[\"schoolvakanties\"]", "{\"schedule\":{\"rrule\":null,\"exception_sets\":[\"schoolvakanties\"]}}"},
-    {"places_left", "needs capacity", "\"capacity\":20,", "", "{\"capacity\":null}"},
-    {"places_left", "must not be more than capacity", "\"places_left\":12", "\"places_left\":21",
-     "{\"places_left\":21}"},
+    { "cost.amount_eur", "must be 0 or left out when free is true", "\"cost\":{\"free\":true}",
+      "\"cost\":{\"free\":true,\"amount_eur\":5}", "{\"cost\":{\"amount_eur\":5}}" },
+    { "cost", "must have \"free\": true or an amount_eur", "\"cost\":{\"free\":true}", "\"cost\":{\"free\":false}",
+      "{\"cost\":{\"free\":false}}" },
+    { "place_id", "an activity needs one of place_id, address or online: true", ADDRESS_LINGEWIJK ",", "",
+      "{\"address\":null,\"location\":null}" },
+    { "online", "only one of place_id, address or online: true may be given", "\"registration\"",
+      "\"online\":true,\"registration\"", "{\"online\":true}" },
+    { "address", "only one of place_id, address or online: true may be given", "\"registration\"",
+      "\"online\":true,\"registration\"", "{\"online\":true}" },
+    { "location", "is only allowed together with address", ADDRESS_ONLY, "\"online\":true,",
+      "{\"address\":null,\"online\":true}" },
+    { "schedule.end", "must be after start", "\"end\":\"2026-03-03T11:00\"", "\"end\":\"2026-03-03T09:00\"",
+      "{\"schedule\":{\"end\":\"2026-03-03T09:00\"}}" },
+    { "schedule.end", "must be within 24 hours of start (repeat with rrule instead)", "\"end\":\"2026-03-03T11:00\"",
+      "\"end\":\"2026-03-04T10:01\"", "{\"schedule\":{\"end\":\"2026-03-04T10:01\"}}" },
+    { "schedule.rrule", "UNTIL lies before start", "BYDAY=TU\"", "BYDAY=TU;UNTIL=20260301\"",
+      "{\"schedule\":{\"rrule\":\"FREQ=WEEKLY;BYDAY=TU;UNTIL=20260301\"}}" },
+    { "schedule.rrule", "does not select the start date; start must be the first occurrence", "BYDAY=TU\"",
+      "BYDAY=WE\"", "{\"schedule\":{\"rrule\":\"FREQ=WEEKLY;BYDAY=WE\"}}" },
+    { "schedule.exdates", "only make sense with an rrule", "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"",
+      "\"exdates\":[\"2026-03-10\"]", "{\"schedule\":{\"rrule\":null,\"exdates\":[\"2026-03-10\"]}}" },
+    { "schedule.exception_sets", "only make sense with an rrule", "\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"",
+      "\"exception_sets\":[\"schoolvakanties\"]",
+      "{\"schedule\":{\"rrule\":null,\"exception_sets\":[\"schoolvakanties\"]}}" },
+    { "places_left", "needs capacity", "\"capacity\":20,", "", "{\"capacity\":null}" },
+    { "places_left", "must not be more than capacity", "\"places_left\":12", "\"places_left\":21",
+      "{\"places_left\":21}" },
 };
 
 /* A world and organisation A's weekly walking group (activity_body); its path into path. */
@@ -1031,8 +1050,8 @@ Test(validation, rules_across_members_on_create_put_and_patch)
         j = it_call_if(422, "PUT", path, w.key_a, body, 1);
         cr_expect(has_error(j, c->field, c->message), "PUT: no %s '%s' in %s", c->field, c->message, it_jtext(j));
         j = it_call_if(422, "PATCH", path, w.key_a, c->patch, 1);
-        cr_expect(has_error(j, c->field, c->message), "PATCH %s: no %s '%s' in %s", c->patch, c->field,
-                  c->message, it_jtext(j));
+        cr_expect(has_error(j, c->field, c->message), "PATCH %s: no %s '%s' in %s", c->patch, c->field, c->message,
+                  it_jtext(j));
     }
     j = it_call(200, "GET", path, NULL, NULL);
     cr_assert_eq(jint(j, "version"), 1, "%s", it_jtext(j));
@@ -1042,7 +1061,7 @@ Test(validation, rules_across_members_on_create_put_and_patch)
 /* The daemon's format error and SQL's rule across members in one 422, the daemon's first. */
 Test(validation, format_error_and_rule_across_members_in_one_problem)
 {
-    static const char *const methods[] = {"POST", "PUT", "PATCH"};
+    static const char *const methods[] = { "POST", "PUT", "PATCH" };
     struct world w;
     struct json_object *j;
     char path[128], body[4096];
@@ -1103,8 +1122,8 @@ Test(audit, create_update_delete_with_before_and_after)
         cr_assert_str_neq(it_js(it, "at"), "");
     }
     /* key id = the 32 hex digits of the key, as a UUID */
-    snprintf(key_id, sizeof(key_id), "%.8s-%.4s-%.4s-%.4s-%.12s", w.key_a + 3, w.key_a + 11, w.key_a + 15,
-             w.key_a + 19, w.key_a + 23);
+    snprintf(key_id, sizeof(key_id), "%.8s-%.4s-%.4s-%.4s-%.12s", w.key_a + 3, w.key_a + 11, w.key_a + 15, w.key_a + 19,
+             w.key_a + 23);
     cr_assert_str_eq(it_js(c, "key_id"), key_id);
 
     cr_assert(it_jget(c, "before") == NULL, "create has a before: %s", it_jtext(c));
@@ -1112,7 +1131,8 @@ Test(audit, create_update_delete_with_before_and_after)
     cr_assert_eq(jint(c, "after.version"), 1);
     cr_assert_str_eq(it_js(u1, "before.title"), t1, "PUT audit: %s", it_jtext(u1));
     cr_assert_str_eq(it_js(u1, "after.title"), t2, "PUT audit: %s", it_jtext(u1));
-    cr_assert_str_eq(it_js(u2, "before.summary"), "Ontmoetingsplek voor de hele wijk.", "PATCH audit: %s", it_jtext(u2));
+    cr_assert_str_eq(it_js(u2, "before.summary"), "Ontmoetingsplek voor de hele wijk.", "PATCH audit: %s",
+                     it_jtext(u2));
     cr_assert_str_eq(it_js(u2, "after.summary"), "Tijdelijk gesloten.", "PATCH audit: %s", it_jtext(u2));
     cr_assert_eq(jint(u2, "before.version"), 2);
     cr_assert_eq(jint(u2, "after.version"), 3);
@@ -1136,10 +1156,10 @@ Test(i18n, english_with_dutch_fallback)
     struct json_object *j, *listed;
     struct it_response r;
     char id[40], path[128], body[4096], title[128], en_title[128];
-    const char *en[] = {"Accept-Language: en", NULL};
-    const char *en_gb[] = {"Accept-Language: en-GB,en;q=0.9,nl;q=0.8", NULL};
-    const char *nl[] = {"Accept-Language: nl-NL,nl;q=0.9", NULL};
-    const char *de[] = {"Accept-Language: de", NULL};
+    const char *en[] = { "Accept-Language: en", NULL };
+    const char *en_gb[] = { "Accept-Language: en-GB,en;q=0.9,nl;q=0.8", NULL };
+    const char *nl[] = { "Accept-Language: nl-NL,nl;q=0.9", NULL };
+    const char *de[] = { "Accept-Language: de", NULL };
 
     world(&w);
     snprintf(title, sizeof(title), "Taalcafe Gorinchem %s", w.tag);
@@ -1189,7 +1209,8 @@ Test(i18n, english_with_dutch_fallback)
 
     /* a merge patch adds the English description and keeps the English title */
     it_call_if(200, "PATCH", path, w.key_a,
-            "{\"translations\":{\"en\":{\"description\":\"Every Thursday in the library. No need to sign up.\"}}}", 1);
+               "{\"translations\":{\"en\":{\"description\":\"Every Thursday in the library. No need to sign up.\"}}}",
+               1);
     j = it_call_h(200, "GET", path, NULL, NULL, en, NULL);
     cr_assert_str_eq(it_js(j, "title"), en_title, "%s", it_jtext(j));
     cr_assert_str_eq(it_js(j, "description"), "Every Thursday in the library. No need to sign up.");
@@ -1212,7 +1233,7 @@ Test(caching, etag_and_if_none_match)
     cr_assert_str_eq(it_header(&r, "ETag", etag, sizeof(etag)) ? etag : "", "\"1\"");
     it_response_free(&r);
     {
-        const char *h[] = {"If-None-Match: \"1\"", NULL};
+        const char *h[] = { "If-None-Match: \"1\"", NULL };
         char v[64];
         it_call_h(304, "GET", path, NULL, NULL, h, &r);
         cr_assert_eq(r.body_len, 0, "304 with a body: %s", r.body);
@@ -1225,7 +1246,7 @@ Test(caching, etag_and_if_none_match)
         it_response_free(&r);
     }
     {
-        const char *h[] = {"If-None-Match: \"2\"", NULL};
+        const char *h[] = { "If-None-Match: \"2\"", NULL };
         it_call_h(304, "GET", path, NULL, NULL, h, NULL);
     }
 }

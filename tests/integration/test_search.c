@@ -49,8 +49,8 @@ static struct json_object *get(long want, const char *path)
 
 /* GET the path (printf-style) with 200: it has n items and, when first is not
  * NULL, that id first. */
-__attribute__((format(printf, 3, 4))) static struct json_object *items_are(size_t n, const char *first,
-                                                                          const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static struct json_object *items_are(size_t n, const char *first, const char *fmt,
+                                                                           ...)
 {
     char path[700];
     va_list ap;
@@ -135,8 +135,8 @@ static void create(struct world *w, const char *coll, const char *fmt_body, char
     strcpy(id, it_js(j, "id"));
 }
 
-#define LINGEWIJK_ADDR                                                                                       \
-    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","            \
+#define LINGEWIJK_ADDR                                                                                                 \
+    "\"address\":{\"street\":\"Lingewijkerweg\",\"house_number\":\"12\",\"postcode\":\"4205 AB\","                     \
     "\"city\":\"Gorinchem\"}"
 
 /* A place body: title, areas JSON, extra members (may be ""), lat, lon. */
@@ -163,11 +163,13 @@ Test(text, dutch_stemming_diacritics_prefix_typos_and_names)
 
     world(&w, "Stichting Vriendenkring Lingehaven");
     snprintf(title, sizeof(title), "Wandelgroep %s", w.tag);
-    snprintf(body, sizeof(body),
-             "{\"title\":\"%s\",\"summary\":\"Samen een uur door de wijk.\",\"municipality\":\"GM0512\","
-             "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\"],\"audiences\":[\"ouderen\"]," LINGEWIJK_ADDR ","
-             "\"schedule\":{\"start\":\"2026-09-01T10:00\",\"end\":\"2026-09-01T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"},"
-             "\"registration\":\"none\",\"address_visibility\":\"public\"}", title);
+    snprintf(
+        body, sizeof(body),
+        "{\"title\":\"%s\",\"summary\":\"Samen een uur door de wijk.\",\"municipality\":\"GM0512\","
+        "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\"],\"audiences\":[\"ouderen\"]," LINGEWIJK_ADDR ","
+        "\"schedule\":{\"start\":\"2026-09-01T10:00\",\"end\":\"2026-09-01T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"},"
+        "\"registration\":\"none\",\"address_visibility\":\"public\"}",
+        title);
     create(&w, "activities", body, walk);
     snprintf(title, sizeof(title), "Café De Hoek %s", w.tag);
     place(&w, title, "[\"GM0512-lingewijk\"]", "", 51.8395, 4.9655, cafe);
@@ -178,10 +180,12 @@ Test(text, dutch_stemming_diacritics_prefix_typos_and_names)
     snprintf(title, sizeof(title), "Inloop %s", w.tag);
     place(&w, title, "[\"GM0512-lingewijk\"]",
           "\"description\":\"Elke week een koffieochtend met wandeling en spelletjes.\"", 51.8398, 4.9658, desc_only);
-    snprintf(body, sizeof(body),
-             "{\"title\":\"Mantelzorgsteunpunt %s\",\"summary\":\"Steun voor mantelzorgers.\",\"municipality\":\"GM0668\","
-             "\"areas\":[\"GM0668-dreumel\"],\"themes\":[\"mantelzorg\"],\"audiences\":[\"mantelzorgers\"],"
-             "\"support_kind\":\"advice\",\"for_whom\":[\"mantelzorgers\"]}", w.tag);
+    snprintf(
+        body, sizeof(body),
+        "{\"title\":\"Mantelzorgsteunpunt %s\",\"summary\":\"Steun voor mantelzorgers.\",\"municipality\":\"GM0668\","
+        "\"areas\":[\"GM0668-dreumel\"],\"themes\":[\"mantelzorg\"],\"audiences\":[\"mantelzorgers\"],"
+        "\"support_kind\":\"advice\",\"for_whom\":[\"mantelzorgers\"]}",
+        w.tag);
     create(&w, "carer-support", body, dreumel);
 
     /* stemming: wandelen finds Wandelgroep (title) and wandeling (description); the title ranks first */
@@ -252,8 +256,7 @@ Test(text, relevance_is_the_sum_of_the_strongest_field_of_each_word)
     cr_assert_str_eq(it_js(r, "items.0.id"), in_title, "title first: %s", it_jtext(r));
     cr_assert_str_eq(it_js(r, "items.1.id"), in_summary, "then summary: %s", it_jtext(r));
     cr_assert_str_eq(it_js(r, "items.2.id"), in_desc, "then description: %s", it_jtext(r));
-    cr_assert(json_object_is_type(it_jget(r, "items.0.score"), json_type_int), "score is an integer: %s",
-              it_jtext(r));
+    cr_assert(json_object_is_type(it_jget(r, "items.0.score"), json_type_int), "score is an integer: %s", it_jtext(r));
     cr_assert_eq(jint(r, "items.0.score"), 16, "%s", it_jtext(r));
     cr_assert_eq(jint(r, "items.1.score"), 12);
     cr_assert_eq(jint(r, "items.2.score"), 10);
@@ -308,7 +311,8 @@ Test(text, relevance_is_the_sum_of_the_strongest_field_of_each_word)
 Test(text, sk_search_score_is_the_stated_formula)
 {
     PGconn *pg = it_db_connect();
-    PGresult *res = PQexec(pg,
+    PGresult *res = PQexec(
+        pg,
         "WITH qs(q) AS (SELECT word FROM (SELECT word FROM sk_words ORDER BY added DESC, word LIMIT 60) w"
         "               UNION ALL VALUES ('wandelen koffie'), ('gorinchem ontmoeten samen'), ('eenzaamhied'),"
         "                                ('a de koffie'), ('buurthuis lingewijk')),"
@@ -359,28 +363,33 @@ Test(filters, every_filter_and_the_facet_counts)
              "{\"title\":\"%s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\"],"
              "\"audiences\":[\"ouderen\"],\"accessibility\":{\"wheelchair\":\"yes\",\"hearing_loop\":\"yes\"},"
              "\"cost\":{\"free\":true},\"languages\":[\"nl\",\"uk\"]," LINGEWIJK_ADDR ","
-             "\"location\":{\"lat\":51.8395,\"lon\":4.9655}}", title);
+             "\"location\":{\"lat\":51.8395,\"lon\":4.9655}}",
+             title);
     create(&w, "places", body, p1);
     snprintf(body, sizeof(body),
              "{\"title\":\"Stadsloket %s\",\"municipality\":\"GM0512\",\"areas\":[],\"themes\":[\"informatie-advies\"],"
              "\"audiences\":[\"iedereen\"],\"accessibility\":{\"wheelchair\":\"limited\"},"
              "\"cost\":{\"amount_eur\":2,\"discount_pass\":true},\"languages\":[\"nl\"]," LINGEWIJK_ADDR ","
-             "\"location\":{\"lat\":51.8306,\"lon\":4.9742}}", w.tag);
+             "\"location\":{\"lat\":51.8306,\"lon\":4.9742}}",
+             w.tag);
     create(&w, "places", body, p2);
     snprintf(body, sizeof(body),
              "{\"title\":\"Vrijwilliger gezocht %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-dalem\"],"
              "\"themes\":[\"vrijwilligerswerk\"],\"audiences\":[\"volwassenen\"],\"skills\":[\"geduld\"],"
-             "\"valid_until\":\"2099-12-31\"}", w.tag);
+             "\"valid_until\":\"2099-12-31\"}",
+             w.tag);
     create(&w, "vacancies", body, v1);
     snprintf(body, sizeof(body),
              "{\"title\":\"Oude oproep %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-dalem\"],"
              "\"themes\":[\"vrijwilligerswerk\"],\"audiences\":[\"volwassenen\"],\"skills\":[\"geduld\"],"
-             "\"valid_until\":\"2026-01-31\"}", w.tag);
+             "\"valid_until\":\"2026-01-31\"}",
+             w.tag);
     create(&w, "vacancies", body, v2);
     snprintf(body, sizeof(body),
              "{\"title\":\"Lotgenoten %s\",\"municipality\":\"GM0668\",\"areas\":[\"GM0668-dreumel\"],"
              "\"themes\":[\"mantelzorg\"],\"audiences\":[\"mantelzorgers\"],"
-             "\"support_kind\":\"peer-contact\",\"for_whom\":[\"mantelzorgers\"]}", w.tag);
+             "\"support_kind\":\"peer-contact\",\"for_whom\":[\"mantelzorgers\"]}",
+             w.tag);
     create(&w, "carer-support", body, c1);
 
     /* everything: the expired vacancy is not there; facets count what matches */
@@ -390,23 +399,23 @@ Test(filters, every_filter_and_the_facet_counts)
     cr_assert_eq(jint(r, "total"), 4, "%s", it_jtext(r));
     {
         static const struct count want[] = {
-            {"kind.place", 2},
-            {"kind.vacancy", 1},
-            {"kind.carer_support", 1},
-            {"municipality.GM0512", 3},
+            { "kind.place", 2 },
+            { "kind.vacancy", 1 },
+            { "kind.carer_support", 1 },
+            { "municipality.GM0512", 3 },
             /* the whole-municipality place counts in every Gorinchem area */
-            {"area.GM0512-lingewijk", 2},
-            {"area.GM0512-dalem", 2},
-            {"area.GM0512-west", 1},
-            {"area.GM0668-dreumel", 1},
+            { "area.GM0512-lingewijk", 2 },
+            { "area.GM0512-dalem", 2 },
+            { "area.GM0512-west", 1 },
+            { "area.GM0668-dreumel", 1 },
             /* a parent theme counts its children */
-            {"theme.beweging", 1},
-            {"theme.gezonde-leefstijl", 1},
-            {"theme.betrokken-samenleving", 2},
-            {"audience.ouderen", 1},
-            {"accessibility.wheelchair", 1},
-            {"accessibility.wheelchair:limited", 2},
-            {"accessibility.hearing_loop", 1},
+            { "theme.beweging", 1 },
+            { "theme.gezonde-leefstijl", 1 },
+            { "theme.betrokken-samenleving", 2 },
+            { "audience.ouderen", 1 },
+            { "accessibility.wheelchair", 1 },
+            { "accessibility.wheelchair:limited", 2 },
+            { "accessibility.hearing_loop", 1 },
         };
         counts_are(f, want, sizeof(want) / sizeof(want[0]));
     }
@@ -422,17 +431,17 @@ Test(filters, every_filter_and_the_facet_counts)
             size_t n;
             const char *first;
         } filters[] = {
-            {"area=GM0512-dalem,GM0668-dreumel", 3, NULL},
-            {"theme=gezonde-leefstijl", 1, p1},
-            {"audience=mantelzorgers,volwassenen", 2, NULL},
-            {"access=wheelchair", 1, p1},
-            {"access=wheelchair:limited", 2, NULL},
-            {"access=wheelchair:limited,hearing_loop", 1, NULL},
-            {"free=true", 1, p1},
-            {"discount_pass=true", 1, p2},
-            {"language=uk", 1, NULL},
-            {"kind=places,carer-support", 3, NULL},
-            {"municipality=GM0668", 1, c1},
+            { "area=GM0512-dalem,GM0668-dreumel", 3, NULL },
+            { "theme=gezonde-leefstijl", 1, p1 },
+            { "audience=mantelzorgers,volwassenen", 2, NULL },
+            { "access=wheelchair", 1, p1 },
+            { "access=wheelchair:limited", 2, NULL },
+            { "access=wheelchair:limited,hearing_loop", 1, NULL },
+            { "free=true", 1, p1 },
+            { "discount_pass=true", 1, p2 },
+            { "language=uk", 1, NULL },
+            { "kind=places,carer-support", 3, NULL },
+            { "municipality=GM0668", 1, c1 },
         };
         for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
             items_are(filters[i].n, filters[i].first, "/api/v1/search?q=%s&%s", w.tag, filters[i].filter);
@@ -455,12 +464,14 @@ static void facet_param(const char *group, const char *key, char *out, size_t ca
 {
     static const struct {
         const char *group, *param;
-    } map[] = {{"kind", "kind"},         {"municipality", "municipality"}, {"area", "area"},
-               {"theme", "theme"},       {"audience", "audience"},         {"accessibility", "access"}};
+    } map[] = { { "kind", "kind" },   { "municipality", "municipality" }, { "area", "area" },
+                { "theme", "theme" }, { "audience", "audience" },         { "accessibility", "access" } };
     static const struct {
         const char *kind, *param;
-    } kinds[] = {{"place", "places"}, {"activity", "activities"}, {"vacancy", "vacancies"},
-                 {"carer_support", "carer-support"}};
+    } kinds[] = { { "place", "places" },
+                  { "activity", "activities" },
+                  { "vacancy", "vacancies" },
+                  { "carer_support", "carer-support" } };
     const char *param = NULL, *value = key;
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(map[i].group, group) == 0)
@@ -481,40 +492,48 @@ Test(filters, totals_are_exact_and_every_facet_count_is_what_its_filter_finds)
     int total, groups = 0, values = 0;
 
     world(&w, NULL);
-    snprintf(body, sizeof(body),
-             "{\"title\":\"Sporthal %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],"
-             "\"themes\":[\"beweging\"],\"audiences\":[\"ouderen\"],"
-             "\"accessibility\":{\"wheelchair\":\"yes\",\"hearing_loop\":\"yes\",\"free_of_charge\":\"yes\"},"
-             LINGEWIJK_ADDR ",\"location\":{\"lat\":51.8395,\"lon\":4.9655}}", w.tag);
+    snprintf(
+        body, sizeof(body),
+        "{\"title\":\"Sporthal %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],"
+        "\"themes\":[\"beweging\"],\"audiences\":[\"ouderen\"],"
+        "\"accessibility\":{\"wheelchair\":\"yes\",\"hearing_loop\":\"yes\",\"free_of_charge\":\"yes\"}," LINGEWIJK_ADDR
+        ",\"location\":{\"lat\":51.8395,\"lon\":4.9655}}",
+        w.tag);
     create(&w, "places", body, id);
     snprintf(body, sizeof(body),
              "{\"title\":\"Gemeentehuis %s\",\"municipality\":\"GM0512\",\"areas\":[],"
              "\"themes\":[\"informatie-advies\",\"geldzaken\"],\"audiences\":[\"iedereen\",\"laag-inkomen\"],"
-             "\"accessibility\":{\"wheelchair\":\"limited\",\"hearing_loop\":\"no\"},"
-             LINGEWIJK_ADDR ",\"location\":{\"lat\":51.8306,\"lon\":4.9742}}", w.tag);
+             "\"accessibility\":{\"wheelchair\":\"limited\",\"hearing_loop\":\"no\"}," LINGEWIJK_ADDR
+             ",\"location\":{\"lat\":51.8306,\"lon\":4.9742}}",
+             w.tag);
     create(&w, "places", body, id);
-    snprintf(body, sizeof(body),
-             "{\"title\":\"Beweegclub %s\",\"summary\":\"Samen bewegen.\",\"municipality\":\"GM0512\","
-             "\"areas\":[\"GM0512-dalem\",\"GM0512-west\"],\"themes\":[\"beweging\",\"ontspanning\",\"ontmoeten\"],"
-             "\"audiences\":[\"ouderen\",\"iedereen\"],\"accessibility\":{\"wheelchair\":\"no\"}," LINGEWIJK_ADDR ","
-             "\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
-             "\"schedule\":{\"start\":\"2026-09-02T14:00\",\"end\":\"2026-09-02T15:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=WE\"},"
-             "\"registration\":\"none\",\"address_visibility\":\"public\"}", w.tag);
+    snprintf(
+        body, sizeof(body),
+        "{\"title\":\"Beweegclub %s\",\"summary\":\"Samen bewegen.\",\"municipality\":\"GM0512\","
+        "\"areas\":[\"GM0512-dalem\",\"GM0512-west\"],\"themes\":[\"beweging\",\"ontspanning\",\"ontmoeten\"],"
+        "\"audiences\":[\"ouderen\",\"iedereen\"],\"accessibility\":{\"wheelchair\":\"no\"}," LINGEWIJK_ADDR ","
+        "\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
+        "\"schedule\":{\"start\":\"2026-09-02T14:00\",\"end\":\"2026-09-02T15:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=WE\"},"
+        "\"registration\":\"none\",\"address_visibility\":\"public\"}",
+        w.tag);
     create(&w, "activities", body, id);
     snprintf(body, sizeof(body),
              "{\"title\":\"Vrijwilliger %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-dalem\"],"
              "\"themes\":[\"vrijwilligerswerk\"],\"audiences\":[\"volwassenen\"],\"skills\":[\"geduld\"],"
-             "\"valid_until\":\"2099-12-31\"}", w.tag);
+             "\"valid_until\":\"2099-12-31\"}",
+             w.tag);
     create(&w, "vacancies", body, id);
     snprintf(body, sizeof(body),
              "{\"title\":\"Steunpunt %s\",\"municipality\":\"GM0668\",\"areas\":[\"GM0668-dreumel\"],"
              "\"themes\":[\"mantelzorg\"],\"audiences\":[\"mantelzorgers\"],\"accessibility\":{\"wheelchair\":\"yes\"},"
-             "\"support_kind\":\"advice\",\"for_whom\":[\"mantelzorgers\"]}", w.tag);
-    create(&w, "carer-support", body, id);
-    snprintf(body, sizeof(body),
-             "{\"title\":\"Respijt %s\",\"municipality\":\"GM0668\",\"areas\":[],\"themes\":[\"mantelzorg\",\"dementie\"],"
-             "\"audiences\":[\"mantelzorgers\",\"dementie\"],\"support_kind\":\"respite\",\"for_whom\":[\"mantelzorgers\"]}",
+             "\"support_kind\":\"advice\",\"for_whom\":[\"mantelzorgers\"]}",
              w.tag);
+    create(&w, "carer-support", body, id);
+    snprintf(
+        body, sizeof(body),
+        "{\"title\":\"Respijt %s\",\"municipality\":\"GM0668\",\"areas\":[],\"themes\":[\"mantelzorg\",\"dementie\"],"
+        "\"audiences\":[\"mantelzorgers\",\"dementie\"],\"support_kind\":\"respite\",\"for_whom\":[\"mantelzorgers\"]}",
+        w.tag);
     create(&w, "carer-support", body, id);
 
     snprintf(path, sizeof(path), "/api/v1/search?q=%s&limit=2", w.tag);
@@ -552,15 +571,15 @@ Test(filters, totals_are_exact_and_every_facet_count_is_what_its_filter_finds)
     /* a few by hand: whole-municipality entries in every area, parents once, limited wheelchair */
     {
         static const struct count want[] = {
-            {"area.GM0512-binnenstad", 1},
-            {"area.GM0512-dalem", 3},
-            {"area.GM0668-wamel", 1},
-            {"theme.gezonde-leefstijl", 2},
-            {"theme.betrokken-samenleving", 4},
-            {"accessibility.wheelchair", 2},
-            {"accessibility.wheelchair:limited", 3},
-            {"accessibility.free_of_charge", 1},
-            {"accessibility.hearing_loop", 1},
+            { "area.GM0512-binnenstad", 1 },
+            { "area.GM0512-dalem", 3 },
+            { "area.GM0668-wamel", 1 },
+            { "theme.gezonde-leefstijl", 2 },
+            { "theme.betrokken-samenleving", 4 },
+            { "accessibility.wheelchair", 2 },
+            { "accessibility.wheelchair:limited", 3 },
+            { "accessibility.free_of_charge", 1 },
+            { "accessibility.hearing_loop", 1 },
         };
         counts_are(facets, want, sizeof(want) / sizeof(want[0]));
     }
@@ -569,9 +588,10 @@ Test(filters, totals_are_exact_and_every_facet_count_is_what_its_filter_finds)
      * everything on the first page, or counted apart (created, updated, distance, cursors); near a
      * point only the three entries with a location */
     {
-        static const char *const rest[] = {"&facets=false", "&facets=false&limit=2", "&facets=false&sort=updated&limit=1",
-                                           "&facets=false&near=51.8306,4.9742&radius=50000&sort=distance&limit=1",
-                                           "&facets=false&limit=2&by_organisation"};
+        static const char *const rest[] = { "&facets=false", "&facets=false&limit=2",
+                                            "&facets=false&sort=updated&limit=1",
+                                            "&facets=false&near=51.8306,4.9742&radius=50000&sort=distance&limit=1",
+                                            "&facets=false&limit=2&by_organisation" };
         for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++) {
             char query[300];
             if (strstr(rest[i], "by_organisation")) /* no q: newest first (sort created) */
@@ -608,9 +628,11 @@ static void activity(struct world *w, const char *title, const char *start, cons
         snprintf(sched, sizeof(sched), "{\"start\":\"%s\",\"end\":\"%s\"}", start, end);
     snprintf(body, sizeof(body),
              "{\"title\":\"%s\",\"summary\":\"Samen iets doen in de wijk.\",\"municipality\":\"GM0512\","
-             "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"ontmoeten\"],\"audiences\":[\"iedereen\"]," LINGEWIJK_ADDR ","
+             "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"ontmoeten\"],\"audiences\":[\"iedereen\"]," LINGEWIJK_ADDR
+             ","
              "\"location\":{\"lat\":51.8395,\"lon\":4.9655},\"schedule\":%s,"
-             "\"registration\":\"none\",\"address_visibility\":\"public\"}", title, sched);
+             "\"registration\":\"none\",\"address_visibility\":\"public\"}",
+             title, sched);
     create(w, "activities", body, id);
 }
 
@@ -647,7 +669,7 @@ static struct json_object *item_by_id(struct json_object *res, const char *id)
  */
 static long dn_of(int y, int m, int d)
 {
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12};
+    struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
     return (long)(timegm(&tm) / 86400);
 }
 
@@ -724,17 +746,18 @@ Test(schedule, weekly_and_first_monday_across_dst_with_exceptions)
     /* every date relative to D, the next clock change (a Sunday) a week or more ahead */
     long D = dn_next_dst_change(&dy, &dm), today = (long)(time(NULL) / 86400);
     long wk0 = D - 54, wk_ex = D - 12, wk_off = D - 5; /* Tuesdays */
-    long from = D - 24, to = D + 17;                     /* a Thursday to a Wednesday */
+    long from = D - 24, to = D + 17;                   /* a Thursday to a Wednesday */
     long mon[8], first_mon = 0;
     size_t n_mon_in = 0;
 
     world(&w, NULL);
     /* our own day off (D - 5) instead of the school-holiday table */
     snprintf(set, sizeof(set), "zoek-%s", dn_text(wk_off, t0));
-    snprintf(body, sizeof(body),
-             "{\"label_nl\":\"Zoektest vrije dag\",\"municipality\":\"GM0512\",\"dates\":[{\"start\":\"%s\",\"end\":\"%s\","
-             "\"label\":\"Vrij\"}]}",
-             t0, t0);
+    snprintf(
+        body, sizeof(body),
+        "{\"label_nl\":\"Zoektest vrije dag\",\"municipality\":\"GM0512\",\"dates\":[{\"start\":\"%s\",\"end\":\"%s\","
+        "\"label\":\"Vrij\"}]}",
+        t0, t0);
     snprintf(path, sizeof(path), "/api/v1/exception-sets/%s", set);
     {
         struct it_response pr;
@@ -811,8 +834,8 @@ Test(schedule, weekly_and_first_monday_across_dst_with_exceptions)
         if (k != 4 && mon[k] >= from && mon[k] <= to && n_mon_in++ == 0)
             first_mon = mon[k];
     cr_assert_gt(n_mon_in, 0, "the test's window holds no first Monday");
-    cr_assert_str_eq(it_js(r, "items.0.id"), first_mon < D - 19 ? monthly : weekly,
-                     "the earliest occurrence first: %s", it_jtext(r));
+    cr_assert_str_eq(it_js(r, "items.0.id"), first_mon < D - 19 ? monthly : weekly, "the earliest occurrence first: %s",
+                     it_jtext(r));
     want[0] = '\0';
     add_start(want, sizeof(want), D - 19, 10, 0, false);
     add_start(want, sizeof(want), D + 2, 10, 0, false);
@@ -864,11 +887,11 @@ Test(place, distance_filter_and_order)
     world(&w, NULL);
     /* around the Grote Markt of Gorinchem (51.8306, 4.9742) */
     snprintf(title, sizeof(title), "Ver weg %s", w.tag);
-    place(&w, title, "[]", "", 51.8560, 4.9742, far);         /* ~2.8 km */
+    place(&w, title, "[]", "", 51.8560, 4.9742, far); /* ~2.8 km */
     snprintf(title, sizeof(title), "Dichtbij %s", w.tag);
-    place(&w, title, "[]", "", 51.8310, 4.9742, near);        /* ~45 m */
+    place(&w, title, "[]", "", 51.8310, 4.9742, near); /* ~45 m */
     snprintf(title, sizeof(title), "Halverwege %s", w.tag);
-    place(&w, title, "[]", "", 51.8400, 4.9742, mid);         /* ~1 km */
+    place(&w, title, "[]", "", 51.8400, 4.9742, mid); /* ~1 km */
 
     r = items_are(2, near, "/api/v1/search?q=%s&near=51.8306,4.9742&radius=2000&sort=distance", w.tag);
     cr_assert_str_eq(it_js(r, "items.1.id"), mid);
@@ -1040,7 +1063,7 @@ Test(errors, bad_parameters_are_400s_naming_the_parameter)
 /* Run sql with up to two text parameters (NULL = fewer) and assert it worked. */
 static PGresult *db_query(PGconn *pg, const char *sql, const char *p1, const char *p2)
 {
-    const char *params[2] = {p1, p2};
+    const char *params[2] = { p1, p2 };
     PGresult *res = PQexecParams(pg, sql, p2 ? 2 : p1 ? 1 : 0, NULL, params, NULL, NULL, 0);
     cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK, "%s: %s", sql,
               PQerrorMessage(pg));
@@ -1066,8 +1089,8 @@ static const char *doc_langs(PGconn *pg, const char *id, char *out, size_t cap)
              "  FROM sk_docs d JOIN entries e ON e.id = d.entry_id WHERE d.entry_id = $1",
              id, NULL, same, sizeof(same));
     cr_assert_str_eq(same, "t", "a stored document of %s is not its rendering", id);
-    return db_value(pg, "SELECT coalesce(string_agg(lang, ',' ORDER BY lang), '') FROM sk_docs WHERE entry_id = $1",
-                    id, NULL, out, cap);
+    return db_value(pg, "SELECT coalesce(string_agg(lang, ',' ORDER BY lang), '') FROM sk_docs WHERE entry_id = $1", id,
+                    NULL, out, cap);
 }
 
 /* One stored document, parsed (kept). */
@@ -1098,7 +1121,8 @@ Test(index, documents_follow_updates_translations_and_unpublishing)
     /* a translation adds a document in its language; an empty one does not (Dutch is shown) */
     j = it_call_if(200, "PATCH", path, w.key,
                    "{\"translations\":{\"en\":{\"title\":\"Coffee house\",\"summary\":\"Coffee and a chat.\"},"
-                   "\"de\":{}}}", 1);
+                   "\"de\":{}}}",
+                   1);
     cr_assert_str_eq(doc_langs(pg, id, langs, sizeof(langs)), "en,nl", "%s", it_jtext(j));
     d = doc_of(pg, id, "en");
     cr_assert_str_eq(it_js(d, "title"), "Coffee house", "%s", it_jtext(d));
@@ -1137,12 +1161,14 @@ Test(index, documents_follow_updates_translations_and_unpublishing)
     cr_assert_str_eq(doc_langs(pg, id, langs, sizeof(langs)), "");
 
     /* the document is what residents see: an 'area_only' address is not in it */
-    snprintf(body, sizeof(body),
-             "{\"title\":\"Thuisbezoek %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],"
-             "\"themes\":[\"ontmoeten\"],\"audiences\":[\"ouderen\"]," LINGEWIJK_ADDR ","
-             "\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
-             "\"schedule\":{\"start\":\"2026-09-03T10:00\",\"end\":\"2026-09-03T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TH\"},"
-             "\"registration\":\"none\",\"address_visibility\":\"area_only\"}", w.tag);
+    snprintf(
+        body, sizeof(body),
+        "{\"title\":\"Thuisbezoek %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],"
+        "\"themes\":[\"ontmoeten\"],\"audiences\":[\"ouderen\"]," LINGEWIJK_ADDR ","
+        "\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
+        "\"schedule\":{\"start\":\"2026-09-03T10:00\",\"end\":\"2026-09-03T11:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TH\"},"
+        "\"registration\":\"none\",\"address_visibility\":\"area_only\"}",
+        w.tag);
     create(&w, "activities", body, act);
     cr_assert_str_eq(doc_langs(pg, act, langs, sizeof(langs)), "nl");
     d = doc_of(pg, act, "nl");
@@ -1180,13 +1206,15 @@ Test(index, loader_rows_of_an_activity_and_a_place)
 
     world(&w, NULL);
     /* Tuesdays 10:00-11:30, open-ended: the occurrences from 92 days back to the horizon */
-    snprintf(body, sizeof(body),
-             "{\"title\":\"Wandelclub %s\",\"summary\":\"Samen lopen.\",\"municipality\":\"GM0512\","
-             "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\",\"ontmoeten\"],\"audiences\":[\"ouderen\"],"
-             "\"accessibility\":{\"wheelchair\":\"limited\",\"hearing_loop\":\"yes\"},\"cost\":{\"free\":true},"
-             "\"languages\":[\"nl\",\"en\"]," LINGEWIJK_ADDR ",\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
-             "\"schedule\":{\"start\":\"2026-09-01T10:00\",\"end\":\"2026-09-01T11:30\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"},"
-             "\"registration\":\"none\",\"address_visibility\":\"public\"}", w.tag);
+    snprintf(
+        body, sizeof(body),
+        "{\"title\":\"Wandelclub %s\",\"summary\":\"Samen lopen.\",\"municipality\":\"GM0512\","
+        "\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"beweging\",\"ontmoeten\"],\"audiences\":[\"ouderen\"],"
+        "\"accessibility\":{\"wheelchair\":\"limited\",\"hearing_loop\":\"yes\"},\"cost\":{\"free\":true},"
+        "\"languages\":[\"nl\",\"en\"]," LINGEWIJK_ADDR ",\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
+        "\"schedule\":{\"start\":\"2026-09-01T10:00\",\"end\":\"2026-09-01T11:30\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"},"
+        "\"registration\":\"none\",\"address_visibility\":\"public\"}",
+        w.tag);
     create(&w, "activities", body, act);
 
     res = db_query(pg,
@@ -1250,11 +1278,14 @@ Test(index, loader_rows_of_an_activity_and_a_place)
              "\"cost\":{\"amount_eur\":1,\"discount_pass\":true}," LINGEWIJK_ADDR ","
              "\"location\":{\"lat\":51.8395,\"lon\":4.9655},"
              "\"opening_hours\":[{\"day\":\"mo\",\"opens\":\"09:00\",\"closes\":\"17:00\"},"
-             "{\"day\":\"tu\",\"opens\":\"09:00\",\"closes\":\"12:00\"},{\"day\":\"tu\",\"opens\":\"13:00\",\"closes\":\"17:00\"}]}",
+             "{\"day\":\"tu\",\"opens\":\"09:00\",\"closes\":\"12:00\"},{\"day\":\"tu\",\"opens\":\"13:00\",\"closes\":"
+             "\"17:00\"}]}",
              w.tag);
     create(&w, "places", body, place_id);
-    res = db_query(pg, "SELECT open::text, occ IS NULL, free, discount, access::text, areas::text, until_us IS NULL"
-                       "  FROM sk_index_rows WHERE id = $1", place_id, NULL);
+    res = db_query(pg,
+                   "SELECT open::text, occ IS NULL, free, discount, access::text, areas::text, until_us IS NULL"
+                   "  FROM sk_index_rows WHERE id = $1",
+                   place_id, NULL);
     cr_assert_eq(PQntuples(res), 1);
     cr_assert_str_eq(PQgetvalue(res, 0, 0), "{540,1020,1980,2160,2220,2460}");
     cr_assert_str_eq(PQgetvalue(res, 0, 1), "t");
@@ -1269,7 +1300,8 @@ Test(index, loader_rows_of_an_activity_and_a_place)
     snprintf(body, sizeof(body),
              "{\"title\":\"Oude oproep %s\",\"municipality\":\"GM0512\",\"areas\":[\"GM0512-dalem\"],"
              "\"themes\":[\"vrijwilligerswerk\"],\"audiences\":[\"volwassenen\"],\"skills\":[\"geduld\"],"
-             "\"valid_until\":\"2026-01-31\"}", w.tag);
+             "\"valid_until\":\"2026-01-31\"}",
+             w.tag);
     create(&w, "vacancies", body, old);
     res = db_query(pg, "SELECT count(*) FROM sk_index_rows WHERE id = $1", old, NULL);
     cr_assert_str_eq(PQgetvalue(res, 0, 0), "0");
@@ -1286,8 +1318,7 @@ static bool wait_notify(PGconn *pg, const char *channel, int pid, int ms)
         PGnotify *n;
         cr_assert_eq(PQconsumeInput(pg), 1, "%s", PQerrorMessage(pg));
         while ((n = PQnotifies(pg)) != NULL) {
-            bool hit = strcmp(n->relname, channel) == 0 && strcmp(n->extra, "") == 0
-                       && (pid == 0 || n->be_pid == pid);
+            bool hit = strcmp(n->relname, channel) == 0 && strcmp(n->extra, "") == 0 && (pid == 0 || n->be_pid == pid);
             PQfreemem(n);
             if (hit)
                 return true;
@@ -1295,7 +1326,7 @@ static bool wait_notify(PGconn *pg, const char *channel, int pid, int ms)
         if (it_now_ms() >= until)
             return false;
         {
-            struct pollfd p = {.fd = PQsocket(pg), .events = POLLIN};
+            struct pollfd p = { .fd = PQsocket(pg), .events = POLLIN };
             poll(&p, 1, 50);
         }
     }
@@ -1352,9 +1383,8 @@ Test(index, writes_wake_the_follower_and_move_the_catalog)
                               word, NULL, value, sizeof(value)),
                      "t");
     PQclear(db_query(other, "ROLLBACK", NULL, NULL));
-    cr_assert_str_eq(db_value(other, "SELECT count(*) FROM sk_words WHERE added IS NULL", NULL, NULL, value,
-                              sizeof(value)),
-                     "0");
+    cr_assert_str_eq(
+        db_value(other, "SELECT count(*) FROM sk_words WHERE added IS NULL", NULL, NULL, value, sizeof(value)), "0");
     PQfinish(other);
     PQfinish(pg);
 }
@@ -1363,11 +1393,12 @@ Test(index, writes_wake_the_follower_and_move_the_catalog)
  * fortnight before the horizon where it belongs (13 months ahead). */
 static long long activities_short_of_horizon(PGconn *pg, const char *tag)
 {
-    PGresult *res = db_query(pg,
-                             "SELECT count(*) FROM entries e WHERE e.kind = 'activity' AND e.title LIKE '% ' || $1"
-                             "   AND NOT EXISTS (SELECT 1 FROM sk_occurrences o WHERE o.entry_id = e.id"
-                             "                      AND o.local_start >= (now() AT TIME ZONE 'Europe/Amsterdam')::date + 400 - 14)",
-                             tag, NULL);
+    PGresult *res =
+        db_query(pg,
+                 "SELECT count(*) FROM entries e WHERE e.kind = 'activity' AND e.title LIKE '% ' || $1"
+                 "   AND NOT EXISTS (SELECT 1 FROM sk_occurrences o WHERE o.entry_id = e.id"
+                 "                      AND o.local_start >= (now() AT TIME ZONE 'Europe/Amsterdam')::date + 400 - 14)",
+                 tag, NULL);
     long long n = atoll(PQgetvalue(res, 0, 0));
     PQclear(res);
     return n;
@@ -1394,8 +1425,8 @@ Test(schedule, the_horizon_moves_in_steps_and_a_write_during_a_move_misses_nothi
     snprintf(target, sizeof(target), "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     PQclear(db_query(pg, "UPDATE sk_occ_state SET horizon = horizon - 21", NULL, NULL));
-    PQclear(db_query(pg, "DELETE FROM sk_occurrences WHERE local_start >= (SELECT horizon FROM sk_occ_state)",
-                     NULL, NULL));
+    PQclear(
+        db_query(pg, "DELETE FROM sk_occurrences WHERE local_start >= (SELECT horizon FROM sk_occ_state)", NULL, NULL));
     cr_assert_eq(activities_short_of_horizon(pg, w.tag), 2);
 
     /* one activity per step: more to do */
@@ -1414,8 +1445,7 @@ Test(schedule, the_horizon_moves_in_steps_and_a_write_during_a_move_misses_nothi
     res = db_query(pg, "SELECT done_after::text FROM sk_occ_move", NULL, NULL);
     snprintf(done_after, sizeof(done_after), "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
-    PQclear(db_query(pg, "UPDATE entries SET exdates = exdates || '2020-01-01'::date WHERE id = $1", done_after,
-                     NULL));
+    PQclear(db_query(pg, "UPDATE entries SET exdates = exdates || '2020-01-01'::date WHERE id = $1", done_after, NULL));
 
     for (int i = 0; i < 100000; i++) {
         res = db_query(pg, "SELECT sk_occurrences_extend_step(500)", NULL, NULL);
@@ -1427,8 +1457,8 @@ Test(schedule, the_horizon_moves_in_steps_and_a_write_during_a_move_misses_nothi
         more++;
     }
     cr_assert(strncmp(step, "done ", 5) == 0, "the move ends: %s after %d steps", step, more);
-    res = db_query(pg, "SELECT horizon = (now() AT TIME ZONE 'Europe/Amsterdam')::date + 400 FROM sk_occ_state",
-                   NULL, NULL);
+    res = db_query(pg, "SELECT horizon = (now() AT TIME ZONE 'Europe/Amsterdam')::date + 400 FROM sk_occ_state", NULL,
+                   NULL);
     cr_assert_str_eq(PQgetvalue(res, 0, 0), "t", "the horizon is back where it belongs (13 months ahead)");
     PQclear(res);
     cr_assert_eq(activities_short_of_horizon(pg, w.tag), 0, "every weekly activity reaches the horizon again");

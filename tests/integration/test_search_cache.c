@@ -25,7 +25,7 @@ static void search(const char *path, const char *key, const char *lang, struct a
 {
     struct it_response r;
     char auth[160], al[64];
-    const char *headers[3] = {NULL, NULL, NULL};
+    const char *headers[3] = { NULL, NULL, NULL };
     char url[1024];
     int n = 0;
     if (key) {

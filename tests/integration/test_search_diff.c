@@ -188,16 +188,16 @@ static bool pm(int per_mille)
 /* State                                                                */
 
 static char g_conninfo_copy[1024];
-static char g_copy[128];        /* name of the private database */
+static char g_copy[128];            /* name of the private database */
 static char g_admin_conninfo[1024]; /* the maintenance database (postgres) */
 static bool g_copy_made;
-static PGconn *g_db;            /* the private database */
+static PGconn *g_db;              /* the private database */
 static struct it_daemon g_a, g_b; /* A: oracle (SQL), B: index (default) */
 static bool g_a_up, g_b_up;
-static bool g_b_index;          /* the daemon knows search_index */
+static bool g_b_index;              /* the daemon knows search_index */
 static char g_org[40], g_key[96];   /* our organisation and its admin key */
 static char g_org2[40], g_key2[96]; /* the organisation of the expiring activities */
-static char g_log[512];         /* pg_dump / psql output */
+static char g_log[512];             /* pg_dump / psql output */
 
 static struct {
     long searches, pages, requests, status200, status400, other, b_hits, minute_retries, paged;
@@ -275,7 +275,7 @@ static void sql_value(char *out, size_t cap, const char *text, int n, const char
 /* key='value' for the parts of a connection that matter (libpq quoting). */
 static void conninfo_of(PGconn *c, char *out, size_t cap)
 {
-    static const char *const keep[] = {"host", "hostaddr", "port", "dbname", "user", "password", "sslmode", NULL};
+    static const char *const keep[] = { "host", "hostaddr", "port", "dbname", "user", "password", "sslmode", NULL };
     PQconninfoOption *opts = PQconninfo(c);
     size_t n = 0;
     out[0] = '\0';
@@ -306,11 +306,10 @@ static void quiet(void *arg, const char *message)
 /* A connection like base's but to database dbname (NULL: base's own). */
 static PGconn *connect_to(const char *base, const char *dbname)
 {
-    const char *keys[] = {"dbname", dbname ? "dbname" : NULL, NULL};
-    const char *vals[] = {base, dbname, NULL};
+    const char *keys[] = { "dbname", dbname ? "dbname" : NULL, NULL };
+    const char *vals[] = { base, dbname, NULL };
     PGconn *c = PQconnectdbParams(keys, vals, 1);
-    cr_assert_eq(PQstatus(c), CONNECTION_OK, "connect (%s): %s", dbname ? dbname : "test database",
-                 PQerrorMessage(c));
+    cr_assert_eq(PQstatus(c), CONNECTION_OK, "connect (%s): %s", dbname ? dbname : "test database", PQerrorMessage(c));
     PQsetNoticeProcessor(c, quiet, NULL); /* "does not exist, skipping" */
     return c;
 }
@@ -359,7 +358,7 @@ static int wait_exit(pid_t pid)
 static void drop_stale_copies(PGconn *admin, const char *src)
 {
     char pattern[160];
-    const char *params[1] = {pattern};
+    const char *params[1] = { pattern };
     PGresult *r;
     snprintf(pattern, sizeof(pattern), "^%s_diff_[0-9]+$", src);
     r = PQexecParams(admin, "SELECT datname FROM pg_database WHERE datname ~ $1", 1, NULL, params, NULL, NULL, 0);
@@ -386,7 +385,7 @@ static void make_private_database(void)
     struct sk_config cfg;
     char err[256], conninfo[1024], src_conninfo[1024], stmt[512], dump[256], psql[256], ntext[32], script[512];
     char src_name[64];
-    char *argv[] = {(char *)"it", NULL};
+    char *argv[] = { (char *)"it", NULL };
     int argi, log_fd, pipefd[2];
     bool templated;
     PGconn *src, *admin;
@@ -430,8 +429,8 @@ static void make_private_database(void)
     conninfo_of(g_db, g_conninfo_copy, sizeof(g_conninfo_copy));
     cr_assert_eq(pipe(pipefd), 0);
     if (!templated) {
-        const char *dump_argv[] = {dump, "-d", src_conninfo, NULL};
-        const char *load_argv[] = {psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", g_conninfo_copy, NULL};
+        const char *dump_argv[] = { dump, "-d", src_conninfo, NULL };
+        const char *load_argv[] = { psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", g_conninfo_copy, NULL };
         pid_t p1 = spawn(dump_argv, -1, pipefd[1], log_fd);
         pid_t p2 = spawn(load_argv, pipefd[0], -1, log_fd);
         int rc1, rc2;
@@ -453,8 +452,8 @@ static void make_private_database(void)
     snprintf(ntext, sizeof(ntext), "n=%ld", S.entries);
     snprintf(script, sizeof(script), "%s/tests/bench/gen_data.sql", SK_SOURCE_DIR);
     {
-        const char *gen_argv[] = {psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", ntext, "-d", g_conninfo_copy,
-                                  "-f", script, NULL};
+        const char *gen_argv[] = { psql, "-X",   "-q", "-v", "ON_ERROR_STOP=1", "-v", ntext, "-d", g_conninfo_copy,
+                                   "-f", script, NULL };
         int rc = wait_exit(spawn(gen_argv, -1, -1, log_fd));
         cr_assert_eq(rc, 0, "gen_data.sql failed (%d); see %s", rc, g_log);
     }
@@ -518,11 +517,11 @@ static bool daemon_uses_index(struct it_daemon *d, char *health, size_t cap)
 /* Wait until the daemon's log shows each of its first housekeeping runs. */
 static void wait_housekeeping(struct it_daemon *d, double timeout_ms)
 {
-    static const char *const jobs[] = {"housekeeping moderation", "housekeeping occurrences", "housekeeping feeds"};
+    static const char *const jobs[] = { "housekeeping moderation", "housekeeping occurrences", "housekeeping feeds" };
     double until = it_now_ms() + timeout_ms;
     while (it_now_ms() < until) {
         FILE *f = fopen(d->log_path, "r");
-        struct sb text = {0};
+        struct sb text = { 0 };
         char buf[4096];
         size_t n;
         int seen = 0;
@@ -543,10 +542,10 @@ static void wait_housekeeping(struct it_daemon *d, double timeout_ms)
 
 static void start_daemons(void)
 {
-    static const char *const env_a[] = {"SK_SEARCH_INDEX=0", "SK_SEARCH_CACHE_TTL_MS=0", "SK_READ_DEADLINE_MS=60000",
-                                        "SK_REQUEST_TIMEOUT_MS=60000", NULL};
+    static const char *const env_a[] = { "SK_SEARCH_INDEX=0", "SK_SEARCH_CACHE_TTL_MS=0", "SK_READ_DEADLINE_MS=60000",
+                                         "SK_REQUEST_TIMEOUT_MS=60000", NULL };
     static char b_ttl[64];
-    const char *env_b[] = {"SK_READ_DEADLINE_MS=60000", "SK_REQUEST_TIMEOUT_MS=60000", NULL, NULL};
+    const char *env_b[] = { "SK_READ_DEADLINE_MS=60000", "SK_REQUEST_TIMEOUT_MS=60000", NULL, NULL };
     const char *ttl = getenv("SK_DIFF_B_CACHE_TTL_MS");
     bool wrapped = getenv("SK_TEST_DAEMON_WRAPPER") && *getenv("SK_TEST_DAEMON_WRAPPER");
     char health[1024];
@@ -601,7 +600,7 @@ struct conn {
     char cache[16];
 };
 
-static struct conn g_ca = {.d = &g_a}, g_cb = {.d = &g_b};
+static struct conn g_ca = { .d = &g_a }, g_cb = { .d = &g_b };
 static CURLM *g_multi;
 
 static size_t conn_body(char *p, size_t size, size_t n, void *arg)
@@ -692,7 +691,7 @@ static void fetch(const char *path_a, const char *path_b, const char *lang)
 
 static void conns_free(void)
 {
-    struct conn *cs[] = {&g_ca, &g_cb};
+    struct conn *cs[] = { &g_ca, &g_cb };
     for (int i = 0; i < 2; i++) {
         if (cs[i]->h) {
             if (g_multi)
@@ -783,8 +782,8 @@ static long index_of_id(struct json_object *items, const char *id)
 /* What decides an item's place in the order, for the message. */
 static void sort_keys(struct sb *why, struct json_object *item)
 {
-    static const char *const keys[] = {"kind",       "title",      "score",     "distance_m",
-                                       "next_occurrence", "updated_at", "created_at"};
+    static const char *const keys[] = { "kind",       "title",     "score", "distance_m", "next_occurrence",
+                                        "updated_at", "created_at" };
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         struct json_object *v;
         if (json_object_object_get_ex(item, keys[i], &v)) {
@@ -918,7 +917,7 @@ static bool same_answers(struct sb *why, char *cur_a, char *cur_b, size_t cap)
                 snprintf(cur_b, cap, "%s", it_js(b, "next_cursor"));
         }
     } else if (g_ca.status == 400) {
-        struct sb fa = {0}, fb = {0};
+        struct sb fa = { 0 }, fb = { 0 };
         st.status400++;
         problem_fields(a, &fa);
         problem_fields(b, &fb);
@@ -958,7 +957,7 @@ static long wall_minute(void)
 /* One search on both daemons, page after page when page_all; false on a difference. */
 static bool run_search(long no, const char *path, const char *lang, bool page_all)
 {
-    struct sb why = {0}, pa = {0}, pb = {0};
+    struct sb why = { 0 }, pa = { 0 }, pb = { 0 };
     char ca[512], cb[512];
     bool ok = true;
     int page = 0;
@@ -986,8 +985,8 @@ static bool run_search(long no, const char *path, const char *lang, bool page_al
         fprintf(stderr, "search %ld: the answers differed across a minute boundary; asked again\n", no);
     }
     if (!ok)
-        mismatch("search %ld, page %d: GET %s%s%s%s\n  (B: %s)\n  %s", no, page + 1, pa.s, lang ? " [Accept-Language: " : "",
-                 lang ? lang : "", lang ? "]" : "", pb.s, why.s);
+        mismatch("search %ld, page %d: GET %s%s%s%s\n  (B: %s)\n  %s", no, page + 1, pa.s,
+                 lang ? " [Accept-Language: " : "", lang ? lang : "", lang ? "]" : "", pb.s, why.s);
     sb_free(&why);
     sb_free(&pa);
     sb_free(&pb);
@@ -1048,8 +1047,8 @@ static void push_word(const char *s, size_t n, int *cap)
 /* The words of every published title and summary (split where the database splits, more or less). */
 static void load_words(void)
 {
-    PGresult *r = sql("SELECT title || ' ' || coalesce(summary, '') FROM entries WHERE status = 'published' ORDER BY id",
-                      0, NULL);
+    PGresult *r = sql(
+        "SELECT title || ' ' || coalesce(summary, '') FROM entries WHERE status = 'published' ORDER BY id", 0, NULL);
     int cap = 0, k = 0;
     for (int i = 0; i < PQntuples(r); i++) {
         const unsigned char *p = (const unsigned char *)PQgetvalue(r, i, 0);
@@ -1095,7 +1094,7 @@ static void load_vocabulary(void)
                       " FROM areas ORDER BY code",
                       0, NULL);
     char today[16];
-    struct tm tm = {0};
+    struct tm tm = { 0 };
     for (int i = 0; i < PQntuples(r) && g_nareas < 128; i++) {
         struct area *a = &g_areas[g_nareas++];
         snprintf(a->code, sizeof(a->code), "%s", PQgetvalue(r, i, 0));
@@ -1110,7 +1109,8 @@ static void load_vocabulary(void)
     g_themes = load_column("SELECT code FROM themes ORDER BY code", &g_nthemes);
     g_audiences = load_column("SELECT code FROM audiences ORDER BY code", &g_naudiences);
     g_new_themes = load_column("SELECT code FROM themes WHERE retired_at IS NULL ORDER BY code", &g_nnew_themes);
-    g_new_audiences = load_column("SELECT code FROM audiences WHERE retired_at IS NULL ORDER BY code", &g_nnew_audiences);
+    g_new_audiences =
+        load_column("SELECT code FROM audiences WHERE retired_at IS NULL ORDER BY code", &g_nnew_audiences);
     g_features = load_column("SELECT code FROM accessibility_features ORDER BY code", &g_nfeatures);
     g_orgs = load_column("SELECT organisation_id FROM entries WHERE status = 'published' GROUP BY 1"
                          " ORDER BY count(*) DESC, 1 LIMIT 80",
@@ -1124,8 +1124,9 @@ static void load_vocabulary(void)
     g_today = timegm(&tm);
     cr_assert(g_nareas > 4 && g_nthemes > 4 && g_naudiences > 2 && g_nfeatures > 2 && g_norgs > 0 && g_ntypo > 20,
               "too little vocabulary or text in the database");
-    fprintf(stderr, "search_diff: vocabulary: %d areas, %d themes, %d audiences, %d accessibility features, %d "
-                    "organisations, %d words (%d for typos)\n",
+    fprintf(stderr,
+            "search_diff: vocabulary: %d areas, %d themes, %d audiences, %d accessibility features, %d "
+            "organisations, %d words (%d for typos)\n",
             g_nareas, g_nthemes, g_naudiences, g_nfeatures, g_norgs, g_nwords, g_ntypo);
 }
 
@@ -1162,15 +1163,16 @@ static int weekday(int offset)
     return (tm.tm_wday + 6) % 7;
 }
 
-static const char *const day3[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-static const char *const day2[] = {"mo", "tu", "we", "th", "fr", "sa", "su"};
-static const char *const rrday[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+static const char *const day3[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+static const char *const day2[] = { "mo", "tu", "we", "th", "fr", "sa", "su" };
+static const char *const rrday[] = { "MO", "TU", "WE", "TH", "FR", "SA", "SU" };
 
 /* One word of q: a word of the data, a prefix, a typo, other accents, a stop word. */
 static void q_word(struct sb *q)
 {
-    static const char *const stop[] = {"de", "het", "een", "en", "van", "voor", "in", "op", "met", "is", "te", "u", "of"};
-    static const char *const odd[] = {"65+", "'t", "koffie-ochtend", "☕", "ß", "ij", "x", "12"};
+    static const char *const stop[] = { "de", "het", "een", "en", "van", "voor", "in",
+                                        "op", "met", "is",  "te", "u",   "of" };
+    static const char *const odd[] = { "65+", "'t", "koffie-ochtend", "☕", "ß", "ij", "x", "12" };
     int k = rnd(100);
     char w[128];
     if (k < 45) {
@@ -1197,22 +1199,16 @@ static void q_word(struct sb *q)
             w[i + 1] = c;
             break;
         }
-        case 1: /* leave one out */
-            memmove(w + i, w + i + 1, n - i);
-            break;
-        case 2: /* another letter */
-            w[i] = (char)('a' + rnd(26));
-            break;
-        default: /* one twice */
-            memmove(w + i + 1, w + i, n - i + 1);
-            break;
+        case 1: /* leave one out */ memmove(w + i, w + i + 1, n - i); break;
+        case 2: /* another letter */ w[i] = (char)('a' + rnd(26)); break;
+        default: /* one twice */ memmove(w + i + 1, w + i, n - i + 1); break;
         }
     } else if (k < 85) { /* accents: put one on, or take them off */
-        static const char *const plain[] = {"e", "a", "o", "i", "u"};
-        static const char *const accented[] = {"é", "á", "ö", "ï", "ü"};
-        static const char *const accents[] = {"é", "ë", "è", "ê", "á", "à", "ö", "ó", "ï", "í", "ü", "ú", "ç"};
-        static const char *const bare[] = {"e", "e", "e", "e", "a", "a", "o", "o", "i", "i", "u", "u", "c"};
-        struct sb t = {0};
+        static const char *const plain[] = { "e", "a", "o", "i", "u" };
+        static const char *const accented[] = { "é", "á", "ö", "ï", "ü" };
+        static const char *const accents[] = { "é", "ë", "è", "ê", "á", "à", "ö", "ó", "ï", "í", "ü", "ú", "ç" };
+        static const char *const bare[] = { "e", "e", "e", "e", "a", "a", "o", "o", "i", "i", "u", "u", "c" };
+        struct sb t = { 0 };
         const char *src = g_words[rnd(g_nwords)];
         bool changed = false;
         sb_reset(&t);
@@ -1283,16 +1279,16 @@ static void local_time(struct sb *out, int day_offset, bool with_time)
 /* A random search: its path into q, a language (or NULL), and whether to page to the end. */
 static void gen_search(struct query *q, const char **lang, bool *page_all)
 {
-    static const char *const colls[] = {"places", "activities", "vacancies", "carer-support"};
-    static const char *const kinds[] = {"place",   "places",        "activity",     "activities",
-                                        "vacancy", "vacancies",     "carer_support", "carer-support"};
-    static const char *const langs[] = {"en", "de", "nl", "uk", "ar", "en-GB,en;q=0.9", "fr"};
-    static const char *const languages[] = {"nl", "en", "uk", "ar", "de", "tr"};
-    static const char *const sorts[] = {"relevance", "distance", "date", "updated", "created"};
-    static const int radii[] = {100, 250, 500, 1000, 1500, 2500, 5000, 10000, 50000};
-    static const int limits[] = {1, 2, 3, 5, 10, 20, 25, 50, 100};
+    static const char *const colls[] = { "places", "activities", "vacancies", "carer-support" };
+    static const char *const kinds[] = { "place",   "places",    "activity",      "activities",
+                                         "vacancy", "vacancies", "carer_support", "carer-support" };
+    static const char *const langs[] = { "en", "de", "nl", "uk", "ar", "en-GB,en;q=0.9", "fr" };
+    static const char *const languages[] = { "nl", "en", "uk", "ar", "de", "tr" };
+    static const char *const sorts[] = { "relevance", "distance", "date", "updated", "created" };
+    static const int radii[] = { 100, 250, 500, 1000, 1500, 2500, 5000, 10000, 50000 };
+    static const int limits[] = { 1, 2, 3, 5, 10, 20, 25, 50, 100 };
     bool list = pm(200), near = false;
-    struct sb v = {0};
+    struct sb v = { 0 };
 
     sb_reset(&q->path);
     q->first = true;
@@ -1325,7 +1321,12 @@ static void gen_search(struct query *q, const char **lang, bool *page_all)
         param(q, "kind", v.s);
     }
     if (pm(100))
-        param(q, "municipality", pm(950) ? (pm(500) ? "GM0512" : pm(700) ? "GM0668" : "GM9501") : pm(500) ? "GM9999" : "0512");
+        param(q, "municipality",
+              pm(950)   ? (pm(500)   ? "GM0512"
+                           : pm(700) ? "GM0668"
+                                     : "GM9501")
+              : pm(500) ? "GM9999"
+                        : "0512");
     if (pm(150)) {
         sb_reset(&v);
         for (int i = 0, n = 1 + (pm(300) ? 1 + rnd(2) : 0); i < n; i++)
@@ -1347,9 +1348,10 @@ static void gen_search(struct query *q, const char **lang, bool *page_all)
         param(q, "audience", v.s);
     }
     if (pm(60))
-        param(q, "organisation", pm(950) ? g_orgs[rnd(g_norgs)]
-                                 : pm(500)  ? "00000000-0000-4000-8000-000000000000"
-                                            : "geen-uuid");
+        param(q, "organisation",
+              pm(950)   ? g_orgs[rnd(g_norgs)]
+              : pm(500) ? "00000000-0000-4000-8000-000000000000"
+                        : "geen-uuid");
     if (pm(120)) { /* access: facets, graded values */
         sb_reset(&v);
         for (int i = 0, n = 1 + (pm(300) ? 1 : 0); i < n; i++) {
@@ -1409,7 +1411,7 @@ static void gen_search(struct query *q, const char **lang, bool *page_all)
         param(q, "day", v.s);
     }
     if (pm(80)) {
-        static const char *const tod[] = {"morning", "afternoon", "evening"};
+        static const char *const tod[] = { "morning", "afternoon", "evening" };
         param(q, "time_of_day", pm(980) ? PICK(tod) : "night");
     }
     if (pm(180)) { /* near a sub-area's centre */
@@ -1476,10 +1478,19 @@ static void gen_search(struct query *q, const char **lang, bool *page_all)
 /* ------------------------------------------------------------------ */
 /* Writes                                                               */
 
-static const char *const k_coll[] = {"places", "activities", "vacancies", "carer-support"};
-static const char *const k_kind[] = {"place", "activity", "vacancy", "carer_support"};
-enum { K_PLACE, K_ACTIVITY, K_VACANCY, K_CARER };
-enum { S_VISIBLE, S_HIDDEN, S_GONE };
+static const char *const k_coll[] = { "places", "activities", "vacancies", "carer-support" };
+static const char *const k_kind[] = { "place", "activity", "vacancy", "carer_support" };
+enum {
+    K_PLACE,
+    K_ACTIVITY,
+    K_VACANCY,
+    K_CARER
+};
+enum {
+    S_VISIBLE,
+    S_HIDDEN,
+    S_GONE
+};
 
 struct mine {
     char id[40], tag[16], org[40], area[72], muni[8];
@@ -1489,11 +1500,11 @@ struct mine {
 
 static struct mine g_mine[256];
 static int g_nmine;
-static char g_set[64];          /* our exception set */
-static char g_theme[64];        /* our theme, moved between parents */
-static int g_theme_parent;      /* index into theme_parents */
-static const char *const theme_parents[] = {"gezonde-leefstijl", "ondersteuning"};
-static char g_nat_added[16];    /* a day we added to school-holidays-middle ("" none) */
+static char g_set[64];     /* our exception set */
+static char g_theme[64];   /* our theme, moved between parents */
+static int g_theme_parent; /* index into theme_parents */
+static const char *const theme_parents[] = { "gezonde-leefstijl", "ondersteuning" };
+static char g_nat_added[16]; /* a day we added to school-holidays-middle ("" none) */
 
 static const char *who(struct it_daemon *d)
 {
@@ -1541,7 +1552,7 @@ static struct json_object *api(struct it_daemon *d, const char *key, long want, 
 static int version_of(const char *id)
 {
     char v[16];
-    const char *p[1] = {id};
+    const char *p[1] = { id };
     sql_value(v, sizeof(v), "SELECT version FROM entries WHERE id = $1", 1, p);
     return atoi(v);
 }
@@ -1578,7 +1589,7 @@ static void check_before(struct check *c)
  */
 static void check_after(struct check *c, struct it_daemon *via, double *delay_out)
 {
-    struct sb why = {0}, first_why = {0};
+    struct sb why = { 0 }, first_why = { 0 };
     char ca[512], cb[512], first_url[768] = "";
     double t0 = it_now_ms(), delay = -1;
     bool ryw = via == &g_b, first_ok = true, changed = false;
@@ -1619,8 +1630,9 @@ static void check_after(struct check *c, struct it_daemon *via, double *delay_ou
                      c->what, delay >= 0 ? "B agreed later" : "B never agreed", first_url, first_why.s,
                      delay >= 0 ? "" : "\n  last difference: ");
         else if (!first_ok)
-            fprintf(stderr, "search_diff: WARNING (timing not strict): %s through B: B's next answer differed\n"
-                            "  GET %s\n  %s\n",
+            fprintf(stderr,
+                    "search_diff: WARNING (timing not strict): %s through B: B's next answer differed\n"
+                    "  GET %s\n  %s\n",
                     c->what, first_url, first_why.s);
         if (delay < 0)
             fprintf(stderr, "  GET %s\n  %s\n", bad_url, why.s);
@@ -1679,8 +1691,8 @@ static const char *title_word(void)
 static void entry_body(struct sb *b, int k, const char *org, const char *tag, const struct area *a, bool whole,
                        bool recurring, bool with_theme, const char *marker)
 {
-    static const char *const wheel[] = {"yes", "limited", "no"};
-    static const char *const langs[] = {"en", "uk", "ar", "tr"};
+    static const char *const wheel[] = { "yes", "limited", "no" };
+    static const char *const langs[] = { "en", "uk", "ar", "tr" };
     char d[16], extra_theme[96] = "";
     const char *w1 = title_word(), *w2 = title_word();
     if (with_theme)
@@ -1692,9 +1704,9 @@ static void entry_body(struct sb *b, int k, const char *org, const char *tag, co
            "\"areas\":%s%s%s,\"themes\":[\"%s\"%s],\"audiences\":[\"%s\"],"
            "\"accessibility\":{\"wheelchair\":\"%s\"%s},\"cost\":%s,\"languages\":[\"nl\",\"%s\"],"
            "\"translations\":{\"en\":{\"title\":\"%s %s (English)\"}}",
-           org, toupper((unsigned char)w1[0]), w1 + 1, w2, tag, marker, w1, w2, title_word(), a->muni, whole ? "[" : "[\"",
-           whole ? "" : a->code, whole ? "]" : "\"]", g_new_themes[rnd(g_nnew_themes)], extra_theme,
-           g_new_audiences[rnd(g_nnew_audiences)], PICK(wheel), pm(500) ? ",\"hearing_loop\":\"yes\"" : "",
+           org, toupper((unsigned char)w1[0]), w1 + 1, w2, tag, marker, w1, w2, title_word(), a->muni,
+           whole ? "[" : "[\"", whole ? "" : a->code, whole ? "]" : "\"]", g_new_themes[rnd(g_nnew_themes)],
+           extra_theme, g_new_audiences[rnd(g_nnew_audiences)], PICK(wheel), pm(500) ? ",\"hearing_loop\":\"yes\"" : "",
            pm(500) ? "{\"free\":true}" : "{\"amount_eur\":2.5,\"discount_pass\":true}", PICK(langs), w1, tag);
     if (k == K_PLACE || k == K_ACTIVITY)
         sb_add(b,
@@ -1710,10 +1722,11 @@ static void entry_body(struct sb *b, int k, const char *org, const char *tag, co
     if (k == K_ACTIVITY && recurring) {
         int off = -14 + rnd(7), w = weekday(off);
         day_text(off, d);
-        sb_add(b,
-               ",\"schedule\":{\"start\":\"%sT%02d:30\",\"end\":\"%sT%02d:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=%s,%s,%s\","
-               "\"exdates\":[],\"exception_sets\":[\"%s\"]},\"registration\":\"none\",\"address_visibility\":\"public\"",
-               d, 9 + rnd(10), d, 21, rrday[w], rrday[(w + 2) % 7], rrday[(w + 4) % 7], g_set);
+        sb_add(
+            b,
+            ",\"schedule\":{\"start\":\"%sT%02d:30\",\"end\":\"%sT%02d:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=%s,%s,%s\","
+            "\"exdates\":[],\"exception_sets\":[\"%s\"]},\"registration\":\"none\",\"address_visibility\":\"public\"",
+            d, 9 + rnd(10), d, 21, rrday[w], rrday[(w + 2) % 7], rrday[(w + 4) % 7], g_set);
     } else if (k == K_ACTIVITY) {
         day_text(1, d);
         sb_add(b,
@@ -1741,8 +1754,8 @@ static struct mine *create_mine(struct it_daemon *via, int k, bool recurring, bo
 {
     struct mine *m = &g_mine[g_nmine];
     const struct area *a = pick_sub_area(pm(500) ? "GM0512" : "GM0668");
-    struct check c = {0};
-    struct sb body = {0};
+    struct check c = { 0 };
+    struct sb body = { 0 };
     struct json_object *j;
     char path[64];
     cr_assert_lt(g_nmine, 256);
@@ -1791,7 +1804,7 @@ static void mine_path(char *out, size_t cap, const struct mine *m)
 static void edit_title(struct it_daemon *via)
 {
     struct mine *m = pick_mine(-1, S_VISIBLE, false);
-    struct check c = {0};
+    struct check c = { 0 };
     char path[128], body[512];
     const char *w = title_word();
     if (m == NULL)
@@ -1810,7 +1823,7 @@ static void edit_title(struct it_daemon *via)
 static void edit_areas_themes(struct it_daemon *via)
 {
     struct mine *m = pick_mine(-1, S_VISIBLE, false);
-    struct check c = {0};
+    struct check c = { 0 };
     const struct area *a;
     const char *theme, *theme2;
     char path[128], body[512];
@@ -1839,7 +1852,7 @@ static void edit_areas_themes(struct it_daemon *via)
 static void edit_schedule(struct it_daemon *via)
 {
     struct mine *m = pick_mine(K_ACTIVITY, S_VISIBLE, true);
-    struct check c = {0};
+    struct check c = { 0 };
     char path[128], body[512], d[16], from[16], to[16];
     int off = -6 + rnd(7), w = weekday(off), hour = 8 + rnd(12);
     if (m == NULL)
@@ -1851,7 +1864,9 @@ static void edit_schedule(struct it_daemon *via)
     mine_checks(&c, m);
     check_url(&c, "/api/v1/search?q=%s&from=%s&to=%s", m->tag, from, to);
     check_url(&c, "/api/v1/search?q=%s&day=%s&time_of_day=%s", m->tag, day3[w],
-              hour < 12 ? "morning" : hour < 18 ? "afternoon" : "evening");
+              hour < 12   ? "morning"
+              : hour < 18 ? "afternoon"
+                          : "evening");
     check_url(&c, "/api/v1/search?q=%s&sort=date", m->tag);
     check_before(&c);
     snprintf(body, sizeof(body),
@@ -1869,7 +1884,7 @@ static void moderate_one(struct it_daemon *via, int from, const char *doing, con
                          int to)
 {
     struct mine *m = pick_mine(-1, from, false);
-    struct check c = {0};
+    struct check c = { 0 };
     char path[128];
     if (m == NULL)
         return;
@@ -1895,7 +1910,7 @@ static void unhide_one(struct it_daemon *via)
 static void delete_one(struct it_daemon *via)
 {
     struct mine *m = pick_mine(-1, S_VISIBLE, false);
-    struct check c = {0};
+    struct check c = { 0 };
     char path[128];
     if (m == NULL)
         return;
@@ -1912,7 +1927,7 @@ static void delete_one(struct it_daemon *via)
 static void expire_vacancy(struct it_daemon *via)
 {
     struct mine *m = pick_mine(K_VACANCY, S_VISIBLE, false);
-    struct check c = {0};
+    struct check c = { 0 };
     char path[128], body[128], d[16];
     if (m == NULL)
         return;
@@ -1932,17 +1947,17 @@ static int g_set_from = 3, g_set_days = 3; /* its period: today + from, for days
 
 static void edit_our_set(struct it_daemon *via, int round)
 {
-    struct check c = {0};
+    struct check c = { 0 };
     char path[128], start[16], end[16], w0[16], w1[16], o0[16], o1[16];
-    struct sb body = {0};
+    struct sb body = { 0 };
     int off = 1 + (round * 3) % 10;
     if (off == g_set_from)
         off++;
     day_text(off, start);
     day_text(off + 6, end);
-    day_text(off, w0);           /* the new period as a window: our activities drop out */
+    day_text(off, w0); /* the new period as a window: our activities drop out */
     day_text(off + 7, w1);
-    day_text(g_set_from, o0);    /* the old one: they come back */
+    day_text(g_set_from, o0); /* the old one: they come back */
     day_text(g_set_from + g_set_days, o1);
     snprintf(c.what, sizeof(c.what), "dates of exception set %s to %s..%s", g_set, start, end);
     check_url(&c, "/api/v1/search?q=verschiltoets&kind=activities&organisation=%s&from=%s&to=%s&limit=100", g_org, w0,
@@ -1973,17 +1988,18 @@ static void edit_our_set(struct it_daemon *via, int round)
 static void edit_national_set(void)
 {
     static const char *const code = "school-holidays-middle";
-    struct check c = {0};
+    struct check c = { 0 };
     char day[16], next[16];
     if (g_nat_added[0]) {
         snprintf(day, sizeof(day), "%s", g_nat_added);
     } else { /* a day soon with many occurrences of activities that use the set */
         char lo[16], hi[16];
-        const char *p[3] = {code, lo, hi};
+        const char *p[3] = { code, lo, hi };
         day_text(8, lo);
         day_text(15, hi);
         sql_value(day, sizeof(day),
-                  "SELECT to_char(o.local_start::date, 'YYYY-MM-DD') FROM sk_occurrences o JOIN entries e ON e.id = o.entry_id"
+                  "SELECT to_char(o.local_start::date, 'YYYY-MM-DD') FROM sk_occurrences o JOIN entries e ON e.id = "
+                  "o.entry_id"
                   " WHERE e.status = 'published' AND $1 = ANY (e.exception_sets)"
                   "   AND o.local_start::date BETWEEN $2::date AND $3::date"
                   "   AND NOT EXISTS (SELECT 1 FROM exception_set_dates x WHERE x.set_code = $1"
@@ -1994,7 +2010,7 @@ static void edit_national_set(void)
             return;
     }
     {
-        struct tm tm = {0};
+        struct tm tm = { 0 };
         time_t t;
         sscanf(day, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
         tm.tm_year -= 1900;
@@ -2008,7 +2024,7 @@ static void edit_national_set(void)
     check_url(&c, "/api/v1/activities?from=%s&to=%s&limit=10&facets=true", day, next);
     check_before(&c);
     {
-        const char *p[2] = {code, day};
+        const char *p[2] = { code, day };
         if (g_nat_added[0]) {
             PQclear(sql("DELETE FROM exception_set_dates WHERE set_code = $1 AND lower(during) = $2::date", 2, p));
             g_nat_added[0] = '\0';
@@ -2025,7 +2041,7 @@ static void edit_national_set(void)
 /* Our theme moves to the other top-level theme: theme=<parent> and the theme facets change. */
 static void move_theme(struct it_daemon *via, bool create)
 {
-    struct check c = {0};
+    struct check c = { 0 };
     char path[128], body[256];
     int to = create ? 0 : 1 - g_theme_parent;
     snprintf(c.what, sizeof(c.what), "theme %s %s %s", g_theme, create ? "created under" : "moved to",
@@ -2049,9 +2065,9 @@ static void move_theme(struct it_daemon *via, bool create)
 static void touch_generated(struct it_daemon *via, int round)
 {
     char id[40], kind[24], org[40], tag[16], path[128], body[256], offset[16];
-    const char *p[4] = {g_org, g_org2, offset, NULL};
+    const char *p[4] = { g_org, g_org2, offset, NULL };
     int k = 0, op = round % 3;
-    struct check c = {0};
+    struct check c = { 0 };
     snprintf(offset, sizeof(offset), "%d", rnd(1000));
     /* generated activities mostly start on a day their rule does not select, which a PATCH
      * (validating the whole entry) refuses: those are only hidden or deleted */
@@ -2064,7 +2080,10 @@ static void touch_generated(struct it_daemon *via, int round)
     while (k < 3 && strcmp(k_kind[k], kind) != 0)
         k++;
     make_tag(tag);
-    snprintf(c.what, sizeof(c.what), "%s generated %s %s", op == 0 ? "new title of" : op == 1 ? "hiding" : "deleting",
+    snprintf(c.what, sizeof(c.what), "%s generated %s %s",
+             op == 0   ? "new title of"
+             : op == 1 ? "hiding"
+                       : "deleting",
              kind, id);
     check_url(&c, "/api/v1/search?organisation=%s&sort=updated&limit=100", org);
     check_url(&c, "/api/v1/%s?organisation=%s&limit=100", k_coll[k], org);
@@ -2088,8 +2107,8 @@ static void touch_generated(struct it_daemon *via, int round)
 static void sql_expire_generated_vacancy(void)
 {
     char id[40], org[40], offset[16];
-    const char *p[3] = {g_org, g_org2, offset};
-    struct check c = {0};
+    const char *p[3] = { g_org, g_org2, offset };
+    struct check c = { 0 };
     snprintf(offset, sizeof(offset), "%d", rnd(1000));
     if (!sql_row("SELECT id, organisation_id FROM entries WHERE kind = 'vacancy' AND status = 'published'"
                  " AND valid_until > current_date + 1 AND organisation_id NOT IN ($1, $2)"
@@ -2101,9 +2120,9 @@ static void sql_expire_generated_vacancy(void)
     check_url(&c, "/api/v1/vacancies?organisation=%s&limit=100", org);
     check_before(&c);
     {
-        const char *q[1] = {id};
-        PQclear(sql("UPDATE entries SET valid_until = (now() AT TIME ZONE 'Europe/Amsterdam')::date - 1 WHERE id = $1", 1,
-                    q));
+        const char *q[1] = { id };
+        PQclear(sql("UPDATE entries SET valid_until = (now() AT TIME ZONE 'Europe/Amsterdam')::date - 1 WHERE id = $1",
+                    1, q));
     }
     check_after(&c, NULL, NULL);
 }
@@ -2116,15 +2135,16 @@ static void sql_expire_generated_vacancy(void)
  */
 static double arm_expiry(struct mine *m)
 {
-    struct check c = {0};
+    struct check c = { 0 };
     char until[64], secs[8];
-    const char *p[2] = {m->id, secs};
+    const char *p[2] = { m->id, secs };
     snprintf(secs, sizeof(secs), "%d", S.strict ? 2 : 8); /* B must have followed the write by then */
     snprintf(c.what, sizeof(c.what), "one-off activity %s set to end in %s s (SQL)", m->tag, secs);
     mine_checks(&c, m);
     check_before(&c);
     sql_value(until, sizeof(until),
-              "UPDATE entries SET starts_at = date_trunc('second', now() AT TIME ZONE 'Europe/Amsterdam') - interval '1 hour',"
+              "UPDATE entries SET starts_at = date_trunc('second', now() AT TIME ZONE 'Europe/Amsterdam') - interval "
+              "'1 hour',"
               " ends_at = date_trunc('second', now() AT TIME ZONE 'Europe/Amsterdam') + make_interval(secs => $2::int)"
               " WHERE id = $1 RETURNING extract(epoch FROM sk_until)",
               2, p);
@@ -2141,7 +2161,7 @@ static double wall_now(void)
 
 static void finish_expiry(struct mine *m, double moment)
 {
-    struct check c = {0};
+    struct check c = { 0 };
     double delay;
     snprintf(c.what, sizeof(c.what), "the end of one-off activity %s passing (no write)", m->tag);
     mine_checks(&c, m);
@@ -2164,7 +2184,7 @@ static void finish_expiry(struct mine *m, double moment)
 /* One round of changes; even ops through one daemon, odd ones through the other, swapped each round. */
 static void change_round(int round)
 {
-    struct it_daemon *via[2] = {round % 2 ? &g_b : &g_a, round % 2 ? &g_a : &g_b};
+    struct it_daemon *via[2] = { round % 2 ? &g_b : &g_a, round % 2 ? &g_a : &g_b };
     long w0 = st.writes, c0 = st.ncross;
     double t0 = it_now_ms();
     struct mine *exp = create_mine(via[0], K_ACTIVITY, false, true);
@@ -2217,7 +2237,7 @@ Test(search_diff, the_index_answers_as_the_sql_oracle)
 {
     bool wrapped = getenv("SK_TEST_DAEMON_WRAPPER") && *getenv("SK_TEST_DAEMON_WRAPPER");
     double t_start = it_now_ms(), t_search = 0;
-    struct query q = {0};
+    struct query q = { 0 };
     long rounds, done = 0;
     int rc_a, rc_b;
 
@@ -2230,8 +2250,9 @@ Test(search_diff, the_index_answers_as_the_sql_oracle)
     S.keep_db = getenv("SK_DIFF_KEEP_DB") && strcmp(getenv("SK_DIFF_KEEP_DB"), "1") == 0;
     S.strict = env_long("SK_DIFF_STRICT_TIMING", wrapped ? 0 : 1, 0, 1) == 1;
     rng = S.seed;
-    fprintf(stderr, "search_diff: seed %llu (SK_DIFF_SEED), %ld searches (SK_DIFF_SEARCHES); B must agree within %ld ms "
-                    "(SK_DIFF_CONVERGE_MS)%s\n",
+    fprintf(stderr,
+            "search_diff: seed %llu (SK_DIFF_SEED), %ld searches (SK_DIFF_SEARCHES); B must agree within %ld ms "
+            "(SK_DIFF_CONVERGE_MS)%s\n",
             (unsigned long long)S.seed, S.searches, S.converge_ms,
             S.strict ? "" : "; read-your-writes misses only warned about (SK_DIFF_STRICT_TIMING=0)");
 

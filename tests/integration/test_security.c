@@ -22,9 +22,12 @@
 #include "cfg.h"
 #include "it.h"
 
-#define IT_DAEMON_ENV                                                                                      \
-    {"SK_TRUST_PROXY=true", "SK_RATE_LIMIT_RPS=5", "SK_RATE_LIMIT_BURST=5", "SK_EXPENSIVE_RATE_LIMIT_RPS=1", \
-     "SK_EXPENSIVE_RATE_LIMIT_BURST=2", "SK_PUBLIC_URL=https://kaart.example.nl", "SK_WEBHOOKS_ALLOW_PRIVATE=1", NULL}
+#define IT_DAEMON_ENV                                                                                                  \
+    {                                                                                                                  \
+        "SK_TRUST_PROXY=true", "SK_RATE_LIMIT_RPS=5", "SK_RATE_LIMIT_BURST=5", "SK_EXPENSIVE_RATE_LIMIT_RPS=1",        \
+            "SK_EXPENSIVE_RATE_LIMIT_BURST=2", "SK_PUBLIC_URL=https://kaart.example.nl",                               \
+            "SK_WEBHOOKS_ALLOW_PRIVATE=1", NULL                                                                        \
+    }
 #include "it_hooks.h"
 
 TestSuite(security, .fini = it_release);
@@ -43,7 +46,7 @@ static const char *next_client(char *buf, size_t cap)
 static struct json_object *call(long want, const char *method, const char *path, const char *key, const char *body)
 {
     char xff[96];
-    const char *h[] = {next_client(xff, sizeof(xff)), NULL};
+    const char *h[] = { next_client(xff, sizeof(xff)), NULL };
     return it_call_h(want, method, path, key, body, h, NULL);
 }
 
@@ -86,7 +89,7 @@ Test(security, occurrence_windows_are_bounded)
     char body[512], path[256], id[40];
     struct json_object *j;
     char near[64], first[11], from[11], to[11];
-    const char *windows[] = {"from=2099-01-01&to=2099-12-31", near, "from=2100-01-01&to=2100-12-31T23:59"};
+    const char *windows[] = { "from=2099-01-01&to=2099-12-31", near, "from=2100-01-01&to=2100-12-31T23:59" };
 
     /* ten days from a few days ahead, inside a year's window from today: relative dates, so the
      * COUNT rule never ends before the test runs (an ended activity is no longer public) */
@@ -143,9 +146,11 @@ Test(security, area_only_address_stays_private)
     tag[strlen(digits) < sizeof(tag) ? strlen(digits) : sizeof(tag) - 1] = '\0';
     snprintf(body, sizeof(body),
              "{\"organisation_id\":\"%s\",\"title\":\"Lotgenotengroep thuis %s\",\"municipality\":\"GM0512\","
-             "\"address\":{\"street\":\"Geheimstraat\",\"house_number\":\"7\",\"postcode\":\"4205 AB\",\"city\":\"Gorinchem\"},"
+             "\"address\":{\"street\":\"Geheimstraat\",\"house_number\":\"7\",\"postcode\":\"4205 "
+             "AB\",\"city\":\"Gorinchem\"},"
              "\"location\":{\"lat\":51.8395,\"lon\":4.9655},\"address_visibility\":\"area_only\","
-             "\"schedule\":{\"start\":\"2027-01-05T19:00\",\"end\":\"2027-01-05T21:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY=TU\"}}",
+             "\"schedule\":{\"start\":\"2027-01-05T19:00\",\"end\":\"2027-01-05T21:00\",\"rrule\":\"FREQ=WEEKLY;BYDAY="
+             "TU\"}}",
              a.org_a, tag);
     j = call(201, "POST", "/api/v1/activities", a.m512, body);
     snprintf(path, sizeof(path), "/api/v1/activities/%s", it_js(j, "id"));
@@ -177,12 +182,16 @@ Test(security, audit_log_is_read_within_scope)
     struct json_object *j;
 
     actors(&a);
-    snprintf(body, sizeof(body), "{\"organisation_id\":\"%s\",\"title\":\"Auditplek\",\"municipality\":\"GM0512\","
-                                 "\"skills\":[\"koken\"]}", a.org_a);
+    snprintf(body, sizeof(body),
+             "{\"organisation_id\":\"%s\",\"title\":\"Auditplek\",\"municipality\":\"GM0512\","
+             "\"skills\":[\"koken\"]}",
+             a.org_a);
     j = call(201, "POST", "/api/v1/vacancies", a.m512, body);
     snprintf(id512, sizeof(id512), "%s", it_js(j, "id"));
-    snprintf(body, sizeof(body), "{\"organisation_id\":\"%s\",\"title\":\"Auditplek\",\"municipality\":\"GM0668\","
-                                 "\"skills\":[\"koken\"]}", a.org_b);
+    snprintf(body, sizeof(body),
+             "{\"organisation_id\":\"%s\",\"title\":\"Auditplek\",\"municipality\":\"GM0668\","
+             "\"skills\":[\"koken\"]}",
+             a.org_b);
     j = call(201, "POST", "/api/v1/vacancies", a.m668, body);
     snprintf(id668, sizeof(id668), "%s", it_js(j, "id"));
 
@@ -195,7 +204,8 @@ Test(security, audit_log_is_read_within_scope)
     for (size_t i = 0; i < it_jlen(j, "items"); i++) {
         struct json_object *it = json_object_array_get_idx(it_jget(j, "items"), i);
         if (strcmp(it_js(it, "entity"), "entry") == 0) {
-            const char *m = it_js(it, "after.municipality")[0] ? it_js(it, "after.municipality") : it_js(it, "before.municipality");
+            const char *m =
+                it_js(it, "after.municipality")[0] ? it_js(it, "after.municipality") : it_js(it, "before.municipality");
             cr_assert(m[0] == '\0' || strcmp(m, "GM0668") == 0, "GM0668's moderator read: %s", it_jtext(it));
         }
     }
@@ -223,7 +233,8 @@ Test(security, trust_is_per_municipality)
     call(403, "PATCH", path, a.m668, "{\"municipality\":\"GM0668\"}");
     cr_assert_str_eq(it_js(call(200, "GET", path, NULL, NULL), "municipality"), "GM0512", "its home stays");
 
-    snprintf(body, sizeof(body), "{\"title\":\"Direct gepubliceerd\",\"municipality\":\"GM0512\",\"skills\":[\"koken\"]}");
+    snprintf(body, sizeof(body),
+             "{\"title\":\"Direct gepubliceerd\",\"municipality\":\"GM0512\",\"skills\":[\"koken\"]}");
     j = call(201, "POST", "/api/v1/vacancies", a.pa, body);
     cr_assert_str_eq(it_js(j, "status"), "published", "trusted in GM0512: %s", it_jtext(j));
     snprintf(body, sizeof(body), "{\"title\":\"Eerst beoordelen\",\"municipality\":\"GM0668\",\"skills\":[\"koken\"]}");
@@ -245,7 +256,8 @@ Test(security, catalogue_boundaries)
     call(403, "PUT", "/api/v1/areas/GM0512-lingewijk/boundary", a.m668,
          "{\"type\":\"Polygon\",\"coordinates\":[[[4.96,51.83],[4.97,51.83],[4.97,51.84],[4.96,51.83]]]}");
     call(403, "DELETE", "/api/v1/areas/GM0512-lingewijk", a.m668, NULL);
-    call(403, "PUT", "/api/v1/areas/GM0512-lingewijk", a.m668, "{\"name\":\"Lingewijk\",\"kind\":\"wijk\",\"municipality\":\"GM0512\"}");
+    call(403, "PUT", "/api/v1/areas/GM0512-lingewijk", a.m668,
+         "{\"name\":\"Lingewijk\",\"kind\":\"wijk\",\"municipality\":\"GM0512\"}");
     j = call(200, "GET", "/api/v1/areas/GM0512-lingewijk", NULL, NULL);
     cr_assert(!json_object_get_boolean(it_jget(j, "retired")) && strcmp(it_js(j, "name"), "Lingewijk") == 0, "%s",
               it_jtext(j));
@@ -272,9 +284,9 @@ Test(security, limits_behind_a_proxy_count_clients_and_ipv6_prefixes)
     struct it_response r;
     int limited_a = 0, limited_b = 0, limited_c = 0;
     /* two addresses of one /64, and one of another /64 */
-    const char *a1[] = {"X-Forwarded-For: 2001:db8:77:1::1", NULL};
-    const char *a2[] = {"X-Forwarded-For: 2001:db8:77:1:ffff:ffff:ffff:fffe", NULL};
-    const char *b[] = {"X-Forwarded-For: 2001:db8:77:2::1", NULL};
+    const char *a1[] = { "X-Forwarded-For: 2001:db8:77:1::1", NULL };
+    const char *a2[] = { "X-Forwarded-For: 2001:db8:77:1:ffff:ffff:ffff:fffe", NULL };
+    const char *b[] = { "X-Forwarded-For: 2001:db8:77:2::1", NULL };
     char url[256];
 
     snprintf(url, sizeof(url), "%s/api/v1/themes", it_url());
@@ -292,7 +304,7 @@ Test(security, limits_behind_a_proxy_count_clients_and_ipv6_prefixes)
     cr_assert_eq(limited_b, 0, "another /64 has its own budget");
     /* a forged hop in front of the proxy's own entry does not help: the proxy's address is believed */
     for (int i = 0; i < 4; i++) {
-        const char *c[] = {"X-Forwarded-For: 198.51.100.99, 2001:db8:77:1::5", NULL};
+        const char *c[] = { "X-Forwarded-For: 198.51.100.99, 2001:db8:77:1::5", NULL };
         cr_assert_eq(it_request("GET", url, c, NULL, 0, &r), 0);
         limited_c += r.status == 429;
         it_response_free(&r);
@@ -306,10 +318,10 @@ Test(security, costly_reads_have_their_own_rate)
     struct it_response r;
     char path[128];
     int limited = 0;
-    const char *h[] = {"X-Forwarded-For: 203.0.113.77", NULL};
+    const char *h[] = { "X-Forwarded-For: 203.0.113.77", NULL };
     for (int i = 0; i < 6; i++) {
         snprintf(path, sizeof(path), "%s/api/v1/activities.ics?audience=%s", it_url(),
-                 (const char *[]){"ouderen", "iedereen", "jongeren", "kinderen", "ouders", "volwassenen"}[i]);
+                 (const char *[]){ "ouderen", "iedereen", "jongeren", "kinderen", "ouders", "volwassenen" }[i]);
         cr_assert_eq(it_request("GET", path, h, NULL, 0, &r), 0);
         limited += r.status == 429;
         if (r.status == 429)
@@ -324,7 +336,7 @@ Test(security, feed_links_use_the_public_url)
 {
     struct it_response r;
     char url[256];
-    const char *h[] = {"Host: evil.example", "X-Forwarded-For: 203.0.113.5", NULL};
+    const char *h[] = { "Host: evil.example", "X-Forwarded-For: 203.0.113.5", NULL };
     snprintf(url, sizeof(url), "%s/feeds/places?limit=2", it_url());
     cr_assert_eq(it_request("GET", url, h, NULL, 0, &r), 0);
     cr_assert_eq(r.status, 200, "%s", r.body);
@@ -337,10 +349,11 @@ Test(security, feed_links_use_the_public_url)
 Test(security, moderator_keys_name_their_municipalities)
 {
     char org[40], out[160], key[128];
-    const char *none[] = {"key", "create", "--org", org, "--role", "moderator", NULL};
-    const char *both[] = {"key", "create", "--org", org, "--role", "moderator", "--municipality", "GM0512",
-                          "--all-municipalities", NULL};
-    const char *partner[] = {"key", "create", "--org", org, "--role", "partner", "--municipality", "GM0512", NULL};
+    const char *none[] = { "key", "create", "--org", org, "--role", "moderator", NULL };
+    const char *both[] = {
+        "key", "create", "--org", org, "--role", "moderator", "--municipality", "GM0512", "--all-municipalities", NULL
+    };
+    const char *partner[] = { "key", "create", "--org", org, "--role", "partner", "--municipality", "GM0512", NULL };
     struct json_object *j;
 
     it_make_org("Sleuteltoets", org);
@@ -367,14 +380,16 @@ Test(security, text_postgresql_refuses_is_a_400)
         const char *method, *path, *fmt, *field;
         int who; /* 0 anon, 1 partner, 2 moderator, 3 admin */
     } cases[] = {
-        {"POST", "/api/v1/places", "{\"title\":\"a%sb\",\"municipality\":\"GM0512\"}", "title", 1},
-        {"POST", "/api/v1/organisations", "{\"name\":\"x%s\"}", "name", 2},
-        {"PUT", "/api/v1/themes/lone-surrogate-test", "{\"label_nl\":\"x%s\"}", "label_nl", 3},
-        {"POST", "/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/x\",\"secret\":\"0123456789abcdef%s\"}", "secret", 2},
-        {"PUT", "/api/v1/areas/GM0512-lingewijk", "{\"name\":\"x%s\"}", "name", 2},
-        {"POST", "/api/v1/moderation/00000000-0000-4000-8000-000000000000/reject", "{\"reason\":\"%s\"}", "reason", 2},
+        { "POST", "/api/v1/places", "{\"title\":\"a%sb\",\"municipality\":\"GM0512\"}", "title", 1 },
+        { "POST", "/api/v1/organisations", "{\"name\":\"x%s\"}", "name", 2 },
+        { "PUT", "/api/v1/themes/lone-surrogate-test", "{\"label_nl\":\"x%s\"}", "label_nl", 3 },
+        { "POST", "/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/x\",\"secret\":\"0123456789abcdef%s\"}", "secret",
+          2 },
+        { "PUT", "/api/v1/areas/GM0512-lingewijk", "{\"name\":\"x%s\"}", "name", 2 },
+        { "POST", "/api/v1/moderation/00000000-0000-4000-8000-000000000000/reject", "{\"reason\":\"%s\"}", "reason",
+          2 },
     };
-    const char *bad[] = {"\\u0000", "\\ud800", "\\udfff", "\\ud800\\u0041"};
+    const char *bad[] = { "\\u0000", "\\ud800", "\\udfff", "\\ud800\\u0041" };
 
     actors(&a);
     for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
@@ -384,22 +399,25 @@ Test(security, text_postgresql_refuses_is_a_400)
             const char *at = strstr(cases[c].fmt, "%s");
             snprintf(body, sizeof(body), "%.*s%s%s", (int)(at - cases[c].fmt), cases[c].fmt, bad[b], at + 2);
             j = call(400, cases[c].method, cases[c].path, key, body);
-            cr_assert(it_names_field(j, cases[c].field), "%s %s %s: %s", cases[c].method, cases[c].path, body, it_jtext(j));
+            cr_assert(it_names_field(j, cases[c].field), "%s %s %s: %s", cases[c].method, cases[c].path, body,
+                      it_jtext(j));
         }
     }
     /* a report from anyone: same, and never more than the small body allowance */
     it_tag(tag, sizeof(tag));
-    snprintf(body, sizeof(body), "{\"organisation_id\":\"%s\",\"title\":\"Meldplek %s\",\"municipality\":\"GM0512\","
-                                 "\"skills\":[\"koken\"]}", a.org_a, tag);
+    snprintf(body, sizeof(body),
+             "{\"organisation_id\":\"%s\",\"title\":\"Meldplek %s\",\"municipality\":\"GM0512\","
+             "\"skills\":[\"koken\"]}",
+             a.org_a, tag);
     j = call(201, "POST", "/api/v1/vacancies", a.m512, body);
     snprintf(path, sizeof(path), "/api/v1/vacancies/%s/reports", it_js(j, "id"));
     j = call(400, "POST", path, NULL, "{\"reason\":\"other\",\"message\":\"\\u0000\"}");
     cr_assert(it_names_field(j, "message"), "%s", it_jtext(j));
     /* a header that reaches SQL */
     {
-        const char *h[] = {"Idempotency-Key: sleutel\x01", NULL};
-        j = it_call_h(400, "POST", "/api/v1/vacancies", a.pa, "{\"title\":\"x\",\"municipality\":\"GM0512\",\"skills\":[]}", h,
-                      NULL);
+        const char *h[] = { "Idempotency-Key: sleutel\x01", NULL };
+        j = it_call_h(400, "POST", "/api/v1/vacancies", a.pa,
+                      "{\"title\":\"x\",\"municipality\":\"GM0512\",\"skills\":[]}", h, NULL);
         cr_assert(it_names_field(j, "Idempotency-Key"), "%s", it_jtext(j));
     }
 }
@@ -434,7 +452,7 @@ Test(security, ready_does_not_show_connection_errors)
     struct it_daemon d;
     struct it_response r;
     char url[128];
-    const char *env[] = {"SK_DATABASE_URL=host=127.0.0.1 port=1 dbname=nowhere user=nobody connect_timeout=1", NULL};
+    const char *env[] = { "SK_DATABASE_URL=host=127.0.0.1 port=1 dbname=nowhere user=nobody connect_timeout=1", NULL };
     cr_assert_eq(it_daemon_start_ex(&d, env, false), 0);
     snprintf(url, sizeof(url), "%s/ready", d.url);
     for (double until = it_deadline_ms(4000);;) {

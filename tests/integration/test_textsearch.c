@@ -66,7 +66,7 @@ static int str_cmp(const void *a, const void *b)
 /* The distinct folded words of the demo data and the SQL. */
 static void corpus_words(struct list *out)
 {
-    struct list all = {0};
+    struct list all = { 0 };
     const struct sk_embedded_file *files[64];
     size_t nf = 0;
     files[nf++] = &sk_seed_demo;
@@ -126,7 +126,7 @@ static char *array_literal(const struct list *l, size_t from, size_t to)
 static PGresult *per_item(const char *sql, const struct list *l, size_t from, size_t to)
 {
     char *arr = array_literal(l, from, to);
-    const char *params[1] = {arr};
+    const char *params[1] = { arr };
     PGresult *r = PQexecParams(pg, sql, 1, NULL, params, NULL, NULL, 0);
     free(arr);
     cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQresultErrorMessage(r));
@@ -136,7 +136,7 @@ static PGresult *per_item(const char *sql, const struct list *l, size_t from, si
 
 Test(textsearch, folds_every_accent_rule_as_unaccent_and_lower)
 {
-    struct list texts = {0};
+    struct list texts = { 0 };
     const char *p = (const char *)sk_unaccent_rules.data;
     size_t bad = 0;
     char first[256] = "";
@@ -155,8 +155,9 @@ Test(textsearch, folds_every_accent_rule_as_unaccent_and_lower)
     list_add(&texts, "ПРИВІТ Ελλάδα İstanbul ﬁets");
     for (size_t from = 0; from < texts.n; from += 500) {
         size_t to = from + 500 < texts.n ? from + 500 : texts.n;
-        PGresult *r = per_item("SELECT lower(sk_unaccent(x)) FROM unnest($1::text[]) WITH ORDINALITY u(x, i) ORDER BY i",
-                               &texts, from, to);
+        PGresult *r =
+            per_item("SELECT lower(sk_unaccent(x)) FROM unnest($1::text[]) WITH ORDINALITY u(x, i) ORDER BY i", &texts,
+                     from, to);
         for (size_t i = from; i < to; i++) {
             char out[1024];
             const char *want = PQgetvalue(r, (int)(i - from), 0);
@@ -173,9 +174,15 @@ Test(textsearch, folds_every_accent_rule_as_unaccent_and_lower)
 
 Test(textsearch, splits_words_as_the_search_does)
 {
-    static const char *const texts[] = {"koffie-ochtend, 10:30 uur!", "wandelen&fietsen__samen", "  ",
-                                        "65+ beweegles (stoel)", "привіт світ", "café/bar", "a.b.c", "x"};
-    struct list l = {0};
+    static const char *const texts[] = { "koffie-ochtend, 10:30 uur!",
+                                         "wandelen&fietsen__samen",
+                                         "  ",
+                                         "65+ beweegles (stoel)",
+                                         "привіт світ",
+                                         "café/bar",
+                                         "a.b.c",
+                                         "x" };
+    struct list l = { 0 };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         char f[256];
         cr_assert_geq(ts_fold(texts[i], strlen(texts[i]), f, sizeof(f)), 0);
@@ -201,7 +208,7 @@ Test(textsearch, splits_words_as_the_search_does)
 
 Test(textsearch, every_stop_word_is_one_in_the_database)
 {
-    struct list l = {0};
+    struct list l = { 0 };
     const char *p = (const char *)sk_dutch_stop.data;
     while (*p) {
         size_t n = strcspn(p, "\n");
@@ -227,7 +234,7 @@ Test(textsearch, every_stop_word_is_one_in_the_database)
 
 Test(textsearch, lexemes_equal_to_tsquery_dutch_for_thousands_of_words)
 {
-    struct list words = {0};
+    struct list words = { 0 };
     struct ts_stemmer *st = ts_stemmer_new();
     size_t bad = 0;
     char first[512] = "";
@@ -238,9 +245,10 @@ Test(textsearch, lexemes_equal_to_tsquery_dutch_for_thousands_of_words)
     for (size_t from = 0; from < words.n; from += 1000) {
         size_t to = from + 1000 < words.n ? from + 1000 : words.n;
         /* the lexeme of to_tsquery, without its quotes; '' for none */
-        PGresult *r = per_item("SELECT replace(trim(both '''' from to_tsquery('pg_catalog.dutch', quote_literal(x))::text), "
-                               "'''''', '''') FROM unnest($1::text[]) WITH ORDINALITY u(x, i) ORDER BY i",
-                               &words, from, to);
+        PGresult *r =
+            per_item("SELECT replace(trim(both '''' from to_tsquery('pg_catalog.dutch', quote_literal(x))::text), "
+                     "'''''', '''') FROM unnest($1::text[]) WITH ORDINALITY u(x, i) ORDER BY i",
+                     &words, from, to);
         for (size_t i = from; i < to; i++) {
             char lex[TS_LEXEME_MAX] = "";
             const char *want = PQgetvalue(r, (int)(i - from), 0);
@@ -257,7 +265,7 @@ Test(textsearch, lexemes_equal_to_tsquery_dutch_for_thousands_of_words)
 
 Test(textsearch, similarity_equals_pg_trgm)
 {
-    struct list words = {0}, pairs = {0};
+    struct list words = { 0 }, pairs = { 0 };
     size_t bad = 0;
     char first[512] = "";
 
@@ -280,7 +288,7 @@ Test(textsearch, similarity_equals_pg_trgm)
         PGresult *r;
         {
             char *arr = array_literal(&pairs, from, to);
-            const char *params[1] = {arr};
+            const char *params[1] = { arr };
             r = PQexecParams(pg,
                              "SELECT similarity(a[2 * i - 1], a[2 * i])::text FROM (SELECT $1::text[] a) x, "
                              "generate_series(1, cardinality(a) / 2) i ORDER BY i",

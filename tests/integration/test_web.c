@@ -23,8 +23,8 @@ TestSuite(web, .fini = it_release);
 
 struct web_world {
     char mod_org[37], mod[80];
-    char org[37], partner[80];       /* trusted: publishes at once */
-    char slow_org[37], slow[80];     /* not trusted: waits for a moderator */
+    char org[37], partner[80];   /* trusted: publishes at once */
+    char slow_org[37], slow[80]; /* not trusted: waits for a moderator */
 };
 
 /* A trusted partner's organisation, made by the moderator. */
@@ -125,7 +125,8 @@ Test(web, partner_text_is_escaped_on_every_page)
     world(&w);
     place_page(w.partner, "\"Buurthuis <script>alert(1)</script> & \\\"De Hoek\\\"\"", "published", 200, &r);
     cr_assert_null(strstr(r.body, "<script>alert"), "raw markup leaked:\n%s", r.body);
-    cr_assert_not_null(strstr(r.body, "<h1>Buurthuis &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;De Hoek&quot;</h1>"));
+    cr_assert_not_null(
+        strstr(r.body, "<h1>Buurthuis &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;De Hoek&quot;</h1>"));
     cr_assert_not_null(strstr(r.body, "Ontmoetingsplek &lt;b&gt;voor&lt;/b&gt; de wijk &amp; omgeving."));
     cr_assert_not_null(strstr(r.body, "<p>Koffie en een praatje.</p>\n<p>Iedereen is welkom.</p>"), "paragraphs");
     cr_assert_not_null(strstr(r.body, "Lingewijkerweg 12, 4205 AB Gorinchem"));
@@ -180,10 +181,10 @@ Test(web, bad_input_gets_a_dutch_html_page)
 
 Test(web, static_files_have_type_and_etag)
 {
-    static const char *const files[][2] = {{"/static/site.css", "text/css; charset=utf-8"},
-                                           {"/static/app.js", "text/javascript; charset=utf-8"},
-                                           {"/static/leaflet.js", "text/javascript; charset=utf-8"},
-                                           {"/static/favicon.svg", "image/svg+xml"}};
+    static const char *const files[][2] = { { "/static/site.css", "text/css; charset=utf-8" },
+                                            { "/static/app.js", "text/javascript; charset=utf-8" },
+                                            { "/static/leaflet.js", "text/javascript; charset=utf-8" },
+                                            { "/static/favicon.svg", "image/svg+xml" } };
     struct it_response r;
     char ct[128], etag[64], inm[96], url[256];
 
@@ -196,7 +197,7 @@ Test(web, static_files_have_type_and_etag)
         it_response_free(&r);
         snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
         snprintf(url, sizeof(url), "%s%s", it_url(), files[i][0]);
-        const char *hdrs[] = {inm, NULL};
+        const char *hdrs[] = { inm, NULL };
         cr_assert_eq(it_request("GET", url, hdrs, NULL, 0, &r), 0);
         cr_assert_eq(r.status, 304, "%s revalidates with its ETag", files[i][0]);
         it_response_free(&r);

@@ -9,9 +9,11 @@
  * database). The refusal of private addresses is test_webhooks_ssrf.c,
  * whose daemon runs without the allow flag.
  */
-#define IT_DAEMON_ENV                                                                                      \
-    {"SK_WEBHOOKS_ALLOW_PRIVATE=1", "SK_WEBHOOK_RETRY_BASE_MS=200", "SK_WEBHOOK_RETRY_MAX_MS=1000",      \
-     "SK_WEBHOOK_MAX_ATTEMPTS=8", "SK_WEBHOOK_POLL_MS=100", "SK_WEBHOOK_TIMEOUT_MS=3000", NULL}
+#define IT_DAEMON_ENV                                                                                                  \
+    {                                                                                                                  \
+        "SK_WEBHOOKS_ALLOW_PRIVATE=1", "SK_WEBHOOK_RETRY_BASE_MS=200", "SK_WEBHOOK_RETRY_MAX_MS=1000",                 \
+            "SK_WEBHOOK_MAX_ATTEMPTS=8", "SK_WEBHOOK_POLL_MS=100", "SK_WEBHOOK_TIMEOUT_MS=3000", NULL                  \
+    }
 
 #include "webhooks_common.h"
 
@@ -31,8 +33,8 @@ static void actors(struct wt_actors *a)
 
 /* Poll the delivery of hook for place (every step_us) until it is in status or ms have
  * passed; the last one seen (the caller asserts its status). */
-static struct json_object *delivery_in_status(const char *mod, const char *hook, const char *place,
-                                              const char *status, double ms, useconds_t step_us)
+static struct json_object *delivery_in_status(const char *mod, const char *hook, const char *place, const char *status,
+                                              double ms, useconds_t step_us)
 {
     struct json_object *d = NULL;
     double until = it_now_ms() + ms;
@@ -66,7 +68,7 @@ Test(webhooks, publish_update_delete_arrive_signed)
     struct rx_msg m;
     struct json_object *j, *body, *d;
     char url[96], hook[40], place[40], vacancy_title[512], title[128], path[128], hdr[128], ifm[32], tag[64];
-    const char *if_match[] = {ifm, NULL};
+    const char *if_match[] = { ifm, NULL };
 
     actors(&a);
     it_tag(tag, sizeof(tag));
@@ -115,9 +117,11 @@ Test(webhooks, publish_update_delete_arrive_signed)
     cr_assert_eq(json_object_get_int(it_jget(body, "version")), 2);
 
     /* a vacancy: this subscriber asked for places only */
-    snprintf(vacancy_title, sizeof(vacancy_title),
-             "{\"title\":\"Gastvrouw koffieochtend (webhook %s)\",\"municipality\":\"GM0512\",\"organisation_id\":\"%s\","
-             "\"skills\":[\"gastvrijheid\"]}", tag, a.org);
+    snprintf(
+        vacancy_title, sizeof(vacancy_title),
+        "{\"title\":\"Gastvrouw koffieochtend (webhook %s)\",\"municipality\":\"GM0512\",\"organisation_id\":\"%s\","
+        "\"skills\":[\"gastvrijheid\"]}",
+        tag, a.org);
     j = wt_call(201, "POST", "/api/v1/vacancies", a.mod, vacancy_title);
 
     /* deleted */
@@ -257,7 +261,7 @@ Test(webhooks, pending_entries_never_notify)
     struct json_object *j;
     char url[96], hook[40], org[40], partner[128], p1[40], p2[40], title[128], path[160], tag[64];
     char ifm[32];
-    const char *if_match[] = {ifm, NULL};
+    const char *if_match[] = { ifm, NULL };
 
     actors(&a);
     it_tag(tag, sizeof(tag));
@@ -317,9 +321,11 @@ Test(webhooks, access_and_validation)
     it_make_key(a.org, "moderator", "GM0668", other);
 
     wt_call(401, "GET", "/api/v1/webhooks", NULL, NULL);
-    wt_call(401, "POST", "/api/v1/webhooks", NULL, "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\"}");
+    wt_call(401, "POST", "/api/v1/webhooks", NULL,
+            "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\"}");
     wt_call(403, "GET", "/api/v1/webhooks", partner, NULL);
-    wt_call(403, "POST", "/api/v1/webhooks", partner, "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\"}");
+    wt_call(403, "POST", "/api/v1/webhooks", partner,
+            "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\"}");
     /* outside the moderator's municipalities */
     wt_call(403, "POST", "/api/v1/webhooks", a.mod,
             "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"municipality\":\"GM0668\"}");
@@ -328,10 +334,12 @@ Test(webhooks, access_and_validation)
     cr_assert(wt_names_field(j, "secret"), "%s", it_jtext(j));
     j = wt_call(422, "POST", "/api/v1/webhooks", a.mod, "{\"secret\":\"0123456789abcdef\"}");
     cr_assert(wt_names_field(j, "url"), "%s", it_jtext(j));
-    j = wt_call(422, "POST", "/api/v1/webhooks", a.mod, "{\"url\":\"ftp://example.org/h\",\"secret\":\"0123456789abcdef\"}");
-    cr_assert(wt_names_field(j, "url"), "%s", it_jtext(j));
     j = wt_call(422, "POST", "/api/v1/webhooks", a.mod,
-                "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"kinds\":[\"places\"],\"colour\":1}");
+                "{\"url\":\"ftp://example.org/h\",\"secret\":\"0123456789abcdef\"}");
+    cr_assert(wt_names_field(j, "url"), "%s", it_jtext(j));
+    j = wt_call(
+        422, "POST", "/api/v1/webhooks", a.mod,
+        "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"kinds\":[\"places\"],\"colour\":1}");
     cr_assert(wt_names_field(j, "kinds[0]"), "%s", it_jtext(j));
     cr_assert(wt_names_field(j, "colour"), "%s", it_jtext(j));
     j = wt_call(422, "POST", "/api/v1/webhooks", a.mod,
@@ -358,10 +366,12 @@ Test(webhooks, access_and_validation)
         char everywhere[128], all_hook[40];
         it_make_key(a.org, "admin", NULL, everywhere);
         j = wt_register(everywhere, "http://127.0.0.1:9/all", "0123456789abcdef", "", all_hook);
-        cr_assert_null(it_jget(j, "municipality") ? (json_object_is_type(it_jget(j, "municipality"), json_type_null) ? NULL : j) : NULL,
+        cr_assert_null(it_jget(j, "municipality")
+                           ? (json_object_is_type(it_jget(j, "municipality"), json_type_null) ? NULL : j)
+                           : NULL,
                        "municipality should be null: %s", it_jtext(j));
         snprintf(path, sizeof(path), "/api/v1/webhooks/%s", all_hook);
-        wt_call(404, "GET", path, a.mod, NULL);      /* not one of GM0512's */
+        wt_call(404, "GET", path, a.mod, NULL); /* not one of GM0512's */
         wt_call(200, "GET", path, everywhere, NULL);
         unregister(everywhere, all_hook);
     }

@@ -8,9 +8,11 @@
  * and "localhost" with a 422 naming "url"; at delivery time a host name
  * that resolves to a private address is refused before connecting.
  */
-#define IT_DAEMON_ENV                                                                                      \
-    {"SK_WEBHOOKS_ALLOW_PRIVATE=0", "SK_WEBHOOK_RETRY_BASE_MS=200", "SK_WEBHOOK_RETRY_MAX_MS=1000",      \
-     "SK_WEBHOOK_POLL_MS=100", NULL}
+#define IT_DAEMON_ENV                                                                                                  \
+    {                                                                                                                  \
+        "SK_WEBHOOKS_ALLOW_PRIVATE=0", "SK_WEBHOOK_RETRY_BASE_MS=200", "SK_WEBHOOK_RETRY_MAX_MS=1000",                 \
+            "SK_WEBHOOK_POLL_MS=100", NULL                                                                             \
+    }
 
 #include <netdb.h>
 
@@ -28,26 +30,26 @@ static void actors(struct wt_actors *a)
 Test(ssrf, private_and_loopback_urls_are_refused)
 {
     static const char *const bad[] = {
-        "http://127.0.0.1/hook",          /* http, and loopback */
-        "http://example.org/hook",        /* http */
+        "http://127.0.0.1/hook",   /* http, and loopback */
+        "http://example.org/hook", /* http */
         "https://127.0.0.1/hook",
-        "https://127.1/hook",             /* short IPv4 */
-        "https://2130706433/hook",        /* IPv4 as one number */
+        "https://127.1/hook",      /* short IPv4 */
+        "https://2130706433/hook", /* IPv4 as one number */
         "https://0x7f000001/hook",
         "https://10.0.0.1/hook",
         "https://172.16.5.4/hook",
         "https://192.168.1.1/hook",
         "https://169.254.169.254/latest/meta-data",
-        "https://100.64.0.1/hook",        /* CGNAT */
+        "https://100.64.0.1/hook", /* CGNAT */
         "https://0.0.0.0/hook",
-        "https://224.0.0.1/hook",         /* multicast */
+        "https://224.0.0.1/hook", /* multicast */
         "https://localhost/hook",
         "https://LOCALHOST./hook",
         "https://api.localhost/hook",
         "https://[::1]/hook",
         "https://[::]/hook",
-        "https://[fd00::1]/hook",         /* unique local */
-        "https://[fe80::1]/hook",         /* link-local */
+        "https://[fd00::1]/hook",          /* unique local */
+        "https://[fe80::1]/hook",          /* link-local */
         "https://[::ffff:127.0.0.1]/hook", /* IPv4-mapped */
         "https://[::ffff:10.0.0.1]/hook",
         "https://user:pw@example.org/hook",
@@ -91,7 +93,7 @@ static bool inward_addr(const struct sockaddr *sa)
 /* Does name resolve (as libcurl's resolver, getaddrinfo, resolves it) to inward addresses only? */
 static bool resolves_inward(const char *name)
 {
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
     bool inward;
 
     if (getaddrinfo(name, NULL, &hints, &res) != 0)
@@ -113,7 +115,7 @@ static bool resolves_inward(const char *name)
  */
 static const char *inward_name(char *out, size_t cap)
 {
-    static const char *const candidates[] = {"ip6-localhost", "ip6-loopback", "localhost.localdomain", NULL};
+    static const char *const candidates[] = { "ip6-localhost", "ip6-loopback", "localhost.localdomain", NULL };
     char host[256];
 
     if (gethostname(host, sizeof(host)) == 0 && strchr(host, '.') == NULL && resolves_inward(host)) {
@@ -156,8 +158,8 @@ Test(ssrf, names_resolving_inward_are_refused_at_delivery)
         usleep(50000);
     }
     cr_assert_geq(json_object_get_int(it_jget(d, "attempts")), 1, "never attempted: %s", it_jtext(d));
-    cr_assert(strstr(wt_s(d, "last_error"), "not a public address") != NULL,
-              "the inward address was not refused: %s", it_jtext(d));
+    cr_assert(strstr(wt_s(d, "last_error"), "not a public address") != NULL, "the inward address was not refused: %s",
+              it_jtext(d));
     cr_assert_str_eq(wt_s(d, "response_code"), "", "%s", it_jtext(d));
     /* what the moderator reads does not name the internal address (that is in the log) */
     cr_assert_null(strstr(wt_s(d, "last_error"), "127.0"), "%s", it_jtext(d));

@@ -36,23 +36,22 @@
 /* Requests and JSON (pooled JSON, it_jget, it_jtext come from it.h) */
 
 /* Send one request (path relative to base, NULL = the shared daemon) and assert its status. */
-WT_FN struct json_object *wt_call_at(const char *base, long want, const char *method, const char *path,
-                                      const char *key, const char *body, const char *const *hdrs)
+WT_FN struct json_object *wt_call_at(const char *base, long want, const char *method, const char *path, const char *key,
+                                     const char *body, const char *const *hdrs)
 {
     struct it_response r;
     struct json_object *j;
     char url[512];
     snprintf(url, sizeof(url), "%s%s", base ? base : "", path);
     cr_assert_eq(it_send(method, url, key, body, hdrs, &r), 0, "%s %s: no response", method, path);
-    cr_assert_eq(r.status, want, "%s %s -> %ld (expected %ld)\n  body sent: %s\n  response: %s", method, path,
-                 r.status, want, body ? body : "-", r.body);
+    cr_assert_eq(r.status, want, "%s %s -> %ld (expected %ld)\n  body sent: %s\n  response: %s", method, path, r.status,
+                 want, body ? body : "-", r.body);
     j = r.body_len ? it_keep(it_json(&r)) : NULL;
     it_response_free(&r);
     return j;
 }
 
-WT_FN struct json_object *wt_call(long want, const char *method, const char *path, const char *key,
-                                   const char *body)
+WT_FN struct json_object *wt_call(long want, const char *method, const char *path, const char *key, const char *body)
 {
     return wt_call_at(NULL, want, method, path, key, body, NULL);
 }
@@ -104,8 +103,7 @@ WT_FN struct json_object *wt_create_place(const char *key, const char *title, co
 }
 
 /* Register a webhook as key; its id into id (37 bytes). extra: more JSON members ("" or ",\"kinds\":[...]"). */
-WT_FN struct json_object *wt_register(const char *key, const char *url, const char *secret, const char *extra,
-                                       char *id)
+WT_FN struct json_object *wt_register(const char *key, const char *url, const char *secret, const char *extra, char *id)
 {
     char body[1024];
     struct json_object *j;
@@ -152,7 +150,7 @@ struct receiver {
     int port;
     pthread_t thread;
     volatile int stop;
-    volatile int answer;    /* status to answer; 200 by default */
+    volatile int answer; /* status to answer; 200 by default */
     pthread_mutex_t mu;
     int n;
     struct rx_msg msgs[RX_MAX];
@@ -166,7 +164,7 @@ WT_FN void rx_serve(struct receiver *rx, int c)
     size_t got = 0;
     char *end = NULL, *cl;
     long want = 0;
-    struct timeval tv = {3, 0};
+    struct timeval tv = { 3, 0 };
     char reply[128];
 
     setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -202,7 +200,7 @@ WT_FN void *rx_main(void *arg)
 {
     struct receiver *rx = arg;
     while (!rx->stop) {
-        struct pollfd p = {.fd = rx->fd, .events = POLLIN};
+        struct pollfd p = { .fd = rx->fd, .events = POLLIN };
         if (poll(&p, 1, 50) <= 0)
             continue;
         int c = accept(rx->fd, NULL, NULL);
@@ -217,8 +215,9 @@ WT_FN void *rx_main(void *arg)
 /* Listen on 127.0.0.1:port (0 = any) and serve on a thread. */
 WT_FN void rx_start(struct receiver *rx, int port)
 {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-                            .sin_port = htons((uint16_t)port)};
+    struct sockaddr_in a = { .sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+                             .sin_port = htons((uint16_t)port) };
     socklen_t len = sizeof(a);
     int one = 1;
 

@@ -7,7 +7,7 @@
 /* Seconds since 1970 of a wall time on any scale. */
 static int64_t at(int y, int mo, int d, int h, int mi, int s)
 {
-    struct rrule_datetime t = {{y, mo, d}, h, mi, s};
+    struct rrule_datetime t = { { y, mo, d }, h, mi, s };
     return rrule_local_seconds(&t);
 }
 
@@ -27,9 +27,9 @@ Test(amsterdam, wall_clock_and_day)
 {
     cr_assert_eq(amsterdam_from_utc(at(2025, 1, 21, 9, 0, 0)), at(2025, 1, 21, 10, 0, 0));
     cr_assert_eq(amsterdam_from_utc(at(2025, 7, 1, 8, 0, 0)), at(2025, 7, 1, 10, 0, 0));
-    cr_assert_eq(amsterdam_day(at(2025, 6, 30, 21, 59, 59)), rrule_days_from_date((struct rrule_date){2025, 6, 30}));
-    cr_assert_eq(amsterdam_day(at(2025, 6, 30, 22, 0, 0)), rrule_days_from_date((struct rrule_date){2025, 7, 1}));
-    cr_assert_eq(amsterdam_day(at(2025, 12, 31, 23, 0, 0)), rrule_days_from_date((struct rrule_date){2026, 1, 1}));
+    cr_assert_eq(amsterdam_day(at(2025, 6, 30, 21, 59, 59)), rrule_days_from_date((struct rrule_date){ 2025, 6, 30 }));
+    cr_assert_eq(amsterdam_day(at(2025, 6, 30, 22, 0, 0)), rrule_days_from_date((struct rrule_date){ 2025, 7, 1 }));
+    cr_assert_eq(amsterdam_day(at(2025, 12, 31, 23, 0, 0)), rrule_days_from_date((struct rrule_date){ 2026, 1, 1 }));
 }
 
 Test(amsterdam, spring_gap)

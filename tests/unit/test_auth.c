@@ -36,10 +36,11 @@ Test(auth, malformed_keys_are_rejected)
     cr_assert_eq(auth_key_parse("Bearer", id, h), -1);
     cr_assert_eq(auth_key_parse("Basic dXNlcjpwYXNz", id, h), -1);
     cr_assert_eq(auth_key_parse("sk_0123_abc", id, h), -1);
-    cr_assert_eq(auth_key_parse("sk_0123456789ABCDEF0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                                id, h), -1); /* upper-case hex */
-    cr_assert_eq(auth_key_parse("sk_0123456789abcdef0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!",
-                                id, h), -1);
+    cr_assert_eq(
+        auth_key_parse("sk_0123456789ABCDEF0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", id, h),
+        -1); /* upper-case hex */
+    cr_assert_eq(
+        auth_key_parse("sk_0123456789abcdef0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!", id, h), -1);
 }
 
 Test(auth, roles)

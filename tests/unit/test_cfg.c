@@ -28,7 +28,7 @@ Test(cfg, defaults)
 {
     struct sk_config c;
     char err[256];
-    char *argv[] = {"x", NULL};
+    char *argv[] = { "x", NULL };
     int argi;
     cr_assert_eq(cfg_load(&c, 1, argv, &argi, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(c.port, 8080);
@@ -43,15 +43,15 @@ Test(cfg, file_then_env_then_flags)
     char err[256], path[] = "/tmp/sk-cfg-XXXXXX";
     int fd = mkstemp(path), argi;
     FILE *f = fdopen(fd, "w");
-    char *argv[] = {"x", "--config", path, "--db-pool-size=7", "migrate", NULL};
+    char *argv[] = { "x", "--config", path, "--db-pool-size=7", "migrate", NULL };
 
     fprintf(f, "# comment\nport = 9000\nworkers = 3\ndb_pool_size = 2\n");
     fclose(f);
     setenv("SK_WORKERS", "5", 1);
     cr_assert_eq(cfg_load(&c, 5, argv, &argi, err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(c.port, 9000);        /* file */
-    cr_assert_eq(c.workers, 5);        /* env beats file */
-    cr_assert_eq(c.db_pool_size, 7);   /* flag beats file */
+    cr_assert_eq(c.port, 9000);      /* file */
+    cr_assert_eq(c.workers, 5);      /* env beats file */
+    cr_assert_eq(c.db_pool_size, 7); /* flag beats file */
     cr_assert_str_eq(argv[argi], "migrate");
     unsetenv("SK_WORKERS");
     remove(path);
@@ -87,11 +87,12 @@ Test(cfg, conninfo_from_data_dir_alone)
 /* public_url is scheme://host[:port]: no empty host, no path, no trailing slash. */
 Test(cfg, public_url_is_a_scheme_and_a_host)
 {
-    static const char *const bad[] = {"http:///x", "http://", "https://", "http://:8080", "https://a.nl/",
-                                      "https://a.nl/pad", "ftp://a.nl", "kaart.example.nl", NULL};
-    static const char *const good[] = {"https://kaart.example.nl", "http://127.0.0.1:8080", NULL};
+    static const char *const bad[] = { "http:///x",    "http://",          "https://",
+                                       "http://:8080", "https://a.nl/",    "https://a.nl/pad",
+                                       "ftp://a.nl",   "kaart.example.nl", NULL };
+    static const char *const good[] = { "https://kaart.example.nl", "http://127.0.0.1:8080", NULL };
     for (int i = 0; bad[i]; i++) {
-        char *argv[] = {"t", "--public_url", (char *)bad[i], NULL};
+        char *argv[] = { "t", "--public_url", (char *)bad[i], NULL };
         struct sk_config c;
         char err[256];
         int argi;
@@ -99,7 +100,7 @@ Test(cfg, public_url_is_a_scheme_and_a_host)
         cr_assert_not_null(strstr(err, "public_url"), "%s", err);
     }
     for (int i = 0; good[i]; i++) {
-        char *argv[] = {"t", "--public_url", (char *)good[i], NULL};
+        char *argv[] = { "t", "--public_url", (char *)good[i], NULL };
         struct sk_config c;
         char err[256];
         int argi;

@@ -4,14 +4,14 @@
 
 #include "client.h"
 
-static struct client_addr A(const char *s)
-{
+static struct client_addr A(const char *s) {
     struct client_addr a;
     cr_assert(client_addr_parse(s, strlen(s), &a), "'%s' should parse", s);
     return a;
 }
 
-static const char *text(const struct client_addr *a, bool unit)
+static const char *
+text(const struct client_addr *a, bool unit)
 {
     static char buf[CLIENT_TEXT_MAX];
     client_text(a, unit, buf);
@@ -86,7 +86,7 @@ Test(client, forwarded_for_is_believed_only_from_trusted_proxies)
 
 Test(client, keyed_hashes_differ_by_key_and_address)
 {
-    uint8_t k1[CLIENT_HASH_KEY_LEN] = {1}, k2[CLIENT_HASH_KEY_LEN] = {2};
+    uint8_t k1[CLIENT_HASH_KEY_LEN] = { 1 }, k2[CLIENT_HASH_KEY_LEN] = { 2 };
     struct client_hasher *h1 = client_hasher_new(k1), *h2 = client_hasher_new(k2);
     struct client_addr a = A("192.0.2.1"), b = A("192.0.2.2");
     cr_assert_not_null(h1);

@@ -45,7 +45,9 @@ Test(cursor, search_cursors)
     cr_assert_not(cursor_search_decode(T("!!!!"), &c));
     cr_assert_not(cursor_search_decode(T("a"), &c));
     /* {"h":"x","i":"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d","k":"1","s":"relevance"}: a bad hash */
-    cr_assert_not(cursor_search_decode(T("eyJoIjoieCIsImkiOiIwYTFiMmMzZC00ZTVmLTRhNmItOGM3ZC05ZTBmMWEyYjNjNGQiLCJrIjoiMSIsInMiOiJyZWxldmFuY2UifQ"), &c));
+    cr_assert_not(cursor_search_decode(
+        T("eyJoIjoieCIsImkiOiIwYTFiMmMzZC00ZTVmLTRhNmItOGM3ZC05ZTBmMWEyYjNjNGQiLCJrIjoiMSIsInMiOiJyZWxldmFuY2UifQ"),
+        &c));
 }
 
 /* The one parser of paging numbers: digits only, in range. */
@@ -55,7 +57,7 @@ Test(cursor, numbers)
     cr_assert(cursor_number("20", 1, 100, &v) && v == 20);
     cr_assert(cursor_number("0", 0, 10, &v) && v == 0);
     cr_assert(cursor_number("999999999999999999", 0, 999999999999999999L, &v) && v == 999999999999999999L);
-    static const char *const bad[] = {"", "0", "101", "+5", " 5", "5 ", "-1", "1e2", "0x10", "1000000000000000000"};
+    static const char *const bad[] = { "", "0", "101", "+5", " 5", "5 ", "-1", "1e2", "0x10", "1000000000000000000" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         cr_assert(!cursor_number(bad[i], 1, 100, &v), "'%s' is not a limit", bad[i]);
     cr_assert(!cursor_number(NULL, 0, 100, &v));

@@ -65,7 +65,8 @@ Test(deploy, nginx_and_the_unit_agree_on_the_proxy)
     cr_assert_eq(client_nets_parse(proxies, &nets, err, sizeof(err)), 0, "%s", err);
     /* nginx connects to 127.0.0.1 from 127.0.0.1 */
     cr_assert(client_addr_parse(addr, strlen(addr), &local));
-    cr_assert(client_nets_contain(&nets, &local), "nginx's address %s is not among trusted_proxies (%s)", addr, proxies);
+    cr_assert(client_nets_contain(&nets, &local), "nginx's address %s is not among trusted_proxies (%s)", addr,
+              proxies);
     free(unit);
     free(nginx);
 }

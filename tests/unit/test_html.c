@@ -24,8 +24,11 @@ Test(html, escapes_markup_characters)
 Test(html, keeps_utf8_and_replaces_broken_bytes)
 {
     check_escape("Café Één — ü", "Café Één — ü");
-    check_escape("a\xff" "b", "a\xef\xbf\xbd" "b");
-    check_escape("a\xc3", "a\xef\xbf\xbd");          /* truncated sequence */
+    check_escape("a\xff"
+                 "b",
+                 "a\xef\xbf\xbd"
+                 "b");
+    check_escape("a\xc3", "a\xef\xbf\xbd");                               /* truncated sequence */
     check_escape("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
     check_escape("x\x01y\tz\n", "x\xef\xbf\xbdy\tz\n");
 }

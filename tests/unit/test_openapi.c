@@ -21,7 +21,7 @@
 static const struct {
     const char *flag, *method;
 } method_names[] = {
-    {"RM_GET", "get"}, {"RM_POST", "post"}, {"RM_PUT", "put"}, {"RM_PATCH", "patch"}, {"RM_DELETE", "delete"},
+    { "RM_GET", "get" }, { "RM_POST", "post" }, { "RM_PUT", "put" }, { "RM_PATCH", "patch" }, { "RM_DELETE", "delete" },
 };
 
 static int is_api_path(const char *p)
@@ -74,8 +74,7 @@ Test(openapi, documents_every_route)
         if (!is_api_path(path))
             continue;
         routes++;
-        cr_assert(json_object_object_get_ex(paths, path, &item), "route %s is missing from docs/openapi.json",
-                  path);
+        cr_assert(json_object_object_get_ex(paths, path, &item), "route %s is missing from docs/openapi.json", path);
         for (size_t i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++) {
             const char *flag = strstr(end, method_names[i].flag);
             if (flag == NULL || flag > close)
@@ -112,8 +111,7 @@ Test(openapi, documents_nothing_unserved)
                     close = strchr(line, ')');
                     found = flag != NULL && flag < close;
                 }
-                cr_assert(found, "docs/openapi.json documents %s %s, which the daemon does not serve", method,
-                          path);
+                cr_assert(found, "docs/openapi.json documents %s %s, which the daemon does not serve", method, path);
             }
         }
     }

@@ -12,8 +12,8 @@ Test(problem, renders_all_members)
     size_t len;
     char *s;
     problem_add_error(errors, "contact.email", "must be an e-mail address");
-    s = problem_render(422, "urn:socialekaart:problem:invalid-input", "1 field is invalid", "/api/v1/places",
-                       errors, &len);
+    s = problem_render(422, "urn:socialekaart:problem:invalid-input", "1 field is invalid", "/api/v1/places", errors,
+                       &len);
     cr_assert_eq(strlen(s), len);
     p = json_tokener_parse(s);
     cr_assert(json_object_object_get_ex(p, "status", &v));
@@ -40,8 +40,8 @@ Test(problem, blank_type_by_default)
 Test(problem, instance_added_when_missing)
 {
     size_t len = 0;
-    char *s = problem_add_instance("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404}", "/api/v1/x",
-                                   &len);
+    char *s =
+        problem_add_instance("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404}", "/api/v1/x", &len);
     cr_assert_not_null(s);
     cr_assert_str_eq(s, "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"instance\":\"/api/v1/x\"}");
     cr_assert_eq(len, strlen(s));

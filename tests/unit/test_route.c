@@ -5,10 +5,10 @@
 #include "route.h"
 
 static const struct route table[] = {
-    {"/health", RM_GET, NULL, 0},
-    {"/api/v1/places", RM_GET | RM_POST, NULL, 0},
-    {"/api/v1/places/{id}", RM_GET | RM_PUT | RM_PATCH | RM_DELETE, NULL, 0},
-    {"/api/v1/places/{id}/reports", RM_POST, NULL, 0},
+    { "/health", RM_GET, NULL, 0 },
+    { "/api/v1/places", RM_GET | RM_POST, NULL, 0 },
+    { "/api/v1/places/{id}", RM_GET | RM_PUT | RM_PATCH | RM_DELETE, NULL, 0 },
+    { "/api/v1/places/{id}/reports", RM_POST, NULL, 0 },
 };
 #define N (sizeof(table) / sizeof(table[0]))
 

@@ -14,29 +14,27 @@ static struct json_object *parse(const struct search_pair *p, size_t n, const ch
 static const char *member(struct json_object *o, const char *name)
 {
     struct json_object *v;
-    return json_object_object_get_ex(o, name, &v) ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN)
-                                                  : NULL;
+    return json_object_object_get_ex(o, name, &v) ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : NULL;
 }
 
 Test(search, typical_resident_search_normalises)
 {
-    struct search_pair p[] = {{"q", "wandelen"},
-                              {"area", "GM0512-lingewijk,GM0512-dalem"},
-                              {"theme", "beweging"},
-                              {"access", "wheelchair:limited,hearing_loop"},
-                              {"free", "true"},
-                              {"from", "2026-10-20"},
-                              {"to", "2026-11-03T00:00"},
-                              {"day", "tue,sat"},
-                              {"kind", "activities,places"}};
+    struct search_pair p[] = { { "q", "wandelen" },
+                               { "area", "GM0512-lingewijk,GM0512-dalem" },
+                               { "theme", "beweging" },
+                               { "access", "wheelchair:limited,hearing_loop" },
+                               { "free", "true" },
+                               { "from", "2026-10-20" },
+                               { "to", "2026-11-03T00:00" },
+                               { "day", "tue,sat" },
+                               { "kind", "activities,places" } };
     struct verr_list e;
     struct json_object *o = parse(p, 9, NULL, &e);
     cr_assert_not_null(o, "errors: %s", e.count ? e.items[0].message : "");
     cr_assert_str_eq(member(o, "q"), "\"wandelen\"");
     cr_assert_str_eq(member(o, "areas"), "[\"GM0512-lingewijk\",\"GM0512-dalem\"]");
-    cr_assert_str_eq(member(o, "access"),
-                     "[{\"facet\":\"wheelchair\",\"values\":[\"limited\",\"yes\"]},"
-                     "{\"facet\":\"hearing_loop\",\"values\":[\"yes\"]}]");
+    cr_assert_str_eq(member(o, "access"), "[{\"facet\":\"wheelchair\",\"values\":[\"limited\",\"yes\"]},"
+                                          "{\"facet\":\"hearing_loop\",\"values\":[\"yes\"]}]");
     cr_assert_str_eq(member(o, "from"), "\"2026-10-20T00:00\"");
     cr_assert_str_eq(member(o, "days"), "[2,6]");
     cr_assert_str_eq(member(o, "kinds"), "[\"activity\",\"place\"]");
@@ -46,12 +44,14 @@ Test(search, typical_resident_search_normalises)
 
 Test(search, every_bad_parameter_is_named)
 {
-    struct search_pair p[] = {{"from", "2026-13-01"}, {"limit", "101"},      {"radius", "90000"},
-                              {"near", "48.85,2.35"},  {"municipality", "0512"}, {"access", "wheelchair:maybe"},
-                              {"sort", "price"},      {"aera", "x"},         {"cursor", "a b"},
-                              {"day", "funday"}};
+    struct search_pair p[] = { { "from", "2026-13-01" },   { "limit", "101" },
+                               { "radius", "90000" },      { "near", "48.85,2.35" },
+                               { "municipality", "0512" }, { "access", "wheelchair:maybe" },
+                               { "sort", "price" },        { "aera", "x" },
+                               { "cursor", "a b" },        { "day", "funday" } };
     struct verr_list e;
-    const char *fields[] = {"from", "limit", "radius", "near", "municipality", "access", "sort", "aera", "cursor", "day"};
+    const char *fields[] = { "from",   "limit", "radius", "near",   "municipality",
+                             "access", "sort",  "aera",   "cursor", "day" };
     cr_assert_null(parse(p, 10, NULL, &e));
     cr_assert_geq(e.count, 10);
     for (size_t i = 0; i < 10; i++) {
@@ -64,9 +64,9 @@ Test(search, every_bad_parameter_is_named)
 
 Test(search, window_rules)
 {
-    struct search_pair back[] = {{"from", "2026-12-01"}, {"to", "2026-11-01"}};
-    struct search_pair long_window[] = {{"from", "2026-01-01"}, {"to", "2027-06-01"}};
-    struct search_pair radius_alone[] = {{"radius", "500"}};
+    struct search_pair back[] = { { "from", "2026-12-01" }, { "to", "2026-11-01" } };
+    struct search_pair long_window[] = { { "from", "2026-01-01" }, { "to", "2027-06-01" } };
+    struct search_pair radius_alone[] = { { "radius", "500" } };
     struct verr_list e;
     cr_assert_null(parse(back, 2, NULL, &e));
     cr_assert_str_eq(e.items[0].field, "to");
@@ -77,8 +77,8 @@ Test(search, window_rules)
 
 Test(search, list_endpoint_fixes_kind)
 {
-    struct search_pair ok[] = {{"area", "GM0668-dreumel"}};
-    struct search_pair kind[] = {{"kind", "places"}};
+    struct search_pair ok[] = { { "area", "GM0668-dreumel" } };
+    struct search_pair kind[] = { { "kind", "places" } };
     struct verr_list e;
     struct json_object *o = parse(ok, 1, "vacancy", &e);
     cr_assert_str_eq(member(o, "kinds"), "[\"vacancy\"]");
@@ -89,9 +89,9 @@ Test(search, list_endpoint_fixes_kind)
 Test(search, text_bounds_and_utf8)
 {
     char long_q[300];
-    struct search_pair bad_utf8[] = {{"q", "caf\xc3"}};
-    struct search_pair too_long[] = {{"q", long_q}};
-    struct search_pair accents[] = {{"q", "café"}};
+    struct search_pair bad_utf8[] = { { "q", "caf\xc3" } };
+    struct search_pair too_long[] = { { "q", long_q } };
+    struct search_pair accents[] = { { "q", "café" } };
     struct verr_list e;
     struct json_object *o;
     memset(long_q, 'a', sizeof(long_q) - 1);

@@ -40,7 +40,7 @@ Test(utf8, refuses_what_is_not_strict)
 
 Test(utf8, encodes_what_it_decodes)
 {
-    static const uint32_t cps[] = {0, 0x41, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xffff, 0x10000, 0x10ffff};
+    static const uint32_t cps[] = { 0, 0x41, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xffff, 0x10000, 0x10ffff };
     for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
         char buf[4];
         uint32_t back;

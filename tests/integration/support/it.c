@@ -24,7 +24,7 @@ PGconn *it_db_connect(void)
     struct sk_config cfg;
     char err[256], conninfo[1024];
     int argi;
-    char *argv[] = {(char *)"it", NULL};
+    char *argv[] = { (char *)"it", NULL };
     PGconn *pg;
     cr_assert_eq(cfg_load(&cfg, 1, argv, &argi, err, sizeof(err)), 0, "config: %s", err);
     cr_assert_eq(cfg_conninfo(&cfg, conninfo, sizeof(conninfo)), 0);
@@ -82,8 +82,8 @@ const char *it_ams_offset(const char *local)
     if (sscanf(local, "%d-%d-%dT%d:%d", &y, &mo, &d, &h, &mi) < 3)
         return "?";
     day = it_days_from_civil(y, mo, d);
-    start = it_last_sunday(y, 3);  /* 02:00 local becomes 03:00 */
-    end = it_last_sunday(y, 10);   /* 03:00 local becomes 02:00; 02:00-03:00 read as summer (RFC 5545) */
+    start = it_last_sunday(y, 3); /* 02:00 local becomes 03:00 */
+    end = it_last_sunday(y, 10);  /* 03:00 local becomes 02:00; 02:00-03:00 read as summer (RFC 5545) */
     if ((day > start || (day == start && h >= 2)) && (day < end || (day == end && h < 3)))
         return "+02:00";
     return "+01:00";
@@ -110,11 +110,10 @@ double it_now_ms(void)
 /* Ask the kernel for a free port. */
 int it_free_port(void)
 {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     socklen_t len = sizeof(a);
     int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
         port = ntohs(a.sin_port);
     if (fd >= 0)
         close(fd);
@@ -233,12 +232,12 @@ const char *it_url(void)
     return u ? u : "http://127.0.0.1:8080";
 }
 
-int it_request(const char *method, const char *url, const char *const *headers, const char *body,
-               size_t body_len, struct it_response *r)
+int it_request(const char *method, const char *url, const char *const *headers, const char *body, size_t body_len,
+               struct it_response *r)
 {
     CURL *c = curl_easy_init();
     struct curl_slist *hl = NULL;
-    struct it_buf b = {0}, h = {0};
+    struct it_buf b = { 0 }, h = { 0 };
     size_t full_len = strlen(it_url()) + strlen(url) + 1;
     char *full = malloc(full_len);
     CURLcode rc;
@@ -285,8 +284,8 @@ int it_get(const char *path, const char *key, struct it_response *r)
     return it_send("GET", path, key, NULL, NULL, r);
 }
 
-int it_send(const char *method, const char *path, const char *key, const char *json,
-            const char *const *extra_headers, struct it_response *r)
+int it_send(const char *method, const char *path, const char *key, const char *json, const char *const *extra_headers,
+            struct it_response *r)
 {
     const char *hdrs[24];
     char auth[160];
@@ -386,7 +385,7 @@ int it_cli(char *out, size_t cap, const char *const *args)
 
 void it_make_org(const char *name, char *org_id)
 {
-    const char *args[] = {"org", "create", "--name", name, NULL};
+    const char *args[] = { "org", "create", "--name", name, NULL };
     char out[128];
     cr_assert_eq(it_cli(out, sizeof(out), args), 0, "org create failed");
     cr_assert_eq(strlen(out), 36, "org create printed '%s', not a UUID", out);
@@ -397,7 +396,7 @@ void it_make_key(const char *org_id, const char *role, const char *municipality,
 {
     /* "GM0512,GM0668" becomes two --municipality options. */
     char list[64];
-    const char *args[16] = {"key", "create", "--org", org_id, "--role", role};
+    const char *args[16] = { "key", "create", "--org", org_id, "--role", role };
     size_t n = 6;
     char out[128];
 
@@ -448,8 +447,8 @@ void it_release(void)
 }
 
 /* One place for "send, assert the status, parse": failures name the request. */
-struct json_object *it_call_h(long want, const char *method, const char *path, const char *key,
-                              const char *body, const char *const *hdrs, struct it_response *resp)
+struct json_object *it_call_h(long want, const char *method, const char *path, const char *key, const char *body,
+                              const char *const *hdrs, struct it_response *resp)
 {
     struct it_response r;
     struct json_object *j;
@@ -466,18 +465,17 @@ struct json_object *it_call_h(long want, const char *method, const char *path, c
 }
 
 /* The common case: no extra headers, response not needed. */
-struct json_object *it_call(long want, const char *method, const char *path, const char *key,
-                            const char *body)
+struct json_object *it_call(long want, const char *method, const char *path, const char *key, const char *body)
 {
     return it_call_h(want, method, path, key, body, NULL, NULL);
 }
 
 /* PATCH and DELETE need the version the client saw. */
-struct json_object *it_call_if(long want, const char *method, const char *path, const char *key,
-                               const char *body, int version)
+struct json_object *it_call_if(long want, const char *method, const char *path, const char *key, const char *body,
+                               int version)
 {
     char h[64];
-    const char *hdrs[] = {h, NULL};
+    const char *hdrs[] = { h, NULL };
     snprintf(h, sizeof(h), "If-Match: \"%d\"", version);
     return it_call_h(want, method, path, key, body, hdrs, NULL);
 }
@@ -538,8 +536,7 @@ bool it_jcontains(struct json_object *o, const char *path, const char *s)
     return false;
 }
 
-char *it_place_body(char *buf, size_t cap, const char *title, const char *area, const char *audience,
-                    const char *extra)
+char *it_place_body(char *buf, size_t cap, const char *title, const char *area, const char *audience, const char *extra)
 {
     snprintf(buf, cap,
              "{\"title\":\"%s\",\"summary\":\"Ontmoetingsplek voor de hele wijk.\","

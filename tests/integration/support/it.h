@@ -34,9 +34,9 @@ int it_daemon_stop(struct it_daemon *d);
 
 struct it_response {
     long status;
-    char *body;     /* NUL-terminated, owned; freed by it_response_free */
+    char *body; /* NUL-terminated, owned; freed by it_response_free */
     size_t body_len;
-    char *headers;  /* raw header block, owned */
+    char *headers; /* raw header block, owned */
     double seconds;
 };
 
@@ -45,13 +45,13 @@ struct it_response {
  * absolute. headers: NULL-terminated list of "Name: value" (may be NULL).
  * body may be NULL. Returns 0 when a response arrived (any status).
  */
-int it_request(const char *method, const char *url, const char *const *headers, const char *body,
-               size_t body_len, struct it_response *r);
+int it_request(const char *method, const char *url, const char *const *headers, const char *body, size_t body_len,
+               struct it_response *r);
 
 /* Shorthands with an optional Bearer key (NULL = anonymous). */
 int it_get(const char *path, const char *key, struct it_response *r);
-int it_send(const char *method, const char *path, const char *key, const char *json,
-            const char *const *extra_headers, struct it_response *r);
+int it_send(const char *method, const char *path, const char *key, const char *json, const char *const *extra_headers,
+            struct it_response *r);
 
 void it_response_free(struct it_response *r);
 
@@ -120,13 +120,13 @@ double it_deadline_ms(double ms);
  * (scaled by it_time_factor) has passed. The value is cond's last value, so
  * the caller asserts it: cr_assert(IT_WAIT_FOR(x == 1, 1000, 20), "...").
  */
-#define IT_WAIT_FOR(cond, timeout_ms, step_ms)                                                             \
-    __extension__({                                                                                        \
-        double it_wait_until_ = it_deadline_ms(timeout_ms);                                                \
-        bool it_wait_ok_;                                                                                  \
-        while (!(it_wait_ok_ = (cond)) && it_now_ms() < it_wait_until_)                                    \
-            usleep((useconds_t)(step_ms) * 1000);                                                          \
-        it_wait_ok_;                                                                                       \
+#define IT_WAIT_FOR(cond, timeout_ms, step_ms)                                                                         \
+    __extension__({                                                                                                    \
+        double it_wait_until_ = it_deadline_ms(timeout_ms);                                                            \
+        bool it_wait_ok_;                                                                                              \
+        while (!(it_wait_ok_ = (cond)) && it_now_ms() < it_wait_until_)                                                \
+            usleep((useconds_t)(step_ms)*1000);                                                                        \
+        it_wait_ok_;                                                                                                   \
     })
 
 /*
@@ -157,16 +157,15 @@ void it_release(void);
  * JSON. When resp is given the response is handed over (caller frees it
  * with it_response_free), otherwise it is freed here.
  */
-struct json_object *it_call_h(long want, const char *method, const char *path, const char *key,
-                              const char *body, const char *const *hdrs, struct it_response *resp);
+struct json_object *it_call_h(long want, const char *method, const char *path, const char *key, const char *body,
+                              const char *const *hdrs, struct it_response *resp);
 
 /* it_call_h without extra headers or response; the result is borrowed (kept). */
-struct json_object *it_call(long want, const char *method, const char *path, const char *key,
-                            const char *body);
+struct json_object *it_call(long want, const char *method, const char *path, const char *key, const char *body);
 
 /* it_call with "If-Match: "<version>""; the result is borrowed (kept). */
-struct json_object *it_call_if(long want, const char *method, const char *path, const char *key,
-                               const char *body, int version);
+struct json_object *it_call_if(long want, const char *method, const char *path, const char *key, const char *body,
+                               int version);
 
 /* The member at a dotted path ("schedule.exdates.0", numbers index arrays)
  * in o; NULL when absent. Borrowed from o. */

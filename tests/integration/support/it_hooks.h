@@ -12,7 +12,10 @@
 #include "it.h"
 
 #ifndef IT_DAEMON_ENV
-#define IT_DAEMON_ENV {NULL}
+#define IT_DAEMON_ENV                                                                                                  \
+    {                                                                                                                  \
+        NULL                                                                                                           \
+    }
 #endif
 
 static struct it_daemon it_shared_daemon;

@@ -15,8 +15,8 @@ static PGresult *key_row(const char *role, const unsigned char hash[AUTH_HASH_LE
 {
     static char n0[] = "organisation_id", n1[] = "role", n2[] = "secret_hash", n3[] = "scope", n4[] = "revoked";
     PGresAttDesc attrs[5] = {
-        {n0, 0, 0, 0, 25, -1, -1}, {n1, 0, 0, 0, 25, -1, -1}, {n2, 0, 0, 0, 17, -1, -1},
-        {n3, 0, 0, 0, 1009, -1, -1}, {n4, 0, 0, 0, 16, 1, -1},
+        { n0, 0, 0, 0, 25, -1, -1 },   { n1, 0, 0, 0, 25, -1, -1 }, { n2, 0, 0, 0, 17, -1, -1 },
+        { n3, 0, 0, 0, 1009, -1, -1 }, { n4, 0, 0, 0, 16, 1, -1 },
     };
     PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
     char hex[2 + 2 * AUTH_HASH_LEN + 1] = "\\x";
@@ -45,7 +45,7 @@ static void presented(struct identity *who, unsigned char hash[AUTH_HASH_LEN])
 
 Test(keys, malformed_header_is_refused)
 {
-    struct identity who = {0};
+    struct identity who = { 0 };
     cr_assert_eq(keys_parse(&who, "Bearer nope"), -1);
     cr_assert_str_eq(who.key_id, "");
 }
@@ -77,9 +77,9 @@ Test(keys, refusals_say_why_and_forget_the_key)
         bool revoked, wrong_secret;
         const char *why;
     } cases[] = {
-        {"partner", true, false, "key revoked"},
-        {"partner", false, true, "key secret does not match"},
-        {"emperor", false, false, "key has an unknown role"},
+        { "partner", true, false, "key revoked" },
+        { "partner", false, true, "key secret does not match" },
+        { "emperor", false, false, "key has an unknown role" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct identity who;
@@ -151,7 +151,7 @@ Test(keys, scope_walk)
 
 Test(keys, anonymous_actor_params)
 {
-    struct identity who = {0};
+    struct identity who = { 0 };
     const char *params[KEYS_ACTOR_PARAMS];
     cr_assert_eq(keys_actor_params(&who, params), KEYS_ACTOR_PARAMS);
     cr_assert_str_eq(params[0], "anonymous");
