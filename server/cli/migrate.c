@@ -37,7 +37,8 @@
 
 /* The bookkeeping. schema_migrations is created in wave 1's shape and then given its checksum,
  * so a fresh and an upgraded database end up with the same table. */
-static const char bookkeeping_sql[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+static const char bookkeeping_sql[] = "SET LOCAL client_min_messages = warning;" /* no NOTICE for what exists */
+                                      "CREATE TABLE IF NOT EXISTS schema_migrations ("
                                       " version integer PRIMARY KEY, name text NOT NULL,"
                                       " applied_at timestamptz NOT NULL DEFAULT now());"
                                       "ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text;"
