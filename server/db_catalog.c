@@ -55,9 +55,9 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                                  6 },
     [STMT_VOCAB_LIST] = { "vocab_list", "SELECT * FROM api_vocab_list($1::text, $2::boolean)", 2 },
     [STMT_VOCAB_UPSERT] = { "vocab_upsert",
-                            "SELECT * FROM api_vocab_upsert($1::text, $2::text, $3::jsonb, $4::text, $5::uuid, "
-                            "$6::uuid, $7::text[])",
-                            7 },
+                            "SELECT * FROM api_vocab_upsert($1::text, $2::text, $3::jsonb, $4::jsonb, $5::text, "
+                            "$6::uuid, $7::uuid, $8::text[])",
+                            8 },
     [STMT_VOCAB_RETIRE] = { "vocab_retire",
                             "SELECT * FROM api_vocab_retire($1::text, $2::text, $3::text, $4::uuid, $5::uuid, "
                             "$6::text[])",

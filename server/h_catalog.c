@@ -120,12 +120,39 @@ void h_vocab_list(struct req_ctx *ctx)
     http_query(ctx, STMT_VOCAB_LIST, 2, rows_reply_api);
 }
 
+/* The member table of a vocabulary's terms (validate.c). */
+static enum validate_body catalog_vocab_table(const char *vocab)
+{
+    if (vocab == NULL)
+        return VALIDATE_BODY_VOCAB_TERM; /* SQL answers 404 first */
+    if (strcmp(vocab, "themes") == 0)
+        return VALIDATE_BODY_VOCAB_THEME;
+    if (strcmp(vocab, "accessibility-features") == 0)
+        return VALIDATE_BODY_VOCAB_FEATURE;
+    if (strcmp(vocab, "exception-sets") == 0)
+        return VALIDATE_BODY_VOCAB_EXCEPTION_SET;
+    return VALIDATE_BODY_VOCAB_TERM;
+}
+
+/*
+ * PUT /api/v1/{vocabulary}/{code}: the body's members by their table; the
+ * errors travel with the call, so a refusal (401, 403, 404) still comes first
+ * and SQL adds what needs the database.
+ */
 void h_vocab_put(struct req_ctx *ctx)
 {
+    struct json_object *obj;
+    struct verr_list errs;
+
     ctx->params[0] = catalog_vocab(ctx);
-    if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL || (ctx->params[2] = catalog_body(ctx)) == NULL)
+    if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL || (ctx->params[2] = http_json_object(ctx, &obj)) == NULL)
         return;
-    http_query(ctx, STMT_VOCAB_UPSERT, http_actor_params(ctx, 3), rows_reply_api);
+    verr_init(&errs);
+    validate_body(catalog_vocab_table(ctx->params[0]), obj, &errs);
+    json_object_put(obj);
+    if ((ctx->params[3] = http_keep_json(ctx, verr_to_json(&errs))) == NULL)
+        return;
+    http_query(ctx, STMT_VOCAB_UPSERT, http_actor_params(ctx, 4), rows_reply_api);
 }
 
 void h_vocab_delete(struct req_ctx *ctx)

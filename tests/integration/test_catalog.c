@@ -332,6 +332,105 @@ Test(vocab, theme_validation)
     it_call(404, "GET", "/api/v1/no-such-vocabulary", NULL, NULL);
 }
 
+/*
+ * The members' shape of a term, checked by the daemon (validate.c,
+ * VALIDATE_BODY_VOCAB_*) with the messages SQL used to give: each body names
+ * exactly the one field, with exactly this message, in a 422 invalid-input.
+ */
+struct shape_case {
+    const char *vocab, *body, *field, *message;
+};
+
+static void assert_one_error(struct json_object *j, const char *field, const char *message)
+{
+    struct json_object *errs = it_jget(j, "errors");
+    char detail[300];
+    cr_assert_str_eq(it_js(j, "type"), "urn:socialekaart:problem:invalid-input", "%s", it_jtext(j));
+    cr_assert(json_object_is_type(errs, json_type_array) && json_object_array_length(errs) == 1, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(json_object_array_get_idx(errs, 0), "field"), field, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(json_object_array_get_idx(errs, 0), "message"), message, "%s", it_jtext(j));
+    snprintf(detail, sizeof(detail), "%s %s", field, message);
+    cr_assert_str_eq(it_js(j, "detail"), detail, "%s", it_jtext(j));
+}
+
+Test(vocab, term_shape_errors)
+{
+    static const char long_label[] = "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\""; /* 101 */
+    static const struct shape_case cases[] = {
+        { "themes", "{\"label_en\":\"Litter\"}", "label_nl", "is required" },
+        { "support-kinds", "{}", "label_nl", "is required" },
+        { "themes", "{\"label_nl\":null}", "label_nl", "is required" },
+        { "themes", "{\"label_nl\":5}", "label_nl", "must be a string" },
+        { "audiences", "{\"label_nl\":\" \\u00a0\\r\"}", "label_nl", "must not be empty or only spaces" },
+        { "themes", "{\"label_nl\":\"two\\nlines\"}", "label_nl", "must be a single line without control characters" },
+        { "themes", "{\"label_nl\":\"a\\u007fb\"}", "label_nl", "must be a single line without control characters" },
+        { "themes", NULL, "label_nl", "must be at most 100 characters" },
+        { "themes", "{\"label_nl\":\"Zwerfafval\",\"label_en\":[]}", "label_en", "must be a string" },
+        { "themes", "{\"label_nl\":\"Zwerfafval\",\"label_en\":\"\"}", "label_en", "must not be empty or only spaces" },
+        { "themes", "{\"label_nl\":\"Zwerfafval\",\"kleur\":\"groen\"}", "kleur", "unknown field" },
+        { "themes", "{\"label_nl\":\"Zwerfafval\",\"values\":[\"yes\"]}", "values", "unknown field" },
+        { "audiences", "{\"label_nl\":\"Zwerfafval\",\"parent\":\"ouderen\"}", "parent", "unknown field" },
+        { "support-kinds", "{\"label_nl\":\"Zwerfafval\",\"dates\":[]}", "dates", "unknown field" },
+        { "exception-sets", "{\"label_nl\":\"Vrij\",\"osm_equivalent\":\"x\"}", "osm_equivalent", "unknown field" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":\"yes\"}", "values",
+          "must be an array of codes like [\"yes\", \"no\"]" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":[]}", "values",
+          "must be 1 to 20 different lowercase codes like yes, limited, no" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":[\"yes\",\"yes\"]}", "values",
+          "must be 1 to 20 different lowercase codes like yes, limited, no" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":[\"Yes\"]}", "values",
+          "must be 1 to 20 different lowercase codes like yes, limited, no" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":[1]}", "values",
+          "must be 1 to 20 different lowercase codes like yes, limited, no" },
+        { "accessibility-features",
+          "{\"label_nl\":\"Oprit\",\"values\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"l\","
+          "\"m\",\"n\",\"o\",\"p\",\"q\",\"r\",\"s\",\"t\",\"u\"]}",
+          "values", "must be 1 to 20 different lowercase codes like yes, limited, no" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":[\"yes\"],\"osm_equivalent\":5}",
+          "osm_equivalent", "must be a string of at most 200 characters" },
+        { "exception-sets", "{\"label_nl\":\"Vrij\",\"municipality\":5}", "municipality",
+          "must be a municipality code or null" },
+    };
+    char adm[128], tag[48], path[160], body[300];
+    struct json_object *j;
+
+    admin(adm);
+    make_tag(tag, sizeof(tag));
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *b = cases[i].body;
+        snprintf(path, sizeof(path), "/api/v1/%s/zz%s%s%zu", cases[i].vocab,
+                 strcmp(cases[i].vocab, "accessibility-features") ? "-" : "_", tag, i);
+        if (b == NULL) {
+            snprintf(body, sizeof(body), "{\"label_nl\":%s}", long_label);
+            b = body;
+        }
+        j = it_call(422, "PUT", path, adm, b);
+        assert_one_error(j, cases[i].field, cases[i].message);
+    }
+    /* at the limits the members are fine */
+    snprintf(path, sizeof(path), "/api/v1/themes/zz-%s-ok", tag);
+    snprintf(body, sizeof(body), "{\"label_nl\":\"%.100s\",\"label_en\":null,\"retired\":true,\"code\":\"zz-%s-ok\"}",
+             long_label + 1, tag); /* 100 characters */
+    it_call(201, "PUT", path, adm, body);
+    /* unknown members first, by name, then the members in their order, as SQL listed them */
+    snprintf(path, sizeof(path), "/api/v1/themes/zz-%s-many", tag);
+    j = it_call(422, "PUT", path, adm, "{\"label_en\":5,\"kleur\":1,\"aa\":2}");
+    cr_assert_eq(it_jlen(j, "errors"), 4, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.0.field"), "aa", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.field"), "kleur", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.2.field"), "label_nl", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.3.field"), "label_en", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "detail"), "4 fields are invalid; the first: aa unknown field", "%s", it_jtext(j));
+    /* the daemon's errors and the database's together */
+    j = it_call(422, "PUT", path, adm, "{\"label_nl\":5,\"parent\":\"bestaat-niet\"}");
+    cr_assert_eq(it_jlen(j, "errors"), 2, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.field"), "parent", "%s", it_jtext(j));
+    /* a refusal still comes before the body's errors */
+    actors(adm, NULL, NULL);
+    it_call(403, "PUT", path, adm, "{\"label_nl\":5,\"kleur\":1}");
+}
+
 /* ------------------------------------------------------------------ */
 /* Organisations */
 
