@@ -1715,6 +1715,59 @@ static const struct field_rule vocab_exception_set_members[] = {
     END,
 };
 
+/*
+ * An area (PUT /api/v1/areas/{code}), with the messages of sql/api/areas.sql.
+ * SQL keeps the code (its format, the path's, the municipality's prefix), the
+ * municipality (required for a wijk or kern, known, unchanged) and that the
+ * kind is not changed.
+ */
+static const char *const area_kinds[] = { "municipality", "wijk", "kern", NULL };
+
+/* One of r->choices (strings), else the list as SQL words it. */
+static void check_area_kind(struct vctx *c, struct json_object *v, const struct field_rule *r)
+{
+    if (!json_object_is_type(v, json_type_string) ||
+        !in_choices(r->choices, json_object_get_string(v), (size_t)json_object_get_string_len(v)))
+        fail(c, "must be one of: municipality, wijk, kern");
+}
+
+/* {"lat", "lon"} in the Netherlands; anything else in the object makes it no location at all. */
+static void check_area_location(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    struct json_object *lat = NULL, *lon = NULL;
+    double d;
+    if (!json_object_is_type(v, json_type_object)) {
+        fail(c, "must be an object {\"lat\": .., \"lon\": ..}");
+        return;
+    }
+    json_object_object_foreach(v, key, val)
+    {
+        (void)val;
+        if (strcmp(key, "lat") != 0 && strcmp(key, "lon") != 0) {
+            fail(c, "must be an object {\"lat\": .., \"lon\": ..}");
+            return;
+        }
+    }
+    json_object_object_get_ex(v, "lat", &lat);
+    json_object_object_get_ex(v, "lon", &lon);
+    if (!read_number(lat, &d) || d < LAT_MIN || d > LAT_MAX)
+        fail_at(c, "lat", "must be a number from 50.75 to 53.7");
+    if (!read_number(lon, &d) || d < LON_MIN || d > LON_MAX)
+        fail_at(c, "lon", "must be a number from 3.2 to 7.25");
+}
+
+static const struct field_rule area_members[] = {
+    RULE("code", check_ignore, 0),
+    RANGED("name", check_label, RULE_REQUIRED, 0, VOCAB_LABEL_MAX),
+    { .name = "kind", .check = check_area_kind, .flags = RULE_REQUIRED, .choices = area_kinds },
+    RULE("municipality", check_ignore, 0),
+    RULE("location", check_area_location, 0),
+    RULE("has_boundary", check_ignore, 0),
+    RULE("retired", check_ignore, 0),
+    RULE("boundary", check_ignore, 0),
+    END,
+};
+
 static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_REASON_REQUIRED] = reason_required_members,
     [VALIDATE_BODY_REASON_OPTIONAL] = reason_optional_members,
@@ -1725,6 +1778,7 @@ static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_VOCAB_THEME] = vocab_theme_members,
     [VALIDATE_BODY_VOCAB_FEATURE] = vocab_feature_members,
     [VALIDATE_BODY_VOCAB_EXCEPTION_SET] = vocab_exception_set_members,
+    [VALIDATE_BODY_AREA] = area_members,
 };
 
 int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs)

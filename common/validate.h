@@ -131,6 +131,7 @@ enum validate_body {
     VALIDATE_BODY_VOCAB_THEME,         /* a term and "parent"? */
     VALIDATE_BODY_VOCAB_FEATURE,       /* a term and "values"?, "osm_equivalent"?: accessibility features */
     VALIDATE_BODY_VOCAB_EXCEPTION_SET, /* a term and "municipality"?, "dates"?: exception sets */
+    VALIDATE_BODY_AREA, /* {"name", "kind", "municipality"?, "location"?, ...}: PUT /api/v1/areas/{code} */
 };
 
 /*

@@ -44,9 +44,9 @@ const struct db_statement db_statements[STMT_COUNT_] = {
     [STMT_AREAS_LIST] = { "areas_list", "SELECT * FROM api_areas_list($1::text, $2::boolean)", 2 },
     [STMT_AREA_GET] = { "area_get", "SELECT * FROM api_area_get($1::text)", 1 },
     [STMT_AREA_UPSERT] = { "area_upsert",
-                           "SELECT * FROM api_area_upsert($1::text, $2::jsonb, $3::text, $4::uuid, $5::uuid, "
-                           "$6::text[])",
-                           6 },
+                           "SELECT * FROM api_area_upsert($1::text, $2::jsonb, $3::jsonb, $4::text, $5::uuid, "
+                           "$6::uuid, $7::text[])",
+                           7 },
     [STMT_AREA_RETIRE] = { "area_retire",
                            "SELECT * FROM api_area_retire($1::text, $2::text, $3::uuid, $4::uuid, $5::text[])", 5 },
     [STMT_AREA_BOUNDARY_SET] = { "area_boundary_set",

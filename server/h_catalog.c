@@ -90,11 +90,32 @@ void h_area_get(struct req_ctx *ctx)
     http_query(ctx, STMT_AREA_GET, 1, rows_reply_api);
 }
 
+/*
+ * The body's members by their table (validate.c); the errors travel with the
+ * call, so a refusal still comes first and SQL adds what needs the database.
+ * NULL when a reply was sent.
+ */
+static const char *catalog_checked_body(struct req_ctx *ctx, enum validate_body which, const char **errors)
+{
+    struct json_object *obj;
+    struct verr_list errs;
+    const char *body = http_json_object(ctx, &obj);
+
+    if (body == NULL)
+        return NULL;
+    verr_init(&errs);
+    validate_body(which, obj, &errs);
+    json_object_put(obj);
+    return (*errors = http_keep_json(ctx, verr_to_json(&errs))) == NULL ? NULL : body;
+}
+
+/* PUT /api/v1/areas/{code} */
 void h_area_put(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL ||
+        (ctx->params[1] = catalog_checked_body(ctx, VALIDATE_BODY_AREA, &ctx->params[2])) == NULL)
         return;
-    http_query(ctx, STMT_AREA_UPSERT, http_actor_params(ctx, 2), rows_reply_api);
+    http_query(ctx, STMT_AREA_UPSERT, http_actor_params(ctx, 3), rows_reply_api);
 }
 
 void h_area_delete(struct req_ctx *ctx)
@@ -141,16 +162,9 @@ static enum validate_body catalog_vocab_table(const char *vocab)
  */
 void h_vocab_put(struct req_ctx *ctx)
 {
-    struct json_object *obj;
-    struct verr_list errs;
-
     ctx->params[0] = catalog_vocab(ctx);
-    if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL || (ctx->params[2] = http_json_object(ctx, &obj)) == NULL)
-        return;
-    verr_init(&errs);
-    validate_body(catalog_vocab_table(ctx->params[0]), obj, &errs);
-    json_object_put(obj);
-    if ((ctx->params[3] = http_keep_json(ctx, verr_to_json(&errs))) == NULL)
+    if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL ||
+        (ctx->params[2] = catalog_checked_body(ctx, catalog_vocab_table(ctx->params[0]), &ctx->params[3])) == NULL)
         return;
     http_query(ctx, STMT_VOCAB_UPSERT, http_actor_params(ctx, 4), rows_reply_api);
 }

@@ -431,6 +431,61 @@ Test(vocab, term_shape_errors)
     it_call(403, "PUT", path, adm, "{\"label_nl\":5,\"kleur\":1}");
 }
 
+/* An area's members, checked by the daemon (VALIDATE_BODY_AREA) with SQL's messages. */
+Test(areas, shape_errors)
+{
+    static const struct shape_case cases[] = {
+        { NULL, "{\"kind\":\"wijk\",\"municipality\":\"GM0512\"}", "name", "is required" },
+        { NULL, "{\"name\":5,\"kind\":\"wijk\",\"municipality\":\"GM0512\"}", "name", "must be a string" },
+        { NULL, "{\"name\":\" \",\"kind\":\"wijk\",\"municipality\":\"GM0512\"}", "name",
+          "must not be empty or only spaces" },
+        { NULL, "{\"name\":\"a\\tb\",\"kind\":\"wijk\",\"municipality\":\"GM0512\"}", "name",
+          "must be a single line without control characters" },
+        { NULL, "{\"name\":\"x\",\"municipality\":\"GM0512\"}", "kind", "is required" },
+        { NULL, "{\"name\":\"x\",\"kind\":null,\"municipality\":\"GM0512\"}", "kind", "is required" },
+        { NULL, "{\"name\":\"x\",\"kind\":5,\"municipality\":\"GM0512\"}", "kind",
+          "must be one of: municipality, wijk, kern" },
+        { NULL, "{\"name\":\"x\",\"kind\":\"buurt\",\"municipality\":\"GM0512\"}", "kind",
+          "must be one of: municipality, wijk, kern" },
+        { NULL, "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"kleur\":1}", "kleur",
+          "unknown field" },
+        { NULL, "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":5}", "location",
+          "must be an object {\"lat\": .., \"lon\": ..}" },
+        { NULL,
+          "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":{\"lat\":51.8,\"lon\":5,\"x\":1}"
+          "}",
+          "location", "must be an object {\"lat\": .., \"lon\": ..}" },
+        { NULL, "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":{\"lat\":48.8,\"lon\":5}}",
+          "location.lat", "must be a number from 50.75 to 53.7" },
+        { NULL,
+          "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":{\"lat\":\"51.8\",\"lon\":5}}",
+          "location.lat", "must be a number from 50.75 to 53.7" },
+        { NULL,
+          "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":{\"lat\":51.8,\"lon\":7.3}}",
+          "location.lon", "must be a number from 3.2 to 7.25" },
+    };
+    char adm[128], tag[48], path[160];
+    struct json_object *j;
+
+    admin(adm);
+    make_tag(tag, sizeof(tag));
+    snprintf(path, sizeof(path), "/api/v1/areas/GM0512-zz%s", tag);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_one_error(it_call(422, "PUT", path, adm, cases[i].body), cases[i].field, cases[i].message);
+    j = it_call(422, "PUT", path, adm,
+                "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":{}}");
+    cr_assert_eq(it_jlen(j, "errors"), 2, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.0.field"), "location.lat", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.field"), "location.lon", "%s", it_jtext(j));
+    /* the daemon's errors, then the database's */
+    j = it_call(422, "PUT", path, adm, "{\"name\":5,\"kind\":\"wijk\"}");
+    cr_assert_eq(it_jlen(j, "errors"), 2, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.0.field"), "name", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.field"), "municipality", "%s", it_jtext(j));
+    j = it_call(200, "GET", "/api/v1/areas?municipality=GM0512&include_retired=true", NULL, NULL);
+    cr_assert_null(find_item(j, "code", path + strlen("/api/v1/areas/")), "refused area was stored");
+}
+
 /* ------------------------------------------------------------------ */
 /* Organisations */
 
