@@ -1768,6 +1768,155 @@ static const struct field_rule area_members[] = {
     END,
 };
 
+/*
+ * An organisation (POST, PATCH /api/v1/organisations), with the messages of
+ * sql/api/organisations.sql. SQL keeps the id of a PATCH, "trusted or
+ * trusted_in, not both", and which municipalities exist.
+ */
+enum {
+    ORG_NAME_MAX = 200,
+    ORG_DESCRIPTION_MAX = 2000,
+    ORG_WEBSITE_MAX = 500,
+    ORG_EMAIL_MAX = 254,
+    ORG_TRUST_MAX = 400,
+};
+
+static bool is_alnum_dash(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit_char(ch) || ch == '-';
+}
+
+/* Labels of [A-Za-z0-9-]+ joined by dots, at least two: s[0..n). */
+static bool is_dotted_name(const char *s, size_t n)
+{
+    size_t labels = 1, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (run == 0)
+                return false;
+            labels++;
+            run = 0;
+        } else if (is_alnum_dash(s[i])) {
+            run++;
+        } else {
+            return false;
+        }
+    }
+    return run > 0 && labels >= 2;
+}
+
+/* SQL's ^https?://[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]{1,5})?([/?#][!-~]*)?$, case-insensitive. */
+static bool is_org_website(const char *s, size_t n)
+{
+    size_t i, host;
+    if (n >= 7 && strncasecmp(s, "http://", 7) == 0)
+        i = 7;
+    else if (n >= 8 && strncasecmp(s, "https://", 8) == 0)
+        i = 8;
+    else
+        return false;
+    for (host = i; i < n && (is_alnum_dash(s[i]) || s[i] == '.'); i++)
+        ;
+    if (!is_dotted_name(s + host, i - host))
+        return false;
+    if (i < n && s[i] == ':') {
+        size_t digits = ++i;
+        while (i < n && is_digit_char(s[i]))
+            i++;
+        if (i == digits || i - digits > 5)
+            return false;
+    }
+    if (i == n)
+        return true;
+    if (!strchr("/?#", s[i]))
+        return false;
+    for (i++; i < n; i++)
+        if (s[i] < '!' || s[i] > '~')
+            return false;
+    return true;
+}
+
+static void check_org_description(struct vctx *c, struct json_object *v, const struct field_rule *r)
+{
+    if (!json_object_is_type(v, json_type_string) || (double)utf8_chars(json_object_get_string(v)) > r->hi)
+        fail(c, "must be a string of at most %g characters", r->hi);
+}
+
+static void check_org_website(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    if (!json_object_is_type(v, json_type_string) || utf8_chars(json_object_get_string(v)) > ORG_WEBSITE_MAX ||
+        !is_org_website(json_object_get_string(v), (size_t)json_object_get_string_len(v)))
+        fail(c, "must be an absolute http:// or https:// URL like https://example.nl (at most 500 characters)");
+}
+
+/* SQL's ^atext+(\.atext+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$, at most 254 characters. */
+static void check_org_email(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+    const char *at = s ? strchr(s, '@') : NULL;
+    bool ok = at != NULL && utf8_chars(s) <= ORG_EMAIL_MAX && at > s && s[0] != '.' && at[-1] != '.' &&
+              is_dotted_name(at + 1, strlen(at + 1));
+    for (const char *p = s; ok && p < at; p++)
+        ok = *p == '.' ? p[1] != '.' : is_atext(*p);
+    if (!ok)
+        fail(c, "must be an e-mail address like info@example.nl");
+}
+
+/* 8 to 20 characters of [+0-9 ()-] (a + only first), 9 to 15 of them digits. */
+static void check_org_phone(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+    size_t n = s ? strlen(s) : 0, digits = 0, i = s && s[0] == '+';
+    bool ok = s != NULL && n >= 8 && n <= 20 && n > i;
+    for (; ok && i < n; i++) {
+        ok = is_digit_char(s[i]) || strchr(" ()-", s[i]) != NULL;
+        digits += is_digit_char(s[i]);
+    }
+    if (!ok || digits < 9 || digits > 15)
+        fail(c, "must be a phone number like 0183 123 456 or +31 183 123 456 (9 to 15 digits)");
+}
+
+static void check_org_trusted(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    if (!json_object_is_type(v, json_type_boolean))
+        fail(c, "must be true or false");
+}
+
+static void check_org_trusted_in(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    bool ok = json_object_is_type(v, json_type_array) && json_object_array_length(v) <= ORG_TRUST_MAX;
+    for (size_t i = 0; ok && i < json_object_array_length(v); i++) {
+        struct json_object *m = json_object_array_get_idx(v, i);
+        ok = json_object_is_type(m, json_type_string) &&
+             contract_is_municipality_code(json_object_get_string(m), (size_t)json_object_get_string_len(m));
+    }
+    if (!ok)
+        fail(c, "must be a list of municipality codes like [\"GM0512\"]");
+}
+
+static void check_org_municipality(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    if (!json_object_is_type(v, json_type_string) ||
+        !contract_is_municipality_code(json_object_get_string(v), (size_t)json_object_get_string_len(v)))
+        fail(c, "must be a municipality code like GM0512");
+}
+
+static const struct field_rule org_members[] = {
+    RULE("id", check_ignore, 0),
+    { .name = "name", .check = check_label, .flags = RULE_REQUIRED, .hi = ORG_NAME_MAX, .missing = "is required" },
+    RANGED("description", check_org_description, 0, 0, ORG_DESCRIPTION_MAX),
+    RULE("website", check_org_website, 0),
+    RULE("email", check_org_email, 0),
+    RULE("phone", check_org_phone, 0),
+    RULE("trusted", check_org_trusted, 0),
+    RULE("trusted_in", check_org_trusted_in, 0),
+    RULE("municipality", check_org_municipality, 0),
+    RULE("created_at", check_ignore, 0),
+    RULE("updated_at", check_ignore, 0),
+    RULE("version", check_ignore, 0),
+    END,
+};
+
 static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_REASON_REQUIRED] = reason_required_members,
     [VALIDATE_BODY_REASON_OPTIONAL] = reason_optional_members,
@@ -1779,11 +1928,15 @@ static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_VOCAB_FEATURE] = vocab_feature_members,
     [VALIDATE_BODY_VOCAB_EXCEPTION_SET] = vocab_exception_set_members,
     [VALIDATE_BODY_AREA] = area_members,
+    [VALIDATE_BODY_ORG_CREATE] = org_members,
+    [VALIDATE_BODY_ORG_PATCH] = org_members,
 };
 
 int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs)
 {
-    struct vctx c = { .errs = errs, .ordered = which >= VALIDATE_BODY_VOCAB_TERM };
+    struct vctx c = { .errs = errs,
+                      .ordered = which >= VALIDATE_BODY_VOCAB_TERM,
+                      .partial = which == VALIDATE_BODY_ORG_PATCH };
     if ((unsigned)which >= sizeof body_tables / sizeof body_tables[0]) {
         fail(&c, "internal error: unknown body");
         return -1;

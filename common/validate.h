@@ -131,7 +131,9 @@ enum validate_body {
     VALIDATE_BODY_VOCAB_THEME,         /* a term and "parent"? */
     VALIDATE_BODY_VOCAB_FEATURE,       /* a term and "values"?, "osm_equivalent"?: accessibility features */
     VALIDATE_BODY_VOCAB_EXCEPTION_SET, /* a term and "municipality"?, "dates"?: exception sets */
-    VALIDATE_BODY_AREA, /* {"name", "kind", "municipality"?, "location"?, ...}: PUT /api/v1/areas/{code} */
+    VALIDATE_BODY_AREA,       /* {"name", "kind", "municipality"?, "location"?, ...}: PUT /api/v1/areas/{code} */
+    VALIDATE_BODY_ORG_CREATE, /* {"name", "description"?, "website"?, ...}: POST /api/v1/organisations */
+    VALIDATE_BODY_ORG_PATCH,  /* the same members, each optional (a merge patch; name not removable) */
 };
 
 /*

@@ -66,10 +66,13 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                         "SELECT * FROM api_org_list($1::int, $2::text, $3::text, $4::uuid, $5::uuid, $6::text[])", 6 },
     [STMT_ORG_GET] = { "org_get", "SELECT * FROM api_org_get($1::uuid, $2::text, $3::uuid, $4::uuid, $5::text[])", 5 },
     [STMT_ORG_CREATE] = { "org_create",
-                          "SELECT * FROM api_org_create($1::jsonb, $2::text, $3::uuid, $4::uuid, $5::text[])", 5 },
-    [STMT_ORG_UPDATE] = { "org_update",
-                          "SELECT * FROM api_org_update($1::uuid, $2::jsonb, $3::text, $4::uuid, $5::uuid, $6::text[])",
+                          "SELECT * FROM api_org_create($1::jsonb, $2::jsonb, $3::text, $4::uuid, $5::uuid, "
+                          "$6::text[])",
                           6 },
+    [STMT_ORG_UPDATE] = { "org_update",
+                          "SELECT * FROM api_org_update($1::uuid, $2::jsonb, $3::jsonb, $4::text, $5::uuid, $6::uuid, "
+                          "$7::text[])",
+                          7 },
     [STMT_AUDIT_LIST] = { "audit_list",
                           "SELECT * FROM api_audit_list($1::uuid, $2::int, $3::text, $4::text, $5::uuid, $6::uuid, "
                           "$7::text[])",

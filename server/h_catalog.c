@@ -191,16 +191,17 @@ void h_org_get(struct req_ctx *ctx)
 
 void h_org_create(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = catalog_body(ctx)) == NULL)
+    if ((ctx->params[0] = catalog_checked_body(ctx, VALIDATE_BODY_ORG_CREATE, &ctx->params[1])) == NULL)
         return;
-    http_query(ctx, STMT_ORG_CREATE, http_actor_params(ctx, 1), rows_reply_api);
+    http_query(ctx, STMT_ORG_CREATE, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 void h_org_patch(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = http_id_or_404(ctx, "organisation")) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
+    if ((ctx->params[0] = http_id_or_404(ctx, "organisation")) == NULL ||
+        (ctx->params[1] = catalog_checked_body(ctx, VALIDATE_BODY_ORG_PATCH, &ctx->params[2])) == NULL)
         return;
-    http_query(ctx, STMT_ORG_UPDATE, http_actor_params(ctx, 2), rows_reply_api);
+    http_query(ctx, STMT_ORG_UPDATE, http_actor_params(ctx, 3), rows_reply_api);
 }
 
 void h_audit_list(struct req_ctx *ctx)

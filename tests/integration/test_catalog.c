@@ -541,6 +541,69 @@ Test(orgs, validation)
     cr_assert(it_names_field(j, "kvk"), "%s", it_jtext(j));
 }
 
+/* An organisation's members, checked by the daemon (VALIDATE_BODY_ORG_*) with SQL's messages. */
+Test(orgs, shape_errors)
+{
+    static const char web[] =
+        "must be an absolute http:// or https:// URL like https://example.nl (at most 500 characters)";
+    static const char mail[] = "must be an e-mail address like info@example.nl";
+    static const char tel[] = "must be a phone number like 0183 123 456 or +31 183 123 456 (9 to 15 digits)";
+    static const struct shape_case cases[] = {
+        { NULL, "{\"description\":\"Zonder naam\"}", "name", "is required" },
+        { NULL, "{\"name\":null}", "name", "is required" },
+        { NULL, "{\"name\":5}", "name", "must be a string" },
+        { NULL, "{\"name\":\"\"}", "name", "must not be empty or only spaces" },
+        { NULL, "{\"name\":\"a\\nb\"}", "name", "must be a single line without control characters" },
+        { NULL, "{\"name\":\"x\",\"kvk\":\"12345678\"}", "kvk", "unknown field" },
+        { NULL, "{\"name\":\"x\",\"description\":5}", "description", "must be a string of at most 2000 characters" },
+        { NULL, "{\"name\":\"x\",\"website\":\"ftp://kapot.nl\"}", "website", web },
+        { NULL, "{\"name\":\"x\",\"website\":\"https://localhost\"}", "website", web },
+        { NULL, "{\"name\":\"x\",\"website\":\"https://ex.nl:123456\"}", "website", web },
+        { NULL, "{\"name\":\"x\",\"website\":\"https://ex.nl/a b\"}", "website", web },
+        { NULL, "{\"name\":\"x\",\"email\":\"geen-adres\"}", "email", mail },
+        { NULL, "{\"name\":\"x\",\"email\":\".a@ex.nl\"}", "email", mail },
+        { NULL, "{\"name\":\"x\",\"email\":\"a..b@ex.nl\"}", "email", mail },
+        { NULL, "{\"name\":\"x\",\"email\":\"a@b@ex.nl\"}", "email", mail },
+        { NULL, "{\"name\":\"x\",\"phone\":\"12\"}", "phone", tel },
+        { NULL, "{\"name\":\"x\",\"phone\":\"0183 123 45a\"}", "phone", tel },
+        { NULL, "{\"name\":\"x\",\"phone\":\"++31183123456\"}", "phone", tel },
+        { NULL, "{\"name\":\"x\",\"trusted\":\"yes\"}", "trusted", "must be true or false" },
+        { NULL, "{\"name\":\"x\",\"trusted_in\":\"GM0512\"}", "trusted_in",
+          "must be a list of municipality codes like [\"GM0512\"]" },
+        { NULL, "{\"name\":\"x\",\"trusted_in\":[\"gm0512\"]}", "trusted_in",
+          "must be a list of municipality codes like [\"GM0512\"]" },
+        { NULL, "{\"name\":\"x\",\"municipality\":5}", "municipality", "must be a municipality code like GM0512" },
+    };
+    char mod[128], path[128];
+    struct json_object *j;
+
+    actors(mod, NULL, NULL);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_one_error(it_call(422, "POST", "/api/v1/organisations", mod, cases[i].body), cases[i].field,
+                         cases[i].message);
+    /* what the patterns allow */
+    j = it_call(
+        201, "POST", "/api/v1/organisations", mod,
+        "{\"name\":\"Stichting Patroon\",\"website\":\"HTTPS://Ex.NL:8080/a?b\",\"email\":\"o'brien+x@ex-1.co.uk\","
+        "\"phone\":\"+31 (183) 123-456\"}");
+    snprintf(path, sizeof(path), "/api/v1/organisations/%s", it_js(j, "id"));
+    /* a PATCH checks only what it carries; the name cannot be removed */
+    it_call(200, "PATCH", path, mod, "{\"description\":null}");
+    assert_one_error(it_call(422, "PATCH", path, mod, "{\"name\":null}"), "name", "is required");
+    assert_one_error(it_call(422, "PATCH", path, mod, "{\"email\":\"x\"}"), "email", mail);
+    /* unknown members by name first, then the members in order, then the database's */
+    j = it_call(422, "POST", "/api/v1/organisations", mod, "{\"name\":\"\",\"phone\":\"1\",\"zz\":1,\"aa\":2}");
+    cr_assert_eq(it_jlen(j, "errors"), 4, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.0.field"), "aa", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.field"), "zz", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.2.field"), "name", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.3.field"), "phone", "%s", it_jtext(j));
+    j = it_call(422, "POST", "/api/v1/organisations", mod, "{\"name\":\"x\",\"municipality\":\"foo\"}");
+    cr_assert_eq(it_jlen(j, "errors"), 2, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.message"),
+                     "is not a municipality this sociale kaart covers (see GET /api/v1/areas)", "%s", it_jtext(j));
+}
+
 Test(orgs, list_pages_through_all)
 {
     char mod[128], org[40], key[128], path[512], cursor[300] = "";
