@@ -497,6 +497,7 @@ struct vctx {
     enum sk_kind kind;
     bool partial; /* objects are merge patches: required members not enforced */
     bool failed;  /* this call added an error */
+    bool ordered; /* unknown members first, by name, then the table's in its order (as SQL listed them) */
     struct verr_list *errs;
     size_t len;
     char path[VERR_FIELD_SIZE];
@@ -654,6 +655,33 @@ static void require_members(struct vctx *c, struct json_object *obj, const struc
             fail_at(c, table->name, "%s", missing_message(c, table));
 }
 
+/* The first unknown member of obj by name after `after` (NULL: the first of all), or NULL. */
+static const char *next_unknown(struct json_object *obj, const struct field_rule *table, const char *after)
+{
+    const char *best = NULL;
+    json_object_object_foreach(obj, key, val)
+    {
+        (void)val;
+        if (find_rule(table, key) == NULL && (after == NULL || strcmp(key, after) > 0) &&
+            (best == NULL || strcmp(key, best) < 0))
+            best = key;
+    }
+    return best;
+}
+
+/* Checks obj in the order SQL reported it: unknown members by name, then the table's members. */
+static void check_members_ordered(struct vctx *c, struct json_object *obj, const struct field_rule *table)
+{
+    struct json_object *val;
+    for (const char *k = next_unknown(obj, table, NULL); k != NULL; k = next_unknown(obj, table, k))
+        check_member(c, table, k, NULL);
+    for (; table->name != NULL; table++)
+        if (json_object_object_get_ex(obj, table->name, &val))
+            check_member(c, table, table->name, val);
+        else if ((table->flags & RULE_REQUIRED) && !c->partial)
+            fail_at(c, table->name, "%s", missing_message(c, table));
+}
+
 /* Checks every member of obj against table; the core of the walk. */
 static void check_members(struct vctx *c, struct json_object *obj, const struct field_rule *table)
 {
@@ -661,8 +689,12 @@ static void check_members(struct vctx *c, struct json_object *obj, const struct 
         fail(c, "must be an object");
         return;
     }
+    if (c->ordered) {
+        check_members_ordered(c, obj, table);
+        return;
+    }
     json_object_object_foreach(obj, key, val) check_member(c, table, key, val);
-    if (!c->partial)
+    if (!c->partial && !c->ordered)
         require_members(c, obj, table);
 }
 
@@ -1578,17 +1610,333 @@ static const struct field_rule webhook_members[] = {
     END_UNKNOWN("is not a member of a webhook (url, secret, kinds, municipality)"),
 };
 
+/*
+ * The vocabularies' terms (PUT /api/v1/{vocabulary}/{code}), with the
+ * messages of their SQL (sql/api/vocabularies.sql). SQL keeps what needs the
+ * path or the database: the code's format and that a "code" member repeats
+ * it, a theme's parent (a string naming a theme, no cycle), whether a new
+ * feature has values, a set's municipality and its dates.
+ */
+enum {
+    VOCAB_LABEL_MAX = 100,
+    VOCAB_VALUES_MAX = 20,
+    VOCAB_VALUE_MAX = 32,
+    VOCAB_OSM_MAX = 200,
+};
+
+/* A label as SQL's sk_line_errors judges one: a string, not blank, one line, at most r->hi characters. */
+static void check_label(struct vctx *c, struct json_object *v, const struct field_rule *r)
+{
+    const char *s;
+    size_t n, chars = 0;
+    bool blank = true, control = false;
+    if (!string_of(c, v, &s, &n))
+        return;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t step = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (step == 0)
+            step = 1, cp = 0xFFFD;
+        blank = blank && (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0);
+        control = control || (cp >= 0x01 && cp <= 0x1F) || cp == 0x7F;
+        chars++;
+        i += step;
+    }
+    if (blank)
+        fail(c, "must not be empty or only spaces");
+    else if (control)
+        fail(c, "must be a single line without control characters");
+    else if ((double)chars > r->hi)
+        fail(c, "must be at most %g characters", r->hi);
+}
+
+/* An accessibility feature's values: 1 to 20 different codes of [a-z0-9_-], at most 32 each. */
+static void check_feature_values(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    size_t n;
+    bool ok;
+    if (!json_object_is_type(v, json_type_array)) {
+        fail(c, "must be an array of codes like [\"yes\", \"no\"]");
+        return;
+    }
+    n = json_object_array_length(v);
+    ok = n >= 1 && n <= VOCAB_VALUES_MAX;
+    for (size_t i = 0; ok && i < n; i++) {
+        struct json_object *item = json_object_array_get_idx(v, i);
+        const char *s = json_object_get_string(item);
+        size_t len = json_object_is_type(item, json_type_string) ? (size_t)json_object_get_string_len(item) : 0;
+        ok = len >= 1 && len <= VOCAB_VALUE_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == len &&
+             earlier_duplicate(v, i) < 0;
+    }
+    if (!ok)
+        fail(c, "must be 1 to 20 different lowercase codes like yes, limited, no");
+}
+
+/* A string of at most r->hi characters (an OSM tag an accessibility feature stands for). */
+static void check_osm(struct vctx *c, struct json_object *v, const struct field_rule *r)
+{
+    if (!json_object_is_type(v, json_type_string) || (double)utf8_chars(json_object_get_string(v)) > r->hi)
+        fail(c, "must be a string of at most %g characters", r->hi);
+}
+
+/* A set's municipality: a string (whether it is one, SQL knows). */
+static void check_set_municipality(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    if (!json_object_is_type(v, json_type_string))
+        fail(c, "must be a municipality code or null");
+}
+
+#define VOCAB_TERM_MEMBERS                                                                                             \
+    RULE("code", check_ignore, 0), RANGED("label_nl", check_label, RULE_REQUIRED, 0, VOCAB_LABEL_MAX),                 \
+        RANGED("label_en", check_label, 0, 0, VOCAB_LABEL_MAX), RULE("retired", check_ignore, 0)
+
+static const struct field_rule vocab_term_members[] = {
+    VOCAB_TERM_MEMBERS,
+    END,
+};
+
+static const struct field_rule vocab_theme_members[] = {
+    VOCAB_TERM_MEMBERS,
+    RULE("parent", check_ignore, 0),
+    END,
+};
+
+static const struct field_rule vocab_feature_members[] = {
+    VOCAB_TERM_MEMBERS,
+    RULE("values", check_feature_values, 0),
+    RANGED("osm_equivalent", check_osm, 0, 0, VOCAB_OSM_MAX),
+    END,
+};
+
+static const struct field_rule vocab_exception_set_members[] = {
+    VOCAB_TERM_MEMBERS,
+    RULE("municipality", check_set_municipality, 0),
+    RULE("dates", check_ignore, 0),
+    END,
+};
+
+/*
+ * An area (PUT /api/v1/areas/{code}), with the messages of sql/api/areas.sql.
+ * SQL keeps the code (its format, the path's, the municipality's prefix), the
+ * municipality (required for a wijk or kern, known, unchanged) and that the
+ * kind is not changed.
+ */
+static const char *const area_kinds[] = { "municipality", "wijk", "kern", NULL };
+
+/* One of r->choices (strings), else the list as SQL words it. */
+static void check_area_kind(struct vctx *c, struct json_object *v, const struct field_rule *r)
+{
+    if (!json_object_is_type(v, json_type_string) ||
+        !in_choices(r->choices, json_object_get_string(v), (size_t)json_object_get_string_len(v)))
+        fail(c, "must be one of: municipality, wijk, kern");
+}
+
+/* {"lat", "lon"} in the Netherlands; anything else in the object makes it no location at all. */
+static void check_area_location(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    struct json_object *lat = NULL, *lon = NULL;
+    double d;
+    if (!json_object_is_type(v, json_type_object)) {
+        fail(c, "must be an object {\"lat\": .., \"lon\": ..}");
+        return;
+    }
+    json_object_object_foreach(v, key, val)
+    {
+        (void)val;
+        if (strcmp(key, "lat") != 0 && strcmp(key, "lon") != 0) {
+            fail(c, "must be an object {\"lat\": .., \"lon\": ..}");
+            return;
+        }
+    }
+    json_object_object_get_ex(v, "lat", &lat);
+    json_object_object_get_ex(v, "lon", &lon);
+    if (!read_number(lat, &d) || d < LAT_MIN || d > LAT_MAX)
+        fail_at(c, "lat", "must be a number from 50.75 to 53.7");
+    if (!read_number(lon, &d) || d < LON_MIN || d > LON_MAX)
+        fail_at(c, "lon", "must be a number from 3.2 to 7.25");
+}
+
+static const struct field_rule area_members[] = {
+    RULE("code", check_ignore, 0),
+    RANGED("name", check_label, RULE_REQUIRED, 0, VOCAB_LABEL_MAX),
+    { .name = "kind", .check = check_area_kind, .flags = RULE_REQUIRED, .choices = area_kinds },
+    RULE("municipality", check_ignore, 0),
+    RULE("location", check_area_location, 0),
+    RULE("has_boundary", check_ignore, 0),
+    RULE("retired", check_ignore, 0),
+    RULE("boundary", check_ignore, 0),
+    END,
+};
+
+/*
+ * An organisation (POST, PATCH /api/v1/organisations), with the messages of
+ * sql/api/organisations.sql. SQL keeps the id of a PATCH, "trusted or
+ * trusted_in, not both", and which municipalities exist.
+ */
+enum {
+    ORG_NAME_MAX = 200,
+    ORG_DESCRIPTION_MAX = 2000,
+    ORG_WEBSITE_MAX = 500,
+    ORG_EMAIL_MAX = 254,
+    ORG_TRUST_MAX = 400,
+};
+
+static bool is_alnum_dash(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit_char(ch) || ch == '-';
+}
+
+/* Labels of [A-Za-z0-9-]+ joined by dots, at least two: s[0..n). */
+static bool is_dotted_name(const char *s, size_t n)
+{
+    size_t labels = 1, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (run == 0)
+                return false;
+            labels++;
+            run = 0;
+        } else if (is_alnum_dash(s[i])) {
+            run++;
+        } else {
+            return false;
+        }
+    }
+    return run > 0 && labels >= 2;
+}
+
+/* SQL's ^https?://[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]{1,5})?([/?#][!-~]*)?$, case-insensitive. */
+static bool is_org_website(const char *s, size_t n)
+{
+    size_t i, host;
+    if (n >= 7 && strncasecmp(s, "http://", 7) == 0)
+        i = 7;
+    else if (n >= 8 && strncasecmp(s, "https://", 8) == 0)
+        i = 8;
+    else
+        return false;
+    for (host = i; i < n && (is_alnum_dash(s[i]) || s[i] == '.'); i++)
+        ;
+    if (!is_dotted_name(s + host, i - host))
+        return false;
+    if (i < n && s[i] == ':') {
+        size_t digits = ++i;
+        while (i < n && is_digit_char(s[i]))
+            i++;
+        if (i == digits || i - digits > 5)
+            return false;
+    }
+    if (i == n)
+        return true;
+    if (!strchr("/?#", s[i]))
+        return false;
+    for (i++; i < n; i++)
+        if (s[i] < '!' || s[i] > '~')
+            return false;
+    return true;
+}
+
+static void check_org_description(struct vctx *c, struct json_object *v, const struct field_rule *r)
+{
+    if (!json_object_is_type(v, json_type_string) || (double)utf8_chars(json_object_get_string(v)) > r->hi)
+        fail(c, "must be a string of at most %g characters", r->hi);
+}
+
+static void check_org_website(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    if (!json_object_is_type(v, json_type_string) || utf8_chars(json_object_get_string(v)) > ORG_WEBSITE_MAX ||
+        !is_org_website(json_object_get_string(v), (size_t)json_object_get_string_len(v)))
+        fail(c, "must be an absolute http:// or https:// URL like https://example.nl (at most 500 characters)");
+}
+
+/* SQL's ^atext+(\.atext+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$, at most 254 characters. */
+static void check_org_email(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+    const char *at = s ? strchr(s, '@') : NULL;
+    bool ok = at != NULL && utf8_chars(s) <= ORG_EMAIL_MAX && at > s && s[0] != '.' && at[-1] != '.' &&
+              is_dotted_name(at + 1, strlen(at + 1));
+    for (const char *p = s; ok && p < at; p++)
+        ok = *p == '.' ? p[1] != '.' : is_atext(*p);
+    if (!ok)
+        fail(c, "must be an e-mail address like info@example.nl");
+}
+
+/* 8 to 20 characters of [+0-9 ()-] (a + only first), 9 to 15 of them digits. */
+static void check_org_phone(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+    size_t n = s ? strlen(s) : 0, digits = 0, i = s && s[0] == '+';
+    bool ok = s != NULL && n >= 8 && n <= 20 && n > i;
+    for (; ok && i < n; i++) {
+        ok = is_digit_char(s[i]) || strchr(" ()-", s[i]) != NULL;
+        digits += is_digit_char(s[i]);
+    }
+    if (!ok || digits < 9 || digits > 15)
+        fail(c, "must be a phone number like 0183 123 456 or +31 183 123 456 (9 to 15 digits)");
+}
+
+static void check_org_trusted(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    if (!json_object_is_type(v, json_type_boolean))
+        fail(c, "must be true or false");
+}
+
+static void check_org_trusted_in(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    bool ok = json_object_is_type(v, json_type_array) && json_object_array_length(v) <= ORG_TRUST_MAX;
+    for (size_t i = 0; ok && i < json_object_array_length(v); i++) {
+        struct json_object *m = json_object_array_get_idx(v, i);
+        ok = json_object_is_type(m, json_type_string) &&
+             contract_is_municipality_code(json_object_get_string(m), (size_t)json_object_get_string_len(m));
+    }
+    if (!ok)
+        fail(c, "must be a list of municipality codes like [\"GM0512\"]");
+}
+
+static void check_org_municipality(struct vctx *c, struct json_object *v, const struct field_rule *r UNUSED)
+{
+    if (!json_object_is_type(v, json_type_string) ||
+        !contract_is_municipality_code(json_object_get_string(v), (size_t)json_object_get_string_len(v)))
+        fail(c, "must be a municipality code like GM0512");
+}
+
+static const struct field_rule org_members[] = {
+    RULE("id", check_ignore, 0),
+    { .name = "name", .check = check_label, .flags = RULE_REQUIRED, .hi = ORG_NAME_MAX, .missing = "is required" },
+    RANGED("description", check_org_description, 0, 0, ORG_DESCRIPTION_MAX),
+    RULE("website", check_org_website, 0),
+    RULE("email", check_org_email, 0),
+    RULE("phone", check_org_phone, 0),
+    RULE("trusted", check_org_trusted, 0),
+    RULE("trusted_in", check_org_trusted_in, 0),
+    RULE("municipality", check_org_municipality, 0),
+    RULE("created_at", check_ignore, 0),
+    RULE("updated_at", check_ignore, 0),
+    RULE("version", check_ignore, 0),
+    END,
+};
+
 static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_REASON_REQUIRED] = reason_required_members,
     [VALIDATE_BODY_REASON_OPTIONAL] = reason_optional_members,
     [VALIDATE_BODY_RESOLUTION] = resolution_members,
     [VALIDATE_BODY_REPORT] = report_members,
     [VALIDATE_BODY_WEBHOOK] = webhook_members,
+    [VALIDATE_BODY_VOCAB_TERM] = vocab_term_members,
+    [VALIDATE_BODY_VOCAB_THEME] = vocab_theme_members,
+    [VALIDATE_BODY_VOCAB_FEATURE] = vocab_feature_members,
+    [VALIDATE_BODY_VOCAB_EXCEPTION_SET] = vocab_exception_set_members,
+    [VALIDATE_BODY_AREA] = area_members,
+    [VALIDATE_BODY_ORG_CREATE] = org_members,
+    [VALIDATE_BODY_ORG_PATCH] = org_members,
 };
 
 int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs)
 {
-    struct vctx c = { .errs = errs };
+    struct vctx c = { .errs = errs,
+                      .ordered = which >= VALIDATE_BODY_VOCAB_TERM,
+                      .partial = which == VALIDATE_BODY_ORG_PATCH };
     if ((unsigned)which >= sizeof body_tables / sizeof body_tables[0]) {
         fail(&c, "internal error: unknown body");
         return -1;

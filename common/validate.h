@@ -122,11 +122,18 @@ int validate_entry(enum sk_kind kind, enum validate_mode mode, struct json_objec
 
 /* The bodies that are not entries, checked with member tables like the entries'. */
 enum validate_body {
-    VALIDATE_BODY_REASON_REQUIRED, /* {"reason"}: reject, hide */
-    VALIDATE_BODY_REASON_OPTIONAL, /* {"reason"?}: the other moderation decisions */
-    VALIDATE_BODY_RESOLUTION,      /* {"resolution"?}: resolving a report */
-    VALIDATE_BODY_REPORT,          /* {"reason", "message"?}: a new report */
-    VALIDATE_BODY_WEBHOOK,         /* {"url", "secret", "kinds"?, "municipality"?}: a new webhook */
+    VALIDATE_BODY_REASON_REQUIRED,     /* {"reason"}: reject, hide */
+    VALIDATE_BODY_REASON_OPTIONAL,     /* {"reason"?}: the other moderation decisions */
+    VALIDATE_BODY_RESOLUTION,          /* {"resolution"?}: resolving a report */
+    VALIDATE_BODY_REPORT,              /* {"reason", "message"?}: a new report */
+    VALIDATE_BODY_WEBHOOK,             /* {"url", "secret", "kinds"?, "municipality"?}: a new webhook */
+    VALIDATE_BODY_VOCAB_TERM,          /* {"code"?, "label_nl", "label_en"?, "retired"?}: audiences, support kinds */
+    VALIDATE_BODY_VOCAB_THEME,         /* a term and "parent"? */
+    VALIDATE_BODY_VOCAB_FEATURE,       /* a term and "values"?, "osm_equivalent"?: accessibility features */
+    VALIDATE_BODY_VOCAB_EXCEPTION_SET, /* a term and "municipality"?, "dates"?: exception sets */
+    VALIDATE_BODY_AREA,       /* {"name", "kind", "municipality"?, "location"?, ...}: PUT /api/v1/areas/{code} */
+    VALIDATE_BODY_ORG_CREATE, /* {"name", "description"?, "website"?, ...}: POST /api/v1/organisations */
+    VALIDATE_BODY_ORG_PATCH,  /* the same members, each optional (a merge patch; name not removable) */
 };
 
 /*

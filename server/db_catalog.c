@@ -44,9 +44,9 @@ const struct db_statement db_statements[STMT_COUNT_] = {
     [STMT_AREAS_LIST] = { "areas_list", "SELECT * FROM api_areas_list($1::text, $2::boolean)", 2 },
     [STMT_AREA_GET] = { "area_get", "SELECT * FROM api_area_get($1::text)", 1 },
     [STMT_AREA_UPSERT] = { "area_upsert",
-                           "SELECT * FROM api_area_upsert($1::text, $2::jsonb, $3::text, $4::uuid, $5::uuid, "
-                           "$6::text[])",
-                           6 },
+                           "SELECT * FROM api_area_upsert($1::text, $2::jsonb, $3::jsonb, $4::text, $5::uuid, "
+                           "$6::uuid, $7::text[])",
+                           7 },
     [STMT_AREA_RETIRE] = { "area_retire",
                            "SELECT * FROM api_area_retire($1::text, $2::text, $3::uuid, $4::uuid, $5::text[])", 5 },
     [STMT_AREA_BOUNDARY_SET] = { "area_boundary_set",
@@ -55,9 +55,9 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                                  6 },
     [STMT_VOCAB_LIST] = { "vocab_list", "SELECT * FROM api_vocab_list($1::text, $2::boolean)", 2 },
     [STMT_VOCAB_UPSERT] = { "vocab_upsert",
-                            "SELECT * FROM api_vocab_upsert($1::text, $2::text, $3::jsonb, $4::text, $5::uuid, "
-                            "$6::uuid, $7::text[])",
-                            7 },
+                            "SELECT * FROM api_vocab_upsert($1::text, $2::text, $3::jsonb, $4::jsonb, $5::text, "
+                            "$6::uuid, $7::uuid, $8::text[])",
+                            8 },
     [STMT_VOCAB_RETIRE] = { "vocab_retire",
                             "SELECT * FROM api_vocab_retire($1::text, $2::text, $3::text, $4::uuid, $5::uuid, "
                             "$6::text[])",
@@ -66,10 +66,13 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                         "SELECT * FROM api_org_list($1::int, $2::text, $3::text, $4::uuid, $5::uuid, $6::text[])", 6 },
     [STMT_ORG_GET] = { "org_get", "SELECT * FROM api_org_get($1::uuid, $2::text, $3::uuid, $4::uuid, $5::text[])", 5 },
     [STMT_ORG_CREATE] = { "org_create",
-                          "SELECT * FROM api_org_create($1::jsonb, $2::text, $3::uuid, $4::uuid, $5::text[])", 5 },
-    [STMT_ORG_UPDATE] = { "org_update",
-                          "SELECT * FROM api_org_update($1::uuid, $2::jsonb, $3::text, $4::uuid, $5::uuid, $6::text[])",
+                          "SELECT * FROM api_org_create($1::jsonb, $2::jsonb, $3::text, $4::uuid, $5::uuid, "
+                          "$6::text[])",
                           6 },
+    [STMT_ORG_UPDATE] = { "org_update",
+                          "SELECT * FROM api_org_update($1::uuid, $2::jsonb, $3::jsonb, $4::text, $5::uuid, $6::uuid, "
+                          "$7::text[])",
+                          7 },
     [STMT_AUDIT_LIST] = { "audit_list",
                           "SELECT * FROM api_audit_list($1::uuid, $2::int, $3::text, $4::text, $5::uuid, $6::uuid, "
                           "$7::text[])",

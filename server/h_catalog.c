@@ -90,11 +90,32 @@ void h_area_get(struct req_ctx *ctx)
     http_query(ctx, STMT_AREA_GET, 1, rows_reply_api);
 }
 
+/*
+ * The body's members by their table (validate.c); the errors travel with the
+ * call, so a refusal still comes first and SQL adds what needs the database.
+ * NULL when a reply was sent.
+ */
+static const char *catalog_checked_body(struct req_ctx *ctx, enum validate_body which, const char **errors)
+{
+    struct json_object *obj;
+    struct verr_list errs;
+    const char *body = http_json_object(ctx, &obj);
+
+    if (body == NULL)
+        return NULL;
+    verr_init(&errs);
+    validate_body(which, obj, &errs);
+    json_object_put(obj);
+    return (*errors = http_keep_json(ctx, verr_to_json(&errs))) == NULL ? NULL : body;
+}
+
+/* PUT /api/v1/areas/{code} */
 void h_area_put(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL ||
+        (ctx->params[1] = catalog_checked_body(ctx, VALIDATE_BODY_AREA, &ctx->params[2])) == NULL)
         return;
-    http_query(ctx, STMT_AREA_UPSERT, http_actor_params(ctx, 2), rows_reply_api);
+    http_query(ctx, STMT_AREA_UPSERT, http_actor_params(ctx, 3), rows_reply_api);
 }
 
 void h_area_delete(struct req_ctx *ctx)
@@ -120,12 +141,32 @@ void h_vocab_list(struct req_ctx *ctx)
     http_query(ctx, STMT_VOCAB_LIST, 2, rows_reply_api);
 }
 
+/* The member table of a vocabulary's terms (validate.c). */
+static enum validate_body catalog_vocab_table(const char *vocab)
+{
+    if (vocab == NULL)
+        return VALIDATE_BODY_VOCAB_TERM; /* SQL answers 404 first */
+    if (strcmp(vocab, "themes") == 0)
+        return VALIDATE_BODY_VOCAB_THEME;
+    if (strcmp(vocab, "accessibility-features") == 0)
+        return VALIDATE_BODY_VOCAB_FEATURE;
+    if (strcmp(vocab, "exception-sets") == 0)
+        return VALIDATE_BODY_VOCAB_EXCEPTION_SET;
+    return VALIDATE_BODY_VOCAB_TERM;
+}
+
+/*
+ * PUT /api/v1/{vocabulary}/{code}: the body's members by their table; the
+ * errors travel with the call, so a refusal (401, 403, 404) still comes first
+ * and SQL adds what needs the database.
+ */
 void h_vocab_put(struct req_ctx *ctx)
 {
     ctx->params[0] = catalog_vocab(ctx);
-    if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL || (ctx->params[2] = catalog_body(ctx)) == NULL)
+    if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL ||
+        (ctx->params[2] = catalog_checked_body(ctx, catalog_vocab_table(ctx->params[0]), &ctx->params[3])) == NULL)
         return;
-    http_query(ctx, STMT_VOCAB_UPSERT, http_actor_params(ctx, 3), rows_reply_api);
+    http_query(ctx, STMT_VOCAB_UPSERT, http_actor_params(ctx, 4), rows_reply_api);
 }
 
 void h_vocab_delete(struct req_ctx *ctx)
@@ -150,16 +191,17 @@ void h_org_get(struct req_ctx *ctx)
 
 void h_org_create(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = catalog_body(ctx)) == NULL)
+    if ((ctx->params[0] = catalog_checked_body(ctx, VALIDATE_BODY_ORG_CREATE, &ctx->params[1])) == NULL)
         return;
-    http_query(ctx, STMT_ORG_CREATE, http_actor_params(ctx, 1), rows_reply_api);
+    http_query(ctx, STMT_ORG_CREATE, http_actor_params(ctx, 2), rows_reply_api);
 }
 
 void h_org_patch(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = http_id_or_404(ctx, "organisation")) == NULL || (ctx->params[1] = catalog_body(ctx)) == NULL)
+    if ((ctx->params[0] = http_id_or_404(ctx, "organisation")) == NULL ||
+        (ctx->params[1] = catalog_checked_body(ctx, VALIDATE_BODY_ORG_PATCH, &ctx->params[2])) == NULL)
         return;
-    http_query(ctx, STMT_ORG_UPDATE, http_actor_params(ctx, 2), rows_reply_api);
+    http_query(ctx, STMT_ORG_UPDATE, http_actor_params(ctx, 3), rows_reply_api);
 }
 
 void h_audit_list(struct req_ctx *ctx)

@@ -60,8 +60,11 @@ BEGIN
 END;
 $$;
 
-CREATE OR REPLACE FUNCTION sk_area_upsert(p_code text, p_body jsonb, p_role text, p_org uuid, p_key uuid) RETURNS sk_response
-    LANGUAGE plpgsql AS $$
+-- p_errors: what the daemon found in the body's members (validate.c, VALIDATE_BODY_AREA: unknown
+-- members, name, kind, location); this adds what needs the path or the database. Called without
+-- them, a malformed body ends as a field error of the constraint it breaks, never as an unhandled one.
+CREATE OR REPLACE FUNCTION sk_area_upsert(p_code text, p_body jsonb, p_errors jsonb, p_role text, p_org uuid, p_key uuid)
+    RETURNS sk_response LANGUAGE plpgsql AS $$
 DECLARE
     old areas;
     a areas;
@@ -70,6 +73,10 @@ DECLARE
     v_mun text := p_body->>'municipality';
     v_loc jsonb := p_body->'location';
     v_new boolean;
+    v_con text;
+    v_tab text;
+    v_col text;
+    v_msg text;
 BEGIN
     IF (sk_mod_write_refusal(p_role, p_body)).status IS NOT NULL THEN
         RETURN sk_mod_write_refusal(p_role, p_body);
@@ -77,21 +84,16 @@ BEGIN
     SELECT * INTO old FROM areas WHERE code = p_code FOR UPDATE;
     v_new := NOT FOUND;
 
-    v_errs := sk_unknown_member_errors(p_body, ARRAY['code', 'name', 'kind', 'municipality', 'location',
-                                                     'has_boundary', 'retired', 'boundary']);
+    IF jsonb_typeof(p_body->'kind') IS DISTINCT FROM 'string' OR v_kind NOT IN ('municipality', 'wijk', 'kern') THEN
+        v_kind := NULL;                  -- the daemon's error (VALIDATE_BODY_AREA)
+    END IF;
     IF NOT (p_code ~ sk_contract_pattern('area_code') AND length(p_code) <= sk_contract_limit('code_max')) THEN
         v_errs := v_errs || sk_err('code', 'must be a CBS gemeentecode (GM0512) or one followed by -lowercase-words (GM0512-west)');
     END IF;
     IF p_body ? 'code' AND p_body->>'code' IS DISTINCT FROM p_code THEN
         v_errs := v_errs || sk_err('code', 'must be the code in the path');
     END IF;
-    v_errs := v_errs || sk_line_errors('name', p_body->'name', true, 100);
-    IF v_kind IS NULL THEN
-        v_errs := v_errs || sk_err('kind', 'is required');
-    ELSIF jsonb_typeof(p_body->'kind') <> 'string' OR v_kind NOT IN ('municipality', 'wijk', 'kern') THEN
-        v_errs := v_errs || sk_err('kind', 'must be one of: municipality, wijk, kern');
-        v_kind := NULL;
-    ELSIF NOT v_new AND v_kind <> old.kind THEN
+    IF NOT v_new AND v_kind <> old.kind THEN
         v_errs := v_errs || sk_err('kind', format('cannot be changed (it is %s); retire this area and add a new one', old.kind));
     END IF;
     IF v_kind = 'municipality' THEN
@@ -114,27 +116,22 @@ BEGIN
             v_errs := v_errs || sk_err('code', format('must start with %s- for an area of that municipality', v_mun));
         END IF;
     END IF;
-    IF v_loc IS NOT NULL AND jsonb_typeof(v_loc) <> 'null' THEN
-        IF jsonb_typeof(v_loc) <> 'object' OR sk_unknown_member_errors(v_loc, ARRAY['lat', 'lon']) <> '[]'::jsonb THEN
-            v_errs := v_errs || sk_err('location', 'must be an object {"lat": .., "lon": ..}');
-        ELSE
-            IF jsonb_typeof(v_loc->'lat') IS DISTINCT FROM 'number' OR (v_loc->>'lat')::float8 NOT BETWEEN 50.75 AND 53.7 THEN
-                v_errs := v_errs || sk_err('location.lat', 'must be a number from 50.75 to 53.7');
-            END IF;
-            IF jsonb_typeof(v_loc->'lon') IS DISTINCT FROM 'number' OR (v_loc->>'lon')::float8 NOT BETWEEN 3.2 AND 7.25 THEN
-                v_errs := v_errs || sk_err('location.lon', 'must be a number from 3.2 to 7.25');
-            END IF;
-        END IF;
-    END IF;
+    v_errs := sk_merge_errors(p_errors, v_errs);
     IF jsonb_array_length(v_errs) > 0 THEN
         RETURN sk_invalid(v_errs);
     END IF;
 
-    INSERT INTO areas AS x (code, name, kind, municipality, location)
-    VALUES (p_code, p_body->>'name', v_kind, v_mun, sk_point(v_loc))
-    ON CONFLICT (code) DO UPDATE
-        SET name = excluded.name, location = excluded.location, retired_at = NULL, updated_at = now()
-    RETURNING * INTO a;
+    BEGIN
+        INSERT INTO areas AS x (code, name, kind, municipality, location)
+        VALUES (p_code, p_body->>'name', v_kind, v_mun, CASE WHEN jsonb_typeof(v_loc) = 'object' THEN sk_point(v_loc) END)
+        ON CONFLICT (code) DO UPDATE
+            SET name = excluded.name, location = excluded.location, retired_at = NULL, updated_at = now()
+        RETURNING * INTO a;
+    EXCEPTION WHEN check_violation OR not_null_violation OR data_exception THEN
+        GET STACKED DIAGNOSTICS v_con = CONSTRAINT_NAME, v_tab = TABLE_NAME, v_col = COLUMN_NAME, v_msg = MESSAGE_TEXT;
+        RETURN sk_invalid(jsonb_build_array(sk_constraint_error(nullif(v_con, ''), nullif(v_tab, ''), nullif(v_col, ''),
+                                                                 v_msg)));
+    END;
     PERFORM sk_audit(p_role, p_org, p_key, 'area', p_code, NULL, CASE WHEN v_new THEN 'create' ELSE 'update' END,
                      CASE WHEN v_new THEN NULL ELSE sk_area_render(old) END, sk_area_render(a));
     IF v_new THEN
@@ -269,14 +266,14 @@ BEGIN
 END;
 $$;
 
-CREATE OR REPLACE FUNCTION api_area_upsert(p_code text, p_body jsonb, p_role text, p_org uuid, p_key uuid,
-                                           p_scope text[])
+CREATE OR REPLACE FUNCTION api_area_upsert(p_code text, p_body jsonb, p_errors jsonb, p_role text, p_org uuid,
+                                           p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
 DECLARE
     res sk_response := sk_area_guard(p_code, p_body, p_role, p_scope);
 BEGIN
     IF res.status IS NULL THEN
-        res := sk_area_upsert(p_code, p_body, p_role, p_org, p_key);
+        res := sk_area_upsert(p_code, p_body, p_errors, p_role, p_org, p_key);
     END IF;
     RETURN QUERY SELECT res.*;
 END;

@@ -68,45 +68,6 @@ CREATE OR REPLACE FUNCTION sk_org_render(o organisations) RETURNS jsonb LANGUAGE
         'trusted_in', to_jsonb(sk_org_trust_list(o.id)),
         'created_at', sk_iso(o.created_at), 'updated_at', sk_iso(o.updated_at));
 
--- Field errors of a complete organisation document (POST body or merged PATCH).
-CREATE OR REPLACE FUNCTION sk_org_errors(b jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-    SELECT sk_unknown_member_errors(b, ARRAY['id', 'name', 'description', 'website', 'email', 'phone', 'trusted',
-                                             'trusted_in', 'municipality', 'created_at', 'updated_at', 'version'])
-        || sk_line_errors('name', b->'name', true, 200)
-        || CASE WHEN b->'description' IS NULL OR jsonb_typeof(b->'description') = 'null' THEN '[]'::jsonb
-                WHEN jsonb_typeof(b->'description') <> 'string' OR length(b->>'description') > 2000
-                    THEN jsonb_build_array(sk_err('description', 'must be a string of at most 2000 characters'))
-                ELSE '[]'::jsonb END
-        || CASE WHEN b->'website' IS NULL OR jsonb_typeof(b->'website') = 'null' THEN '[]'::jsonb
-                WHEN jsonb_typeof(b->'website') <> 'string' OR length(b->>'website') > 500
-                     OR b->>'website' !~* '^https?://[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]{1,5})?([/?#][!-~]*)?$'
-                    THEN jsonb_build_array(sk_err('website', 'must be an absolute http:// or https:// URL like https://example.nl (at most 500 characters)'))
-                ELSE '[]'::jsonb END
-        || CASE WHEN b->'email' IS NULL OR jsonb_typeof(b->'email') = 'null' THEN '[]'::jsonb
-                WHEN jsonb_typeof(b->'email') <> 'string' OR length(b->>'email') > 254
-                     OR b->>'email' !~ '^[A-Za-z0-9!#$%&''*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&''*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$'
-                    THEN jsonb_build_array(sk_err('email', 'must be an e-mail address like info@example.nl'))
-                ELSE '[]'::jsonb END
-        || CASE WHEN b->'phone' IS NULL OR jsonb_typeof(b->'phone') = 'null' THEN '[]'::jsonb
-                WHEN jsonb_typeof(b->'phone') <> 'string' OR length(b->>'phone') NOT BETWEEN 8 AND 20
-                     OR b->>'phone' !~ '^\+?[0-9 ()-]+$'
-                     OR length(regexp_replace(b->>'phone', '[^0-9]', '', 'g')) NOT BETWEEN 9 AND 15
-                    THEN jsonb_build_array(sk_err('phone', 'must be a phone number like 0183 123 456 or +31 183 123 456 (9 to 15 digits)'))
-                ELSE '[]'::jsonb END
-        || CASE WHEN b->'trusted' IS NULL OR jsonb_typeof(b->'trusted') IN ('boolean', 'null') THEN '[]'::jsonb
-                ELSE jsonb_build_array(sk_err('trusted', 'must be true or false')) END
-        || CASE WHEN b->'trusted_in' IS NULL OR jsonb_typeof(b->'trusted_in') = 'null' THEN '[]'::jsonb
-                WHEN jsonb_typeof(b->'trusted_in') <> 'array' OR jsonb_array_length(b->'trusted_in') > 400
-                     OR EXISTS (SELECT 1 FROM jsonb_array_elements(b->'trusted_in') x
-                                 WHERE jsonb_typeof(x) <> 'string' OR x #>> '{}' !~ sk_contract_pattern('municipality_code'))
-                    THEN jsonb_build_array(sk_err('trusted_in', 'must be a list of municipality codes like ["GM0512"]'))
-                ELSE '[]'::jsonb END
-        || CASE WHEN b->'municipality' IS NULL OR jsonb_typeof(b->'municipality') = 'null' THEN '[]'::jsonb
-                WHEN jsonb_typeof(b->'municipality') <> 'string' OR b->>'municipality' !~ sk_contract_pattern('municipality_code')
-                    THEN jsonb_build_array(sk_err('municipality', 'must be a municipality code like GM0512'))
-                ELSE '[]'::jsonb END
-$$;
-
 -- The trust list a write asks for: trusted_in as given, or trusted true/false meaning "in every
 -- municipality of my scope" / "in none of them", on top of the current list p_now.
 CREATE OR REPLACE FUNCTION sk_org_trust_wanted(p_body jsonb, p_now text[], p_role text, p_scope text[]) RETURNS text[]
@@ -122,24 +83,35 @@ CREATE OR REPLACE FUNCTION sk_org_trust_wanted(p_body jsonb, p_now text[], p_rol
     END
 $$;
 
-CREATE OR REPLACE FUNCTION api_org_create(p_body jsonb, p_role text, p_org uuid, p_key uuid, p_scope text[])
+CREATE OR REPLACE FUNCTION api_org_create(p_body jsonb, p_errors jsonb, p_role text, p_org uuid, p_key uuid,
+                                          p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE sql AS $$
-    SELECT r.* FROM sk_org_write(NULL, p_body, p_role, p_org, p_key, p_scope) r
+    SELECT r.* FROM sk_org_write(NULL, p_body, p_errors, p_role, p_org, p_key, p_scope) r
 $$;
 
-CREATE OR REPLACE FUNCTION api_org_update(p_id uuid, p_body jsonb, p_role text, p_org uuid, p_key uuid, p_scope text[])
+CREATE OR REPLACE FUNCTION api_org_update(p_id uuid, p_body jsonb, p_errors jsonb, p_role text, p_org uuid, p_key uuid,
+                                          p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE sql AS $$
-    SELECT r.* FROM sk_org_write(p_id, p_body, p_role, p_org, p_key, p_scope) r
+    SELECT r.* FROM sk_org_write(p_id, p_body, p_errors, p_role, p_org, p_key, p_scope) r
 $$;
 
-CREATE OR REPLACE FUNCTION sk_org_write(p_id uuid, p_body jsonb, p_role text, p_org uuid, p_key uuid, p_scope text[])
+-- p_errors: what the daemon found in the body's members (validate.c, VALIDATE_BODY_ORG_CREATE and
+-- _PATCH: unknown members, name, description, website, email, phone, trusted, trusted_in, the
+-- municipality's format); this adds the id of a PATCH, "not both" and which municipalities exist.
+-- Called without them, a malformed body ends as a field error of the constraint it breaks.
+CREATE OR REPLACE FUNCTION sk_org_write(p_id uuid, p_body jsonb, p_errors jsonb, p_role text, p_org uuid, p_key uuid,
+                                        p_scope text[])
     RETURNS sk_response LANGUAGE plpgsql AS $$
 DECLARE
     old organisations;
     o organisations;
     v_doc jsonb;
-    v_errs jsonb;
+    v_errs jsonb := coalesce(p_errors, '[]');
     v_before jsonb;
+    v_con text;
+    v_tab text;
+    v_col text;
+    v_msg text;
     v_trust_now text[] := '{}';
     v_trust text[];
     v_changed text[];
@@ -159,13 +131,11 @@ BEGIN
         v_trust_now := sk_org_trust_list(p_id);
         v_doc := sk_merge_patch(v_before - ARRAY['id', 'created_at', 'updated_at', 'trusted', 'trusted_in'],
                                 p_body - ARRAY['id', 'created_at', 'updated_at', 'version', 'trusted', 'trusted_in']);
-        v_errs := sk_org_errors(v_doc || (p_body - ARRAY['id', 'created_at', 'updated_at', 'version']));
         IF p_body ? 'id' AND lower(p_body->>'id') IS DISTINCT FROM p_id::text THEN
             v_errs := v_errs || sk_err('id', 'must be the id of this organisation (it cannot be changed)');
         END IF;
     ELSE
         v_doc := p_body - ARRAY['id', 'created_at', 'updated_at', 'version', 'trusted', 'trusted_in'];
-        v_errs := sk_org_errors(p_body);
         -- a moderator of one municipality makes organisations of that municipality
         IF (v_doc->'municipality' IS NULL OR jsonb_typeof(v_doc->'municipality') = 'null')
            AND p_role = 'moderator' AND NOT '*' = ANY (coalesce(p_scope, '{}')) AND cardinality(v_scope_list) = 1 THEN
@@ -217,19 +187,25 @@ BEGIN
         END IF;
     END IF;
 
-    IF p_id IS NULL THEN
-        INSERT INTO organisations (name, description, website, email, phone, municipality)
-        VALUES (v_doc->>'name', v_doc->>'description', v_doc->>'website', v_doc->>'email', v_doc->>'phone', v_home)
-        RETURNING * INTO o;
-    ELSE
-        UPDATE organisations
-           SET name = v_doc->>'name', description = v_doc->>'description', website = v_doc->>'website',
-               email = v_doc->>'email', phone = v_doc->>'phone', municipality = v_home,
-               version = version + 1,
-               updated_at = now()
-         WHERE id = p_id
-        RETURNING * INTO o;
-    END IF;
+    BEGIN
+        IF p_id IS NULL THEN
+            INSERT INTO organisations (name, description, website, email, phone, municipality)
+            VALUES (v_doc->>'name', v_doc->>'description', v_doc->>'website', v_doc->>'email', v_doc->>'phone', v_home)
+            RETURNING * INTO o;
+        ELSE
+            UPDATE organisations
+               SET name = v_doc->>'name', description = v_doc->>'description', website = v_doc->>'website',
+                   email = v_doc->>'email', phone = v_doc->>'phone', municipality = v_home,
+                   version = version + 1,
+                   updated_at = now()
+             WHERE id = p_id
+            RETURNING * INTO o;
+        END IF;
+    EXCEPTION WHEN check_violation OR not_null_violation OR foreign_key_violation OR data_exception THEN
+        GET STACKED DIAGNOSTICS v_con = CONSTRAINT_NAME, v_tab = TABLE_NAME, v_col = COLUMN_NAME, v_msg = MESSAGE_TEXT;
+        RETURN sk_invalid(jsonb_build_array(sk_constraint_error(nullif(v_con, ''), nullif(v_tab, ''), nullif(v_col, ''),
+                                                                 v_msg)));
+    END;
     DELETE FROM organisation_trust t WHERE t.organisation_id = o.id AND NOT t.municipality = ANY (v_trust);
     INSERT INTO organisation_trust (organisation_id, municipality, granted_by)
     SELECT o.id, x, p_key FROM unnest(v_trust) x ON CONFLICT DO NOTHING;

@@ -96,14 +96,18 @@ $$;
 -- PUT /api/v1/{vocab}/{code}: add, rename, or bring back a retired term. Labels, parent,
 -- osm_equivalent and municipality are replaced (absent = none); `values` (facets) and `dates`
 -- (exception sets) are replaced when given and kept when left out (required for a new facet).
-CREATE OR REPLACE FUNCTION sk_vocab_upsert(p_vocab text, p_code text, p_body jsonb, p_role text, p_org uuid, p_key uuid)
+-- p_errors: what the daemon found in the body's members (validate.c, VALIDATE_BODY_VOCAB_*:
+-- unknown members, labels, values, osm_equivalent, the municipality's type); this adds what needs
+-- the path or the database. Called without them, a malformed body ends as a field error of the
+-- constraint it breaks (sk_constraint_error), never as an unhandled one.
+CREATE OR REPLACE FUNCTION sk_vocab_upsert(p_vocab text, p_code text, p_body jsonb, p_errors jsonb, p_role text,
+                                           p_org uuid, p_key uuid)
     RETURNS sk_response LANGUAGE plpgsql AS $$
 DECLARE
     v_before jsonb;
     v_after jsonb;
     v_new boolean;
     v_errs jsonb := '[]';
-    v_allowed text[] := ARRAY['code', 'label_nl', 'label_en', 'retired'];
     v_parent text;
     v_values text[];
     v_mun text;
@@ -113,6 +117,10 @@ DECLARE
     v_labels text[] := '{}';
     r record;
     v_refusal sk_response := coalesce(sk_vocab_refusal(p_vocab, p_role), sk_not_object(p_body));
+    v_con text;
+    v_tab text;
+    v_col text;
+    v_msg text;
 BEGIN
     IF v_refusal.status IS NOT NULL THEN
         RETURN v_refusal;
@@ -121,11 +129,6 @@ BEGIN
     v_before := sk_vocab_item(p_vocab, p_code);
     v_new := v_before IS NULL;
 
-    v_allowed := v_allowed || CASE p_vocab WHEN 'themes' THEN ARRAY['parent']
-                                           WHEN 'accessibility-features' THEN ARRAY['values', 'osm_equivalent']
-                                           WHEN 'exception-sets' THEN ARRAY['municipality', 'dates']
-                                           ELSE '{}'::text[] END;
-    v_errs := sk_unknown_member_errors(p_body, v_allowed);
     IF NOT (length(p_code) <= 64 AND p_code ~ CASE WHEN p_vocab = 'accessibility-features'
                                                    THEN '^[a-z0-9]+([-_][a-z0-9]+)*$'
                                                    ELSE '^[a-z0-9]+(-[a-z0-9]+)*$' END) THEN
@@ -136,8 +139,6 @@ BEGIN
     IF p_body ? 'code' AND p_body->>'code' IS DISTINCT FROM p_code THEN
         v_errs := v_errs || sk_err('code', 'must be the code in the path');
     END IF;
-    v_errs := v_errs || sk_line_errors('label_nl', p_body->'label_nl', true, 100)
-                     || sk_line_errors('label_en', p_body->'label_en', false, 100);
 
     IF p_vocab = 'themes' AND jsonb_typeof(p_body->'parent') IS NOT NULL AND jsonb_typeof(p_body->'parent') <> 'null' THEN
         v_parent := p_body->>'parent';
@@ -154,22 +155,9 @@ BEGIN
     END IF;
 
     IF p_vocab = 'accessibility-features' THEN
-        IF jsonb_typeof(p_body->'values') = 'array' THEN
-            v_values := sk_text_array(p_body->'values');
-            IF cardinality(v_values) NOT BETWEEN 1 AND 20
-               OR EXISTS (SELECT 1 FROM jsonb_array_elements(p_body->'values') v
-                           WHERE jsonb_typeof(v) <> 'string' OR (v #>> '{}') !~ '^[a-z0-9_-]{1,32}$')
-               OR (SELECT count(DISTINCT v) FROM unnest(v_values) v) <> cardinality(v_values) THEN
-                v_errs := v_errs || sk_err('values', 'must be 1 to 20 different lowercase codes like yes, limited, no');
-            END IF;
-        ELSIF p_body->'values' IS NOT NULL AND jsonb_typeof(p_body->'values') <> 'null' THEN
-            v_errs := v_errs || sk_err('values', 'must be an array of codes like ["yes", "no"]');
-        ELSIF v_new THEN
+        v_values := sk_text_array(p_body->'values');
+        IF coalesce(jsonb_typeof(p_body->'values'), 'null') = 'null' AND v_new THEN
             v_errs := v_errs || sk_err('values', 'is required for a new accessibility feature');
-        END IF;
-        IF p_body->'osm_equivalent' IS NOT NULL AND jsonb_typeof(p_body->'osm_equivalent') <> 'null'
-           AND (jsonb_typeof(p_body->'osm_equivalent') <> 'string' OR length(p_body->>'osm_equivalent') > 200) THEN
-            v_errs := v_errs || sk_err('osm_equivalent', 'must be a string of at most 200 characters');
         END IF;
     END IF;
 
@@ -179,8 +167,6 @@ BEGIN
             IF NOT EXISTS (SELECT 1 FROM areas WHERE code = v_mun AND kind = 'municipality') THEN
                 v_errs := v_errs || sk_err('municipality', 'is not a known municipality code (leave it out for a national set)');
             END IF;
-        ELSIF p_body->'municipality' IS NOT NULL AND jsonb_typeof(p_body->'municipality') <> 'null' THEN
-            v_errs := v_errs || sk_err('municipality', 'must be a municipality code or null');
         END IF;
         IF p_body->'dates' IS NOT NULL AND jsonb_typeof(p_body->'dates') <> 'null' THEN
             IF jsonb_typeof(p_body->'dates') <> 'array' THEN
@@ -217,10 +203,12 @@ BEGIN
         END IF;
     END IF;
 
+    v_errs := sk_merge_errors(p_errors, v_errs);
     IF jsonb_array_length(v_errs) > 0 THEN
         RETURN sk_invalid(v_errs);
     END IF;
 
+    BEGIN
     CASE p_vocab
     WHEN 'themes' THEN
         SELECT coalesce(max(position), 0) + 10 INTO v_pos FROM themes;
@@ -257,6 +245,11 @@ BEGIN
             SELECT p_code, d.during, d.label FROM unnest(v_ranges, v_labels) AS d(during, label);
         END IF;
     END CASE;
+    EXCEPTION WHEN check_violation OR not_null_violation OR data_exception THEN
+        GET STACKED DIAGNOSTICS v_con = CONSTRAINT_NAME, v_tab = TABLE_NAME, v_col = COLUMN_NAME, v_msg = MESSAGE_TEXT;
+        RETURN sk_invalid(jsonb_build_array(sk_constraint_error(nullif(v_con, ''), nullif(v_tab, ''), nullif(v_col, ''),
+                                                                 v_msg)));
+    END;
 
     v_after := sk_vocab_item(p_vocab, p_code);
     PERFORM sk_audit(p_role, p_org, p_key, sk_vocab_entity(p_vocab), p_code, NULL,
@@ -338,15 +331,15 @@ BEGIN
 END;
 $$;
 
-CREATE OR REPLACE FUNCTION api_vocab_upsert(p_vocab text, p_code text, p_body jsonb, p_role text, p_org uuid,
-                                            p_key uuid, p_scope text[])
+CREATE OR REPLACE FUNCTION api_vocab_upsert(p_vocab text, p_code text, p_body jsonb, p_errors jsonb, p_role text,
+                                            p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
 DECLARE
     res sk_response := sk_vocab_guard(p_vocab, p_code, CASE WHEN jsonb_typeof(p_body) = 'object' THEN p_body
                                                             ELSE '{}' END, p_role, p_scope);
 BEGIN
     IF res.status IS NULL THEN
-        res := sk_vocab_upsert(p_vocab, p_code, p_body, p_role, p_org, p_key);
+        res := sk_vocab_upsert(p_vocab, p_code, p_body, p_errors, p_role, p_org, p_key);
     END IF;
     RETURN QUERY SELECT res.*;
 END;

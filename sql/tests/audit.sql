@@ -38,8 +38,8 @@ SELECT (SELECT string_agg(i->>'action', ', ' ORDER BY (i->>'id')::bigint DESC) F
   FROM api_audit_list(:'v', 2, :'c', 'admin', :'org_m', NULL, '{*}');
 SELECT status, pg_temp.p(body) FROM api_audit_list(:'v', 2, 'abc', 'admin', :'org_m', NULL, '{*}');
 -- rows about organisations without a municipality are readable by every moderator; with one, only in scope
-SELECT status FROM api_org_create('{"name": "SQL test audit landelijk"}', 'admin', :'org_m', :'key_admin', '{*}');
-SELECT status FROM api_org_create('{"name": "SQL test audit Gorinchem", "municipality": "GM0512"}', 'admin', :'org_m', :'key_admin', '{*}');
+SELECT status FROM api_org_create('{"name": "SQL test audit landelijk"}', NULL, 'admin', :'org_m', :'key_admin', '{*}');
+SELECT status FROM api_org_create('{"name": "SQL test audit Gorinchem", "municipality": "GM0512"}', NULL, 'admin', :'org_m', :'key_admin', '{*}');
 SELECT a.after->>'name' AS org, a.municipalities,
        sk_audit_readable(a, 'moderator', '{GM0668}') AS gm0668_reads, sk_audit_readable(a, 'moderator', '{GM0512}') AS gm0512_reads
   FROM audit_log a WHERE a.entity = 'organisation' AND a.after->>'name' LIKE 'SQL test audit %' ORDER BY a.id;

@@ -332,6 +332,160 @@ Test(vocab, theme_validation)
     it_call(404, "GET", "/api/v1/no-such-vocabulary", NULL, NULL);
 }
 
+/*
+ * The members' shape of a term, checked by the daemon (validate.c,
+ * VALIDATE_BODY_VOCAB_*) with the messages SQL used to give: each body names
+ * exactly the one field, with exactly this message, in a 422 invalid-input.
+ */
+struct shape_case {
+    const char *vocab, *body, *field, *message;
+};
+
+static void assert_one_error(struct json_object *j, const char *field, const char *message)
+{
+    struct json_object *errs = it_jget(j, "errors");
+    char detail[300];
+    cr_assert_str_eq(it_js(j, "type"), "urn:socialekaart:problem:invalid-input", "%s", it_jtext(j));
+    cr_assert(json_object_is_type(errs, json_type_array) && json_object_array_length(errs) == 1, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(json_object_array_get_idx(errs, 0), "field"), field, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(json_object_array_get_idx(errs, 0), "message"), message, "%s", it_jtext(j));
+    snprintf(detail, sizeof(detail), "%s %s", field, message);
+    cr_assert_str_eq(it_js(j, "detail"), detail, "%s", it_jtext(j));
+}
+
+Test(vocab, term_shape_errors)
+{
+    static const char long_label[] = "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\""; /* 101 */
+    static const struct shape_case cases[] = {
+        { "themes", "{\"label_en\":\"Litter\"}", "label_nl", "is required" },
+        { "support-kinds", "{}", "label_nl", "is required" },
+        { "themes", "{\"label_nl\":null}", "label_nl", "is required" },
+        { "themes", "{\"label_nl\":5}", "label_nl", "must be a string" },
+        { "audiences", "{\"label_nl\":\" \\u00a0\\r\"}", "label_nl", "must not be empty or only spaces" },
+        { "themes", "{\"label_nl\":\"two\\nlines\"}", "label_nl", "must be a single line without control characters" },
+        { "themes", "{\"label_nl\":\"a\\u007fb\"}", "label_nl", "must be a single line without control characters" },
+        { "themes", NULL, "label_nl", "must be at most 100 characters" },
+        { "themes", "{\"label_nl\":\"Zwerfafval\",\"label_en\":[]}", "label_en", "must be a string" },
+        { "themes", "{\"label_nl\":\"Zwerfafval\",\"label_en\":\"\"}", "label_en", "must not be empty or only spaces" },
+        { "themes", "{\"label_nl\":\"Zwerfafval\",\"kleur\":\"groen\"}", "kleur", "unknown field" },
+        { "themes", "{\"label_nl\":\"Zwerfafval\",\"values\":[\"yes\"]}", "values", "unknown field" },
+        { "audiences", "{\"label_nl\":\"Zwerfafval\",\"parent\":\"ouderen\"}", "parent", "unknown field" },
+        { "support-kinds", "{\"label_nl\":\"Zwerfafval\",\"dates\":[]}", "dates", "unknown field" },
+        { "exception-sets", "{\"label_nl\":\"Vrij\",\"osm_equivalent\":\"x\"}", "osm_equivalent", "unknown field" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":\"yes\"}", "values",
+          "must be an array of codes like [\"yes\", \"no\"]" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":[]}", "values",
+          "must be 1 to 20 different lowercase codes like yes, limited, no" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":[\"yes\",\"yes\"]}", "values",
+          "must be 1 to 20 different lowercase codes like yes, limited, no" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":[\"Yes\"]}", "values",
+          "must be 1 to 20 different lowercase codes like yes, limited, no" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":[1]}", "values",
+          "must be 1 to 20 different lowercase codes like yes, limited, no" },
+        { "accessibility-features",
+          "{\"label_nl\":\"Oprit\",\"values\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"l\","
+          "\"m\",\"n\",\"o\",\"p\",\"q\",\"r\",\"s\",\"t\",\"u\"]}",
+          "values", "must be 1 to 20 different lowercase codes like yes, limited, no" },
+        { "accessibility-features", "{\"label_nl\":\"Oprit\",\"values\":[\"yes\"],\"osm_equivalent\":5}",
+          "osm_equivalent", "must be a string of at most 200 characters" },
+        { "exception-sets", "{\"label_nl\":\"Vrij\",\"municipality\":5}", "municipality",
+          "must be a municipality code or null" },
+    };
+    char adm[128], tag[48], path[160], body[300];
+    struct json_object *j;
+
+    admin(adm);
+    make_tag(tag, sizeof(tag));
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *b = cases[i].body;
+        snprintf(path, sizeof(path), "/api/v1/%s/zz%s%s%zu", cases[i].vocab,
+                 strcmp(cases[i].vocab, "accessibility-features") ? "-" : "_", tag, i);
+        if (b == NULL) {
+            snprintf(body, sizeof(body), "{\"label_nl\":%s}", long_label);
+            b = body;
+        }
+        j = it_call(422, "PUT", path, adm, b);
+        assert_one_error(j, cases[i].field, cases[i].message);
+    }
+    /* at the limits the members are fine */
+    snprintf(path, sizeof(path), "/api/v1/themes/zz-%s-ok", tag);
+    snprintf(body, sizeof(body), "{\"label_nl\":\"%.100s\",\"label_en\":null,\"retired\":true,\"code\":\"zz-%s-ok\"}",
+             long_label + 1, tag); /* 100 characters */
+    it_call(201, "PUT", path, adm, body);
+    /* unknown members first, by name, then the members in their order, as SQL listed them */
+    snprintf(path, sizeof(path), "/api/v1/themes/zz-%s-many", tag);
+    j = it_call(422, "PUT", path, adm, "{\"label_en\":5,\"kleur\":1,\"aa\":2}");
+    cr_assert_eq(it_jlen(j, "errors"), 4, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.0.field"), "aa", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.field"), "kleur", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.2.field"), "label_nl", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.3.field"), "label_en", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "detail"), "4 fields are invalid; the first: aa unknown field", "%s", it_jtext(j));
+    /* the daemon's errors and the database's together */
+    j = it_call(422, "PUT", path, adm, "{\"label_nl\":5,\"parent\":\"bestaat-niet\"}");
+    cr_assert_eq(it_jlen(j, "errors"), 2, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.field"), "parent", "%s", it_jtext(j));
+    /* a refusal still comes before the body's errors */
+    actors(adm, NULL, NULL);
+    it_call(403, "PUT", path, adm, "{\"label_nl\":5,\"kleur\":1}");
+}
+
+/* An area's members, checked by the daemon (VALIDATE_BODY_AREA) with SQL's messages. */
+Test(areas, shape_errors)
+{
+    static const struct shape_case cases[] = {
+        { NULL, "{\"kind\":\"wijk\",\"municipality\":\"GM0512\"}", "name", "is required" },
+        { NULL, "{\"name\":5,\"kind\":\"wijk\",\"municipality\":\"GM0512\"}", "name", "must be a string" },
+        { NULL, "{\"name\":\" \",\"kind\":\"wijk\",\"municipality\":\"GM0512\"}", "name",
+          "must not be empty or only spaces" },
+        { NULL, "{\"name\":\"a\\tb\",\"kind\":\"wijk\",\"municipality\":\"GM0512\"}", "name",
+          "must be a single line without control characters" },
+        { NULL, "{\"name\":\"x\",\"municipality\":\"GM0512\"}", "kind", "is required" },
+        { NULL, "{\"name\":\"x\",\"kind\":null,\"municipality\":\"GM0512\"}", "kind", "is required" },
+        { NULL, "{\"name\":\"x\",\"kind\":5,\"municipality\":\"GM0512\"}", "kind",
+          "must be one of: municipality, wijk, kern" },
+        { NULL, "{\"name\":\"x\",\"kind\":\"buurt\",\"municipality\":\"GM0512\"}", "kind",
+          "must be one of: municipality, wijk, kern" },
+        { NULL, "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"kleur\":1}", "kleur",
+          "unknown field" },
+        { NULL, "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":5}", "location",
+          "must be an object {\"lat\": .., \"lon\": ..}" },
+        { NULL,
+          "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":{\"lat\":51.8,\"lon\":5,\"x\":1}"
+          "}",
+          "location", "must be an object {\"lat\": .., \"lon\": ..}" },
+        { NULL, "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":{\"lat\":48.8,\"lon\":5}}",
+          "location.lat", "must be a number from 50.75 to 53.7" },
+        { NULL,
+          "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":{\"lat\":\"51.8\",\"lon\":5}}",
+          "location.lat", "must be a number from 50.75 to 53.7" },
+        { NULL,
+          "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":{\"lat\":51.8,\"lon\":7.3}}",
+          "location.lon", "must be a number from 3.2 to 7.25" },
+    };
+    char adm[128], tag[48], path[160];
+    struct json_object *j;
+
+    admin(adm);
+    make_tag(tag, sizeof(tag));
+    snprintf(path, sizeof(path), "/api/v1/areas/GM0512-zz%s", tag);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_one_error(it_call(422, "PUT", path, adm, cases[i].body), cases[i].field, cases[i].message);
+    j = it_call(422, "PUT", path, adm,
+                "{\"name\":\"x\",\"kind\":\"wijk\",\"municipality\":\"GM0512\",\"location\":{}}");
+    cr_assert_eq(it_jlen(j, "errors"), 2, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.0.field"), "location.lat", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.field"), "location.lon", "%s", it_jtext(j));
+    /* the daemon's errors, then the database's */
+    j = it_call(422, "PUT", path, adm, "{\"name\":5,\"kind\":\"wijk\"}");
+    cr_assert_eq(it_jlen(j, "errors"), 2, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.0.field"), "name", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.field"), "municipality", "%s", it_jtext(j));
+    j = it_call(200, "GET", "/api/v1/areas?municipality=GM0512&include_retired=true", NULL, NULL);
+    cr_assert_null(find_item(j, "code", path + strlen("/api/v1/areas/")), "refused area was stored");
+}
+
 /* ------------------------------------------------------------------ */
 /* Organisations */
 
@@ -385,6 +539,69 @@ Test(orgs, validation)
     cr_assert(it_names_field(j, "email"), "%s", it_jtext(j));
     cr_assert(it_names_field(j, "website"), "%s", it_jtext(j));
     cr_assert(it_names_field(j, "kvk"), "%s", it_jtext(j));
+}
+
+/* An organisation's members, checked by the daemon (VALIDATE_BODY_ORG_*) with SQL's messages. */
+Test(orgs, shape_errors)
+{
+    static const char web[] =
+        "must be an absolute http:// or https:// URL like https://example.nl (at most 500 characters)";
+    static const char mail[] = "must be an e-mail address like info@example.nl";
+    static const char tel[] = "must be a phone number like 0183 123 456 or +31 183 123 456 (9 to 15 digits)";
+    static const struct shape_case cases[] = {
+        { NULL, "{\"description\":\"Zonder naam\"}", "name", "is required" },
+        { NULL, "{\"name\":null}", "name", "is required" },
+        { NULL, "{\"name\":5}", "name", "must be a string" },
+        { NULL, "{\"name\":\"\"}", "name", "must not be empty or only spaces" },
+        { NULL, "{\"name\":\"a\\nb\"}", "name", "must be a single line without control characters" },
+        { NULL, "{\"name\":\"x\",\"kvk\":\"12345678\"}", "kvk", "unknown field" },
+        { NULL, "{\"name\":\"x\",\"description\":5}", "description", "must be a string of at most 2000 characters" },
+        { NULL, "{\"name\":\"x\",\"website\":\"ftp://kapot.nl\"}", "website", web },
+        { NULL, "{\"name\":\"x\",\"website\":\"https://localhost\"}", "website", web },
+        { NULL, "{\"name\":\"x\",\"website\":\"https://ex.nl:123456\"}", "website", web },
+        { NULL, "{\"name\":\"x\",\"website\":\"https://ex.nl/a b\"}", "website", web },
+        { NULL, "{\"name\":\"x\",\"email\":\"geen-adres\"}", "email", mail },
+        { NULL, "{\"name\":\"x\",\"email\":\".a@ex.nl\"}", "email", mail },
+        { NULL, "{\"name\":\"x\",\"email\":\"a..b@ex.nl\"}", "email", mail },
+        { NULL, "{\"name\":\"x\",\"email\":\"a@b@ex.nl\"}", "email", mail },
+        { NULL, "{\"name\":\"x\",\"phone\":\"12\"}", "phone", tel },
+        { NULL, "{\"name\":\"x\",\"phone\":\"0183 123 45a\"}", "phone", tel },
+        { NULL, "{\"name\":\"x\",\"phone\":\"++31183123456\"}", "phone", tel },
+        { NULL, "{\"name\":\"x\",\"trusted\":\"yes\"}", "trusted", "must be true or false" },
+        { NULL, "{\"name\":\"x\",\"trusted_in\":\"GM0512\"}", "trusted_in",
+          "must be a list of municipality codes like [\"GM0512\"]" },
+        { NULL, "{\"name\":\"x\",\"trusted_in\":[\"gm0512\"]}", "trusted_in",
+          "must be a list of municipality codes like [\"GM0512\"]" },
+        { NULL, "{\"name\":\"x\",\"municipality\":5}", "municipality", "must be a municipality code like GM0512" },
+    };
+    char mod[128], path[128];
+    struct json_object *j;
+
+    actors(mod, NULL, NULL);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_one_error(it_call(422, "POST", "/api/v1/organisations", mod, cases[i].body), cases[i].field,
+                         cases[i].message);
+    /* what the patterns allow */
+    j = it_call(
+        201, "POST", "/api/v1/organisations", mod,
+        "{\"name\":\"Stichting Patroon\",\"website\":\"HTTPS://Ex.NL:8080/a?b\",\"email\":\"o'brien+x@ex-1.co.uk\","
+        "\"phone\":\"+31 (183) 123-456\"}");
+    snprintf(path, sizeof(path), "/api/v1/organisations/%s", it_js(j, "id"));
+    /* a PATCH checks only what it carries; the name cannot be removed */
+    it_call(200, "PATCH", path, mod, "{\"description\":null}");
+    assert_one_error(it_call(422, "PATCH", path, mod, "{\"name\":null}"), "name", "is required");
+    assert_one_error(it_call(422, "PATCH", path, mod, "{\"email\":\"x\"}"), "email", mail);
+    /* unknown members by name first, then the members in order, then the database's */
+    j = it_call(422, "POST", "/api/v1/organisations", mod, "{\"name\":\"\",\"phone\":\"1\",\"zz\":1,\"aa\":2}");
+    cr_assert_eq(it_jlen(j, "errors"), 4, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.0.field"), "aa", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.field"), "zz", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.2.field"), "name", "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.3.field"), "phone", "%s", it_jtext(j));
+    j = it_call(422, "POST", "/api/v1/organisations", mod, "{\"name\":\"x\",\"municipality\":\"foo\"}");
+    cr_assert_eq(it_jlen(j, "errors"), 2, "%s", it_jtext(j));
+    cr_assert_str_eq(it_js(j, "errors.1.message"),
+                     "is not a municipality this sociale kaart covers (see GET /api/v1/areas)", "%s", it_jtext(j));
 }
 
 Test(orgs, list_pages_through_all)
