@@ -91,6 +91,15 @@ enum db_stmt {
     STMT_FEED_GEOJSON,
     STMT_FEED_HSDS,
     STMT_FEED_HOUSEKEEPING,
+
+    /* issue 15, keys and invitations (server/h_keys.c, sql/api/keys.sql) */
+
+    /* issue 15, residents' responses (server/h_responses.c, sql/api/responses.sql) */
+
+    /* issue 15, import and export (server/h_imports.c, sql/api/imports.sql) */
+
+    /* issue 15, partner pages (server/h_partner.c, sql/api/partner.sql) */
+
     STMT_COUNT_
 };
 

@@ -16,7 +16,9 @@ const struct db_statement db_statements[STMT_COUNT_] = {
     [STMT_AUTH_KEY] = { "auth_key",
                         "SELECT organisation_id, role, secret_hash, "
                         "CASE WHEN role = 'admin' OR all_municipalities THEN '{*}'::text[] ELSE municipalities END, "
-                        "revoked_at IS NOT NULL FROM api_keys WHERE id = $1::uuid",
+                        "revoked_at IS NOT NULL OR expires_at <= now() OR EXISTS (SELECT 1 FROM api_keys p "
+                        "WHERE p.id = k.session_of AND (p.revoked_at IS NOT NULL OR p.expires_at <= now())) "
+                        "FROM api_keys k WHERE id = $1::uuid",
                         1 },
 
     /* api_* functions (sql/api/); the last four
@@ -188,4 +190,13 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                          "SELECT * FROM api_hsds_list($1::text, $2::jsonb, $3::int, $4::int, $5::text, $6::text, "
                          "$7::uuid, $8::uuid, $9::text[])",
                          9 },
+
+    /* issue 15, keys and invitations */
+
+    /* issue 15, residents' responses */
+
+    /* issue 15, import and export */
+
+    /* issue 15, partner pages */
+
 };

@@ -8,6 +8,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <json-c/json.h>
+#include <openssl/sha.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,6 +314,7 @@ static void http_finish(struct req_ctx *ctx)
         ctx->owned[i] = NULL;
     }
     evhttp_clear_headers(&ctx->query);
+    evhttp_clear_headers(&ctx->form);
     TAILQ_REMOVE(&w->active, ctx, link);
     w->nactive--;
     worker_ctx_put(w, ctx);
@@ -480,6 +482,14 @@ static void http_on_auth(struct req_ctx *ctx, PGresult *res)
 
     if (keys_accept(&ctx->who, res, &why) < 0) {
         snprintf(ctx->cause, sizeof(ctx->cause), "%s", why);
+        if (ctx->from_cookie) {
+            /* an ended session: the page goes on for an anonymous visitor, and the cookie goes */
+            memset(&ctx->who, 0, sizeof(ctx->who));
+            http_header(ctx, "Set-Cookie",
+                        HTTP_SESSION_COOKIE "=; Path=/partner; Max-Age=0; HttpOnly; SameSite=Strict");
+            http_run_handler(ctx);
+            return;
+        }
         http_header(ctx, "WWW-Authenticate", "Bearer realm=\"socialekaart\", error=\"invalid_token\"");
         http_problem(ctx, 401, "The API key is unknown or has been revoked.", NULL);
         return;
@@ -491,6 +501,10 @@ static void http_on_auth(struct req_ctx *ctx, PGresult *res)
 static void http_authenticate(struct req_ctx *ctx, const char *authorization)
 {
     if (keys_parse(&ctx->who, authorization) < 0) {
+        if (ctx->from_cookie) {
+            http_run_handler(ctx);
+            return;
+        }
         http_header(ctx, "WWW-Authenticate", "Bearer realm=\"socialekaart\", error=\"invalid_token\"");
         http_problem(ctx, 401, "The Authorization header does not hold a well-formed API key.", NULL);
         return;
@@ -498,6 +512,29 @@ static void http_authenticate(struct req_ctx *ctx, const char *authorization)
     ctx->params[0] = ctx->who.key_id;
     ctx->state = REQ_AUTHENTICATING;
     http_query(ctx, STMT_AUTH_KEY, 1, http_on_auth);
+}
+
+/*
+ * The session cookie's value copied into out (a key is AUTH_KEY_LEN chars),
+ * or NULL when the Cookie header has none of the right length.
+ */
+static const char *http_session_cookie(struct req_ctx *ctx, char out[AUTH_KEY_LEN + 1])
+{
+    const char *c = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Cookie");
+    const size_t nlen = strlen(HTTP_SESSION_COOKIE);
+
+    while (c && *c) {
+        size_t n;
+        c += strspn(c, " ;");
+        n = strcspn(c, ";");
+        if (n == nlen + 1 + AUTH_KEY_LEN && strncmp(c, HTTP_SESSION_COOKIE "=", nlen + 1) == 0) {
+            memcpy(out, c + nlen + 1, AUTH_KEY_LEN);
+            out[AUTH_KEY_LEN] = '\0';
+            return out;
+        }
+        c += n;
+    }
+    return NULL;
 }
 
 /* Pick nl or en from Accept-Language (only the languages entries may carry). */
@@ -542,6 +579,7 @@ static struct req_ctx *http_ctx_new(struct worker *w, struct evhttp_request *req
     if (ctx->path == NULL || *ctx->path == '\0')
         ctx->path = "/";
     TAILQ_INIT(&ctx->query);
+    TAILQ_INIT(&ctx->form);
     TAILQ_INSERT_TAIL(&w->active, ctx, link);
     w->nactive++;
     return ctx;
@@ -551,6 +589,7 @@ void http_on_request(struct evhttp_request *req, void *arg)
 {
     struct worker *w = arg;
     struct req_ctx *ctx = http_ctx_new(w, req);
+    char cookie_key[AUTH_KEY_LEN + 1];
     const char *authz;
     int code;
 
@@ -576,6 +615,9 @@ void http_on_request(struct evhttp_request *req, void *arg)
         return;
     }
     authz = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+    if (authz == NULL && (ctx->match.route->flags & RF_SESSION) &&
+        (authz = http_session_cookie(ctx, cookie_key)) != NULL)
+        ctx->from_cookie = true;
     if (authz)
         http_authenticate(ctx, authz);
     else
@@ -707,4 +749,64 @@ const char *http_json_object(struct req_ctx *ctx, struct json_object **obj)
         return NULL;
     }
     return body;
+}
+
+int http_form_body(struct req_ctx *ctx)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(ctx->req);
+    const char *ct = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Content-Type");
+    size_t n = evbuffer_get_length(in);
+    unsigned char *data;
+
+    if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
+        http_problem(ctx, 415, "Send the form as 'application/x-www-form-urlencoded'.", NULL);
+        return -1;
+    }
+    if (n > (size_t)ctx->w->cfg->max_body_bytes) {
+        http_problem(ctx, 413, "The form is larger than this request may be.", NULL);
+        return -1;
+    }
+    evbuffer_add(in, "", 1);
+    if ((data = evbuffer_pullup(in, -1)) == NULL) {
+        http_problem(ctx, 503, "Out of memory.", NULL);
+        return -1;
+    }
+    evhttp_clear_headers(&ctx->form);
+    if (evhttp_parse_query_str((const char *)data, &ctx->form) < 0) {
+        http_bad_field(ctx, 400, "body", "is not a well-formed form (application/x-www-form-urlencoded)");
+        return -1;
+    }
+    return 0;
+}
+
+const char *http_form_arg(struct req_ctx *ctx, const char *name)
+{
+    return evhttp_find_header(&ctx->form, name);
+}
+
+void http_csrf_token(const struct req_ctx *ctx, char out[65])
+{
+    unsigned char buf[4 + AUTH_HASH_LEN], md[SHA256_DIGEST_LENGTH];
+
+    out[0] = '\0';
+    if (ctx->who.role == ROLE_ANONYMOUS)
+        return;
+    memcpy(buf, "csrf", 4);
+    memcpy(buf + 4, ctx->who.secret_hash, AUTH_HASH_LEN);
+    SHA256(buf, sizeof(buf), md);
+    auth_hex(md, sizeof(md), out);
+}
+
+bool http_csrf_ok(struct req_ctx *ctx)
+{
+    char want[65];
+    const char *got = http_form_arg(ctx, "csrf");
+    unsigned char diff = 0;
+
+    http_csrf_token(ctx, want);
+    if (want[0] == '\0' || got == NULL || strlen(got) != 64)
+        return false;
+    for (int i = 0; i < 64; i++)
+        diff |= (unsigned char)(want[i] ^ got[i]);
+    return diff == 0;
 }

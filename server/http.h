@@ -44,14 +44,21 @@ typedef void (*http_result_fn)(struct req_ctx *ctx, PGresult *res);
 
 /* Route flags (struct route.flags). */
 enum {
-    RF_NEEDS_KEY = 1 << 0,    /* 401 without a valid key */
-    RF_MODERATOR = 1 << 1,    /* 403 unless moderator or admin */
-    RF_NO_RATELIMIT = 1 << 2, /* health probes */
-    RF_CACHE = 1 << 3,        /* anonymous GET answers may be reused from the worker's reply cache */
-    RF_EXPENSIVE = 1 << 4,    /* costly to compute: its own, lower per-client rate (when not cached) */
-    RF_SMALL_BODY = 1 << 5,   /* written by anyone: the body may be at most max_small_body_bytes */
-    RF_KEEPS_ANSWERS = 1 << 6 /* a write that changes no public answer: the reply caches stay */
+    RF_NEEDS_KEY = 1 << 0,     /* 401 without a valid key */
+    RF_MODERATOR = 1 << 1,     /* 403 unless moderator or admin */
+    RF_NO_RATELIMIT = 1 << 2,  /* health probes */
+    RF_CACHE = 1 << 3,         /* anonymous GET answers may be reused from the worker's reply cache */
+    RF_EXPENSIVE = 1 << 4,     /* costly to compute: its own, lower per-client rate (when not cached) */
+    RF_SMALL_BODY = 1 << 5,    /* written by anyone: the body may be at most max_small_body_bytes */
+    RF_KEEPS_ANSWERS = 1 << 6, /* a write that changes no public answer: the reply caches stay */
+    RF_SESSION = 1 << 7        /* an HTML page for people: the session cookie (HTTP_SESSION_COOKIE) is a key too */
 };
+
+/*
+ * The browser session of the partner pages: the cookie holds a short-lived
+ * API key (api_keys.session_of, expires_at), sent only to /partner.
+ */
+#define HTTP_SESSION_COOKIE "sk_sessie"
 
 enum req_state {
     REQ_HANDLING,
@@ -71,6 +78,8 @@ struct req_ctx {
     unsigned method;        /* RM_* */
     const char *path;       /* owned by req's evhttp_uri */
     struct evkeyvalq query; /* parsed query string; cleared by http_finish */
+    struct evkeyvalq form;  /* parsed form body (http_form_body); cleared by http_finish */
+    bool from_cookie;       /* the key came from the session cookie (RF_SESSION routes) */
     struct route_match match;
     struct identity who;              /* filled in by authentication (keys.h); zeroed = anonymous */
     char id[48];                      /* request id (echoed or generated) */
@@ -195,6 +204,25 @@ int http_int_arg(struct req_ctx *ctx, const char *name, long lo, long hi, const 
  * Checks Content-Type is JSON; on failure replies 415/400 itself and returns NULL.
  */
 const char *http_json_body(struct req_ctx *ctx, size_t *len);
+
+/*
+ * An HTML form's body (application/x-www-form-urlencoded, at most
+ * max_body_bytes) parsed into ctx->form (repeated names stay, in order);
+ * http_finish clears it. -1 when a reply was sent (415, 400, 413).
+ */
+int http_form_body(struct req_ctx *ctx);
+
+/* The value of a form field (the first when repeated), or NULL. */
+const char *http_form_arg(struct req_ctx *ctx, const char *name);
+
+/*
+ * The token a form of the partner pages carries against cross-site requests:
+ * hex of SHA-256("csrf" || the session's secret hash), 64 chars + NUL. Empty
+ * for an anonymous caller. http_csrf_ok compares a form's "csrf" field with it
+ * in constant time.
+ */
+void http_csrf_token(const struct req_ctx *ctx, char out[65]);
+bool http_csrf_ok(struct req_ctx *ctx);
 
 /*
  * http_json_body, then the body parsed as a bounded JSON object into *obj

@@ -12,15 +12,11 @@
     }
 
 const struct route routes_table[] = {
-    R("/health", RM_GET, h_health, RF_NO_RATELIMIT),
-    R("/ready", RM_GET, h_ready, RF_NO_RATELIMIT),
-    R("/api/v1", RM_GET, h_api_index, 0),
-    R("/api/v1/openapi.json", RM_GET, h_openapi, 0),
-    R("/api/v1/me", RM_GET, h_me, RF_NEEDS_KEY),
-    R("/.well-known/security.txt", RM_GET, h_security_txt, 0),
+    R("/health", RM_GET, h_health, RF_NO_RATELIMIT), R("/ready", RM_GET, h_ready, RF_NO_RATELIMIT),
+    R("/api/v1", RM_GET, h_api_index, 0), R("/api/v1/openapi.json", RM_GET, h_openapi, 0),
+    R("/api/v1/me", RM_GET, h_me, RF_NEEDS_KEY), R("/.well-known/security.txt", RM_GET, h_security_txt, 0),
 
-    R("/api/v1/places", RM_GET, h_entry_list, RF_CACHE),
-    R("/api/v1/places", RM_POST, h_entry_create, RF_NEEDS_KEY),
+    R("/api/v1/places", RM_GET, h_entry_list, RF_CACHE), R("/api/v1/places", RM_POST, h_entry_create, RF_NEEDS_KEY),
     R("/api/v1/places.geojson", RM_GET, h_feed_places_geojson, RF_CACHE | RF_EXPENSIVE), /* h_feeds.c */
     R("/api/v1/places/{id}", RM_GET, h_entry_get, RF_CACHE),
     R("/api/v1/places/{id}", RM_PUT, h_entry_replace, RF_NEEDS_KEY),
@@ -51,14 +47,12 @@ const struct route routes_table[] = {
     R("/api/v1/search", RM_GET, h_search, RF_CACHE),
     R("/api/v1/activities/{id}/occurrences", RM_GET, h_activity_occurrences, RF_CACHE),
 
-    R("/api/v1/areas", RM_GET, h_areas_list, RF_CACHE),
-    R("/api/v1/areas/{code}", RM_GET, h_area_get, RF_CACHE),
+    R("/api/v1/areas", RM_GET, h_areas_list, RF_CACHE), R("/api/v1/areas/{code}", RM_GET, h_area_get, RF_CACHE),
     R("/api/v1/areas/{code}", RM_PUT, h_area_put, RF_MODERATOR),
     R("/api/v1/areas/{code}", RM_DELETE, h_area_delete, RF_MODERATOR),
     R("/api/v1/areas/{code}/boundary", RM_PUT, h_area_boundary_put, RF_MODERATOR),
 
-    R("/api/v1/themes", RM_GET, h_vocab_list, RF_CACHE),
-    R("/api/v1/themes/{code}", RM_PUT, h_vocab_put, RF_MODERATOR),
+    R("/api/v1/themes", RM_GET, h_vocab_list, RF_CACHE), R("/api/v1/themes/{code}", RM_PUT, h_vocab_put, RF_MODERATOR),
     R("/api/v1/themes/{code}", RM_DELETE, h_vocab_delete, RF_MODERATOR),
     R("/api/v1/audiences", RM_GET, h_vocab_list, RF_CACHE),
     R("/api/v1/audiences/{code}", RM_PUT, h_vocab_put, RF_MODERATOR),
@@ -105,10 +99,8 @@ const struct route routes_table[] = {
     R("/api/v1/stats/coverage", RM_GET, h_stats_coverage, RF_EXPENSIVE), /* Accept picks CSV: not cached */
 
     /* HTML for people (h_web.c); not part of the API document */
-    R("/", RM_GET, h_web_index, RF_CACHE),
-    R("/aanbod/{id}", RM_GET, h_web_entry, RF_CACHE),
-    R("/beheer", RM_GET, h_web_console, 0),
-    R("/static/{name}", RM_GET, h_web_asset, 0),
+    R("/", RM_GET, h_web_index, RF_CACHE), R("/aanbod/{id}", RM_GET, h_web_entry, RF_CACHE),
+    R("/beheer", RM_GET, h_web_console, 0), R("/static/{name}", RM_GET, h_web_asset, 0),
 
     R("/api/v1/webhooks", RM_GET, h_webhooks_list, RF_MODERATOR),
     R("/api/v1/webhooks", RM_POST, h_webhook_create, RF_MODERATOR),
@@ -124,6 +116,15 @@ const struct route routes_table[] = {
     R("/api/v1/hsds/services", RM_GET, h_feed_hsds, RF_CACHE | RF_EXPENSIVE),
     R("/api/v1/hsds/organizations", RM_GET, h_feed_hsds, RF_CACHE | RF_EXPENSIVE),
     R("/api/v1/hsds/locations", RM_GET, h_feed_hsds, RF_CACHE | RF_EXPENSIVE),
+
+    /* keys and invitations (h_keys.c) */
+
+    /* residents' responses (h_responses.c) */
+
+    /* import (h_imports.c) */
+
+    /* the partners' pages (h_partner.c); HTML, not part of the API document */
+
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

@@ -88,4 +88,12 @@ void h_feed_places_geojson(struct req_ctx *ctx);
 void h_feed_activities_geojson(struct req_ctx *ctx);
 void h_feed_hsds(struct req_ctx *ctx);
 
+/* h_keys.c: API keys, invitations, sessions (issue 15) */
+
+/* h_responses.c: residents' responses (issue 15) */
+
+/* h_imports.c: POST /api/v1/imports (issue 15) */
+
+/* h_partner.c: the partners' pages (HTML, issue 15) */
+
 #endif

@@ -1,0 +1,5 @@
+-- sql/api/imports.sql — import and export: HSDS 3.0, the project's JSON, CSV; by external id (issue 15).
+--
+-- One current definition of each function, trigger and view; `socialekaart migrate` applies
+-- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
+-- Licensed under the EUPL

@@ -1,0 +1,5 @@
+-- sql/api/keys.sql — API keys a partner or moderator manages, invitations, browser sessions (issue 15).
+--
+-- One current definition of each function, trigger and view; `socialekaart migrate` applies
+-- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
+-- Licensed under the EUPL

@@ -1,0 +1,5 @@
+-- sql/api/partner.sql — what the partner pages (/partner) read: their entries, a form's choices (issue 15).
+--
+-- One current definition of each function, trigger and view; `socialekaart migrate` applies
+-- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
+-- Licensed under the EUPL

@@ -1,0 +1,5 @@
+-- sql/api/responses.sql — residents respond: "Ik wil helpen", "Aanmelden"; places left; retention (issue 15).
+--
+-- One current definition of each function, trigger and view; `socialekaart migrate` applies
+-- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
+-- Licensed under the EUPL
