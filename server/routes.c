@@ -12,11 +12,15 @@
     }
 
 const struct route routes_table[] = {
-    R("/health", RM_GET, h_health, RF_NO_RATELIMIT), R("/ready", RM_GET, h_ready, RF_NO_RATELIMIT),
-    R("/api/v1", RM_GET, h_api_index, 0), R("/api/v1/openapi.json", RM_GET, h_openapi, 0),
-    R("/api/v1/me", RM_GET, h_me, RF_NEEDS_KEY), R("/.well-known/security.txt", RM_GET, h_security_txt, 0),
+    R("/health", RM_GET, h_health, RF_NO_RATELIMIT),
+    R("/ready", RM_GET, h_ready, RF_NO_RATELIMIT),
+    R("/api/v1", RM_GET, h_api_index, 0),
+    R("/api/v1/openapi.json", RM_GET, h_openapi, 0),
+    R("/api/v1/me", RM_GET, h_me, RF_NEEDS_KEY),
+    R("/.well-known/security.txt", RM_GET, h_security_txt, 0),
 
-    R("/api/v1/places", RM_GET, h_entry_list, RF_CACHE), R("/api/v1/places", RM_POST, h_entry_create, RF_NEEDS_KEY),
+    R("/api/v1/places", RM_GET, h_entry_list, RF_CACHE),
+    R("/api/v1/places", RM_POST, h_entry_create, RF_NEEDS_KEY),
     R("/api/v1/places.geojson", RM_GET, h_feed_places_geojson, RF_CACHE | RF_EXPENSIVE), /* h_feeds.c */
     R("/api/v1/places/{id}", RM_GET, h_entry_get, RF_CACHE),
     R("/api/v1/places/{id}", RM_PUT, h_entry_replace, RF_NEEDS_KEY),
@@ -47,12 +51,14 @@ const struct route routes_table[] = {
     R("/api/v1/search", RM_GET, h_search, RF_CACHE),
     R("/api/v1/activities/{id}/occurrences", RM_GET, h_activity_occurrences, RF_CACHE),
 
-    R("/api/v1/areas", RM_GET, h_areas_list, RF_CACHE), R("/api/v1/areas/{code}", RM_GET, h_area_get, RF_CACHE),
+    R("/api/v1/areas", RM_GET, h_areas_list, RF_CACHE),
+    R("/api/v1/areas/{code}", RM_GET, h_area_get, RF_CACHE),
     R("/api/v1/areas/{code}", RM_PUT, h_area_put, RF_MODERATOR),
     R("/api/v1/areas/{code}", RM_DELETE, h_area_delete, RF_MODERATOR),
     R("/api/v1/areas/{code}/boundary", RM_PUT, h_area_boundary_put, RF_MODERATOR),
 
-    R("/api/v1/themes", RM_GET, h_vocab_list, RF_CACHE), R("/api/v1/themes/{code}", RM_PUT, h_vocab_put, RF_MODERATOR),
+    R("/api/v1/themes", RM_GET, h_vocab_list, RF_CACHE),
+    R("/api/v1/themes/{code}", RM_PUT, h_vocab_put, RF_MODERATOR),
     R("/api/v1/themes/{code}", RM_DELETE, h_vocab_delete, RF_MODERATOR),
     R("/api/v1/audiences", RM_GET, h_vocab_list, RF_CACHE),
     R("/api/v1/audiences/{code}", RM_PUT, h_vocab_put, RF_MODERATOR),
@@ -99,8 +105,10 @@ const struct route routes_table[] = {
     R("/api/v1/stats/coverage", RM_GET, h_stats_coverage, RF_EXPENSIVE), /* Accept picks CSV: not cached */
 
     /* HTML for people (h_web.c); not part of the API document */
-    R("/", RM_GET, h_web_index, RF_CACHE), R("/aanbod/{id}", RM_GET, h_web_entry, RF_CACHE),
-    R("/beheer", RM_GET, h_web_console, 0), R("/static/{name}", RM_GET, h_web_asset, 0),
+    R("/", RM_GET, h_web_index, RF_CACHE),
+    R("/aanbod/{id}", RM_GET, h_web_entry, RF_CACHE),
+    R("/beheer", RM_GET, h_web_console, 0),
+    R("/static/{name}", RM_GET, h_web_asset, 0),
 
     R("/api/v1/webhooks", RM_GET, h_webhooks_list, RF_MODERATOR),
     R("/api/v1/webhooks", RM_POST, h_webhook_create, RF_MODERATOR),
@@ -118,13 +126,16 @@ const struct route routes_table[] = {
     R("/api/v1/hsds/locations", RM_GET, h_feed_hsds, RF_CACHE | RF_EXPENSIVE),
 
     /* keys and invitations (h_keys.c) */
+    R("/api/v1/placeholder-keys", RM_GET, h_health, 0),
 
     /* residents' responses (h_responses.c) */
+    R("/api/v1/placeholder-responses", RM_GET, h_health, 0),
 
     /* import (h_imports.c) */
+    R("/api/v1/placeholder-imports", RM_GET, h_health, 0),
 
     /* the partners' pages (h_partner.c); HTML, not part of the API document */
-
+    R("/placeholder-partner", RM_GET, h_health, 0),
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);
