@@ -224,8 +224,8 @@ fi
 # asked): each target is one test; a finding fails it.
 # ---------------------------------------------------------------------------
 if [ -x tests/fuzz/run.sh ]; then
-    sk_log "fuzzing (${SK_TEST_FUZZ_SECONDS:-20} s per target)"
-    run_suite fuzz "$tmp_logs/fuzz.log" tests/fuzz/run.sh "${SK_TEST_FUZZ_SECONDS:-20}"
+    sk_log "fuzzing (${SK_TEST_FUZZ_SECONDS:-8} s per target)"
+    run_suite fuzz "$tmp_logs/fuzz.log" tests/fuzz/run.sh "${SK_TEST_FUZZ_SECONDS:-8}"
 fi
 
 # ---------------------------------------------------------------------------
