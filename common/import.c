@@ -290,7 +290,8 @@ struct csv_state {
     char unknown[96];          /* the first unknown column name */
     struct json_object *entry; /* the record being built (owned until add_row) */
     struct json_object *errs;
-    bool any; /* a non-empty cell in this record */
+    bool any;      /* a non-empty cell in this record */
+    int last_term; /* what ended the previous record ('\r' of a CRLF) */
 };
 
 static char *trim(char *s)
@@ -536,9 +537,14 @@ static void csv_on_field(void *data, size_t len, void *ctx)
 static void csv_on_record(int term, void *ctx)
 {
     struct csv_state *st = ctx;
-    (void)term;
-    st->record++;
+    int prev = st->last_term;
+    st->last_term = term;
     st->field = 0;
+    /* CSV_REPALL_NL reports every line end, also empty lines (so rows are the spreadsheet's); the
+     * LF of a CRLF is not a line of its own */
+    if (term == '\n' && prev == '\r' && st->entry == NULL)
+        return;
+    st->record++;
     if (!st->header_done) {
         st->header_done = true;
         return;
@@ -577,7 +583,7 @@ static struct json_object *parse_csv(const char *buf, size_t len, size_t max_row
     struct json_object *rows = NULL;
     bool has_kind = false;
 
-    if (st == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    if (st == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
         free(st);
         snprintf(err, errsize, "Er is te weinig geheugen om het bestand te lezen.");
         return NULL;

@@ -51,23 +51,31 @@ CREATE OR REPLACE FUNCTION sk_import_synonym(p_vocab text, p_norm text) RETURNS 
     ) s(vocab, word, code) WHERE s.vocab = p_vocab AND s.word = p_norm
 $$;
 
--- The code of a term given as a code, a Dutch (or English) label or a synonym; NULL when none.
-CREATE OR REPLACE FUNCTION sk_import_code(p_vocab text, p_value text) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT coalesce(
-        (SELECT t.code FROM sk_import_terms t WHERE t.vocab = p_vocab AND t.code = lower(btrim(p_value))),
-        (SELECT min(t.code) FROM sk_import_terms t
-          WHERE t.vocab = p_vocab AND sk_import_norm(p_value) IN (sk_import_norm(t.label_nl), sk_import_norm(t.label_en))),
-        sk_import_synonym(p_vocab, sk_import_norm(p_value)))
+-- Every way a file may name a term, as one lookup object built once per import call (per-value
+-- queries cost more than the rest of a row): {vocab: {code or normalised label or synonym: code}};
+-- areas as {code: code, "<municipality> <normalised name>": code}; municipalities likewise.
+CREATE OR REPLACE FUNCTION sk_import_lookup() RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_object_agg(v.vocab, v.m) FROM (
+        SELECT t.vocab, jsonb_object_agg(t.k, t.code) AS m FROM (
+            SELECT DISTINCT ON (x.vocab, x.k) x.vocab, x.k, x.code FROM (
+                SELECT vocab, sk_import_norm(label_en) AS k, code, 3 AS pri FROM sk_import_terms WHERE label_en IS NOT NULL
+                UNION ALL SELECT vocab, sk_import_norm(label_nl), code, 2 FROM sk_import_terms
+                UNION ALL SELECT vocab, code, code, 1 FROM sk_import_terms
+                UNION ALL SELECT 'areas', code, code, 1 FROM areas WHERE retired_at IS NULL AND kind <> 'municipality'
+                UNION ALL SELECT 'areas', municipality || ' ' || sk_import_norm(name), code, 2 FROM areas
+                           WHERE retired_at IS NULL AND kind <> 'municipality'
+                UNION ALL SELECT 'municipalities', code, code, 1 FROM areas WHERE kind = 'municipality'
+                UNION ALL SELECT 'municipalities', substr(code, 3), code, 1 FROM areas WHERE kind = 'municipality'
+                UNION ALL SELECT 'municipalities', sk_import_norm(name), code, 2 FROM areas WHERE kind = 'municipality'
+            ) x WHERE x.k <> '' ORDER BY x.vocab, x.k, x.pri, x.code) t
+        GROUP BY t.vocab) v
 $$;
 
--- An area of municipality p_m given as a code or a name; NULL when none.
-CREATE OR REPLACE FUNCTION sk_import_area(p_m text, p_value text) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT coalesce(
-        (SELECT a.code FROM areas a WHERE a.code = btrim(p_value) AND a.retired_at IS NULL),
-        (SELECT min(a.code) FROM areas a
-          WHERE a.municipality = p_m AND a.kind <> 'municipality' AND a.retired_at IS NULL
-            AND sk_import_norm(a.name) = sk_import_norm(p_value)))
-$$;
+-- A term by the lookup (sk_import_lookup): its code, a label, a synonym; NULL when none.
+CREATE OR REPLACE FUNCTION sk_import_term(p_lookup jsonb, p_vocab text, p_value text) RETURNS text
+    LANGUAGE sql STABLE
+    RETURN coalesce(p_lookup->p_vocab->>lower(btrim(p_value)), p_lookup->p_vocab->>sk_import_norm(p_value),
+                    sk_import_synonym(p_vocab, sk_import_norm(p_value)));
 
 -- A municipality given as its CBS code (GM0512, 0512) or its name; the value itself when none.
 CREATE OR REPLACE FUNCTION sk_import_municipality(p_value text) RETURNS text LANGUAGE sql STABLE AS $$
@@ -89,7 +97,8 @@ CREATE OR REPLACE FUNCTION sk_import_facet_value(p jsonb) RETURNS text LANGUAGE 
 
 -- The entry with its codes mapped: themes, audiences, for_whom, areas, accessibility, support_kind,
 -- municipality. What cannot be mapped is dropped and listed in unmapped ({field, value}).
-CREATE OR REPLACE FUNCTION sk_import_map(b jsonb, OUT doc jsonb, OUT unmapped jsonb) LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION sk_import_map(b jsonb, p_lookup jsonb, OUT doc jsonb, OUT unmapped jsonb)
+    LANGUAGE plpgsql STABLE AS $$
 DECLARE
     f text;
     v_vocab text;
@@ -103,7 +112,9 @@ BEGIN
     doc := b;
     unmapped := '[]';
     IF jsonb_typeof(b->'municipality') = 'string' THEN
-        doc := jsonb_set(doc, '{municipality}', to_jsonb(sk_import_municipality(b->>'municipality')));
+        doc := jsonb_set(doc, '{municipality}', to_jsonb(coalesce(p_lookup->'municipalities'->>upper(btrim(b->>'municipality')),
+                                                                  p_lookup->'municipalities'->>sk_import_norm(b->>'municipality'),
+                                                                  b->>'municipality')));
     END IF;
     m := doc->>'municipality';
     FOREACH f IN ARRAY ARRAY['themes', 'audiences', 'for_whom', 'areas'] LOOP
@@ -111,7 +122,9 @@ BEGIN
         v_vocab := CASE f WHEN 'themes' THEN 'themes' WHEN 'areas' THEN 'areas' ELSE 'audiences' END;
         v_list := '{}';
         FOR v IN SELECT x FROM jsonb_array_elements_text(b->f) x LOOP
-            c := CASE WHEN v_vocab = 'areas' THEN sk_import_area(m, v) ELSE sk_import_code(v_vocab, v) END;
+            c := CASE WHEN v_vocab = 'areas'
+                      THEN coalesce(p_lookup->'areas'->>btrim(v), p_lookup->'areas'->>(m || ' ' || sk_import_norm(v)))
+                      ELSE sk_import_term(p_lookup, v_vocab, v) END;
             IF c IS NULL THEN
                 unmapped := unmapped || jsonb_build_object('field', f, 'value', v);
             ELSIF NOT c = ANY (v_list) THEN
@@ -123,7 +136,7 @@ BEGIN
     IF jsonb_typeof(b->'accessibility') = 'object' THEN
         v_acc := '{}';
         FOR kv IN SELECT key, value FROM jsonb_each(b->'accessibility') LOOP
-            c := sk_import_code('accessibility', kv.key);
+            c := sk_import_term(p_lookup, 'accessibility', kv.key);
             IF c IS NULL THEN
                 unmapped := unmapped || jsonb_build_object('field', 'accessibility', 'value', kv.key);
             ELSE
@@ -133,7 +146,7 @@ BEGIN
         doc := jsonb_set(doc, '{accessibility}', v_acc);
     END IF;
     IF jsonb_typeof(b->'support_kind') = 'string' THEN
-        c := sk_import_code('support-kinds', b->>'support_kind');
+        c := sk_import_term(p_lookup, 'support-kinds', b->>'support_kind');
         IF c IS NULL THEN
             -- required for carer support: left as given, so the entry's rules name it
             unmapped := unmapped || jsonb_build_object('field', 'support_kind', 'value', b->>'support_kind');
@@ -143,6 +156,18 @@ BEGIN
     END IF;
 END;
 $$;
+
+-- The external id of the entry an import creates, set as it is inserted (sk_import_row sets
+-- sk.import_external_id around its sk_mod_entry_create): a second UPDATE per row would run every
+-- entry trigger (search, feeds, occurrences, webhooks) twice.
+CREATE OR REPLACE FUNCTION sk_import_external_id_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.external_id := nullif(current_setting('sk.import_external_id', true), '');
+    RETURN NEW;
+END;
+$$;
+CREATE OR REPLACE TRIGGER entries_import_external_id BEFORE INSERT ON entries
+    FOR EACH ROW WHEN (NEW.external_id IS NULL) EXECUTE FUNCTION sk_import_external_id_trg();
 
 -- One line of the report.
 CREATE OR REPLACE FUNCTION sk_import_line(p_n int, p_ext text, p_kind text, p_action text, p_id uuid, p_errors jsonb,
@@ -207,8 +232,9 @@ END;
 $$;
 
 -- Import one row: create, update, unchanged or invalid. Returns its report line.
-CREATE OR REPLACE FUNCTION sk_import_row(p_n int, p_in jsonb, p_errors jsonb, p_defaults jsonb, p_role text, p_org uuid,
-                                         p_key uuid, p_scope text[]) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION sk_import_row(p_n int, p_in jsonb, p_errors jsonb, p_defaults jsonb, p_lookup jsonb,
+                                         p_role text, p_org uuid, p_key uuid, p_scope text[]) RETURNS jsonb
+    LANGUAGE plpgsql AS $$
 DECLARE
     b jsonb := sk_obj(p_in);
     v_ext text;
@@ -239,7 +265,7 @@ BEGIN
     IF NOT sk_given(b->'municipality') AND jsonb_typeof(p_defaults->'municipality') = 'string' THEN
         b := b || jsonb_build_object('municipality', p_defaults->'municipality');
     END IF;
-    SELECT x.doc, x.unmapped INTO v_doc, v_unmapped FROM sk_import_map(b) x;
+    SELECT x.doc, x.unmapped INTO v_doc, v_unmapped FROM sk_import_map(b, p_lookup) x;
     v_m := v_doc->>'municipality';
 
     IF jsonb_typeof(v_doc->'place_external_id') = 'string' THEN
@@ -275,11 +301,12 @@ BEGIN
     v_doc := v_doc || jsonb_build_object('organisation_id', v_org);
 
     IF e.id IS NULL THEN
+        PERFORM set_config('sk.import_external_id', v_ext, true);
         res := sk_mod_entry_create(v_kind, v_doc, v_errs, NULL, p_role, p_org, p_key, p_scope);
+        PERFORM set_config('sk.import_external_id', '', true);
         IF res.status <> 201 THEN
             RETURN sk_import_line(p_n, v_ext, v_kind, 'invalid', NULL, sk_import_refusal(res), v_unmapped);
         END IF;
-        UPDATE entries x SET external_id = v_ext WHERE x.id = (res.body::jsonb->>'id')::uuid;
         RETURN sk_import_line(p_n, v_ext, v_kind, 'create', (res.body::jsonb->>'id')::uuid, '[]', v_unmapped);
     END IF;
 
@@ -324,6 +351,7 @@ DECLARE
     r record;
     v_defaults jsonb := coalesce(sk_obj(p_defaults), '{}');
     v_summary jsonb;
+    v_lookup jsonb := sk_import_lookup();
 BEGIN
     IF (sk_mod_only(p_role)).status IS NOT NULL THEN
         RETURN sk_mod_only(p_role);
@@ -345,7 +373,7 @@ BEGIN
         FOR r IN SELECT x.v, x.i FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS x(v, i) ORDER BY x.i LOOP
             BEGIN
                 v_line := sk_import_row(coalesce(sk_whole(r.v->'row')::int, r.i::int), r.v->'entry', r.v->'errors',
-                                        v_defaults, p_role, p_org, p_key, p_scope);
+                                        v_defaults, v_lookup, p_role, p_org, p_key, p_scope);
             EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN
                 v_line := sk_import_line(coalesce(sk_whole(r.v->'row')::int, r.i::int), r.v#>>'{entry,external_id}',
                                          r.v#>>'{entry,kind}', 'invalid', NULL,
