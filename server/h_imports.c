@@ -1,6 +1,7 @@
 /*
  * POST /api/v1/imports?apply=true|false&format=hsds|json|csv (moderators) and
- * GET /api/v1/imports/template.csv (anyone).
+ * GET /api/v1/imports/template.csv (anyone). municipality=GM0512 is the
+ * municipality of rows that name none (an HSDS file never does).
  *
  * The body is read here by common/import.c (the same code as the CLI's
  * `socialekaart import`) into rows; api_import (sql/api/imports.sql) maps the
@@ -18,6 +19,7 @@
 #include <strings.h>
 
 #include "cfg.h"
+#include "contract.h"
 #include "http.h"
 #include "import.h"
 #include "routes.h"
@@ -38,6 +40,7 @@ void h_import(struct req_ctx *ctx)
     struct evbuffer *in = evhttp_request_get_input_buffer(ctx->req);
     const char *ct = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Content-Type");
     const char *apply = http_query_arg(ctx, "apply"), *fmt_name = http_query_arg(ctx, "format");
+    const char *muni = http_query_arg(ctx, "municipality");
     enum import_format fmt = IMPORT_FORMAT_AUTO, used;
     size_t n = evbuffer_get_length(in);
     char err[IMPORT_ERR_SIZE];
@@ -50,6 +53,10 @@ void h_import(struct req_ctx *ctx)
     }
     if (fmt_name != NULL && (import_format_parse(fmt_name, &fmt) < 0)) {
         http_bad_field(ctx, 400, "format", "must be hsds, json or csv");
+        return;
+    }
+    if (muni != NULL && !contract_is_municipality_code(muni, strlen(muni))) {
+        http_bad_field(ctx, 400, "municipality", "must be a CBS code like GM0512");
         return;
     }
     if (fmt == IMPORT_FORMAT_AUTO && ct != NULL && strncasecmp(ct, "text/csv", 8) == 0)
@@ -87,7 +94,8 @@ void h_import(struct req_ctx *ctx)
     }
     ctx->params[0] = http_keep_json(ctx, rows);
     ctx->params[1] = apply != NULL && strcmp(apply, "true") == 0 ? "true" : "false";
-    ctx->params[2] = "{}";
+    /* rows without a municipality (HSDS has none) get the one asked for */
+    ctx->params[2] = muni ? http_printf(ctx, "{\"municipality\": \"%s\"}", muni) : "{}";
     if (ctx->params[0] == NULL)
         return;
     http_query(ctx, STMT_IMPORT, http_actor_params(ctx, 3), rows_reply_api);
