@@ -432,7 +432,8 @@ CREATE OR REPLACE FUNCTION sk_export_entry(e entries) RETURNS jsonb LANGUAGE sql
 $$;
 
 -- The published entries of municipality p_municipality (NULL: of every municipality in scope),
--- places first (activities refer to them), each as sk_export_entry. Moderators and admins.
+-- places first (activities refer to them), then by external id (the same order in every database),
+-- each as sk_export_entry. Moderators and admins.
 CREATE OR REPLACE FUNCTION sk_export(p_municipality text, p_role text, p_scope text[]) RETURNS sk_response
     LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -443,7 +444,7 @@ BEGIN
         RETURN sk_out_of_scope(p_scope, p_municipality);
     END IF;
     RETURN sk_reply(200, coalesce((
-        SELECT jsonb_agg(sk_export_entry(e) ORDER BY e.kind <> 'place', e.created_at, e.id)
+        SELECT jsonb_agg(sk_export_entry(e) ORDER BY e.kind <> 'place', sk_export_id(e.external_id, e.id))
           FROM entries e
          WHERE e.status = 'published' AND (p_municipality IS NULL OR e.municipality = p_municipality)
            AND sk_in_scope(p_role, p_scope, e.municipality)), '[]'));
