@@ -301,8 +301,14 @@ BEGIN
     v_doc := v_doc || jsonb_build_object('organisation_id', v_org);
 
     IF e.id IS NULL THEN
+        -- sk_mod_entry_create without its reply (only moderators and admins import): the scope, then
+        -- the entry published at once, as a moderator's own write
+        IF v_m IS NOT NULL AND NOT sk_in_scope(p_role, p_scope, v_m) THEN
+            RETURN sk_import_line(p_n, v_ext, v_kind, 'invalid', NULL, sk_import_refusal(sk_out_of_scope(p_scope, v_m)),
+                                  v_unmapped);
+        END IF;
         PERFORM set_config('sk.import_external_id', v_ext, true);
-        res := sk_mod_entry_create(v_kind, v_doc, v_errs, NULL, p_role, p_org, p_key, p_scope);
+        res := sk_entry_create(v_kind, v_doc, v_errs, NULL, p_role, p_org, p_key, 'published');
         PERFORM set_config('sk.import_external_id', '', true);
         IF res.status <> 201 THEN
             RETURN sk_import_line(p_n, v_ext, v_kind, 'invalid', NULL, sk_import_refusal(res), v_unmapped);
