@@ -6,7 +6,8 @@
  * The body is read here by common/import.c (the same code as the CLI's
  * `socialekaart import`) into rows; api_import (sql/api/imports.sql) maps the
  * codes, applies the entries' rules and answers the per-row report, in one
- * call: a dry run (apply=false, the default) does everything and rolls back.
+ * call: a dry run (apply=false, the default) does everything and rolls back;
+ * apply=true writes only when every row is fine (all or nothing, as the CLI).
  * The body is bounded by max_body_bytes (cfg), the rows by sk_import_max_rows
  * (5,000; more → 413): a bigger kaart goes in parts, or by the CLI.
  */
@@ -95,7 +96,8 @@ void h_import(struct req_ctx *ctx)
     ctx->params[0] = http_keep_json(ctx, rows);
     ctx->params[1] = apply != NULL && strcmp(apply, "true") == 0 ? "true" : "false";
     /* rows without a municipality (HSDS has none) get the one asked for */
-    ctx->params[2] = muni ? http_printf(ctx, "{\"municipality\": \"%s\"}", muni) : "{}";
+    ctx->params[2] = muni ? http_printf(ctx, "{\"all_or_nothing\": true, \"municipality\": \"%s\"}", muni)
+                          : "{\"all_or_nothing\": true}";
     if (ctx->params[0] == NULL)
         return;
     http_query(ctx, STMT_IMPORT, http_actor_params(ctx, 3), rows_reply_api);

@@ -347,7 +347,7 @@ CREATE OR REPLACE FUNCTION sk_import_max_rows() RETURNS int LANGUAGE sql IMMUTAB
 
 -- Import p_rows (see the top of this file). p_apply false: everything is done and then rolled back,
 -- so the report is the one an apply would give. p_defaults: {"municipality"?, "organisation_id"?}
--- for rows that do not say. A moderator imports in their municipalities only, and publishes at once
+-- for rows that do not say, "all_or_nothing"? (true: nothing is written when a row is invalid). A moderator imports in their municipalities only, and publishes at once
 -- as with their own writes; partners cannot import.
 CREATE OR REPLACE FUNCTION sk_import(p_rows jsonb, p_apply boolean, p_defaults jsonb, p_role text, p_org uuid,
                                      p_key uuid, p_scope text[]) RETURNS sk_response LANGUAGE plpgsql AS $$
@@ -358,6 +358,7 @@ DECLARE
     v_defaults jsonb := coalesce(sk_obj(p_defaults), '{}');
     v_summary jsonb;
     v_lookup jsonb := sk_import_lookup();
+    v_applied boolean := coalesce(p_apply, false);
 BEGIN
     IF (sk_mod_only(p_role)).status IS NOT NULL THEN
         RETURN sk_mod_only(p_role);
@@ -387,7 +388,11 @@ BEGIN
             END;
             v_lines := v_lines || v_line;
         END LOOP;
-        IF NOT coalesce(p_apply, false) THEN
+        -- p_defaults.all_or_nothing (POST /api/v1/imports): one bad row and nothing is written
+        IF NOT coalesce(p_apply, false)
+           OR (v_defaults->'all_or_nothing' = 'true'::jsonb
+               AND EXISTS (SELECT 1 FROM unnest(v_lines) l WHERE l->>'action' = 'invalid')) THEN
+            v_applied := false;
             RAISE SQLSTATE 'SKDRY';
         END IF;
     EXCEPTION WHEN SQLSTATE 'SKDRY' THEN
@@ -401,7 +406,7 @@ BEGIN
                'updated', count(*) FILTER (WHERE l->>'action' = 'update'),
                'unchanged', count(*) FILTER (WHERE l->>'action' = 'unchanged'),
                'invalid', count(*) FILTER (WHERE l->>'action' = 'invalid'),
-               'applied', coalesce(p_apply, false),
+               'applied', v_applied,
                'unmapped', coalesce((SELECT jsonb_agg(jsonb_build_object('field', u.field, 'value', u.value, 'count', u.n)
                                                       ORDER BY u.n DESC, u.field, u.value)
                                        FROM (SELECT x->>'field' AS field, x->>'value' AS value, count(*) AS n

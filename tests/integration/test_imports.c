@@ -137,6 +137,10 @@ Test(imports, hsds_bad_row_names_fields)
     cr_assert(it_names_field(bad, "title"), "%s", it_jtext(bad));
     cr_assert_eq(json_object_get_int(it_jget(bad, "row")), 3);
     cr_assert_eq(count(rep, "created"), 3, "%s", it_jtext(rep));
+    rep = post(200, "?format=hsds&municipality=GM0512&apply=true", key, "application/json", hsds);
+    cr_assert(!json_object_get_boolean(it_jget(rep, "summary.applied")), "one bad row: nothing is written");
+    rep = post(200, "?format=hsds&municipality=GM0512", key, "application/json", hsds);
+    cr_assert_eq(count(rep, "created"), 3, "still nothing there: %s", it_jtext(rep));
     cr_assert(strstr(it_jtext(it_jget(rep, "summary.unmapped")), "Inburgering"), "%s", it_jtext(rep));
     free(hsds);
 }
