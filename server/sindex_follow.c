@@ -861,7 +861,8 @@ static int full_load(struct sindex *ix)
         if (n == 0)
             break;
     }
-    qsort(docs, ndocs, sizeof(*docs), doc_id_cmp);
+    if (ndocs > 1) /* docs is NULL when there are none: qsort must not see it */
+        qsort(docs, ndocs, sizeof(*docs), doc_id_cmp);
     if (!pg_cmd(ix, "DECLARE sk_occ BINARY CURSOR FOR " OCC_SQL " ORDER BY o.entry_id, o.starts_at"))
         goto out;
     {
