@@ -108,6 +108,7 @@ enum db_stmt {
     /* issue 15, residents' responses (server/h_responses.c, sql/api/responses.sql) */
 
     /* issue 15, import and export (server/h_imports.c, sql/api/imports.sql) */
+    STMT_IMPORT,
 
     /* issue 15, partner pages (server/h_partner.c, sql/api/partner.sql) */
 

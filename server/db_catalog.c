@@ -229,6 +229,10 @@ const struct db_statement db_statements[STMT_COUNT_] = {
     /* issue 15, residents' responses */
 
     /* issue 15, import and export */
+    [STMT_IMPORT] = { "import",
+                      "SELECT * FROM api_import($1::jsonb, $2::boolean, $3::jsonb, $4::text, $5::uuid, $6::uuid, "
+                      "$7::text[])",
+                      7 },
 
     /* issue 15, partner pages */
 

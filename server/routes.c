@@ -139,7 +139,8 @@ const struct route routes_table[] = {
     R("/api/v1/placeholder-responses", RM_GET, h_health, 0),
 
     /* import (h_imports.c) */
-    R("/api/v1/placeholder-imports", RM_GET, h_health, 0),
+    R("/api/v1/imports", RM_POST, h_import, RF_MODERATOR),
+    R("/api/v1/imports/template.csv", RM_GET, h_import_template, 0),
 
     /* the partners' pages (h_partner.c); HTML, not part of the API document */
     R("/placeholder-partner", RM_GET, h_health, 0),

@@ -101,6 +101,8 @@ void h_key_revoke(struct req_ctx *ctx);
 /* h_responses.c: residents' responses (issue 15) */
 
 /* h_imports.c: POST /api/v1/imports (issue 15) */
+void h_import(struct req_ctx *ctx);
+void h_import_template(struct req_ctx *ctx);
 
 /* h_partner.c: the partners' pages (HTML, issue 15) */
 
