@@ -10,7 +10,7 @@ run="$SK_DATA_DIR/run" pgbin=/usr/lib/postgresql/15/bin tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 db() { # db NAME: a fresh, migrated database; sets SK_DATABASE_URL
-    "$pgbin/dropdb" -h "$run" -U socialekaart --if-exists "$1"
+    "$pgbin/dropdb" -h "$run" -U socialekaart --if-exists "$1" 2>/dev/null
     "$pgbin/createdb" -h "$run" -U socialekaart "$1"
     export SK_DATABASE_URL="host=$run port=5432 dbname=$1 user=socialekaart"
     "$cli" migrate >/dev/null 2>&1
