@@ -9,7 +9,7 @@
   "use strict";
 
   var KEY = "socialekaart.key";
-  var state = { me: null, themes: {}, areas: {} };
+  var state = { me: null, themes: {}, areas: {}, vocab: {}, orgs: {} };
 
   var KIND = { place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers" };
   var REASON = {
@@ -76,7 +76,16 @@
     if (!iso) return "–";
     var d = new Date(iso);
     if (isNaN(d)) return iso;
-    return d.toLocaleDateString("nl-NL", { day: "numeric", month: "long", year: "numeric" });
+    return DATE_NL.format(d);
+  }
+
+  var DATE_NL = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long", year: "numeric" });
+  var DATETIME_NL = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
+
+  function dateTime(iso) {
+    if (!iso) return "–";
+    var d = new Date(iso);
+    return isNaN(d) ? iso : DATETIME_NL.format(d);
   }
 
   var FIELD = {
@@ -90,6 +99,48 @@
     valid_until: "Geldig tot", support_kind: "Soort steun", for_whom: "Voor wie (mantelzorg)",
   };
 
+  /* Codes a moderator can meet in a value, in Dutch. Vocabularies (themes, audiences,
+   * accessibility features, support kinds) come from the API in loadLabels. */
+  var CODE = {
+    none: "Niet nodig", required: "Verplicht", public: "Openbaar", area_only: "Alleen de wijk",
+    "one-off": "Eenmalig", ongoing: "Doorlopend", pending: "Wacht op besluit", published: "Gepubliceerd",
+    rejected: "Afgewezen", hidden: "Verborgen", deleted: "Verwijderd", approved: "Goedgekeurd",
+    superseded: "Vervangen", withdrawn: "Ingetrokken", open: "Open", resolved: "Afgehandeld",
+    accepted: "Gebruikt", expired: "Verlopen", revoked: "Ingetrokken",
+    place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers",
+    partner: "Partner", moderator: "Moderator", admin: "Beheerder",
+  };
+  /* Names of sub-fields (objects such as cost, contact, address). */
+  var KEYNAME = {
+    free: "Gratis", amount_eur: "Bedrag (euro)", discount_pass: "Met kortingspas", email: "E-mail", phone: "Telefoon",
+    website: "Website", street: "Straat", house_number: "Huisnummer", postcode: "Postcode", city: "Plaats",
+    lat: "Breedte", lon: "Lengte", nl: "Nederlands", en: "Engels", title: "Titel", summary: "Korte tekst",
+    description: "Beschrijving", starts: "Begint", ends: "Eindigt", rrule: "Herhaling", exceptions: "Uitzonderingen",
+  };
+  /* The vocabulary a field's codes belong to. */
+  var VOCAB_OF = { themes: "themes", audiences: "audiences", accessibility: "accessibility", support_kind: "support", for_whom: "audiences" };
+
+  function codeLabel(field, code) {
+    var v = state.vocab[VOCAB_OF[field]] || {};
+    if (field === "themes" && state.themes[code]) return state.themes[code];
+    if (v[code]) return v[code];
+    if (field === "areas" || field === "municipality") return state.areas[code] || code;
+    if (field === "organisation_id") return state.orgs[code] || "een organisatie";
+    return CODE[code] || code;
+  }
+
+  /* A field path ("accessibility.wheelchair", "cost.free") as Dutch text. */
+  function fieldLabel(path) {
+    var parts = String(path).split(".");
+    if (parts.length === 1) return FIELD[path] || KEYNAME[path] || path;
+    var head = parts[0];
+    var rest = parts.slice(1).map(function (p) {
+      var v = state.vocab[VOCAB_OF[head]] || {};
+      return v[p] || KEYNAME[p] || FIELD[p] || p;
+    });
+    return (FIELD[head] || head) + ": " + rest.join(" – ");
+  }
+
   function isEmpty(value) {
     return value === null || value === undefined || value === "" ||
       (Array.isArray(value) && !value.length) ||
@@ -97,18 +148,22 @@
   }
 
   /* A value as readable text: lists joined, objects as "key: value" lines. */
-  function show(value) {
+  function show(value, field) {
     if (isEmpty(value)) return "(leeg)";
-    if (typeof value === "string") return value;
+    if (typeof value === "string") {
+      if (/^\d{4}-\d{2}-\d{2}(T|$)/.test(value)) return /T/.test(value) ? dateTime(value) : date(value);
+      return codeLabel(field, value);
+    }
     if (typeof value === "boolean") return value ? "ja" : "nee";
     if (Array.isArray(value)) {
       return value.map(function (v) {
-        return typeof v === "object" ? show(v) : String(v);
+        return show(v, field);
       }).join(", ");
     }
     if (typeof value === "object") {
+      var sub = state.vocab[VOCAB_OF[field]] || {};
       return Object.keys(value).map(function (k) {
-        return k + ": " + (typeof value[k] === "object" ? JSON.stringify(value[k]) : show(value[k]));
+        return (sub[k] || KEYNAME[k] || FIELD[k] || k) + ": " + show(value[k], k);
       }).join("; ");
     }
     return String(value);
@@ -176,9 +231,9 @@
       return el(
         "tr",
         null,
-        el("th", { scope: "row" }, FIELD[c.field] || c.field),
-        fresh ? null : el("td", null, isEmpty(c.published) ? "(leeg)" : el("del", null, el("span", { className: "marker" }, "weg: "), show(c.published))),
-        el("td", null, el("ins", null, fresh ? null : el("span", { className: "marker" }, "nieuw: "), show(c.proposed)))
+        el("th", { scope: "row" }, fieldLabel(c.field)),
+        fresh ? null : el("td", null, isEmpty(c.published) ? "(leeg)" : el("del", null, el("span", { className: "marker" }, "weg: "), show(c.published, c.field.split(".").pop()))),
+        el("td", null, el("ins", null, fresh ? null : el("span", { className: "marker" }, "nieuw: "), show(c.proposed, c.field.split(".").pop())))
       );
     });
     var head = el("tr", null, el("th", { scope: "col" }, "Veld"),
@@ -222,7 +277,13 @@
       diffBox.replaceChildren(el("p", null, "Laden…"));
       api("GET", "/api/v1/moderation/" + id + "/diff")
         .then(function (diff) {
-          diffBox.replaceChildren(diffTable(diff || {}));
+          var ids = [];
+          ((diff && diff.changes) || []).forEach(function (c) {
+            if (c.field === "organisation_id") ids.push(c.published, c.proposed);
+          });
+          return orgNames(ids).then(function () {
+            diffBox.replaceChildren(diffTable(diff || {}));
+          });
         })
         .catch(function (e) {
           loaded = false;
@@ -446,11 +507,42 @@
       });
   }
 
+  function vocab(name, path) {
+    return fetch(path)
+      .then(function (r) { return r.json(); })
+      .then(function (res) {
+        var map = (state.vocab[name] = {});
+        (res.items || []).forEach(function (t) {
+          map[t.code] = t.label_nl || t.code;
+        });
+      })
+      .catch(function () {});
+  }
+
+  /* Organisation names by id, asked once and kept for the page's life. */
+  function orgNames(ids) {
+    var todo = ids.filter(function (id, i) {
+      return id && ids.indexOf(id) === i && !(id in state.orgs);
+    });
+    return Promise.all(todo.map(function (id) {
+      return api("GET", "/api/v1/organisations/" + encodeURIComponent(id))
+        .then(function (o) {
+          state.orgs[id] = (o && o.name) || "een organisatie";
+        })
+        .catch(function () {
+          state.orgs[id] = "een organisatie";
+        });
+    }));
+  }
+
   /* Labels for themes and areas, and the municipality choice (the moderator's own first). */
   function loadLabels() {
     return Promise.all([
       fetch("/api/v1/themes").then(function (r) { return r.json(); }),
       fetch("/api/v1/areas").then(function (r) { return r.json(); }),
+      vocab("audiences", "/api/v1/audiences"),
+      vocab("accessibility", "/api/v1/accessibility-features"),
+      vocab("support", "/api/v1/support-kinds"),
     ])
       .then(function (res) {
         (res[0].items || []).forEach(function (t) {
