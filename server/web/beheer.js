@@ -9,7 +9,7 @@
   "use strict";
 
   var KEY = "socialekaart.key";
-  var state = { me: null, themes: {}, areas: {}, vocab: {}, orgs: {} };
+  var state = { me: null, themes: {}, areas: {}, areaKind: {}, vocab: {}, orgs: {} };
 
   var KIND = { place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers" };
   var REASON = {
@@ -109,6 +109,7 @@
     accepted: "Gebruikt", expired: "Verlopen", revoked: "Ingetrokken",
     place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers",
     partner: "Partner", moderator: "Moderator", admin: "Beheerder",
+    yes: "ja", no: "nee", limited: "beperkt", unknown: "onbekend",
   };
   /* Names of sub-fields (objects such as cost, contact, address). */
   var KEYNAME = {
@@ -210,6 +211,8 @@
     loadReports();
     loadStale();
     loadCoverage();
+    loadOrganisations();
+    loadInvitations();
   }
 
   /* ---------- queue: new entries and revisions ---------- */
@@ -552,6 +555,7 @@
         sel.replaceChildren();
         (res[1].items || []).forEach(function (a) {
           state.areas[a.code] = a.name;
+          state.areaKind[a.code] = a.kind;
           if (a.kind === "municipality") sel.appendChild(el("option", { value: a.code }, a.name));
         });
       })
@@ -560,7 +564,268 @@
       });
   }
 
+  /* ---------- organisations: invitations and keys ---------- */
+
+  /* The municipalities this moderator may act in (all for an admin). */
+  function inScope(code) {
+    var me = state.me || {};
+    if (me.role === "admin" || me.all_municipalities) return true;
+    return (me.municipalities || me.scope || []).indexOf(code) >= 0;
+  }
+
+  function loadOrganisations() {
+    var mun = $("invite-municipality");
+    mun.replaceChildren();
+    Object.keys(state.areas).forEach(function (code) {
+      if (state.areaKind[code] === "municipality" && inScope(code)) mun.appendChild(el("option", { value: code }, state.areas[code]));
+    });
+    return api("GET", "/api/v1/organisations?limit=200")
+      .then(function (res) {
+        var orgs = (res.items || []).filter(function (o) {
+          return !o.municipality || inScope(o.municipality);
+        });
+        orgs.sort(function (a, b) {
+          return (a.name || "").localeCompare(b.name || "", "nl");
+        });
+        [$("invite-org"), $("keys-org")].forEach(function (sel) {
+          sel.replaceChildren(el("option", { value: "" }, "Kies een organisatie"));
+          orgs.forEach(function (o) {
+            state.orgs[o.id] = o.name;
+            sel.appendChild(el("option", { value: o.id }, o.name + (o.municipality ? " (" + (state.areas[o.municipality] || o.municipality) + ")" : "")));
+          });
+        });
+      })
+      .catch(function (e) {
+        say("keys-status", "De organisaties kunnen niet geladen worden: " + e.message, true);
+      });
+  }
+
+  function fieldError(id, text) {
+    $(id + "-error").textContent = text || "";
+    if (text) $(id).setAttribute("aria-invalid", "true");
+    else $(id).removeAttribute("aria-invalid");
+  }
+
+  function invite(ev) {
+    ev.preventDefault();
+    var existing = $("invite-existing").checked;
+    ["invite-name", "invite-org", "invite-contact", "invite-email"].forEach(function (id) {
+      fieldError(id, "");
+    });
+    var body = {};
+    var contact = $("invite-contact").value.trim();
+    var email = $("invite-email").value.trim();
+    var first = null;
+    function need(id, text) {
+      fieldError(id, text);
+      first = first || id;
+    }
+    if (existing) {
+      if (!$("invite-org").value) need("invite-org", "Kies een organisatie.");
+      body.organisation_id = $("invite-org").value;
+      if (contact) body.contact_name = contact;
+    } else {
+      if (!$("invite-name").value.trim()) need("invite-name", "Vul de naam van de organisatie in.");
+      body.organisation = { name: $("invite-name").value.trim(), municipality: $("invite-municipality").value };
+      if (!contact) need("invite-contact", "Vul de naam van de contactpersoon in.");
+      body.contact_name = contact;
+    }
+    if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) need("invite-email", "Dit e-mailadres klopt niet. Voorbeeld: naam@voorbeeld.nl");
+    if (email) body.contact_email = email;
+    if (first) {
+      say("invite-status", "Er ontbreekt iets. Kijk bij de velden.", true);
+      $(first).focus();
+      return;
+    }
+    say("invite-status", "Bezig…");
+    api("POST", "/api/v1/invitations", body)
+      .then(function (inv) {
+        say("invite-status", "Uitnodiging gemaakt voor " + inv.organisation_name + ".");
+        $("invite-link").value = location.origin + inv.url;
+        $("invite-expires").textContent = "De link werkt tot " + dateTime(inv.expires_at) + ". Daarna maakt u een nieuwe uitnodiging.";
+        $("invite-copied").textContent = "";
+        $("invite-result").hidden = false;
+        $("invite-result").focus();
+        $("invite-form").reset();
+        showInviteKind();
+        loadInvitations();
+        loadOrganisations();
+      })
+      .catch(function (e) {
+        say("invite-status", "De uitnodiging is niet gemaakt: " + e.message, true);
+      });
+  }
+
+  function showInviteKind() {
+    var existing = $("invite-existing").checked;
+    $("invite-new-fields").hidden = existing;
+    $("invite-existing-fields").hidden = !existing;
+  }
+
+  function copyField(inputId, statusId) {
+    var input = $(inputId);
+    input.select();
+    var ok = function () {
+      $(statusId).textContent = "Gekopieerd.";
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(input.value).then(ok, function () {
+        $(statusId).textContent = "Kopiëren lukt niet. Selecteer de link en kopieer hem zelf.";
+      });
+    } else {
+      try {
+        document.execCommand("copy");
+        ok();
+      } catch (e) {
+        $(statusId).textContent = "Kopiëren lukt niet. Selecteer de link en kopieer hem zelf.";
+      }
+    }
+  }
+
+  var INVITATION_STATUS = { open: "Nog niet gebruikt", accepted: "Gebruikt", expired: "Verlopen", revoked: "Ingetrokken" };
+
+  function loadInvitations() {
+    var body = $("invitation-table").tBodies[0];
+    body.replaceChildren(el("tr", null, el("td", { colSpan: 5 }, "Laden…")));
+    api("GET", "/api/v1/invitations?limit=100")
+      .then(function (res) {
+        body.replaceChildren();
+        if (!res.items || !res.items.length) body.appendChild(el("tr", null, el("td", { colSpan: 5 }, "Er zijn nog geen uitnodigingen.")));
+        (res.items || []).forEach(function (inv) {
+          var action = null;
+          if (inv.status === "open") {
+            action = el("button", { type: "button", className: "secondary" }, "Intrekken");
+            action.setAttribute("aria-label", "Uitnodiging intrekken: " + inv.organisation_name);
+            action.addEventListener("click", function () {
+              action.disabled = true;
+              api("DELETE", "/api/v1/invitations/" + inv.id)
+                .then(function () {
+                  say("console-status", "De uitnodiging voor " + inv.organisation_name + " is ingetrokken. De link werkt niet meer.");
+                  loadInvitations();
+                })
+                .catch(function (e) {
+                  action.disabled = false;
+                  say("console-status", "Intrekken lukt niet: " + e.message, true);
+                });
+            });
+          }
+          body.appendChild(
+            el("tr", null,
+              el("td", null, inv.organisation_name || "–"),
+              el("td", null, inv.contact_name || "–"),
+              el("td", null, INVITATION_STATUS[inv.status] || CODE[inv.status] || inv.status),
+              el("td", null, date(inv.expires_at)),
+              el("td", null, action))
+          );
+        });
+      })
+      .catch(function (e) {
+        body.replaceChildren(el("tr", null, el("td", { colSpan: 5 }, "De uitnodigingen kunnen niet geladen worden: " + e.message)));
+      });
+  }
+
+  function showNewKey(key) {
+    $("keys-new-value").value = key;
+    $("keys-new").hidden = false;
+    $("keys-new").focus();
+  }
+
+  function loadKeys() {
+    var org = $("keys-org").value;
+    var wrap = $("keys-wrap");
+    $("keys-new").hidden = true;
+    if (!org) {
+      say("keys-status", "Kies eerst een organisatie.", true);
+      return;
+    }
+    say("keys-status", "");
+    wrap.replaceChildren(el("p", null, "Laden…"));
+    var base = "/api/v1/organisations/" + encodeURIComponent(org) + "/keys";
+    api("GET", base)
+      .then(function (res) {
+        var name = state.orgs[org] || "deze organisatie";
+        var rows = (res.items || []).map(function (k) {
+          var cell = el("td");
+          if (!k.revoked_at) {
+            var rotate = el("button", { type: "button", className: "secondary" }, "Vervangen");
+            rotate.setAttribute("aria-label", "Sleutel " + (k.label || "") + " vervangen door een nieuwe");
+            var revoke = el("button", { type: "button", className: "danger" }, "Intrekken");
+            revoke.setAttribute("aria-label", "Sleutel " + (k.label || "") + " intrekken");
+            rotate.addEventListener("click", function () {
+              rotate.disabled = revoke.disabled = true;
+              api("POST", base + "/" + k.id + "/rotate", {})
+                .then(function (nk) {
+                  loadKeys();
+                  say("keys-status", "De oude sleutel werkt niet meer. Hieronder staat de nieuwe.");
+                  showNewKey(nk.key);
+                })
+                .catch(function (e) {
+                  rotate.disabled = revoke.disabled = false;
+                  say("keys-status", "Vervangen lukt niet: " + e.message, true);
+                });
+            });
+            revoke.addEventListener("click", function () {
+              rotate.disabled = revoke.disabled = true;
+              api("DELETE", base + "/" + k.id)
+                .then(function () {
+                  loadKeys();
+                  say("keys-status", "De sleutel is ingetrokken. Wie hem gebruikte, is uitgelogd.");
+                })
+                .catch(function (e) {
+                  rotate.disabled = revoke.disabled = false;
+                  say("keys-status", "Intrekken lukt niet: " + e.message, true);
+                });
+            });
+            cell.appendChild(rotate);
+            cell.appendChild(document.createTextNode(" "));
+            cell.appendChild(revoke);
+          }
+          return el("tr", null,
+            el("td", null, k.label || "(zonder naam)"),
+            el("td", null, date(k.created_at)),
+            el("td", null, k.revoked_at ? "Ingetrokken op " + date(k.revoked_at) : k.expires_at ? "Werkt tot " + date(k.expires_at) : "Werkt"),
+            cell);
+        });
+        if (!rows.length) rows.push(el("tr", null, el("td", { colSpan: 4 }, "Deze organisatie heeft nog geen sleutel.")));
+        var make = el("button", { type: "button" }, "Nieuwe sleutel maken");
+        make.addEventListener("click", function () {
+          make.disabled = true;
+          api("POST", base, { label: "Gemaakt door moderator" })
+            .then(function (nk) {
+              loadKeys();
+              say("keys-status", "Er is een nieuwe sleutel gemaakt voor " + name + ".");
+              showNewKey(nk.key);
+            })
+            .catch(function (e) {
+              make.disabled = false;
+              say("keys-status", "Een nieuwe sleutel maken lukt niet: " + e.message, true);
+            });
+        });
+        wrap.replaceChildren(
+          el("div", { className: "table-scroll", tabIndex: 0, role: "region", "aria-label": "Sleutels van " + name },
+            el("table", { className: "diff", id: "keys-table" },
+              el("caption", null, "Sleutels van " + name),
+              el("thead", null, el("tr", null, el("th", { scope: "col" }, "Naam"), el("th", { scope: "col" }, "Gemaakt op"),
+                el("th", { scope: "col" }, "Stand"), el("th", { scope: "col" }, el("span", { className: "visually-hidden" }, "Acties")))),
+              appendAll(el("tbody"), rows))),
+          el("p", null, make));
+      })
+      .catch(function (e) {
+        wrap.replaceChildren(el("p", null, "De sleutels kunnen niet geladen worden: " + e.message));
+      });
+  }
+
   function init() {
+    $("invite-form").addEventListener("submit", invite);
+    $("invite-new").addEventListener("change", showInviteKind);
+    $("invite-existing").addEventListener("change", showInviteKind);
+    $("invite-copy").addEventListener("click", function () {
+      copyField("invite-link", "invite-copied");
+    });
+    $("keys-form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      loadKeys();
+    });
     var form = $("login-form");
     $("logout").addEventListener("click", logout);
     $("coverage-form").addEventListener("submit", function (ev) {
