@@ -461,7 +461,8 @@
     });
     var head = el("tr", null, el("th", { scope: "col" }, "Wijk of dorp"));
     themes.forEach(function (t) {
-      head.appendChild(el("th", { scope: "col" }, state.themes[t] || t));
+      /* Upright-turned headings: many themes fit side by side at 1280 px. */
+      head.appendChild(el("th", { scope: "col" }, el("span", { className: "turn" }, state.themes[t] || t)));
     });
     var rows = areas.map(function (a) {
       var tr = el("tr", null, el("th", { scope: "row" }, a.name));
@@ -579,9 +580,9 @@
     Object.keys(state.areas).forEach(function (code) {
       if (state.areaKind[code] === "municipality" && inScope(code)) mun.appendChild(el("option", { value: code }, state.areas[code]));
     });
-    return api("GET", "/api/v1/organisations?limit=200")
-      .then(function (res) {
-        var orgs = (res.items || []).filter(function (o) {
+    return allOrganisations()
+      .then(function (items) {
+        var orgs = items.filter(function (o) {
           return !o.municipality || inScope(o.municipality);
         });
         orgs.sort(function (a, b) {
@@ -598,6 +599,18 @@
       .catch(function (e) {
         say("keys-status", "De organisaties kunnen niet geladen worden: " + e.message, true);
       });
+  }
+
+  /* Every organisation, page by page (at most 20 pages of 100). */
+  function allOrganisations() {
+    var all = [];
+    function page(cursor, n) {
+      return api("GET", "/api/v1/organisations?limit=100" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "")).then(function (res) {
+        all = all.concat(res.items || []);
+        return res.next_cursor && n < 20 ? page(res.next_cursor, n + 1) : all;
+      });
+    }
+    return page(null, 1);
   }
 
   function fieldError(id, text) {

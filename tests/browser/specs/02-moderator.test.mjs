@@ -96,7 +96,7 @@ test("a moderator logs in, reads the diff and approves the entry", async () => {
   assert.match(diffText, new RegExp(TITLE));
   // The console speaks Dutch: vocabulary labels and field names, never codes or field paths.
   assert.match(diffText, /Rolstoeltoegankelijk/);
-  assert.match(diffText, /Gratis: ja/);
+  assert.match(diffText, /Kosten: Gratis\tja/);
   assert.match(diffText, /Niet nodig/); // registration: none
   assert.match(diffText, /Openbaar/); // address_visibility: public
   for (const code of [/\bnone\b/, /\bpublic\b/, /\bwheelchair\b/, /accessibility\./, /\bbeweging\b/, /GM0512/, /\bfree\b/])
@@ -220,7 +220,7 @@ test("a moderator invites a new organisation, sees the link once and withdraws a
   await page.locator("#invite-name-error", { hasText: "Vul de naam" }).waitFor();
   assert.equal(await page.locator("#invite-name").getAttribute("aria-invalid"), "true");
   await page.getByLabel("Naam van de organisatie").fill(NAME);
-  await page.getByLabel("Gemeente", { exact: true }).selectOption("GM0512");
+  await page.getByLabel("Gemeente van de organisatie").selectOption("GM0512");
   await page.getByLabel("Naam van de contactpersoon").fill("Fatima de Vries");
   await page.getByLabel(/E-mailadres van de contactpersoon/).fill("fatima@example.org");
   await page.getByRole("button", { name: "Uitnodiging maken" }).click();
@@ -249,7 +249,7 @@ test("a moderator makes, replaces and revokes an organisation's key", async () =
   await login(page);
   const NAME = `Sportclub Arkel ${stamp}`;
   await page.getByLabel("Naam van de organisatie").fill(NAME);
-  await page.getByLabel("Gemeente", { exact: true }).selectOption("GM0512");
+  await page.getByLabel("Gemeente van de organisatie").selectOption("GM0512");
   await page.getByLabel("Naam van de contactpersoon").fill("Jan Jansen");
   await page.getByRole("button", { name: "Uitnodiging maken" }).click();
   await page.locator("#invite-result").waitFor({ state: "visible" });
