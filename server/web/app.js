@@ -267,8 +267,13 @@
         var L = window.L;
         if (resultsMap) resultsMap.remove();
         box.replaceChildren();
-        var map = (resultsMap = L.map(box, { scrollWheelZoom: false }));
+        var map = (resultsMap = L.map(box, { scrollWheelZoom: false, zoomControl: false }));
         map.attributionControl.setPrefix("");
+        L.control.zoom({ zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
+        map.on("popupopen", function (ev) {
+          var close = ev.popup.getElement() && ev.popup.getElement().querySelector(".leaflet-popup-close-button");
+          if (close) close.setAttribute("aria-label", "Sluiten");
+        });
         var loaded = 0;
         var tiles = L.tileLayer(PDOK, {
           minZoom: 6,

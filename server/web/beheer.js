@@ -116,12 +116,41 @@
     free: "Gratis", amount_eur: "Bedrag (euro)", discount_pass: "Met kortingspas", email: "E-mail", phone: "Telefoon",
     website: "Website", street: "Straat", house_number: "Huisnummer", postcode: "Postcode", city: "Plaats",
     lat: "Breedte", lon: "Lengte", nl: "Nederlands", en: "Engels", title: "Titel", summary: "Korte tekst",
-    description: "Beschrijving", starts: "Begint", ends: "Eindigt", rrule: "Herhaling", exceptions: "Uitzonderingen",
+    description: "Beschrijving", start: "Begint", end: "Eindigt", starts: "Begint", ends: "Eindigt", rrule: "Herhaling",
+    exceptions: "Uitzonderingen", exdates: "Niet op", until: "Tot en met", count: "Aantal keer",
   };
   /* The vocabulary a field's codes belong to. */
   var VOCAB_OF = { themes: "themes", audiences: "audiences", accessibility: "accessibility", support_kind: "support", for_whom: "audiences" };
 
+  var DAY = { MO: "maandag", TU: "dinsdag", WE: "woensdag", TH: "donderdag", FR: "vrijdag", SA: "zaterdag", SU: "zondag" };
+
+  /* A repeat rule (RFC 5545 RRULE) in words; an unusual rule is shown as it is. */
+  function rruleText(rule) {
+    var p = {};
+    String(rule).replace(/^RRULE:/, "").split(";").forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i > 0) p[kv.slice(0, i)] = kv.slice(i + 1);
+    });
+    var n = parseInt(p.INTERVAL || "1", 10);
+    var days = (p.BYDAY || "").split(",").filter(Boolean).map(function (d) {
+      var m = /^(-?\d)?(MO|TU|WE|TH|FR|SA|SU)$/.exec(d);
+      if (!m) return null;
+      var nth = m[1] ? (m[1] === "-1" ? "laatste " : m[1] + "e ") : "";
+      return nth + DAY[m[2]];
+    });
+    if (days.indexOf(null) >= 0) return rule;
+    var text;
+    if (p.FREQ === "WEEKLY") text = (n === 1 ? "elke week" : "om de " + n + " weken") + (days.length ? " op " + days.join(" en ") : "");
+    else if (p.FREQ === "DAILY") text = n === 1 ? "elke dag" : "om de " + n + " dagen";
+    else if (p.FREQ === "MONTHLY") text = (n === 1 ? "elke maand" : "om de " + n + " maanden") + (days.length ? " op de " + days.join(" en ") : p.BYMONTHDAY ? " op de " + p.BYMONTHDAY + "e" : "");
+    else return rule;
+    if (p.UNTIL) text += ", tot en met " + date(p.UNTIL.replace(/^(\d{4})(\d{2})(\d{2}).*$/, "$1-$2-$3"));
+    if (p.COUNT) text += ", " + p.COUNT + " keer";
+    return text;
+  }
+
   function codeLabel(field, code) {
+    if (field === "rrule") return rruleText(code);
     var v = state.vocab[VOCAB_OF[field]] || {};
     if (field === "themes" && state.themes[code]) return state.themes[code];
     if (v[code]) return v[code];

@@ -99,7 +99,8 @@ test("a moderator logs in, reads the diff and approves the entry", async () => {
   assert.match(diffText, /Kosten: Gratis\tja/);
   assert.match(diffText, /Niet nodig/); // registration: none
   assert.match(diffText, /Openbaar/); // address_visibility: public
-  for (const code of [/\bnone\b/, /\bpublic\b/, /\bwheelchair\b/, /accessibility\./, /\bbeweging\b/, /GM0512/, /\bfree\b/])
+  assert.match(diffText, /elke week op donderdag/); // the repeat rule in words
+  for (const code of [/\bnone\b/, /\bpublic\b/, /\bwheelchair\b/, /accessibility\./, /\bbeweging\b/, /GM0512/, /\bfree\b/, /FREQ=/, /\byes\b/])
     assert.doesNotMatch(diffText, code);
   // The key stays in this tab only.
   assert.equal(await page.evaluate(() => localStorage.length), 0);

@@ -67,7 +67,7 @@ test("Lijst | Kaart: the map shows the list's results, clustered, and a marker o
   await pin.waitFor();
   await page.waitForTimeout(400);
   await pin.click();
-  const link = page.locator("#resultaten-kaart .leaflet-popup a");
+  const link = page.locator("#resultaten-kaart .leaflet-popup-content a");
   await link.waitFor();
   const href = await link.getAttribute("href");
   assert.ok(ids.withPoint.includes(href), `the popup links to a listed entry: ${href}`);
