@@ -753,11 +753,11 @@
           }
           body.appendChild(
             el("tr", null,
-              el("td", null, inv.organisation_name || "–"),
-              el("td", null, inv.contact_name || "–"),
-              el("td", null, INVITATION_STATUS[inv.status] || CODE[inv.status] || inv.status),
-              el("td", null, date(inv.expires_at)),
-              el("td", null, action))
+              el("td", { "data-label": "Organisatie" }, inv.organisation_name || "–"),
+              el("td", { "data-label": "Contactpersoon" }, inv.contact_name || "–"),
+              el("td", { "data-label": "Stand" }, INVITATION_STATUS[inv.status] || CODE[inv.status] || inv.status),
+              el("td", { "data-label": "Geldig tot" }, date(inv.expires_at)),
+              el("td", { className: "actions-cell" }, action))
           );
         });
       })
@@ -822,10 +822,11 @@
             cell.appendChild(document.createTextNode(" "));
             cell.appendChild(revoke);
           }
+          cell.className = "actions-cell";
           return el("tr", null,
-            el("td", null, k.label || "(zonder naam)"),
-            el("td", null, date(k.created_at)),
-            el("td", null, k.revoked_at ? "Ingetrokken op " + date(k.revoked_at) : k.expires_at ? "Werkt tot " + date(k.expires_at) : "Werkt"),
+            el("td", { "data-label": "Naam" }, k.label || "(zonder naam)"),
+            el("td", { "data-label": "Gemaakt op" }, date(k.created_at)),
+            el("td", { "data-label": "Stand" }, k.revoked_at ? "Ingetrokken op " + date(k.revoked_at) : k.expires_at ? "Werkt tot " + date(k.expires_at) : "Werkt"),
             cell);
         });
         if (!rows.length) rows.push(el("tr", null, el("td", { colSpan: 4 }, "Deze organisatie heeft nog geen sleutel.")));
@@ -845,7 +846,7 @@
         });
         wrap.replaceChildren(
           el("div", { className: "table-scroll", tabIndex: 0, role: "region", "aria-label": "Sleutels van " + name },
-            el("table", { className: "diff", id: "keys-table" },
+            el("table", { className: "list-table", id: "keys-table" },
               el("caption", null, "Sleutels van " + name),
               el("thead", null, el("tr", null, el("th", { scope: "col" }, "Naam"), el("th", { scope: "col" }, "Gemaakt op"),
                 el("th", { scope: "col" }, "Stand"), el("th", { scope: "col" }, el("span", { className: "visually-hidden" }, "Acties")))),

@@ -274,6 +274,7 @@ test("a moderator makes, replaces and revokes an organisation's key", async () =
   await page.locator("#keys-table tbody tr", { hasText: "Ingetrokken op" }).waitFor();
   await assertNoSideScroll(page);
   await shot(page, "console-keys-360");
+  await page.locator("#organisaties").screenshot({ path: `${ARTIFACTS}/console-organisations-360.png` });
   await page.getByRole("button", { name: /^Sleutel .* intrekken$/ }).first().click();
   await page.locator("#keys-status", { hasText: "is ingetrokken" }).waitFor();
   assert.equal((await api("GET", "/api/v1/me", { key: key2 })).status, 401);
