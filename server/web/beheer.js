@@ -250,9 +250,13 @@
   function diffTable(diff) {
     var fresh = diff.type === "new_entry";
     var order = Object.keys(FIELD);
+    /* Fields in the order of the form; the parts of one field (address, schedule) in reading order. */
+    var SUB = ["street", "house_number", "postcode", "city", "start", "end", "rrule", "exdates", "until", "free", "amount_eur", "discount_pass", "lat", "lon"];
     var rank = function (f) {
-      var i = order.indexOf(f);
-      return i < 0 ? order.length : i;
+      var parts = String(f).split(".");
+      var i = order.indexOf(parts[0]);
+      var j = parts.length > 1 ? SUB.indexOf(parts[1]) : -1;
+      return (i < 0 ? order.length : i) * 100 + (parts.length > 1 ? (j < 0 ? 99 : j + 1) : 0);
     };
     var changes = (diff.changes || []).filter(function (c) {
       return !(fresh && isEmpty(c.proposed));
