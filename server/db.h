@@ -99,6 +99,8 @@ enum db_stmt {
     /* issue 15, import and export (server/h_imports.c, sql/api/imports.sql) */
 
     /* issue 15, partner pages (server/h_partner.c, sql/api/partner.sql) */
+    STMT_PARTNER_HOME,
+    STMT_PARTNER_FORM,
 
     STMT_COUNT_
 };

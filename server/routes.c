@@ -135,7 +135,12 @@ const struct route routes_table[] = {
     R("/api/v1/placeholder-imports", RM_GET, h_health, 0),
 
     /* the partners' pages (h_partner.c); HTML, not part of the API document */
-    R("/placeholder-partner", RM_GET, h_health, 0),
+    R("/partner", RM_GET, h_partner_home, RF_SESSION),
+    R("/partner/nieuw/{soort}", RM_GET, h_partner_new_form, RF_SESSION),
+    R("/partner/nieuw/{soort}", RM_POST, h_partner_new, RF_SESSION),
+    R("/partner/aanbod/{id}", RM_GET, h_partner_edit_form, RF_SESSION),
+    R("/partner/aanbod/{id}", RM_POST, h_partner_edit, RF_SESSION),
+    R("/partner/aanbod/{id}/actueel", RM_POST, h_partner_confirm, RF_SESSION),
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

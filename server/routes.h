@@ -95,5 +95,11 @@ void h_feed_hsds(struct req_ctx *ctx);
 /* h_imports.c: POST /api/v1/imports (issue 15) */
 
 /* h_partner.c: the partners' pages (HTML, issue 15) */
+void h_partner_home(struct req_ctx *ctx);
+void h_partner_new_form(struct req_ctx *ctx);
+void h_partner_new(struct req_ctx *ctx);
+void h_partner_edit_form(struct req_ctx *ctx);
+void h_partner_edit(struct req_ctx *ctx);
+void h_partner_confirm(struct req_ctx *ctx);
 
 #endif
