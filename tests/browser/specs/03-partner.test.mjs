@@ -1,5 +1,6 @@
 // The partners' pages (/partner), without JavaScript as they are made: log in with a key, make a
 // weekly activity with an exception date through the form, see a field's error next to it, the keys.
+// The pages carry no script at all, so the browser runs with JavaScript on (axe-core needs it).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { BASE, PARTNER_KEY, api, assertNoSideScroll, axe, launch, newPage, shot } from "./lib.mjs";
@@ -32,7 +33,7 @@ async function login(page) {
 
 for (const width of [360, 1280]) {
   test(`log in and the overview at ${width} px`, async () => {
-    const page = await newPage(browser, { width, js: false });
+    const page = await newPage(browser, { width });
     const res = await page.goto(BASE + "/partner");
     assert.match(page.url(), /\/partner\/inloggen$/, "an anonymous visitor is sent to log in");
     assert.equal(res.status(), 200);
@@ -51,7 +52,7 @@ for (const width of [360, 1280]) {
 
 test("a weekly activity with an exception date through the form", async () => {
   const [start, except] = tuesdays();
-  const page = await newPage(browser, { width: 1280, js: false });
+  const page = await newPage(browser, { width: 1280 });
   await login(page);
   await page.getByRole("link", { name: "Activiteit" }).click();
   await page.getByRole("heading", { level: 1, name: "Nieuw: een activiteit" }).waitFor();
@@ -106,7 +107,7 @@ test("a weekly activity with an exception date through the form", async () => {
 });
 
 test("the activity form at 360 px", async () => {
-  const page = await newPage(browser, { width: 360, js: false });
+  const page = await newPage(browser, { width: 360 });
   await login(page);
   await page.goto(BASE + "/partner/nieuw/activiteit");
   await axe(page, "partner-form-activity-360");
@@ -123,7 +124,7 @@ test("the activity form at 360 px", async () => {
 
 test("the keys page", async () => {
   for (const width of [360, 1280]) {
-    const page = await newPage(browser, { width, js: false });
+    const page = await newPage(browser, { width });
     await login(page);
     await page.getByRole("link", { name: "Sleutels" }).click();
     await page.getByRole("heading", { level: 1, name: "Sleutels" }).waitFor();
