@@ -93,6 +93,17 @@ enum db_stmt {
     STMT_FEED_HOUSEKEEPING,
 
     /* issue 15, keys and invitations (server/h_keys.c, sql/api/keys.sql) */
+    STMT_INVITATION_CREATE,
+    STMT_INVITATION_LIST,
+    STMT_INVITATION_REVOKE,
+    STMT_INVITATION_PEEK,
+    STMT_INVITATION_ACCEPT,
+    STMT_SESSION_OPEN,
+    STMT_SESSION_CLOSE,
+    STMT_KEY_LIST,
+    STMT_KEY_CREATE,
+    STMT_KEY_ROTATE,
+    STMT_KEY_REVOKE,
 
     /* issue 15, residents' responses (server/h_responses.c, sql/api/responses.sql) */
 

@@ -192,6 +192,39 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                          9 },
 
     /* issue 15, keys and invitations */
+    [STMT_INVITATION_CREATE] = { "invitation_create",
+                                 "SELECT * FROM api_invitation_create($1::jsonb, $2::jsonb, $3::text, $4::uuid, "
+                                 "$5::uuid, $6::text[])",
+                                 6 },
+    [STMT_INVITATION_LIST] = { "invitation_list",
+                               "SELECT * FROM api_invitation_list($1::uuid, $2::int, $3::text, $4::text, $5::uuid, "
+                               "$6::uuid, $7::text[])",
+                               7 },
+    [STMT_INVITATION_REVOKE] = { "invitation_revoke",
+                                 "SELECT * FROM api_invitation_revoke($1::uuid, $2::text, $3::uuid, $4::uuid, "
+                                 "$5::text[])",
+                                 5 },
+    [STMT_INVITATION_PEEK] = { "invitation_peek", "SELECT * FROM api_invitation_peek($1::text)", 1 },
+    [STMT_INVITATION_ACCEPT] = { "invitation_accept",
+                                 "SELECT * FROM api_invitation_accept($1::text, $2::text, $3::uuid, $4::bytea)", 4 },
+    [STMT_SESSION_OPEN] = { "session_open", "SELECT * FROM api_session_open($1::uuid, $2::bytea, $3::uuid, $4::bytea)",
+                            4 },
+    [STMT_SESSION_CLOSE] = { "session_close",
+                             "SELECT * FROM api_session_close($1::text, $2::uuid, $3::uuid, $4::text[])", 4 },
+    [STMT_KEY_LIST] = { "key_list", "SELECT * FROM api_key_list($1::uuid, $2::text, $3::uuid, $4::uuid, $5::text[])",
+                        5 },
+    [STMT_KEY_CREATE] = { "key_create",
+                          "SELECT * FROM api_key_create($1::uuid, $2::jsonb, $3::uuid, $4::bytea, $5::text, "
+                          "$6::uuid, $7::uuid, $8::text[])",
+                          8 },
+    [STMT_KEY_ROTATE] = { "key_rotate",
+                          "SELECT * FROM api_key_rotate($1::uuid, $2::uuid, $3::uuid, $4::bytea, $5::text, "
+                          "$6::uuid, $7::uuid, $8::text[])",
+                          8 },
+    [STMT_KEY_REVOKE] = { "key_revoke",
+                          "SELECT * FROM api_key_revoke($1::uuid, $2::uuid, $3::text, $4::uuid, $5::uuid, "
+                          "$6::text[])",
+                          6 },
 
     /* issue 15, residents' responses */
 
