@@ -503,3 +503,370 @@ void h_partner_confirm(struct req_ctx *ctx)
     ctx->params[1] = id;
     http_query(ctx, STMT_ENTRY_CONFIRM, http_actor_params(ctx, 2), partner_on_confirm);
 }
+/* ------------------------------------------------------------------ */
+/* Sessions: log in, log out                                           */
+
+#define PARTNER_SESSION_SECONDS "43200"               /* api_session_open: a session lasts 12 hours */
+#define PARTNER_KEY_PARAM       (HTTP_MAX_PARAMS - 2) /* a new key, kept until its page is shown */
+#define PARTNER_SESSION_PARAM   (HTTP_MAX_PARAMS - 3) /* a session's key while a partner's key is shown */
+#define PARTNER_LABEL_MAX       100                   /* characters of a key's name */
+
+/* A hash as bytea input text ("\x" and hex), in the arena. */
+static const char *partner_bytea(struct req_ctx *ctx, const unsigned char hash[AUTH_HASH_LEN])
+{
+    char hex[2 * AUTH_HASH_LEN + 1];
+    auth_hex(hash, AUTH_HASH_LEN, hex);
+    return http_printf(ctx, "\\x%s", hex);
+}
+
+/*
+ * A new key from the CSPRNG: the key text into params[PARTNER_KEY_PARAM]
+ * (for the page that shows it once), its id and hash as *id and *hash
+ * (arena strings). False after a 503 page.
+ */
+static bool partner_new_key(struct req_ctx *ctx, const char **id, const char **hash)
+{
+    char key[AUTH_KEY_LEN + 1], key_id[AUTH_UUID_LEN + 1];
+    unsigned char h[AUTH_HASH_LEN];
+
+    if (auth_key_generate(key, key_id, h) < 0 ||
+        (ctx->params[PARTNER_KEY_PARAM] = http_strdup(ctx, key, strlen(key))) == NULL ||
+        (*id = http_strdup(ctx, key_id, strlen(key_id))) == NULL || (*hash = partner_bytea(ctx, h)) == NULL) {
+        partner_error(ctx, 503, "Even niet beschikbaar",
+                      "Er kon nu geen sleutel worden gemaakt. Probeer het zo opnieuw.");
+        return false;
+    }
+    return true;
+}
+
+/* Did the request come over https (directly, or through the proxy in front)? */
+static bool partner_https(struct req_ctx *ctx)
+{
+    const char *proto = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "X-Forwarded-Proto");
+    return proto && strcmp(proto, "https") == 0;
+}
+
+/* The session cookie for a new session's key (http_header copies the value). */
+static void partner_set_session(struct req_ctx *ctx, const char *session_key)
+{
+    char cookie[256];
+    snprintf(cookie, sizeof(cookie), "%s=%s; Path=/partner; Max-Age=%s; HttpOnly; SameSite=Strict%s",
+             HTTP_SESSION_COOKIE, session_key, PARTNER_SESSION_SECONDS, partner_https(ctx) ? "; Secure" : "");
+    http_header(ctx, "Set-Cookie", cookie);
+}
+
+static void partner_login_page(struct req_ctx *ctx, int status, const char *problem)
+{
+    struct html_buf b;
+    html_init(&b);
+    pp_page_login(&b, problem);
+    partner_send(ctx, status, &b);
+}
+
+void h_partner_login_page(struct req_ctx *ctx)
+{
+    if (ctx->who.role == ROLE_PARTNER)
+        partner_redirect(ctx, "/partner");
+    else
+        partner_login_page(ctx, 200, NULL);
+}
+
+static void partner_on_login(struct req_ctx *ctx, PGresult *res)
+{
+    struct rows_api row;
+    if (rows_api_decode(res, &row) < 0 || row.status >= 500)
+        partner_failed(ctx, 500);
+    else if (row.status != 201)
+        partner_login_page(ctx, 401,
+                           "Met deze sleutel kunt u niet inloggen. Misschien is hij ingetrokken. Vraag de gemeente "
+                           "om een nieuwe uitnodiging als u geen werkende sleutel meer heeft.");
+    else {
+        partner_set_session(ctx, ctx->params[PARTNER_KEY_PARAM]);
+        partner_redirect(ctx, "/partner");
+    }
+}
+
+/*
+ * POST /partner/inloggen key=<the organisation's key>. No CSRF token: the
+ * visitor has no session yet; the key itself is the secret a forged form
+ * cannot know. The session is a new key of its own (auth_key_generate): the
+ * pasted key never goes into a cookie.
+ */
+void h_partner_login(struct req_ctx *ctx)
+{
+    char key_id[AUTH_UUID_LEN + 1];
+    unsigned char hash[AUTH_HASH_LEN];
+    const char *key, *sid, *shash;
+
+    if (http_form_body(ctx) < 0)
+        return;
+    key = http_form_arg(ctx, "key");
+    while (key && (*key == ' ' || *key == '\t' || *key == '\n' || *key == '\r'))
+        key++;
+    if (key) {
+        char trimmed[AUTH_KEY_LEN + 1];
+        size_t n = strcspn(key, " \t\r\n");
+        if (n == AUTH_KEY_LEN) {
+            memcpy(trimmed, key, n);
+            trimmed[n] = '\0';
+            key = auth_key_parse(trimmed, key_id, hash) == 0 ? key : NULL;
+        } else
+            key = NULL;
+    }
+    if (key == NULL) {
+        partner_login_page(ctx, 400,
+                           "Dit is geen sleutel van de sociale kaart. Een sleutel begint met sk_ en is "
+                           "79 tekens lang. Kopieer hem in zijn geheel.");
+        return;
+    }
+    if (!partner_new_key(ctx, &sid, &shash))
+        return;
+    ctx->params[0] = http_strdup(ctx, key_id, strlen(key_id));
+    ctx->params[1] = partner_bytea(ctx, hash);
+    ctx->params[2] = sid;
+    ctx->params[3] = shash;
+    if (ctx->params[0] == NULL || ctx->params[1] == NULL) {
+        partner_failed(ctx, 500);
+        return;
+    }
+    http_query(ctx, STMT_SESSION_OPEN, 4, partner_on_login);
+}
+
+static void partner_on_logout(struct req_ctx *ctx, PGresult *res)
+{
+    (void)res; /* whatever the database says, this browser's session ends */
+    http_header(ctx, "Set-Cookie", HTTP_SESSION_COOKIE "=; Path=/partner; Max-Age=0; HttpOnly; SameSite=Strict");
+    partner_redirect(ctx, "/partner/inloggen");
+}
+
+void h_partner_logout(struct req_ctx *ctx)
+{
+    if (!partner_post_ok(ctx))
+        return;
+    http_query(ctx, STMT_SESSION_CLOSE, http_actor_params(ctx, 0), partner_on_logout);
+}
+
+/* ------------------------------------------------------------------ */
+/* Invitations                                                         */
+
+/* The {token} of the path when it can be one (printable ASCII, at most 200); else NULL after a 404 page. */
+static const char *partner_token(struct req_ctx *ctx)
+{
+    const char *t = http_param(ctx, 0);
+    size_t n = t ? strlen(t) : 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)t[i] <= 0x20 || (unsigned char)t[i] >= 0x7f)
+            n = 0;
+    if (n == 0 || n > 200) {
+        partner_error(ctx, 404, "Niet gevonden", "Deze uitnodiging bestaat niet. Kijk of u de hele link heeft.");
+        return NULL;
+    }
+    return t;
+}
+
+static void partner_invitation_gone(struct req_ctx *ctx, int status)
+{
+    if (status == 404)
+        partner_error(ctx, 404, "Niet gevonden", "Deze uitnodiging bestaat niet. Kijk of u de hele link heeft.");
+    else if (status == 410)
+        partner_error(ctx, 410, "Uitnodiging niet meer geldig",
+                      "Deze uitnodiging is al gebruikt, ingetrokken of verlopen. Vraag de gemeente om een nieuwe.");
+    else
+        partner_failed(ctx, status);
+}
+
+static void partner_on_peek(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *peek = partner_body(res, &status);
+    const char *problem = ctx->params[PARTNER_PROBLEM_PARAM];
+
+    if (peek == NULL || status != 200)
+        partner_invitation_gone(ctx, status);
+    else {
+        struct html_buf b;
+        html_init(&b);
+        pp_page_invitation(&b, ctx->params[0], peek, problem);
+        partner_send(ctx, problem ? 400 : 200, &b);
+    }
+    json_object_put(peek);
+}
+
+void h_partner_invitation(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = partner_token(ctx)) == NULL)
+        return;
+    ctx->params[PARTNER_PROBLEM_PARAM] = NULL;
+    http_query(ctx, STMT_INVITATION_PEEK, 1, partner_on_peek);
+}
+
+static void partner_on_first_session(struct req_ctx *ctx, PGresult *res)
+{
+    struct rows_api row;
+    struct html_buf b;
+
+    /* without a session the key is still shown: the partner logs in with it */
+    if (rows_api_decode(res, &row) == 0 && row.status == 201)
+        partner_set_session(ctx, ctx->params[PARTNER_SESSION_PARAM]);
+    html_init(&b);
+    pp_page_new_key(&b, ctx->params[PARTNER_KEY_PARAM], ctx->params[PARTNER_PROBLEM_PARAM], NULL);
+    partner_send(ctx, 201, &b);
+}
+
+static void partner_on_accept(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *acc = partner_body(res, &status), *name;
+    const char *sid, *shash, *key = ctx->params[PARTNER_KEY_PARAM];
+
+    if (acc == NULL || status != 201) {
+        partner_invitation_gone(ctx, status);
+        json_object_put(acc);
+        return;
+    }
+    ctx->params[PARTNER_PROBLEM_PARAM] =
+        json_object_object_get_ex(acc, "organisation_name", &name)
+            ? http_strdup(ctx, json_object_get_string(name), strlen(json_object_get_string(name)))
+            : NULL;
+    json_object_put(acc);
+    /* the partner goes on at once: a session for the new key (its id and hash are still params 2 and 3) */
+    ctx->params[0] = ctx->params[2];
+    ctx->params[1] = ctx->params[3];
+    if (!partner_new_key(ctx, &sid, &shash))
+        return;
+    ctx->params[PARTNER_SESSION_PARAM] = ctx->params[PARTNER_KEY_PARAM]; /* the session's key, for the cookie */
+    ctx->params[PARTNER_KEY_PARAM] = key;                                /* the partner's key, for the page */
+    ctx->params[2] = sid;
+    ctx->params[3] = shash;
+    http_query(ctx, STMT_SESSION_OPEN, 4, partner_on_first_session);
+}
+
+/*
+ * POST /partner/uitnodiging/{token} label=…&akkoord=ja. No CSRF token (no
+ * session yet): the token in the path is the secret.
+ */
+void h_partner_invitation_accept(struct req_ctx *ctx)
+{
+    const char *label, *kid, *khash;
+
+    if ((ctx->params[0] = partner_token(ctx)) == NULL || http_form_body(ctx) < 0)
+        return;
+    label = http_form_arg(ctx, "label");
+    if (http_form_arg(ctx, "akkoord") == NULL || (label && strlen(label) > 4 * PARTNER_LABEL_MAX)) {
+        ctx->params[PARTNER_PROBLEM_PARAM] = http_form_arg(ctx, "akkoord") == NULL
+                                                 ? "Vink aan dat u akkoord gaat met de voorwaarden."
+                                                 : "De naam van de sleutel is te lang. Gebruik hoogstens 100 tekens.";
+        http_query(ctx, STMT_INVITATION_PEEK, 1, partner_on_peek);
+        return;
+    }
+    if (!partner_new_key(ctx, &kid, &khash))
+        return;
+    ctx->params[1] = label && *label ? label : NULL;
+    ctx->params[2] = kid;
+    ctx->params[3] = khash;
+    http_query(ctx, STMT_INVITATION_ACCEPT, 4, partner_on_accept);
+}
+
+/* ------------------------------------------------------------------ */
+/* Keys                                                                */
+
+static void partner_on_keys(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *keys = partner_body(res, &status);
+    char csrf[65];
+
+    if (keys == NULL || status != 200)
+        partner_failed(ctx, status);
+    else {
+        struct html_buf b;
+        http_csrf_token(ctx, csrf);
+        html_init(&b);
+        pp_page_keys(&b, ctx->who.org_id, keys, csrf, partner_notice(ctx));
+        partner_send(ctx, 200, &b);
+    }
+    json_object_put(keys);
+}
+
+void h_partner_keys(struct req_ctx *ctx)
+{
+    if (!partner_signed_in(ctx))
+        return;
+    ctx->params[0] = ctx->who.org_id;
+    http_query(ctx, STMT_KEY_LIST, http_actor_params(ctx, 1), partner_on_keys);
+}
+
+/* A key made or rotated: shown once. */
+static void partner_on_new_key(struct req_ctx *ctx, PGresult *res)
+{
+    struct rows_api row;
+    char csrf[65];
+    struct html_buf b;
+
+    if (rows_api_decode(res, &row) < 0 || row.status != 201) {
+        partner_failed(ctx, row.status == 404 ? 404 : row.status);
+        return;
+    }
+    http_csrf_token(ctx, csrf);
+    html_init(&b);
+    pp_page_new_key(&b, ctx->params[PARTNER_KEY_PARAM], NULL, csrf);
+    partner_send(ctx, 201, &b);
+}
+
+void h_partner_key_create(struct req_ctx *ctx)
+{
+    const char *label, *kid, *khash;
+    struct json_object *body;
+
+    if (!partner_post_ok(ctx))
+        return;
+    label = http_form_arg(ctx, "label");
+    body = json_object_new_object();
+    if (label && *label)
+        json_object_object_add(body, "label", json_object_new_string(label));
+    if ((ctx->params[1] = http_keep_json(ctx, body)) == NULL || !partner_new_key(ctx, &kid, &khash))
+        return;
+    ctx->params[0] = ctx->who.org_id;
+    ctx->params[2] = kid;
+    ctx->params[3] = khash;
+    http_query(ctx, STMT_KEY_CREATE, http_actor_params(ctx, 4), partner_on_new_key);
+}
+
+void h_partner_key_rotate(struct req_ctx *ctx)
+{
+    const char *kid, *khash;
+
+    if (!partner_post_ok(ctx))
+        return;
+    if ((ctx->params[1] = http_uuid_param(ctx, 0)) == NULL) {
+        partner_failed(ctx, 404);
+        return;
+    }
+    if (!partner_new_key(ctx, &kid, &khash))
+        return;
+    ctx->params[0] = ctx->who.org_id;
+    ctx->params[2] = kid;
+    ctx->params[3] = khash;
+    http_query(ctx, STMT_KEY_ROTATE, http_actor_params(ctx, 4), partner_on_new_key);
+}
+
+static void partner_on_revoke(struct req_ctx *ctx, PGresult *res)
+{
+    struct rows_api row;
+    if (rows_api_decode(res, &row) < 0 || row.status >= 300)
+        partner_failed(ctx, row.status);
+    else
+        partner_redirect(ctx, "/partner/sleutels?melding=ingetrokken");
+}
+
+void h_partner_key_revoke(struct req_ctx *ctx)
+{
+    if (!partner_post_ok(ctx))
+        return;
+    if ((ctx->params[1] = http_uuid_param(ctx, 0)) == NULL) {
+        partner_failed(ctx, 404);
+        return;
+    }
+    ctx->params[0] = ctx->who.org_id;
+    http_query(ctx, STMT_KEY_REVOKE, http_actor_params(ctx, 2), partner_on_revoke);
+}

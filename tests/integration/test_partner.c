@@ -417,3 +417,59 @@ Test(partner, still_current_in_one_click)
     PQclear(res);
     PQfinish(pg);
 }
+
+/* The session cookie a login or an invitation set (the value of sk_sessie), into out (80). */
+static void session_cookie(const struct it_response *r, char *out)
+{
+    char set[512];
+    const char *v;
+    cr_assert_not_null(it_header(r, "Set-Cookie", set, sizeof(set)), "no Set-Cookie");
+    cr_assert_eq(strncmp(set, "sk_sessie=sk_", 13), 0, "%s", set);
+    cr_assert_not_null(strstr(set, "; Path=/partner"), "%s", set);
+    cr_assert_not_null(strstr(set, "; HttpOnly"), "%s", set);
+    cr_assert_not_null(strstr(set, "; SameSite=Strict"), "%s", set);
+    v = set + strlen("sk_sessie=");
+    snprintf(out, 80, "%.*s", (int)strcspn(v, ";"), v);
+}
+
+Test(partner, log_in_with_a_key_and_out_again)
+{
+    struct partner_world w;
+    struct it_response r;
+    char body[256], session[80], csrf[65], loc[256];
+
+    world(&w, "login");
+    page_is("GET", "/partner/inloggen", NULL, NULL, 200, &r);
+    cr_assert_not_null(strstr(r.body, "<label for=\"f-key\">"));
+    it_response_free(&r);
+
+    page_is("POST", "/partner/inloggen", NULL, "key=sk_geen_sleutel", 400, &r);
+    it_response_free(&r);
+
+    body[0] = '\0';
+    add(body, sizeof(body), "key", w.key);
+    page_is("POST", "/partner/inloggen", NULL, body, 303, &r);
+    cr_assert_str_eq(it_header(&r, "Location", loc, sizeof(loc)), "/partner");
+    session_cookie(&r, session);
+    cr_assert_str_neq(session, w.key, "the cookie holds a session of its own, never the pasted key");
+    it_response_free(&r);
+
+    /* the session works on the pages, and its token is its own */
+    csrf_of(session, csrf);
+    page_is("GET", "/partner/sleutels", session, NULL, 200, &r);
+    it_response_free(&r);
+
+    body[0] = '\0';
+    add(body, sizeof(body), "csrf", csrf);
+    page_is("POST", "/partner/uitloggen", session, body, 303, &r);
+    cr_assert_str_eq(it_header(&r, "Location", loc, sizeof(loc)), "/partner/inloggen");
+    it_response_free(&r);
+
+    /* an ended session is anonymous again: back to the login page */
+    page_is("GET", "/partner", session, NULL, 303, &r);
+    cr_assert_str_eq(it_header(&r, "Location", loc, sizeof(loc)), "/partner/inloggen");
+    it_response_free(&r);
+    /* the key itself still works */
+    page_is("GET", "/partner", w.key, NULL, 200, &r);
+    it_response_free(&r);
+}
