@@ -473,3 +473,125 @@ Test(partner, log_in_with_a_key_and_out_again)
     page_is("GET", "/partner", w.key, NULL, 200, &r);
     it_response_free(&r);
 }
+
+/* The value="sk_…" of the page that shows a new key once, into out (80). */
+static void shown_key(const struct it_response *r, char *out)
+{
+    const char *p = strstr(r->body, "readonly spellcheck=\"false\" value=\"sk_");
+    cr_assert_not_null(p, "no key on the page:\n%.2000s", r->body);
+    p = strstr(p, "sk_");
+    snprintf(out, 80, "%.*s", (int)strcspn(p, "\""), p);
+    cr_assert_not_null(strstr(r->body, "U ziet hem maar één keer."));
+}
+
+/* The key id (UUID) of a key "sk_<32 hex>_…", into out (37). */
+static void key_id_of(const char *key, char *out)
+{
+    snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", key + 3, key + 11, key + 15, key + 19, key + 23);
+}
+
+/* A key works on the API. */
+static long me_status(const char *key)
+{
+    struct it_response r;
+    long s;
+    cr_assert_eq(it_get("/api/v1/me", key, &r), 0);
+    s = r.status;
+    it_response_free(&r);
+    return s;
+}
+
+Test(partner, an_invitation_gives_a_key_once_and_a_session)
+{
+    struct partner_world w;
+    struct it_response r;
+    char sql[512], path[160], key[80], session[80];
+    PGconn *pg = it_db_connect();
+    PGresult *res;
+    struct json_object *inv;
+
+    world(&w, "uitnodiging");
+    /* a moderator's invitation (the console's call), straight to SQL */
+    snprintf(sql, sizeof(sql),
+             "SELECT body FROM api_invitation_create('{\"organisation_id\":\"%s\"}', '[]', 'admin', '%s', NULL, "
+             "'{*}')",
+             w.org, w.mod_org);
+    res = PQexec(pg, sql);
+    cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(pg));
+    inv = it_keep(json_tokener_parse(PQgetvalue(res, 0, 0)));
+    PQclear(res);
+    PQfinish(pg);
+    cr_assert_not_null(it_js(inv, "url"), "%s", it_jtext(inv));
+    snprintf(path, sizeof(path), "%s", it_js(inv, "url"));
+
+    page_is("GET", path, NULL, NULL, 200, &r);
+    cr_assert_not_null(strstr(r.body, "Buurthuis uitnodiging"), "the organisation's name");
+    it_response_free(&r);
+    page_is("POST", path, NULL, "label=Anna", 400, &r);
+    cr_assert_not_null(strstr(r.body, "akkoord"), "the terms must be accepted");
+    it_response_free(&r);
+
+    page_is("POST", path, NULL, "label=Anna&akkoord=ja", 201, &r);
+    shown_key(&r, key);
+    session_cookie(&r, session);
+    cr_assert_str_neq(key, session);
+    it_response_free(&r);
+    cr_assert_eq(me_status(key), 200, "the shown key works");
+    page_is("GET", "/partner", session, NULL, 200, &r); /* and the partner is signed in at once */
+    it_response_free(&r);
+
+    page_is("POST", path, NULL, "label=Nog een keer&akkoord=ja", 410, &r);
+    cr_assert_not_null(strstr(r.body, "al gebruikt"));
+    it_response_free(&r);
+    page_is("GET", "/partner/uitnodiging/bestaat-niet", NULL, NULL, 404, &r);
+    it_response_free(&r);
+}
+
+Test(partner, keys_are_made_rotated_and_revoked_on_the_keys_page)
+{
+    struct partner_world w;
+    struct it_response r;
+    char csrf[65], body[256], key[80], rotated[80], id[37], path[160], other_id[37];
+
+    world(&w, "sleutels");
+    csrf_of(w.key, csrf);
+    body[0] = '\0';
+    add(body, sizeof(body), "csrf", csrf);
+    add(body, sizeof(body), "label", "Collega Piet");
+    page_is("POST", "/partner/sleutels", w.key, body, 201, &r);
+    shown_key(&r, key);
+    it_response_free(&r);
+    cr_assert_eq(me_status(key), 200);
+    page_is("GET", "/partner/sleutels", w.key, NULL, 200, &r);
+    cr_assert_not_null(strstr(r.body, "Collega Piet"));
+    cr_assert_null(strstr(r.body, key + 36), "a key is never shown again");
+    it_response_free(&r);
+
+    key_id_of(key, id);
+    body[0] = '\0';
+    add(body, sizeof(body), "csrf", csrf);
+    snprintf(path, sizeof(path), "/partner/sleutels/%s/vervangen", id);
+    page_is("POST", path, w.key, body, 201, &r);
+    shown_key(&r, rotated);
+    it_response_free(&r);
+    cr_assert_eq(me_status(key), 401, "the old key stops working");
+    cr_assert_eq(me_status(rotated), 200);
+
+    /* another organisation's key cannot be touched */
+    key_id_of(w.other, other_id);
+    snprintf(path, sizeof(path), "/partner/sleutels/%s/intrekken", other_id);
+    page("POST", path, w.key, body, &r);
+    cr_assert(r.status == 404 || r.status == 403, "-> %ld", r.status);
+    it_response_free(&r);
+    cr_assert_eq(me_status(w.other), 200);
+
+    key_id_of(rotated, id);
+    snprintf(path, sizeof(path), "/partner/sleutels/%s/intrekken", id);
+    page_is("POST", path, w.key, body, 303, &r);
+    it_response_free(&r);
+    cr_assert_eq(me_status(rotated), 401, "a revoked key stops working");
+
+    /* without the token nothing happens */
+    page_is("POST", "/partner/sleutels", w.key, "csrf=00&label=x", 403, &r);
+    it_response_free(&r);
+}
