@@ -63,10 +63,10 @@ test("a weekly activity with an exception date through the form", async () => {
   await page.getByLabel("Korte omschrijving", { exact: true }).fill("Elke dinsdag samen Nederlands oefenen.");
   await page.getByRole("group", { name: "Onderwerpen" }).getByLabel("Ontmoeten en eenzaamheid").check();
   await page.getByText("Een ander adres").click();
-  await page.getByLabel("Straat").fill("Kerkstraat");
-  await page.getByLabel("Huisnummer").fill("12");
-  await page.getByLabel("Postcode").fill("42"); // wrong on purpose: the error shows next to the field
-  await page.getByLabel("Plaats").fill("Gorinchem");
+  await page.getByLabel("Straat", { exact: true }).fill("Kerkstraat");
+  await page.getByLabel("Huisnummer", { exact: true }).fill("12");
+  await page.getByLabel("Postcode", { exact: true }).fill("42"); // wrong on purpose: the error shows next to the field
+  await page.getByLabel("Plaats", { exact: true }).fill("Gorinchem");
   await page.getByLabel("Datum (de eerste keer)").fill(start);
   await page.getByLabel("Begintijd").fill("14:00");
   await page.getByLabel("Eindtijd").fill("15:30");
@@ -82,7 +82,7 @@ test("a weekly activity with an exception date through the form", async () => {
   const link = summary.getByRole("link", { name: /Postcode/ });
   await link.click();
   assert.equal(await page.evaluate(() => document.activeElement?.id), "f-address-postcode", "the link goes to the field");
-  const postcode = page.getByLabel("Postcode");
+  const postcode = page.getByLabel("Postcode", { exact: true });
   assert.equal(await postcode.getAttribute("aria-invalid"), "true");
   assert.match(await postcode.getAttribute("aria-describedby"), /f-address-postcode-err/);
   assert.match(await page.locator("#f-address-postcode-err").innerText(), /postcode/i);
