@@ -1917,6 +1917,25 @@ static const struct field_rule org_members[] = {
     END,
 };
 
+/* Issue 15: invitations and keys. A new organisation's members are the organisations' own. */
+static const struct field_rule invitation_members[] = {
+    RULE("organisation_id", check_uuid, 0),        OBJECT("organisation", check_object, 0, org_members),
+    RANGED("contact_name", check_line, 0, 1, 200), RULE("contact_email", check_email, 0),
+    RANGED("valid_days", check_int, 0, 1, 30),     END,
+};
+
+static const struct field_rule key_members[] = {
+    RANGED("label", check_line, 0, 1, 100),
+    RULE("role", check_ignore, 0), /* only "partner": SQL refuses the others (403) */
+    END,
+};
+
+static const struct field_rule accept_members[] = {
+    RANGED("token", check_line, RULE_REQUIRED, 1, 64),
+    RANGED("label", check_line, 0, 1, 100),
+    END,
+};
+
 static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_REASON_REQUIRED] = reason_required_members,
     [VALIDATE_BODY_REASON_OPTIONAL] = reason_optional_members,
@@ -1930,6 +1949,9 @@ static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_AREA] = area_members,
     [VALIDATE_BODY_ORG_CREATE] = org_members,
     [VALIDATE_BODY_ORG_PATCH] = org_members,
+    [VALIDATE_BODY_INVITATION] = invitation_members,
+    [VALIDATE_BODY_KEY] = key_members,
+    [VALIDATE_BODY_ACCEPT] = accept_members,
 };
 
 int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs)

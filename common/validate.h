@@ -134,6 +134,9 @@ enum validate_body {
     VALIDATE_BODY_AREA,       /* {"name", "kind", "municipality"?, "location"?, ...}: PUT /api/v1/areas/{code} */
     VALIDATE_BODY_ORG_CREATE, /* {"name", "description"?, "website"?, ...}: POST /api/v1/organisations */
     VALIDATE_BODY_ORG_PATCH,  /* the same members, each optional (a merge patch; name not removable) */
+    VALIDATE_BODY_INVITATION, /* {"organisation_id" | "organisation": {...}, "contact_name"?, ...}: issue 15 */
+    VALIDATE_BODY_KEY,        /* {"label"?, "role"?}: POST /api/v1/organisations/{id}/keys (role: SQL's) */
+    VALIDATE_BODY_ACCEPT,     /* {"token", "label"?}: POST /api/v1/invitations/accept */
 };
 
 /*

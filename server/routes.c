@@ -126,7 +126,14 @@ const struct route routes_table[] = {
     R("/api/v1/hsds/locations", RM_GET, h_feed_hsds, RF_CACHE | RF_EXPENSIVE),
 
     /* keys and invitations (h_keys.c) */
-    R("/api/v1/placeholder-keys", RM_GET, h_health, 0),
+    R("/api/v1/invitations", RM_POST, h_invitation_create, RF_MODERATOR | RF_KEEPS_ANSWERS),
+    R("/api/v1/invitations", RM_GET, h_invitation_list, RF_MODERATOR),
+    R("/api/v1/invitations/accept", RM_POST, h_invitation_accept, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
+    R("/api/v1/invitations/{id}", RM_DELETE, h_invitation_revoke, RF_MODERATOR | RF_KEEPS_ANSWERS),
+    R("/api/v1/organisations/{id}/keys", RM_GET, h_key_list, RF_NEEDS_KEY),
+    R("/api/v1/organisations/{id}/keys", RM_POST, h_key_create, RF_NEEDS_KEY | RF_KEEPS_ANSWERS),
+    R("/api/v1/organisations/{id}/keys/{key_id}/rotate", RM_POST, h_key_rotate, RF_NEEDS_KEY | RF_KEEPS_ANSWERS),
+    R("/api/v1/organisations/{id}/keys/{key_id}", RM_DELETE, h_key_revoke, RF_NEEDS_KEY | RF_KEEPS_ANSWERS),
 
     /* residents' responses (h_responses.c) */
     R("/api/v1/placeholder-responses", RM_GET, h_health, 0),

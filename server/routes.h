@@ -89,6 +89,14 @@ void h_feed_activities_geojson(struct req_ctx *ctx);
 void h_feed_hsds(struct req_ctx *ctx);
 
 /* h_keys.c: API keys, invitations, sessions (issue 15) */
+void h_invitation_create(struct req_ctx *ctx);
+void h_invitation_list(struct req_ctx *ctx);
+void h_invitation_revoke(struct req_ctx *ctx);
+void h_invitation_accept(struct req_ctx *ctx);
+void h_key_list(struct req_ctx *ctx);
+void h_key_create(struct req_ctx *ctx);
+void h_key_rotate(struct req_ctx *ctx);
+void h_key_revoke(struct req_ctx *ctx);
 
 /* h_responses.c: residents' responses (issue 15) */
 
