@@ -595,3 +595,18 @@ Test(partner, keys_are_made_rotated_and_revoked_on_the_keys_page)
     page_is("POST", "/partner/sleutels", w.key, "csrf=00&label=x", 403, &r);
     it_response_free(&r);
 }
+
+Test(partner, a_rejection_reason_is_shown_in_words)
+{
+    struct partner_world w;
+    char start[11], exdate[11], id[37], path[160];
+    struct it_response r;
+
+    world(&w, "afgewezen");
+    make_activity(&w, "Wordt afgewezen", start, exdate, id);
+    snprintf(path, sizeof(path), "/api/v1/moderation/%s/reject", id);
+    it_call(200, "POST", path, w.mod, "{\"reason\":\"Het adres <klopt> niet.\"}");
+    page_is("GET", "/partner", w.key, NULL, 200, &r);
+    cr_assert_not_null(strstr(r.body, "Afgewezen: Het adres &lt;klopt&gt; niet."), "%.3000s", r.body);
+    it_response_free(&r);
+}
