@@ -138,7 +138,6 @@ void h_invitation_list(struct req_ctx *ctx)
     ctx->params[0] = org;
     if (paging_limit(ctx, &ctx->params[1]) < 0 || paging_cursor(ctx, PAGING_CURSOR_KEYSET, &ctx->params[2]) < 0)
         return;
-    http_no_store(ctx);
     http_query(ctx, STMT_INVITATION_LIST, http_actor_params(ctx, 3), rows_reply_api);
 }
 
@@ -196,7 +195,6 @@ void h_key_list(struct req_ctx *ctx)
 {
     if (keys_org(ctx) == NULL)
         return;
-    http_no_store(ctx);
     http_query(ctx, STMT_KEY_LIST, http_actor_params(ctx, 1), keys_reply_secret);
 }
 

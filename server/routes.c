@@ -126,7 +126,7 @@ const struct route routes_table[] = {
     R("/api/v1/hsds/locations", RM_GET, h_feed_hsds, RF_CACHE | RF_EXPENSIVE),
 
     /* keys and invitations (h_keys.c) */
-    R("/api/v1/invitations", RM_POST, h_invitation_create, RF_MODERATOR | RF_KEEPS_ANSWERS),
+    R("/api/v1/invitations", RM_POST, h_invitation_create, RF_MODERATOR), /* may create an organisation */
     R("/api/v1/invitations", RM_GET, h_invitation_list, RF_MODERATOR),
     R("/api/v1/invitations/accept", RM_POST, h_invitation_accept, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
     R("/api/v1/invitations/{id}", RM_DELETE, h_invitation_revoke, RF_MODERATOR | RF_KEEPS_ANSWERS),

@@ -235,6 +235,39 @@ static int cmd_key(PGconn *pg, int argc, char **argv)
     die("usage: socialekaart key create ... | key revoke KEY_ID");
 }
 
+/*
+ * invite --org ID [--contact-name NAME] [--valid-days N]: an invitation as an admin would make it
+ * (POST /api/v1/invitations, the same SQL and audit); prints its link's path once.
+ */
+static int cmd_invite(PGconn *pg, int argc, char **argv)
+{
+    const char *org = opt(argc, argv, "--org");
+    const char *p[3] = { org, opt(argc, argv, "--contact-name"), opt(argc, argv, "--valid-days") };
+    PGresult *r;
+
+    if (org == NULL)
+        die("usage: socialekaart invite --org ID [--contact-name NAME] [--valid-days 1..30]");
+    if (!auth_is_uuid(org, strlen(org)))
+        die("--org must be an organisation id (a UUID), not '%s'", org);
+    if (p[2] && strspn(p[2], "0123456789") != strlen(p[2]))
+        die("--valid-days must be a whole number from 1 to 30, not '%s'", p[2]);
+    r = exec_ok(pg,
+                "SELECT status, body::jsonb->>'url', body::jsonb->>'detail', body::jsonb->>'expires_at' "
+                "FROM api_invitation_create(jsonb_strip_nulls(jsonb_build_object('organisation_id', $1::text, "
+                "'contact_name', $2::text, 'valid_days', $3::int)), NULL, 'admin', NULL, NULL, '{*}')",
+                3, p);
+    if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 0), "201") != 0) {
+        fprintf(stderr, "socialekaart: %s\n", PQntuples(r) == 1 ? PQgetvalue(r, 0, 2) : "no answer");
+        PQclear(r);
+        return 1;
+    }
+    printf("%s\n", PQgetvalue(r, 0, 1));
+    fprintf(stderr, "invitation for organisation %s, valid until %s (shown once; only its hash is stored)\n", org,
+            PQgetvalue(r, 0, 3));
+    PQclear(r);
+    return 0;
+}
+
 static void usage(int full)
 {
     fprintf(stderr, "usage: socialekaart [--config FILE] [--key value ...] COMMAND\n\n"
@@ -245,7 +278,9 @@ static void usage(int full)
                     "  org list                                 list organisations\n"
                     "  key create --org ID --role ROLE [--municipality GM0512 ... | --all-municipalities]\n"
                     "                                           create an API key; prints the key once\n"
-                    "  key revoke KEY_ID|KEY                    revoke a key at once\n\n");
+                    "  key revoke KEY_ID|KEY                    revoke a key at once\n"
+                    "  invite --org ID [--contact-name NAME] [--valid-days N]\n"
+                    "                                           invite an organisation; prints the link once\n\n");
     if (full)
         cfg_print_help("socialekaart");
 }
@@ -264,7 +299,7 @@ int main(int argc, char **argv)
         return argi >= argc ? 2 : 0;
     }
     if (strcmp(argv[argi], "migrate") && strcmp(argv[argi], "seed") && strcmp(argv[argi], "org") &&
-        strcmp(argv[argi], "key")) {
+        strcmp(argv[argi], "key") && strcmp(argv[argi], "invite")) {
         usage(0);
         die("unknown command '%s'", argv[argi]);
     }
@@ -275,6 +310,8 @@ int main(int argc, char **argv)
         rc = cmd_seed(pg, argc - argi - 1, argv + argi + 1);
     else if (!strcmp(argv[argi], "org"))
         rc = cmd_org(pg, argc - argi - 1, argv + argi + 1);
+    else if (!strcmp(argv[argi], "invite"))
+        rc = cmd_invite(pg, argc - argi - 1, argv + argi + 1);
     else
         rc = cmd_key(pg, argc - argi - 1, argv + argi + 1);
     PQfinish(pg);

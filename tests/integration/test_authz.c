@@ -489,6 +489,9 @@ static void body_for(const char *name, const struct target *t, int caller, char 
         { "trust512", "{\"trusted_in\":[\"GM0512\"]}" },
         { "trusted", "{\"trusted\":true}" },
         { "settings", "{\"report_hash_days\":${SETTINGS}}" },
+        { "invite", "{\"organisation_id\":\"${CODE}\",\"contact_name\":\"Matrix ${N}\"}" },
+        { "accept", "{\"token\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}" },
+        { "keylabel", "{\"label\":\"Matrix ${N}\"}" },
         { "hook512", "{\"url\":\"http://127.0.0.1:9/"
                      "matrix\",\"secret\":\"matrix-secret-0123456789\",\"municipality\":\"GM0512\"}" },
     };

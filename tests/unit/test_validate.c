@@ -1263,3 +1263,29 @@ Test(bodies, webhook)
                 "{\"url\":\"u\",\"secret\":\"0123456789abcdef\",\"kinds\":\"place\",\"municipality\":null}",
                 "kinds: must be a list of at most 4 kinds: place, activity, vacancy, carer_support");
 }
+
+/* issue 15: invitations (a new organisation by the organisations' table), keys, accepting */
+Test(bodies, keys_and_invitations)
+{
+    expect_body(VALIDATE_BODY_INVITATION,
+                "{\"organisation_id\":\"0b7e3b9e-3f4a-4c1e-9d55-0a1b2c3d4e5f\",\"contact_email\":\"a@b.nl\"}", "");
+    expect_body(VALIDATE_BODY_INVITATION,
+                "{\"organisation\":{\"name\":\"De Linde\",\"municipality\":\"GM0512\"},\"contact_name\":\"Anna\","
+                "\"valid_days\":30}",
+                "");
+    expect_body(VALIDATE_BODY_INVITATION,
+                "{\"organisation_id\":\"nee\",\"organisation\":{\"name\":\"\",\"colour\":1},\"contact_email\":\"x\","
+                "\"valid_days\":31,\"token\":\"x\"}",
+                "token: unknown field\n"
+                "organisation_id: must be a UUID like 3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b\n"
+                "organisation.colour: unknown field\n"
+                "organisation.name: must not be empty or only spaces\n"
+                "contact_email: must be an e-mail address like info@example.nl (at most 254 characters)\n"
+                "valid_days: must be a whole number from 1 to 30");
+    expect_body(VALIDATE_BODY_KEY, "{}", "");
+    expect_body(VALIDATE_BODY_KEY, "{\"label\":\"Website\",\"role\":\"partner\"}", "");
+    expect_body(VALIDATE_BODY_KEY, "{\"label\":\"a\\nb\",\"secret\":\"x\"}",
+                "secret: unknown field\nlabel: must be a single line (no line breaks or tabs)");
+    expect_body(VALIDATE_BODY_ACCEPT, "{\"token\":\"abc\"}", "");
+    expect_body(VALIDATE_BODY_ACCEPT, "{\"label\":7}", "token: is required\nlabel: must be a string");
+}
