@@ -111,6 +111,8 @@ enum db_stmt {
     STMT_IMPORT,
 
     /* issue 15, partner pages (server/h_partner.c, sql/api/partner.sql) */
+    STMT_PARTNER_HOME,
+    STMT_PARTNER_FORM,
 
     STMT_COUNT_
 };

@@ -235,5 +235,11 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                       7 },
 
     /* issue 15, partner pages */
+    [STMT_PARTNER_HOME] = { "partner_home", "SELECT * FROM api_partner_home($1::text, $2::uuid, $3::uuid, $4::text[])",
+                            4 },
+    [STMT_PARTNER_FORM] = { "partner_form",
+                            "SELECT * FROM api_partner_form($1::text, $2::uuid, $3::text, $4::uuid, $5::uuid, "
+                            "$6::text[])",
+                            6 },
 
 };
