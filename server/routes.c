@@ -136,7 +136,12 @@ const struct route routes_table[] = {
     R("/api/v1/organisations/{id}/keys/{key_id}", RM_DELETE, h_key_revoke, RF_NEEDS_KEY | RF_KEEPS_ANSWERS),
 
     /* residents' responses (h_responses.c) */
-    R("/api/v1/placeholder-responses", RM_GET, h_health, 0),
+    /* places_left is public, so an activity's answer may not be replayed (no RF_KEEPS_ANSWERS) */
+    R("/api/v1/activities/{id}/responses", RM_POST, h_response_create, RF_SMALL_BODY),
+    R("/api/v1/vacancies/{id}/responses", RM_POST, h_response_create, RF_SMALL_BODY),
+    R("/api/v1/organisations/{id}/responses", RM_GET, h_response_list, RF_NEEDS_KEY),
+    R("/api/v1/organisations/{id}/responses/{rid}", RM_PATCH, h_response_update, RF_NEEDS_KEY | RF_SMALL_BODY),
+    R("/api/v1/organisations/{id}/responses/{rid}", RM_DELETE, h_response_delete, RF_NEEDS_KEY),
 
     /* import (h_imports.c) */
     R("/api/v1/placeholder-imports", RM_GET, h_health, 0),

@@ -141,7 +141,8 @@ ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_chk;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_chk CHECK (entity IN (
     'entry', 'organisation', 'area', 'theme', 'audience', 'accessibility_feature', 'support_kind', 'exception_set',
     'moderation_settings', 'api_key', 'session', 'invitation'));
-=======
+
+-- =============================================================================================
 -- responses: a partner's own webhooks (entry events of its own entries, response.created)
 -- =============================================================================================
 
