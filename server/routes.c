@@ -110,11 +110,11 @@ const struct route routes_table[] = {
     R("/beheer", RM_GET, h_web_console, 0),
     R("/static/{name}", RM_GET, h_web_asset, 0),
 
-    R("/api/v1/webhooks", RM_GET, h_webhooks_list, RF_MODERATOR),
-    R("/api/v1/webhooks", RM_POST, h_webhook_create, RF_MODERATOR),
-    R("/api/v1/webhooks/{id}", RM_GET, h_webhook_get, RF_MODERATOR),
-    R("/api/v1/webhooks/{id}", RM_DELETE, h_webhook_delete, RF_MODERATOR),
-    R("/api/v1/webhooks/{id}/deliveries", RM_GET, h_webhook_deliveries, RF_MODERATOR),
+    R("/api/v1/webhooks", RM_GET, h_webhooks_list, RF_NEEDS_KEY),
+    R("/api/v1/webhooks", RM_POST, h_webhook_create, RF_NEEDS_KEY),
+    R("/api/v1/webhooks/{id}", RM_GET, h_webhook_get, RF_NEEDS_KEY),
+    R("/api/v1/webhooks/{id}", RM_DELETE, h_webhook_delete, RF_NEEDS_KEY),
+    R("/api/v1/webhooks/{id}/deliveries", RM_GET, h_webhook_deliveries, RF_NEEDS_KEY),
 
     /* open feeds (h_feeds.c) */
     R("/feeds/places", RM_GET, h_feed_rpde, RF_CACHE | RF_EXPENSIVE),
