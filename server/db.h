@@ -111,6 +111,7 @@ enum db_stmt {
     STMT_RESPONSE_UPDATE,
     STMT_RESPONSE_DELETE,
     STMT_HK_RESPONSES,
+    STMT_WEB_RESPOND,
 
     /* issue 15, import and export (server/h_imports.c, sql/api/imports.sql) */
 

@@ -243,6 +243,10 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                                "SELECT * FROM api_response_delete($1::uuid, $2::uuid, $3::text, $4::uuid, $5::uuid, "
                                "$6::text[])",
                                6 },
+    [STMT_WEB_RESPOND] = { "web_respond",
+                           "SELECT * FROM api_web_respond($1::uuid, $2::jsonb, $3::jsonb, $4::text, $5::text, "
+                           "$6::uuid, $7::uuid, $8::text[])",
+                           8 },
     [STMT_HK_RESPONSES] = { "hk_responses", "SELECT sk_responses_housekeeping(500)", 0 },
 
     /* issue 15, import and export */

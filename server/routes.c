@@ -107,6 +107,7 @@ const struct route routes_table[] = {
     /* HTML for people (h_web.c); not part of the API document */
     R("/", RM_GET, h_web_index, RF_CACHE),
     R("/aanbod/{id}", RM_GET, h_web_entry, RF_CACHE),
+    R("/aanbod/{id}/reageren", RM_POST, h_web_respond, RF_SMALL_BODY), /* issue 15: a resident responds */
     R("/beheer", RM_GET, h_web_console, 0),
     R("/static/{name}", RM_GET, h_web_asset, 0),
 

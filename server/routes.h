@@ -103,6 +103,7 @@ void h_response_create(struct req_ctx *ctx);
 void h_response_list(struct req_ctx *ctx);
 void h_response_update(struct req_ctx *ctx);
 void h_response_delete(struct req_ctx *ctx);
+void h_web_respond(struct req_ctx *ctx); /* POST /aanbod/{id}/reageren, in h_web.c */
 
 /* h_imports.c: POST /api/v1/imports (issue 15) */
 

@@ -294,3 +294,20 @@ BEGIN
     RETURN CASE WHEN n >= greatest(p_step, 1) THEN 'more ' || n ELSE 'erased ' || n || ' responses' END;
 END;
 $$;
+
+-- =============================================================================================
+-- The residents' page: POST /aanbod/{id}/reageren (server/h_web.c), the kind from the entry
+-- =============================================================================================
+CREATE OR REPLACE FUNCTION api_web_respond(p_entry uuid, p_body jsonb, p_errors jsonb, p_client text,
+                                           p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS sk_response LANGUAGE plpgsql AS $$
+DECLARE
+    v_kind text;
+BEGIN
+    SELECT e.kind INTO v_kind FROM entries e WHERE e.id = p_entry;
+    IF v_kind IS NULL OR v_kind NOT IN ('activity', 'vacancy') THEN
+        RETURN sk_not_found('There is no activity or vacancy with this id.');
+    END IF;
+    RETURN sk_response_create(v_kind, p_entry, p_body, p_errors, p_client, false, p_role, p_org, p_key);
+END;
+$$;
