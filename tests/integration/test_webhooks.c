@@ -323,9 +323,19 @@ Test(webhooks, access_and_validation)
     wt_call(401, "GET", "/api/v1/webhooks", NULL, NULL);
     wt_call(401, "POST", "/api/v1/webhooks", NULL,
             "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\"}");
-    wt_call(403, "GET", "/api/v1/webhooks", partner, NULL);
-    wt_call(403, "POST", "/api/v1/webhooks", partner,
-            "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\"}");
+    /* issue 15: a partner has webhooks of its own organisation, and sees no others */
+    j = wt_call(200, "GET", "/api/v1/webhooks", partner, NULL);
+    cr_assert_eq(json_object_array_length(it_jget(j, "items")), 0, "%s", it_jtext(j));
+    j = wt_call(422, "POST", "/api/v1/webhooks", partner,
+                "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"municipality\":\"GM0512\"}");
+    cr_assert(wt_names_field(j, "municipality"), "%s", it_jtext(j));
+    j = wt_call(201, "POST", "/api/v1/webhooks", partner,
+                "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\"}");
+    snprintf(path, sizeof(path), "/api/v1/webhooks/%s", wt_s(j, "id"));
+    wt_call(404, "GET", path, a.mod, NULL);
+    wt_call(404, "GET", path, other, NULL);
+    wt_call(200, "GET", path, partner, NULL);
+    wt_call(204, "DELETE", path, partner, NULL);
     /* outside the moderator's municipalities */
     wt_call(403, "POST", "/api/v1/webhooks", a.mod,
             "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"municipality\":\"GM0668\"}");
