@@ -129,7 +129,7 @@ Test(responses, end_to_end, .timeout = 120)
     struct json_object *j;
     struct racer racers[20];
     pthread_t th[20];
-    char path[160], path2[200], rid[40], secret[64], out[64], body[512];
+    char path[160], path2[200], rid[40], secret[64], out[64], body[512], etag[16];
     const char *p[2];
     int ok = 0, full = 0;
 
@@ -146,6 +146,12 @@ Test(responses, end_to_end, .timeout = 120)
     j = it_call(422, "POST", path2, NULL, "{\"name\":\"Bob\",\"contact\":\"bob@example.org\",\"places\":2}");
     cr_assert(it_names_field(j, "places"));
 
+    /* read first, so a reply cache holds the entry: the registrations must show all the same */
+    j = it_call(200, "GET", PATH(path2, "/api/v1/activities/%s", w.act), NULL, NULL);
+    cr_assert_eq(json_object_get_int(it_jget(j, "places_left")), 5);
+    snprintf(etag, sizeof(etag), "%d", json_object_get_int(it_jget(j, "version")));
+    cr_assert(answer_has(PATH(path2, "/aanbod/%s", w.act), NULL, "Nog 5 plaatsen vrij."));
+
     /* 20 at once for 5 places: exactly 5 succeed, the rest hear it is full; never below zero */
     for (int i = 0; i < 20; i++) {
         racers[i].path = path;
@@ -160,6 +166,8 @@ Test(responses, end_to_end, .timeout = 120)
     cr_assert_eq(full, 15);
     j = it_call(200, "GET", PATH(path2, "/api/v1/activities/%s", w.act), NULL, NULL);
     cr_assert_eq(json_object_get_int(it_jget(j, "places_left")), 0);
+    cr_assert_eq(json_object_get_int(it_jget(j, "version")), atoi(etag) + 5, "the version must move with the places");
+    cr_assert_str_eq(it_js(j, "status"), "published"); /* no moderation for a registration */
     j = it_call(409, "POST", path, NULL, "{\"name\":\"Anna\",\"contact\":\"anna@example.org\"}");
     cr_assert(strstr(it_js(j, "detail"), "Deze activiteit is vol."));
 
