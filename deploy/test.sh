@@ -170,6 +170,9 @@ if [ "$migrated" -eq 1 ]; then
         # sql/api's functions through psql, pg_regress style
         sk_log "SQL regression tests"
         run_suite sql "$tmp_logs/sql.log" sql/tests/run.sh
+        # import and export through the CLI in two fresh databases, and the round trip
+        sk_log "import round trip"
+        run_suite import "$tmp_logs/import.log" tests/import/run.sh build
     fi
     if [ "$build_ok" -eq 1 ] && command -v valgrind >/dev/null 2>&1; then
         # The daemon's request path under valgrind: every integration suite

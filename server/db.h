@@ -114,8 +114,11 @@ enum db_stmt {
     STMT_WEB_RESPOND,
 
     /* issue 15, import and export (server/h_imports.c, sql/api/imports.sql) */
+    STMT_IMPORT,
 
     /* issue 15, partner pages (server/h_partner.c, sql/api/partner.sql) */
+    STMT_PARTNER_HOME,
+    STMT_PARTNER_FORM,
 
     STMT_COUNT_
 };

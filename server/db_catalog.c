@@ -250,7 +250,17 @@ const struct db_statement db_statements[STMT_COUNT_] = {
     [STMT_HK_RESPONSES] = { "hk_responses", "SELECT sk_responses_housekeeping(500)", 0 },
 
     /* issue 15, import and export */
+    [STMT_IMPORT] = { "import",
+                      "SELECT * FROM api_import($1::jsonb, $2::boolean, $3::jsonb, $4::text, $5::uuid, $6::uuid, "
+                      "$7::text[])",
+                      7 },
 
     /* issue 15, partner pages */
+    [STMT_PARTNER_HOME] = { "partner_home", "SELECT * FROM api_partner_home($1::text, $2::uuid, $3::uuid, $4::text[])",
+                            4 },
+    [STMT_PARTNER_FORM] = { "partner_form",
+                            "SELECT * FROM api_partner_form($1::text, $2::uuid, $3::text, $4::uuid, $5::uuid, "
+                            "$6::text[])",
+                            6 },
 
 };

@@ -145,10 +145,26 @@ const struct route routes_table[] = {
     R("/api/v1/organisations/{id}/responses/{rid}", RM_DELETE, h_response_delete, RF_NEEDS_KEY),
 
     /* import (h_imports.c) */
-    R("/api/v1/placeholder-imports", RM_GET, h_health, 0),
+    R("/api/v1/imports", RM_POST, h_import, RF_MODERATOR),
+    R("/api/v1/imports/template.csv", RM_GET, h_import_template, 0),
 
     /* the partners' pages (h_partner.c); HTML, not part of the API document */
-    R("/placeholder-partner", RM_GET, h_health, 0),
+    R("/partner", RM_GET, h_partner_home, RF_SESSION),
+    R("/partner/inloggen", RM_GET, h_partner_login_page, RF_SESSION),
+    R("/partner/inloggen", RM_POST, h_partner_login, RF_SESSION | RF_SMALL_BODY | RF_KEEPS_ANSWERS),
+    R("/partner/uitloggen", RM_POST, h_partner_logout, RF_SESSION | RF_KEEPS_ANSWERS),
+    R("/partner/uitnodiging/{token}", RM_GET, h_partner_invitation, RF_SESSION),
+    R("/partner/uitnodiging/{token}", RM_POST, h_partner_invitation_accept,
+      RF_SESSION | RF_SMALL_BODY | RF_KEEPS_ANSWERS),
+    R("/partner/sleutels", RM_GET, h_partner_keys, RF_SESSION),
+    R("/partner/sleutels", RM_POST, h_partner_key_create, RF_SESSION | RF_KEEPS_ANSWERS),
+    R("/partner/sleutels/{id}/vervangen", RM_POST, h_partner_key_rotate, RF_SESSION | RF_KEEPS_ANSWERS),
+    R("/partner/sleutels/{id}/intrekken", RM_POST, h_partner_key_revoke, RF_SESSION | RF_KEEPS_ANSWERS),
+    R("/partner/nieuw/{soort}", RM_GET, h_partner_new_form, RF_SESSION),
+    R("/partner/nieuw/{soort}", RM_POST, h_partner_new, RF_SESSION),
+    R("/partner/aanbod/{id}", RM_GET, h_partner_edit_form, RF_SESSION),
+    R("/partner/aanbod/{id}", RM_POST, h_partner_edit, RF_SESSION),
+    R("/partner/aanbod/{id}/actueel", RM_POST, h_partner_confirm, RF_SESSION),
 };
 
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

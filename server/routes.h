@@ -106,7 +106,24 @@ void h_response_delete(struct req_ctx *ctx);
 void h_web_respond(struct req_ctx *ctx); /* POST /aanbod/{id}/reageren, in h_web.c */
 
 /* h_imports.c: POST /api/v1/imports (issue 15) */
+void h_import(struct req_ctx *ctx);
+void h_import_template(struct req_ctx *ctx);
 
 /* h_partner.c: the partners' pages (HTML, issue 15) */
+void h_partner_home(struct req_ctx *ctx);
+void h_partner_new_form(struct req_ctx *ctx);
+void h_partner_new(struct req_ctx *ctx);
+void h_partner_edit_form(struct req_ctx *ctx);
+void h_partner_edit(struct req_ctx *ctx);
+void h_partner_confirm(struct req_ctx *ctx);
+void h_partner_login_page(struct req_ctx *ctx);
+void h_partner_login(struct req_ctx *ctx);
+void h_partner_logout(struct req_ctx *ctx);
+void h_partner_invitation(struct req_ctx *ctx);
+void h_partner_invitation_accept(struct req_ctx *ctx);
+void h_partner_keys(struct req_ctx *ctx);
+void h_partner_key_create(struct req_ctx *ctx);
+void h_partner_key_rotate(struct req_ctx *ctx);
+void h_partner_key_revoke(struct req_ctx *ctx);
 
 #endif

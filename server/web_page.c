@@ -602,12 +602,20 @@ static void web_dd_end(struct html_buf *b)
 }
 
 /* One result in the list. */
-static void web_card(struct html_buf *b, struct json_object *e, struct json_object *labels, struct json_object *orgs)
+/* A result card; points (api_web_search's "points", may be NULL) give it its place on the map of results. */
+static void web_card(struct html_buf *b, struct json_object *e, struct json_object *labels, struct json_object *orgs,
+                     struct json_object *points)
 {
     const char *id = web_str(e, "id"), *kind = web_str(e, "kind"), *org = web_str(e, "organisation_id");
     struct json_object *aud = web_get(e, "audiences");
+    struct json_object *pt = id ? web_get(points, id) : NULL;
+    struct json_object *lat = web_get(pt, "lat"), *lon = web_get(pt, "lon");
 
-    html_raw(b, "<li class=\"card\">\n<article>\n<p class=\"kind kind-");
+    html_raw(b, "<li class=\"card\"");
+    if (lat && lon)
+        html_printf(b, " data-lat=\"%.6f\" data-lon=\"%.6f\"", json_object_get_double(lat),
+                    json_object_get_double(lon));
+    html_raw(b, ">\n<article>\n<p class=\"kind kind-");
     html_text(b, kind);
     html_raw(b, "\">");
     html_text(b, web_kind_name(kind, 0));
@@ -688,7 +696,7 @@ static void web_print_heading(struct html_buf *b, const struct evkeyvalq *qs)
 static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *body)
 {
     struct json_object *items = web_get(body, "items"), *labels = web_get(body, "labels");
-    struct json_object *orgs = web_get(body, "organisations");
+    struct json_object *orgs = web_get(body, "organisations"), *points = web_get(body, "points");
     struct json_object *total = web_get(web_get(body, "facets"), "total");
     struct json_object *capped = web_get(web_get(body, "facets"), "capped");
     const char *next = web_str(body, "next_cursor");
@@ -713,7 +721,7 @@ static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct j
     } else {
         html_raw(b, "<ol class=\"cards\">\n");
         for (size_t i = 0; i < n; i++)
-            web_card(b, json_object_array_get_idx(items, i), labels, orgs);
+            web_card(b, json_object_array_get_idx(items, i), labels, orgs, points);
         html_raw(b, "</ol>\n");
     }
     if (next)

@@ -18,6 +18,7 @@
 #include "cfg.h"
 #include "contract.h"
 #include "embedded.h"
+#include "import.h"
 #include "migrate.h"
 #include "schema.h"
 
@@ -280,7 +281,11 @@ static void usage(int full)
                     "                                           create an API key; prints the key once\n"
                     "  key revoke KEY_ID|KEY                    revoke a key at once\n"
                     "  invite --org ID [--contact-name NAME] [--valid-days N]\n"
-                    "                                           invite an organisation; prints the link once\n\n");
+                    "                                           invite an organisation; prints the link once\n"
+                    "  import FILE [--format hsds|json|csv] [--apply] [--municipality GM0512] [--organisation ID]\n"
+                    "              [--report FILE]              import entries (a dry run without --apply)\n"
+                    "  export [--format json|csv] [--municipality GM0512] [-o FILE]\n"
+                    "                                           export the published entries\n\n");
     if (full)
         cfg_print_help("socialekaart");
 }
@@ -299,7 +304,8 @@ int main(int argc, char **argv)
         return argi >= argc ? 2 : 0;
     }
     if (strcmp(argv[argi], "migrate") && strcmp(argv[argi], "seed") && strcmp(argv[argi], "org") &&
-        strcmp(argv[argi], "key") && strcmp(argv[argi], "invite")) {
+        strcmp(argv[argi], "key") && strcmp(argv[argi], "invite") && strcmp(argv[argi], "import") &&
+        strcmp(argv[argi], "export")) {
         usage(0);
         die("unknown command '%s'", argv[argi]);
     }
@@ -312,6 +318,10 @@ int main(int argc, char **argv)
         rc = cmd_org(pg, argc - argi - 1, argv + argi + 1);
     else if (!strcmp(argv[argi], "invite"))
         rc = cmd_invite(pg, argc - argi - 1, argv + argi + 1);
+    else if (!strcmp(argv[argi], "import"))
+        rc = cli_import(pg, argc - argi - 1, argv + argi + 1);
+    else if (!strcmp(argv[argi], "export"))
+        rc = cli_export(pg, argc - argi - 1, argv + argi + 1);
     else
         rc = cmd_key(pg, argc - argi - 1, argv + argi + 1);
     PQfinish(pg);

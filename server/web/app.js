@@ -84,6 +84,7 @@
       document.getElementById(activeId).focus();
     }
     setupPrint();
+    setupResultsMap();
   }
 
   function setupSearch() {
@@ -225,6 +226,174 @@
     );
   }
 
+  /* ---------- search page: map of the results ---------- */
+
+  /* The results on a map: the cards the server rendered carry their point (data-lat, data-lon), so the
+   * map shows exactly the list's results (same filters, same page, at most one page of markers). The
+   * list stays the default and the accessible equivalent; "Lijst | Kaart" only exists with JavaScript. */
+  var view = "list";
+  var resultsMap = null;
+
+  function loadScript(src, done, fail) {
+    var s = document.createElement("script");
+    s.src = src;
+    s.onload = done;
+    s.onerror = fail;
+    document.head.appendChild(s);
+  }
+
+  function loadCluster(done, fail) {
+    loadLeaflet(function () {
+      if (window.L.MarkerClusterGroup) return done();
+      ["/static/MarkerCluster.css", "/static/MarkerCluster.Default.css"].forEach(function (href) {
+        var css = document.createElement("link");
+        css.rel = "stylesheet";
+        css.href = href;
+        document.head.appendChild(css);
+      });
+      loadScript("/static/leaflet.markercluster.js", done, fail);
+    }, fail);
+  }
+
+  function pointsOf(results) {
+    return Array.prototype.filter.call(results.querySelectorAll(".cards > li[data-lat]"), function (li) {
+      return isFinite(parseFloat(li.dataset.lat)) && isFinite(parseFloat(li.dataset.lon));
+    });
+  }
+
+  function drawResultsMap(box, cards) {
+    loadCluster(
+      function () {
+        var L = window.L;
+        if (resultsMap) resultsMap.remove();
+        box.replaceChildren();
+        var map = (resultsMap = L.map(box, { scrollWheelZoom: false, zoomControl: false }));
+        map.attributionControl.setPrefix("");
+        L.control.zoom({ zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
+        map.on("popupopen", function (ev) {
+          var close = ev.popup.getElement() && ev.popup.getElement().querySelector(".leaflet-popup-close-button");
+          if (close) close.setAttribute("aria-label", "Sluiten");
+        });
+        var loaded = 0;
+        var tiles = L.tileLayer(PDOK, {
+          minZoom: 6,
+          maxZoom: 19,
+          attribution: 'Kaart: <a href="https://www.pdok.nl/">PDOK</a> BRT Achtergrondkaart',
+        });
+        tiles.on("tileload", function () {
+          loaded++;
+          box.classList.remove("map-notiles");
+        });
+        tiles.on("tileerror", function () {
+          /* Without tiles the markers stay, on the plain background. */
+          if (loaded === 0) box.classList.add("map-notiles");
+        });
+        tiles.addTo(map);
+        var group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+        var bounds = [];
+        cards.forEach(function (li) {
+          var a = li.querySelector("h3 a");
+          if (!a) return;
+          var ll = [parseFloat(li.dataset.lat), parseFloat(li.dataset.lon)];
+          bounds.push(ll);
+          var link = document.createElement("a");
+          link.href = a.getAttribute("href");
+          link.textContent = a.textContent;
+          var kind = li.querySelector(".kind");
+          var popup = document.createElement("div");
+          if (kind) popup.appendChild(textNode(kind.textContent));
+          popup.appendChild(document.createElement("br"));
+          popup.appendChild(link);
+          /* A CSS pin (no image files); a marker is a focusable button for the keyboard. */
+          var m = L.marker(ll, {
+            title: a.textContent,
+            keyboard: true,
+            icon: L.divIcon({ className: "result-pin", iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10] }),
+          });
+          m.bindPopup(popup);
+          group.addLayer(m);
+        });
+        map.addLayer(group);
+        if (bounds.length === 1) map.setView(bounds[0], 15);
+        else map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
+      },
+      function () {
+        box.classList.add("map-failed");
+        box.textContent = "De kaart kan nu niet laden. Gebruik de lijst.";
+      }
+    );
+  }
+
+  function showView(results, which) {
+    view = which;
+    var list = results.querySelector(".cards");
+    var box = results.querySelector(".results-map");
+    var buttons = results.querySelectorAll(".view-toggle button");
+    Array.prototype.forEach.call(buttons, function (b) {
+      b.setAttribute("aria-pressed", String(b.dataset.view === which));
+    });
+    if (list) list.hidden = which === "map";
+    if (box) box.hidden = which !== "map";
+    if (which === "map" && box) drawResultsMap(box, pointsOf(results));
+    if (which !== "map" && resultsMap) {
+      resultsMap.remove();
+      resultsMap = null;
+    }
+  }
+
+  function setupResultsMap() {
+    var results = document.getElementById("resultaten");
+    if (resultsMap) {
+      resultsMap.remove();
+      resultsMap = null;
+    }
+    if (!results || results.querySelector(".view-toggle")) return;
+    var cards = pointsOf(results);
+    if (!cards.length) return;
+    var total = results.querySelectorAll(".cards > li").length;
+    var toggle = document.createElement("div");
+    toggle.className = "view-toggle";
+    toggle.setAttribute("role", "group");
+    toggle.setAttribute("aria-label", "Bekijk de resultaten als");
+    ["list", "map"].forEach(function (which) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.dataset.view = which;
+      b.textContent = which === "list" ? "Lijst" : "Kaart";
+      b.setAttribute("aria-pressed", String(which === "list"));
+      b.addEventListener("click", function () {
+        showView(results, which);
+      });
+      toggle.appendChild(b);
+    });
+    var head = results.querySelector(".results-head");
+    head.appendChild(toggle);
+    var note = document.createElement("p");
+    note.className = "map-note";
+    note.id = "kaart-uitleg";
+    note.textContent = cards.length === total
+      ? "De kaart toont de resultaten van deze lijst."
+      : "De kaart toont " + cards.length + " van de " + total + " resultaten van deze lijst. De andere hebben geen adres op de kaart.";
+    var box = document.createElement("div");
+    box.className = "map results-map";
+    box.id = "resultaten-kaart";
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "Kaart van de resultaten");
+    box.setAttribute("aria-describedby", "kaart-uitleg");
+    box.hidden = true;
+    var list = results.querySelector(".cards");
+    list.parentNode.insertBefore(box, list);
+    box.parentNode.insertBefore(note, box);
+    note.hidden = true;
+    toggle.addEventListener("click", function () {
+      note.hidden = view !== "map";
+    });
+    if (view === "map") {
+      note.hidden = false;
+      showView(results, "map");
+    }
+  }
+
   /* ---------- detail page: report a fault ---------- */
 
   function setupReport() {
@@ -271,6 +440,7 @@
   ready(function () {
     setupSearch();
     setupPrint();
+    setupResultsMap();
     setupMap();
     setupReport();
   });

@@ -9,7 +9,7 @@
   "use strict";
 
   var KEY = "socialekaart.key";
-  var state = { me: null, themes: {}, areas: {} };
+  var state = { me: null, themes: {}, areas: {}, areaKind: {}, vocab: {}, orgs: {} };
 
   var KIND = { place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers" };
   var REASON = {
@@ -76,7 +76,16 @@
     if (!iso) return "–";
     var d = new Date(iso);
     if (isNaN(d)) return iso;
-    return d.toLocaleDateString("nl-NL", { day: "numeric", month: "long", year: "numeric" });
+    return DATE_NL.format(d);
+  }
+
+  var DATE_NL = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long", year: "numeric" });
+  var DATETIME_NL = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
+
+  function dateTime(iso) {
+    if (!iso) return "–";
+    var d = new Date(iso);
+    return isNaN(d) ? iso : DATETIME_NL.format(d);
   }
 
   var FIELD = {
@@ -90,6 +99,78 @@
     valid_until: "Geldig tot", support_kind: "Soort steun", for_whom: "Voor wie (mantelzorg)",
   };
 
+  /* Codes a moderator can meet in a value, in Dutch. Vocabularies (themes, audiences,
+   * accessibility features, support kinds) come from the API in loadLabels. */
+  var CODE = {
+    none: "Niet nodig", required: "Verplicht", public: "Openbaar", area_only: "Alleen de wijk",
+    "one-off": "Eenmalig", ongoing: "Doorlopend", pending: "Wacht op besluit", published: "Gepubliceerd",
+    rejected: "Afgewezen", hidden: "Verborgen", deleted: "Verwijderd", approved: "Goedgekeurd",
+    superseded: "Vervangen", withdrawn: "Ingetrokken", open: "Open", resolved: "Afgehandeld",
+    accepted: "Gebruikt", expired: "Verlopen", revoked: "Ingetrokken",
+    place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers",
+    partner: "Partner", moderator: "Moderator", admin: "Beheerder",
+    yes: "ja", no: "nee", limited: "beperkt", unknown: "onbekend",
+  };
+  /* Names of sub-fields (objects such as cost, contact, address). */
+  var KEYNAME = {
+    free: "Gratis", amount_eur: "Bedrag (euro)", discount_pass: "Met kortingspas", email: "E-mail", phone: "Telefoon",
+    website: "Website", street: "Straat", house_number: "Huisnummer", postcode: "Postcode", city: "Plaats",
+    lat: "Breedte", lon: "Lengte", nl: "Nederlands", en: "Engels", title: "Titel", summary: "Korte tekst",
+    description: "Beschrijving", start: "Begint", end: "Eindigt", starts: "Begint", ends: "Eindigt", rrule: "Herhaling",
+    exceptions: "Uitzonderingen", exdates: "Niet op", until: "Tot en met", count: "Aantal keer",
+  };
+  /* The vocabulary a field's codes belong to. */
+  var VOCAB_OF = { themes: "themes", audiences: "audiences", accessibility: "accessibility", support_kind: "support", for_whom: "audiences" };
+
+  var DAY = { MO: "maandag", TU: "dinsdag", WE: "woensdag", TH: "donderdag", FR: "vrijdag", SA: "zaterdag", SU: "zondag" };
+
+  /* A repeat rule (RFC 5545 RRULE) in words; an unusual rule is shown as it is. */
+  function rruleText(rule) {
+    var p = {};
+    String(rule).replace(/^RRULE:/, "").split(";").forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i > 0) p[kv.slice(0, i)] = kv.slice(i + 1);
+    });
+    var n = parseInt(p.INTERVAL || "1", 10);
+    var days = (p.BYDAY || "").split(",").filter(Boolean).map(function (d) {
+      var m = /^(-?\d)?(MO|TU|WE|TH|FR|SA|SU)$/.exec(d);
+      if (!m) return null;
+      var nth = m[1] ? (m[1] === "-1" ? "laatste " : m[1] + "e ") : "";
+      return nth + DAY[m[2]];
+    });
+    if (days.indexOf(null) >= 0) return rule;
+    var text;
+    if (p.FREQ === "WEEKLY") text = (n === 1 ? "elke week" : "om de " + n + " weken") + (days.length ? " op " + days.join(" en ") : "");
+    else if (p.FREQ === "DAILY") text = n === 1 ? "elke dag" : "om de " + n + " dagen";
+    else if (p.FREQ === "MONTHLY") text = (n === 1 ? "elke maand" : "om de " + n + " maanden") + (days.length ? " op de " + days.join(" en ") : p.BYMONTHDAY ? " op de " + p.BYMONTHDAY + "e" : "");
+    else return rule;
+    if (p.UNTIL) text += ", tot en met " + date(p.UNTIL.replace(/^(\d{4})(\d{2})(\d{2}).*$/, "$1-$2-$3"));
+    if (p.COUNT) text += ", " + p.COUNT + " keer";
+    return text;
+  }
+
+  function codeLabel(field, code) {
+    if (field === "rrule") return rruleText(code);
+    var v = state.vocab[VOCAB_OF[field]] || {};
+    if (field === "themes" && state.themes[code]) return state.themes[code];
+    if (v[code]) return v[code];
+    if (field === "areas" || field === "municipality") return state.areas[code] || code;
+    if (field === "organisation_id") return state.orgs[code] || "een organisatie";
+    return CODE[code] || code;
+  }
+
+  /* A field path ("accessibility.wheelchair", "cost.free") as Dutch text. */
+  function fieldLabel(path) {
+    var parts = String(path).split(".");
+    if (parts.length === 1) return FIELD[path] || KEYNAME[path] || path;
+    var head = parts[0];
+    var rest = parts.slice(1).map(function (p) {
+      var v = state.vocab[VOCAB_OF[head]] || {};
+      return v[p] || KEYNAME[p] || FIELD[p] || p;
+    });
+    return (FIELD[head] || head) + ": " + rest.join(" – ");
+  }
+
   function isEmpty(value) {
     return value === null || value === undefined || value === "" ||
       (Array.isArray(value) && !value.length) ||
@@ -97,18 +178,22 @@
   }
 
   /* A value as readable text: lists joined, objects as "key: value" lines. */
-  function show(value) {
+  function show(value, field) {
     if (isEmpty(value)) return "(leeg)";
-    if (typeof value === "string") return value;
+    if (typeof value === "string") {
+      if (/^\d{4}-\d{2}-\d{2}(T|$)/.test(value)) return /T/.test(value) ? dateTime(value) : date(value);
+      return codeLabel(field, value);
+    }
     if (typeof value === "boolean") return value ? "ja" : "nee";
     if (Array.isArray(value)) {
       return value.map(function (v) {
-        return typeof v === "object" ? show(v) : String(v);
+        return show(v, field);
       }).join(", ");
     }
     if (typeof value === "object") {
+      var sub = state.vocab[VOCAB_OF[field]] || {};
       return Object.keys(value).map(function (k) {
-        return k + ": " + (typeof value[k] === "object" ? JSON.stringify(value[k]) : show(value[k]));
+        return (sub[k] || KEYNAME[k] || FIELD[k] || k) + ": " + show(value[k], k);
       }).join("; ");
     }
     return String(value);
@@ -155,6 +240,8 @@
     loadReports();
     loadStale();
     loadCoverage();
+    loadOrganisations();
+    loadInvitations();
   }
 
   /* ---------- queue: new entries and revisions ---------- */
@@ -163,9 +250,13 @@
   function diffTable(diff) {
     var fresh = diff.type === "new_entry";
     var order = Object.keys(FIELD);
+    /* Fields in the order of the form; the parts of one field (address, schedule) in reading order. */
+    var SUB = ["street", "house_number", "postcode", "city", "start", "end", "rrule", "exdates", "until", "free", "amount_eur", "discount_pass", "lat", "lon"];
     var rank = function (f) {
-      var i = order.indexOf(f);
-      return i < 0 ? order.length : i;
+      var parts = String(f).split(".");
+      var i = order.indexOf(parts[0]);
+      var j = parts.length > 1 ? SUB.indexOf(parts[1]) : -1;
+      return (i < 0 ? order.length : i) * 100 + (parts.length > 1 ? (j < 0 ? 99 : j + 1) : 0);
     };
     var changes = (diff.changes || []).filter(function (c) {
       return !(fresh && isEmpty(c.proposed));
@@ -176,9 +267,9 @@
       return el(
         "tr",
         null,
-        el("th", { scope: "row" }, FIELD[c.field] || c.field),
-        fresh ? null : el("td", null, isEmpty(c.published) ? "(leeg)" : el("del", null, el("span", { className: "marker" }, "weg: "), show(c.published))),
-        el("td", null, el("ins", null, fresh ? null : el("span", { className: "marker" }, "nieuw: "), show(c.proposed)))
+        el("th", { scope: "row" }, fieldLabel(c.field)),
+        fresh ? null : el("td", null, isEmpty(c.published) ? "(leeg)" : el("del", null, el("span", { className: "marker" }, "weg: "), show(c.published, c.field.split(".").pop()))),
+        el("td", null, el("ins", null, fresh ? null : el("span", { className: "marker" }, "nieuw: "), show(c.proposed, c.field.split(".").pop())))
       );
     });
     var head = el("tr", null, el("th", { scope: "col" }, "Veld"),
@@ -222,7 +313,13 @@
       diffBox.replaceChildren(el("p", null, "Laden…"));
       api("GET", "/api/v1/moderation/" + id + "/diff")
         .then(function (diff) {
-          diffBox.replaceChildren(diffTable(diff || {}));
+          var ids = [];
+          ((diff && diff.changes) || []).forEach(function (c) {
+            if (c.field === "organisation_id") ids.push(c.published, c.proposed);
+          });
+          return orgNames(ids).then(function () {
+            diffBox.replaceChildren(diffTable(diff || {}));
+          });
         })
         .catch(function (e) {
           loaded = false;
@@ -397,7 +494,8 @@
     });
     var head = el("tr", null, el("th", { scope: "col" }, "Wijk of dorp"));
     themes.forEach(function (t) {
-      head.appendChild(el("th", { scope: "col" }, state.themes[t] || t));
+      /* Upright-turned headings: many themes fit side by side at 1280 px. */
+      head.appendChild(el("th", { scope: "col" }, el("span", { className: "turn" }, state.themes[t] || t)));
     });
     var rows = areas.map(function (a) {
       var tr = el("tr", null, el("th", { scope: "row" }, a.name));
@@ -446,11 +544,42 @@
       });
   }
 
+  function vocab(name, path) {
+    return fetch(path)
+      .then(function (r) { return r.json(); })
+      .then(function (res) {
+        var map = (state.vocab[name] = {});
+        (res.items || []).forEach(function (t) {
+          map[t.code] = t.label_nl || t.code;
+        });
+      })
+      .catch(function () {});
+  }
+
+  /* Organisation names by id, asked once and kept for the page's life. */
+  function orgNames(ids) {
+    var todo = ids.filter(function (id, i) {
+      return id && ids.indexOf(id) === i && !(id in state.orgs);
+    });
+    return Promise.all(todo.map(function (id) {
+      return api("GET", "/api/v1/organisations/" + encodeURIComponent(id))
+        .then(function (o) {
+          state.orgs[id] = (o && o.name) || "een organisatie";
+        })
+        .catch(function () {
+          state.orgs[id] = "een organisatie";
+        });
+    }));
+  }
+
   /* Labels for themes and areas, and the municipality choice (the moderator's own first). */
   function loadLabels() {
     return Promise.all([
       fetch("/api/v1/themes").then(function (r) { return r.json(); }),
       fetch("/api/v1/areas").then(function (r) { return r.json(); }),
+      vocab("audiences", "/api/v1/audiences"),
+      vocab("accessibility", "/api/v1/accessibility-features"),
+      vocab("support", "/api/v1/support-kinds"),
     ])
       .then(function (res) {
         (res[0].items || []).forEach(function (t) {
@@ -460,6 +589,7 @@
         sel.replaceChildren();
         (res[1].items || []).forEach(function (a) {
           state.areas[a.code] = a.name;
+          state.areaKind[a.code] = a.kind;
           if (a.kind === "municipality") sel.appendChild(el("option", { value: a.code }, a.name));
         });
       })
@@ -468,7 +598,281 @@
       });
   }
 
+  /* ---------- organisations: invitations and keys ---------- */
+
+  /* The municipalities this moderator may act in (all for an admin). */
+  function inScope(code) {
+    var me = state.me || {};
+    if (me.role === "admin" || me.all_municipalities) return true;
+    return (me.municipalities || me.scope || []).indexOf(code) >= 0;
+  }
+
+  function loadOrganisations() {
+    var mun = $("invite-municipality");
+    mun.replaceChildren();
+    Object.keys(state.areas).forEach(function (code) {
+      if (state.areaKind[code] === "municipality" && inScope(code)) mun.appendChild(el("option", { value: code }, state.areas[code]));
+    });
+    return allOrganisations()
+      .then(function (items) {
+        var orgs = items.filter(function (o) {
+          return !o.municipality || inScope(o.municipality);
+        });
+        orgs.sort(function (a, b) {
+          return (a.name || "").localeCompare(b.name || "", "nl");
+        });
+        [$("invite-org"), $("keys-org")].forEach(function (sel) {
+          sel.replaceChildren(el("option", { value: "" }, "Kies een organisatie"));
+          orgs.forEach(function (o) {
+            state.orgs[o.id] = o.name;
+            sel.appendChild(el("option", { value: o.id }, o.name + (o.municipality ? " (" + (state.areas[o.municipality] || o.municipality) + ")" : "")));
+          });
+        });
+      })
+      .catch(function (e) {
+        say("keys-status", "De organisaties kunnen niet geladen worden: " + e.message, true);
+      });
+  }
+
+  /* Every organisation, page by page (at most 20 pages of 100). */
+  function allOrganisations() {
+    var all = [];
+    function page(cursor, n) {
+      return api("GET", "/api/v1/organisations?limit=100" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "")).then(function (res) {
+        all = all.concat(res.items || []);
+        return res.next_cursor && n < 20 ? page(res.next_cursor, n + 1) : all;
+      });
+    }
+    return page(null, 1);
+  }
+
+  function fieldError(id, text) {
+    $(id + "-error").textContent = text || "";
+    if (text) $(id).setAttribute("aria-invalid", "true");
+    else $(id).removeAttribute("aria-invalid");
+  }
+
+  function invite(ev) {
+    ev.preventDefault();
+    var existing = $("invite-existing").checked;
+    ["invite-name", "invite-org", "invite-contact", "invite-email"].forEach(function (id) {
+      fieldError(id, "");
+    });
+    var body = {};
+    var contact = $("invite-contact").value.trim();
+    var email = $("invite-email").value.trim();
+    var first = null;
+    function need(id, text) {
+      fieldError(id, text);
+      first = first || id;
+    }
+    if (existing) {
+      if (!$("invite-org").value) need("invite-org", "Kies een organisatie.");
+      body.organisation_id = $("invite-org").value;
+      if (contact) body.contact_name = contact;
+    } else {
+      if (!$("invite-name").value.trim()) need("invite-name", "Vul de naam van de organisatie in.");
+      body.organisation = { name: $("invite-name").value.trim(), municipality: $("invite-municipality").value };
+      if (!contact) need("invite-contact", "Vul de naam van de contactpersoon in.");
+      body.contact_name = contact;
+    }
+    if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) need("invite-email", "Dit e-mailadres klopt niet. Voorbeeld: naam@voorbeeld.nl");
+    if (email) body.contact_email = email;
+    if (first) {
+      say("invite-status", "Er ontbreekt iets. Kijk bij de velden.", true);
+      $(first).focus();
+      return;
+    }
+    say("invite-status", "Bezig…");
+    api("POST", "/api/v1/invitations", body)
+      .then(function (inv) {
+        say("invite-status", "Uitnodiging gemaakt voor " + inv.organisation_name + ".");
+        $("invite-link").value = location.origin + inv.url;
+        $("invite-expires").textContent = "De link werkt tot " + dateTime(inv.expires_at) + ". Daarna maakt u een nieuwe uitnodiging.";
+        $("invite-copied").textContent = "";
+        $("invite-result").hidden = false;
+        $("invite-result").focus();
+        $("invite-form").reset();
+        showInviteKind();
+        loadInvitations();
+        loadOrganisations();
+      })
+      .catch(function (e) {
+        say("invite-status", "De uitnodiging is niet gemaakt: " + e.message, true);
+      });
+  }
+
+  function showInviteKind() {
+    var existing = $("invite-existing").checked;
+    $("invite-new-fields").hidden = existing;
+    $("invite-existing-fields").hidden = !existing;
+  }
+
+  function copyField(inputId, statusId) {
+    var input = $(inputId);
+    input.select();
+    var ok = function () {
+      $(statusId).textContent = "Gekopieerd.";
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(input.value).then(ok, function () {
+        $(statusId).textContent = "Kopiëren lukt niet. Selecteer de link en kopieer hem zelf.";
+      });
+    } else {
+      try {
+        document.execCommand("copy");
+        ok();
+      } catch (e) {
+        $(statusId).textContent = "Kopiëren lukt niet. Selecteer de link en kopieer hem zelf.";
+      }
+    }
+  }
+
+  var INVITATION_STATUS = { open: "Nog niet gebruikt", accepted: "Gebruikt", expired: "Verlopen", revoked: "Ingetrokken" };
+
+  function loadInvitations() {
+    var body = $("invitation-table").tBodies[0];
+    body.replaceChildren(el("tr", null, el("td", { colSpan: 5 }, "Laden…")));
+    api("GET", "/api/v1/invitations?limit=100")
+      .then(function (res) {
+        body.replaceChildren();
+        if (!res.items || !res.items.length) body.appendChild(el("tr", null, el("td", { colSpan: 5 }, "Er zijn nog geen uitnodigingen.")));
+        (res.items || []).forEach(function (inv) {
+          var action = null;
+          if (inv.status === "open") {
+            action = el("button", { type: "button", className: "secondary" }, "Intrekken");
+            action.setAttribute("aria-label", "Uitnodiging intrekken: " + inv.organisation_name);
+            action.addEventListener("click", function () {
+              action.disabled = true;
+              api("DELETE", "/api/v1/invitations/" + inv.id)
+                .then(function () {
+                  say("console-status", "De uitnodiging voor " + inv.organisation_name + " is ingetrokken. De link werkt niet meer.");
+                  loadInvitations();
+                })
+                .catch(function (e) {
+                  action.disabled = false;
+                  say("console-status", "Intrekken lukt niet: " + e.message, true);
+                });
+            });
+          }
+          body.appendChild(
+            el("tr", null,
+              el("td", { "data-label": "Organisatie" }, inv.organisation_name || "–"),
+              el("td", { "data-label": "Contactpersoon" }, inv.contact_name || "–"),
+              el("td", { "data-label": "Stand" }, INVITATION_STATUS[inv.status] || CODE[inv.status] || inv.status),
+              el("td", { "data-label": "Geldig tot" }, date(inv.expires_at)),
+              el("td", { className: "actions-cell" }, action))
+          );
+        });
+      })
+      .catch(function (e) {
+        body.replaceChildren(el("tr", null, el("td", { colSpan: 5 }, "De uitnodigingen kunnen niet geladen worden: " + e.message)));
+      });
+  }
+
+  function showNewKey(key) {
+    $("keys-new-value").value = key;
+    $("keys-new").hidden = false;
+    $("keys-new").focus();
+  }
+
+  function loadKeys() {
+    var org = $("keys-org").value;
+    var wrap = $("keys-wrap");
+    $("keys-new").hidden = true;
+    if (!org) {
+      say("keys-status", "Kies eerst een organisatie.", true);
+      return;
+    }
+    say("keys-status", "");
+    wrap.replaceChildren(el("p", null, "Laden…"));
+    var base = "/api/v1/organisations/" + encodeURIComponent(org) + "/keys";
+    api("GET", base)
+      .then(function (res) {
+        var name = state.orgs[org] || "deze organisatie";
+        var rows = (res.items || []).map(function (k) {
+          var cell = el("td");
+          if (!k.revoked_at) {
+            var rotate = el("button", { type: "button", className: "secondary" }, "Vervangen");
+            rotate.setAttribute("aria-label", "Sleutel " + (k.label || "") + " vervangen door een nieuwe");
+            var revoke = el("button", { type: "button", className: "danger" }, "Intrekken");
+            revoke.setAttribute("aria-label", "Sleutel " + (k.label || "") + " intrekken");
+            rotate.addEventListener("click", function () {
+              rotate.disabled = revoke.disabled = true;
+              api("POST", base + "/" + k.id + "/rotate", {})
+                .then(function (nk) {
+                  loadKeys();
+                  say("keys-status", "De oude sleutel werkt niet meer. Hieronder staat de nieuwe.");
+                  showNewKey(nk.key);
+                })
+                .catch(function (e) {
+                  rotate.disabled = revoke.disabled = false;
+                  say("keys-status", "Vervangen lukt niet: " + e.message, true);
+                });
+            });
+            revoke.addEventListener("click", function () {
+              rotate.disabled = revoke.disabled = true;
+              api("DELETE", base + "/" + k.id)
+                .then(function () {
+                  loadKeys();
+                  say("keys-status", "De sleutel is ingetrokken. Wie hem gebruikte, is uitgelogd.");
+                })
+                .catch(function (e) {
+                  rotate.disabled = revoke.disabled = false;
+                  say("keys-status", "Intrekken lukt niet: " + e.message, true);
+                });
+            });
+            cell.appendChild(rotate);
+            cell.appendChild(document.createTextNode(" "));
+            cell.appendChild(revoke);
+          }
+          cell.className = "actions-cell";
+          return el("tr", null,
+            el("td", { "data-label": "Naam" }, k.label || "(zonder naam)"),
+            el("td", { "data-label": "Gemaakt op" }, date(k.created_at)),
+            el("td", { "data-label": "Stand" }, k.revoked_at ? "Ingetrokken op " + date(k.revoked_at) : k.expires_at ? "Werkt tot " + date(k.expires_at) : "Werkt"),
+            cell);
+        });
+        if (!rows.length) rows.push(el("tr", null, el("td", { colSpan: 4 }, "Deze organisatie heeft nog geen sleutel.")));
+        var make = el("button", { type: "button" }, "Nieuwe sleutel maken");
+        make.addEventListener("click", function () {
+          make.disabled = true;
+          api("POST", base, { label: "Gemaakt door moderator" })
+            .then(function (nk) {
+              loadKeys();
+              say("keys-status", "Er is een nieuwe sleutel gemaakt voor " + name + ".");
+              showNewKey(nk.key);
+            })
+            .catch(function (e) {
+              make.disabled = false;
+              say("keys-status", "Een nieuwe sleutel maken lukt niet: " + e.message, true);
+            });
+        });
+        wrap.replaceChildren(
+          el("div", { className: "table-scroll", tabIndex: 0, role: "region", "aria-label": "Sleutels van " + name },
+            el("table", { className: "list-table", id: "keys-table" },
+              el("caption", null, "Sleutels van " + name),
+              el("thead", null, el("tr", null, el("th", { scope: "col" }, "Naam"), el("th", { scope: "col" }, "Gemaakt op"),
+                el("th", { scope: "col" }, "Stand"), el("th", { scope: "col" }, el("span", { className: "visually-hidden" }, "Acties")))),
+              appendAll(el("tbody"), rows))),
+          el("p", null, make));
+      })
+      .catch(function (e) {
+        wrap.replaceChildren(el("p", null, "De sleutels kunnen niet geladen worden: " + e.message));
+      });
+  }
+
   function init() {
+    $("invite-form").addEventListener("submit", invite);
+    $("invite-new").addEventListener("change", showInviteKind);
+    $("invite-existing").addEventListener("change", showInviteKind);
+    $("invite-copy").addEventListener("click", function () {
+      copyField("invite-link", "invite-copied");
+    });
+    $("keys-form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      loadKeys();
+    });
     var form = $("login-form");
     $("logout").addEventListener("click", logout);
     $("coverage-form").addEventListener("submit", function (ev) {

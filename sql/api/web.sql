@@ -35,6 +35,17 @@ CREATE OR REPLACE FUNCTION sk_web_org_names(p_items jsonb) RETURNS jsonb LANGUAG
                    WHERE sk_is_uuid(i->>'organisation_id'));
 $$;
 
+-- Where each listed item is, for the map of results: its own location as the API shows it, else the
+-- location of the published place it is held at (not when the item asks to show only its area).
+-- Keyed by item id; items without a point are left out (the list still shows them).
+CREATE OR REPLACE FUNCTION sk_web_points(p_items jsonb) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT coalesce(jsonb_object_agg(i->>'id', coalesce(i->'location', sk_point_json(p.location))), '{}')
+    FROM jsonb_array_elements(coalesce(p_items, '[]')) i
+    LEFT JOIN entries p ON sk_is_uuid(i->>'place_id') AND p.id = (i->>'place_id')::uuid AND p.status = 'published'
+    WHERE jsonb_typeof(i->'location') = 'object'
+       OR (p.location IS NOT NULL AND coalesce(i->>'address_visibility', 'public') <> 'area_only');
+$$;
+
 -- A web page's answer: the API's answer r (a 200 with a JSON object) with the members of p_extra
 -- and the labels added to its body.
 CREATE OR REPLACE FUNCTION sk_web_page(r sk_response, p_extra jsonb) RETURNS sk_response LANGUAGE plpgsql STABLE AS $$
@@ -49,7 +60,8 @@ CREATE OR REPLACE FUNCTION api_web_search(p_params jsonb, p_lang text, p_role te
                                           p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN r.status <> 200 THEN r
-                ELSE sk_web_page(r, jsonb_build_object('organisations', sk_web_org_names(r.body::jsonb->'items'))) END
+                ELSE sk_web_page(r, jsonb_build_object('organisations', sk_web_org_names(r.body::jsonb->'items'),
+                                                      'points', sk_web_points(r.body::jsonb->'items'))) END
       FROM api_search(p_params, p_lang, p_role, p_org, p_key, p_scope) r
 $$;
 

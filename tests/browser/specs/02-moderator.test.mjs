@@ -92,7 +92,16 @@ test("a moderator logs in, reads the diff and approves the entry", async () => {
   const summary = item.locator("summary", { hasText: "Bekijk de inhoud" });
   if (!(await item.locator("details").evaluate((d) => d.open))) await summary.click();
   await item.locator("table.diff").waitFor();
-  assert.match(await item.locator("table.diff").innerText(), new RegExp(TITLE));
+  const diffText = await item.locator("table.diff").innerText();
+  assert.match(diffText, new RegExp(TITLE));
+  // The console speaks Dutch: vocabulary labels and field names, never codes or field paths.
+  assert.match(diffText, /Rolstoeltoegankelijk/);
+  assert.match(diffText, /Kosten: Gratis\tja/);
+  assert.match(diffText, /Niet nodig/); // registration: none
+  assert.match(diffText, /Openbaar/); // address_visibility: public
+  assert.match(diffText, /elke week op donderdag/); // the repeat rule in words
+  for (const code of [/\bnone\b/, /\bpublic\b/, /\bwheelchair\b/, /accessibility\./, /\bbeweging\b/, /GM0512/, /\bfree\b/, /FREQ=/, /\byes\b/])
+    assert.doesNotMatch(diffText, code);
   // The key stays in this tab only.
   assert.equal(await page.evaluate(() => localStorage.length), 0);
   assert.ok(await page.evaluate(() => sessionStorage.getItem("socialekaart.key")));
@@ -184,7 +193,92 @@ test("reports, stale entries and the coverage table with its gaps", async () => 
   assert.match(await gaps.first().innerText(), /0/);
   assert.match(await gaps.first().textContent(), /geen aanbod/);
   await assertNoSideScroll(page);
+  assert.doesNotMatch(await table.innerText(), /\bbeweging\b|\bontmoeten\b/, "theme labels, not codes");
   await shot(page, "console-360");
   await axe(page, "console-360");
+  await page.context().close();
+});
+
+test("the coverage table fits at 1280 px", async () => {
+  const page = await newPage(browser, { width: 1280, height: 900 });
+  await login(page);
+  await page.locator("#coverage-municipality").selectOption("GM0512");
+  await page.getByRole("button", { name: "Toon dekking" }).click();
+  const table = page.locator("#coverage-wrap table.coverage");
+  await table.waitFor();
+  const { scroll, client } = await page.locator("#coverage-wrap").evaluate((w) => ({ scroll: w.scrollWidth, client: w.clientWidth }));
+  assert.ok(scroll <= client + 1, `the coverage table scrolls sideways: ${scroll} > ${client}`);
+  await page.locator("#dekking").screenshot({ path: `${ARTIFACTS}/console-coverage-1280.png` });
+  await page.context().close();
+});
+
+test("a moderator invites a new organisation, sees the link once and withdraws an invitation", async () => {
+  const page = await newPage(browser, { width: 1280, height: 900 });
+  await login(page);
+  const NAME = `Buurthuis De Brug ${stamp}`;
+  // without a name the form says what is missing, next to the field
+  await page.getByRole("button", { name: "Uitnodiging maken" }).click();
+  await page.locator("#invite-name-error", { hasText: "Vul de naam" }).waitFor();
+  assert.equal(await page.locator("#invite-name").getAttribute("aria-invalid"), "true");
+  await page.getByLabel("Naam van de organisatie").fill(NAME);
+  await page.getByLabel("Gemeente van de organisatie").selectOption("GM0512");
+  await page.getByLabel("Naam van de contactpersoon").fill("Fatima de Vries");
+  await page.getByLabel(/E-mailadres van de contactpersoon/).fill("fatima@example.org");
+  await page.getByRole("button", { name: "Uitnodiging maken" }).click();
+  await page.locator("#invite-result").waitFor({ state: "visible" });
+  const link = await page.locator("#invite-link").inputValue();
+  assert.match(link, new RegExp("^" + BASE.replace(/[.]/g, "\\.") + "/partner/uitnodiging/[A-Za-z0-9_-]+$"));
+  const row = page.locator("#invitation-table tbody tr", { hasText: NAME });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Nog niet gebruikt/);
+  assert.doesNotMatch(await page.locator("#invitation-table").innerText(), /\bopen\b|\brevoked\b|\baccepted\b/);
+  await shot(page, "console-invite-1280");
+  await axe(page, "console-invite");
+  // the invitation shows up for this organisation's keys too (it is in the list now)
+  await row.getByRole("button", { name: /Uitnodiging intrekken/ }).click();
+  await page.locator("#invitation-table tbody tr", { hasText: NAME }).filter({ hasText: "Ingetrokken" }).waitFor();
+  // the withdrawn link no longer works
+  const token = link.split("/").pop();
+  const accepted = await api("POST", "/api/v1/invitations/accept", { body: { token } });
+  assert.equal(accepted.status, 410, accepted.text);
+  assert.deepEqual(page.jsErrors, []);
+  await page.context().close();
+});
+
+test("a moderator makes, replaces and revokes an organisation's key", async () => {
+  const page = await newPage(browser, { width: 360, height: 800 });
+  await login(page);
+  const NAME = `Sportclub Arkel ${stamp}`;
+  await page.getByLabel("Naam van de organisatie").fill(NAME);
+  await page.getByLabel("Gemeente van de organisatie").selectOption("GM0512");
+  await page.getByLabel("Naam van de contactpersoon").fill("Jan Jansen");
+  await page.getByRole("button", { name: "Uitnodiging maken" }).click();
+  await page.locator("#invite-result").waitFor({ state: "visible" });
+  // the new organisation is in the key list's choice
+  const option = page.locator("#keys-org option", { hasText: NAME });
+  await option.waitFor({ state: "attached" });
+  await page.locator("#keys-org").selectOption(await option.getAttribute("value"));
+  await page.getByRole("button", { name: "Sleutels tonen" }).click();
+  await page.locator("#keys-wrap", { hasText: "nog geen sleutel" }).waitFor();
+  await page.getByRole("button", { name: "Nieuwe sleutel maken" }).click();
+  await page.locator("#keys-new").waitFor({ state: "visible" });
+  const key = await page.locator("#keys-new-value").inputValue();
+  assert.equal((await api("GET", "/api/v1/me", { key })).status, 200);
+  await page.locator("#keys-table tbody tr", { hasText: "Werkt" }).waitFor();
+  await page.getByRole("button", { name: /vervangen door een nieuwe/ }).first().click();
+  await page.locator("#keys-status", { hasText: "oude sleutel werkt niet meer" }).waitFor();
+  const key2 = await page.locator("#keys-new-value").inputValue();
+  assert.notEqual(key2, key);
+  assert.equal((await api("GET", "/api/v1/me", { key })).status, 401);
+  assert.equal((await api("GET", "/api/v1/me", { key: key2 })).status, 200);
+  await page.locator("#keys-table tbody tr", { hasText: "Ingetrokken op" }).waitFor();
+  await assertNoSideScroll(page);
+  await shot(page, "console-keys-360");
+  await page.locator("#organisaties").screenshot({ path: `${ARTIFACTS}/console-organisations-360.png` });
+  await page.getByRole("button", { name: /^Sleutel .* intrekken$/ }).first().click();
+  await page.locator("#keys-status", { hasText: "is ingetrokken" }).waitFor();
+  assert.equal((await api("GET", "/api/v1/me", { key: key2 })).status, 401);
+  await axe(page, "console-keys-360");
+  assert.deepEqual(page.jsErrors, []);
   await page.context().close();
 });

@@ -1,0 +1,174 @@
+/* common/import.c: the CSV, HSDS and JSON readers, and the CSV writer. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+
+static struct json_object *parse(enum import_format fmt, const char *text, enum import_format *used, char *err)
+{
+    return import_parse(fmt, text, strlen(text), 100, used, err, IMPORT_ERR_SIZE);
+}
+
+static const char *row_str(struct json_object *rows, size_t i, const char *path)
+{
+    struct json_object *o = json_object_array_get_idx(rows, i);
+    char buf[128];
+    char *save = NULL;
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (char *k = strtok_r(buf, ".", &save); k && o; k = strtok_r(NULL, ".", &save))
+        if (!json_object_object_get_ex(o, k, &o))
+            return NULL;
+    return o ? json_object_get_string(o) : NULL;
+}
+
+static char *read_fixture(const char *name, size_t *len)
+{
+    char path[512];
+    FILE *f;
+    char *buf = malloc(1 << 20);
+    snprintf(path, sizeof(path), "%s/tests/import/fixtures/%s", SK_SOURCE_DIR, name);
+    f = fopen(path, "rb");
+    cr_assert_not_null(f, "fixture %s", path);
+    *len = fread(buf, 1, (1 << 20) - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+Test(import, csv_columns_lists_and_numbers)
+{
+    enum import_format used;
+    char err[IMPORT_ERR_SIZE];
+    struct json_object *rows =
+        parse(IMPORT_FORMAT_AUTO,
+              "kind,external_id,title,themes,lat,lon,capacity,online,opening_hours\n"
+              "place,a,\"Huis, groot\",Ontmoeten; Sport ;,\"51,83\",4.97,,,ma 09:00-17:00;di 9:00-12:00\n"
+              "\n"
+              "activity,b,Koffie,,abc,,twee,misschien,\n",
+              &used, err);
+    cr_assert_not_null(rows, "%s", err);
+    cr_assert_eq(used, IMPORT_FORMAT_CSV);
+    cr_assert_eq(json_object_array_length(rows), 2, "the empty line is no row");
+    cr_assert_str_eq(row_str(rows, 0, "row"), "2");
+    cr_assert_str_eq(row_str(rows, 0, "entry.title"), "Huis, groot");
+    cr_assert_str_eq(row_str(rows, 0, "entry.themes"), "[ \"Ontmoeten\", \"Sport\" ]");
+    cr_assert_str_eq(row_str(rows, 0, "entry.location.lat"), "51.83");
+    cr_assert_str_eq(row_str(rows, 0, "entry.opening_hours"),
+                     "[ { \"day\": \"mo\", \"opens\": \"09:00\", \"closes\": \"17:00\" }, "
+                     "{ \"day\": \"tu\", \"opens\": \"09:00\", \"closes\": \"12:00\" } ]");
+    cr_assert_str_eq(row_str(rows, 1, "row"), "4", "spreadsheet rows count the empty line");
+    /* every bad cell is named: lat, capacity, online, and validate_entry's schedule */
+    const char *errs = row_str(rows, 1, "errors");
+    cr_assert(strstr(errs, "\"lat\"") && strstr(errs, "\"capacity\"") && strstr(errs, "\"online\""), "%s", errs);
+    cr_assert(strstr(errs, "\"schedule\""), "validate_entry ran: %s", errs);
+    json_object_put(rows);
+}
+
+Test(import, csv_semicolons_and_unknown_column)
+{
+    enum import_format used;
+    char err[IMPORT_ERR_SIZE];
+    struct json_object *rows = parse(IMPORT_FORMAT_CSV, "\xEF\xBB\xBFkind;title\nplace;Huis\n", &used, err);
+    cr_assert_not_null(rows, "%s", err);
+    cr_assert_str_eq(row_str(rows, 0, "entry.title"), "Huis");
+    json_object_put(rows);
+    cr_assert_null(parse(IMPORT_FORMAT_CSV, "kind,titel\nplace,Huis\n", &used, err));
+    cr_assert(strstr(err, "'titel'"), "%s", err);
+    cr_assert_null(parse(IMPORT_FORMAT_CSV, "kind,title\nplace,\"Huis\n", &used, err), "unterminated quote");
+    cr_assert_null(parse(IMPORT_FORMAT_CSV, "kind,title\n\xff\n", &used, err), "not UTF-8");
+}
+
+Test(import, row_limit)
+{
+    enum import_format used;
+    char err[IMPORT_ERR_SIZE];
+    cr_assert_null(import_parse(IMPORT_FORMAT_CSV, "kind\nplace\nplace\nplace\n", 22, 2, &used, err, sizeof(err)));
+    cr_assert(strstr(err, "meer dan 2"), "%s", err);
+}
+
+Test(import, own_json_and_detection)
+{
+    enum import_format used;
+    char err[IMPORT_ERR_SIZE];
+    struct json_object *rows =
+        parse(IMPORT_FORMAT_AUTO, "[{\"kind\":\"place\",\"title\":\"X\",\"bogus\":1}, 3]", &used, err);
+    cr_assert_not_null(rows, "%s", err);
+    cr_assert_eq(used, IMPORT_FORMAT_JSON);
+    cr_assert(strstr(row_str(rows, 0, "errors"), "\"bogus\""), "unknown members are named");
+    cr_assert(strstr(row_str(rows, 1, "errors"), "must be a JSON object"));
+    json_object_put(rows);
+    cr_assert_null(parse(IMPORT_FORMAT_AUTO, "[{\"kind\":", &used, err));
+    cr_assert_null(parse(IMPORT_FORMAT_AUTO, "{\"nothing\": 1}", &used, err));
+}
+
+Test(import, hsds_fixture)
+{
+    enum import_format used;
+    char err[IMPORT_ERR_SIZE];
+    size_t len;
+    char *buf = read_fixture("buurthuis-hsds.json", &len);
+    struct json_object *rows = import_parse(IMPORT_FORMAT_AUTO, buf, len, 100, &used, err, sizeof(err));
+    int activities = 0, places = 0;
+    cr_assert_not_null(rows, "%s", err);
+    cr_assert_eq(used, IMPORT_FORMAT_HSDS);
+    for (size_t i = 0; i < json_object_array_length(rows); i++) {
+        const char *kind = row_str(rows, i, "entry.kind");
+        if (strcmp(kind, "activity") == 0) {
+            activities++;
+            cr_assert_eq(places, 2, "places come first");
+        } else {
+            places++;
+        }
+        if (strcmp(row_str(rows, i, "entry.external_id"), "0b3f5a2e-1c1d-4c55-9a55-6a0f1e0c0201") == 0) {
+            /* the weekly rule moves the start to its first Tuesday */
+            cr_assert_str_eq(row_str(rows, i, "entry.schedule.start"), "2027-01-05T14:00");
+            cr_assert_str_eq(row_str(rows, i, "entry.schedule.end"), "2027-01-05T16:00");
+            cr_assert_str_eq(row_str(rows, i, "entry.schedule.rrule"), "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270630");
+            cr_assert_str_eq(row_str(rows, i, "entry.place_external_id"), "0b3f5a2e-1c1d-4c55-9a55-6a0f1e0c0101");
+            cr_assert_str_eq(row_str(rows, i, "entry.organisation.name"), "Wijkcentrum De Dalem");
+        }
+        if (strcmp(row_str(rows, i, "entry.external_id"), "0b3f5a2e-1c1d-4c55-9a55-6a0f1e0c0101") == 0) {
+            cr_assert_str_eq(row_str(rows, i, "entry.address.street"), "Dalemplein");
+            cr_assert_str_eq(row_str(rows, i, "entry.address.house_number"), "3");
+            cr_assert(strstr(row_str(rows, i, "entry.opening_hours"), "\"fr\""));
+        }
+    }
+    cr_assert_eq(activities, 2);
+    json_object_put(rows);
+    free(buf);
+}
+
+Test(import, csv_round_trip_and_template)
+{
+    enum import_format used;
+    char err[IMPORT_ERR_SIZE];
+    struct json_object *rows = parse(IMPORT_FORMAT_CSV, import_csv_template, &used, err), *entry, *again;
+    char *line, *text;
+    cr_assert_not_null(rows, "the template reads: %s", err);
+    cr_assert_eq(json_object_array_length(rows), 1);
+    cr_assert_str_eq(row_str(rows, 0, "errors"), "[ ]");
+    cr_assert_eq(strncmp(import_csv_template, import_csv_header, strlen(import_csv_header)), 0);
+    entry = json_object_object_get(json_object_array_get_idx(rows, 0), "entry");
+    line = import_csv_row(entry);
+    cr_assert_not_null(line);
+    text = malloc(strlen(import_csv_header) + strlen(line) + 1);
+    strcpy(text, import_csv_header);
+    strcat(text, line);
+    again = parse(IMPORT_FORMAT_CSV, text, &used, err);
+    cr_assert_not_null(again, "%s", err);
+    cr_assert(json_object_equal(entry, json_object_object_get(json_object_array_get_idx(again, 0), "entry")),
+              "written and read back: %s", line);
+    json_object_put(again);
+    json_object_put(rows);
+    free(text);
+    free(line);
+}
+
+Test(import, dutch_messages)
+{
+    cr_assert_str_eq(import_message_nl("is required"), "is verplicht");
+    cr_assert_str_eq(import_message_nl("something else"), "something else");
+}
