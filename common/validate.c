@@ -1936,6 +1936,26 @@ static const struct field_rule accept_members[] = {
     END,
 };
 
+/* A resident's response (issue 15); the bounds are entry_responses' constraints. */
+static const char *const response_statuses[] = { "new", "seen", NULL };
+
+static const struct field_rule response_members[] = {
+    RANGED("name", check_line, RULE_REQUIRED, 1, 100),
+    RANGED("contact", check_line, RULE_REQUIRED, 3, 200),
+    RANGED("message", check_chars, 0, 0, 1000),
+    RANGED("places", check_int, 0, 1, 10),
+    END_UNKNOWN("is not a member of a response (name, contact, message, places)"),
+};
+
+static const struct field_rule response_status_members[] = {
+    { .name = "status",
+      .check = check_listed,
+      .flags = RULE_REQUIRED,
+      .choices = response_statuses,
+      .missing = "is required: new or seen" },
+    END_UNKNOWN("is not a member of a response update (status)"),
+};
+
 static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_REASON_REQUIRED] = reason_required_members,
     [VALIDATE_BODY_REASON_OPTIONAL] = reason_optional_members,
@@ -1952,6 +1972,8 @@ static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_INVITATION] = invitation_members,
     [VALIDATE_BODY_KEY] = key_members,
     [VALIDATE_BODY_ACCEPT] = accept_members,
+    [VALIDATE_BODY_RESPONSE] = response_members,
+    [VALIDATE_BODY_RESPONSE_STATUS] = response_status_members,
 };
 
 int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs)

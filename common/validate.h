@@ -131,12 +131,14 @@ enum validate_body {
     VALIDATE_BODY_VOCAB_THEME,         /* a term and "parent"? */
     VALIDATE_BODY_VOCAB_FEATURE,       /* a term and "values"?, "osm_equivalent"?: accessibility features */
     VALIDATE_BODY_VOCAB_EXCEPTION_SET, /* a term and "municipality"?, "dates"?: exception sets */
-    VALIDATE_BODY_AREA,       /* {"name", "kind", "municipality"?, "location"?, ...}: PUT /api/v1/areas/{code} */
-    VALIDATE_BODY_ORG_CREATE, /* {"name", "description"?, "website"?, ...}: POST /api/v1/organisations */
-    VALIDATE_BODY_ORG_PATCH,  /* the same members, each optional (a merge patch; name not removable) */
-    VALIDATE_BODY_INVITATION, /* {"organisation_id" | "organisation": {...}, "contact_name"?, ...}: issue 15 */
-    VALIDATE_BODY_KEY,        /* {"label"?, "role"?}: POST /api/v1/organisations/{id}/keys (role: SQL's) */
-    VALIDATE_BODY_ACCEPT,     /* {"token", "label"?}: POST /api/v1/invitations/accept */
+    VALIDATE_BODY_AREA,            /* {"name", "kind", "municipality"?, "location"?, ...}: PUT /api/v1/areas/{code} */
+    VALIDATE_BODY_ORG_CREATE,      /* {"name", "description"?, "website"?, ...}: POST /api/v1/organisations */
+    VALIDATE_BODY_ORG_PATCH,       /* the same members, each optional (a merge patch; name not removable) */
+    VALIDATE_BODY_INVITATION,      /* {"organisation_id" | "organisation": {...}, "contact_name"?, ...}: issue 15 */
+    VALIDATE_BODY_KEY,             /* {"label"?, "role"?}: POST /api/v1/organisations/{id}/keys (role: SQL's) */
+    VALIDATE_BODY_ACCEPT,          /* {"token", "label"?}: POST /api/v1/invitations/accept */
+    VALIDATE_BODY_RESPONSE,        /* {"name", "contact", "message"?, "places"?}: a resident responds (issue 15) */
+    VALIDATE_BODY_RESPONSE_STATUS, /* {"status"}: PATCH a response (new or seen) */
 };
 
 /*

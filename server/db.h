@@ -106,6 +106,12 @@ enum db_stmt {
     STMT_KEY_REVOKE,
 
     /* issue 15, residents' responses (server/h_responses.c, sql/api/responses.sql) */
+    STMT_RESPONSE_CREATE,
+    STMT_RESPONSE_LIST,
+    STMT_RESPONSE_UPDATE,
+    STMT_RESPONSE_DELETE,
+    STMT_HK_RESPONSES,
+    STMT_WEB_RESPOND,
 
     /* issue 15, import and export (server/h_imports.c, sql/api/imports.sql) */
     STMT_IMPORT,

@@ -227,6 +227,27 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                           6 },
 
     /* issue 15, residents' responses */
+    [STMT_RESPONSE_CREATE] = { "response_create",
+                               "SELECT * FROM api_response_create($1::text, $2::uuid, $3::jsonb, $4::jsonb, $5::text, "
+                               "$6::text, $7::uuid, $8::uuid, $9::text[])",
+                               9 },
+    [STMT_RESPONSE_LIST] = { "response_list",
+                             "SELECT * FROM api_response_list($1::uuid, $2::uuid, $3::int, $4::text, $5::text, "
+                             "$6::uuid, $7::uuid, $8::text[])",
+                             8 },
+    [STMT_RESPONSE_UPDATE] = { "response_update",
+                               "SELECT * FROM api_response_update($1::uuid, $2::uuid, $3::jsonb, $4::jsonb, $5::text, "
+                               "$6::uuid, $7::uuid, $8::text[])",
+                               8 },
+    [STMT_RESPONSE_DELETE] = { "response_delete",
+                               "SELECT * FROM api_response_delete($1::uuid, $2::uuid, $3::text, $4::uuid, $5::uuid, "
+                               "$6::text[])",
+                               6 },
+    [STMT_WEB_RESPOND] = { "web_respond",
+                           "SELECT * FROM api_web_respond($1::uuid, $2::jsonb, $3::jsonb, $4::text, $5::text, "
+                           "$6::uuid, $7::uuid, $8::text[])",
+                           8 },
+    [STMT_HK_RESPONSES] = { "hk_responses", "SELECT sk_responses_housekeeping(500)", 0 },
 
     /* issue 15, import and export */
     [STMT_IMPORT] = { "import",

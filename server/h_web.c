@@ -380,3 +380,137 @@ void h_web_entry(struct req_ctx *ctx)
     ctx->params[1] = "nl";
     http_query(ctx, STMT_WEB_ENTRY, http_actor_params(ctx, 2), web_on_entry);
 }
+
+/* ------------------------------------------------------------------ */
+/* A resident responds: POST /aanbod/{id}/reageren (issue 15)          */
+
+/*
+ * The form's state after a refused POST rides in this parameter slot (JSON
+ * text in the arena: values, errors by field, a problem) to the second query,
+ * which reads the entry again to show its page with the form.
+ */
+#define WEB_RESPOND_STATE_SLOT (HTTP_MAX_PARAMS - 1)
+
+/* Plain Dutch for a field the checks refused (the API's English names the rule). */
+static const char *web_respond_says(const char *field)
+{
+    if (strcmp(field, "name") == 0)
+        return "Vul uw naam in. Dat mag hoogstens 100 tekens zijn.";
+    if (strcmp(field, "contact") == 0)
+        return "Vul uw e-mailadres of telefoonnummer in (3 tot 200 tekens).";
+    if (strcmp(field, "message") == 0)
+        return "Uw bericht is te lang. Het mag hoogstens 1000 tekens zijn.";
+    if (strcmp(field, "places") == 0)
+        return "Kies een aantal van 1 tot 10.";
+    return NULL;
+}
+
+static void web_on_respond_entry(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *e = web_body(res, &status);
+    struct json_object *state = json_tokener_parse(ctx->params[WEB_RESPOND_STATE_SLOT]);
+
+    if (e && status == 200 && state) {
+        struct html_buf b;
+        html_init(&b);
+        json_object_object_add(e, "respond_form", state);
+        state = NULL;
+        webpage_entry(&b, e);
+        web_send_page(ctx, 422, &b);
+    } else if (status == 404 || status == 403 || status == 410)
+        web_error_page(ctx, 404, "Niet gevonden", "Dit aanbod bestaat niet (meer), of is nog niet goedgekeurd.");
+    else
+        web_error_page(ctx, 503, "Even niet beschikbaar",
+                       "De sociale kaart kan dit nu niet laten zien. Probeer het zo opnieuw.");
+    json_object_put(state);
+    json_object_put(e);
+}
+
+/* The page again with the form's values and errors (from a 422/409/429 problem or the shape checks). */
+static void web_respond_again(struct req_ctx *ctx, struct json_object *values, struct json_object *errs,
+                              const char *problem)
+{
+    struct json_object *state = json_object_new_object(), *byfield = json_object_new_object();
+
+    for (size_t i = 0; errs && i < json_object_array_length(errs); i++) {
+        struct json_object *f = NULL, *item = json_object_array_get_idx(errs, i);
+        const char *says;
+        json_object_object_get_ex(item, "field", &f);
+        if (f && (says = web_respond_says(json_object_get_string(f))) != NULL &&
+            !json_object_object_get_ex(byfield, json_object_get_string(f), NULL))
+            json_object_object_add(byfield, json_object_get_string(f), json_object_new_string(says));
+    }
+    json_object_object_add(state, "values", json_object_get(values));
+    json_object_object_add(state, "errors", byfield);
+    if (problem)
+        json_object_object_add(state, "problem", json_object_new_string(problem));
+    else if (json_object_object_length(byfield) == 0)
+        json_object_object_add(state, "problem", json_object_new_string("Kijk uw gegevens na en probeer het opnieuw."));
+    if ((ctx->params[WEB_RESPOND_STATE_SLOT] = http_keep_json(ctx, state)) == NULL)
+        return;
+    ctx->params[1] = "nl";
+    http_query(ctx, STMT_WEB_ENTRY, http_actor_params(ctx, 2), web_on_respond_entry);
+}
+
+static void web_on_respond(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *answer = web_body(res, &status), *values, *errs = NULL, *detail = NULL;
+    struct html_buf b;
+
+    if (answer && status == 201) {
+        html_init(&b);
+        webpage_respond_thanks(&b, ctx->params[0], answer);
+        web_send_page(ctx, 201, &b);
+    } else if (answer && (status == 409 || status == 422 || status == 429)) {
+        values = json_tokener_parse(ctx->params[1]);
+        json_object_object_get_ex(answer, "errors", &errs);
+        json_object_object_get_ex(answer, "detail", &detail);
+        /* 409 and 429 details are Dutch (responses.sql); a 422's are the English rules, said per field */
+        web_respond_again(ctx, values, errs, status == 422 ? NULL : json_object_get_string(detail));
+        json_object_put(values);
+    } else if (status == 404)
+        web_error_page(ctx, 404, "Niet gevonden", "Dit aanbod bestaat niet (meer), of is nog niet goedgekeurd.");
+    else
+        web_error_page(ctx, 503, "Even niet beschikbaar", "Uw reactie is niet verstuurd. Probeer het zo opnieuw.");
+    json_object_put(answer);
+}
+
+void h_web_respond(struct req_ctx *ctx)
+{
+    static const char *const fields[] = { "name", "contact", "message", "places" };
+    struct json_object *body, *errs;
+    struct verr_list verrs;
+
+    if ((ctx->params[0] = http_uuid_param(ctx, 0)) == NULL) {
+        web_error_page(ctx, 404, "Niet gevonden", "Dit aanbod bestaat niet.");
+        return;
+    }
+    if (http_form_body(ctx) < 0)
+        return;
+    body = json_object_new_object();
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        const char *v = http_form_arg(ctx, fields[i]);
+        if (v == NULL || (v[0] == '\0' && i >= 2)) /* an empty message or number: not given */
+            continue;
+        if (i == 3 && strspn(v, "0123456789") == strlen(v) && strlen(v) <= 4)
+            json_object_object_add(body, fields[i], json_object_new_int(atoi(v)));
+        else
+            json_object_object_add(body, fields[i], json_object_new_string(v));
+    }
+    verr_init(&verrs);
+    validate_body(VALIDATE_BODY_RESPONSE, body, &verrs);
+    if (!verr_empty(&verrs)) {
+        errs = verr_to_json(&verrs);
+        web_respond_again(ctx, body, errs, NULL);
+        json_object_put(errs);
+        json_object_put(body);
+        return;
+    }
+    if ((ctx->params[1] = http_keep_json(ctx, body)) == NULL)
+        return;
+    ctx->params[2] = "[]";
+    ctx->params[3] = ctx->client_key; /* SQL keeps only a salted hash, for the per-client limit */
+    http_query(ctx, STMT_WEB_RESPOND, http_actor_params(ctx, 4), web_on_respond);
+}

@@ -2,8 +2,9 @@
  * h_webhooks.c — subscribers that get a signed POST when published data
  * changes (issue 7): register, list, show, delete, and their deliveries.
  *
- * Moderators and admins only (route flag RF_MODERATOR); a moderator manages
- * the webhooks of its own municipalities (the SQL side decides). Each handler
+ * Any key (route flag RF_NEEDS_KEY): a moderator manages the webhooks of its
+ * own municipalities, a partner those of its own organisation, which also
+ * get response.created (issue 15); the SQL side decides. Each handler
  * parses and validates, then makes one call to an api_webhook_* function
  * (sql/api/webhooks.sql). Sending is server/webhook.c.
  */

@@ -27,6 +27,7 @@ static const struct hk_job hk_jobs[] = {
     { "moderation", STMT_MOD_HOUSEKEEPING },    /* hide stale entries, erase old report hashes (0005) */
     { "occurrences", STMT_OCCURRENCES_EXTEND }, /* move the occurrence horizon, in steps (0012) */
     { "feeds", STMT_FEED_HOUSEKEEPING },        /* expired entries become RPDE deleted items (0006) */
+    { "responses", STMT_HK_RESPONSES },         /* erase residents' responses past delete_after (issue 15) */
 };
 #define HK_NJOBS (sizeof(hk_jobs) / sizeof(hk_jobs[0]))
 

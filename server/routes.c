@@ -107,14 +107,15 @@ const struct route routes_table[] = {
     /* HTML for people (h_web.c); not part of the API document */
     R("/", RM_GET, h_web_index, RF_CACHE),
     R("/aanbod/{id}", RM_GET, h_web_entry, RF_CACHE),
+    R("/aanbod/{id}/reageren", RM_POST, h_web_respond, RF_SMALL_BODY), /* issue 15: a resident responds */
     R("/beheer", RM_GET, h_web_console, 0),
     R("/static/{name}", RM_GET, h_web_asset, 0),
 
-    R("/api/v1/webhooks", RM_GET, h_webhooks_list, RF_MODERATOR),
-    R("/api/v1/webhooks", RM_POST, h_webhook_create, RF_MODERATOR),
-    R("/api/v1/webhooks/{id}", RM_GET, h_webhook_get, RF_MODERATOR),
-    R("/api/v1/webhooks/{id}", RM_DELETE, h_webhook_delete, RF_MODERATOR),
-    R("/api/v1/webhooks/{id}/deliveries", RM_GET, h_webhook_deliveries, RF_MODERATOR),
+    R("/api/v1/webhooks", RM_GET, h_webhooks_list, RF_NEEDS_KEY),
+    R("/api/v1/webhooks", RM_POST, h_webhook_create, RF_NEEDS_KEY),
+    R("/api/v1/webhooks/{id}", RM_GET, h_webhook_get, RF_NEEDS_KEY),
+    R("/api/v1/webhooks/{id}", RM_DELETE, h_webhook_delete, RF_NEEDS_KEY),
+    R("/api/v1/webhooks/{id}/deliveries", RM_GET, h_webhook_deliveries, RF_NEEDS_KEY),
 
     /* open feeds (h_feeds.c) */
     R("/feeds/places", RM_GET, h_feed_rpde, RF_CACHE | RF_EXPENSIVE),
@@ -136,7 +137,12 @@ const struct route routes_table[] = {
     R("/api/v1/organisations/{id}/keys/{key_id}", RM_DELETE, h_key_revoke, RF_NEEDS_KEY | RF_KEEPS_ANSWERS),
 
     /* residents' responses (h_responses.c) */
-    R("/api/v1/placeholder-responses", RM_GET, h_health, 0),
+    /* places_left is public, so an activity's answer may not be replayed (no RF_KEEPS_ANSWERS) */
+    R("/api/v1/activities/{id}/responses", RM_POST, h_response_create, RF_SMALL_BODY),
+    R("/api/v1/vacancies/{id}/responses", RM_POST, h_response_create, RF_SMALL_BODY),
+    R("/api/v1/organisations/{id}/responses", RM_GET, h_response_list, RF_NEEDS_KEY),
+    R("/api/v1/organisations/{id}/responses/{rid}", RM_PATCH, h_response_update, RF_NEEDS_KEY | RF_SMALL_BODY),
+    R("/api/v1/organisations/{id}/responses/{rid}", RM_DELETE, h_response_delete, RF_NEEDS_KEY),
 
     /* import (h_imports.c) */
     R("/api/v1/imports", RM_POST, h_import, RF_MODERATOR),

@@ -99,6 +99,11 @@ void h_key_rotate(struct req_ctx *ctx);
 void h_key_revoke(struct req_ctx *ctx);
 
 /* h_responses.c: residents' responses (issue 15) */
+void h_response_create(struct req_ctx *ctx);
+void h_response_list(struct req_ctx *ctx);
+void h_response_update(struct req_ctx *ctx);
+void h_response_delete(struct req_ctx *ctx);
+void h_web_respond(struct req_ctx *ctx); /* POST /aanbod/{id}/reageren, in h_web.c */
 
 /* h_imports.c: POST /api/v1/imports (issue 15) */
 void h_import(struct req_ctx *ctx);

@@ -908,6 +908,119 @@ static void web_report_form(struct html_buf *b, const char *id, const char *kind
     html_raw(b, "</section>\n");
 }
 
+/* One field of the response form: label, control, its error (linked with aria-describedby). */
+static void web_respond_field(struct html_buf *b, const char *name, const char *label, const char *hint,
+                              struct json_object *values, struct json_object *errors, const char *control)
+{
+    const char *err = web_str(errors, name), *value = web_str(values, name);
+
+    html_printf(b, "<div class=\"field\"><label for=\"reageer-%s\">%s</label>\n", name, label);
+    if (hint)
+        html_printf(b, "<p class=\"hint\" id=\"reageer-%s-uitleg\">%s</p>\n", name, hint);
+    if (err) {
+        html_printf(b, "<p class=\"error\" id=\"reageer-%s-fout\"><strong>Fout:</strong> ", name);
+        html_text(b, err);
+        html_raw(b, "</p>\n");
+    }
+    html_printf(b, "<%s id=\"reageer-%s\" name=\"%s\"", control, name, name);
+    if (err || hint) {
+        char ids[96];
+        snprintf(ids, sizeof(ids), "%s%s%s%s%s%s", hint ? "reageer-" : "", hint ? name : "", hint ? "-uitleg" : "",
+                 err ? (hint ? " reageer-" : "reageer-") : "", err ? name : "", err ? "-fout" : "");
+        html_printf(b, " aria-describedby=\"%s\"", ids);
+    }
+    if (err)
+        html_raw(b, " aria-invalid=\"true\"");
+    if (strcmp(name, "message") == 0) {
+        html_raw(b, " rows=\"4\" maxlength=\"1000\">");
+        html_text(b, value);
+        html_raw(b, "</textarea></div>\n");
+        return;
+    }
+    html_raw(b, strcmp(name, "name") == 0      ? " type=\"text\" autocomplete=\"name\" maxlength=\"100\" required"
+                : strcmp(name, "contact") == 0 ? " type=\"text\" autocomplete=\"email\" maxlength=\"200\" required"
+                                               : " type=\"number\" min=\"1\" max=\"10\" inputmode=\"numeric\"");
+    html_raw(b, " value=\"");
+    html_text(b, value ? value : strcmp(name, "places") == 0 ? "1" : "");
+    html_raw(b, "\"></div>\n");
+}
+
+/*
+ * "Ik wil helpen" (a vacancy) or "Aanmelden" (an activity with registration
+ * required): a form without JavaScript posting to /aanbod/{id}/reageren, the
+ * places left, and a privacy notice naming who receives the data and for how
+ * long. e["respond_form"] (set by h_web.c after a refused POST) holds the
+ * values, the errors by field and a problem to show.
+ */
+static void web_respond_form(struct html_buf *b, struct json_object *e, struct json_object *org)
+{
+    struct json_object *form = web_get(e, "respond_form"), *pl = web_get(e, "places_left");
+    struct json_object *values = web_get(form, "values"), *errors = web_get(form, "errors");
+    const char *kind = web_str(e, "kind"), *reg = web_str(e, "registration"), *problem = web_str(form, "problem");
+    const char *org_name = web_str(org, "name") ? web_str(org, "name") : "de organisatie";
+    int activity = kind && strcmp(kind, "activity") == 0;
+    int64_t left = pl && json_object_is_type(pl, json_type_int) ? json_object_get_int64(pl) : -1;
+    int days = json_object_get_int(web_get(e, "response_days"));
+
+    if (!(activity && reg && strcmp(reg, "required") == 0) && !(kind && strcmp(kind, "vacancy") == 0))
+        return;
+    html_raw(b, "<section class=\"respond\" id=\"reageren\" aria-labelledby=\"reageer-kop\">\n<h2 id=\"reageer-kop\">");
+    html_raw(b, activity ? "Aanmelden" : "Ik wil helpen");
+    html_raw(b, "</h2>\n");
+    if (activity && left == 0) {
+        html_raw(b, "<p><strong>Deze activiteit is vol.</strong> U kunt zich niet meer aanmelden.</p>\n</section>\n");
+        return;
+    }
+    if (activity && left > 0)
+        html_printf(b, "<p class=\"places-left\">Nog %lld %s vrij.</p>\n", (long long)left,
+                    left == 1 ? "plaats" : "plaatsen");
+    if (problem || web_len(errors) > 0) {
+        html_raw(
+            b,
+            "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><p><strong>Het is nog niet gelukt.</strong> ");
+        html_text(b, problem ? problem : "Kijk de velden hieronder na.");
+        html_raw(b, "</p></div>\n");
+    }
+    html_raw(b, "<form method=\"post\" action=\"/aanbod/");
+    html_url(b, web_str(e, "id"));
+    html_raw(b, "/reageren#reageren\" novalidate>\n");
+    web_respond_field(b, "name", "Uw naam", NULL, values, errors, "input");
+    web_respond_field(b, "contact", "Hoe kunnen zij u bereiken?", "Uw e-mailadres of telefoonnummer.", values, errors,
+                      "input");
+    web_respond_field(b, "message", "Uw bericht (mag leeg blijven)", NULL, values, errors, "textarea");
+    if (activity)
+        web_respond_field(b, "places", "Met hoeveel personen komt u?", "1 tot 10 personen.", values, errors, "input");
+    html_raw(b, "<p class=\"privacy\" id=\"reageer-privacy\">Uw naam, uw contactgegevens en uw bericht gaan "
+                "alleen naar ");
+    html_text(b, org_name);
+    html_raw(b, ". Zij gebruiken ze om contact met u op te nemen.");
+    if (days > 0)
+        html_printf(b, " Na %d dagen wissen wij uw gegevens.", days);
+    html_raw(b, " Wij zetten ze niet op de website.</p>\n<button type=\"submit\">");
+    html_raw(b, activity ? "Meld mij aan" : "Verstuur");
+    html_raw(b, "</button>\n</form>\n</section>\n");
+}
+
+void webpage_respond_thanks(struct html_buf *b, const char *entry_id, struct json_object *answer)
+{
+    const char *kind = web_str(answer, "kind"), *until = web_str(answer, "delete_after");
+    int places = json_object_get_int(web_get(answer, "places"));
+
+    web_page_start(b, "Bedankt", "page-entry");
+    html_raw(b, "<main id=\"inhoud\" class=\"wrap entry\" tabindex=\"-1\">\n<h1>Bedankt</h1>\n<p>");
+    if (kind && strcmp(kind, "registration") == 0)
+        html_printf(b, "U bent aangemeld voor %d %s.", places, places == 1 ? "persoon" : "personen");
+    else
+        html_raw(b, "Wij hebben uw reactie doorgestuurd.");
+    html_raw(b, " De organisatie neemt contact met u op.</p>\n");
+    if (until && strlen(until) >= 10)
+        html_printf(b, "<p>Wij wissen uw gegevens op %.2s-%.2s-%.4s.</p>\n", until + 8, until + 5, until);
+    html_raw(b, "<p><a href=\"/aanbod/");
+    html_url(b, entry_id);
+    html_raw(b, "\">Terug naar het aanbod</a></p>\n</main>\n");
+    web_page_end(b);
+}
+
 /* An entry's page from api_web_entry's answer (e is changed: the place's title is added). */
 void webpage_entry(struct html_buf *b, struct json_object *e)
 {
@@ -994,6 +1107,7 @@ void webpage_entry(struct html_buf *b, struct json_object *e)
     web_map(b, e, place);
     web_contact(b, web_get(e, "contact"), org);
     html_raw(b, "</article>\n");
+    web_respond_form(b, e, org);
     web_report_form(b, id, kind, org);
     html_raw(b, "</main>\n");
     web_page_end(b);

@@ -25,6 +25,12 @@ void webpage_search(struct html_buf *b, const struct evkeyvalq *query, struct js
 /* One entry's page, from api_web_entry's answer (adds "place_title" to entry). */
 void webpage_entry(struct html_buf *b, struct json_object *entry);
 
+/*
+ * The thank-you page after a resident's response (issue 15): answer is
+ * api_response_create's 201 body, title the entry's title (may be NULL).
+ */
+void webpage_respond_thanks(struct html_buf *b, const char *entry_id, struct json_object *answer);
+
 /* A short page with a title and one sentence (404, 503 ...). */
 void webpage_error(struct html_buf *b, const char *title, const char *text);
 

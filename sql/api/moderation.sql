@@ -199,6 +199,7 @@ CREATE OR REPLACE FUNCTION sk_reason_errors(p_body jsonb, p_required boolean, p_
 CREATE OR REPLACE FUNCTION sk_settings_render(s moderation_settings) RETURNS jsonb LANGUAGE sql STABLE
     RETURN jsonb_build_object('stale_after', sk_iso_interval(s.stale_after), 'hide_after', sk_iso_interval(s.hide_after),
                               'reports_per_hour', s.reports_per_hour, 'report_hash_days', s.report_hash_days,
+                              'response_days', s.response_days, 'responses_per_hour', s.responses_per_hour,
                               'updated_at', sk_iso(s.updated_at));
 
 -- Moderators (any) and admins read the settings; they hold for every municipality.
@@ -232,11 +233,14 @@ BEGIN
     IF jsonb_typeof(p_body) IS DISTINCT FROM 'object' THEN
         RETURN sk_bad_field('body', 'must be a JSON object');
     END IF;
-    v_errs := sk_unknown_member_errors(p_body, ARRAY['stale_after', 'hide_after', 'reports_per_hour', 'report_hash_days'])
+    v_errs := sk_unknown_member_errors(p_body, ARRAY['stale_after', 'hide_after', 'reports_per_hour', 'report_hash_days',
+                                                     'response_days', 'responses_per_hour'])
               || sk_duration_errors(p_body, 'stale_after', interval '1 day', 'P1D')
               || sk_duration_errors(p_body, 'hide_after', interval '0', 'P0D')
               || sk_int_member_errors(p_body, 'reports_per_hour', 1, 10000)
-              || sk_int_member_errors(p_body, 'report_hash_days', 1, 365);
+              || sk_int_member_errors(p_body, 'report_hash_days', 1, 365)
+              || sk_int_member_errors(p_body, 'response_days', 1, 730)
+              || sk_int_member_errors(p_body, 'responses_per_hour', 1, 10000);
     IF jsonb_array_length(v_errs) > 0 THEN
         RETURN sk_invalid(v_errs);
     END IF;
@@ -246,7 +250,9 @@ BEGIN
        SET stale_after = coalesce(sk_parse_duration(p_body->>'stale_after'), stale_after),
            hide_after = coalesce(sk_parse_duration(p_body->>'hide_after'), hide_after),
            reports_per_hour = coalesce((p_body->>'reports_per_hour')::numeric::int, reports_per_hour),
-           report_hash_days = coalesce((p_body->>'report_hash_days')::numeric::int, report_hash_days)
+           report_hash_days = coalesce((p_body->>'report_hash_days')::numeric::int, report_hash_days),
+           response_days = coalesce((p_body->>'response_days')::numeric::int, response_days),
+           responses_per_hour = coalesce((p_body->>'responses_per_hour')::numeric::int, responses_per_hour)
      RETURNING * INTO s;
     IF sk_settings_render(s) - 'updated_at' IS DISTINCT FROM v_before - 'updated_at' THEN
         UPDATE moderation_settings SET updated_at = now() RETURNING * INTO s;

@@ -91,6 +91,8 @@ BEGIN
         (SELECT jsonb_build_object('id', o.id, 'name', o.name, 'website', o.website, 'email', o.email,
                                    'phone', o.phone)
          FROM organisations o WHERE o.id = (b->>'organisation_id')::uuid));
+    -- issue 15: the privacy notice of the response form says how long responses are kept
+    extra := extra || jsonb_build_object('response_days', (SELECT s.response_days FROM moderation_settings s));
     IF sk_is_uuid(b->>'place_id') THEN
         extra := extra || jsonb_build_object('place',
             (SELECT jsonb_build_object('id', p.id, 'title', p.title, 'address', p.address,

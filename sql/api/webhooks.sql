@@ -55,11 +55,14 @@ BEGIN
     END IF;
     SELECT jsonb_object_agg(y.webhook_id::text, jsonb_build_array(y.id, y.event)) INTO v_prev
       FROM webhook_deliveries y
-     WHERE y.entry_id = v_id AND y.xact = v_xact AND y.status = 'pending';
-    FOR w IN SELECT x.id, x.municipality FROM webhooks x
+     WHERE y.entry_id = v_id AND y.xact = v_xact AND y.status = 'pending' AND y.response_id IS NULL;
+    FOR w IN SELECT x.id, x.municipality, x.partner_org FROM webhooks x
               WHERE cardinality(x.kinds) = 0 OR v_kind = ANY (x.kinds) LOOP
-        v_saw := v_old_pub AND (w.municipality IS NULL OR w.municipality = OLD.municipality);
-        v_sees := v_new_pub AND (w.municipality IS NULL OR w.municipality = NEW.municipality);
+        -- a partner's webhook follows its organisation's entries; a moderator's, a municipality's
+        v_saw := v_old_pub AND CASE WHEN w.partner_org IS NOT NULL THEN w.partner_org = OLD.organisation_id
+                                    ELSE (w.municipality IS NULL OR w.municipality = OLD.municipality) END;
+        v_sees := v_new_pub AND CASE WHEN w.partner_org IS NOT NULL THEN w.partner_org = NEW.organisation_id
+                                     ELSE (w.municipality IS NULL OR w.municipality = NEW.municipality) END;
         v_did := (v_prev->(w.id::text)->>0)::bigint;
         v_devent := v_prev->(w.id::text)->>1;
         IF v_did IS NOT NULL THEN
@@ -180,35 +183,35 @@ $$;
 CREATE OR REPLACE FUNCTION sk_webhook_everywhere(p_role text, p_scope text[]) RETURNS boolean LANGUAGE sql IMMUTABLE
     RETURN coalesce(p_role = 'admin' OR (p_role = 'moderator' AND '*' = ANY (p_scope)), false);
 
--- May this caller see and manage w? Keys that act everywhere: all. Other moderators: the webhooks of
--- a municipality of their key.
-CREATE OR REPLACE FUNCTION sk_webhook_visible(w webhooks, p_role text, p_scope text[]) RETURNS boolean
+-- May this caller see and manage w? A partner's webhook (partner_org): only that organisation's
+-- partner keys, since its deliveries carry residents' responses (personal data). The others: keys
+-- that act everywhere all of them, other moderators those of a municipality of their key.
+CREATE OR REPLACE FUNCTION sk_webhook_visible(w webhooks, p_role text, p_org uuid, p_scope text[]) RETURNS boolean
     LANGUAGE sql IMMUTABLE
-    RETURN sk_webhook_everywhere(p_role, p_scope)
-        OR coalesce(p_role = 'moderator' AND w.municipality = ANY (p_scope), false);
+    RETURN CASE WHEN w.partner_org IS NOT NULL THEN coalesce(p_role = 'partner' AND w.partner_org = p_org, false)
+                ELSE sk_webhook_everywhere(p_role, p_scope)
+                     OR coalesce(p_role = 'moderator' AND w.municipality = ANY (p_scope), false) END;
 
--- Roles other than moderator and admin never reach here (the route is moderator-only), but the
--- function does not rely on it.
+-- Moderators and admins manage municipalities' webhooks; a partner its organisation's own.
 CREATE OR REPLACE FUNCTION sk_webhook_guard(p_role text) RETURNS sk_response LANGUAGE sql IMMUTABLE
-    RETURN CASE WHEN p_role IS NULL OR p_role = 'anonymous' THEN sk_unauthorized()
-                WHEN NOT sk_is_mod(p_role) THEN sk_forbidden('Only a moderator or admin can manage webhooks.')
-           END;
+    RETURN CASE WHEN p_role IS NULL OR NOT sk_is_writer(p_role) THEN sk_unauthorized() END;
 
-CREATE OR REPLACE FUNCTION sk_webhook_find(p_id uuid, p_role text, p_scope text[]) RETURNS webhooks
+CREATE OR REPLACE FUNCTION sk_webhook_find(p_id uuid, p_role text, p_org uuid, p_scope text[]) RETURNS webhooks
     LANGUAGE sql STABLE AS $$
-    SELECT w.* FROM webhooks w WHERE w.id = p_id AND sk_webhook_visible(w, p_role, p_scope)
+    SELECT w.* FROM webhooks w WHERE w.id = p_id AND sk_webhook_visible(w, p_role, p_org, p_scope)
 $$;
 
 -- The webhook a get/delete/deliveries call is about, or the problem to answer (as sk_mod_target
 -- in moderation.sql): one place for the role check and the not-found, which a hidden webhook also gets.
-CREATE OR REPLACE FUNCTION sk_webhook_target(p_id uuid, p_role text, p_scope text[], OUT w webhooks, OUT res sk_response)
+CREATE OR REPLACE FUNCTION sk_webhook_target(p_id uuid, p_role text, p_org uuid, p_scope text[], OUT w webhooks,
+                                             OUT res sk_response)
     LANGUAGE plpgsql STABLE AS $$
 BEGIN
     res := sk_webhook_guard(p_role);
     IF res.status IS NOT NULL THEN
         RETURN;
     END IF;
-    w := sk_webhook_find(p_id, p_role, p_scope);
+    w := sk_webhook_find(p_id, p_role, p_org, p_scope);
     IF w.id IS NULL THEN
         res := sk_not_found(format('There is no webhook with id %s.', p_id));
     END IF;
@@ -226,14 +229,14 @@ BEGIN
     END IF;
     RETURN QUERY SELECT (sk_reply(200, jsonb_build_object('items', coalesce(
         (SELECT jsonb_agg(sk_webhook_render(w) ORDER BY w.created_at, w.id)
-           FROM webhooks w WHERE sk_webhook_visible(w, p_role, p_scope)), '[]'::jsonb)))).*;
+           FROM webhooks w WHERE sk_webhook_visible(w, p_role, p_org, p_scope)), '[]'::jsonb)))).*;
 END;
 $$;
 
 CREATE OR REPLACE FUNCTION api_webhook_get(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    t record := sk_webhook_target(p_id, p_role, p_scope);
+    t record := sk_webhook_target(p_id, p_role, p_org, p_scope);
 BEGIN
     RETURN QUERY SELECT (CASE WHEN (t.res).status IS NOT NULL THEN t.res
                               ELSE sk_reply(200, sk_webhook_render(t.w)) END).*;
@@ -244,7 +247,7 @@ $$;
 CREATE OR REPLACE FUNCTION api_webhook_delete(p_id uuid, p_role text, p_org uuid, p_key uuid, p_scope text[])
     RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql AS $$
 DECLARE
-    t record := sk_webhook_target(p_id, p_role, p_scope);
+    t record := sk_webhook_target(p_id, p_role, p_org, p_scope);
 BEGIN
     IF (t.res).status IS NULL THEN
         DELETE FROM webhooks x WHERE x.id = (t.w).id;
@@ -267,7 +270,7 @@ DECLARE
     v_last bigint;
     v_n int;
 BEGIN
-    t := sk_webhook_target(p_id, p_role, p_scope);
+    t := sk_webhook_target(p_id, p_role, p_org, p_scope);
     IF (t.res).status IS NOT NULL THEN
         RETURN QUERY SELECT (t.res).*;
         RETURN;
@@ -283,6 +286,7 @@ BEGIN
                'id', d.id::text,
                'event', d.event,
                'entry_id', d.entry_id,
+               'response_id', d.response_id,
                'kind', d.kind,
                'entry_version', d.entry_version,
                'status', d.status,
@@ -310,6 +314,8 @@ $$;
 
 -- At most this many subscribers per municipality, and as many national ones (municipality NULL).
 CREATE OR REPLACE FUNCTION sk_webhook_cap() RETURNS int LANGUAGE sql IMMUTABLE RETURN 50;
+-- and this many per organisation for partners' own webhooks
+CREATE OR REPLACE FUNCTION sk_webhook_partner_cap() RETURNS int LANGUAGE sql IMMUTABLE RETURN 10;
 
 CREATE OR REPLACE FUNCTION api_webhook_create(p_body jsonb, p_errors jsonb, p_role text, p_org uuid, p_key uuid,
                                               p_scope text[])
@@ -331,7 +337,16 @@ BEGIN
         RETURN QUERY SELECT (sk_bad_field('body', 'must be a JSON object')).*;
         RETURN;
     END IF;
-    IF jsonb_typeof(p_body->'municipality') = 'string' THEN
+    IF p_role = 'partner' THEN
+        -- a partner's webhook: its own organisation's entries and responses, wherever they are
+        IF p_org IS NULL THEN
+            RETURN QUERY SELECT (sk_forbidden('This key belongs to no organisation.')).*;
+            RETURN;
+        END IF;
+        IF p_body ? 'municipality' AND jsonb_typeof(p_body->'municipality') <> 'null' THEN
+            v_errs := v_errs || sk_err('municipality', 'is not for a partner: your webhook follows your own organisation');
+        END IF;
+    ELSIF jsonb_typeof(p_body->'municipality') = 'string' THEN
         v_muni := p_body->>'municipality';
         IF NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = v_muni AND a.kind = 'municipality') THEN
             v_errs := v_errs || sk_err('municipality', 'is not a known municipality (see GET /api/v1/areas)');
@@ -351,20 +366,30 @@ BEGIN
         RETURN QUERY SELECT (sk_invalid(v_errs)).*;
         RETURN;
     END IF;
+    IF p_role = 'partner' THEN
+        PERFORM pg_advisory_xact_lock(hashtext('sk_webhook_cap:' || p_org::text));
+        IF (SELECT count(*) FROM webhooks x WHERE x.partner_org = p_org) >= sk_webhook_partner_cap() THEN
+            RETURN QUERY SELECT (sk_problem(409, 'conflict',
+                                            format('Your organisation has %s webhooks already; delete one you no longer need first.',
+                                                   sk_webhook_partner_cap()))).*;
+            RETURN;
+        END IF;
+    END IF;
     PERFORM pg_advisory_xact_lock(hashtext('sk_webhook_cap:' || coalesce(v_muni, '')));
-    IF (SELECT count(*) FROM webhooks x WHERE x.municipality IS NOT DISTINCT FROM v_muni) >= sk_webhook_cap() THEN
+    IF p_role <> 'partner'
+       AND (SELECT count(*) FROM webhooks x WHERE x.municipality IS NOT DISTINCT FROM v_muni AND x.partner_org IS NULL) >= sk_webhook_cap() THEN
         RETURN QUERY SELECT (sk_problem(409, 'conflict',
                                         format('There are %s webhooks for %s already; delete one you no longer need first.',
                                                sk_webhook_cap(), coalesce(v_muni, 'all municipalities')))).*;
         RETURN;
     END IF;
     BEGIN
-        INSERT INTO webhooks (url, secret, kinds, municipality, organisation_id, key_id)
+        INSERT INTO webhooks (url, secret, kinds, municipality, organisation_id, key_id, partner_org)
         VALUES (p_body->>'url', p_body->>'secret',
                 coalesce(ARRAY(SELECT DISTINCT k FROM jsonb_array_elements_text(
                                    CASE WHEN jsonb_typeof(p_body->'kinds') = 'array' THEN p_body->'kinds'
                                         ELSE '[]'::jsonb END) AS t(k) ORDER BY k), '{}'),
-                v_muni, p_org, p_key)
+                v_muni, p_org, p_key, CASE WHEN p_role = 'partner' THEN p_org END)
         RETURNING * INTO w;
     EXCEPTION WHEN check_violation OR foreign_key_violation OR not_null_violation OR data_exception THEN
         GET STACKED DIAGNOSTICS v_con = CONSTRAINT_NAME, v_col = COLUMN_NAME, v_msg = MESSAGE_TEXT;

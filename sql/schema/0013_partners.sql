@@ -129,6 +129,7 @@ CREATE UNIQUE INDEX entries_external_id_key ON entries (external_id) WHERE exter
 
 -- =============================================================================================
 -- keys: the audit log names keys, sessions and invitations, and how they change
+-- ======================================================================================
 -- =============================================================================================
 
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_chk;
@@ -140,3 +141,12 @@ ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_chk;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_chk CHECK (entity IN (
     'entry', 'organisation', 'area', 'theme', 'audience', 'accessibility_feature', 'support_kind', 'exception_set',
     'moderation_settings', 'api_key', 'session', 'invitation'));
+
+-- =============================================================================================
+-- responses: a partner's own webhooks (entry events of its own entries, response.created)
+-- =============================================================================================
+
+-- NULL: a moderator's webhook (entry events by municipality, never responses).
+ALTER TABLE webhooks
+    ADD COLUMN partner_org uuid REFERENCES organisations (id) ON DELETE CASCADE;
+CREATE INDEX webhooks_partner_org_idx ON webhooks (partner_org) WHERE partner_org IS NOT NULL;

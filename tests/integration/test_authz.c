@@ -384,6 +384,12 @@ static void target_make(const char *name, const char *route, const char *method,
         snprintf(t->check, sizeof(t->check), "SELECT count(*) FROM webhooks WHERE id = $1");
         return;
     }
+    if (strcmp(name, "orga") == 0) { /* organisation A itself: its partner's own responses (issue 15) */
+        snprintf(t->id, sizeof(t->id), "%s", W.org_a);
+        snprintf(t->check, sizeof(t->check),
+                 "SELECT count(*) || coalesce(max(status), '-') FROM entry_responses WHERE organisation_id = $1");
+        return;
+    }
     if (strcmp(name, "r512") == 0 || strcmp(name, "r668") == 0) {
         sql1(t->id, sizeof(t->id), "INSERT INTO entry_reports (entry_id, reason) VALUES ($1, 'outdated') RETURNING id",
              W.entry[0][strcmp(name, "r512") == 0 ? 0 : 4], NULL);
@@ -492,6 +498,8 @@ static void body_for(const char *name, const struct target *t, int caller, char 
         { "invite", "{\"organisation_id\":\"${CODE}\",\"contact_name\":\"Matrix ${N}\"}" },
         { "accept", "{\"token\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}" },
         { "keylabel", "{\"label\":\"Matrix ${N}\"}" },
+        { "respond", "{\"name\":\"Matrix ${N}\",\"contact\":\"matrix@example.org\"}" },
+        { "respseen", "{\"status\":\"seen\"}" },
         { "hook512", "{\"url\":\"http://127.0.0.1:9/"
                      "matrix\",\"secret\":\"matrix-secret-0123456789\",\"municipality\":\"GM0512\"}" },
     };

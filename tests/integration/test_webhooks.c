@@ -323,9 +323,19 @@ Test(webhooks, access_and_validation)
     wt_call(401, "GET", "/api/v1/webhooks", NULL, NULL);
     wt_call(401, "POST", "/api/v1/webhooks", NULL,
             "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\"}");
-    wt_call(403, "GET", "/api/v1/webhooks", partner, NULL);
-    wt_call(403, "POST", "/api/v1/webhooks", partner,
-            "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\"}");
+    /* issue 15: a partner has webhooks of its own organisation, and sees no others */
+    j = wt_call(200, "GET", "/api/v1/webhooks", partner, NULL);
+    cr_assert_eq(json_object_array_length(it_jget(j, "items")), 0, "%s", it_jtext(j));
+    j = wt_call(422, "POST", "/api/v1/webhooks", partner,
+                "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"municipality\":\"GM0512\"}");
+    cr_assert(wt_names_field(j, "municipality"), "%s", it_jtext(j));
+    j = wt_call(201, "POST", "/api/v1/webhooks", partner,
+                "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\"}");
+    snprintf(path, sizeof(path), "/api/v1/webhooks/%s", wt_s(j, "id"));
+    wt_call(404, "GET", path, a.mod, NULL);
+    wt_call(404, "GET", path, other, NULL);
+    wt_call(200, "GET", path, partner, NULL);
+    wt_call(204, "DELETE", path, partner, NULL);
     /* outside the moderator's municipalities */
     wt_call(403, "POST", "/api/v1/webhooks", a.mod,
             "{\"url\":\"https://example.org/h\",\"secret\":\"0123456789abcdef\",\"municipality\":\"GM0668\"}");
@@ -377,4 +387,50 @@ Test(webhooks, access_and_validation)
     }
     wt_call(404, "GET", "/api/v1/webhooks/00000000-0000-0000-0000-000000000000/deliveries", a.mod, NULL);
     unregister(a.mod, hook);
+}
+
+/* issue 15: a partner's own webhook gets response.created with the response; it goes with the response */
+Test(webhooks, partner_gets_response_created)
+{
+    struct wt_actors a;
+    struct receiver rx;
+    struct rx_msg m;
+    struct json_object *j, *body;
+    char url[96], hook[40], org[40], partner[128], vac[40], rid[40], tag[64], path[160], req[512];
+
+    actors(&a);
+    it_tag(tag, sizeof(tag));
+    it_make_org("Buurthuis De Linde (webhook reacties)", org);
+    it_make_key(org, "partner", NULL, partner);
+    rx_start(&rx, 0);
+    hook_url(url, sizeof(url), rx.port);
+    wt_register(partner, url, SECRET, ",\"kinds\":[\"vacancy\"]", hook);
+    snprintf(req, sizeof(req),
+             "{\"organisation_id\":\"%s\",\"title\":\"Kok gezocht (webhook %s)\",\"municipality\":\"GM0512\","
+             "\"skills\":[\"koken\"]}",
+             org, tag);
+    j = it_call(201, "POST", "/api/v1/vacancies", a.mod, req);
+    snprintf(vac, sizeof(vac), "%s", wt_s(j, "id"));
+    cr_assert(rx_wait(&rx, vac, "\"entry.published\"", WAIT_MS, &m), "the partner's webhook missed its own entry");
+
+    snprintf(path, sizeof(path), "/api/v1/vacancies/%s/responses", vac);
+    j = it_call(201, "POST", path, NULL, "{\"name\":\"Anna Webhook\",\"contact\":\"anna@example.org\"}");
+    snprintf(rid, sizeof(rid), "%s", wt_s(j, "id"));
+    cr_assert(rx_wait(&rx, vac, "\"response.created\"", WAIT_MS, &m), "no response.created notice arrived");
+    wt_assert_signed(&m, SECRET);
+    body = it_keep(json_tokener_parse(m.body));
+    cr_assert_str_eq(wt_s(body, "event"), "response.created");
+    cr_assert_str_eq(wt_s(body, "response.id"), rid);
+    cr_assert_str_eq(wt_s(body, "response.name"), "Anna Webhook");
+    cr_assert_str_eq(wt_s(body, "response.contact"), "anna@example.org");
+    cr_assert_str_eq(wt_s(body, "entry.id"), vac);
+
+    /* erasing the response erases its delivery */
+    snprintf(path, sizeof(path), "/api/v1/organisations/%s/responses/%s", org, rid);
+    it_call(204, "DELETE", path, partner, NULL);
+    snprintf(path, sizeof(path), "/api/v1/webhooks/%s/deliveries", hook);
+    j = wt_call(200, "GET", path, partner, NULL);
+    cr_assert(strstr(it_jtext(j), rid) == NULL, "a delivery of the erased response is left: %s", it_jtext(j));
+    unregister(partner, hook);
+    rx_stop(&rx);
 }

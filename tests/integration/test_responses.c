@@ -1,0 +1,262 @@
+/*
+ * test_responses.c — issue 15, item 3: residents respond to a vacancy ("Ik
+ * wil helpen") and register for an activity ("Aanmelden"); places_left goes
+ * down atomically and never below zero; only the organisation itself reads
+ * the responses; the per-client limit; retention by housekeeping; never in
+ * search, feeds or the audit log; the form on /aanbod/{id}.
+ *
+ * Over real HTTP to the real daemon; moderation_settings and one entry's
+ * registration are set with SQL. One test (the settings are shared), which
+ * puts the settings back at the end.
+ */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "it.h"
+
+#include "it_hooks.h"
+
+TestSuite(responses, .fini = it_release);
+
+#define PATH(buf, ...) (snprintf((buf), sizeof(buf), __VA_ARGS__), (const char *)(buf))
+
+/* One SQL statement with text parameters; the first value of the first row into out (may be NULL). */
+static void sql1(char *out, size_t cap, const char *sql, int n, const char *const *params)
+{
+    PGconn *pg = it_db_connect();
+    PGresult *res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
+    cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK, "%s: %s", sql,
+              PQerrorMessage(pg));
+    if (out)
+        snprintf(out, cap, "%s", PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
+    PQclear(res);
+    PQfinish(pg);
+}
+
+#define ACT_EXTRA                                                                                                      \
+    "\"online\":true,\"schedule\":{\"start\":\"2027-01-05T10:00\",\"end\":\"2027-01-05T11:00\",\"rrule\":\"FREQ="      \
+    "WEEKLY;BYDAY=TU\"}"
+
+struct world {
+    char tag[64];
+    char mod_org[40], mod[128], adm[128];
+    char org_a[40], key_a[128], org_b[40], key_b[128];
+    char act[40], vac[40], free_act[40];
+    char limit[16]; /* responses_per_hour before the test */
+};
+
+/* A published entry of org_a, made by the moderator; registration and places set with SQL. */
+static void make_entry(struct world *w, const char *coll, const char *extra, const char *title, char *id)
+{
+    char body[1024], path[64];
+    struct json_object *j;
+    const char *p[] = { NULL };
+    snprintf(body, sizeof(body), "{\"organisation_id\":\"%s\",\"title\":\"%s %s\",\"municipality\":\"GM0512\",%s}",
+             w->org_a, title, w->tag, extra);
+    j = it_call(201, "POST", PATH(path, "/api/v1/%s", coll), w->mod, body);
+    snprintf(id, 40, "%s", it_js(j, "id"));
+    p[0] = id;
+    sql1(NULL, 0, "UPDATE entries SET status = 'published' WHERE id = $1::uuid AND status <> 'published'", 1, p);
+}
+
+static void world(struct world *w)
+{
+    char name[200], body[300];
+    struct json_object *j;
+    const char *p[1];
+
+    snprintf(w->tag, sizeof(w->tag), "%ld%d", (long)time(NULL), (int)getpid());
+    it_make_org("Gemeente Gorinchem, team Sociale Kaart (reacties)", w->mod_org);
+    it_make_key(w->mod_org, "moderator", "GM0512", w->mod);
+    it_make_key(w->mod_org, "admin", NULL, w->adm);
+    snprintf(name, sizeof(name), "Buurthuis De Linde (reacties %s)", w->tag);
+    snprintf(body, sizeof(body), "{\"name\":\"%s\",\"municipality\":\"GM0512\"}", name);
+    j = it_call(201, "POST", "/api/v1/organisations", w->mod, body);
+    strcpy(w->org_a, it_js(j, "id"));
+    it_make_key(w->org_a, "partner", NULL, w->key_a);
+    snprintf(body, sizeof(body), "{\"name\":\"Sportclub (reacties %s)\",\"municipality\":\"GM0512\"}", w->tag);
+    j = it_call(201, "POST", "/api/v1/organisations", w->mod, body);
+    strcpy(w->org_b, it_js(j, "id"));
+    it_make_key(w->org_b, "partner", NULL, w->key_b);
+    make_entry(w, "activities", ACT_EXTRA, "Samen koken", w->act);
+    make_entry(w, "activities", ACT_EXTRA, "Vrije inloop", w->free_act);
+    make_entry(w, "vacancies", "\"skills\":[\"koken\"]", "Kok gezocht", w->vac);
+    p[0] = w->act;
+    sql1(NULL, 0, "UPDATE entries SET registration = 'required', places_left = 5, capacity = 5 WHERE id = $1::uuid", 1,
+         p);
+    sql1(w->limit, sizeof(w->limit), "SELECT responses_per_hour FROM moderation_settings", 0, NULL);
+    sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = 1000", 0, NULL);
+}
+
+struct racer {
+    const char *path;
+    long status;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    struct it_response resp;
+    r->status = it_send("POST", r->path, NULL, "{\"name\":\"Anna\",\"contact\":\"anna@example.org\"}", NULL, &resp) == 0
+                    ? resp.status
+                    : -1;
+    if (r->status != -1)
+        it_response_free(&resp);
+    return NULL;
+}
+
+/* Does GET path (with key) contain s anywhere in its answer? */
+static bool answer_has(const char *path, const char *key, const char *s)
+{
+    struct it_response r;
+    bool has;
+    cr_assert_eq(it_get(path, key, &r), 0);
+    has = r.body && strstr(r.body, s) != NULL;
+    it_response_free(&r);
+    return has;
+}
+
+Test(responses, end_to_end, .timeout = 120)
+{
+    struct world w;
+    struct json_object *j;
+    struct racer racers[20];
+    pthread_t th[20];
+    char path[160], path2[200], rid[40], secret[64], out[64], body[512], etag[16];
+    const char *p[2];
+    int ok = 0, full = 0;
+
+    world(&w);
+
+    /* validation errors name the field */
+    PATH(path, "/api/v1/activities/%s/responses", w.act);
+    j = it_call(422, "POST", path, NULL, "{\"contact\":\"x\",\"places\":11,\"colour\":1}");
+    cr_assert(it_names_field(j, "name"));
+    cr_assert(it_names_field(j, "contact"));
+    cr_assert(it_names_field(j, "places"));
+    cr_assert(it_names_field(j, "colour"));
+    PATH(path2, "/api/v1/vacancies/%s/responses", w.vac);
+    j = it_call(422, "POST", path2, NULL, "{\"name\":\"Bob\",\"contact\":\"bob@example.org\",\"places\":2}");
+    cr_assert(it_names_field(j, "places"));
+
+    /* read first, so a reply cache holds the entry: the registrations must show all the same */
+    j = it_call(200, "GET", PATH(path2, "/api/v1/activities/%s", w.act), NULL, NULL);
+    cr_assert_eq(json_object_get_int(it_jget(j, "places_left")), 5);
+    snprintf(etag, sizeof(etag), "%d", json_object_get_int(it_jget(j, "version")));
+    cr_assert(answer_has(PATH(path2, "/aanbod/%s", w.act), NULL, "Nog 5 plaatsen vrij."));
+
+    /* 20 at once for 5 places: exactly 5 succeed, the rest hear it is full; never below zero */
+    for (int i = 0; i < 20; i++) {
+        racers[i].path = path;
+        cr_assert_eq(pthread_create(&th[i], NULL, race, &racers[i]), 0);
+    }
+    for (int i = 0; i < 20; i++) {
+        pthread_join(th[i], NULL);
+        ok += racers[i].status == 201;
+        full += racers[i].status == 409;
+    }
+    cr_assert_eq(ok, 5, "%d registrations succeeded, %d were full", ok, full);
+    cr_assert_eq(full, 15);
+    j = it_call(200, "GET", PATH(path2, "/api/v1/activities/%s", w.act), NULL, NULL);
+    cr_assert_eq(json_object_get_int(it_jget(j, "places_left")), 0);
+    cr_assert_eq(json_object_get_int(it_jget(j, "version")), atoi(etag) + 5, "the version must move with the places");
+    cr_assert_str_eq(it_js(j, "status"), "published"); /* no moderation for a registration */
+    j = it_call(409, "POST", path, NULL, "{\"name\":\"Anna\",\"contact\":\"anna@example.org\"}");
+    cr_assert(strstr(it_js(j, "detail"), "Deze activiteit is vol."));
+
+    /* no registration needed: 409; a place: 404; an unpublished vacancy: 404 */
+    it_call(409, "POST", PATH(path2, "/api/v1/activities/%s/responses", w.free_act), NULL,
+            "{\"name\":\"Anna\",\"contact\":\"anna@example.org\"}");
+    p[0] = w.vac;
+    sql1(NULL, 0, "UPDATE entries SET status = 'pending' WHERE id = $1::uuid", 1, p);
+    it_call(404, "POST", PATH(path2, "/api/v1/vacancies/%s/responses", w.vac), NULL,
+            "{\"name\":\"Anna\",\"contact\":\"anna@example.org\"}");
+    sql1(NULL, 0, "UPDATE entries SET status = 'published' WHERE id = $1::uuid", 1, p);
+
+    /* a vacancy: 201 with delete_after; the secret word must stay out of search, feeds and audit */
+    snprintf(secret, sizeof(secret), "Geheimnaam%s", w.tag);
+    snprintf(body, sizeof(body), "{\"name\":\"%s\",\"contact\":\"%s@example.org\",\"message\":\"Ik help graag.\"}",
+             secret, secret);
+    j = it_call(201, "POST", PATH(path2, "/api/v1/vacancies/%s/responses", w.vac), NULL, body);
+    cr_assert_str_eq(it_js(j, "kind"), "volunteer");
+    cr_assert_not_null(it_js(j, "delete_after"));
+    snprintf(rid, sizeof(rid), "%s", it_js(j, "id"));
+    cr_assert(!answer_has(PATH(path2, "/api/v1/search?q=%s", secret), NULL, secret));
+    cr_assert(!answer_has("/feeds/vacancies", NULL, secret));
+    cr_assert(!answer_has(PATH(path2, "/api/v1/audit?entry=%s&limit=100", w.vac), w.adm, secret));
+    cr_assert(!answer_has(PATH(path2, "/api/v1/audit?entry=%s&limit=100", w.act), w.adm, "anna@example.org"));
+    p[0] = secret;
+    sql1(out, sizeof(out),
+         "SELECT count(*) FROM audit_log WHERE before::text LIKE '%' || $1 || '%' OR after::text "
+         "LIKE '%' || $1 || '%'",
+         1, p);
+    cr_assert_str_eq(out, "0");
+
+    /* only the organisation itself reads and handles them */
+    PATH(path, "/api/v1/organisations/%s/responses", w.org_a);
+    j = it_call(200, "GET", path, w.key_a, NULL);
+    cr_assert_eq(it_jlen(j, "items"), 6);
+    cr_assert_str_eq(it_js(j, "items.0.name"), secret);
+    cr_assert_str_eq(it_js(j, "items.0.entry.id"), w.vac);
+    it_call(403, "GET", path, w.key_b, NULL);
+    it_call(403, "GET", path, w.mod, NULL);
+    it_call(403, "GET", path, w.adm, NULL);
+    it_call(401, "GET", path, NULL, NULL);
+    j = it_call(200, "GET", PATH(path2, "%s?entry=%s&limit=2", path, w.act), w.key_a, NULL);
+    cr_assert_eq(it_jlen(j, "items"), 2);
+    cr_assert_not_null(it_js(j, "next_cursor"));
+    PATH(path2, "%s/%s", path, rid);
+    j = it_call(200, "PATCH", path2, w.key_a, "{\"status\":\"seen\"}");
+    cr_assert_str_eq(it_js(j, "status"), "seen");
+    j = it_call(422, "PATCH", path2, w.key_a, "{\"status\":\"done\"}");
+    cr_assert(it_names_field(j, "status"));
+    it_call(403, "PATCH", path2, w.key_b, "{\"status\":\"new\"}");
+    it_call(403, "DELETE", path2, w.mod, NULL);
+
+    /* retention: past delete_after, the housekeeping step erases it */
+    p[0] = rid;
+    sql1(NULL, 0, "UPDATE entry_responses SET delete_after = now() - interval '1 minute' WHERE id = $1::uuid", 1, p);
+    sql1(out, sizeof(out), "SELECT sk_responses_housekeeping(500)", 0, NULL);
+    sql1(out, sizeof(out), "SELECT count(*) FROM entry_responses WHERE id = $1::uuid", 1, p);
+    cr_assert_str_eq(out, "0");
+    it_call(404, "DELETE", path2, w.key_a, NULL);
+
+    /* the per-client limit: 429 */
+    sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = 1", 0, NULL);
+    j = it_call(429, "POST", PATH(path2, "/api/v1/vacancies/%s/responses", w.vac), NULL,
+                "{\"name\":\"Anna\",\"contact\":\"anna@example.org\"}");
+    sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = 1000", 0, NULL);
+
+    /* the form on the residents' page: full activity says so; the vacancy's form, errors, thanks */
+    cr_assert(answer_has(PATH(path2, "/aanbod/%s", w.act), NULL, "Deze activiteit is vol."));
+    cr_assert(answer_has(PATH(path2, "/aanbod/%s", w.vac), NULL, "Ik wil helpen"));
+    cr_assert(answer_has(PATH(path2, "/aanbod/%s", w.vac), NULL, "Na 90 dagen wissen wij uw gegevens."));
+    {
+        struct it_response r;
+        const char *form[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
+        const char *bad = "name=&contact=anna%40example.org&message=";
+        const char *good = "name=Anna&contact=anna%40example.org&message=Tot+dan";
+        PATH(path2, "/aanbod/%s/reageren", w.vac);
+        cr_assert_eq(it_request("POST", path2, form, bad, strlen(bad), &r), 0);
+        cr_assert_eq(r.status, 422, "%ld: %s", r.status, r.body);
+        cr_assert(strstr(r.body, "aria-describedby=\"reageer-name-fout\"") && strstr(r.body, "Vul uw naam in"));
+        cr_assert(strstr(r.body, "value=\"anna@example.org\""));
+        it_response_free(&r);
+        cr_assert_eq(it_request("POST", path2, form, good, strlen(good), &r), 0);
+        cr_assert_eq(r.status, 201, "%ld: %s", r.status, r.body);
+        cr_assert(strstr(r.body, "Bedankt"));
+        it_response_free(&r);
+    }
+    /* leave the shared database as found: the limit counts this client's responses of the last hour */
+    p[0] = w.org_a;
+    sql1(NULL, 0, "DELETE FROM entry_responses WHERE organisation_id = $1::uuid", 1, p);
+    p[0] = w.limit;
+    sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = $1::int", 1, p);
+}
