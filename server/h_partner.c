@@ -195,16 +195,42 @@ static void partner_home_render(struct req_ctx *ctx, struct json_object *home, s
     partner_send(ctx, 200, &b);
 }
 
-static void partner_on_home(struct req_ctx *ctx, PGresult *res)
+/* The responses (api_response_list) after the overview, whose text the request kept. */
+static void partner_on_responses(struct req_ctx *ctx, PGresult *res)
 {
     int status;
-    struct json_object *home = partner_body(res, &status);
+    struct json_object *responses = partner_body(res, &status);
+    struct json_object *home = json_tokener_parse(ctx->params[PARTNER_PROBLEM_PARAM]);
 
-    if (home == NULL || status != 200)
-        partner_failed(ctx, status);
+    if (status != 200) { /* the overview still shows; the section says the responses are not available */
+        json_object_put(responses);
+        responses = NULL;
+    }
+    if (home == NULL)
+        partner_failed(ctx, 500);
     else
-        partner_home_render(ctx, home, NULL);
+        partner_home_render(ctx, home, responses);
     json_object_put(home);
+    json_object_put(responses);
+}
+
+static void partner_on_home(struct req_ctx *ctx, PGresult *res)
+{
+    struct rows_api row;
+
+    if (rows_api_decode(res, &row) < 0 || row.status != 200 || row.body == NULL) {
+        partner_failed(ctx, row.status);
+        return;
+    }
+    if ((ctx->params[PARTNER_PROBLEM_PARAM] = http_keep(ctx, strdup(row.body))) == NULL) {
+        http_problem(ctx, 503, "Out of memory.", NULL);
+        return;
+    }
+    ctx->params[0] = ctx->who.org_id;
+    ctx->params[1] = NULL; /* every entry */
+    ctx->params[2] = "100";
+    ctx->params[3] = NULL;
+    http_query(ctx, STMT_RESPONSE_LIST, http_actor_params(ctx, 4), partner_on_responses);
 }
 
 void h_partner_home(struct req_ctx *ctx)
