@@ -1080,7 +1080,8 @@ static void pp_responses(struct html_buf *b, struct json_object *responses)
         return;
     }
     html_raw(b, "<p>Deze gegevens zijn alleen voor uw organisatie. Ze worden na een tijd vanzelf gewist.</p>\n"
-                "<div class=\"table-wrap\"><table class=\"ptable\">\n<caption class=\"visually-hidden\">Reacties"
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Reacties van inwoners\"><table "
+                "class=\"ptable\">\n<caption class=\"visually-hidden\">Reacties"
                 "</caption>\n<thead><tr><th scope=\"col\">Aanbod</th><th scope=\"col\">Naam</th>"
                 "<th scope=\"col\">Contact</th><th scope=\"col\">Bericht</th><th scope=\"col\">Plaatsen</th>"
                 "<th scope=\"col\">Datum</th></tr></thead>\n<tbody>\n");
@@ -1154,7 +1155,8 @@ void pp_page_keys(struct html_buf *b, const char *org_id, struct json_object *ke
     if (pp_len(items) == 0) {
         html_raw(b, "<p class=\"empty\">Er zijn geen sleutels.</p>\n");
     } else {
-        html_raw(b, "<div class=\"table-wrap\"><table class=\"ptable\">\n<caption class=\"visually-hidden\">"
+        html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Sleutels\"><table "
+                    "class=\"ptable\">\n<caption class=\"visually-hidden\">"
                     "Sleutels van uw organisatie</caption>\n<thead><tr><th scope=\"col\">Naam</th>"
                     "<th scope=\"col\">Gemaakt</th><th scope=\"col\">Status</th><th scope=\"col\">Wat wilt u doen?"
                     "</th></tr></thead>\n<tbody>\n");

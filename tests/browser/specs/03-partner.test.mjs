@@ -54,7 +54,7 @@ test("a weekly activity with an exception date through the form", async () => {
   const [start, except] = tuesdays();
   const page = await newPage(browser, { width: 1280 });
   await login(page);
-  await page.getByRole("link", { name: "Activiteit" }).click();
+  await page.getByRole("link", { name: "Activiteit", exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "Nieuw: een activiteit" }).waitFor();
   await axe(page, "partner-form-activity-1280");
   await shot(page, "partner-form-activity-1280");

@@ -144,19 +144,19 @@ test("a resident finds both, signs up for the activity and offers help", async (
   await page.goto(`${BASE}/aanbod/${activityId}`);
   await page.getByText(/Nog 3 plaatsen vrij/).first().waitFor();
   await page.getByLabel(/^Uw naam/).fill(RESIDENT);
-  await page.getByLabel(/^Hoe kunnen we u bereiken/).fill("anna@example.org");
-  await page.getByText(/bewaren/).first().waitFor(); // the privacy notice says for how long
+  await page.getByLabel(/^Hoe kunnen zij u bereiken/).fill("anna@example.org");
+  await page.getByText(/dagen wissen wij uw gegevens/).first().waitFor(); // the privacy notice says for how long
   await shot(page, "journey-resident-signup-360");
   await axe(page, "journey-resident-signup-360");
-  await page.getByRole("button", { name: /Aanmelden/ }).click();
+  await page.getByRole("button", { name: "Meld mij aan" }).click();
   await page.getByText(/Bedankt/).first().waitFor();
   await page.goto(`${BASE}/aanbod/${activityId}`);
   await page.getByText(/Nog 2 plaatsen vrij/).first().waitFor();
 
   await page.goto(`${BASE}/aanbod/${vacancyId}`);
   await page.getByLabel(/^Uw naam/).fill(HELPER);
-  await page.getByLabel(/^Hoe kunnen we u bereiken/).fill("06 12345678");
-  await page.getByRole("button", { name: /Ik wil helpen/ }).click();
+  await page.getByLabel(/^Hoe kunnen zij u bereiken/).fill("06 12345678");
+  await page.getByRole("button", { name: "Verstuur", exact: true }).click();
   await page.getByText(/Bedankt/).first().waitFor();
   await page.context().close();
 
