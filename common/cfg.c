@@ -109,6 +109,13 @@ static const struct cfg_entry cfg_table[] = {
     INT(webhook_max_attempts, "12", 1, 100, "attempts before a webhook delivery is marked failed"),
     INT(webhook_poll_ms, "1000", 50, 60000, "how often the daemon looks for due webhook deliveries"),
     INT(webhook_concurrency, "16", 1, 256, "webhook deliveries in flight at once"),
+    STR(smtp_url, "",
+        "SMTP relay for e-mail to partners, like smtp://relay.example.nl:587 (STARTTLS when offered) or "
+        "smtps://relay.example.nl; user:password@ before the host to log in; empty = no e-mail"),
+    STR(smtp_from, "", "sender address of the e-mail to partners, like kaart@gemeente.nl (needed with smtp_url)"),
+    INT(smtp_timeout_ms, "30000", 1000, 300000, "longest time sending one e-mail may take"),
+    INT(smtp_retry_base_ms, "60000", 10, 3600000, "first retry delay of an e-mail the relay did not take; doubles"),
+    INT(smtp_max_attempts, "10", 1, 100, "attempts before an e-mail is given up (its text is then erased)"),
 };
 
 #define CFG_N (sizeof(cfg_table) / sizeof(cfg_table[0]))
@@ -307,6 +314,31 @@ static int cfg_check_contact(const struct sk_config *cfg, char *err, size_t errl
     return 0;
 }
 
+/* smtp_url is smtp:// or smtps://, and then a plain sender address is needed. */
+static int cfg_check_smtp(const struct sk_config *cfg, char *err, size_t errlen)
+{
+    const char *u = cfg->smtp_url, *f = cfg->smtp_from;
+    if (u[0] == '\0')
+        return 0;
+    if ((strncmp(u, "smtp://", 7) != 0 && strncmp(u, "smtps://", 8) != 0) || strcspn(u, " \t\r\n") != strlen(u)) {
+        snprintf(err, errlen, "smtp_url must start with smtp:// or smtps:// (like smtp://relay.example.nl:587)");
+        return -1;
+    }
+    if (f[0] == '\0' || strcspn(f, " \t\r\n<>,;\"") != strlen(f) || strchr(f, '@') == NULL || f[0] == '@' ||
+        strchr(f, '@')[1] == '\0') {
+        snprintf(err, errlen, "smtp_from must be an e-mail address like kaart@gemeente.nl when smtp_url is set");
+        return -1;
+    }
+    return 0;
+}
+
+static void cfg_derive_mail_link(struct sk_config *cfg)
+{
+    cfg->mail_link[0] = '\0';
+    if (cfg->smtp_url[0])
+        snprintf(cfg->mail_link, sizeof(cfg->mail_link), "%s/partner", cfg->base_url);
+}
+
 /* Settings that must agree with each other or parse further; fills the derived members. */
 static int cfg_derive(struct sk_config *cfg, char *err, size_t errlen)
 {
@@ -321,8 +353,11 @@ static int cfg_derive(struct sk_config *cfg, char *err, size_t errlen)
     }
     if (!cfg->trust_proxy)
         memset(&cfg->proxies, 0, sizeof(cfg->proxies));
+    if (cfg_check_smtp(cfg, err, errlen) < 0)
+        return -1;
     if (n == 0) {
         snprintf(cfg->base_url, sizeof(cfg->base_url), "http://localhost:%d", cfg->port);
+        cfg_derive_mail_link(cfg);
         return cfg_check_contact(cfg, err, errlen);
     }
     const char *host = strncmp(u, "https://", 8) == 0 ? u + 8 : strncmp(u, "http://", 7) == 0 ? u + 7 : NULL;
@@ -336,6 +371,7 @@ static int cfg_derive(struct sk_config *cfg, char *err, size_t errlen)
         return -1;
     }
     snprintf(cfg->base_url, sizeof(cfg->base_url), "%s", u);
+    cfg_derive_mail_link(cfg);
     return cfg_check_contact(cfg, err, errlen);
 }
 

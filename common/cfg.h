@@ -68,11 +68,23 @@ struct sk_config {
     int webhook_max_attempts;
     int webhook_poll_ms;
     int webhook_concurrency;
+    char smtp_url[CFG_STR_MAX]; /* may hold a password: never logged */
+    char smtp_from[256];
+    int smtp_timeout_ms;
+    int smtp_retry_base_ms;
+    int smtp_max_attempts;
 
     /* Derived by cfg_load from the settings above (not settings themselves). */
     struct client_nets proxies; /* trusted_proxies parsed; empty unless trust_proxy */
     char base_url[256];         /* public_url, or http://localhost:<port> */
+    char mail_link[272];        /* <base_url>/partner, the link in e-mail to partners; "" without smtp_url */
 };
+
+/* The link e-mail to partners carries, NULL when no e-mail is sent (no smtp_url): the SQL's switch. */
+static inline const char *cfg_mail_link(const struct sk_config *cfg)
+{
+    return cfg->mail_link[0] ? cfg->mail_link : NULL;
+}
 
 /*
  * Fill cfg from defaults, file, environment and argv[*argi..]. Stops at the

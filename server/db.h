@@ -112,6 +112,8 @@ enum db_stmt {
     STMT_RESPONSE_DELETE,
     STMT_HK_RESPONSES,
     STMT_WEB_RESPOND,
+    STMT_MAIL_CLAIM, /* server/mail.c */
+    STMT_MAIL_REPORT,
 
     /* issue 15, import and export (server/h_imports.c, sql/api/imports.sql) */
     STMT_IMPORT,

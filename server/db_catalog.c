@@ -229,8 +229,8 @@ const struct db_statement db_statements[STMT_COUNT_] = {
     /* issue 15, residents' responses */
     [STMT_RESPONSE_CREATE] = { "response_create",
                                "SELECT * FROM api_response_create($1::text, $2::uuid, $3::jsonb, $4::jsonb, $5::text, "
-                               "$6::text, $7::uuid, $8::uuid, $9::text[])",
-                               9 },
+                               "$6::text, $7::text, $8::uuid, $9::uuid, $10::text[])",
+                               10 },
     [STMT_RESPONSE_LIST] = { "response_list",
                              "SELECT * FROM api_response_list($1::uuid, $2::uuid, $3::int, $4::text, $5::text, "
                              "$6::uuid, $7::uuid, $8::text[])",
@@ -245,9 +245,13 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                                6 },
     [STMT_WEB_RESPOND] = { "web_respond",
                            "SELECT * FROM api_web_respond($1::uuid, $2::jsonb, $3::jsonb, $4::text, $5::text, "
-                           "$6::uuid, $7::uuid, $8::text[])",
-                           8 },
+                           "$6::text, $7::uuid, $8::uuid, $9::text[])",
+                           9 },
     [STMT_HK_RESPONSES] = { "hk_responses", "SELECT sk_responses_housekeeping(500)", 0 },
+    [STMT_MAIL_CLAIM] = { "mail_claim", "SELECT id, recipient, subject, body FROM sk_mail_claim($1::int, $2::int)", 2 },
+    [STMT_MAIL_REPORT] = { "mail_report",
+                           "SELECT sk_mail_report($1::bigint, $2::boolean, $3::boolean, $4::text, $5::int, $6::int)",
+                           6 },
 
     /* issue 15, import and export */
     [STMT_IMPORT] = { "import",

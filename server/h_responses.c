@@ -18,6 +18,7 @@
 #include "routes.h"
 #include "rows.h"
 #include "validate.h"
+#include "worker.h"
 
 /* A JSON object body checked with table which; its errors (JSON text, arena) into *errors. NULL after a reply. */
 static const char *resp_body(struct req_ctx *ctx, enum validate_body which, const char **errors)
@@ -52,7 +53,8 @@ void h_response_create(struct req_ctx *ctx)
     ctx->params[0] = sk_kind_name(kind);
     ctx->params[1] = id;
     ctx->params[4] = ctx->client_key; /* an IPv4 address or an IPv6 /64; SQL keeps only a salted hash */
-    http_query(ctx, STMT_RESPONSE_CREATE, http_actor_params(ctx, 5), rows_reply_api);
+    ctx->params[5] = cfg_mail_link(ctx->w->cfg);
+    http_query(ctx, STMT_RESPONSE_CREATE, http_actor_params(ctx, 6), rows_reply_api);
 }
 
 /* The organisation of the path ({id}) into params[0]; NULL after a 404. */

@@ -27,6 +27,7 @@
 #include "search.h"
 #include "validate.h"
 #include "web_page.h"
+#include "worker.h"
 
 #define WEB_CSP                                                                                                        \
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "                                   \
@@ -512,5 +513,6 @@ void h_web_respond(struct req_ctx *ctx)
         return;
     ctx->params[2] = "[]";
     ctx->params[3] = ctx->client_key; /* SQL keeps only a salted hash, for the per-client limit */
-    http_query(ctx, STMT_WEB_RESPOND, http_actor_params(ctx, 4), web_on_respond);
+    ctx->params[4] = cfg_mail_link(ctx->w->cfg);
+    http_query(ctx, STMT_WEB_RESPOND, http_actor_params(ctx, 5), web_on_respond);
 }

@@ -1,5 +1,5 @@
 /*
- * webhook.c — webhook delivery engine (libcurl multi on libevent) and the
+ * webhook.c — webhook delivery engine (libcurl multi on libevent, curl_loop.c) and the
  * subscriber URL rules. See webhook.h for the contract.
  *
  * Everything runs on the owning worker's event loop; nothing is shared with
@@ -9,7 +9,6 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <event2/event.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "curl_loop.h"
 #include "db.h"
 #include "log.h"
 
@@ -66,21 +66,13 @@ struct wh_delivery {
     TAILQ_ENTRY(wh_delivery) link;
 };
 
-/* A socket libcurl asked us to watch; freed on CURL_POLL_REMOVE or with the engine. */
-struct wh_sock {
-    struct event *ev; /* owned */
-    TAILQ_ENTRY(wh_sock) link;
-};
-
 struct webhook_engine {
     struct event_base *base;     /* borrowed from the worker */
     struct db_pool *db;          /* borrowed from the worker */
     const struct sk_config *cfg; /* borrowed, read-only */
-    CURLM *multi;                /* owned */
-    struct event *timer;         /* owned: libcurl's timeout (CURLMOPT_TIMERFUNCTION) */
+    struct curl_loop *transfers; /* owned: the deliveries' transfers */
     TAILQ_HEAD(, wh_delivery) deliveries;
     int ndeliveries;
-    TAILQ_HEAD(, wh_sock) socks;
     /* the claim: at most one in flight */
     struct db_query claim;
     const char *claim_params[2];
@@ -91,7 +83,6 @@ struct webhook_engine {
     uint64_t next_poll_ms;
 };
 
-static void wh_check_done(struct webhook_engine *eng);
 static void wh_claim(struct webhook_engine *eng);
 
 /* ------------------------------------------------------------------ */
@@ -313,7 +304,7 @@ static void wh_delivery_free(struct wh_delivery *d)
     TAILQ_REMOVE(&eng->deliveries, d, link);
     eng->ndeliveries--;
     if (d->easy) {
-        curl_multi_remove_handle(eng->multi, d->easy);
+        curl_loop_remove(eng->transfers, d->easy);
         curl_easy_cleanup(d->easy);
     }
     curl_slist_free_all(d->headers);
@@ -366,7 +357,7 @@ static void wh_report(struct wh_delivery *d, bool ok, long code)
 
     wh_log(d, ok, code);
     if (d->easy) {
-        curl_multi_remove_handle(eng->multi, d->easy);
+        curl_loop_remove(eng->transfers, d->easy);
         curl_easy_cleanup(d->easy);
         d->easy = NULL;
     }
@@ -430,76 +421,6 @@ static curl_socket_t wh_on_open_socket(void *arg, curlsocktype purpose, struct c
     return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
-/* A watched socket is ready: let libcurl do its part, then collect finished transfers. */
-static void wh_on_socket_event(evutil_socket_t fd, short what, void *arg)
-{
-    struct webhook_engine *eng = arg;
-    int running = 0, action = ((what & EV_READ) ? CURL_CSELECT_IN : 0) | ((what & EV_WRITE) ? CURL_CSELECT_OUT : 0);
-    curl_multi_socket_action(eng->multi, fd, action, &running);
-    wh_check_done(eng);
-}
-
-/* libcurl's timeout came due: let it act on whatever timed out, then collect. */
-static void wh_on_timer_event(evutil_socket_t fd, short what, void *arg)
-{
-    struct webhook_engine *eng = arg;
-    int running = 0;
-    (void)fd;
-    (void)what;
-    curl_multi_socket_action(eng->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    wh_check_done(eng);
-}
-
-/* CURLMOPT_SOCKETFUNCTION: (re)arm or drop the libevent watcher of socket s. */
-static int wh_on_curl_socket(CURL *easy, curl_socket_t s, int what, void *arg, void *socketp)
-{
-    struct webhook_engine *eng = arg;
-    struct wh_sock *ws = socketp;
-    short events;
-    (void)easy;
-
-    if (what == CURL_POLL_REMOVE) {
-        if (ws) {
-            event_free(ws->ev);
-            TAILQ_REMOVE(&eng->socks, ws, link);
-            free(ws);
-        }
-        return 0;
-    }
-    events = (short)(((what & CURL_POLL_IN) ? EV_READ : 0) | ((what & CURL_POLL_OUT) ? EV_WRITE : 0) | EV_PERSIST);
-    if (ws == NULL) {
-        ws = calloc(1, sizeof(*ws));
-        if (ws == NULL)
-            return -1;
-        ws->ev = event_new(eng->base, s, events, wh_on_socket_event, eng);
-        if (ws->ev == NULL) {
-            free(ws);
-            return -1;
-        }
-        TAILQ_INSERT_TAIL(&eng->socks, ws, link);
-        curl_multi_assign(eng->multi, s, ws);
-    } else {
-        event_del(ws->ev);
-        event_assign(ws->ev, eng->base, s, events, wh_on_socket_event, eng);
-    }
-    event_add(ws->ev, NULL);
-    return 0;
-}
-
-/* CURLMOPT_TIMERFUNCTION: one timer, re-armed as libcurl asks (never act from inside). */
-static int wh_on_curl_timer(CURLM *multi, long timeout_ms, void *arg)
-{
-    struct webhook_engine *eng = arg;
-    (void)multi;
-    if (timeout_ms < 0) {
-        evtimer_del(eng->timer);
-    } else {
-        struct timeval tv = clock_timeval(timeout_ms);
-        evtimer_add(eng->timer, &tv);
-    }
-    return 0;
-}
-
 /* The outcome of a finished transfer: 2xx is success; anything else is retried. */
 static void wh_finish_transfer(struct wh_delivery *d, CURLcode res)
 {
@@ -530,19 +451,11 @@ static void wh_finish_transfer(struct wh_delivery *d, CURLcode res)
     wh_report(d, ok, code);
 }
 
-/* Collect every finished transfer. Runs only from our own event callbacks. */
-static void wh_check_done(struct webhook_engine *eng)
+/* curl_loop's done callback: the delivery whose transfer finished. */
+static void wh_on_transfer_done(CURL *easy, CURLcode res, void *arg)
 {
-    CURLMsg *m;
-    int left;
-    while ((m = curl_multi_info_read(eng->multi, &left)) != NULL) {
-        struct wh_delivery *d = NULL;
-        if (m->msg != CURLMSG_DONE)
-            continue;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&d);
-        if (d)
-            wh_finish_transfer(d, m->data.result);
-    }
+    (void)easy;
+    wh_finish_transfer(arg, res);
 }
 
 /* ------------------------------------------------------------------ */
@@ -604,8 +517,7 @@ static int wh_start(struct wh_delivery *d)
     curl_easy_setopt(d->easy, CURLOPT_OPENSOCKETFUNCTION, wh_on_open_socket);
     curl_easy_setopt(d->easy, CURLOPT_OPENSOCKETDATA, d);
     curl_easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->errbuf);
-    curl_easy_setopt(d->easy, CURLOPT_PRIVATE, d);
-    if (curl_multi_add_handle(d->eng->multi, d->easy) != CURLM_OK) {
+    if (curl_loop_add(d->eng->transfers, d->easy, d) < 0) {
         snprintf(d->error, sizeof(d->error), "cannot start the transfer");
         return -1;
     }
@@ -698,28 +610,17 @@ struct webhook_engine *webhook_engine_new(struct event_base *base, struct db_poo
     eng->db = db;
     eng->cfg = cfg;
     TAILQ_INIT(&eng->deliveries);
-    TAILQ_INIT(&eng->socks);
-    eng->multi = curl_multi_init();
-    eng->timer = evtimer_new(base, wh_on_timer_event, eng);
-    if (eng->multi == NULL || eng->timer == NULL) {
-        webhook_engine_free(eng);
+    eng->transfers = curl_loop_new(base, (long)cfg->webhook_concurrency, wh_on_transfer_done);
+    if (eng->transfers == NULL) {
+        free(eng);
         return NULL;
     }
-    curl_multi_setopt(eng->multi, CURLMOPT_SOCKETFUNCTION, wh_on_curl_socket);
-    curl_multi_setopt(eng->multi, CURLMOPT_SOCKETDATA, eng);
-    curl_multi_setopt(eng->multi, CURLMOPT_TIMERFUNCTION, wh_on_curl_timer);
-    curl_multi_setopt(eng->multi, CURLMOPT_TIMERDATA, eng);
-    curl_multi_setopt(eng->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)cfg->webhook_concurrency);
-    /* "Nothing here waits" holds only with libcurl's threaded (or c-ares) resolver. */
-    if ((curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_ASYNCHDNS) == 0)
-        log_msg(LOG_WARN, "webhooks: this libcurl resolves names synchronously; DNS lookups will block worker 0");
     return eng;
 }
 
 void webhook_engine_free(struct webhook_engine *eng)
 {
     struct wh_delivery *d;
-    struct wh_sock *ws;
 
     if (eng == NULL)
         return;
@@ -730,14 +631,6 @@ void webhook_engine_free(struct webhook_engine *eng)
             db_query_abandon(eng->db, &d->q);
         wh_delivery_free(d);
     }
-    if (eng->multi)
-        curl_multi_cleanup(eng->multi);
-    while ((ws = TAILQ_FIRST(&eng->socks)) != NULL) {
-        TAILQ_REMOVE(&eng->socks, ws, link);
-        event_free(ws->ev);
-        free(ws);
-    }
-    if (eng->timer)
-        event_free(eng->timer);
+    curl_loop_free(eng->transfers);
     free(eng);
 }

@@ -18,6 +18,7 @@
 #include "housekeeping.h"
 #include "http.h"
 #include "log.h"
+#include "mail.h"
 #include "sindex.h"
 #include "webhook.h"
 
@@ -77,6 +78,8 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
     conn_table_tick(w->conns, now);
     if (w->hooks)
         webhook_engine_tick(w->hooks, now, w->draining);
+    if (w->mail)
+        mail_sender_tick(w->mail, now, w->draining);
     housekeeping_tick(w->hk, now, w->draining);
     http_expire(w, now);
     http_index_wake(w, now);
@@ -173,6 +176,9 @@ int worker_start(struct worker *w)
     /* One engine per daemon sends webhooks, so each notice goes out once. */
     if (w->index == 0 && w->db && (w->hooks = webhook_engine_new(w->base, w->db, w->cfg)) == NULL)
         return -1;
+    /* And e-mail, when there is a relay to send it through. */
+    if (w->index == 0 && w->db && w->cfg->smtp_url[0] && (w->mail = mail_sender_new(w->base, w->db, w->cfg)) == NULL)
+        return -1;
     /* One instance runs the periodic database jobs (hide stale entries ...). */
     if (w->index == 0 && w->db && (w->hk = housekeeping_new(w->db, w->cfg, w->write_gen)) == NULL)
         return -1;
@@ -223,6 +229,7 @@ void worker_join(struct worker *w)
         free(ctx);
     }
     webhook_engine_free(w->hooks); /* abandons its queries: before the pool */
+    mail_sender_free(w->mail);     /* abandons its queries: before the pool */
     housekeeping_free(w->hk);      /* abandons its queries: before the pool */
     db_pool_free(w->db);
     cache_free(w->reply_cache);

@@ -27,6 +27,7 @@ struct evhttp_bound_socket;
 struct event;
 struct db_pool;
 struct webhook_engine;
+struct mail_sender;
 struct housekeeping;
 struct ratelimit;
 struct cache;
@@ -60,6 +61,7 @@ struct worker {
     struct evhttp_bound_socket *bound;
     struct db_pool *db;           /* owned */
     struct webhook_engine *hooks; /* owned; worker 0 only (webhook.h), else NULL */
+    struct mail_sender *mail;     /* owned; worker 0 with smtp_url only (mail.h), else NULL */
     struct housekeeping *hk;      /* owned; worker 0 only (housekeeping.h), else NULL */
     struct event *tick;           /* maintenance timer */
     struct event *stop;           /* activated by worker_stop */

@@ -9,7 +9,7 @@
   "use strict";
 
   var KEY = "socialekaart.key";
-  var state = { me: null, themes: {}, areas: {}, areaKind: {}, vocab: {}, orgs: {} };
+  var state = { me: null, themes: {}, areas: {}, areaKind: {}, vocab: {}, orgs: {}, orgsGen: 0 };
 
   var KIND = { place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers" };
   var REASON = {
@@ -613,8 +613,10 @@
     Object.keys(state.areas).forEach(function (code) {
       if (state.areaKind[code] === "municipality" && inScope(code)) mun.appendChild(el("option", { value: code }, state.areas[code]));
     });
+    var gen = ++state.orgsGen; /* a slower, older load must not overwrite a newer one */
     return allOrganisations()
       .then(function (items) {
+        if (gen !== state.orgsGen) return;
         var orgs = items.filter(function (o) {
           return !o.municipality || inScope(o.municipality);
         });
@@ -622,11 +624,14 @@
           return (a.name || "").localeCompare(b.name || "", "nl");
         });
         [$("invite-org"), $("keys-org")].forEach(function (sel) {
+          var chosen = sel.value; /* what the moderator picked stays picked */
           sel.replaceChildren(el("option", { value: "" }, "Kies een organisatie"));
           orgs.forEach(function (o) {
             state.orgs[o.id] = o.name;
             sel.appendChild(el("option", { value: o.id }, o.name + (o.municipality ? " (" + (state.areas[o.municipality] || o.municipality) + ")" : "")));
           });
+          sel.value = chosen;
+          if (sel.value !== chosen) sel.value = "";
         });
       })
       .catch(function (e) {

@@ -34,9 +34,10 @@ CREATE OR REPLACE FUNCTION sk_response_payload(r entry_responses, e entries) RET
         'entry', jsonb_build_object('id', e.id, 'kind', e.kind, 'title', e.title))::text;
 
 -- The e-mail to the organisation: plain Dutch (B1), the response and where to see it.
-CREATE OR REPLACE FUNCTION sk_response_mail_body(r entry_responses, e entries, p_org_name text) RETURNS text
+CREATE OR REPLACE FUNCTION sk_response_mail_body(r entry_responses, e entries, p_org_name text, p_partner_url text)
+    RETURNS text
     LANGUAGE sql STABLE
-    RETURN format(E'Beste %s,\n\n%s\n\nNaam: %s\nContact: %s\n%s%s\nU vindt alle reacties op uw partnerpagina: /partner\n\n'
+    RETURN format(E'Beste %s,\n\n%s\n\nNaam: %s\nContact: %s\n%s%s\nU vindt alle reacties op uw partnerpagina:\n%s\n\n'
                   || E'Deze gegevens zijn alleen voor uw organisatie. Wij wissen ze op %s.\n'
                   || E'Gebruik ze alleen om contact op te nemen over dit aanbod.\n\nSociale Kaart\n',
                   p_org_name,
@@ -46,6 +47,7 @@ CREATE OR REPLACE FUNCTION sk_response_mail_body(r entry_responses, e entries, p
                   r.name, r.contact,
                   CASE WHEN r.kind = 'registration' THEN format(E'Aantal plaatsen: %s\n', r.places) ELSE '' END,
                   CASE WHEN r.message IS NOT NULL THEN format(E'Bericht:\n%s\n', r.message) ELSE '' END,
+                  p_partner_url,
                   to_char(r.delete_after AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY'));
 
 -- =============================================================================================
@@ -53,10 +55,10 @@ CREATE OR REPLACE FUNCTION sk_response_mail_body(r entry_responses, e entries, p
 -- =============================================================================================
 -- p_kind 'activity' or 'vacancy'. p_errors: the daemon's shape checks (common/validate.c,
 -- VALIDATE_BODY_RESPONSE). p_client: the client address, only hashed (with the reports' secret salt
--- and a prefix of its own) for the per-client limit. p_mail: queue an e-mail to the organisation
--- (the daemon passes true when an SMTP relay is configured).
+-- and a prefix of its own) for the per-client limit. p_partner_url: the partner page's address when
+-- the daemon has an SMTP relay (smtp_url): an e-mail to the organisation is queued; NULL: none.
 CREATE OR REPLACE FUNCTION sk_response_create(p_kind text, p_entry uuid, p_body jsonb, p_errors jsonb, p_client text,
-                                              p_mail boolean, p_role text, p_org uuid, p_key uuid)
+                                              p_partner_url text, p_role text, p_org uuid, p_key uuid)
     RETURNS sk_response LANGUAGE plpgsql AS $$
 DECLARE
     s moderation_settings;
@@ -145,12 +147,12 @@ BEGIN
      WHERE w.partner_org = e.organisation_id AND (cardinality(w.kinds) = 0 OR e.kind = ANY (w.kinds));
 
     SELECT * INTO o FROM organisations WHERE id = e.organisation_id;
-    IF p_mail AND o.email IS NOT NULL THEN
+    IF p_partner_url IS NOT NULL AND o.email IS NOT NULL THEN
         INSERT INTO mail_outbox (response_id, recipient, subject, body)
         VALUES (r.id, o.email,
                 left(CASE r.kind WHEN 'registration' THEN 'Nieuwe aanmelding: ' ELSE 'Iemand wil helpen: ' END
                      || e.title, 200),
-                sk_response_mail_body(r, e, o.name));
+                sk_response_mail_body(r, e, o.name, p_partner_url));
     END IF;
 
     -- the audit log says only that places were taken (public data), never who took them
@@ -164,17 +166,66 @@ BEGIN
 END;
 $$;
 
+-- p_partner_url: see sk_response_create (NULL: no e-mail).
 CREATE OR REPLACE FUNCTION api_response_create(p_kind text, p_entry uuid, p_body jsonb, p_errors jsonb, p_client text,
-                                               p_role text, p_org uuid, p_key uuid, p_scope text[])
+                                               p_partner_url text, p_role text, p_org uuid, p_key uuid,
+                                               p_scope text[])
     RETURNS sk_response LANGUAGE sql
-    RETURN sk_response_create(p_kind, p_entry, p_body, p_errors, p_client, false, p_role, p_org, p_key);
+    RETURN sk_response_create(p_kind, p_entry, p_body, p_errors, p_client, p_partner_url, p_role, p_org, p_key);
 
--- The same with the e-mail switch, for the daemon (it knows whether smtp_url is set).
-CREATE OR REPLACE FUNCTION api_response_create_mail(p_kind text, p_entry uuid, p_body jsonb, p_errors jsonb,
-                                                    p_client text, p_mail boolean, p_role text, p_org uuid,
-                                                    p_key uuid, p_scope text[])
-    RETURNS sk_response LANGUAGE sql
-    RETURN sk_response_create(p_kind, p_entry, p_body, p_errors, p_client, p_mail, p_role, p_org, p_key);
+-- =============================================================================================
+-- The e-mail sender's two statements (server/mail.c; not API operations: no caller)
+-- =============================================================================================
+-- Claim up to p_limit due e-mails for p_lease_ms, like sk_webhook_claim: rows another daemon
+-- holds are skipped, not waited for; a daemon that dies mid-send loses its lease and the e-mail
+-- goes again (at least once). Also prunes a few finished rows older than 30 days.
+CREATE OR REPLACE FUNCTION sk_mail_claim(p_limit int, p_lease_ms int)
+    RETURNS TABLE(id bigint, recipient text, subject text, body text, attempts int)
+    LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    DELETE FROM mail_outbox x
+     WHERE x.id IN (SELECT y.id FROM mail_outbox y
+                     WHERE y.status <> 'pending' AND y.created_at < now() - interval '30 days'
+                     LIMIT 100);
+    RETURN QUERY
+    WITH due AS MATERIALIZED (
+        SELECT c.id FROM mail_outbox c
+         WHERE c.status = 'pending' AND c.next_attempt_at <= now()
+           AND (c.locked_until IS NULL OR c.locked_until < now())
+         ORDER BY c.next_attempt_at, c.id
+         LIMIT greatest(p_limit, 0)
+           FOR UPDATE SKIP LOCKED)
+    UPDATE mail_outbox m
+       SET locked_until = clock_timestamp() + make_interval(secs => p_lease_ms / 1000.0)
+      FROM due
+     WHERE m.id = due.id
+    RETURNING m.id, m.recipient, m.subject, m.body, m.attempts;
+END;
+$$;
+
+-- Record one attempt. Taken by the relay -> sent; refused for good (p_permanent: a 5xx answer) or
+-- the p_max_attempts-th failure -> failed; else retry after base * 2^(attempts-1), at most an hour.
+-- A sent or failed e-mail keeps no personal data: its body (the resident's name and contact) is
+-- erased. Returns the new status.
+CREATE OR REPLACE FUNCTION sk_mail_report(p_id bigint, p_ok boolean, p_permanent boolean, p_error text,
+                                          p_base_ms int, p_max_attempts int)
+    RETURNS text LANGUAGE sql AS $$
+    UPDATE mail_outbox m
+       SET attempts = m.attempts + 1,
+           last_error = CASE WHEN p_ok THEN NULL ELSE left(coalesce(p_error, 'failed'), 500) END,
+           locked_until = NULL,
+           sent_at = CASE WHEN p_ok THEN now() END,
+           status = CASE WHEN p_ok THEN 'sent' WHEN p_permanent OR m.attempts + 1 >= p_max_attempts THEN 'failed'
+                         ELSE 'pending' END,
+           body = CASE WHEN p_ok OR p_permanent OR m.attempts + 1 >= p_max_attempts THEN '' ELSE m.body END,
+           next_attempt_at = CASE WHEN p_ok OR p_permanent OR m.attempts + 1 >= p_max_attempts THEN m.next_attempt_at
+                                  ELSE now() + make_interval(secs => least(3600000::float8,
+                                           p_base_ms::float8 * power(2::float8, least(m.attempts, 40))) / 1000.0)
+                             END
+     WHERE m.id = p_id AND m.status = 'pending'
+    RETURNING m.status
+$$;
 
 -- =============================================================================================
 -- The organisation reads and handles its responses
@@ -299,7 +350,8 @@ $$;
 -- The residents' page: POST /aanbod/{id}/reageren (server/h_web.c), the kind from the entry
 -- =============================================================================================
 CREATE OR REPLACE FUNCTION api_web_respond(p_entry uuid, p_body jsonb, p_errors jsonb, p_client text,
-                                           p_role text, p_org uuid, p_key uuid, p_scope text[])
+                                           p_partner_url text, p_role text, p_org uuid, p_key uuid,
+                                           p_scope text[])
     RETURNS sk_response LANGUAGE plpgsql AS $$
 DECLARE
     v_kind text;
@@ -308,6 +360,6 @@ BEGIN
     IF v_kind IS NULL OR v_kind NOT IN ('activity', 'vacancy') THEN
         RETURN sk_not_found('There is no activity or vacancy with this id.');
     END IF;
-    RETURN sk_response_create(v_kind, p_entry, p_body, p_errors, p_client, false, p_role, p_org, p_key);
+    RETURN sk_response_create(v_kind, p_entry, p_body, p_errors, p_client, p_partner_url, p_role, p_org, p_key);
 END;
 $$;

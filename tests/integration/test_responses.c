@@ -6,16 +6,22 @@
  * search, feeds or the audit log; the form on /aanbod/{id}.
  *
  * Over real HTTP to the real daemon; moderation_settings and one entry's
- * registration are set with SQL. One test (the settings are shared), which
- * puts the settings back at the end.
+ * registration are set with SQL. The tests put the shared settings back at
+ * the end. E-mail: a daemon of its own with smtp_url pointing at a relay in a
+ * thread of the test.
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -259,4 +265,242 @@ Test(responses, end_to_end, .timeout = 120)
     sql1(NULL, 0, "DELETE FROM entry_responses WHERE organisation_id = $1::uuid", 1, p);
     p[0] = w.limit;
     sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = $1::int", 1, p);
+}
+
+/* ------------------------------------------------------------------ */
+/* E-mail to the organisation through an SMTP relay (smtp_url) */
+
+/*
+ * A relay on 127.0.0.1 in a thread: enough SMTP (RFC 5321) for libcurl, no
+ * STARTTLS offered. It keeps each message it takes and refuses (550) any
+ * recipient starting with "weiger". One connection at a time.
+ */
+struct relay {
+    int fd, port;
+    pthread_t th;
+    pthread_mutex_t mu;
+    char messages[4][8192];
+    int nmessages, refused;
+};
+
+static void relay_say(int c, const char *s)
+{
+    ssize_t n = write(c, s, strlen(s));
+    (void)n;
+}
+
+/* One line (CRLF stripped) from c into line; -1 when the peer is gone. */
+static int relay_line(int c, char *line, size_t cap)
+{
+    size_t n = 0;
+    char ch;
+    while (read(c, &ch, 1) == 1) {
+        if (ch == '\n') {
+            if (n && line[n - 1] == '\r')
+                n--;
+            line[n] = '\0';
+            return 0;
+        }
+        if (n + 1 < cap)
+            line[n++] = ch;
+    }
+    return -1;
+}
+
+static void *relay_main(void *arg)
+{
+    struct relay *r = arg;
+    int c;
+    while ((c = accept(r->fd, NULL, NULL)) >= 0) {
+        char line[2048], msg[8192];
+        size_t len = 0;
+        bool data = false;
+        relay_say(c, "220 relay.test ESMTP\r\n");
+        while (relay_line(c, line, sizeof(line)) == 0) {
+            if (data) {
+                if (strcmp(line, ".") == 0) {
+                    data = false;
+                    pthread_mutex_lock(&r->mu);
+                    if (r->nmessages < 4)
+                        snprintf(r->messages[r->nmessages++], sizeof(r->messages[0]), "%.*s", (int)len, msg);
+                    pthread_mutex_unlock(&r->mu);
+                    relay_say(c, "250 taken\r\n");
+                } else {
+                    int w = snprintf(msg + len, sizeof(msg) - len, "%s\n", line);
+                    if (w > 0 && (size_t)w < sizeof(msg) - len)
+                        len += (size_t)w;
+                }
+            } else if (strncasecmp(line, "EHLO", 4) == 0) {
+                relay_say(c, "250-relay.test\r\n250 8BITMIME\r\n");
+            } else if (strncasecmp(line, "RCPT TO:<weiger", 15) == 0) {
+                pthread_mutex_lock(&r->mu);
+                r->refused++;
+                pthread_mutex_unlock(&r->mu);
+                relay_say(c, "550 no such mailbox\r\n");
+            } else if (strncasecmp(line, "DATA", 4) == 0) {
+                len = 0;
+                data = true;
+                relay_say(c, "354 go on\r\n");
+            } else if (strncasecmp(line, "QUIT", 4) == 0) {
+                relay_say(c, "221 bye\r\n");
+                break;
+            } else {
+                relay_say(c, "250 ok\r\n"); /* HELO, MAIL, RCPT, RSET, NOOP */
+            }
+        }
+        close(c);
+    }
+    return NULL;
+}
+
+static void relay_start(struct relay *r)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t alen = sizeof(a);
+    memset(r, 0, sizeof(*r));
+    pthread_mutex_init(&r->mu, NULL);
+    r->fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(r->fd >= 0 && bind(r->fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(r->fd, 4) == 0);
+    cr_assert_eq(getsockname(r->fd, (struct sockaddr *)&a, &alen), 0);
+    r->port = ntohs(a.sin_port);
+    cr_assert_eq(pthread_create(&r->th, NULL, relay_main, r), 0);
+}
+
+static int relay_count(struct relay *r, int *refused)
+{
+    int n;
+    pthread_mutex_lock(&r->mu);
+    n = r->nmessages;
+    if (refused)
+        *refused = r->refused;
+    pthread_mutex_unlock(&r->mu);
+    return n;
+}
+
+/* The status and body length of the e-mail queued for response rid, as "status:length". */
+static void outbox_state(char *out, size_t cap, const char *rid)
+{
+    const char *p[] = { rid };
+    sql1(out, cap, "SELECT status || ':' || length(body) FROM mail_outbox WHERE response_id = $1::uuid", 1, p);
+}
+
+/* The relay's daemon, stopped by the test's .fini also when an assertion ended the test. */
+static struct it_daemon relay_daemon;
+
+static void relay_daemon_stop(void)
+{
+    if (relay_daemon.pid > 0)
+        it_daemon_stop(&relay_daemon);
+    relay_daemon.pid = 0;
+}
+
+Test(responses, email_through_the_relay, .timeout = 180, .fini = relay_daemon_stop)
+{
+    struct world w;
+    struct relay relay;
+    struct it_daemon *d = &relay_daemon;
+    struct json_object *j;
+    char env_url[64], path[200], url[300], rid[40], rid2[40], state[64], title[128], cafe[40], subject[200];
+    const char *p[2];
+    int refused = 0;
+
+    world(&w);
+    relay_start(&relay);
+    snprintf(env_url, sizeof(env_url), "SK_SMTP_URL=smtp://127.0.0.1:%d", relay.port);
+    {
+        const char *env[] = { env_url, "SK_SMTP_FROM=kaart@gorinchem.example", "SK_SMTP_RETRY_BASE_MS=100", NULL };
+        cr_assert_eq(it_daemon_start(d, env), 0, "the daemon with smtp_url did not start");
+    }
+    p[0] = w.org_a;
+    sql1(NULL, 0, "UPDATE organisations SET email = 'linde@buurthuis.example' WHERE id = $1::uuid", 1, p);
+    /* a title with an accent: the subject goes as RFC 2047 encoded words */
+    make_entry(&w, "activities", ACT_EXTRA, "Samen eten in het café", cafe);
+    p[0] = cafe;
+    sql1(NULL, 0, "UPDATE entries SET registration = 'required', places_left = 3, capacity = 3 WHERE id = $1::uuid", 1,
+         p);
+    snprintf(title, sizeof(title), "Samen eten in het café %s", w.tag);
+
+    /* a sign-up through the daemon that has a relay: one e-mail, then its text is erased */
+    snprintf(url, sizeof(url), "%s/api/v1/activities/%s/responses", d->url, cafe);
+    j = it_call(201, "POST", url, NULL, "{\"name\":\"Anna Mail\",\"contact\":\"anna.mail@example.org\",\"places\":2}");
+    snprintf(rid, sizeof(rid), "%s", it_js(j, "id"));
+    cr_assert(IT_WAIT_FOR(relay_count(&relay, NULL) == 1, 10000, 50), "the relay got no e-mail");
+    cr_assert(IT_WAIT_FOR((outbox_state(state, sizeof(state), rid), strcmp(state, "sent:0") == 0), 5000, 50),
+              "outbox: %s (sent, with the text erased, expected)", state);
+    {
+        const char *m = relay.messages[0], *s;
+        char b64[200], plain[200];
+        cr_assert(strstr(m, "To: <linde@buurthuis.example>\n"), "%s", m);
+        cr_assert(strstr(m, "From: Sociale Kaart <kaart@gorinchem.example>\n"), "%s", m);
+        cr_assert(strstr(m, "Auto-Submitted: auto-generated\n") && strstr(m, "Message-ID: <mail-"), "%s", m);
+        cr_assert(strstr(m, "Content-Transfer-Encoding: quoted-printable"), "%s", m);
+        cr_assert(strstr(m, "Naam: Anna Mail") && strstr(m, "Contact: anna.mail@example.org"), "%s", m);
+        cr_assert(strstr(m, "Aantal plaatsen: 2") && strstr(m, "/partner"), "%s", m);
+        /* the subject: decode the encoded words and compare */
+        s = strstr(m, "Subject: ");
+        cr_assert(s, "%s", m);
+        subject[0] = '\0';
+        for (s += 9; (s = strstr(s, "=?UTF-8?B?")) != NULL && s < strstr(m, "\n\n");) {
+            const char *e = strstr(s + 10, "?=");
+            int n;
+            cr_assert(e && (size_t)(e - s - 10) < sizeof(b64));
+            snprintf(b64, sizeof(b64), "%.*s", (int)(e - s - 10), s + 10);
+            n = EVP_DecodeBlock((unsigned char *)plain, (const unsigned char *)b64, (int)strlen(b64));
+            cr_assert(n >= 0);
+            while (n > 0 && b64[strlen(b64) - 1] == '=' && plain[n - 1] == '\0') /* base64 padding */
+                n--, b64[strlen(b64) - 1] = '\0';
+            strncat(subject, plain, (size_t)n);
+            s = e + 2;
+        }
+        snprintf(b64, sizeof(b64), "Nieuwe aanmelding: %s", title);
+        cr_assert_str_eq(subject, b64, "subject in %s", m);
+    }
+
+    /* a relay that refuses the address for good: given up at once, the text erased */
+    p[0] = w.org_a;
+    sql1(NULL, 0, "UPDATE organisations SET email = 'weiger@buurthuis.example' WHERE id = $1::uuid", 1, p);
+    snprintf(url, sizeof(url), "%s/api/v1/vacancies/%s/responses", d->url, w.vac);
+    j = it_call(201, "POST", url, NULL, "{\"name\":\"Bea Mail\",\"contact\":\"06 12345678\"}");
+    snprintf(rid2, sizeof(rid2), "%s", it_js(j, "id"));
+    cr_assert(IT_WAIT_FOR((outbox_state(state, sizeof(state), rid2), strcmp(state, "failed:0") == 0), 10000, 50),
+              "outbox: %s (failed, with the text erased, expected)", state);
+    relay_count(&relay, &refused);
+    cr_assert_eq(refused, 1, "a 5xx is not retried");
+    p[0] = rid2;
+    sql1(state, sizeof(state),
+         "SELECT attempts || ':' || coalesce(last_error, '') FROM mail_outbox "
+         "WHERE response_id = $1::uuid",
+         1, p);
+    cr_assert(strncmp(state, "1:", 2) == 0 && strstr(state, "SMTP 550"), "%s", state);
+
+    /* the shared daemon has no relay: nothing is queued */
+    j = it_call(201, "POST", PATH(path, "/api/v1/activities/%s/responses", cafe), NULL,
+                "{\"name\":\"Cor\",\"contact\":\"cor@example.org\"}");
+    outbox_state(state, sizeof(state), it_js(j, "id"));
+    cr_assert_str_eq(state, "", "without smtp_url no e-mail is queued");
+
+    /* the log names no address and no text */
+    {
+        FILE *f = fopen(d->log_path, "r");
+        char line[2048];
+        int mails = 0;
+        cr_assert_not_null(f);
+        while (fgets(line, sizeof(line), f)) {
+            cr_assert(!strstr(line, "Anna") && !strstr(line, "buurthuis.example") && !strstr(line, "anna.mail"),
+                      "log line with personal data: %s", line);
+            mails += strstr(line, "event=\"mail\"") != NULL;
+        }
+        fclose(f);
+        cr_assert_eq(mails, 2, "one log line per attempt");
+    }
+    cr_assert_eq(it_daemon_stop(d), 0);
+    d->pid = 0;
+    p[0] = w.org_a;
+    sql1(NULL, 0, "DELETE FROM entry_responses WHERE organisation_id = $1::uuid", 1, p);
+    sql1(NULL, 0, "UPDATE organisations SET email = NULL WHERE id = $1::uuid", 1, p);
+    p[0] = w.limit;
+    sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = $1::int", 1, p);
+    shutdown(relay.fd, SHUT_RDWR);
+    close(relay.fd);
+    pthread_join(relay.th, NULL);
 }

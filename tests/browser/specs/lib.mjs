@@ -84,9 +84,20 @@ export async function api(method, path, { key, body, ifMatch } = {}) {
 
 // The page must not scroll sideways (WCAG 1.4.10 reflow at 320-360 px).
 export async function assertNoSideScroll(page) {
-  const { sw, cw } = await page.evaluate(() => ({
-    sw: document.documentElement.scrollWidth,
-    cw: document.documentElement.clientWidth,
-  }));
-  assert.ok(sw <= cw + 1, `page scrolls sideways: ${sw} > ${cw}`);
+  const { sw, cw, wide } = await page.evaluate(() => {
+    const cw = document.documentElement.clientWidth;
+    // The innermost elements that reach past the right edge: they say what to fix.
+    const wide = [...document.body.querySelectorAll("*")]
+      .filter((el) => el.getBoundingClientRect().right > cw + 1)
+      .filter((el) => ![...el.children].some((ch) => ch.getBoundingClientRect().right > cw + 1))
+      .slice(0, 3)
+      .map((el) => {
+        const id = el.id ? `#${el.id}` : "";
+        const cls = el.classList.length ? `.${[...el.classList].join(".")}` : "";
+        return `${el.tagName.toLowerCase()}${id}${cls} (${Math.round(el.getBoundingClientRect().right)} px: ` +
+          `${(el.textContent || "").trim().slice(0, 40)})`;
+      });
+    return { sw: document.documentElement.scrollWidth, cw, wide };
+  });
+  assert.ok(sw <= cw + 1, `page scrolls sideways: ${sw} > ${cw} at ${page.url()}; too wide: ${wide.join("; ")}`);
 }
