@@ -1260,8 +1260,9 @@ char *import_csv_row(struct json_object *entry)
 /* ------------------------------------------------------------------ */
 /* Dutch texts for the report */
 
-const char *import_message_nl(const char *message)
+const char *import_message_nl(const char *message, char *buf, size_t cap)
 {
+    /* whole messages */
     static const struct {
         const char *en, *nl;
     } texts[] = {
@@ -1271,23 +1272,92 @@ const char *import_message_nl(const char *message)
         { "must be a number, like 51.83", "moet een getal zijn, zoals 51.83" },
         { "must be a whole number", "moet een heel getal zijn" },
         { "must be ja or nee", "moet ja of nee zijn" },
+        { "must be true or false", "moet ja of nee zijn" },
         { "must be after start", "moet na het begin liggen" },
+        { "must be later than opens", "moet later zijn dan de openingstijd" },
         { "has more cells than the header has columns", "heeft meer vakjes dan er kolommen zijn" },
         { "must be one of: place, activity, vacancy, carer_support",
           "moet place, activity, vacancy of carer_support zijn" },
         { "an activity needs one of place_id, address or online: true",
           "een activiteit heeft een plek (place_external_id), een adres of online: ja nodig" },
+        { "only one of place_id, address or online: true may be given",
+          "geef een plek, een adres of online: ja, niet meer dan een van de drie" },
         { "is not the external_id of a place in this kaart or earlier in this file",
           "hoort niet bij een plek in de kaart of eerder in dit bestand" },
         { "does not select the start date; start must be the first occurrence",
           "past niet bij de begindatum: het begin moet de eerste keer zijn" },
+        { "must be within 24 hours of start (repeat with rrule instead)",
+          "moet binnen 24 uur na het begin liggen (gebruik anders een herhaling)" },
+        { "UNTIL lies before start", "de herhaling eindigt voor het begin" },
+        { "must not be empty or only spaces", "mag niet leeg zijn" },
+        { "must not contain control characters", "mag geen stuurtekens bevatten" },
+        { "must be valid UTF-8", "moet geldige tekst (UTF-8) zijn" },
+        { "must be an e-mail address like info@example.nl", "moet een e-mailadres zijn, zoals info@example.nl" },
+        { "must be an absolute http:// or https:// URL with a host name, like https://example.nl/page",
+          "moet een webadres zijn, zoals https://example.nl/pagina" },
+        { "needs capacity", "heeft het aantal plaatsen (capacity) nodig" },
+        { "must not be more than capacity", "mag niet meer zijn dan het aantal plaatsen (capacity)" },
+        { "must have \"free\": true or an amount_eur", "moet gratis zijn of een bedrag hebben" },
+        { "must be 0 or left out when free is true", "moet 0 zijn of leeg blijven als het gratis is" },
+        { "must have at most 2 decimals (whole cents)", "mag hoogstens 2 cijfers achter de komma hebben" },
+        { "is only allowed together with address", "mag alleen samen met een adres" },
+        { "has been retired and can no longer be chosen", "is niet meer te kiezen" },
+        { "the organisation given for this import does not exist",
+          "de organisatie die u voor deze import opgaf, bestaat niet" },
+    };
+    /* messages that begin so: the Dutch beginning, then the rest as it was (or nothing) */
+    static const struct {
+        const char *en, *nl;
+        bool keep_rest;
+    } starts[] = {
+        { "is required: ", "is verplicht", false },
+        { "is required when ", "is verplicht", false },
+        { "is not a known code", "is geen bekende code", false },
+        { "is not a known organisation", "is geen bekende organisatie", false },
+        { "is not the id of an existing place", "is geen bestaande plek", false },
+        { "belongs to municipality ", "hoort bij een andere gemeente", false },
+        { "must be one of: ", "moet een van deze zijn: ", true },
+        { "must be one of ", "moet een van deze zijn: ", true },
+        { "cannot be stored: ", "kan niet worden opgeslagen: ", true },
+        { "has a value the database cannot store: ", "heeft een waarde die niet kan worden opgeslagen: ", true },
+    };
+    /* messages with a number in them */
+    static const struct {
+        const char *en, *nl; /* one %d each, where the number goes */
+    } counted[] = {
+        { "must be at most %d characters", "mag hoogstens %d tekens hebben" },
+        { "must be a string of at most %d characters", "moet tekst zijn van hoogstens %d tekens" },
+        { "must be at least %d characters", "moet minstens %d tekens hebben" },
+        { "must have at most %d items", "mag hoogstens %d keuzes hebben" },
+        { "must have at most %d facets", "mag hoogstens %d kenmerken hebben" },
     };
     if (message == NULL)
         return "";
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
         if (strcmp(message, texts[i].en) == 0)
             return texts[i].nl;
-    if (strncmp(message, "is required: ", 13) == 0)
-        return "is verplicht";
+    for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+        size_t n = strlen(starts[i].en);
+        if (strncmp(message, starts[i].en, n) == 0) {
+            if (!starts[i].keep_rest)
+                return starts[i].nl;
+            snprintf(buf, cap, "%s%s", starts[i].nl, message + n);
+            return buf;
+        }
+    }
+    for (size_t i = 0; i < sizeof(counted) / sizeof(counted[0]); i++) {
+        const char *pct = strstr(counted[i].en, "%d");
+        size_t head = (size_t)(pct - counted[i].en);
+        char *end;
+        long v;
+        if (strncmp(message, counted[i].en, head) != 0)
+            continue;
+        v = strtol(message + head, &end, 10);
+        if (end == message + head || strcmp(end, pct + 2) != 0)
+            continue;
+        pct = strstr(counted[i].nl, "%d");
+        snprintf(buf, cap, "%.*s%ld%s", (int)(pct - counted[i].nl), counted[i].nl, v, pct + 2);
+        return buf;
+    }
     return message;
 }

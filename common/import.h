@@ -60,7 +60,11 @@ extern const char import_csv_template[];
  */
 char *import_csv_row(struct json_object *entry);
 
-/* A Dutch (B1) text for a validation message of the API (English), or the message itself. */
-const char *import_message_nl(const char *message);
+/*
+ * A Dutch (B1) text for a validation message of the API (English), or the
+ * message itself when there is none. The text is a constant, message, or
+ * written into buf (caller's, cap bytes; 256 is plenty).
+ */
+const char *import_message_nl(const char *message, char *buf, size_t cap);
 
 #endif

@@ -90,30 +90,11 @@ void h_area_get(struct req_ctx *ctx)
     http_query(ctx, STMT_AREA_GET, 1, rows_reply_api);
 }
 
-/*
- * The body's members by their table (validate.c); the errors travel with the
- * call, so a refusal still comes first and SQL adds what needs the database.
- * NULL when a reply was sent.
- */
-static const char *catalog_checked_body(struct req_ctx *ctx, enum validate_body which, const char **errors)
-{
-    struct json_object *obj;
-    struct verr_list errs;
-    const char *body = http_json_object(ctx, &obj);
-
-    if (body == NULL)
-        return NULL;
-    verr_init(&errs);
-    validate_body(which, obj, &errs);
-    json_object_put(obj);
-    return (*errors = http_keep_json(ctx, verr_to_json(&errs))) == NULL ? NULL : body;
-}
-
 /* PUT /api/v1/areas/{code} */
 void h_area_put(struct req_ctx *ctx)
 {
     if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL ||
-        (ctx->params[1] = catalog_checked_body(ctx, VALIDATE_BODY_AREA, &ctx->params[2])) == NULL)
+        (ctx->params[1] = http_checked_body(ctx, VALIDATE_BODY_AREA, &ctx->params[2], NULL)) == NULL)
         return;
     http_query(ctx, STMT_AREA_UPSERT, http_actor_params(ctx, 3), rows_reply_api);
 }
@@ -164,7 +145,7 @@ void h_vocab_put(struct req_ctx *ctx)
 {
     ctx->params[0] = catalog_vocab(ctx);
     if ((ctx->params[1] = catalog_code(ctx, 0)) == NULL ||
-        (ctx->params[2] = catalog_checked_body(ctx, catalog_vocab_table(ctx->params[0]), &ctx->params[3])) == NULL)
+        (ctx->params[2] = http_checked_body(ctx, catalog_vocab_table(ctx->params[0]), &ctx->params[3], NULL)) == NULL)
         return;
     http_query(ctx, STMT_VOCAB_UPSERT, http_actor_params(ctx, 4), rows_reply_api);
 }
@@ -191,7 +172,7 @@ void h_org_get(struct req_ctx *ctx)
 
 void h_org_create(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = catalog_checked_body(ctx, VALIDATE_BODY_ORG_CREATE, &ctx->params[1])) == NULL)
+    if ((ctx->params[0] = http_checked_body(ctx, VALIDATE_BODY_ORG_CREATE, &ctx->params[1], NULL)) == NULL)
         return;
     http_query(ctx, STMT_ORG_CREATE, http_actor_params(ctx, 2), rows_reply_api);
 }
@@ -199,7 +180,7 @@ void h_org_create(struct req_ctx *ctx)
 void h_org_patch(struct req_ctx *ctx)
 {
     if ((ctx->params[0] = http_id_or_404(ctx, "organisation")) == NULL ||
-        (ctx->params[1] = catalog_checked_body(ctx, VALIDATE_BODY_ORG_PATCH, &ctx->params[2])) == NULL)
+        (ctx->params[1] = http_checked_body(ctx, VALIDATE_BODY_ORG_PATCH, &ctx->params[2], NULL)) == NULL)
         return;
     http_query(ctx, STMT_ORG_UPDATE, http_actor_params(ctx, 3), rows_reply_api);
 }

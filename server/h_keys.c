@@ -25,25 +25,6 @@
  */
 #define KEYS_CLEAR_SLOT (HTTP_MAX_PARAMS - 1)
 
-/* A JSON object body checked with table which; *errors gets the member errors. NULL when a reply was sent. */
-static const char *keys_checked_body(struct req_ctx *ctx, enum validate_body which, const char **errors,
-                                     struct json_object **keep)
-{
-    struct json_object *obj;
-    struct verr_list errs;
-    const char *body = http_json_object(ctx, &obj);
-
-    if (body == NULL)
-        return NULL;
-    verr_init(&errs);
-    validate_body(which, obj, &errs);
-    if (keep)
-        *keep = obj;
-    else
-        json_object_put(obj);
-    return (*errors = http_keep_json(ctx, verr_to_json(&errs))) == NULL ? NULL : body;
-}
-
 /* The errors (JSON text) as the 422 SQL would give, when there are any; true when a reply was sent. */
 static bool keys_refuse_errors(struct req_ctx *ctx, const char *errors)
 {
@@ -122,7 +103,7 @@ static void keys_reply_with_key(struct req_ctx *ctx, PGresult *res)
 /* POST /api/v1/invitations */
 void h_invitation_create(struct req_ctx *ctx)
 {
-    if ((ctx->params[0] = keys_checked_body(ctx, VALIDATE_BODY_INVITATION, &ctx->params[1], NULL)) == NULL)
+    if ((ctx->params[0] = http_checked_body(ctx, VALIDATE_BODY_INVITATION, &ctx->params[1], NULL)) == NULL)
         return;
     http_query(ctx, STMT_INVITATION_CREATE, http_actor_params(ctx, 2), keys_reply_secret);
 }
@@ -153,7 +134,7 @@ void h_invitation_accept(struct req_ctx *ctx)
     struct json_object *obj = NULL, *v;
     const char *errors;
 
-    if (keys_checked_body(ctx, VALIDATE_BODY_ACCEPT, &errors, &obj) == NULL) {
+    if (http_checked_body(ctx, VALIDATE_BODY_ACCEPT, &errors, &obj) == NULL) {
         json_object_put(obj);
         return;
     }
@@ -203,7 +184,7 @@ void h_key_create(struct req_ctx *ctx)
 {
     const char *errors;
 
-    if (keys_org(ctx) == NULL || (ctx->params[1] = keys_checked_body(ctx, VALIDATE_BODY_KEY, &errors, NULL)) == NULL ||
+    if (keys_org(ctx) == NULL || (ctx->params[1] = http_checked_body(ctx, VALIDATE_BODY_KEY, &errors, NULL)) == NULL ||
         keys_refuse_errors(ctx, errors) || keys_make(ctx, 2) < 0)
         return;
     http_query(ctx, STMT_KEY_CREATE, http_actor_params(ctx, 4), keys_reply_with_key);

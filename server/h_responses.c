@@ -20,21 +20,6 @@
 #include "validate.h"
 #include "worker.h"
 
-/* A JSON object body checked with table which; its errors (JSON text, arena) into *errors. NULL after a reply. */
-static const char *resp_body(struct req_ctx *ctx, enum validate_body which, const char **errors)
-{
-    struct json_object *obj;
-    struct verr_list errs;
-    const char *body = http_json_object(ctx, &obj);
-
-    if (body == NULL)
-        return NULL;
-    verr_init(&errs);
-    validate_body(which, obj, &errs);
-    json_object_put(obj);
-    return (*errors = http_keep_json(ctx, verr_to_json(&errs))) == NULL ? NULL : body;
-}
-
 /* POST /api/v1/activities/{id}/responses, POST /api/v1/vacancies/{id}/responses (anyone) */
 void h_response_create(struct req_ctx *ctx)
 {
@@ -48,7 +33,7 @@ void h_response_create(struct req_ctx *ctx)
         return;
     }
     if ((id = http_id_or_404(ctx, "entry")) == NULL ||
-        (ctx->params[2] = resp_body(ctx, VALIDATE_BODY_RESPONSE, &ctx->params[3])) == NULL)
+        (ctx->params[2] = http_checked_body(ctx, VALIDATE_BODY_RESPONSE, &ctx->params[3], NULL)) == NULL)
         return;
     ctx->params[0] = sk_kind_name(kind);
     ctx->params[1] = id;
@@ -99,7 +84,7 @@ void h_response_list(struct req_ctx *ctx)
 void h_response_update(struct req_ctx *ctx)
 {
     if (resp_org(ctx) == NULL || resp_id(ctx) == NULL ||
-        (ctx->params[2] = resp_body(ctx, VALIDATE_BODY_RESPONSE_STATUS, &ctx->params[3])) == NULL)
+        (ctx->params[2] = http_checked_body(ctx, VALIDATE_BODY_RESPONSE_STATUS, &ctx->params[3], NULL)) == NULL)
         return;
     http_query(ctx, STMT_RESPONSE_UPDATE, http_actor_params(ctx, 4), resp_reply_private);
 }

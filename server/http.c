@@ -751,6 +751,24 @@ const char *http_json_object(struct req_ctx *ctx, struct json_object **obj)
     return body;
 }
 
+const char *http_checked_body(struct req_ctx *ctx, enum validate_body which, const char **errors,
+                              struct json_object **keep)
+{
+    struct json_object *obj;
+    struct verr_list errs;
+    const char *body = http_json_object(ctx, &obj);
+
+    if (body == NULL)
+        return NULL;
+    verr_init(&errs);
+    validate_body(which, obj, &errs);
+    if (keep)
+        *keep = obj;
+    else
+        json_object_put(obj);
+    return (*errors = http_keep_json(ctx, verr_to_json(&errs))) == NULL ? NULL : body;
+}
+
 int http_form_body(struct req_ctx *ctx)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(ctx->req);

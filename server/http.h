@@ -33,6 +33,7 @@
 #include "keys.h"
 #include "replycache.h"
 #include "route.h"
+#include "validate.h"
 
 struct worker;
 struct json_object;
@@ -230,5 +231,15 @@ bool http_csrf_ok(struct req_ctx *ctx);
  * request), or NULL with *obj NULL after replying 415/400/503.
  */
 const char *http_json_object(struct req_ctx *ctx, struct json_object **obj);
+
+/*
+ * http_json_object, then the object checked with table which (validate.c).
+ * *errors gets the member errors as JSON text (owned by the request; "[]"
+ * when none) for the statement's p_errors. With keep non-NULL the parsed
+ * object goes to *keep (the caller owns it), else it is freed. Returns the
+ * body text, or NULL after a reply.
+ */
+const char *http_checked_body(struct req_ctx *ctx, enum validate_body which, const char **errors,
+                              struct json_object **keep);
 
 #endif

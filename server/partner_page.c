@@ -1329,9 +1329,8 @@ static void pp_textarea(struct pp_fctx *c, const char *name, const char *label, 
     html_raw(c->b, "</textarea></div>\n");
 }
 
-/* A choice of options (value, label pairs, NULL-terminated) as a select. */
-static void pp_select(struct pp_fctx *c, const char *name, const char *label, const char *hint,
-                      const char *const *options, const char *selected)
+/* The field's label, hint and error, then the opening <select> tag. */
+static void pp_select_open(struct pp_fctx *c, const char *name, const char *label, const char *hint)
 {
     html_raw(c->b, pp_err_of(c, name) ? "<div class=\"field has-error\"><label for=\""
                                       : "<div class=\"field\"><label for=\"");
@@ -1347,16 +1346,28 @@ static void pp_select(struct pp_fctx *c, const char *name, const char *label, co
     html_raw(c->b, "\"");
     pp_described(c, name, hint);
     html_raw(c->b, ">");
-    for (size_t i = 0; options[i] && options[i + 1]; i += 2) {
-        html_raw(c->b, "<option value=\"");
-        html_text(c->b, options[i]);
-        html_raw(c->b, "\"");
-        if (selected && strcmp(selected, options[i]) == 0)
-            html_raw(c->b, " selected");
-        html_raw(c->b, ">");
-        html_text(c->b, options[i + 1]);
-        html_raw(c->b, "</option>");
-    }
+}
+
+/* One <option>, selected when its value is selected (both may be NULL). */
+static void pp_option(struct pp_fctx *c, const char *value, const char *label, const char *selected)
+{
+    html_raw(c->b, "<option value=\"");
+    html_text(c->b, value);
+    html_raw(c->b, "\"");
+    if (selected && value && strcmp(selected, value) == 0)
+        html_raw(c->b, " selected");
+    html_raw(c->b, ">");
+    html_text(c->b, label);
+    html_raw(c->b, "</option>");
+}
+
+/* A choice of options (value, label pairs, NULL-terminated) as a select. */
+static void pp_select(struct pp_fctx *c, const char *name, const char *label, const char *hint,
+                      const char *const *options, const char *selected)
+{
+    pp_select_open(c, name, label, hint);
+    for (size_t i = 0; options[i] && options[i + 1]; i += 2)
+        pp_option(c, options[i], options[i + 1], selected);
     html_raw(c->b, "</select></div>\n");
 }
 
@@ -1364,36 +1375,12 @@ static void pp_select(struct pp_fctx *c, const char *name, const char *label, co
 static void pp_select_json(struct pp_fctx *c, const char *name, const char *label, const char *hint, const char *empty,
                            struct json_object *items, const char *vkey, const char *lkey, const char *selected)
 {
-    html_raw(c->b, pp_err_of(c, name) ? "<div class=\"field has-error\"><label for=\""
-                                      : "<div class=\"field\"><label for=\"");
-    pp_id(c->b, name);
-    html_raw(c->b, "\">");
-    html_text(c->b, label);
-    html_raw(c->b, "</label>");
-    pp_hint_err(c, name, hint);
-    html_raw(c->b, "<select id=\"");
-    pp_id(c->b, name);
-    html_raw(c->b, "\" name=\"");
-    html_text(c->b, name);
-    html_raw(c->b, "\"");
-    pp_described(c, name, hint);
-    html_raw(c->b, ">");
-    if (empty) {
-        html_raw(c->b, "<option value=\"\">");
-        html_text(c->b, empty);
-        html_raw(c->b, "</option>");
-    }
+    pp_select_open(c, name, label, hint);
+    if (empty)
+        pp_option(c, "", empty, NULL);
     for (size_t i = 0; i < pp_len(items); i++) {
         struct json_object *it = json_object_array_get_idx(items, i);
-        const char *v = pp_str(it, vkey);
-        html_raw(c->b, "<option value=\"");
-        html_text(c->b, v);
-        html_raw(c->b, "\"");
-        if (selected && v && strcmp(selected, v) == 0)
-            html_raw(c->b, " selected");
-        html_raw(c->b, ">");
-        html_text(c->b, pp_str(it, lkey));
-        html_raw(c->b, "</option>");
+        pp_option(c, pp_str(it, vkey), pp_str(it, lkey), selected);
     }
     html_raw(c->b, "</select></div>\n");
 }

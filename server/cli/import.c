@@ -136,10 +136,11 @@ static void print_bad_row(struct json_object *line)
         return;
     for (size_t i = 0; i < json_object_array_length(errs); i++) {
         struct json_object *e = json_object_array_get_idx(errs, i), *f, *m;
+        char nl[256];
         const char *field = json_object_object_get_ex(e, "field", &f) ? json_object_get_string(f) : "";
         json_object_object_get_ex(e, "message", &m);
         fprintf(stderr, "rij %d: %s%s%s\n", json_object_get_int(row), field, *field ? ": " : "",
-                import_message_nl(json_object_get_string(m)));
+                import_message_nl(json_object_get_string(m), nl, sizeof(nl)));
     }
 }
 

@@ -16,12 +16,16 @@ CREATE OR REPLACE FUNCTION sk_audit(p_role text, p_org uuid, p_key uuid, p_entit
 $$;
 
 -- The municipalities an audit row is about (empty: national or not tied to one).
-CREATE OR REPLACE FUNCTION sk_audit_municipalities(a audit_log) RETURNS text[] LANGUAGE sql STABLE
+-- plpgsql, not sql: its plan is cached for the session, also across subtransactions (see sk_iso).
+CREATE OR REPLACE FUNCTION sk_audit_municipalities(a audit_log) RETURNS text[] LANGUAGE plpgsql STABLE AS $$
+BEGIN
     RETURN ARRAY(SELECT DISTINCT m FROM unnest(ARRAY[
                      a.before->>'municipality', a.after->>'municipality',
                      CASE WHEN a.entity = 'entry' THEN (SELECT e.municipality FROM entries e WHERE e.id = a.entry_id) END,
                      CASE WHEN a.entity = 'area' THEN (SELECT x.municipality FROM areas x WHERE x.code = a.entity_id) END]) m
                   WHERE m IS NOT NULL ORDER BY 1);
+END;
+$$;
 
 CREATE OR REPLACE FUNCTION sk_audit_scope_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

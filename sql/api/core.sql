@@ -70,20 +70,24 @@ CREATE OR REPLACE FUNCTION sk_is_uuid(p text) RETURNS boolean LANGUAGE sql IMMUT
 -- JSON and time helpers
 -- =============================================================================================
 -- ISO 8601 with the Europe/Amsterdam offset: 2026-11-23T14:05:09+01:00
-CREATE OR REPLACE FUNCTION sk_iso(t timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT to_char(t AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD"T"HH24:MI:SS')
-           || CASE WHEN m < 0 THEN '-' ELSE '+' END
-           || lpad((abs(m) / 60)::text, 2, '0') || ':' || lpad((abs(m) % 60)::text, 2, '0')
-      FROM (SELECT (extract(epoch FROM (t AT TIME ZONE 'Europe/Amsterdam') - (t AT TIME ZONE 'UTC')) / 60)::int AS m) x
-     WHERE t IS NOT NULL
-$$;
+-- One expression (no FROM, no sublink), so the planner inlines it into the caller's plan: a
+-- function with a query of its own is planned again on every call inside a subtransaction (an
+-- EXCEPTION block per row, as the import has).
+CREATE OR REPLACE FUNCTION sk_iso(t timestamptz) RETURNS text LANGUAGE sql STABLE
+    RETURN to_char(t AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD"T"HH24:MI:SS')
+           || CASE WHEN (t AT TIME ZONE 'Europe/Amsterdam') < (t AT TIME ZONE 'UTC')
+                   THEN '-' || to_char((t AT TIME ZONE 'UTC') - (t AT TIME ZONE 'Europe/Amsterdam'), 'HH24:MI')
+                   ELSE '+' || to_char((t AT TIME ZONE 'Europe/Amsterdam') - (t AT TIME ZONE 'UTC'), 'HH24:MI') END;
 
 -- Local schedule time as the API takes it: 2026-11-24T10:00
 CREATE OR REPLACE FUNCTION sk_local(t timestamp) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN to_char(t, 'YYYY-MM-DD"T"HH24:MI');
 
-CREATE OR REPLACE FUNCTION sk_text_array(j jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN jsonb_typeof(j) = 'array' THEN ARRAY(SELECT jsonb_array_elements_text(j)) END
+-- plpgsql, not sql: its plan is cached for the session, also across subtransactions (see sk_iso).
+CREATE OR REPLACE FUNCTION sk_text_array(j jsonb) RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN CASE WHEN jsonb_typeof(j) = 'array' THEN ARRAY(SELECT jsonb_array_elements_text(j)) END;
+END;
 $$;
 
 CREATE OR REPLACE FUNCTION sk_obj(j jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE
@@ -173,10 +177,13 @@ $$;
 -- Entries: from a body to a row, and storing it
 -- =============================================================================================
 -- translations without nulls and without empty languages
-CREATE OR REPLACE FUNCTION sk_clean_translations(j jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(jsonb_object_agg(t.lang, jsonb_strip_nulls(t.tr)), '{}'::jsonb)
-      FROM jsonb_each(CASE WHEN jsonb_typeof(j) = 'object' THEN j ELSE '{}' END) AS t(lang, tr)
-     WHERE jsonb_typeof(t.tr) = 'object' AND jsonb_strip_nulls(t.tr) <> '{}'::jsonb
+-- plpgsql, not sql: its plan is cached for the session, also across subtransactions (see sk_iso).
+CREATE OR REPLACE FUNCTION sk_clean_translations(j jsonb) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN (SELECT coalesce(jsonb_object_agg(t.lang, jsonb_strip_nulls(t.tr)), '{}'::jsonb)
+              FROM jsonb_each(CASE WHEN jsonb_typeof(j) = 'object' THEN j ELSE '{}' END) AS t(lang, tr)
+             WHERE jsonb_typeof(t.tr) = 'object' AND jsonb_strip_nulls(t.tr) <> '{}'::jsonb);
+END;
 $$;
 
 -- The stored response of an Idempotency-Key, or 422 when the key came with another request.

@@ -16,12 +16,18 @@
 --   AFTER   entries_webhook_outbox, _update      webhook notices              webhooks.sql
 
 -- C errors first, then ours for fields the C validator has not already reported.
-CREATE OR REPLACE FUNCTION sk_merge_errors(p_first jsonb, p_more jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(p_first, '[]'::jsonb) || coalesce((
+-- plpgsql, not sql: its plan is cached for the session, also across subtransactions (see sk_iso).
+CREATE OR REPLACE FUNCTION sk_merge_errors(p_first jsonb, p_more jsonb) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF coalesce(jsonb_array_length(p_more), 0) = 0 THEN
+        RETURN coalesce(p_first, '[]'::jsonb);
+    END IF;
+    RETURN coalesce(p_first, '[]'::jsonb) || coalesce((
         SELECT jsonb_agg(m.v ORDER BY m.i)
-          FROM jsonb_array_elements(coalesce(p_more, '[]'::jsonb)) WITH ORDINALITY AS m(v, i)
+          FROM jsonb_array_elements(p_more) WITH ORDINALITY AS m(v, i)
          WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(p_first, '[]'::jsonb)) AS f(v)
-                            WHERE f.v->>'field' = m.v->>'field')), '[]'::jsonb)
+                            WHERE f.v->>'field' = m.v->>'field')), '[]'::jsonb);
+END;
 $$;
 
 -- =============================================================================================
@@ -341,13 +347,19 @@ END;
 $$;
 
 -- The sub-areas of the entry's municipality whose boundary contains its location, or its own areas.
+-- plpgsql, not sql: its plan is cached for the session, also across subtransactions (see sk_iso).
 CREATE OR REPLACE FUNCTION sk_entry_derived_areas(p_municipality text, p_location geography, p_areas text[])
-    RETURNS text[] LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT array_agg(a.code ORDER BY a.code)
+    RETURNS text[] LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p_location IS NULL THEN
+        RETURN p_areas;
+    END IF;
+    RETURN coalesce((SELECT array_agg(a.code ORDER BY a.code)
                        FROM areas a
-                      WHERE p_location IS NOT NULL AND a.municipality = p_municipality
+                      WHERE a.municipality = p_municipality
                         AND a.kind <> 'municipality' AND a.retired_at IS NULL AND a.boundary IS NOT NULL
-                        AND ST_Covers(a.boundary, p_location)), p_areas)
+                        AND ST_Covers(a.boundary, p_location)), p_areas);
+END;
 $$;
 
 -- Full replacement of every writable column from a complete document b (POST/PUT body, merged

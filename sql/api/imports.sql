@@ -25,8 +25,10 @@ CREATE OR REPLACE VIEW sk_import_terms AS
 
 -- Words other sociale kaarten and HSDS taxonomies use for our terms (normalised as sk_import_norm).
 -- Kept small on purpose: what is not here is reported as unmapped, so a moderator can decide.
-CREATE OR REPLACE FUNCTION sk_import_synonym(p_vocab text, p_norm text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT s.code FROM (VALUES
+-- plpgsql, not sql: its plan is cached for the session, also across subtransactions (see sk_iso).
+CREATE OR REPLACE FUNCTION sk_import_synonym(p_vocab text, p_norm text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN (SELECT s.code FROM (VALUES
         ('themes', 'sport', 'beweging'), ('themes', 'sports', 'beweging'), ('themes', 'bewegen', 'beweging'),
         ('themes', 'exercise', 'beweging'), ('themes', 'ontmoeting', 'ontmoeten'), ('themes', 'eenzaamheid', 'ontmoeten'),
         ('themes', 'loneliness', 'ontmoeten'), ('themes', 'schulden', 'geldzaken'), ('themes', 'armoede', 'geldzaken'),
@@ -48,7 +50,8 @@ CREATE OR REPLACE FUNCTION sk_import_synonym(p_vocab text, p_norm text) RETURNS 
         ('support-kinds', 'lotgenoten', 'peer-contact'), ('support-kinds', 'cursus', 'training'),
         ('support-kinds', 'advies', 'advice'), ('support-kinds', 'informatie', 'advice'),
         ('support-kinds', 'logeren', 'respite'), ('support-kinds', 'respite care', 'respite')
-    ) s(vocab, word, code) WHERE s.vocab = p_vocab AND s.word = p_norm
+    ) s(vocab, word, code) WHERE s.vocab = p_vocab AND s.word = p_norm);
+END;
 $$;
 
 -- Every way a file may name a term, as one lookup object built once per import call (per-value

@@ -169,6 +169,15 @@ Test(import, csv_round_trip_and_template)
 
 Test(import, dutch_messages)
 {
-    cr_assert_str_eq(import_message_nl("is required"), "is verplicht");
-    cr_assert_str_eq(import_message_nl("something else"), "something else");
+    char buf[256];
+    cr_assert_str_eq(import_message_nl("is required", buf, sizeof(buf)), "is verplicht");
+    cr_assert_str_eq(import_message_nl("is not a known code (see GET /api/v1/themes)", buf, sizeof(buf)),
+                     "is geen bekende code");
+    cr_assert_str_eq(import_message_nl("must be at most 200 characters", buf, sizeof(buf)),
+                     "mag hoogstens 200 tekens hebben");
+    cr_assert_str_eq(import_message_nl("must be at most 200 characters or so", buf, sizeof(buf)),
+                     "must be at most 200 characters or so");
+    cr_assert_str_eq(import_message_nl("cannot be stored: value too long", buf, sizeof(buf)),
+                     "kan niet worden opgeslagen: value too long");
+    cr_assert_str_eq(import_message_nl("something else", buf, sizeof(buf)), "something else");
 }
