@@ -83,7 +83,8 @@ enum db_stmt {
     STMT_WEBHOOK_REPORT,
     STMT_SEARCH,
     STMT_ACTIVITY_OCCURRENCES,
-    STMT_WEB_SEARCH, /* server/h_web.c: the residents' pages (sql/api/web.sql) */
+    STMT_WEB_SEARCH,        /* server/h_web.c: the residents' pages (sql/api/web.sql) */
+    STMT_WEB_SEARCH_ANSWER, /* the search page around the index's answer */
     STMT_WEB_ENTRY,
     STMT_FEED_PAGE, /* server/h_feeds.c: open feeds (sql/api/feeds.sql) */
     STMT_FEED_ICS,

@@ -14,6 +14,7 @@
  * everything through common/html.c). Every response carries a strict
  * Content-Security-Policy: no inline script or style, tiles only from PDOK.
  */
+#include <event2/buffer.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "routes.h"
 #include "rows.h"
 #include "search.h"
+#include "sindex.h"
 #include "validate.h"
 #include "web_page.h"
 #include "worker.h"
@@ -344,6 +346,29 @@ void h_web_index(struct req_ctx *ctx)
             snprintf(problem, sizeof(problem), "De zoekopdracht is te lang.");
         web_search_page(ctx, 400, NULL, problem);
         return;
+    }
+    /* Anonymous visitors: the search from the index in memory; PostgreSQL adds only the labels,
+     * names and map points of that one page (a few lookups by id). */
+    if (ctx->w->sindex && ctx->who.role == ROLE_ANONYMOUS) {
+        struct evbuffer *out = ctx->w->scratch;
+        int status = sindex_search(ctx->w->sindex, params, "nl", out, &errs);
+        if (status == 200)
+            ctx->params[0] = http_keep(ctx, strndup((const char *)evbuffer_pullup(out, -1), evbuffer_get_length(out)));
+        evbuffer_drain(out, evbuffer_get_length(out));
+        if (status != 0)
+            json_object_put(params);
+        if (status == 400) {
+            web_params_problem(&errs, problem, sizeof(problem));
+            web_search_page(ctx, 400, NULL, problem);
+        } else if (status == 200 && ctx->params[0] == NULL) {
+            web_error_page(ctx, 503, "Even niet beschikbaar",
+                           "De sociale kaart kan nu niet zoeken. Probeer het zo opnieuw.");
+        } else if (status == 200) {
+            http_query(ctx, STMT_WEB_SEARCH_ANSWER, http_actor_params(ctx, 1), web_on_search);
+        }
+        if (status != 0)
+            return;
+        verr_init(&errs); /* not loaded yet: the database searches */
     }
     if ((ctx->params[0] = http_keep_json(ctx, params)) == NULL)
         return;

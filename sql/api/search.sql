@@ -528,6 +528,7 @@ DECLARE
     v_tod text := p_params->>'time_of_day';
     v_bitmap text;
     v_sortset text;
+    v_dcut float8;            -- distance sort: the distance of the page's last row
     v_curcond text;           -- the keyset condition of the cursor
     v_ids uuid[] := '{}';     -- the page, in order
     v_dists float8[] := '{}';
@@ -616,20 +617,28 @@ BEGIN
                     v_key, CASE WHEN v_desc THEN 'DESC' ELSE 'ASC' END, v_limit + 1);
     v_next_from := greatest(v_win.w_from, now());
     IF v_sort = 'distance' THEN
-        -- Nearest first straight from the GiST index (KNN) instead of fetching every entry in the
-        -- radius and sorting them: the inner query walks the index in distance order, the outer
-        -- one breaks ties by id (an incremental sort that reads only as far as the page needs;
-        -- the inner limit leaves room for 100 entries at the very same spot). The planner
-        -- underestimates the rows ST_DWithin keeps, so sorting and bitmap scans are switched off
-        -- for this one statement.
-        v_sql := format('SELECT x.id, x.d::text AS k, x.d AS dist, x.score, NULL::bigint AS total_all'
-                        ' FROM (SELECT e.id, (e.sk_geo <-> %1$s) AS d, %6$s AS score FROM sk_search_rows e WHERE %2$s%3$s'
-                        ' ORDER BY e.sk_geo <-> %1$s LIMIT %4$s) x ORDER BY x.d, x.id LIMIT %5$s',
-                        v_point, v_where, CASE WHEN v_curcond IS NOT NULL THEN ' AND ' || v_curcond ELSE '' END,
-                        v_limit + 101, v_limit + 1, coalesce(v_score, 'NULL::int'));
+        -- Nearest first from the GiST index (KNN) instead of fetching every entry in the radius and
+        -- sorting them, in two steps that stay exact however many entries share one spot: the
+        -- index walk gives the distance of the page's last row (limit + 1 nearest), then every
+        -- row up to that distance (an index range, ST_DWithin, a little wider than the sphere
+        -- distance <-> that orders) is sorted by distance and id. The planner underestimates the
+        -- rows ST_DWithin keeps, so sorting and bitmap scans are switched off for the first step.
         v_bitmap := current_setting('enable_bitmapscan');
         v_sortset := current_setting('enable_sort');
         PERFORM set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true);
+        EXECUTE format('SELECT max(x.d) FROM (SELECT (e.sk_geo <-> %1$s) AS d FROM sk_search_rows e WHERE %2$s%3$s'
+                       ' ORDER BY e.sk_geo <-> %1$s LIMIT %4$s) x',
+                       v_point, v_where, CASE WHEN v_curcond IS NOT NULL THEN ' AND ' || v_curcond ELSE '' END,
+                       v_limit + 1)
+           INTO v_dcut;
+        PERFORM set_config('enable_sort', v_sortset, true);
+        v_sql := format('SELECT e.id, (e.sk_geo <-> %1$s)::text AS k, (e.sk_geo <-> %1$s) AS dist, %5$s AS score,'
+                        ' NULL::bigint AS total_all FROM sk_search_rows e WHERE %2$s%3$s'
+                        ' AND ST_DWithin(e.sk_geo, %1$s, %6$s) AND (e.sk_geo <-> %1$s) <= %7$s'
+                        ' ORDER BY 3, e.id LIMIT %4$s',
+                        v_point, v_where, CASE WHEN v_curcond IS NOT NULL THEN ' AND ' || v_curcond ELSE '' END,
+                        v_limit + 1, coalesce(v_score, 'NULL::int'),
+                        coalesce(v_dcut * 1.01 + 1, 0), coalesce(v_dcut, -1));
     END IF;
     FOR rec IN EXECUTE v_sql LOOP
         n := n + 1;
