@@ -620,8 +620,8 @@ BEGIN
         -- Nearest first from the GiST index (KNN) instead of fetching every entry in the radius and
         -- sorting them, in two steps that stay exact however many entries share one spot: the
         -- index walk gives the distance of the page's last row (limit + 1 nearest), then every
-        -- row up to that distance (an index range, ST_DWithin, a little wider than the sphere
-        -- distance <-> that orders) is sorted by distance and id. The planner underestimates the
+        -- row up to that distance (an index range: ST_DWithin a metre wider, against rounding; sk_geo
+        -- is planar, so it measures as <-> does) is sorted by distance and id. The planner underestimates the
         -- rows ST_DWithin keeps, so sorting and bitmap scans are switched off for the first step.
         v_bitmap := current_setting('enable_bitmapscan');
         v_sortset := current_setting('enable_sort');
@@ -638,7 +638,7 @@ BEGIN
                         ' ORDER BY 3, e.id LIMIT %4$s',
                         v_point, v_where, CASE WHEN v_curcond IS NOT NULL THEN ' AND ' || v_curcond ELSE '' END,
                         v_limit + 1, coalesce(v_score, 'NULL::int'),
-                        coalesce(v_dcut * 1.01 + 1, 0), coalesce(v_dcut, -1));
+                        coalesce(v_dcut + 1, 0), coalesce(v_dcut, -1));
     END IF;
     FOR rec IN EXECUTE v_sql LOOP
         n := n + 1;
