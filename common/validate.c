@@ -1956,6 +1956,11 @@ static const struct field_rule response_status_members[] = {
     END_UNKNOWN("is not a member of a response update (status)"),
 };
 
+static const struct field_rule readability_members[] = {
+    RANGED("text", check_chars, RULE_REQUIRED, 0, 20000),
+    END_UNKNOWN("is not a member of a readability check (text)"),
+};
+
 static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_REASON_REQUIRED] = reason_required_members,
     [VALIDATE_BODY_REASON_OPTIONAL] = reason_optional_members,
@@ -1974,6 +1979,7 @@ static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_ACCEPT] = accept_members,
     [VALIDATE_BODY_RESPONSE] = response_members,
     [VALIDATE_BODY_RESPONSE_STATUS] = response_status_members,
+    [VALIDATE_BODY_READABILITY] = readability_members,
 };
 
 int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs)

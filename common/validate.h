@@ -139,6 +139,7 @@ enum validate_body {
     VALIDATE_BODY_ACCEPT,          /* {"token", "label"?}: POST /api/v1/invitations/accept */
     VALIDATE_BODY_RESPONSE,        /* {"name", "contact", "message"?, "places"?}: a resident responds (issue 15) */
     VALIDATE_BODY_RESPONSE_STATUS, /* {"status"}: PATCH a response (new or seen) */
+    VALIDATE_BODY_READABILITY,     /* {"text"}: POST /api/v1/readability (issue 16) */
 };
 
 /*

@@ -25,18 +25,6 @@
  */
 #define KEYS_CLEAR_SLOT (HTTP_MAX_PARAMS - 1)
 
-/* The errors (JSON text) as the 422 SQL would give, when there are any; true when a reply was sent. */
-static bool keys_refuse_errors(struct req_ctx *ctx, const char *errors)
-{
-    struct json_object *list;
-
-    if (errors == NULL || strcmp(errors, "[]") == 0)
-        return false;
-    list = json_tokener_parse(errors);
-    http_problem(ctx, 422, "The request body has invalid fields; see errors.", list);
-    return true;
-}
-
 /*
  * A new key: its id and the hex bytea of its secret's hash into params[id_slot]
  * and params[id_slot + 1], the clear key into KEYS_CLEAR_SLOT (all in the
@@ -138,7 +126,7 @@ void h_invitation_accept(struct req_ctx *ctx)
         json_object_put(obj);
         return;
     }
-    if (keys_refuse_errors(ctx, errors)) {
+    if (http_refuse_errors(ctx, errors)) {
         json_object_put(obj);
         return;
     }
@@ -185,7 +173,7 @@ void h_key_create(struct req_ctx *ctx)
     const char *errors;
 
     if (keys_org(ctx) == NULL || (ctx->params[1] = http_checked_body(ctx, VALIDATE_BODY_KEY, &errors, NULL)) == NULL ||
-        keys_refuse_errors(ctx, errors) || keys_make(ctx, 2) < 0)
+        http_refuse_errors(ctx, errors) || keys_make(ctx, 2) < 0)
         return;
     http_query(ctx, STMT_KEY_CREATE, http_actor_params(ctx, 4), keys_reply_with_key);
 }

@@ -368,6 +368,37 @@ static void partner_on_form_again(struct req_ctx *ctx, PGresult *res)
     json_object_put(choices);
 }
 
+/* "Controleer de tekst": the form again with what was posted and the readability advice; nothing is saved. */
+static void partner_on_check(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *choices = partner_body(res, &status), *entry = NULL, *k;
+    struct pp_form form;
+    struct pp_field *fields;
+    enum sk_kind kind;
+
+    if (choices == NULL || status != 200 || !json_object_object_get_ex(choices, "kind", &k) ||
+        !sk_kind_from_name(json_object_get_string(k), &kind)) {
+        partner_failed(ctx, status);
+        json_object_put(choices);
+        return;
+    }
+    fields = partner_fields(ctx, &form);
+    if (fields)
+        entry = pp_form_to_entry(kind, &form, false);
+    partner_form_render(ctx, 200, choices, entry, NULL, NULL);
+    json_object_put(entry);
+    free(fields);
+    json_object_put(choices);
+}
+
+/* Did the partner ask only to check the text (the button "Controleer de tekst")? */
+static bool partner_wants_check(struct req_ctx *ctx)
+{
+    const char *a = http_form_arg(ctx, "actie");
+    return a && strcmp(a, "controleer") == 0;
+}
+
 /*
  * Replace the string old, kept by the request (http_keep) and no longer
  * needed, by a copy of text: a request keeps only two. NULL when old is not
@@ -453,6 +484,12 @@ void h_partner_new(struct req_ctx *ctx)
         partner_error(ctx, 404, "Niet gevonden", "Dit soort aanbod bestaat niet.");
         return;
     }
+    if (partner_wants_check(ctx)) {
+        ctx->params[0] = sk_kind_name(kind);
+        ctx->params[1] = NULL;
+        http_query(ctx, STMT_PARTNER_FORM, http_actor_params(ctx, 2), partner_on_check);
+        return;
+    }
     if (!partner_entry_body(ctx, kind, false, &body, &errors))
         return;
     ctx->params[PARTNER_PROBLEM_PARAM] = NULL;
@@ -486,6 +523,12 @@ void h_partner_edit(struct req_ctx *ctx)
         return;
     if ((id = http_uuid_param(ctx, 0)) == NULL || !sk_kind_from_name(http_form_arg(ctx, "kind"), &kind)) {
         partner_failed(ctx, 404);
+        return;
+    }
+    if (partner_wants_check(ctx)) {
+        ctx->params[0] = NULL;
+        ctx->params[1] = id;
+        http_query(ctx, STMT_PARTNER_FORM, http_actor_params(ctx, 2), partner_on_check);
         return;
     }
     if (!partner_entry_body(ctx, kind, true, &body, &errors))

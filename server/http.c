@@ -769,6 +769,14 @@ const char *http_checked_body(struct req_ctx *ctx, enum validate_body which, con
     return (*errors = http_keep_json(ctx, verr_to_json(&errs))) == NULL ? NULL : body;
 }
 
+bool http_refuse_errors(struct req_ctx *ctx, const char *errors)
+{
+    if (errors == NULL || strcmp(errors, "[]") == 0)
+        return false;
+    http_problem(ctx, 422, "The request body has invalid fields; see errors.", json_tokener_parse(errors));
+    return true;
+}
+
 int http_form_body(struct req_ctx *ctx)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(ctx->req);

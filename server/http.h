@@ -242,4 +242,7 @@ const char *http_json_object(struct req_ctx *ctx, struct json_object **obj);
 const char *http_checked_body(struct req_ctx *ctx, enum validate_body which, const char **errors,
                               struct json_object **keep);
 
+/* When errors (JSON text of http_checked_body) names any: the 422 SQL would give, and true. */
+bool http_refuse_errors(struct req_ctx *ctx, const char *errors);
+
 #endif

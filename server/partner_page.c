@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "readability.h"
 #include "rrule.h"
 
 /* ------------------------------------------------------------------ */
@@ -1566,6 +1567,42 @@ static void pp_amount(struct json_object *cost, char out[32])
         snprintf(out, 32, "%s", json_object_get_string(v));
 }
 
+/*
+ * B1 help (issue 16): the readability of the summary and description as they
+ * stand (stored, or just posted), with advice, and a button that checks the
+ * text again without saving. Advice only: saving never depends on it.
+ */
+static void pp_readability(struct pp_fctx *c, struct json_object *e)
+{
+    const char *summary = pp_str(e, "summary"), *description = pp_str(e, "description");
+    struct html_buf text;
+    struct readability r;
+    char advice[512];
+
+    html_init(&text);
+    html_raw(&text, summary ? summary : "");
+    html_raw(&text, "\n");
+    html_raw(&text, description ? description : "");
+    readability_measure(text.data ? text.data : "", text.len, &r);
+    html_free(&text);
+    html_raw(c->b, "<div class=\"readability\" id=\"leesbaarheid\">\n<h2>Is uw tekst makkelijk te lezen?</h2>\n");
+    if (r.words == 0) {
+        html_raw(c->b,
+                 "<p>Schrijf een korte omschrijving. Dan geven wij advies over hoe makkelijk hij te lezen is.</p>\n");
+    } else {
+        html_raw(c->b, "<ul>\n");
+        for (int i = 0; readability_advice(&r, i, advice, sizeof(advice)) > 0; i++) {
+            html_raw(c->b, "<li>");
+            html_text(c->b, advice);
+            html_raw(c->b, "</li>\n");
+        }
+        html_raw(c->b, "</ul>\n");
+    }
+    html_raw(c->b, "<p><button type=\"submit\" name=\"actie\" value=\"controleer\" class=\"secondary\" "
+                   "formnovalidate>Controleer de tekst</button></p>\n<p class=\"hint\">Er wordt dan nog niets "
+                   "opgeslagen.</p>\n</div>\n");
+}
+
 static void pp_form_common(struct pp_fctx *c, struct json_object *choices, struct json_object *e)
 {
     struct json_object *org = pp_get(choices, "organisation");
@@ -1577,6 +1614,7 @@ static void pp_form_common(struct pp_fctx *c, struct json_object *choices, struc
     pp_textarea(c, "summary", "Korte omschrijving", "Eén of twee zinnen. Inwoners zien dit in de lijst.", 3,
                 pp_str(e, "summary"));
     pp_textarea(c, "description", "Uitgebreide omschrijving (mag leeg)", NULL, 6, pp_str(e, "description"));
+    pp_readability(c, e);
     html_raw(c->b, "</fieldset>\n<fieldset class=\"section\"><legend>Waar en voor wie?</legend>\n");
     pp_select_json(c, "municipality", "Gemeente", NULL, NULL, pp_get(choices, "municipalities"), "code", "name", m);
     {

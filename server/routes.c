@@ -144,6 +144,9 @@ const struct route routes_table[] = {
     R("/api/v1/organisations/{id}/responses/{rid}", RM_PATCH, h_response_update, RF_NEEDS_KEY | RF_SMALL_BODY),
     R("/api/v1/organisations/{id}/responses/{rid}", RM_DELETE, h_response_delete, RF_NEEDS_KEY),
 
+    /* B1 help while writing (h_readability.c): no database, for partners and moderators */
+    R("/api/v1/readability", RM_POST, h_readability, RF_NEEDS_KEY),
+
     /* import (h_imports.c) */
     R("/api/v1/imports", RM_POST, h_import, RF_MODERATOR),
     R("/api/v1/imports/template.csv", RM_GET, h_import_template, 0),

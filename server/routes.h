@@ -105,6 +105,9 @@ void h_response_update(struct req_ctx *ctx);
 void h_response_delete(struct req_ctx *ctx);
 void h_web_respond(struct req_ctx *ctx); /* POST /aanbod/{id}/reageren, in h_web.c */
 
+/* h_readability.c: POST /api/v1/readability (issue 16) */
+void h_readability(struct req_ctx *ctx);
+
 /* h_imports.c: POST /api/v1/imports (issue 15) */
 void h_import(struct req_ctx *ctx);
 void h_import_template(struct req_ctx *ctx);

@@ -500,6 +500,7 @@ static void body_for(const char *name, const struct target *t, int caller, char 
         { "keylabel", "{\"label\":\"Matrix ${N}\"}" },
         { "respond", "{\"name\":\"Matrix ${N}\",\"contact\":\"matrix@example.org\"}" },
         { "respseen", "{\"status\":\"seen\"}" },
+        { "text", "{\"text\":\"Elke dinsdag drinken we samen koffie in het buurthuis.\"}" },
         { "hook512", "{\"url\":\"http://127.0.0.1:9/"
                      "matrix\",\"secret\":\"matrix-secret-0123456789\",\"municipality\":\"GM0512\"}" },
     };

@@ -610,3 +610,68 @@ Test(partner, a_rejection_reason_is_shown_in_words)
     cr_assert_not_null(strstr(r.body, "Afgewezen: Het adres &lt;klopt&gt; niet."), "%.3000s", r.body);
     it_response_free(&r);
 }
+
+/*
+ * B1 help (issue 16): the form shows how easy the summary and description
+ * are to read, with advice; "Controleer de tekst" shows it for the posted
+ * text without saving; the same measure by API, for any key.
+ */
+Test(partner, the_form_advises_on_readability_and_checking_saves_nothing)
+{
+    static const char hard[] = "In het kader van de ondersteuning organiseert de gemeente in samenwerking met diverse "
+                               "maatschappelijke organisaties informatiebijeenkomsten over de mogelijkheden van "
+                               "respijtvoorzieningen voor mantelzorgers die langdurig en intensief zorgen.";
+    struct partner_world w;
+    char start[11], exdate[11], id[37], path[128], body[4096], csrf[65];
+    struct it_response r;
+    struct json_object *e, *j;
+
+    world(&w, "leesbaar");
+    make_activity(&w, "Koffie-ochtend leesbaar", start, exdate, id);
+    snprintf(path, sizeof(path), "/partner/aanbod/%s", id);
+    page_is("GET", path, w.key, NULL, 200, &r);
+    cr_assert(strstr(r.body, "Is uw tekst makkelijk te lezen?") && strstr(r.body, "Uw tekst is kort (5 woorden)"),
+              "%.4000s", r.body);
+    cr_assert(strstr(r.body, "name=\"actie\" value=\"controleer\""));
+    it_response_free(&r);
+
+    /* check a hard text: the advice, the text kept in the form, nothing saved */
+    csrf_of(w.key, csrf);
+    activity_form(body, sizeof(body), csrf, "Koffie-ochtend leesbaar", start, exdate, "4201 AB");
+    add(body, sizeof(body), "kind", "activity");
+    add(body, sizeof(body), "version", "1");
+    add(body, sizeof(body), "description", hard);
+    add(body, sizeof(body), "actie", "controleer");
+    page_is("POST", path, w.key, body, 200, &r);
+    cr_assert(strstr(r.body, "te lezen (score ") && strstr(r.body, "Lange woorden: maatschappelijke"), "%.6000s",
+              r.body);
+    cr_assert(strstr(r.body, "Deze zin is lang (") && strstr(r.body, "Dit is een advies."));
+    cr_assert(strstr(r.body, "respijtvoorzieningen voor mantelzorgers"), "the posted text stays in the form");
+    it_response_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/activities/%s", id);
+    e = it_call(200, "GET", path, w.key, NULL);
+    cr_assert_eq(json_object_get_int(it_jget(e, "version")), 1, "checking saved nothing");
+    cr_assert_null(it_jget(e, "description"));
+
+    /* the API: any key; the text is required and bounded */
+    j = it_call(200, "POST", "/api/v1/readability", w.key,
+                "{\"text\":\"Elke dinsdag is er koffie in het buurthuis. Je kunt gewoon binnenlopen. Je hoeft je niet "
+                "aan te melden. Het is gratis. Neem gerust een buur mee. Wij zien je graag!\"}");
+    cr_assert_geq(json_object_get_double(it_jget(j, "score")), 60, "%s", it_jtext(j));
+    cr_assert_eq(json_object_get_int(it_jget(j, "words")), 31);
+    cr_assert_eq(json_object_get_int(it_jget(j, "sentences")), 6);
+    cr_assert(it_js(j, "level_nl")[0] &&
+                  strstr("heel makkelijk|vrij makkelijk|makkelijk|normaal", it_js(j, "level_nl")),
+              "%s", it_jtext(j));
+    cr_assert_eq(it_jlen(j, "advice"), 1, "%s", it_jtext(j));
+    snprintf(body, sizeof(body), "{\"text\":\"%s\"}", hard);
+    j = it_call(200, "POST", "/api/v1/readability", w.mod, body);
+    cr_assert_lt(json_object_get_double(it_jget(j, "score")), 60, "%s", it_jtext(j));
+    cr_assert_eq(it_jlen(j, "long_sentences"), 1);
+    cr_assert_geq(it_jlen(j, "long_words"), 3);
+    it_call(401, "POST", "/api/v1/readability", NULL, "{\"text\":\"Hallo.\"}");
+    j = it_call(422, "POST", "/api/v1/readability", w.key, "{\"tekst\":\"Hallo.\"}");
+    cr_assert(it_names_field(j, "text") && it_names_field(j, "tekst"), "%s", it_jtext(j));
+    j = it_call(422, "POST", "/api/v1/readability", w.key, "{\"text\":42}");
+    cr_assert(it_names_field(j, "text"), "%s", it_jtext(j));
+}

@@ -3,7 +3,7 @@
 // The pages carry no script at all, so the browser runs with JavaScript on (axe-core needs it).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, PARTNER_KEY, api, assertNoSideScroll, axe, launch, newPage, shot } from "./lib.mjs";
+import { ARTIFACTS, BASE, PARTNER_KEY, api, assertNoSideScroll, axe, launch, newPage, shot } from "./lib.mjs";
 
 let browser;
 const stamp = Date.now().toString(36);
@@ -103,6 +103,32 @@ test("a weekly activity with an exception date through the form", async () => {
   assert.deepEqual(got.json.schedule.exdates, [except]);
   assert.equal(got.json.schedule.start, `${start}T14:00`);
   await shot(page, "partner-home-after-save-1280");
+  await page.context().close();
+});
+
+test("B1 help: Controleer de tekst shows the advice and saves nothing", async () => {
+  const page = await newPage(browser, { width: 360 });
+  await login(page);
+  const card = page.locator(".pcard", { hasText: TITLE });
+  await card.getByRole("link", { name: /Wijzigen/ }).click();
+  const box = page.locator("#leesbaarheid");
+  await box.getByText("Uw tekst is kort").waitFor(); // the summary alone is a few words
+  const hard =
+    "In het kader van de ondersteuning organiseert de gemeente in samenwerking met diverse maatschappelijke " +
+    "organisaties informatiebijeenkomsten over de mogelijkheden van respijtvoorzieningen voor mantelzorgers " +
+    "die langdurig en intensief zorgen voor een naaste.";
+  await page.getByLabel("Uitgebreide omschrijving (mag leeg)").fill(hard);
+  await page.getByRole("button", { name: "Controleer de tekst" }).click();
+  await box.getByText(/Lange woorden: .*maatschappelijke/).waitFor();
+  await box.getByText(/Deze zin is lang/).waitFor();
+  await box.getByText("Dit is een advies. U kunt uw tekst ook zo opslaan.").waitFor();
+  assert.equal(await page.getByLabel("Uitgebreide omschrijving (mag leeg)").inputValue(), hard, "the text stays");
+  await axe(page, "partner-readability-360");
+  await assertNoSideScroll(page);
+  await box.screenshot({ path: `${ARTIFACTS}/partner-readability-360.png` });
+  const id = page.url().split("/").pop();
+  const got = await api("GET", `/api/v1/activities/${id}`, { key: PARTNER_KEY });
+  assert.equal(got.json.description ?? null, null, "checking saved nothing");
   await page.context().close();
 });
 
