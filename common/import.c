@@ -955,13 +955,48 @@ static bool used_as_place(struct json_object *places, const char *id)
     return false;
 }
 
+/*
+ * HSDS 3.0 as its API serves it nests a service's organization (and the
+ * locations of its service_at_locations) in the service. Make the nested
+ * organizations part of the dataset's "organizations", give each service its
+ * organization_id, and each nested location without one its service's, so
+ * the rest reads every file the same way.
+ */
+static void hsds_normalise(struct json_object *set, struct json_object *svcs)
+{
+    struct json_object *orgs = array_of(set, "organizations");
+    for (size_t i = 0; svcs && i < json_object_array_length(svcs); i++) {
+        struct json_object *svc = json_object_array_get_idx(svcs, i), *org = get_path(svc, "organization");
+        struct json_object *sal = array_of(svc, "service_at_locations");
+        const char *oid = text_of(org, "id");
+        if (org == NULL || !json_object_is_type(org, json_type_object) || oid == NULL)
+            continue;
+        if (orgs == NULL) {
+            orgs = json_object_new_array();
+            json_object_object_add(set, "organizations", orgs);
+        }
+        if (find_by_id(orgs, oid) == NULL)
+            json_object_array_add(orgs, json_object_get(org));
+        if (text_of(svc, "organization_id") == NULL)
+            json_object_object_add(svc, "organization_id", json_object_new_string(oid));
+        for (size_t k = 0; sal && k < json_object_array_length(sal); k++) {
+            struct json_object *loc = get_path(json_object_array_get_idx(sal, k), "location");
+            if (loc && json_object_is_type(loc, json_type_object) && text_of(loc, "organization_id") == NULL)
+                json_object_object_add(loc, "organization_id", json_object_new_string(oid));
+        }
+    }
+}
+
 static struct json_object *parse_hsds(struct json_object *set, size_t max_rows, char *err, size_t errsize)
 {
     struct json_object *rows = json_object_new_array(), *svcs = array_of(set, "services");
-    struct json_object *locs = array_of(set, "locations"), *needed = json_object_new_array();
+    struct json_object *locs, *needed = json_object_new_array();
     struct json_object *nested_locs = json_object_new_array();
     size_t nsvc = svcs ? json_object_array_length(svcs) : 0;
     int n = 0;
+
+    hsds_normalise(set, svcs);
+    locs = array_of(set, "locations");
 
     for (size_t i = 0; i < nsvc; i++) {
         struct json_object *svc = json_object_array_get_idx(svcs, i), *entry, *sch, *loc;
@@ -1049,6 +1084,36 @@ static struct json_object *parse_hsds(struct json_object *set, size_t max_rows, 
     return rows;
 }
 
+/*
+ * HSDS files come in three shapes: a dataset object with "services" (and
+ * the other tables), a page of the HSDS API ({"contents": [services...],
+ * "total_items": ...}), or a plain list of services. The last two become a
+ * dataset {"services": [...]}; anything else is returned as it is. A list is
+ * one of services when its first object has no "kind" (the project's own
+ * entries always do) and has HSDS's organization or service_at_locations.
+ * Consumes doc.
+ */
+static struct json_object *hsds_dataset(struct json_object *doc)
+{
+    struct json_object *list = NULL, *first, *set;
+    if (json_object_is_type(doc, json_type_object) && !json_object_object_get_ex(doc, "services", NULL) &&
+        (list = array_of(doc, "contents")) != NULL && json_object_object_get_ex(doc, "total_items", NULL)) {
+        /* an API page */
+    } else if (json_object_is_type(doc, json_type_array) && json_object_array_length(doc) > 0 &&
+               json_object_is_type(first = json_object_array_get_idx(doc, 0), json_type_object) &&
+               get_path(first, "kind") == NULL &&
+               (get_path(first, "organization") || get_path(first, "organization_id") ||
+                get_path(first, "service_at_locations"))) {
+        list = doc;
+    } else {
+        return doc;
+    }
+    set = json_object_new_object();
+    json_object_object_add(set, "services", json_object_get(list));
+    json_object_put(doc);
+    return set;
+}
+
 /* ------------------------------------------------------------------ */
 /* The project's JSON → rows */
 
@@ -1129,6 +1194,7 @@ struct json_object *import_parse(enum import_format fmt, const char *buf, size_t
         return NULL;
     }
     json_tokener_free(tok);
+    doc = hsds_dataset(doc);
     if (fmt == IMPORT_FORMAT_AUTO)
         fmt = json_object_is_type(doc, json_type_object) && json_object_object_get_ex(doc, "services", &svcs)
                   ? IMPORT_FORMAT_HSDS

@@ -141,6 +141,53 @@ Test(import, hsds_fixture)
     free(buf);
 }
 
+/* The HSDS API's own shapes: a page ({"contents": [...]}) and a bare list of services, with the
+ * organization and the location nested in the service. */
+Test(import, hsds_api_page_and_list_with_nested_organization)
+{
+    static const char service[] =
+        "{\"id\":\"svc-1\",\"name\":\"Klussendienst\",\"description\":\"Hulp bij kleine klussen in huis.\","
+        "\"organization\":{\"id\":\"org-9\",\"name\":\"Stichting Welzijn Gorinchem\"},"
+        "\"service_at_locations\":[{\"id\":\"sal-1\",\"location\":{\"id\":\"loc-1\",\"name\":\"Welzijnspunt\","
+        "\"addresses\":[{\"address_1\":\"Kerkstraat 12\",\"postal_code\":\"4201 AB\",\"city\":\"Gorinchem\"}]}}],"
+        "\"schedules\":[{\"byday\":\"MO\",\"opens_at\":\"09:00\",\"closes_at\":\"12:00\"}]}";
+    char doc[2048], err[IMPORT_ERR_SIZE];
+    enum import_format used;
+
+    for (int shape = 0; shape < 2; shape++) {
+        struct json_object *rows;
+        bool place = false, service_row = false;
+        if (shape == 0)
+            snprintf(doc, sizeof(doc), "{\"total_items\":1,\"total_pages\":1,\"page_number\":1,\"contents\":[%s]}",
+                     service);
+        else
+            snprintf(doc, sizeof(doc), "[%s]", service);
+        rows = import_parse(IMPORT_FORMAT_AUTO, doc, strlen(doc), 100, &used, err, sizeof(err));
+        cr_assert_not_null(rows, "shape %d: %s", shape, err);
+        cr_assert_eq(used, IMPORT_FORMAT_HSDS, "shape %d", shape);
+        for (size_t i = 0; i < json_object_array_length(rows); i++) {
+            const char *ext = row_str(rows, i, "entry.external_id");
+            if (strcmp(ext, "loc-1") == 0) {
+                place = true;
+                cr_assert_str_eq(row_str(rows, i, "entry.organisation.external_id"), "org-9");
+                cr_assert_str_eq(row_str(rows, i, "entry.organisation.name"), "Stichting Welzijn Gorinchem");
+            }
+            if (strcmp(ext, "svc-1") == 0) {
+                service_row = true;
+                cr_assert_str_eq(row_str(rows, i, "entry.organisation.name"), "Stichting Welzijn Gorinchem");
+                cr_assert_str_eq(row_str(rows, i, "entry.title"), "Klussendienst");
+            }
+        }
+        cr_assert(service_row, "shape %d: %s", shape, json_object_to_json_string(rows));
+        (void)place;
+        json_object_put(rows);
+    }
+    /* the project's own list is not mistaken for services */
+    snprintf(doc, sizeof(doc), "[{\"kind\":\"place\",\"title\":\"Buurthuis\",\"organization_id\":\"x\"}]");
+    json_object_put(import_parse(IMPORT_FORMAT_AUTO, doc, strlen(doc), 100, &used, err, sizeof(err)));
+    cr_assert_eq(used, IMPORT_FORMAT_JSON);
+}
+
 Test(import, csv_round_trip_and_template)
 {
     enum import_format used;
