@@ -14,6 +14,7 @@
 
 #include <csv.h>
 #include <ctype.h>
+#include <iconv.h>
 #include <json-c/json.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1157,6 +1158,29 @@ static bool looks_like_json(const char *buf, size_t len)
     return i < len && (buf[i] == '{' || buf[i] == '[');
 }
 
+/*
+ * A CSV that is not UTF-8 is almost always one Excel saved as "CSV" on a Dutch Windows: Windows-1252.
+ * Its text in UTF-8 (malloc'd, *out_len), or NULL when it is not that either (glibc's iconv).
+ */
+static char *windows1252_to_utf8(const char *buf, size_t len, size_t *out_len)
+{
+    iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
+    size_t cap = len * 3 + 1, in_left = len, out_left = cap;
+    char *out, *in = (char *)buf, *o;
+
+    if (cd == (iconv_t)-1)
+        return NULL;
+    if ((out = o = malloc(cap)) == NULL || iconv(cd, &in, &in_left, &o, &out_left) == (size_t)-1) {
+        free(out);
+        iconv_close(cd);
+        return NULL;
+    }
+    iconv_close(cd);
+    *out_len = cap - out_left;
+    *o = '\0';
+    return out;
+}
+
 struct json_object *import_parse(enum import_format fmt, const char *buf, size_t len, size_t max_rows,
                                  enum import_format *used, char *err, size_t errsize)
 {
@@ -1165,6 +1189,17 @@ struct json_object *import_parse(enum import_format fmt, const char *buf, size_t
     size_t skip = 0;
 
     *used = fmt;
+    if (!utf8_valid(buf, len) && memchr(buf, '\0', len) == NULL && fmt != IMPORT_FORMAT_JSON &&
+        fmt != IMPORT_FORMAT_HSDS && !looks_like_json(buf, len)) {
+        size_t n;
+        char *text = windows1252_to_utf8(buf, len, &n);
+        if (text != NULL) {
+            *used = IMPORT_FORMAT_CSV;
+            rows = parse_csv(text, n, max_rows, err, errsize);
+            free(text);
+            return rows;
+        }
+    }
     if (!utf8_valid(buf, len) || memchr(buf, '\0', len) != NULL) {
         snprintf(err, errsize, "Het bestand is geen tekst in UTF-8. Sla het op als \"CSV UTF-8\" of als JSON.");
         return NULL;

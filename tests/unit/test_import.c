@@ -78,7 +78,8 @@ Test(import, csv_semicolons_and_unknown_column)
     cr_assert_null(parse(IMPORT_FORMAT_CSV, "kind,titel\nplace,Huis\n", &used, err));
     cr_assert(strstr(err, "'titel'"), "%s", err);
     cr_assert_null(parse(IMPORT_FORMAT_CSV, "kind,title\nplace,\"Huis\n", &used, err), "unterminated quote");
-    cr_assert_null(parse(IMPORT_FORMAT_CSV, "kind,title\n\xff\n", &used, err), "not UTF-8");
+    cr_assert_null(parse(IMPORT_FORMAT_CSV, "kind,title\n\x81\n", &used, err), "neither UTF-8 nor Windows-1252");
+    cr_assert(strstr(err, "UTF-8"), "%s", err);
 }
 
 Test(import, row_limit)
@@ -186,6 +187,22 @@ Test(import, hsds_api_page_and_list_with_nested_organization)
     snprintf(doc, sizeof(doc), "[{\"kind\":\"place\",\"title\":\"Buurthuis\",\"organization_id\":\"x\"}]");
     json_object_put(import_parse(IMPORT_FORMAT_AUTO, doc, strlen(doc), 100, &used, err, sizeof(err)));
     cr_assert_eq(used, IMPORT_FORMAT_JSON);
+}
+
+/* Excel's "CSV" on a Dutch Windows is Windows-1252: read as such, not refused. */
+Test(import, csv_in_windows_1252)
+{
+    static const char csv[] = "kind;title;municipality\nplace;Caf\xE9 De Br\xFCg;GM0512\n"; /* é, ü */
+    char err[IMPORT_ERR_SIZE];
+    enum import_format used;
+    struct json_object *rows = import_parse(IMPORT_FORMAT_AUTO, csv, strlen(csv), 100, &used, err, sizeof(err));
+    cr_assert_not_null(rows, "%s", err);
+    cr_assert_eq(used, IMPORT_FORMAT_CSV);
+    cr_assert_str_eq(row_str(rows, 0, "entry.title"), "Café De Brüg");
+    json_object_put(rows);
+    /* JSON must be UTF-8 (RFC 8259): refused with the reason */
+    cr_assert_null(import_parse(IMPORT_FORMAT_AUTO, "[{\"title\":\"Caf\xE9\"}]", 17, 100, &used, err, sizeof(err)));
+    cr_assert(strstr(err, "UTF-8"), "%s", err);
 }
 
 Test(import, csv_round_trip_and_template)
