@@ -126,27 +126,3 @@ ALTER TABLE entries
     ADD CONSTRAINT entries_external_id_chk CHECK (length(external_id) BETWEEN 1 AND 200);
 COMMENT ON CONSTRAINT entries_external_id_chk ON entries IS 'external_id: must be 1 to 200 characters';
 CREATE UNIQUE INDEX entries_external_id_key ON entries (external_id) WHERE external_id IS NOT NULL;
-
--- =============================================================================================
--- keys: the audit log names keys, sessions and invitations, and how they change
--- ======================================================================================
--- =============================================================================================
-
-ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_chk;
-ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_chk CHECK (action IN (
-    'create', 'update', 'delete', 'purge', 'retire', 'boundary',
-    'propose', 'submit', 'approve', 'reject', 'confirm', 'hide', 'unhide', 'report', 'resolve',
-    'revoke', 'rotate', 'accept'));
-ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_chk;
-ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_chk CHECK (entity IN (
-    'entry', 'organisation', 'area', 'theme', 'audience', 'accessibility_feature', 'support_kind', 'exception_set',
-    'moderation_settings', 'api_key', 'session', 'invitation'));
-
--- =============================================================================================
--- responses: a partner's own webhooks (entry events of its own entries, response.created)
--- =============================================================================================
-
--- NULL: a moderator's webhook (entry events by municipality, never responses).
-ALTER TABLE webhooks
-    ADD COLUMN partner_org uuid REFERENCES organisations (id) ON DELETE CASCADE;
-CREATE INDEX webhooks_partner_org_idx ON webhooks (partner_org) WHERE partner_org IS NOT NULL;
