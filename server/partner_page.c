@@ -1285,9 +1285,12 @@ static void pp_described(struct pp_fctx *c, const char *name, const char *hint)
         html_raw(c->b, " aria-invalid=\"true\"");
 }
 
-/* attrs: literal extra attributes (type, autocomplete, inputmode ...). */
-static void pp_input(struct pp_fctx *c, const char *name, const char *label, const char *hint, const char *attrs,
-                     const char *value)
+/*
+ * The start every control shares: the field, its label, hint and error, then
+ * "<tag id=\"...\" name=\"...\"" — the caller adds its own attributes,
+ * pp_described and the rest.
+ */
+static void pp_control_open(struct pp_fctx *c, const char *tag, const char *name, const char *label, const char *hint)
 {
     html_raw(c->b, pp_err_of(c, name) ? "<div class=\"field has-error\"><label for=\""
                                       : "<div class=\"field\"><label for=\"");
@@ -1296,11 +1299,21 @@ static void pp_input(struct pp_fctx *c, const char *name, const char *label, con
     html_text(c->b, label);
     html_raw(c->b, "</label>");
     pp_hint_err(c, name, hint);
-    html_raw(c->b, "<input id=\"");
+    html_raw(c->b, "<");
+    html_raw(c->b, tag);
+    html_raw(c->b, " id=\"");
     pp_id(c->b, name);
     html_raw(c->b, "\" name=\"");
     html_text(c->b, name);
-    html_raw(c->b, "\" ");
+    html_raw(c->b, "\"");
+}
+
+/* attrs: literal extra attributes (type, autocomplete, inputmode ...). */
+static void pp_input(struct pp_fctx *c, const char *name, const char *label, const char *hint, const char *attrs,
+                     const char *value)
+{
+    pp_control_open(c, "input", name, label, hint);
+    html_raw(c->b, " ");
     html_raw(c->b, attrs ? attrs : "type=\"text\"");
     html_raw(c->b, " value=\"");
     html_text(c->b, value);
@@ -1312,18 +1325,8 @@ static void pp_input(struct pp_fctx *c, const char *name, const char *label, con
 static void pp_textarea(struct pp_fctx *c, const char *name, const char *label, const char *hint, int rows,
                         const char *value)
 {
-    html_raw(c->b, pp_err_of(c, name) ? "<div class=\"field has-error\"><label for=\""
-                                      : "<div class=\"field\"><label for=\"");
-    pp_id(c->b, name);
-    html_raw(c->b, "\">");
-    html_text(c->b, label);
-    html_raw(c->b, "</label>");
-    pp_hint_err(c, name, hint);
-    html_raw(c->b, "<textarea id=\"");
-    pp_id(c->b, name);
-    html_raw(c->b, "\" name=\"");
-    html_text(c->b, name);
-    html_printf(c->b, "\" rows=\"%d\"", rows);
+    pp_control_open(c, "textarea", name, label, hint);
+    html_printf(c->b, " rows=\"%d\"", rows);
     pp_described(c, name, hint);
     html_raw(c->b, ">");
     html_text(c->b, value);
@@ -1333,18 +1336,7 @@ static void pp_textarea(struct pp_fctx *c, const char *name, const char *label, 
 /* The field's label, hint and error, then the opening <select> tag. */
 static void pp_select_open(struct pp_fctx *c, const char *name, const char *label, const char *hint)
 {
-    html_raw(c->b, pp_err_of(c, name) ? "<div class=\"field has-error\"><label for=\""
-                                      : "<div class=\"field\"><label for=\"");
-    pp_id(c->b, name);
-    html_raw(c->b, "\">");
-    html_text(c->b, label);
-    html_raw(c->b, "</label>");
-    pp_hint_err(c, name, hint);
-    html_raw(c->b, "<select id=\"");
-    pp_id(c->b, name);
-    html_raw(c->b, "\" name=\"");
-    html_text(c->b, name);
-    html_raw(c->b, "\"");
+    pp_control_open(c, "select", name, label, hint);
     pp_described(c, name, hint);
     html_raw(c->b, ">");
 }

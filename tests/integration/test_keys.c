@@ -60,19 +60,6 @@ static void world(struct world *w)
 /* A path into the char array buf, which it is. */
 #define PATH(buf, ...) (snprintf((buf), sizeof(buf), __VA_ARGS__), (const char *)(buf))
 
-/* One SQL statement with text parameters; the first value of the first row into out. */
-static void sql1(char *out, size_t cap, const char *sql, int n, const char *const *params)
-{
-    PGconn *pg = it_db_connect();
-    PGresult *res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
-    cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK, "%s: %s", sql,
-              PQerrorMessage(pg));
-    if (out)
-        snprintf(out, cap, "%s", PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
-    PQclear(res);
-    PQfinish(pg);
-}
-
 /* A key's id and its secret's hash as a bytea literal ("\x..."). */
 static void key_parts(const char *key, char id[AUTH_UUID_LEN + 1], char hex[2 * AUTH_HASH_LEN + 3])
 {
@@ -96,7 +83,8 @@ static int session_open(const char *key, char session[AUTH_KEY_LEN + 1])
     shex[0] = '\\';
     shex[1] = 'x';
     auth_hex(shash, AUTH_HASH_LEN, shex + 2);
-    sql1(status, sizeof(status), "SELECT status FROM api_session_open($1::uuid, $2::bytea, $3::uuid, $4::bytea)", 4, p);
+    it_sql1(status, sizeof(status), "SELECT status FROM api_session_open($1::uuid, $2::bytea, $3::uuid, $4::bytea)", 4,
+            p);
     return atoi(status);
 }
 
@@ -104,7 +92,7 @@ static int peek(const char *token)
 {
     char status[16];
     const char *p[1] = { token };
-    sql1(status, sizeof(status), "SELECT status FROM api_invitation_peek($1)", 1, p);
+    it_sql1(status, sizeof(status), "SELECT status FROM api_invitation_peek($1)", 1, p);
     return atoi(status);
 }
 
@@ -201,10 +189,10 @@ Test(invitations, existing_organisation_revoked_expired_and_scope)
     strcpy(token, it_js(j, "token"));
     {
         const char *prm[1] = { it_js(j, "id") };
-        sql1(NULL, 0,
-             "UPDATE invitations SET created_at = now() - interval '20 days', expires_at = now() - interval '1 day' "
-             "WHERE id = $1::uuid",
-             1, prm);
+        it_sql1(NULL, 0,
+                "UPDATE invitations SET created_at = now() - interval '20 days', expires_at = now() - interval '1 day' "
+                "WHERE id = $1::uuid",
+                1, prm);
     }
     accept_token(410, token);
     cr_assert_eq(peek(token), 410);
@@ -314,7 +302,8 @@ Test(sessions, partner_keys_only)
         char id[AUTH_UUID_LEN + 1], hex[2 * AUTH_HASH_LEN + 3], status[16];
         const char *prm[1] = { id };
         key_parts(sess, id, hex);
-        sql1(status, sizeof(status), "SELECT status FROM api_session_close('partner', NULL, $1::uuid, '{}')", 1, prm);
+        it_sql1(status, sizeof(status), "SELECT status FROM api_session_close('partner', NULL, $1::uuid, '{}')", 1,
+                prm);
         cr_assert_str_eq(status, "200");
     }
     it_call(401, "GET", p, sess, NULL);

@@ -33,19 +33,6 @@ TestSuite(responses, .fini = it_release);
 
 #define PATH(buf, ...) (snprintf((buf), sizeof(buf), __VA_ARGS__), (const char *)(buf))
 
-/* One SQL statement with text parameters; the first value of the first row into out (may be NULL). */
-static void sql1(char *out, size_t cap, const char *sql, int n, const char *const *params)
-{
-    PGconn *pg = it_db_connect();
-    PGresult *res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
-    cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK, "%s: %s", sql,
-              PQerrorMessage(pg));
-    if (out)
-        snprintf(out, cap, "%s", PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
-    PQclear(res);
-    PQfinish(pg);
-}
-
 #define ACT_EXTRA                                                                                                      \
     "\"online\":true,\"schedule\":{\"start\":\"2027-01-05T10:00\",\"end\":\"2027-01-05T11:00\",\"rrule\":\"FREQ="      \
     "WEEKLY;BYDAY=TU\"}"
@@ -69,7 +56,7 @@ static void make_entry(struct world *w, const char *coll, const char *extra, con
     j = it_call(201, "POST", PATH(path, "/api/v1/%s", coll), w->mod, body);
     snprintf(id, 40, "%s", it_js(j, "id"));
     p[0] = id;
-    sql1(NULL, 0, "UPDATE entries SET status = 'published' WHERE id = $1::uuid AND status <> 'published'", 1, p);
+    it_sql1(NULL, 0, "UPDATE entries SET status = 'published' WHERE id = $1::uuid AND status <> 'published'", 1, p);
 }
 
 static void world(struct world *w)
@@ -95,10 +82,10 @@ static void world(struct world *w)
     make_entry(w, "activities", ACT_EXTRA, "Vrije inloop", w->free_act);
     make_entry(w, "vacancies", "\"skills\":[\"koken\"]", "Kok gezocht", w->vac);
     p[0] = w->act;
-    sql1(NULL, 0, "UPDATE entries SET registration = 'required', places_left = 5, capacity = 5 WHERE id = $1::uuid", 1,
-         p);
-    sql1(w->limit, sizeof(w->limit), "SELECT responses_per_hour FROM moderation_settings", 0, NULL);
-    sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = 1000", 0, NULL);
+    it_sql1(NULL, 0, "UPDATE entries SET registration = 'required', places_left = 5, capacity = 5 WHERE id = $1::uuid",
+            1, p);
+    it_sql1(w->limit, sizeof(w->limit), "SELECT responses_per_hour FROM moderation_settings", 0, NULL);
+    it_sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = 1000", 0, NULL);
 }
 
 struct racer {
@@ -181,10 +168,10 @@ Test(responses, end_to_end, .timeout = 120)
     it_call(409, "POST", PATH(path2, "/api/v1/activities/%s/responses", w.free_act), NULL,
             "{\"name\":\"Anna\",\"contact\":\"anna@example.org\"}");
     p[0] = w.vac;
-    sql1(NULL, 0, "UPDATE entries SET status = 'pending' WHERE id = $1::uuid", 1, p);
+    it_sql1(NULL, 0, "UPDATE entries SET status = 'pending' WHERE id = $1::uuid", 1, p);
     it_call(404, "POST", PATH(path2, "/api/v1/vacancies/%s/responses", w.vac), NULL,
             "{\"name\":\"Anna\",\"contact\":\"anna@example.org\"}");
-    sql1(NULL, 0, "UPDATE entries SET status = 'published' WHERE id = $1::uuid", 1, p);
+    it_sql1(NULL, 0, "UPDATE entries SET status = 'published' WHERE id = $1::uuid", 1, p);
 
     /* a vacancy: 201 with delete_after; the secret word must stay out of search, feeds and audit */
     snprintf(secret, sizeof(secret), "Geheimnaam%s", w.tag);
@@ -199,10 +186,10 @@ Test(responses, end_to_end, .timeout = 120)
     cr_assert(!answer_has(PATH(path2, "/api/v1/audit?entry=%s&limit=100", w.vac), w.adm, secret));
     cr_assert(!answer_has(PATH(path2, "/api/v1/audit?entry=%s&limit=100", w.act), w.adm, "anna@example.org"));
     p[0] = secret;
-    sql1(out, sizeof(out),
-         "SELECT count(*) FROM audit_log WHERE before::text LIKE '%' || $1 || '%' OR after::text "
-         "LIKE '%' || $1 || '%'",
-         1, p);
+    it_sql1(out, sizeof(out),
+            "SELECT count(*) FROM audit_log WHERE before::text LIKE '%' || $1 || '%' OR after::text "
+            "LIKE '%' || $1 || '%'",
+            1, p);
     cr_assert_str_eq(out, "0");
 
     /* only the organisation itself reads and handles them */
@@ -228,17 +215,17 @@ Test(responses, end_to_end, .timeout = 120)
 
     /* retention: past delete_after, the housekeeping step erases it */
     p[0] = rid;
-    sql1(NULL, 0, "UPDATE entry_responses SET delete_after = now() - interval '1 minute' WHERE id = $1::uuid", 1, p);
-    sql1(out, sizeof(out), "SELECT sk_responses_housekeeping(500)", 0, NULL);
-    sql1(out, sizeof(out), "SELECT count(*) FROM entry_responses WHERE id = $1::uuid", 1, p);
+    it_sql1(NULL, 0, "UPDATE entry_responses SET delete_after = now() - interval '1 minute' WHERE id = $1::uuid", 1, p);
+    it_sql1(out, sizeof(out), "SELECT sk_responses_housekeeping(500)", 0, NULL);
+    it_sql1(out, sizeof(out), "SELECT count(*) FROM entry_responses WHERE id = $1::uuid", 1, p);
     cr_assert_str_eq(out, "0");
     it_call(404, "DELETE", path2, w.key_a, NULL);
 
     /* the per-client limit: 429 */
-    sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = 1", 0, NULL);
+    it_sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = 1", 0, NULL);
     j = it_call(429, "POST", PATH(path2, "/api/v1/vacancies/%s/responses", w.vac), NULL,
                 "{\"name\":\"Anna\",\"contact\":\"anna@example.org\"}");
-    sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = 1000", 0, NULL);
+    it_sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = 1000", 0, NULL);
 
     /* the form on the residents' page: full activity says so; the vacancy's form, errors, thanks */
     cr_assert(answer_has(PATH(path2, "/aanbod/%s", w.act), NULL, "Deze activiteit is vol."));
@@ -262,9 +249,9 @@ Test(responses, end_to_end, .timeout = 120)
     }
     /* leave the shared database as found: the limit counts this client's responses of the last hour */
     p[0] = w.org_a;
-    sql1(NULL, 0, "DELETE FROM entry_responses WHERE organisation_id = $1::uuid", 1, p);
+    it_sql1(NULL, 0, "DELETE FROM entry_responses WHERE organisation_id = $1::uuid", 1, p);
     p[0] = w.limit;
-    sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = $1::int", 1, p);
+    it_sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = $1::int", 1, p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -381,7 +368,7 @@ static int relay_count(struct relay *r, int *refused)
 static void outbox_state(char *out, size_t cap, const char *rid)
 {
     const char *p[] = { rid };
-    sql1(out, cap, "SELECT status || ':' || length(body) FROM mail_outbox WHERE response_id = $1::uuid", 1, p);
+    it_sql1(out, cap, "SELECT status || ':' || length(body) FROM mail_outbox WHERE response_id = $1::uuid", 1, p);
 }
 
 /* The relay's daemon, stopped by the test's .fini also when an assertion ended the test. */
@@ -412,12 +399,12 @@ Test(responses, email_through_the_relay, .timeout = 180, .fini = relay_daemon_st
         cr_assert_eq(it_daemon_start(d, env), 0, "the daemon with smtp_url did not start");
     }
     p[0] = w.org_a;
-    sql1(NULL, 0, "UPDATE organisations SET email = 'linde@buurthuis.example' WHERE id = $1::uuid", 1, p);
+    it_sql1(NULL, 0, "UPDATE organisations SET email = 'linde@buurthuis.example' WHERE id = $1::uuid", 1, p);
     /* a title with an accent: the subject goes as RFC 2047 encoded words */
     make_entry(&w, "activities", ACT_EXTRA, "Samen eten in het café", cafe);
     p[0] = cafe;
-    sql1(NULL, 0, "UPDATE entries SET registration = 'required', places_left = 3, capacity = 3 WHERE id = $1::uuid", 1,
-         p);
+    it_sql1(NULL, 0, "UPDATE entries SET registration = 'required', places_left = 3, capacity = 3 WHERE id = $1::uuid",
+            1, p);
     snprintf(title, sizeof(title), "Samen eten in het café %s", w.tag);
 
     /* a sign-up through the daemon that has a relay: one e-mail, then its text is erased */
@@ -458,7 +445,7 @@ Test(responses, email_through_the_relay, .timeout = 180, .fini = relay_daemon_st
 
     /* a relay that refuses the address for good: given up at once, the text erased */
     p[0] = w.org_a;
-    sql1(NULL, 0, "UPDATE organisations SET email = 'weiger@buurthuis.example' WHERE id = $1::uuid", 1, p);
+    it_sql1(NULL, 0, "UPDATE organisations SET email = 'weiger@buurthuis.example' WHERE id = $1::uuid", 1, p);
     snprintf(url, sizeof(url), "%s/api/v1/vacancies/%s/responses", d->url, w.vac);
     j = it_call(201, "POST", url, NULL, "{\"name\":\"Bea Mail\",\"contact\":\"06 12345678\"}");
     snprintf(rid2, sizeof(rid2), "%s", it_js(j, "id"));
@@ -467,10 +454,10 @@ Test(responses, email_through_the_relay, .timeout = 180, .fini = relay_daemon_st
     relay_count(&relay, &refused);
     cr_assert_eq(refused, 1, "a 5xx is not retried");
     p[0] = rid2;
-    sql1(state, sizeof(state),
-         "SELECT attempts || ':' || coalesce(last_error, '') FROM mail_outbox "
-         "WHERE response_id = $1::uuid",
-         1, p);
+    it_sql1(state, sizeof(state),
+            "SELECT attempts || ':' || coalesce(last_error, '') FROM mail_outbox "
+            "WHERE response_id = $1::uuid",
+            1, p);
     cr_assert(strncmp(state, "1:", 2) == 0 && strstr(state, "SMTP 550"), "%s", state);
 
     /* the shared daemon has no relay: nothing is queued */
@@ -496,10 +483,10 @@ Test(responses, email_through_the_relay, .timeout = 180, .fini = relay_daemon_st
     cr_assert_eq(it_daemon_stop(d), 0);
     d->pid = 0;
     p[0] = w.org_a;
-    sql1(NULL, 0, "DELETE FROM entry_responses WHERE organisation_id = $1::uuid", 1, p);
-    sql1(NULL, 0, "UPDATE organisations SET email = NULL WHERE id = $1::uuid", 1, p);
+    it_sql1(NULL, 0, "DELETE FROM entry_responses WHERE organisation_id = $1::uuid", 1, p);
+    it_sql1(NULL, 0, "UPDATE organisations SET email = NULL WHERE id = $1::uuid", 1, p);
     p[0] = w.limit;
-    sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = $1::int", 1, p);
+    it_sql1(NULL, 0, "UPDATE moderation_settings SET responses_per_hour = $1::int", 1, p);
     shutdown(relay.fd, SHUT_RDWR);
     close(relay.fd);
     pthread_join(relay.th, NULL);

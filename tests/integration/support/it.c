@@ -580,3 +580,15 @@ bool it_names_field(struct json_object *problem, const char *field)
     }
     return false;
 }
+
+void it_sql1(char *out, size_t cap, const char *sql, int n, const char *const *params)
+{
+    PGconn *pg = it_db_connect();
+    PGresult *res = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
+    cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK, "%s: %s", sql,
+              PQerrorMessage(pg));
+    if (out)
+        snprintf(out, cap, "%s", PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
+    PQclear(res);
+    PQfinish(pg);
+}

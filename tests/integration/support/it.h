@@ -82,6 +82,10 @@ int it_run_env_cmd(const char *env);
 struct pg_conn;
 struct pg_conn *it_db_connect(void);
 
+/* One SQL statement with n text parameters (asserts it runs); the first value of its first row into out
+ * (out may be NULL; "" when there is no row). */
+void it_sql1(char *out, size_t cap, const char *sql, int n, const char *const *params);
+
 /* The base URL of the shared daemon (SK_IT_URL). */
 const char *it_url(void);
 
