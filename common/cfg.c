@@ -116,6 +116,11 @@ static const struct cfg_entry cfg_table[] = {
     INT(smtp_timeout_ms, "30000", 1000, 300000, "longest time sending one e-mail may take"),
     INT(smtp_retry_base_ms, "60000", 10, 3600000, "first retry delay of an e-mail the relay did not take; doubles"),
     INT(smtp_max_attempts, "10", 1, 100, "attempts before an e-mail is given up (its text is then erased)"),
+    BOOL(demand_counts, "true",
+         "count anonymous searches, detail views and calendar downloads (sums per day, wijk, theme and kind; nothing "
+         "about who asked)"),
+    INT(demand_flush_ms, "1000", 100, 600000, "how often each worker writes its counted demand to the database"),
+    INT(wishes_per_hour, "5", 1, 3600, "\"Ik mis iets\" messages a client may send per hour"),
 };
 
 #define CFG_N (sizeof(cfg_table) / sizeof(cfg_table[0]))

@@ -73,6 +73,9 @@ struct sk_config {
     int smtp_timeout_ms;
     int smtp_retry_base_ms;
     int smtp_max_attempts;
+    bool demand_counts;
+    int demand_flush_ms;
+    int wishes_per_hour;
 
     /* Derived by cfg_load from the settings above (not settings themselves). */
     struct client_nets proxies; /* trusted_proxies parsed; empty unless trust_proxy */

@@ -14,19 +14,21 @@ struct ratelimit {
     _Atomic uint64_t tat[RL_SLOTS];
 };
 
-struct ratelimit *ratelimit_new(int rps, int burst)
+struct ratelimit *ratelimit_new_interval(uint64_t interval_us, int burst)
 {
-    struct ratelimit *rl;
-    if (rps <= 0)
-        return NULL;
-    rl = calloc(1, sizeof(*rl));
+    struct ratelimit *rl = calloc(1, sizeof(*rl));
     if (rl == NULL)
         return NULL;
-    rl->interval_us = 1000000u / (uint64_t)rps;
-    if (rl->interval_us == 0)
-        rl->interval_us = 1;
+    rl->interval_us = interval_us ? interval_us : 1;
     rl->tolerance_us = rl->interval_us * (uint64_t)(burst > 1 ? burst - 1 : 0);
     return rl;
+}
+
+struct ratelimit *ratelimit_new(int rps, int burst)
+{
+    if (rps <= 0)
+        return NULL;
+    return ratelimit_new_interval(1000000u / (uint64_t)rps, burst);
 }
 
 void ratelimit_free(struct ratelimit *rl)

@@ -25,6 +25,9 @@ struct ratelimit;
 
 /* rps 0 disables the limit (ratelimit_check then always allows). */
 struct ratelimit *ratelimit_new(int rps, int burst);
+
+/* The same with one request per interval_us (slower rates: "5 an hour" is 720 s, burst 5). */
+struct ratelimit *ratelimit_new_interval(uint64_t interval_us, int burst);
 void ratelimit_free(struct ratelimit *rl);
 
 /*

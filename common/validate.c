@@ -1961,6 +1961,30 @@ static const struct field_rule readability_members[] = {
     END_UNKNOWN("is not a member of a readability check (text)"),
 };
 
+/* "Meld uw initiatief aan" (issue 16): the organisation's own rules for what becomes one; that an
+ * e-mail address or a phone number is given, and the codes' existence, are SQL's */
+static const struct field_rule initiative_members[] = {
+    { .name = "name", .check = check_label, .flags = RULE_REQUIRED, .hi = ORG_NAME_MAX, .missing = "is required" },
+    RANGED("description", check_text, RULE_REQUIRED, 10, ORG_DESCRIPTION_MAX),
+    RULE("municipality", check_municipality, RULE_REQUIRED),
+    RULE("area", check_area, 0),
+    RANGED("contact_name", check_line, RULE_REQUIRED, 1, 200),
+    RULE("email", check_org_email, 0),
+    RULE("phone", check_org_phone, 0),
+    RULE("website", check_org_website, 0),
+    END_UNKNOWN("is not a member of an initiative (name, description, municipality, area, contact_name, email, phone, "
+                "website)"),
+};
+
+/* "Ik mis iets in mijn wijk" (issue 16): the codes' existence is SQL's (sk_wish_create) */
+static const struct field_rule wish_members[] = {
+    RULE("municipality", check_municipality, RULE_REQUIRED),
+    RULE("area", check_area, 0),
+    RULE("theme", check_code, 0),
+    RANGED("text", check_text, RULE_REQUIRED, 3, 1000),
+    END_UNKNOWN("is not a member of a wish (municipality, area, theme, text)"),
+};
+
 static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_REASON_REQUIRED] = reason_required_members,
     [VALIDATE_BODY_REASON_OPTIONAL] = reason_optional_members,
@@ -1980,6 +2004,8 @@ static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_RESPONSE] = response_members,
     [VALIDATE_BODY_RESPONSE_STATUS] = response_status_members,
     [VALIDATE_BODY_READABILITY] = readability_members,
+    [VALIDATE_BODY_WISH] = wish_members,
+    [VALIDATE_BODY_INITIATIVE] = initiative_members,
 };
 
 int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs)

@@ -140,6 +140,8 @@ enum validate_body {
     VALIDATE_BODY_RESPONSE,        /* {"name", "contact", "message"?, "places"?}: a resident responds (issue 15) */
     VALIDATE_BODY_RESPONSE_STATUS, /* {"status"}: PATCH a response (new or seen) */
     VALIDATE_BODY_READABILITY,     /* {"text"}: POST /api/v1/readability (issue 16) */
+    VALIDATE_BODY_WISH,            /* {"municipality", "area"?, "theme"?, "text"}: POST /api/v1/wishes (issue 16) */
+    VALIDATE_BODY_INITIATIVE,      /* {"name", "description", "municipality", "contact_name", ...}: issue 16 */
 };
 
 /*

@@ -123,6 +123,19 @@ enum db_stmt {
     STMT_PARTNER_HOME,
     STMT_PARTNER_FORM,
 
+    /* issue 16, demand (server/tally.c, server/h_demand.c, sql/api/demand.sql) */
+    STMT_DEMAND_RECORD,
+    STMT_HK_DEMAND,
+    STMT_STATS_DEMAND,
+    STMT_WISH_CREATE,
+    STMT_WISHES_LIST,
+    STMT_WEB_WISH_PAGE,
+    STMT_INITIATIVE_CREATE, /* server/h_initiatives.c, sql/api/initiatives.sql */
+    STMT_INITIATIVE_LIST,
+    STMT_INITIATIVE_ACCEPT,
+    STMT_INITIATIVE_DECLINE,
+    STMT_HK_INITIATIVES,
+
     STMT_COUNT_
 };
 

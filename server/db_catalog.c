@@ -257,6 +257,43 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                            "SELECT sk_mail_report($1::bigint, $2::boolean, $3::boolean, $4::text, $5::int, $6::int)",
                            6 },
 
+    /* issue 16, demand */
+    [STMT_DEMAND_RECORD] = { "demand_record", "SELECT api_demand_record($1::jsonb)", 1 },
+    [STMT_HK_DEMAND] = { "hk_demand", "SELECT api_demand_housekeeping()", 0 },
+    [STMT_STATS_DEMAND] = { "stats_demand",
+                            "SELECT * FROM api_stats_demand($1::text, $2::date, $3::date, $4::text, $5::text, "
+                            "$6::uuid, $7::uuid, $8::text[])",
+                            8 },
+    [STMT_WISH_CREATE] = { "wish_create",
+                           "SELECT * FROM api_wish_create($1::jsonb, $2::jsonb, $3::text, $4::uuid, $5::uuid, "
+                           "$6::text[])",
+                           6 },
+    [STMT_WISHES_LIST] = { "wishes_list",
+                           "SELECT * FROM api_wishes_list($1::text, $2::int, $3::text, $4::uuid, $5::uuid, "
+                           "$6::text[])",
+                           6 },
+    [STMT_WEB_WISH_PAGE] = { "web_wish_page",
+                             "SELECT * FROM api_web_wish_page($1::jsonb, $2::text, $3::uuid, $4::uuid, $5::text[])",
+                             5 },
+
+    [STMT_INITIATIVE_CREATE] = { "initiative_create",
+                                 "SELECT * FROM api_initiative_create($1::jsonb, $2::jsonb, $3::text, $4::uuid, "
+                                 "$5::uuid, $6::text[])",
+                                 6 },
+    [STMT_INITIATIVE_LIST] = { "initiative_list",
+                               "SELECT * FROM api_initiative_list($1::text, $2::text, $3::int, $4::text, $5::uuid, "
+                               "$6::uuid, $7::text[])",
+                               7 },
+    [STMT_INITIATIVE_ACCEPT] = { "initiative_accept",
+                                 "SELECT * FROM api_initiative_accept($1::uuid, $2::jsonb, $3::text, $4::uuid, "
+                                 "$5::uuid, $6::text[])",
+                                 6 },
+    [STMT_INITIATIVE_DECLINE] = { "initiative_decline",
+                                  "SELECT * FROM api_initiative_decline($1::uuid, $2::jsonb, $3::jsonb, $4::text, "
+                                  "$5::uuid, $6::uuid, $7::text[])",
+                                  7 },
+    [STMT_HK_INITIATIVES] = { "hk_initiatives", "SELECT api_initiatives_housekeeping()", 0 },
+
     /* issue 15, import and export */
     [STMT_IMPORT] = { "import",
                       "SELECT * FROM api_import($1::jsonb, $2::boolean, $3::jsonb, $4::text, $5::uuid, $6::uuid, "

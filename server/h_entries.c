@@ -70,6 +70,8 @@ void h_entry_get(struct req_ctx *ctx)
     ctx->params[0] = sk_kind_name(kind);
     ctx->params[1] = id;
     ctx->params[2] = ctx->lang;
+    if (ctx->who.role == ROLE_ANONYMOUS)
+        demand_note_entry(&ctx->demand, DEMAND_VIEW, id); /* counted when answered 200 or 304 */
     http_query(ctx, STMT_ENTRY_GET, http_actor_params(ctx, 3), entry_reply_conditional);
 }
 

@@ -194,6 +194,8 @@ void h_feed_activity_ics(struct req_ctx *ctx)
     if ((ctx->params[0] = http_id_or_404(ctx, "activity")) == NULL)
         return;
     ctx->params[1] = feeds_base_url(ctx);
+    if (ctx->who.role == ROLE_ANONYMOUS)
+        demand_note_entry(&ctx->demand, DEMAND_CALENDAR, ctx->params[0]);
     http_query(ctx, STMT_FEED_ICS_ONE, http_actor_params(ctx, 2), feeds_on_ics);
 }
 

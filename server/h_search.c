@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "demand.h"
 #include "h_search.h"
 #include "http.h"
 #include "routes.h"
@@ -70,6 +71,19 @@ struct json_object *search_query_params(struct req_ctx *ctx, const char *fixed_k
     return search_params_parse(pairs, n, fixed_kind, errs);
 }
 
+/* The database searched (the index is not loaded yet): note whether it found anything, then pass it on. */
+static void search_on_result(struct req_ctx *ctx, PGresult *res)
+{
+    if (ctx->demand.what == DEMAND_SEARCH && PQntuples(res) == 1 && PQnfields(res) >= 4 &&
+        atoi(PQgetvalue(res, 0, 0)) == 200) {
+        struct json_object *body = json_tokener_parse(PQgetvalue(res, 0, 3)), *total;
+        if (json_object_object_get_ex(body, "total", &total))
+            ctx->demand.found_nothing = json_object_get_int64(total) == 0;
+        json_object_put(body);
+    }
+    rows_reply_api(ctx, res);
+}
+
 /* Run the search; fixed_kind limits a kind's list endpoint to that kind. */
 void search_run(struct req_ctx *ctx, const char *fixed_kind)
 {
@@ -82,10 +96,14 @@ void search_run(struct req_ctx *ctx, const char *fixed_kind)
     }
     if (fixed_kind && !json_object_object_get_ex(params, "facets", NULL))
         json_object_object_add(params, "facets", json_object_new_boolean(0));
+    if (ctx->who.role == ROLE_ANONYMOUS)
+        demand_note_search(&ctx->demand, params); /* what residents ask for (issue 16) */
     if (ctx->w->sindex && ctx->who.role == ROLE_ANONYMOUS) {
         struct evbuffer *out = ctx->w->scratch;
-        int status = sindex_search(ctx->w->sindex, params, ctx->lang, out, &errs);
+        uint64_t total = 0;
+        int status = sindex_search(ctx->w->sindex, params, ctx->lang, out, &errs, &total);
         if (status == 200) {
+            ctx->demand.found_nothing = total == 0;
             size_t len = evbuffer_get_length(out);
             http_header(ctx, "Vary", "Accept-Language");
             http_reply(ctx, 200, NULL, (const char *)evbuffer_pullup(out, -1), len);
@@ -104,7 +122,7 @@ void search_run(struct req_ctx *ctx, const char *fixed_kind)
         return;
     ctx->params[1] = ctx->lang;
     http_header(ctx, "Vary", "Accept-Language");
-    http_query(ctx, STMT_SEARCH, http_actor_params(ctx, 2), rows_reply_api);
+    http_query(ctx, STMT_SEARCH, http_actor_params(ctx, 2), search_on_result);
 }
 
 void h_search(struct req_ctx *ctx)

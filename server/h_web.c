@@ -20,9 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "contract.h"
 #include "embedded.h"
 #include "html.h"
 #include "http.h"
+#include "ratelimit.h"
 #include "routes.h"
 #include "rows.h"
 #include "search.h"
@@ -301,6 +304,11 @@ static void web_on_search(struct req_ctx *ctx, PGresult *res)
         json_object_put(body);
         return;
     }
+    if (ctx->demand.what == DEMAND_SEARCH && ctx->q.stmt == STMT_WEB_SEARCH) { /* the database searched */
+        struct json_object *total;
+        if (json_object_object_get_ex(body, "total", &total))
+            ctx->demand.found_nothing = json_object_get_int64(total) == 0;
+    }
     web_search_page(ctx, 200, body, NULL);
     json_object_put(body);
 }
@@ -349,9 +357,13 @@ void h_web_index(struct req_ctx *ctx)
     }
     /* Anonymous visitors: the search from the index in memory; PostgreSQL adds only the labels,
      * names and map points of that one page (a few lookups by id). */
+    if (ctx->who.role == ROLE_ANONYMOUS)
+        demand_note_search(&ctx->demand, params); /* what residents ask for (issue 16) */
     if (ctx->w->sindex && ctx->who.role == ROLE_ANONYMOUS) {
         struct evbuffer *out = ctx->w->scratch;
-        int status = sindex_search(ctx->w->sindex, params, "nl", out, &errs);
+        uint64_t total = 0;
+        int status = sindex_search(ctx->w->sindex, params, "nl", out, &errs, &total);
+        ctx->demand.found_nothing = total == 0;
         if (status == 200)
             ctx->params[0] = http_keep(ctx, strndup((const char *)evbuffer_pullup(out, -1), evbuffer_get_length(out)));
         evbuffer_drain(out, evbuffer_get_length(out));
@@ -404,6 +416,8 @@ void h_web_entry(struct req_ctx *ctx)
         return;
     }
     ctx->params[1] = "nl";
+    if (ctx->who.role == ROLE_ANONYMOUS)
+        demand_note_entry(&ctx->demand, DEMAND_VIEW, ctx->params[0]);
     http_query(ctx, STMT_WEB_ENTRY, http_actor_params(ctx, 2), web_on_entry);
 }
 
@@ -540,4 +554,281 @@ void h_web_respond(struct req_ctx *ctx)
     ctx->params[3] = ctx->client_key; /* SQL keeps only a salted hash, for the per-client limit */
     ctx->params[4] = cfg_mail_link(ctx->w->cfg);
     http_query(ctx, STMT_WEB_RESPOND, http_actor_params(ctx, 5), web_on_respond);
+}
+
+/* ------------------------------------------------------------------ */
+/* "Ik mis iets in mijn wijk": GET and POST /ik-mis-iets (issue 16)    */
+
+#define WEB_WISH_CHOSEN_SLOT (HTTP_MAX_PARAMS - 1) /* the place to preselect, from ?waar= */
+
+static void web_on_wish_page(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *page = web_body(res, &status);
+
+    if (page && status == 200) {
+        struct html_buf b;
+        html_init(&b);
+        webpage_wish(&b, page, ctx->params[WEB_WISH_CHOSEN_SLOT]);
+        web_send_page(ctx, ctx->params[0] ? 422 : 200, &b);
+    } else
+        web_error_page(ctx, 503, "Even niet beschikbaar",
+                       "Dit formulier kan nu niet worden getoond. Probeer het zo opnieuw.");
+    json_object_put(page);
+}
+
+void h_web_wish_form(struct req_ctx *ctx)
+{
+    const char *where = http_query_arg(ctx, "waar");
+    ctx->params[0] = NULL; /* no refused form */
+    ctx->params[WEB_WISH_CHOSEN_SLOT] = where && contract_is_area_code(where, strlen(where)) ? where : NULL;
+    http_query(ctx, STMT_WEB_WISH_PAGE, http_actor_params(ctx, 1), web_on_wish_page);
+}
+
+/* Plain Dutch for a field the checks refused. */
+static const char *web_wish_says(const char *field)
+{
+    if (strcmp(field, "municipality") == 0 || strcmp(field, "area") == 0)
+        return "Kies uw wijk of dorp.";
+    if (strcmp(field, "theme") == 0)
+        return "Kies een onderwerp uit de lijst, of laat het leeg.";
+    if (strcmp(field, "text") == 0)
+        return "Schrijf wat u mist, in 3 tot 1000 tekens.";
+    return NULL;
+}
+
+/* The form again with its values, errors by field (from field errors) and a problem. */
+static void web_wish_again(struct req_ctx *ctx, struct json_object *errs, const char *problem)
+{
+    static const char *const fields[] = { "waar", "thema", "tekst" };
+    struct json_object *state = json_object_new_object(), *values = json_object_new_object(),
+                       *byfield = json_object_new_object();
+
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        const char *v = http_form_arg(ctx, fields[i]);
+        if (v)
+            json_object_object_add(values, fields[i], json_object_new_string(v));
+    }
+    for (size_t i = 0; errs && i < json_object_array_length(errs); i++) {
+        struct json_object *f = NULL;
+        const char *says, *name;
+        json_object_object_get_ex(json_object_array_get_idx(errs, i), "field", &f);
+        if (f == NULL || (says = web_wish_says(json_object_get_string(f))) == NULL)
+            continue;
+        name = strcmp(json_object_get_string(f), "text") == 0    ? "tekst"
+               : strcmp(json_object_get_string(f), "theme") == 0 ? "thema"
+                                                                 : "waar";
+        if (!json_object_object_get_ex(byfield, name, NULL))
+            json_object_object_add(byfield, name, json_object_new_string(says));
+    }
+    json_object_object_add(state, "values", values);
+    json_object_object_add(state, "errors", byfield);
+    if (problem)
+        json_object_object_add(state, "problem", json_object_new_string(problem));
+    ctx->params[WEB_WISH_CHOSEN_SLOT] = NULL;
+    if ((ctx->params[0] = http_keep_json(ctx, state)) == NULL)
+        return;
+    http_query(ctx, STMT_WEB_WISH_PAGE, http_actor_params(ctx, 1), web_on_wish_page);
+}
+
+static void web_on_wish(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *answer = web_body(res, &status), *errs = NULL;
+
+    if (answer && status == 201) {
+        struct html_buf b;
+        html_init(&b);
+        webpage_wish_thanks(&b, answer);
+        web_send_page(ctx, 201, &b);
+    } else if (answer && status == 422) {
+        json_object_object_get_ex(answer, "errors", &errs);
+        web_wish_again(ctx, errs, NULL);
+    } else if (answer && status == 429)
+        web_wish_again(ctx, NULL,
+                       "Er zijn vandaag al veel berichten over deze gemeente gestuurd. Probeer het morgen "
+                       "opnieuw.");
+    else
+        web_error_page(ctx, 503, "Even niet beschikbaar", "Uw bericht is niet verstuurd. Probeer het zo opnieuw.");
+    json_object_put(answer);
+}
+
+void h_web_wish(struct req_ctx *ctx)
+{
+    struct json_object *body, *errs;
+    struct verr_list verrs;
+    const char *where, *theme, *text;
+
+    ctx->log_no_peer = true;
+    if (http_form_body(ctx) < 0)
+        return;
+    if (ratelimit_check(ctx->w->wish_ratelimit, ctx->client_hash, clock_now_us()) != 0) {
+        web_wish_again(ctx, NULL, "U heeft al een paar berichten gestuurd. Probeer het over een uur opnieuw.");
+        return;
+    }
+    where = http_form_arg(ctx, "waar");
+    theme = http_form_arg(ctx, "thema");
+    text = http_form_arg(ctx, "tekst");
+    body = json_object_new_object();
+    verr_init(&verrs);
+    if (where == NULL || !contract_is_area_code(where, strlen(where)))
+        verr_add(&verrs, "area", "must be chosen");
+    else {
+        json_object_object_add(body, "municipality", json_object_new_string_len(where, 6));
+        if (strlen(where) > 6)
+            json_object_object_add(body, "area", json_object_new_string(where));
+    }
+    if (theme && theme[0])
+        json_object_object_add(body, "theme", json_object_new_string(theme));
+    json_object_object_add(body, "text", json_object_new_string(text ? text : ""));
+    validate_body(VALIDATE_BODY_WISH, body, &verrs);
+    if (!verr_empty(&verrs)) {
+        errs = verr_to_json(&verrs);
+        web_wish_again(ctx, errs, NULL);
+        json_object_put(errs);
+        json_object_put(body);
+        return;
+    }
+    ctx->params[0] = http_keep_json(ctx, body);
+    if (ctx->params[0] == NULL)
+        return;
+    ctx->params[1] = "[]";
+    http_query(ctx, STMT_WISH_CREATE, http_actor_params(ctx, 2), web_on_wish);
+}
+
+/* ------------------------------------------------------------------ */
+/* "Meld uw initiatief aan": GET and POST /initiatief (issue 16)        */
+
+static void web_on_initiative_page(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *page = web_body(res, &status);
+
+    if (page && status == 200) {
+        struct html_buf b;
+        html_init(&b);
+        webpage_initiative(&b, page);
+        web_send_page(ctx, ctx->params[0] ? 422 : 200, &b);
+    } else
+        web_error_page(ctx, 503, "Even niet beschikbaar",
+                       "Dit formulier kan nu niet worden getoond. Probeer het zo opnieuw.");
+    json_object_put(page);
+}
+
+void h_web_initiative_form(struct req_ctx *ctx)
+{
+    ctx->params[0] = NULL; /* no refused form */
+    http_query(ctx, STMT_WEB_WISH_PAGE, http_actor_params(ctx, 1), web_on_initiative_page);
+}
+
+/* The form's fields and the API's members they fill. */
+static const struct {
+    const char *form, *member, *says;
+} web_initiative_fields[] = {
+    { "naam", "name", "Vul de naam van uw initiatief in (hoogstens 200 tekens)." },
+    { "wat", "description", "Vertel wat u doet, in 10 tot 2000 tekens." },
+    { "waar", "municipality", "Kies de wijk of het dorp." },
+    { "contact_naam", "contact_name", "Vul uw naam in." },
+    { "email", "email", "Vul een e-mailadres (zoals naam@voorbeeld.nl) of een telefoonnummer in." },
+    { "telefoon", "phone", "Vul een telefoonnummer in, zoals 0183 123456." },
+    { "website", "website", "Vul een webadres in dat begint met https://, of laat het leeg." },
+};
+#define WEB_INITIATIVE_NFIELDS (sizeof(web_initiative_fields) / sizeof(web_initiative_fields[0]))
+
+static void web_initiative_again(struct req_ctx *ctx, struct json_object *errs, const char *problem)
+{
+    struct json_object *state = json_object_new_object(), *values = json_object_new_object(),
+                       *byfield = json_object_new_object();
+
+    for (size_t i = 0; i < WEB_INITIATIVE_NFIELDS; i++) {
+        const char *v = http_form_arg(ctx, web_initiative_fields[i].form);
+        if (v)
+            json_object_object_add(values, web_initiative_fields[i].form, json_object_new_string(v));
+    }
+    for (size_t i = 0; errs && i < json_object_array_length(errs); i++) {
+        struct json_object *f = NULL;
+        const char *field;
+        json_object_object_get_ex(json_object_array_get_idx(errs, i), "field", &f);
+        field = f ? json_object_get_string(f) : "";
+        if (strcmp(field, "area") == 0)
+            field = "municipality";
+        for (size_t k = 0; k < WEB_INITIATIVE_NFIELDS; k++)
+            if (strcmp(field, web_initiative_fields[k].member) == 0 &&
+                !json_object_object_get_ex(byfield, web_initiative_fields[k].form, NULL))
+                json_object_object_add(byfield, web_initiative_fields[k].form,
+                                       json_object_new_string(web_initiative_fields[k].says));
+    }
+    json_object_object_add(state, "values", values);
+    json_object_object_add(state, "errors", byfield);
+    if (problem)
+        json_object_object_add(state, "problem", json_object_new_string(problem));
+    if ((ctx->params[0] = http_keep_json(ctx, state)) == NULL)
+        return;
+    http_query(ctx, STMT_WEB_WISH_PAGE, http_actor_params(ctx, 1), web_on_initiative_page);
+}
+
+static void web_on_initiative(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *answer = web_body(res, &status), *errs = NULL;
+
+    if (answer && status == 201) {
+        struct html_buf b;
+        html_init(&b);
+        webpage_initiative_thanks(&b, answer);
+        web_send_page(ctx, 201, &b);
+    } else if (answer && status == 422) {
+        json_object_object_get_ex(answer, "errors", &errs);
+        web_initiative_again(ctx, errs, NULL);
+    } else if (answer && status == 429)
+        web_initiative_again(ctx, NULL,
+                             "Er zijn vandaag al veel meldingen voor deze gemeente. Probeer het morgen "
+                             "opnieuw.");
+    else
+        web_error_page(ctx, 503, "Even niet beschikbaar", "Uw melding is niet verstuurd. Probeer het zo opnieuw.");
+    json_object_put(answer);
+}
+
+void h_web_initiative(struct req_ctx *ctx)
+{
+    struct json_object *body, *errs;
+    struct verr_list verrs;
+    const char *where;
+
+    ctx->log_no_peer = true;
+    if (http_form_body(ctx) < 0)
+        return;
+    if (ratelimit_check(ctx->w->wish_ratelimit, ctx->client_hash, clock_now_us()) != 0) {
+        web_initiative_again(ctx, NULL, "U heeft al een paar berichten gestuurd. Probeer het over een uur opnieuw.");
+        return;
+    }
+    body = json_object_new_object();
+    verr_init(&verrs);
+    where = http_form_arg(ctx, "waar");
+    if (where == NULL || !contract_is_area_code(where, strlen(where)))
+        verr_add(&verrs, "municipality", "must be chosen");
+    else {
+        json_object_object_add(body, "municipality", json_object_new_string_len(where, 6));
+        if (strlen(where) > 6)
+            json_object_object_add(body, "area", json_object_new_string(where));
+    }
+    for (size_t i = 0; i < WEB_INITIATIVE_NFIELDS; i++) {
+        const char *v = http_form_arg(ctx, web_initiative_fields[i].form);
+        bool optional = i >= 4; /* e-mail, phone, website: empty is not given */
+        if (i == 2 || (optional && (v == NULL || v[0] == '\0')))
+            continue;
+        json_object_object_add(body, web_initiative_fields[i].member, json_object_new_string(v ? v : ""));
+    }
+    validate_body(VALIDATE_BODY_INITIATIVE, body, &verrs);
+    if (!verr_empty(&verrs)) {
+        errs = verr_to_json(&verrs);
+        web_initiative_again(ctx, errs, NULL);
+        json_object_put(errs);
+        json_object_put(body);
+        return;
+    }
+    if ((ctx->params[0] = http_keep_json(ctx, body)) == NULL)
+        return;
+    ctx->params[1] = "[]";
+    http_query(ctx, STMT_INITIATIVE_CREATE, http_actor_params(ctx, 2), web_on_initiative);
 }

@@ -28,6 +28,8 @@ static const struct hk_job hk_jobs[] = {
     { "occurrences", STMT_OCCURRENCES_EXTEND }, /* move the occurrence horizon, in steps (0012) */
     { "feeds", STMT_FEED_HOUSEKEEPING },        /* expired entries become RPDE deleted items (0006) */
     { "responses", STMT_HK_RESPONSES },         /* erase residents' responses past delete_after (issue 15) */
+    { "demand", STMT_HK_DEMAND },               /* erase wishes past delete_after, old search words (issue 16) */
+    { "initiatives", STMT_HK_INITIATIVES },     /* erase initiators' contacts on erase_contact_on (issue 16) */
 };
 #define HK_NJOBS (sizeof(hk_jobs) / sizeof(hk_jobs[0]))
 

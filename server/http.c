@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "conn.h"
@@ -23,6 +24,7 @@
 #include "ratelimit.h"
 #include "replycache.h"
 #include "routes.h"
+#include "tally.h"
 #include "validate.h"
 #include "worker.h"
 
@@ -287,7 +289,9 @@ static void http_log(struct req_ctx *ctx)
     log_kv(line, sizeof(line), &pos, "bytes", num);
     snprintf(num, sizeof(num), "%.3f", (double)us / 1000.0);
     log_kv(line, sizeof(line), &pos, "ms", num);
-    log_kv(line, sizeof(line), &pos, "peer", ctx->peer);
+    /* what residents ask for is never tied to an address, not even in the log (issue 16) */
+    if (!ctx->log_no_peer && ctx->demand.what == DEMAND_NONE)
+        log_kv(line, sizeof(line), &pos, "peer", ctx->peer);
     if (ctx->who.key_id[0])
         log_kv(line, sizeof(line), &pos, "key", ctx->who.key_id);
     if (ctx->sqlstate[0])
@@ -308,6 +312,9 @@ static void http_finish(struct req_ctx *ctx)
         ctx->conn = NULL;
     }
     replycache_request_done(ctx);
+    if (ctx->demand.what != DEMAND_NONE && (ctx->status == 200 || ctx->status == 304) &&
+        ctx->who.role == ROLE_ANONYMOUS)
+        tally_note(w->tally, &ctx->demand, (int64_t)time(NULL));
     http_log(ctx);
     for (size_t i = 0; i < sizeof(ctx->owned) / sizeof(ctx->owned[0]); i++) {
         free(ctx->owned[i]);
@@ -398,8 +405,7 @@ static int http_check_limits(struct req_ctx *ctx)
     return 0;
 }
 
-/* 429 with Retry-After when the client's budget in rl is spent; 1 when answered. */
-static int http_limited_by(struct req_ctx *ctx, struct ratelimit *rl, const char *detail)
+int http_limited_by(struct req_ctx *ctx, struct ratelimit *rl, const char *detail)
 {
     char retry[16];
     int wait = ratelimit_check(rl, ctx->client_hash, clock_now_us());

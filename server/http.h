@@ -30,6 +30,7 @@
 #include "auth.h"
 #include "client.h"
 #include "db.h"
+#include "demand.h"
 #include "keys.h"
 #include "replycache.h"
 #include "route.h"
@@ -106,6 +107,8 @@ struct req_ctx {
     TAILQ_ENTRY(req_ctx) link;   /* worker's active or free list */
     uint64_t index_ticket;       /* REQ_WAIT_INDEX: the index catch-up this write's answer waits for */
     uint64_t index_wait_until_ms;
+    struct demand_note demand;      /* what this anonymous request asks for (demand.h), counted when answered */
+    bool log_no_peer;               /* leave the client address out of the log line (demand, wishes) */
     TAILQ_ENTRY(req_ctx) wait_link; /* worker's index_wait list */
     char arena[HTTP_ARENA];         /* scratch for parameter strings; last, not cleared on reuse */
 };
@@ -241,6 +244,10 @@ const char *http_json_object(struct req_ctx *ctx, struct json_object **obj);
  */
 const char *http_checked_body(struct req_ctx *ctx, enum validate_body which, const char **errors,
                               struct json_object **keep);
+
+/* 429 with Retry-After and detail when the client's budget in rl (NULL: none) is spent; 1 when answered. */
+struct ratelimit;
+int http_limited_by(struct req_ctx *ctx, struct ratelimit *rl, const char *detail);
 
 /* When errors (JSON text of http_checked_body) names any: the 422 SQL would give, and true. */
 bool http_refuse_errors(struct req_ctx *ctx, const char *errors);

@@ -104,7 +104,7 @@ int main(int argc, char **argv)
     char err[512], conninfo[1024];
     struct event_base *base;
     struct event *sigterm, *sigint;
-    struct ratelimit *rl, *rl_expensive;
+    struct ratelimit *rl, *rl_expensive, *rl_wish;
     struct worker *workers;
     struct sindex *index = NULL;
     int argi, lfd, n;
@@ -139,6 +139,7 @@ int main(int argc, char **argv)
     }
     rl = ratelimit_new(cfg.rate_limit_rps, cfg.rate_limit_burst);
     rl_expensive = ratelimit_new(cfg.expensive_rate_limit_rps, cfg.expensive_rate_limit_burst);
+    rl_wish = ratelimit_new_interval(3600000000u / (uint64_t)cfg.wishes_per_hour, cfg.wishes_per_hour);
     n = worker_count(&cfg);
     raise_file_limit(&cfg, n);
     workers = calloc((size_t)n, sizeof(*workers));
@@ -156,6 +157,7 @@ int main(int argc, char **argv)
         workers[i].conninfo = conninfo;
         workers[i].ratelimit = rl;
         workers[i].expensive_ratelimit = rl_expensive;
+        workers[i].wish_ratelimit = rl_wish;
         workers[i].client_key = client_key;
         workers[i].open_connections = &open_connections;
         workers[i].write_gen = &write_gen;
@@ -186,6 +188,7 @@ int main(int argc, char **argv)
     sindex_stop(index); /* after the workers: no reader is left */
     ratelimit_free(rl);
     ratelimit_free(rl_expensive);
+    ratelimit_free(rl_wish);
     curl_global_cleanup();
     log_msg(LOG_INFO, "stopped");
     return 0;

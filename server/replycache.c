@@ -15,7 +15,8 @@
 #include "http.h"
 #include "worker.h"
 
-#define REPLYCACHE_SEP "\r\n\r\n" /* between the kept headers and the body in a cache value */
+#define REPLYCACHE_SEP    "\r\n\r\n"  /* between the kept headers and the body in a cache value */
+#define REPLYCACHE_DEMAND "SK-Demand" /* the kept demand note (demand.h): restored, never sent */
 
 /*
  * Keep a 200 for the next anonymous caller asking the same (see replycache_lookup): the kept
@@ -24,7 +25,7 @@
 static void replycache_keep(struct req_ctx *ctx, const char *content_type, const char *body, size_t len)
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
-    char meta[2048];
+    char meta[2048 + DEMAND_LINE_MAX];
     size_t m = 0;
     char *value;
 
@@ -33,6 +34,11 @@ static void replycache_keep(struct req_ctx *ctx, const char *content_type, const
     /* every header the handler set (ETag, Cache-Control, Vary, a page's CSP, ...); the
      * per-request ones (request id, API-Version, CORS) are added to each answer later */
     m += (size_t)snprintf(meta, sizeof(meta), "Content-Type: %s", content_type);
+    if (ctx->demand.what != DEMAND_NONE) {
+        char note[DEMAND_LINE_MAX];
+        demand_note_format(&ctx->demand, note, sizeof(note));
+        m += (size_t)snprintf(meta + m, sizeof(meta) - m, "\r\n" REPLYCACHE_DEMAND ": %s", note);
+    }
     TAILQ_FOREACH(kv, h, next)
     {
         if (m < sizeof(meta) && strcasecmp(kv->key, "Content-Type") != 0)
@@ -73,13 +79,16 @@ static void replycache_replay_headers(struct req_ctx *ctx, const char *value, si
     for (line = value; line < value + meta_len;) {
         const char *eol = memmem(line, (size_t)(value + meta_len - line), "\r\n", 2);
         const char *colon;
-        char name[64], hv[900];
+        char name[64], hv[DEMAND_LINE_MAX + 900];
         size_t n = eol ? (size_t)(eol - line) : (size_t)(value + meta_len - line);
         colon = memchr(line, ':', n);
         if (colon && (size_t)(colon - line) < sizeof(name) && n - (size_t)(colon - line) < sizeof(hv)) {
             snprintf(name, sizeof(name), "%.*s", (int)(colon - line), line);
             snprintf(hv, sizeof(hv), "%.*s", (int)(n - (size_t)(colon - line) - 2), colon + 2);
-            http_header(ctx, name, hv);
+            if (strcmp(name, REPLYCACHE_DEMAND) == 0)
+                demand_note_parse(&ctx->demand, hv, strlen(hv)); /* the same request: the same note */
+            else
+                http_header(ctx, name, hv);
         }
         line += n + 2;
     }

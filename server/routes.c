@@ -103,11 +103,26 @@ const struct route routes_table[] = {
     R("/api/v1/vacancies/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
     R("/api/v1/carer-support/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
     R("/api/v1/stats/coverage", RM_GET, h_stats_coverage, RF_EXPENSIVE), /* Accept picks CSV: not cached */
+    R("/api/v1/stats/demand", RM_GET, h_stats_demand, RF_EXPENSIVE),     /* issue 16; Accept picks CSV or SVG */
+
+    /* what residents miss (h_demand.c, issue 16) */
+    R("/api/v1/wishes", RM_POST, h_wish_create, RF_SMALL_BODY),
+    R("/api/v1/wishes", RM_GET, h_wishes_list, RF_MODERATOR),
+
+    /* residents' initiatives (h_initiatives.c, issue 16); the accepted one's answer holds a link */
+    R("/api/v1/initiatives", RM_POST, h_initiative_create, RF_SMALL_BODY),
+    R("/api/v1/initiatives", RM_GET, h_initiative_list, RF_MODERATOR),
+    R("/api/v1/initiatives/{id}/accept", RM_POST, h_initiative_accept, RF_MODERATOR),
+    R("/api/v1/initiatives/{id}/decline", RM_POST, h_initiative_decline, RF_MODERATOR),
 
     /* HTML for people (h_web.c); not part of the API document */
     R("/", RM_GET, h_web_index, RF_CACHE),
     R("/aanbod/{id}", RM_GET, h_web_entry, RF_CACHE),
     R("/aanbod/{id}/reageren", RM_POST, h_web_respond, RF_SMALL_BODY), /* issue 15: a resident responds */
+    R("/ik-mis-iets", RM_GET, h_web_wish_form, 0),                     /* issue 16: "Ik mis iets in mijn wijk" */
+    R("/ik-mis-iets", RM_POST, h_web_wish, RF_SMALL_BODY),
+    R("/initiatief", RM_GET, h_web_initiative_form, 0), /* issue 16: "Meld uw initiatief aan" */
+    R("/initiatief", RM_POST, h_web_initiative, RF_SMALL_BODY),
     R("/beheer", RM_GET, h_web_console, 0),
     R("/static/{name}", RM_GET, h_web_asset, 0),
 

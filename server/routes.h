@@ -105,6 +105,21 @@ void h_response_update(struct req_ctx *ctx);
 void h_response_delete(struct req_ctx *ctx);
 void h_web_respond(struct req_ctx *ctx); /* POST /aanbod/{id}/reageren, in h_web.c */
 
+/* h_demand.c: what residents ask for (issue 16) */
+void h_stats_demand(struct req_ctx *ctx);
+void h_wish_create(struct req_ctx *ctx);
+void h_wishes_list(struct req_ctx *ctx);
+void h_web_wish_form(struct req_ctx *ctx); /* GET /ik-mis-iets, in h_web.c */
+void h_web_wish(struct req_ctx *ctx);      /* POST /ik-mis-iets, in h_web.c */
+
+/* h_initiatives.c: residents' initiatives (issue 16) */
+void h_initiative_create(struct req_ctx *ctx);
+void h_initiative_list(struct req_ctx *ctx);
+void h_initiative_accept(struct req_ctx *ctx);
+void h_initiative_decline(struct req_ctx *ctx);
+void h_web_initiative_form(struct req_ctx *ctx); /* GET /initiatief, in h_web.c */
+void h_web_initiative(struct req_ctx *ctx);      /* POST /initiatief, in h_web.c */
+
 /* h_readability.c: POST /api/v1/readability (issue 16) */
 void h_readability(struct req_ctx *ctx);
 

@@ -2939,7 +2939,7 @@ static void item_json(struct evbuffer *out, const struct sx_query *q, const stru
 }
 
 int sindex_search(struct sindex *ix, struct json_object *params, const char *lang, struct evbuffer *out,
-                  struct verr_list *errs)
+                  struct verr_list *errs, uint64_t *total_out)
 {
     struct sx_query *q;
     struct sx_snapshot *snap;
@@ -3038,6 +3038,8 @@ int sindex_search(struct sindex *ix, struct json_object *params, const char *lan
     }
     evbuffer_add_printf(out, "], \"sort\": \"%s\", \"total\": %llu, \"total_capped\": false, \"next_cursor\": ",
                         sort_names[q->sort], (unsigned long long)total);
+    if (total_out)
+        *total_out = total;
     if (top->n > q->limit)
         cursor_json(out, q, &top->v[q->limit - 1]);
     else

@@ -67,12 +67,13 @@ void sindex_status(struct sindex *ix, struct sindex_status *out);
 
 /*
  * Answer a search from the current snapshot. params: the object of
- * search_params_parse (borrowed). On 200 the body is appended to out. On 400
+ * search_params_parse (borrowed). On 200 the body is appended to out and, when
+ * total_out is not NULL, the number of matches is put there. On 400
  * errs holds what is wrong (the caller answers the problem). Returns the HTTP
  * status, or 0 when no snapshot is loaded yet (the caller asks the database).
  */
 int sindex_search(struct sindex *ix, struct json_object *params, const char *lang, struct evbuffer *out,
-                  struct verr_list *errs);
+                  struct verr_list *errs, uint64_t *total_out);
 
 /*
  * Read-your-writes. After a write committed, sindex_ticket gives the number of

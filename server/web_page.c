@@ -194,6 +194,8 @@ static void web_page_end(struct html_buf *b)
     html_raw(b, "<footer class=\"site-footer\">\n<div class=\"wrap\">\n"
                 "<p>De sociale kaart is van de gemeenten Gorinchem en West Maas en Waal. "
                 "Ziet u een fout? Gebruik de knop <strong>Meld een fout</strong> bij het aanbod.</p>\n"
+                "<p><a href=\"/ik-mis-iets\">Ik mis iets in mijn wijk</a> · "
+                "<a href=\"/initiatief\">Meld uw initiatief aan</a></p>\n"
                 "<p><a href=\"/beheer\">Beheer (voor medewerkers)</a></p>\n"
                 "</div>\n</footer>\n</body>\n</html>\n");
 }
@@ -716,8 +718,15 @@ static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct j
     html_raw(b, "</h2>\n<button type=\"button\" class=\"print-button\" hidden>Print deze lijst</button></div>\n");
     web_print_heading(b, qs);
     if (n == 0) {
+        const char *area = web_arg(qs, "area");
         html_raw(b, "<p class=\"empty\">We hebben niets gevonden. "
-                    "Probeer een ander woord, of zet een filter uit.</p>\n");
+                    "Probeer een ander woord, of zet een filter uit.</p>\n"
+                    "<p class=\"empty\">Is er niets in uw wijk? <a href=\"/ik-mis-iets");
+        if (area && strchr(area, ',') == NULL) {
+            html_raw(b, "?waar=");
+            html_url(b, area);
+        }
+        html_raw(b, "\">Vertel ons wat u mist</a>.</p>\n");
     } else {
         html_raw(b, "<ol class=\"cards\">\n");
         for (size_t i = 0; i < n; i++)
@@ -1110,5 +1119,256 @@ void webpage_entry(struct html_buf *b, struct json_object *e)
     web_respond_form(b, e, org);
     web_report_form(b, id, kind, org);
     html_raw(b, "</main>\n");
+    web_page_end(b);
+}
+
+/* ------------------------------------------------------------------ */
+/* "Ik mis iets in mijn wijk" (issue 16)                               */
+
+/* The error of a form field, linked from its control. */
+static void web_wish_error(struct html_buf *b, struct json_object *errors, const char *name)
+{
+    const char *err = web_str(errors, name);
+    if (err == NULL)
+        return;
+    html_printf(b, "<p class=\"error\" id=\"mis-%s-fout\"><strong>Fout:</strong> ", name);
+    html_text(b, err);
+    html_raw(b, "</p>\n");
+}
+
+/* A control with an error points at it. */
+static void web_wish_described(struct html_buf *b, struct json_object *errors, const char *name)
+{
+    if (web_str(errors, name))
+        html_printf(b, " aria-describedby=\"mis-%s-fout\" aria-invalid=\"true\"", name);
+}
+
+void webpage_wish(struct html_buf *b, struct json_object *page, const char *chosen)
+{
+    struct json_object *form = web_get(page, "form"), *values = web_get(form, "values");
+    struct json_object *errors = web_get(form, "errors"), *places = web_get(page, "places");
+    struct json_object *themes = web_get(page, "themes");
+    const char *problem = web_str(form, "problem"), *where = web_str(values, "waar"), *theme = web_str(values, "thema");
+    const char *last_m = NULL;
+    int days = json_object_get_int(web_get(page, "wish_days"));
+
+    if (where == NULL)
+        where = chosen;
+    web_page_start(b, "Ik mis iets in mijn wijk", "page-wish");
+    html_raw(b, "<nav class=\"wrap crumbs\" aria-label=\"Kruimelpad\"><a href=\"/\" class=\"back\">Terug naar "
+                "zoeken</a></nav>\n<main id=\"inhoud\" class=\"wrap wish\" tabindex=\"-1\">\n"
+                "<h1>Ik mis iets in mijn wijk</h1>\n"
+                "<p>Mist u een activiteit, een plek om elkaar te ontmoeten of hulp in uw wijk of dorp? "
+                "Vertel het ons. De gemeente kijkt wat er nodig is.</p>\n");
+    if (problem || (errors && json_object_is_type(errors, json_type_object) && json_object_object_length(errors) > 0)) {
+        html_raw(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><p><strong>Het is nog niet "
+                    "gelukt.</strong> ");
+        html_text(b, problem ? problem : "Kijk de velden hieronder na.");
+        html_raw(b, "</p></div>\n");
+    }
+    html_raw(b, "<form method=\"post\" action=\"/ik-mis-iets\" class=\"wish-form\" novalidate>\n");
+
+    html_raw(b, "<div class=\"field\"><label for=\"mis-waar\">Waar woont u?</label>\n");
+    web_wish_error(b, errors, "waar");
+    html_raw(b, "<select id=\"mis-waar\" name=\"waar\"");
+    web_wish_described(b, errors, "waar");
+    html_raw(b, ">\n<option value=\"\">Kies uw wijk of dorp</option>\n");
+    for (size_t i = 0; i < web_len(places); i++) {
+        struct json_object *p = json_object_array_get_idx(places, i);
+        const char *code = web_str(p, "code"), *m = web_str(p, "municipality"), *kind = web_str(p, "kind");
+        if (code == NULL || m == NULL || kind == NULL)
+            continue;
+        if (last_m == NULL || strcmp(last_m, m) != 0) {
+            if (last_m)
+                html_raw(b, "</optgroup>\n");
+            html_raw(b, "<optgroup label=\"");
+            html_text(b, web_str(p, "name"));
+            html_raw(b, "\">\n");
+            last_m = m;
+        }
+        html_raw(b, "<option value=\"");
+        html_text(b, code);
+        html_raw(b, where && strcmp(where, code) == 0 ? "\" selected>" : "\">");
+        if (strcmp(kind, "municipality") == 0)
+            html_raw(b, "Hele gemeente ");
+        html_text(b, web_str(p, "name"));
+        html_raw(b, "</option>\n");
+    }
+    if (last_m)
+        html_raw(b, "</optgroup>\n");
+    html_raw(b, "</select></div>\n");
+
+    html_raw(b, "<div class=\"field\"><label for=\"mis-thema\">Waar gaat het over? (mag leeg blijven)</label>\n");
+    web_wish_error(b, errors, "thema");
+    html_raw(b, "<select id=\"mis-thema\" name=\"thema\"");
+    web_wish_described(b, errors, "thema");
+    html_raw(b, ">\n<option value=\"\">Weet ik niet of iets anders</option>\n");
+    for (size_t i = 0; i < web_len(themes); i++) {
+        struct json_object *t = json_object_array_get_idx(themes, i);
+        const char *code = web_str(t, "code");
+        if (code == NULL)
+            continue;
+        html_raw(b, "<option value=\"");
+        html_text(b, code);
+        html_raw(b, theme && strcmp(theme, code) == 0 ? "\" selected>" : "\">");
+        html_text(b, web_str(t, "label"));
+        html_raw(b, "</option>\n");
+    }
+    html_raw(b, "</select></div>\n");
+
+    html_raw(b, "<div class=\"field\"><label for=\"mis-tekst\">Wat mist u?</label>\n"
+                "<p class=\"hint\" id=\"mis-tekst-uitleg\">Bijvoorbeeld: een koffieochtend voor ouderen, of hulp "
+                "bij formulieren. Schrijf geen naam, adres of telefoonnummer.</p>\n");
+    web_wish_error(b, errors, "tekst");
+    html_raw(b, "<textarea id=\"mis-tekst\" name=\"tekst\" rows=\"5\" maxlength=\"1000\" required");
+    html_raw(b, web_str(errors, "tekst")
+                    ? " aria-describedby=\"mis-tekst-uitleg mis-tekst-fout\" aria-invalid=\"true\">"
+                    : " aria-describedby=\"mis-tekst-uitleg\">");
+    html_text(b, web_str(values, "tekst"));
+    html_raw(b, "</textarea></div>\n");
+    html_raw(b, "<p class=\"privacy\">U hoeft geen account te maken. Wij bewaren alleen uw bericht, de wijk en het "
+                "thema, niet wie u bent.");
+    if (days > 0)
+        html_printf(b, " Na %d dagen wissen wij het bericht.", days);
+    html_raw(b, "</p>\n<button type=\"submit\">Verstuur</button>\n</form>\n</main>\n");
+    web_page_end(b);
+}
+
+void webpage_wish_thanks(struct html_buf *b, struct json_object *answer)
+{
+    const char *until = web_str(answer, "delete_after");
+
+    web_page_start(b, "Bedankt", "page-wish");
+    html_raw(b, "<main id=\"inhoud\" class=\"wrap wish\" tabindex=\"-1\">\n<h1>Bedankt</h1>\n"
+                "<p>Wij hebben uw bericht ontvangen. De gemeente gebruikt het om te zien wat er mist in uw wijk. "
+                "U krijgt geen antwoord: wij weten niet wie u bent.</p>\n");
+    if (until && strlen(until) >= 10)
+        html_printf(b, "<p>Wij wissen uw bericht op %.2s-%.2s-%.4s.</p>\n", until + 8, until + 5, until);
+    html_raw(b, "<p><a href=\"/\">Terug naar zoeken</a></p>\n</main>\n");
+    web_page_end(b);
+}
+
+/* ------------------------------------------------------------------ */
+/* "Meld uw initiatief aan" (issue 16)                                 */
+
+/* One line or text field of the initiative form, with its error. */
+static void web_initiative_field(struct html_buf *b, struct json_object *values, struct json_object *errors,
+                                 const char *name, const char *label, const char *hint, const char *attrs)
+{
+    const char *err = web_str(errors, name), *value = web_str(values, name);
+    bool area = strcmp(name, "wat") == 0;
+
+    html_printf(b, "<div class=\"field\"><label for=\"ini-%s\">%s</label>\n", name, label);
+    if (hint)
+        html_printf(b, "<p class=\"hint\" id=\"ini-%s-uitleg\">%s</p>\n", name, hint);
+    if (err) {
+        html_printf(b, "<p class=\"error\" id=\"ini-%s-fout\"><strong>Fout:</strong> ", name);
+        html_text(b, err);
+        html_raw(b, "</p>\n");
+    }
+    html_printf(b, area ? "<textarea id=\"ini-%s\" name=\"%s\" %s" : "<input id=\"ini-%s\" name=\"%s\" %s", name, name,
+                attrs);
+    if (hint || err)
+        html_printf(b, " aria-describedby=\"%s%s%s%s%s%s\"", hint ? "ini-" : "", hint ? name : "",
+                    hint ? "-uitleg" : "", err ? (hint ? " ini-" : "ini-") : "", err ? name : "", err ? "-fout" : "");
+    if (err)
+        html_raw(b, " aria-invalid=\"true\"");
+    if (area) {
+        html_raw(b, ">");
+        html_text(b, value);
+        html_raw(b, "</textarea></div>\n");
+    } else {
+        html_raw(b, " value=\"");
+        html_text(b, value);
+        html_raw(b, "\"></div>\n");
+    }
+}
+
+void webpage_initiative(struct html_buf *b, struct json_object *page)
+{
+    struct json_object *form = web_get(page, "form"), *values = web_get(form, "values");
+    struct json_object *errors = web_get(form, "errors"), *places = web_get(page, "places");
+    const char *problem = web_str(form, "problem"), *where = web_str(values, "waar"), *last_m = NULL;
+
+    web_page_start(b, "Meld uw initiatief aan", "page-wish");
+    html_raw(b, "<nav class=\"wrap crumbs\" aria-label=\"Kruimelpad\"><a href=\"/\" class=\"back\">Terug naar "
+                "zoeken</a></nav>\n<main id=\"inhoud\" class=\"wrap wish\" tabindex=\"-1\">\n"
+                "<h1>Meld uw initiatief aan</h1>\n"
+                "<p>Organiseert u iets met buren of dorpsgenoten? Een koffieochtend, een moestuin, een wandelgroep? "
+                "Dan kan het op de sociale kaart. U hoeft geen stichting of vereniging te zijn en geen KvK-nummer "
+                "te hebben.</p>\n"
+                "<p>De gemeente kijkt naar uw melding. Past het? Dan krijgt u een link. Daarmee zet u uw "
+                "initiatief zelf op de kaart.</p>\n");
+    if (problem || (errors && json_object_is_type(errors, json_type_object) && json_object_object_length(errors) > 0)) {
+        html_raw(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><p><strong>Het is nog niet "
+                    "gelukt.</strong> ");
+        html_text(b, problem ? problem : "Kijk de velden hieronder na.");
+        html_raw(b, "</p></div>\n");
+    }
+    html_raw(b, "<form method=\"post\" action=\"/initiatief\" class=\"wish-form\" novalidate>\n");
+    web_initiative_field(b, values, errors, "naam", "Naam van uw initiatief", NULL,
+                         "type=\"text\" maxlength=\"200\" required");
+    web_initiative_field(b, values, errors, "wat", "Wat doet u?",
+                         "Wat, voor wie, wanneer en waar. Schrijf het zoals u het aan een buurman vertelt.",
+                         "rows=\"5\" maxlength=\"2000\" required");
+
+    html_raw(b, "<div class=\"field\"><label for=\"ini-waar\">In welke wijk of welk dorp?</label>\n");
+    if (web_str(errors, "waar")) {
+        html_raw(b, "<p class=\"error\" id=\"ini-waar-fout\"><strong>Fout:</strong> ");
+        html_text(b, web_str(errors, "waar"));
+        html_raw(b, "</p>\n<select id=\"ini-waar\" name=\"waar\" aria-describedby=\"ini-waar-fout\" "
+                    "aria-invalid=\"true\">\n");
+    } else
+        html_raw(b, "<select id=\"ini-waar\" name=\"waar\">\n");
+    html_raw(b, "<option value=\"\">Kies een wijk of dorp</option>\n");
+    for (size_t i = 0; i < web_len(places); i++) {
+        struct json_object *p = json_object_array_get_idx(places, i);
+        const char *code = web_str(p, "code"), *m = web_str(p, "municipality"), *kind = web_str(p, "kind");
+        if (code == NULL || m == NULL || kind == NULL)
+            continue;
+        if (last_m == NULL || strcmp(last_m, m) != 0) {
+            if (last_m)
+                html_raw(b, "</optgroup>\n");
+            html_raw(b, "<optgroup label=\"");
+            html_text(b, web_str(p, "name"));
+            html_raw(b, "\">\n");
+            last_m = m;
+        }
+        html_raw(b, "<option value=\"");
+        html_text(b, code);
+        html_raw(b, where && strcmp(where, code) == 0 ? "\" selected>" : "\">");
+        if (strcmp(kind, "municipality") == 0)
+            html_raw(b, "Hele gemeente ");
+        html_text(b, web_str(p, "name"));
+        html_raw(b, "</option>\n");
+    }
+    if (last_m)
+        html_raw(b, "</optgroup>\n");
+    html_raw(b, "</select></div>\n");
+
+    html_raw(b, "<fieldset class=\"field\"><legend>Hoe kan de gemeente u bereiken?</legend>\n"
+                "<p class=\"hint\">Vul een e-mailadres of een telefoonnummer in, of allebei.</p>\n");
+    web_initiative_field(b, values, errors, "contact_naam", "Uw naam", NULL,
+                         "type=\"text\" autocomplete=\"name\" maxlength=\"200\" required");
+    web_initiative_field(b, values, errors, "email", "E-mailadres", NULL,
+                         "type=\"email\" autocomplete=\"email\" maxlength=\"254\"");
+    web_initiative_field(b, values, errors, "telefoon", "Telefoonnummer", NULL,
+                         "type=\"tel\" autocomplete=\"tel\" maxlength=\"20\"");
+    html_raw(b, "</fieldset>\n");
+    web_initiative_field(b, values, errors, "website", "Website (mag leeg blijven)", NULL,
+                         "type=\"url\" maxlength=\"500\" placeholder=\"https://\"");
+    html_raw(b, "<p class=\"privacy\">Alleen de medewerkers van de gemeente zien uw naam en contactgegevens. Zij "
+                "gebruiken ze om u de link te sturen of om iets te vragen. Na hun besluit wissen wij ze binnen 30 "
+                "dagen.</p>\n<button type=\"submit\">Meld aan</button>\n</form>\n</main>\n");
+    web_page_end(b);
+}
+
+void webpage_initiative_thanks(struct html_buf *b, struct json_object *answer)
+{
+    web_page_start(b, "Bedankt", "page-wish");
+    html_raw(b, "<main id=\"inhoud\" class=\"wrap wish\" tabindex=\"-1\">\n<h1>Bedankt voor uw melding</h1>\n<p>");
+    html_text(b, web_str(answer, "name"));
+    html_raw(b, " is aangemeld. De gemeente kijkt ernaar en neemt contact met u op. Past het op de kaart? Dan krijgt "
+                "u een link om het zelf te plaatsen.</p>\n<p><a href=\"/\">Terug naar zoeken</a></p>\n</main>\n");
     web_page_end(b);
 }

@@ -31,6 +31,22 @@ void webpage_entry(struct html_buf *b, struct json_object *entry);
  */
 void webpage_respond_thanks(struct html_buf *b, const char *entry_id, struct json_object *answer);
 
+/*
+ * "Ik mis iets in mijn wijk" (issue 16): the form from api_web_wish_page's
+ * answer (places, themes, wish_days, form: values, errors by field, problem);
+ * chosen (may be NULL) is the place to preselect.
+ */
+void webpage_wish(struct html_buf *b, struct json_object *page, const char *chosen);
+
+/* The thank-you page after a wish: answer is api_wish_create's 201 body. */
+void webpage_wish_thanks(struct html_buf *b, struct json_object *answer);
+
+/* "Meld uw initiatief aan" (issue 16): the form from api_web_wish_page's answer (places; form). */
+void webpage_initiative(struct html_buf *b, struct json_object *page);
+
+/* The thank-you page after an initiative: answer is api_initiative_create's 201 body. */
+void webpage_initiative_thanks(struct html_buf *b, struct json_object *answer);
+
 /* A short page with a title and one sentence (404, 503 ...). */
 void webpage_error(struct html_buf *b, const char *title, const char *text);
 

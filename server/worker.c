@@ -20,6 +20,7 @@
 #include "log.h"
 #include "mail.h"
 #include "sindex.h"
+#include "tally.h"
 #include "webhook.h"
 
 #include <event2/buffer.h>
@@ -81,9 +82,10 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
     if (w->mail)
         mail_sender_tick(w->mail, now, w->draining);
     housekeeping_tick(w->hk, now, w->draining);
+    tally_tick(w->tally, now, w->draining);
     http_expire(w, now);
     http_index_wake(w, now);
-    if (w->draining && (w->nactive == 0 || now >= w->drain_deadline_ms)) {
+    if (w->draining && ((w->nactive == 0 && tally_idle(w->tally)) || now >= w->drain_deadline_ms)) {
         if (w->nactive)
             log_msg(LOG_WARN, "worker %d: %d requests unfinished at the end of the grace period", w->index, w->nactive);
         event_base_loopexit(w->base, NULL);
@@ -182,6 +184,9 @@ int worker_start(struct worker *w)
     /* One instance runs the periodic database jobs (hide stale entries ...). */
     if (w->index == 0 && w->db && (w->hk = housekeeping_new(w->db, w->cfg, w->write_gen)) == NULL)
         return -1;
+    /* Each worker adds up its own demand notes and writes the sums (issue 16). */
+    if (w->db && w->cfg->demand_counts && (w->tally = tally_new(w->db, w->cfg)) == NULL)
+        return -1;
     w->tick = event_new(w->base, -1, EV_PERSIST, worker_on_tick, w);
     w->stop = event_new(w->base, -1, 0, worker_on_stop, w);
     if (w->db == NULL || w->tick == NULL || w->stop == NULL)
@@ -231,6 +236,7 @@ void worker_join(struct worker *w)
     webhook_engine_free(w->hooks); /* abandons its queries: before the pool */
     mail_sender_free(w->mail);     /* abandons its queries: before the pool */
     housekeeping_free(w->hk);      /* abandons its queries: before the pool */
+    tally_free(w->tally);          /* abandons its flush: before the pool */
     db_pool_free(w->db);
     cache_free(w->reply_cache);
     client_hasher_free(w->hasher);

@@ -29,6 +29,7 @@ struct db_pool;
 struct webhook_engine;
 struct mail_sender;
 struct housekeeping;
+struct tally;
 struct ratelimit;
 struct cache;
 struct req_ctx;
@@ -44,6 +45,7 @@ struct worker {
     const char *conninfo;                  /* borrowed from main */
     struct ratelimit *ratelimit;           /* borrowed, shared, lock-free; NULL = no limit */
     struct ratelimit *expensive_ratelimit; /* borrowed, shared: costly anonymous reads; NULL = no limit */
+    struct ratelimit *wish_ratelimit;      /* borrowed, shared: "Ik mis iets" messages (wishes_per_hour) */
     const uint8_t *client_key;             /* borrowed: the daemon's key for client hashes (CLIENT_HASH_KEY_LEN) */
     _Atomic int *open_connections;         /* borrowed, shared: client connections of all workers (conn.h) */
     _Atomic uint64_t *write_gen;           /* borrowed, shared: bumped after every successful write */
@@ -63,6 +65,7 @@ struct worker {
     struct webhook_engine *hooks; /* owned; worker 0 only (webhook.h), else NULL */
     struct mail_sender *mail;     /* owned; worker 0 with smtp_url only (mail.h), else NULL */
     struct housekeeping *hk;      /* owned; worker 0 only (housekeeping.h), else NULL */
+    struct tally *tally;          /* owned; the demand sums (tally.h); NULL with demand_counts off */
     struct event *tick;           /* maintenance timer */
     struct event *stop;           /* activated by worker_stop */
 

@@ -240,6 +240,7 @@
     loadReports();
     loadStale();
     loadCoverage();
+    loadInitiatives();
     loadOrganisations();
     loadInvitations();
   }
@@ -529,12 +530,165 @@
     ];
   }
 
+  /* ---------- demand: asked for next to offered (issue 16) ---------- */
+
+  function demandView(m, d, svg, wishes) {
+    var nodes = [];
+    var name = state.areas[m] || m;
+    nodes.push(
+      el("p", null,
+        el("img", {
+          className: "heatmap",
+          src: "data:image/svg+xml;base64," + btoa(unescape(encodeURIComponent(svg))),
+          alt: "Warmtekaart gevraagd en aanbod per wijk en thema in " + name + ". Dezelfde cijfers staan in de lijst hieronder.",
+        }))
+    );
+    var gaps = (d.cells || []).filter(function (c) {
+      return c.theme && (c.asked || 0) > 0 && c.offered === 0;
+    });
+    gaps.sort(function (a, b) { return b.asked - a.asked; });
+    nodes.push(el("h4", null, "Gevraagd, maar geen aanbod"));
+    nodes.push(
+      gaps.length
+        ? appendAll(el("ul", { className: "demand-gaps" }), gaps.slice(0, 15).map(function (c) {
+            return el("li", null,
+              (c.area === m ? "Hele gemeente" : state.areas[c.area] || c.area) + ", " + (state.themes[c.theme] || c.theme) +
+              ": " + c.asked + " keer gevraagd");
+          }))
+        : el("p", null, "Geen: voor alles wat gevraagd is, is aanbod.")
+    );
+    nodes.push(el("h4", null, "Gezocht, niets gevonden"));
+    nodes.push(
+      (d.words || []).length
+        ? appendAll(el("ul", { className: "demand-words" }), d.words.slice(0, 50).map(function (w) {
+            return el("li", null, "\u201c" + w.words + "\u201d: " + w.searches + " keer");
+          }))
+        : el("p", null, "Geen zoekopdrachten zonder resultaat.")
+    );
+    nodes.push(el("h4", null, "Meldingen \u201cIk mis iets\u201d (" + (wishes.items || []).length + ")"));
+    nodes.push(
+      (wishes.items || []).length
+        ? appendAll(el("ul", { className: "demand-wishes" }), wishes.items.slice(0, 50).map(function (w) {
+            return el("li", null,
+              el("strong", null, (w.area_name || "Hele gemeente") + (w.theme_label ? ", " + w.theme_label : "")),
+              " (" + w.created_on.split("-").reverse().join("-") + "): ", w.text);
+          }))
+        : el("p", null, "Nog geen meldingen.")
+    );
+    var q = "municipality=" + encodeURIComponent(m);
+    nodes.push(
+      el("p", null, "Open data (kleine aantallen weggelaten): ",
+        el("a", { href: "/api/v1/stats/demand?" + q + "&format=csv" }, "CSV"), ", ",
+        el("a", { href: "/api/v1/stats/demand?" + q }, "JSON"), ", ",
+        el("a", { href: "/api/v1/stats/demand?" + q + "&format=svg" }, "warmtekaart (SVG)"), ".")
+    );
+    return nodes;
+  }
+
+  function loadDemand(m) {
+    var wrap = $("demand-wrap");
+    var q = "/api/v1/stats/demand?municipality=" + encodeURIComponent(m);
+    wrap.replaceChildren(el("p", null, "Laden…"));
+    var svg = fetch(q + "&format=svg", { headers: { Authorization: "Bearer " + sessionStorage.getItem(KEY) } }).then(
+      function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.text();
+      });
+    Promise.all([api("GET", q), svg, api("GET", "/api/v1/wishes?municipality=" + encodeURIComponent(m) + "&limit=100")])
+      .then(function (res) {
+        wrap.replaceChildren.apply(wrap, demandView(m, res[0] || {}, res[1], res[2] || {}));
+      })
+      .catch(function (e) {
+        wrap.replaceChildren(el("p", null, "Gevraagd en aanbod kan niet geladen worden: " + e.message));
+      });
+  }
+
+  /* ---------- residents' initiatives (issue 16) ---------- */
+
+  function initiativeItem(it) {
+    var li = el("li", { className: "initiative" });
+    var where = (it.area_name || "Hele gemeente") + ", " + (state.areas[it.municipality] || it.municipality);
+    li.appendChild(el("h3", null, it.name));
+    li.appendChild(el("p", null, el("strong", null, where), " · aangemeld op " + it.created_on.split("-").reverse().join("-")));
+    li.appendChild(el("p", { className: "initiative-text" }, it.description));
+    li.appendChild(el("p", null, "Contact: " + [it.contact_name, it.email, it.phone].filter(Boolean).join(" · ") +
+      (it.website ? " · " + it.website : "")));
+    var status = el("p", { className: "status-msg", role: "status" });
+    var accept = el("button", { type: "button" }, "Accepteren en uitnodigen");
+    var reasonId = "ini-reason-" + it.id;
+    var reason = el("textarea", { id: reasonId, rows: 2, maxLength: 1000 });
+    var decline = el("button", { type: "button", className: "secondary" }, "Afwijzen");
+    accept.addEventListener("click", function () {
+      status.textContent = "Bezig…";
+      api("POST", "/api/v1/initiatives/" + it.id + "/accept", {})
+        .then(function (res) {
+          var inv = res.invitation || {};
+          var linkId = "ini-link-" + it.id;
+          var copiedId = "ini-copied-" + it.id;
+          li.replaceChildren(
+            el("h3", null, it.name),
+            el("p", null, el("strong", null, "Geaccepteerd."), " Stuur deze link naar " + (it.contact_name || "de initiatiefnemer") +
+              ". U ziet de link maar één keer: kopieer hem nu."),
+            el("p", null, el("label", { for: linkId }, "Link voor de initiatiefnemer"),
+              el("input", { id: linkId, type: "text", readOnly: true, className: "wide", value: location.origin + inv.url })),
+            el("p", null, el("button", { type: "button", className: "secondary", id: "ini-copy-" + it.id }, "Link kopiëren"), " ",
+              el("span", { id: copiedId, role: "status" })),
+            el("p", { className: "hint" }, "De link werkt tot " + dateTime(inv.expires_at) + ".")
+          );
+          $("ini-copy-" + it.id).addEventListener("click", function () { copyField(linkId, copiedId); });
+          $(linkId).focus();
+          loadOrganisations();
+          loadInvitations();
+        })
+        .catch(function (e) {
+          status.textContent = "Niet gelukt: " + e.message;
+        });
+    });
+    decline.addEventListener("click", function () {
+      if (!reason.value.trim()) {
+        status.textContent = "Schrijf eerst waarom u het initiatief afwijst.";
+        reason.focus();
+        return;
+      }
+      api("POST", "/api/v1/initiatives/" + it.id + "/decline", { reason: reason.value.trim() })
+        .then(function () {
+          li.replaceChildren(el("h3", null, it.name), el("p", null, "Afgewezen: " + reason.value.trim()));
+        })
+        .catch(function (e) {
+          status.textContent = "Niet gelukt: " + e.message;
+        });
+    });
+    li.appendChild(el("p", null, accept));
+    li.appendChild(el("div", { className: "field" }, el("label", { for: reasonId }, "Reden als u afwijst (de initiatiefnemer krijgt die te horen)"), reason));
+    li.appendChild(el("p", null, decline));
+    li.appendChild(status);
+    return li;
+  }
+
+  function loadInitiatives() {
+    var wrap = $("initiatives-wrap");
+    wrap.replaceChildren(el("p", null, "Laden…"));
+    api("GET", "/api/v1/initiatives?status=new&limit=100")
+      .then(function (res) {
+        var items = (res && res.items) || [];
+        wrap.replaceChildren(
+          items.length
+            ? appendAll(el("ul", { className: "initiatives" }), items.map(initiativeItem))
+            : el("p", { className: "empty" }, "Er zijn geen nieuwe initiatieven.")
+        );
+      })
+      .catch(function (e) {
+        wrap.replaceChildren(el("p", null, "De initiatieven kunnen niet geladen worden: " + e.message));
+      });
+  }
+
   function loadCoverage() {
     var sel = $("coverage-municipality");
     var m = sel.value;
     var wrap = $("coverage-wrap");
     if (!m) return;
     wrap.replaceChildren(el("p", null, "Laden…"));
+    loadDemand(m);
     api("GET", "/api/v1/stats/coverage?municipality=" + encodeURIComponent(m))
       .then(function (cov) {
         wrap.replaceChildren.apply(wrap, coverageTable(cov || {}));

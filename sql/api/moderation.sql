@@ -200,6 +200,8 @@ CREATE OR REPLACE FUNCTION sk_settings_render(s moderation_settings) RETURNS jso
     RETURN jsonb_build_object('stale_after', sk_iso_interval(s.stale_after), 'hide_after', sk_iso_interval(s.hide_after),
                               'reports_per_hour', s.reports_per_hour, 'report_hash_days', s.report_hash_days,
                               'response_days', s.response_days, 'responses_per_hour', s.responses_per_hour,
+                              'demand_min_count', s.demand_min_count, 'wishes_per_day', s.wishes_per_day,
+                              'wish_days', s.wish_days,
                               'updated_at', sk_iso(s.updated_at));
 
 -- Moderators (any) and admins read the settings; they hold for every municipality.
@@ -234,13 +236,17 @@ BEGIN
         RETURN sk_bad_field('body', 'must be a JSON object');
     END IF;
     v_errs := sk_unknown_member_errors(p_body, ARRAY['stale_after', 'hide_after', 'reports_per_hour', 'report_hash_days',
-                                                     'response_days', 'responses_per_hour'])
+                                                     'response_days', 'responses_per_hour', 'demand_min_count',
+                                                     'wishes_per_day', 'wish_days'])
               || sk_duration_errors(p_body, 'stale_after', interval '1 day', 'P1D')
               || sk_duration_errors(p_body, 'hide_after', interval '0', 'P0D')
               || sk_int_member_errors(p_body, 'reports_per_hour', 1, 10000)
               || sk_int_member_errors(p_body, 'report_hash_days', 1, 365)
               || sk_int_member_errors(p_body, 'response_days', 1, 730)
-              || sk_int_member_errors(p_body, 'responses_per_hour', 1, 10000);
+              || sk_int_member_errors(p_body, 'responses_per_hour', 1, 10000)
+              || sk_int_member_errors(p_body, 'demand_min_count', 1, 100)
+              || sk_int_member_errors(p_body, 'wishes_per_day', 1, 100000)
+              || sk_int_member_errors(p_body, 'wish_days', 30, 1095);
     IF jsonb_array_length(v_errs) > 0 THEN
         RETURN sk_invalid(v_errs);
     END IF;
@@ -252,7 +258,10 @@ BEGIN
            reports_per_hour = coalesce((p_body->>'reports_per_hour')::numeric::int, reports_per_hour),
            report_hash_days = coalesce((p_body->>'report_hash_days')::numeric::int, report_hash_days),
            response_days = coalesce((p_body->>'response_days')::numeric::int, response_days),
-           responses_per_hour = coalesce((p_body->>'responses_per_hour')::numeric::int, responses_per_hour)
+           responses_per_hour = coalesce((p_body->>'responses_per_hour')::numeric::int, responses_per_hour),
+           demand_min_count = coalesce((p_body->>'demand_min_count')::numeric::int, demand_min_count),
+           wishes_per_day = coalesce((p_body->>'wishes_per_day')::numeric::int, wishes_per_day),
+           wish_days = coalesce((p_body->>'wish_days')::numeric::int, wish_days)
      RETURNING * INTO s;
     IF sk_settings_render(s) - 'updated_at' IS DISTINCT FROM v_before - 'updated_at' THEN
         UPDATE moderation_settings SET updated_at = now() RETURNING * INTO s;

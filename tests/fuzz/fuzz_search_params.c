@@ -1,12 +1,35 @@
 /*
  * fuzz_search_params.c — the resident search's parameter parser
  * (common/search.c). The input is a query string: pairs split on '&' and
- * the first '=', as evhttp hands them over (already percent-decoded).
+ * the first '=', as evhttp hands them over (already percent-decoded). And
+ * the demand note made from what it parsed (common/demand.c): bounded, its
+ * kept words without a digit or an @, and the cache line round-trips.
  */
 #include <json-c/json.h>
 
+#include "demand.h"
 #include "fuzz_common.h"
 #include "search.h"
+
+static void check_note(struct json_object *params)
+{
+    struct demand_note note, back;
+    char line[DEMAND_LINE_MAX];
+    const char *words;
+
+    if (!demand_note_search(&note, params))
+        return;
+    note.found_nothing = true;
+    if (strlen(note.text) >= sizeof(note.text))
+        abort();
+    words = strrchr(note.text, '|');
+    if (words == NULL || strpbrk(words + 1, "0123456789@\r\n") != NULL || strlen(words + 1) > DEMAND_WORDS_MAX)
+        abort();
+    demand_note_format(&note, line, sizeof(line));
+    if (!demand_note_parse(&back, line, strlen(line)) || back.what != note.what || !back.found_nothing ||
+        strcmp(back.text, note.text) != 0)
+        abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,6 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (params && json_object_to_json_string(params) == NULL)
             abort();
+        if (params)
+            check_note(params);
         json_object_put(params);
     }
     if (n >= 2) {

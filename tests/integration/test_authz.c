@@ -35,7 +35,8 @@
 
 #define IT_DAEMON_ENV                                                                                                  \
     {                                                                                                                  \
-        "SK_TRUST_PROXY=true", "SK_WEBHOOKS_ALLOW_PRIVATE=1", "SK_SECURITY_CONTACT=mailto:security@example.org", NULL  \
+        "SK_TRUST_PROXY=true", "SK_WEBHOOKS_ALLOW_PRIVATE=1", "SK_SECURITY_CONTACT=mailto:security@example.org",       \
+            "SK_WISHES_PER_HOUR=1000", NULL                                                                            \
     }
 #include "it_hooks.h"
 
@@ -390,6 +391,17 @@ static void target_make(const char *name, const char *route, const char *method,
                  "SELECT count(*) || coalesce(max(status), '-') FROM entry_responses WHERE organisation_id = $1");
         return;
     }
+    if (strcmp(name, "in512") == 0 || strcmp(name, "in668") == 0) { /* a resident's initiative (issue 16) */
+        sql1(t->id, sizeof(t->id),
+             "INSERT INTO initiatives (name, description, municipality, contact_name, contact_email, "
+             "erase_contact_on) VALUES ($1, 'Samen koffie drinken in de buurt.', $2, 'Matrix', 'matrix@example.org', "
+             "current_date + 90) RETURNING id",
+             "Matrix initiatief", t->mun, NULL);
+        snprintf(t->check, sizeof(t->check),
+                 "SELECT status || coalesce(organisation_id::text, '-') || (SELECT count(*) FROM organisations) "
+                 "FROM initiatives WHERE id = $1");
+        return;
+    }
     if (strcmp(name, "r512") == 0 || strcmp(name, "r668") == 0) {
         sql1(t->id, sizeof(t->id), "INSERT INTO entry_reports (entry_id, reason) VALUES ($1, 'outdated') RETURNING id",
              W.entry[0][strcmp(name, "r512") == 0 ? 0 : 4], NULL);
@@ -501,6 +513,10 @@ static void body_for(const char *name, const struct target *t, int caller, char 
         { "respond", "{\"name\":\"Matrix ${N}\",\"contact\":\"matrix@example.org\"}" },
         { "respseen", "{\"status\":\"seen\"}" },
         { "text", "{\"text\":\"Elke dinsdag drinken we samen koffie in het buurthuis.\"}" },
+        { "initiative", "{\"name\":\"Matrix initiatief ${N}\",\"description\":\"Samen koffie drinken in de "
+                        "buurt.\",\"municipality\":\"GM0512\",\"contact_name\":\"Matrix\",\"email\":"
+                        "\"matrix@example.org\"}" },
+        { "wish", "{\"municipality\":\"GM0512\",\"area\":\"GM0512-lingewijk\",\"text\":\"Matrix ${N}\"}" },
         { "hook512", "{\"url\":\"http://127.0.0.1:9/"
                      "matrix\",\"secret\":\"matrix-secret-0123456789\",\"municipality\":\"GM0512\"}" },
     };
