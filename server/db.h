@@ -135,6 +135,7 @@ enum db_stmt {
     STMT_INITIATIVE_ACCEPT,
     STMT_INITIATIVE_DECLINE,
     STMT_HK_INITIATIVES,
+    STMT_WEB_REFERRAL, /* the referral list /lijst (h_web.c) */
 
     STMT_COUNT_
 };

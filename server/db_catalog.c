@@ -293,6 +293,8 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                                   "$5::uuid, $6::uuid, $7::text[])",
                                   7 },
     [STMT_HK_INITIATIVES] = { "hk_initiatives", "SELECT api_initiatives_housekeeping()", 0 },
+    [STMT_WEB_REFERRAL] = { "web_referral",
+                            "SELECT * FROM api_web_referral($1::jsonb, $2::text, $3::uuid, $4::uuid, $5::text[])", 5 },
 
     /* issue 15, import and export */
     [STMT_IMPORT] = { "import",

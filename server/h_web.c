@@ -261,6 +261,8 @@ static void web_query_read(struct req_ctx *ctx, struct web_query *wq)
             wq->wanneer = kv->value;
             continue;
         }
+        if (strcmp(kv->key, "lijst") == 0) /* the referral list being made: the page's, not the search's */
+            continue;
         web_query_add(wq, kv->key, kv->value);
     }
     if (wq->wanneer && !http_query_arg(ctx, "from") && !http_query_arg(ctx, "to"))
@@ -831,4 +833,49 @@ void h_web_initiative(struct req_ctx *ctx)
         return;
     ctx->params[1] = "[]";
     http_query(ctx, STMT_INITIATIVE_CREATE, http_actor_params(ctx, 2), web_on_initiative);
+}
+
+/* ------------------------------------------------------------------ */
+/* The referral list: GET /lijst?ids=a,b,c (issue 16)                  */
+
+#define WEB_REFERRAL_IDS_SLOT (HTTP_MAX_PARAMS - 1) /* the checked ids, "a,b,c", for the page */
+
+static void web_on_referral(struct req_ctx *ctx, PGresult *res)
+{
+    int status, n;
+    struct json_object *body = web_body(res, &status);
+    char ids[WEBPAGE_REFERRAL_MAX][37];
+
+    n = webpage_referral_ids(ctx->params[WEB_REFERRAL_IDS_SLOT], ids);
+    if (body && status == 200 && n > 0) {
+        struct html_buf b;
+        html_init(&b);
+        webpage_referral(&b, body, ids, n, ctx->w->cfg->base_url);
+        web_send_page(ctx, 200, &b);
+    } else
+        web_error_page(ctx, 503, "Even niet beschikbaar",
+                       "De lijst kan nu niet worden getoond. Probeer het zo opnieuw.");
+    json_object_put(body);
+}
+
+void h_web_referral(struct req_ctx *ctx)
+{
+    char ids[WEBPAGE_REFERRAL_MAX][37];
+    const char *csv = http_query_arg(ctx, "ids");
+    struct json_object *arr;
+    int n = csv ? webpage_referral_ids(csv, ids) : -1;
+
+    if (n <= 0) {
+        web_error_page(ctx, 400, "Deze lijst klopt niet",
+                       "De link naar de lijst is niet goed. Een lijst heeft 1 tot 12 keer aanbod. Maak een nieuwe "
+                       "lijst via de zoekpagina.");
+        return;
+    }
+    arr = json_object_new_array();
+    for (int i = 0; i < n; i++)
+        json_object_array_add(arr, json_object_new_string(ids[i]));
+    ctx->params[WEB_REFERRAL_IDS_SLOT] = csv;
+    if ((ctx->params[0] = http_keep_json(ctx, arr)) == NULL)
+        return;
+    http_query(ctx, STMT_WEB_REFERRAL, http_actor_params(ctx, 1), web_on_referral);
 }

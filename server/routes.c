@@ -123,6 +123,7 @@ const struct route routes_table[] = {
     R("/ik-mis-iets", RM_POST, h_web_wish, RF_SMALL_BODY),
     R("/initiatief", RM_GET, h_web_initiative_form, 0), /* issue 16: "Meld uw initiatief aan" */
     R("/initiatief", RM_POST, h_web_initiative, RF_SMALL_BODY),
+    R("/lijst", RM_GET, h_web_referral, RF_CACHE), /* issue 16: a referral list to print */
     R("/beheer", RM_GET, h_web_console, 0),
     R("/static/{name}", RM_GET, h_web_asset, 0),
 

@@ -119,6 +119,7 @@ void h_initiative_accept(struct req_ctx *ctx);
 void h_initiative_decline(struct req_ctx *ctx);
 void h_web_initiative_form(struct req_ctx *ctx); /* GET /initiatief, in h_web.c */
 void h_web_initiative(struct req_ctx *ctx);      /* POST /initiatief, in h_web.c */
+void h_web_referral(struct req_ctx *ctx);        /* GET /lijst, the referral list (issue 16), in h_web.c */
 
 /* h_readability.c: POST /api/v1/readability (issue 16) */
 void h_readability(struct req_ctx *ctx);

@@ -11,9 +11,11 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <json-c/json.h>
+#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/queue.h>
 #include <time.h>
 
@@ -50,6 +52,49 @@ static struct json_object *web_get(struct json_object *o, const char *key)
 static size_t web_len(struct json_object *arr)
 {
     return arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+}
+
+int webpage_referral_ids(const char *csv, char ids[][37])
+{
+    int n = 0;
+
+    if (csv == NULL || *csv == '\0')
+        return -1;
+    for (const char *p = csv; *p;) {
+        size_t len = strcspn(p, ",");
+        bool seen = false;
+        if (len != 36)
+            return -1;
+        for (size_t i = 0; i < 36; i++) {
+            char c = p[i];
+            bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+                return -1;
+        }
+        for (int k = 0; k < n; k++)
+            seen = seen || strncasecmp(ids[k], p, 36) == 0;
+        if (!seen) {
+            if (n == WEBPAGE_REFERRAL_MAX)
+                return -1;
+            memcpy(ids[n], p, 36);
+            ids[n][36] = '\0';
+            n++;
+        }
+        p += len + (p[len] == ',');
+    }
+    return n;
+}
+
+/* The ids as "a,b,c" (out: at least WEBPAGE_REFERRAL_MAX * 37 bytes), leaving out skip (may be NULL). */
+static void web_ids_csv(char ids[][37], int n, const char *skip, char *out)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (skip && strcasecmp(ids[i], skip) == 0)
+            continue;
+        o += (size_t)sprintf(out + o, "%s%s", o ? "," : "", ids[i]);
+    }
 }
 
 /* Label of code in one of the label arrays api_web_* adds ({code,label|name}); the code if unknown. */
@@ -195,7 +240,8 @@ static void web_page_end(struct html_buf *b)
                 "<p>De sociale kaart is van de gemeenten Gorinchem en West Maas en Waal. "
                 "Ziet u een fout? Gebruik de knop <strong>Meld een fout</strong> bij het aanbod.</p>\n"
                 "<p><a href=\"/ik-mis-iets\">Ik mis iets in mijn wijk</a> · "
-                "<a href=\"/initiatief\">Meld uw initiatief aan</a></p>\n"
+                "<a href=\"/initiatief\">Meld uw initiatief aan</a> · "
+                "<a href=\"/?lijst=nieuw\">Maak een verwijslijst (voor professionals)</a></p>\n"
                 "<p><a href=\"/beheer\">Beheer (voor medewerkers)</a></p>\n"
                 "</div>\n</footer>\n</body>\n</html>\n");
 }
@@ -407,10 +453,16 @@ static void web_filter_count(struct html_buf *b, const struct evkeyvalq *qs)
 static void web_form(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *labels,
                      struct json_object *facets)
 {
-    const char *q = web_arg(qs, "q");
+    const char *q = web_arg(qs, "q"), *lijst = web_arg(qs, "lijst");
 
     html_raw(b, "<form class=\"search\" role=\"search\" method=\"get\" action=\"/\" id=\"zoeken\" "
-                "aria-label=\"Zoeken in de sociale kaart\">\n"
+                "aria-label=\"Zoeken in de sociale kaart\">\n");
+    if (lijst) { /* the referral list being made stays with every new search */
+        html_raw(b, "<input type=\"hidden\" name=\"lijst\" value=\"");
+        html_text(b, lijst);
+        html_raw(b, "\">\n");
+    }
+    html_raw(b, ""
                 "<div class=\"searchbar\">\n<label for=\"f-q\">Wat zoekt u?</label>\n"
                 "<p class=\"hint\" id=\"f-q-hint\">Bijvoorbeeld: wandelen, koffie, taal, mantelzorg</p>\n"
                 "<div class=\"searchrow\"><input id=\"f-q\" name=\"q\" type=\"search\" "
@@ -606,7 +658,7 @@ static void web_dd_end(struct html_buf *b)
 /* One result in the list. */
 /* A result card; points (api_web_search's "points", may be NULL) give it its place on the map of results. */
 static void web_card(struct html_buf *b, struct json_object *e, struct json_object *labels, struct json_object *orgs,
-                     struct json_object *points)
+                     struct json_object *points, const char *lijst)
 {
     const char *id = web_str(e, "id"), *kind = web_str(e, "kind"), *org = web_str(e, "organisation_id");
     struct json_object *aud = web_get(e, "audiences");
@@ -654,6 +706,20 @@ static void web_card(struct html_buf *b, struct json_object *e, struct json_obje
     }
     html_raw(b, "</dl>\n");
     web_access_list(b, web_get(e, "accessibility"), labels, web_get(e, "cost"));
+    if (lijst && id) { /* a professional makes a referral list (issue 16): the list is the link */
+        if (strstr(lijst, id))
+            html_raw(b, "<p class=\"referral-add\">Staat op de verwijslijst</p>\n");
+        else {
+            /* checked UUIDs and commas: nothing to encode, and the link stays readable */
+            html_raw(b, "<p class=\"referral-add\"><a href=\"/lijst?ids=");
+            html_text(b, lijst);
+            html_raw(b, lijst[0] ? "," : "");
+            html_text(b, id);
+            html_raw(b, "\">Zet op de verwijslijst<span class=\"visually-hidden\">: ");
+            html_text(b, web_str(e, "title"));
+            html_raw(b, "</span></a></p>\n");
+        }
+    }
     html_raw(b, "</article>\n</li>\n");
 }
 
@@ -703,6 +769,33 @@ static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct j
     struct json_object *capped = web_get(web_get(body, "facets"), "capped");
     const char *next = web_str(body, "next_cursor");
     size_t n = web_len(items);
+    char ids[WEBPAGE_REFERRAL_MAX][37], lijst_buf[WEBPAGE_REFERRAL_MAX * 37 + 1];
+    const char *lijst = NULL;
+    int nids = web_arg(qs, "lijst") ? webpage_referral_ids(web_arg(qs, "lijst"), ids) : -1;
+
+    if (web_arg(qs, "lijst") && strcmp(web_arg(qs, "lijst"), "nieuw") == 0) {
+        lijst = ""; /* a new, empty list */
+        nids = 0;
+    } else if (nids > 0) {
+        web_ids_csv(ids, nids, NULL, lijst_buf);
+        lijst = lijst_buf;
+    }
+    if (lijst) {
+        html_printf(b,
+                    "<div class=\"referral-bar\" role=\"region\" aria-label=\"Verwijslijst\"><p><strong>Verwijslijst</"
+                    "strong>: %d gekozen.",
+                    nids);
+        if (nids > 0) {
+            html_raw(b, " <a href=\"/lijst?ids=");
+            html_text(b, lijst);
+            html_raw(b, "\">Bekijk en print de lijst</a>");
+        }
+        if (nids >= WEBPAGE_REFERRAL_MAX)
+            html_printf(b, " Er passen er %d op een lijst.", WEBPAGE_REFERRAL_MAX);
+        html_raw(b, "</p></div>\n");
+        if (nids >= WEBPAGE_REFERRAL_MAX)
+            lijst = NULL; /* full: no more links to add */
+    }
 
     html_raw(b, "<section class=\"results\" id=\"resultaten\" aria-labelledby=\"resultaten-kop\">\n"
                 "<div class=\"results-head\"><h2 id=\"resultaten-kop\">");
@@ -730,7 +823,7 @@ static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct j
     } else {
         html_raw(b, "<ol class=\"cards\">\n");
         for (size_t i = 0; i < n; i++)
-            web_card(b, json_object_array_get_idx(items, i), labels, orgs, points);
+            web_card(b, json_object_array_get_idx(items, i), labels, orgs, points, lijst);
         html_raw(b, "</ol>\n");
     }
     if (next)
@@ -1112,6 +1205,10 @@ void webpage_entry(struct html_buf *b, struct json_object *e)
         html_raw(b, ".ics\" download>Zet in mijn agenda</a> "
                     "<span class=\"hint\">(een .ics-bestand voor uw agenda op telefoon of computer)</span></p>\n");
     }
+    html_raw(b, "<p class=\"referral-start\"><a href=\"/lijst?ids=");
+    html_url(b, id);
+    html_raw(b, "\">Zet op een verwijslijst</a> <span class=\"hint\">(voor huisarts, VraagWijzer of sociaal team: "
+                "print een lijst voor een inwoner)</span></p>\n");
     web_opening_hours(b, web_get(e, "opening_hours"));
     web_map(b, e, place);
     web_contact(b, web_get(e, "contact"), org);
@@ -1370,5 +1467,144 @@ void webpage_initiative_thanks(struct html_buf *b, struct json_object *answer)
     html_text(b, web_str(answer, "name"));
     html_raw(b, " is aangemeld. De gemeente kijkt ernaar en neemt contact met u op. Past het op de kaart? Dan krijgt "
                 "u een link om het zelf te plaatsen.</p>\n<p><a href=\"/\">Terug naar zoeken</a></p>\n</main>\n");
+    web_page_end(b);
+}
+
+/* ------------------------------------------------------------------ */
+/* The referral list for professionals (issue 16): /lijst?ids=...      */
+
+/* The QR code of text as inline SVG (dark modules as one path), size px wide; nothing when it does not fit. */
+static void web_qr_svg(struct html_buf *b, const char *text, int size)
+{
+    QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    int w;
+
+    if (qr == NULL)
+        return;
+    w = qr->width;
+    html_printf(
+        b,
+        "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
+        "role=\"img\" aria-label=\"QR-code met de link naar deze lijst\" shape-rendering=\"crispEdges\">"
+        "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+        w + 8, w + 8, size, size, w + 8, w + 8);
+    for (int y = 0; y < w; y++)
+        for (int x = 0; x < w; x++)
+            if (qr->data[y * w + x] & 1)
+                html_printf(b, "M%d %dh1v1h-1z", x + 4, y + 4);
+    html_raw(b, "\"/></svg>\n");
+    QRcode_free(qr);
+}
+
+/* One entry of the list: what, when, where, cost, how to reach them. */
+static void web_referral_item(struct html_buf *b, struct json_object *e, int number, const char *without)
+{
+    struct json_object *labels = web_get(e, "labels"), *org = web_get(e, "organisation");
+    struct json_object *place = web_get(e, "place");
+    const char *kind = web_str(e, "kind"), *id = web_str(e, "id");
+    bool activity = kind && strcmp(kind, "activity") == 0;
+
+    if (place && !web_str(e, "place_title"))
+        json_object_object_add(e, "place_title", json_object_get(web_get(place, "title")));
+    html_printf(b, "<li class=\"referral-item\">\n<h2><span class=\"referral-no\">%d</span> ", number);
+    html_text(b, web_str(e, "title"));
+    html_raw(b, "</h2>\n<p class=\"kind\">");
+    html_text(b, web_kind_name(kind, 0));
+    html_raw(b, "</p>\n<p class=\"summary\">");
+    html_text(b, web_str(e, "summary"));
+    html_raw(b, "</p>\n<dl class=\"facts\">\n");
+    if (activity) {
+        web_dt(b, "Wanneer");
+        web_item_when(b, e);
+        web_dd_end(b);
+    }
+    web_dt(b, "Waar");
+    web_where(b, e, labels);
+    web_dd_end(b);
+    if (kind && strcmp(kind, "vacancy") != 0) {
+        web_dt(b, "Kosten");
+        web_cost(b, web_get(e, "cost"));
+        web_dd_end(b);
+    }
+    if (web_str(e, "registration") && strcmp(web_str(e, "registration"), "required") == 0) {
+        web_dt(b, "Aanmelden");
+        html_raw(b, "Ja, meld u vooraf aan");
+        web_dd_end(b);
+    }
+    {
+        /* who to call or mail, on one line: the entry's own contact, else the organisation's */
+        struct json_object *contact = web_get(e, "contact");
+        const char *phone = web_str(contact, "phone") ? web_str(contact, "phone") : web_str(org, "phone");
+        const char *email = web_str(contact, "email") ? web_str(contact, "email") : web_str(org, "email");
+        web_dt(b, "Vragen?");
+        if (phone) {
+            html_raw(b, "Bel ");
+            html_text(b, phone);
+        }
+        if (email) {
+            html_raw(b, phone ? " of mail " : "Mail ");
+            html_text(b, email);
+        }
+        if (!phone && !email)
+            html_raw(b, "Kijk op de website van de organisatie");
+        if (org) {
+            html_raw(b, " (");
+            html_text(b, web_str(org, "name"));
+            html_raw(b, ")");
+        }
+        web_dd_end(b);
+    }
+    html_raw(b, "</dl>\n");
+    html_raw(b, "<p class=\"no-print referral-tools\"><a href=\"/aanbod/");
+    html_url(b, id);
+    html_raw(b, "\">Meer over dit aanbod</a>");
+    html_raw(b, " · <a href=\"");
+    if (without[0]) {
+        html_raw(b, "/lijst?ids=");
+        html_text(b, without);
+    } else
+        html_raw(b, "/?lijst=nieuw");
+    html_raw(b, "\">Haal van de lijst<span class=\"visually-hidden\">: ");
+    html_text(b, web_str(e, "title"));
+    html_raw(b, "</span></a></p>\n</li>\n");
+}
+
+void webpage_referral(struct html_buf *b, struct json_object *body, char ids[][37], int n, const char *base_url)
+{
+    struct json_object *items = web_get(body, "items");
+    int missing = json_object_get_int(web_get(body, "missing"));
+    char csv[WEBPAGE_REFERRAL_MAX * 37 + 1], without[WEBPAGE_REFERRAL_MAX * 37 + 1];
+    char url[WEBPAGE_REFERRAL_MAX * 37 + 320];
+
+    web_ids_csv(ids, n, NULL, csv);
+    snprintf(url, sizeof(url), "%s/lijst?ids=%s", base_url, csv);
+    web_page_start(b, "Voor u uitgezocht", "page-referral");
+    html_raw(b, "<main id=\"inhoud\" class=\"wrap referral\" tabindex=\"-1\">\n"
+                "<div class=\"referral-head\">\n<div>\n<h1>Voor u uitgezocht</h1>\n"
+                "<p class=\"intro\">Hier kunt u naartoe. U hoeft niets te betalen, tenzij het erbij staat. "
+                "Bel of mail gerust met vragen.</p>\n</div>\n<div class=\"referral-qr\">");
+    web_qr_svg(b, url, 132);
+    html_raw(b, "<p>Scan de code met uw telefoon om deze lijst te openen.</p></div>\n</div>\n");
+    html_raw(b, "<p class=\"no-print referral-actions\"><button type=\"button\" class=\"print-button\" hidden>Print "
+                "deze lijst</button> <a href=\"/?lijst=");
+    html_text(b, csv);
+    html_raw(b, "\">Zoek meer aanbod voor deze lijst</a></p>\n");
+    html_raw(b, "<p class=\"no-print hint\">De lijst staat alleen in de link hieronder. Wij bewaren niets over u of "
+                "over de inwoner.</p>\n<p class=\"no-print\"><label for=\"lijst-link\">Link naar deze lijst</label><br>"
+                "<input id=\"lijst-link\" type=\"text\" readonly class=\"wide\" value=\"");
+    html_text(b, url);
+    html_raw(b, "\"></p>\n");
+    if (missing > 0)
+        html_printf(b, "<p class=\"notice\">%d %s van de lijst is er niet meer.</p>\n", missing,
+                    missing == 1 ? "aanbod" : "aanbod");
+    html_raw(b, "<ol class=\"referral-list\">\n");
+    for (size_t i = 0; i < web_len(items); i++) {
+        struct json_object *e = json_object_array_get_idx(items, i);
+        web_ids_csv(ids, n, web_str(e, "id"), without);
+        web_referral_item(b, e, (int)i + 1, without);
+    }
+    html_raw(b, "</ol>\n<p class=\"referral-foot\">Deze lijst komt van de sociale kaart: ");
+    html_text(b, base_url);
+    html_raw(b, "</p>\n</main>\n");
     web_page_end(b);
 }

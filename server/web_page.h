@@ -47,6 +47,25 @@ void webpage_initiative(struct html_buf *b, struct json_object *page);
 /* The thank-you page after an initiative: answer is api_initiative_create's 201 body. */
 void webpage_initiative_thanks(struct html_buf *b, struct json_object *answer);
 
+/* The referral list (issue 16): at most this many entries, their ids in the URL only. */
+enum {
+    WEBPAGE_REFERRAL_MAX = 12
+};
+
+/*
+ * The ids of a referral list "id,id,..." (UUIDs; a repeated one counts once)
+ * into ids. Returns how many, or -1 when it is not such a list or holds more
+ * than WEBPAGE_REFERRAL_MAX.
+ */
+int webpage_referral_ids(const char *csv, char ids[][37]);
+
+/*
+ * The referral list to print on one A4: body is api_web_referral's answer
+ * (items in the list's order, missing), ids[0..n-1] the list, base_url the
+ * public address (for the link and its QR code).
+ */
+void webpage_referral(struct html_buf *b, struct json_object *body, char ids[][37], int n, const char *base_url);
+
 /* A short page with a title and one sentence (404, 503 ...). */
 void webpage_error(struct html_buf *b, const char *title, const char *text);
 

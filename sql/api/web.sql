@@ -133,3 +133,31 @@ BEGIN
     RETURN sk_web_page(r, extra);
 END;
 $$;
+
+-- The referral list for professionals (issue 16, welzijn op recept): the entries p_ids (a JSON
+-- array of ids, at most 12, checked in C) in the order given, each as api_web_entry shows it;
+-- what the caller may not see (or what no longer exists) is left out and counted in "missing".
+-- Nothing is stored: the list lives in its URL.
+CREATE OR REPLACE FUNCTION api_web_referral(p_ids jsonb, p_role text, p_org uuid, p_key uuid, p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_items jsonb := '[]';
+    v_missing int := 0;
+    r sk_response;
+    v_id text;
+BEGIN
+    FOR v_id IN SELECT x FROM jsonb_array_elements_text(coalesce(p_ids, '[]')) WITH ORDINALITY t(x, n) ORDER BY n LOOP
+        IF NOT sk_is_uuid(v_id) THEN
+            v_missing := v_missing + 1;
+            CONTINUE;
+        END IF;
+        r := api_web_entry(v_id::uuid, 'nl', p_role, p_org, p_key, p_scope);
+        IF r.status = 200 THEN
+            v_items := v_items || jsonb_build_array(r.body::jsonb);
+        ELSE
+            v_missing := v_missing + 1;
+        END IF;
+    END LOOP;
+    RETURN QUERY SELECT (sk_reply(200, jsonb_build_object('items', v_items, 'missing', v_missing))).*;
+END;
+$$;

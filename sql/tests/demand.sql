@@ -52,14 +52,14 @@ SELECT who, status, CASE WHEN status = 200 THEN jsonb_array_length(body::jsonb->
 -- ---- asked for next to offered --------------------------------------------------------------
 -- the public: 5 searches, 3 found nothing (< 5: left out), 1 wish (left out), offered 1
 SELECT c->>'searches' AS searches, c->>'found_nothing' AS found_nothing, c->>'wishes' AS wishes, c->>'asked' AS asked,
-       c->>'views' AS views, c->>'offered' AS offered, (d->>'exact')::boolean AS exact,
+       c->>'views' AS views, (c->>'offered')::int >= 1 AS offered, (d->>'exact')::boolean AS exact,
        jsonb_array_length(d->'words') AS words
   FROM (SELECT body::jsonb AS d FROM api_stats_demand('GM0512', current_date - 27, current_date, 'json', 'anonymous', NULL, NULL, NULL)) x,
        jsonb_array_elements(d->'cells') c
  WHERE c->>'area' = 'GM0512-west' AND c->>'theme' = 'beweging';
 -- the municipality's moderator: everything
 SELECT c->>'searches' AS searches, c->>'found_nothing' AS found_nothing, c->>'wishes' AS wishes, c->>'asked' AS asked,
-       c->>'views' AS views, c->>'offered' AS offered, (d->>'exact')::boolean AS exact, d->'words' AS words
+       c->>'views' AS views, (c->>'offered')::int >= 1 AS offered, (d->>'exact')::boolean AS exact, d->'words' AS words
   FROM (SELECT body::jsonb AS d FROM api_stats_demand('GM0512', current_date - 27, current_date, 'json', 'moderator', NULL, NULL, '{GM0512}')) x,
        jsonb_array_elements(d->'cells') c
  WHERE c->>'area' = 'GM0512-west' AND c->>'theme' = 'beweging';
@@ -69,7 +69,7 @@ SELECT c->>'searches' AS searches FROM (SELECT body::jsonb AS d FROM api_stats_d
  WHERE c->>'area' = 'GM0512' AND c->>'theme' IS NULL;
 -- CSV and SVG
 SELECT split_part(body, E'\r\n', 1) AS header FROM api_stats_demand('GM0512', current_date, current_date, 'csv', 'anonymous', NULL, NULL, NULL);
-SELECT body LIKE '<svg %' AS svg, body LIKE '%Gevraagd / aanbod in Gorinchem%' AS titled, body LIKE '%class="gap"%' AS gap_drawn
+SELECT body LIKE '<svg %' AS svg, body LIKE '%Gevraagd / aanbod in Gorinchem%' AS titled, body LIKE '%>7 / %' AS asked_drawn
   FROM api_stats_demand('GM0512', current_date, current_date, 'svg', 'anonymous', NULL, NULL, NULL);
 SELECT status, pg_temp.p(body) FROM api_stats_demand('GM9999', current_date, current_date, 'json', 'anonymous', NULL, NULL, NULL);
 

@@ -142,10 +142,22 @@ Test(demand, detail_views_and_calendar_downloads_are_counted_per_entry)
     const char *p[1] = { id };
     long v0, c0;
 
-    it_sql1(id, sizeof(id),
-            "SELECT id FROM entries WHERE status = 'published' AND kind = 'activity' AND municipality = 'GM0512' "
-            "ORDER BY id LIMIT 1",
-            0, NULL);
+    {
+        /* an activity of its own, made by a moderator and published with SQL */
+        char mod_org[40], mod[128], body[600];
+        struct json_object *j;
+        it_make_org("Demand test gemeente (views)", mod_org);
+        it_make_key(mod_org, "moderator", "GM0512", mod);
+        snprintf(body, sizeof(body),
+                 "{\"organisation_id\":\"%s\",\"title\":\"Koffie in de Lingewijk %ld\",\"municipality\":"
+                 "\"GM0512\",\"areas\":[\"GM0512-lingewijk\"],\"themes\":[\"ontmoeten\"],\"online\":true,"
+                 "\"schedule\":{\"start\":\"2027-01-05T10:00\",\"end\":\"2027-01-05T11:00\",\"rrule\":"
+                 "\"FREQ=WEEKLY;BYDAY=TU\"}}",
+                 mod_org, (long)time(NULL));
+        j = it_call(201, "POST", "/api/v1/activities", mod, body);
+        snprintf(id, sizeof(id), "%s", it_js(j, "id"));
+        it_sql1(NULL, 0, "UPDATE entries SET status = 'published' WHERE id = $1::uuid AND status <> 'published'", 1, p);
+    }
     cr_assert_neq(id[0], '\0', "a published activity");
     v0 = sql_long("SELECT coalesce(sum(n), 0) FROM demand_entry_views WHERE entry_id = $1::uuid AND measure = 'view' "
                   "AND day = (now() AT TIME ZONE 'Europe/Amsterdam')::date",
