@@ -814,7 +814,7 @@ static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct j
         const char *area = web_arg(qs, "area");
         html_raw(b, "<p class=\"empty\">We hebben niets gevonden. "
                     "Probeer een ander woord, of zet een filter uit.</p>\n"
-                    "<p class=\"empty\">Is er niets in uw wijk? <a href=\"/ik-mis-iets");
+                    "<p class=\"empty-hint\">Is er niets in uw wijk? <a href=\"/ik-mis-iets");
         if (area && strchr(area, ',') == NULL) {
             html_raw(b, "?waar=");
             html_url(b, area);
