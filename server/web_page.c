@@ -1222,54 +1222,12 @@ void webpage_entry(struct html_buf *b, struct json_object *e)
 /* ------------------------------------------------------------------ */
 /* "Ik mis iets in mijn wijk" (issue 16)                               */
 
-/* The error of a form field, linked from its control. */
-static void web_wish_error(struct html_buf *b, struct json_object *errors, const char *name)
+/* The options of a place choice: per municipality an optgroup, the whole municipality first, then its
+ * wijken and kernen (api_web_wish_page's "places"); where (may be NULL) is selected. Ends the select. */
+static void web_place_options(struct html_buf *b, struct json_object *places, const char *where)
 {
-    const char *err = web_str(errors, name);
-    if (err == NULL)
-        return;
-    html_printf(b, "<p class=\"error\" id=\"mis-%s-fout\"><strong>Fout:</strong> ", name);
-    html_text(b, err);
-    html_raw(b, "</p>\n");
-}
-
-/* A control with an error points at it. */
-static void web_wish_described(struct html_buf *b, struct json_object *errors, const char *name)
-{
-    if (web_str(errors, name))
-        html_printf(b, " aria-describedby=\"mis-%s-fout\" aria-invalid=\"true\"", name);
-}
-
-void webpage_wish(struct html_buf *b, struct json_object *page, const char *chosen)
-{
-    struct json_object *form = web_get(page, "form"), *values = web_get(form, "values");
-    struct json_object *errors = web_get(form, "errors"), *places = web_get(page, "places");
-    struct json_object *themes = web_get(page, "themes");
-    const char *problem = web_str(form, "problem"), *where = web_str(values, "waar"), *theme = web_str(values, "thema");
     const char *last_m = NULL;
-    int days = json_object_get_int(web_get(page, "wish_days"));
 
-    if (where == NULL)
-        where = chosen;
-    web_page_start(b, "Ik mis iets in mijn wijk", "page-wish");
-    html_raw(b, "<nav class=\"wrap crumbs\" aria-label=\"Kruimelpad\"><a href=\"/\" class=\"back\">Terug naar "
-                "zoeken</a></nav>\n<main id=\"inhoud\" class=\"wrap wish\" tabindex=\"-1\">\n"
-                "<h1>Ik mis iets in mijn wijk</h1>\n"
-                "<p>Mist u een activiteit, een plek om elkaar te ontmoeten of hulp in uw wijk of dorp? "
-                "Vertel het ons. De gemeente kijkt wat er nodig is.</p>\n");
-    if (problem || (errors && json_object_is_type(errors, json_type_object) && json_object_object_length(errors) > 0)) {
-        html_raw(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><p><strong>Het is nog niet "
-                    "gelukt.</strong> ");
-        html_text(b, problem ? problem : "Kijk de velden hieronder na.");
-        html_raw(b, "</p></div>\n");
-    }
-    html_raw(b, "<form method=\"post\" action=\"/ik-mis-iets\" class=\"wish-form\" novalidate>\n");
-
-    html_raw(b, "<div class=\"field\"><label for=\"mis-waar\">Waar woont u?</label>\n");
-    web_wish_error(b, errors, "waar");
-    html_raw(b, "<select id=\"mis-waar\" name=\"waar\"");
-    web_wish_described(b, errors, "waar");
-    html_raw(b, ">\n<option value=\"\">Kies uw wijk of dorp</option>\n");
     for (size_t i = 0; i < web_len(places); i++) {
         struct json_object *p = json_object_array_get_idx(places, i);
         const char *code = web_str(p, "code"), *m = web_str(p, "municipality"), *kind = web_str(p, "kind");
@@ -1294,6 +1252,56 @@ void webpage_wish(struct html_buf *b, struct json_object *page, const char *chos
     if (last_m)
         html_raw(b, "</optgroup>\n");
     html_raw(b, "</select></div>\n");
+}
+
+/* The error of a form field, linked from its control. */
+static void web_wish_error(struct html_buf *b, struct json_object *errors, const char *name)
+{
+    const char *err = web_str(errors, name);
+    if (err == NULL)
+        return;
+    html_printf(b, "<p class=\"error\" id=\"mis-%s-fout\"><strong>Fout:</strong> ", name);
+    html_text(b, err);
+    html_raw(b, "</p>\n");
+}
+
+/* A control with an error points at it. */
+static void web_wish_described(struct html_buf *b, struct json_object *errors, const char *name)
+{
+    if (web_str(errors, name))
+        html_printf(b, " aria-describedby=\"mis-%s-fout\" aria-invalid=\"true\"", name);
+}
+
+void webpage_wish(struct html_buf *b, struct json_object *page, const char *chosen)
+{
+    struct json_object *form = web_get(page, "form"), *values = web_get(form, "values");
+    struct json_object *errors = web_get(form, "errors"), *places = web_get(page, "places");
+    struct json_object *themes = web_get(page, "themes");
+    const char *problem = web_str(form, "problem"), *where = web_str(values, "waar"), *theme = web_str(values, "thema");
+    int days = json_object_get_int(web_get(page, "wish_days"));
+
+    if (where == NULL)
+        where = chosen;
+    web_page_start(b, "Ik mis iets in mijn wijk", "page-wish");
+    html_raw(b, "<nav class=\"wrap crumbs\" aria-label=\"Kruimelpad\"><a href=\"/\" class=\"back\">Terug naar "
+                "zoeken</a></nav>\n<main id=\"inhoud\" class=\"wrap wish\" tabindex=\"-1\">\n"
+                "<h1>Ik mis iets in mijn wijk</h1>\n"
+                "<p>Mist u een activiteit, een plek om elkaar te ontmoeten of hulp in uw wijk of dorp? "
+                "Vertel het ons. De gemeente kijkt wat er nodig is.</p>\n");
+    if (problem || (errors && json_object_is_type(errors, json_type_object) && json_object_object_length(errors) > 0)) {
+        html_raw(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><p><strong>Het is nog niet "
+                    "gelukt.</strong> ");
+        html_text(b, problem ? problem : "Kijk de velden hieronder na.");
+        html_raw(b, "</p></div>\n");
+    }
+    html_raw(b, "<form method=\"post\" action=\"/ik-mis-iets\" class=\"wish-form\" novalidate>\n");
+
+    html_raw(b, "<div class=\"field\"><label for=\"mis-waar\">Waar woont u?</label>\n");
+    web_wish_error(b, errors, "waar");
+    html_raw(b, "<select id=\"mis-waar\" name=\"waar\"");
+    web_wish_described(b, errors, "waar");
+    html_raw(b, ">\n<option value=\"\">Kies uw wijk of dorp</option>\n");
+    web_place_options(b, places, where);
 
     html_raw(b, "<div class=\"field\"><label for=\"mis-thema\">Waar gaat het over? (mag leeg blijven)</label>\n");
     web_wish_error(b, errors, "thema");
@@ -1385,7 +1393,7 @@ void webpage_initiative(struct html_buf *b, struct json_object *page)
 {
     struct json_object *form = web_get(page, "form"), *values = web_get(form, "values");
     struct json_object *errors = web_get(form, "errors"), *places = web_get(page, "places");
-    const char *problem = web_str(form, "problem"), *where = web_str(values, "waar"), *last_m = NULL;
+    const char *problem = web_str(form, "problem"), *where = web_str(values, "waar");
 
     web_page_start(b, "Meld uw initiatief aan", "page-wish");
     html_raw(b, "<nav class=\"wrap crumbs\" aria-label=\"Kruimelpad\"><a href=\"/\" class=\"back\">Terug naar "
@@ -1418,30 +1426,7 @@ void webpage_initiative(struct html_buf *b, struct json_object *page)
     } else
         html_raw(b, "<select id=\"ini-waar\" name=\"waar\">\n");
     html_raw(b, "<option value=\"\">Kies een wijk of dorp</option>\n");
-    for (size_t i = 0; i < web_len(places); i++) {
-        struct json_object *p = json_object_array_get_idx(places, i);
-        const char *code = web_str(p, "code"), *m = web_str(p, "municipality"), *kind = web_str(p, "kind");
-        if (code == NULL || m == NULL || kind == NULL)
-            continue;
-        if (last_m == NULL || strcmp(last_m, m) != 0) {
-            if (last_m)
-                html_raw(b, "</optgroup>\n");
-            html_raw(b, "<optgroup label=\"");
-            html_text(b, web_str(p, "name"));
-            html_raw(b, "\">\n");
-            last_m = m;
-        }
-        html_raw(b, "<option value=\"");
-        html_text(b, code);
-        html_raw(b, where && strcmp(where, code) == 0 ? "\" selected>" : "\">");
-        if (strcmp(kind, "municipality") == 0)
-            html_raw(b, "Hele gemeente ");
-        html_text(b, web_str(p, "name"));
-        html_raw(b, "</option>\n");
-    }
-    if (last_m)
-        html_raw(b, "</optgroup>\n");
-    html_raw(b, "</select></div>\n");
+    web_place_options(b, places, where);
 
     html_raw(b, "<fieldset class=\"field\"><legend>Hoe kan de gemeente u bereiken?</legend>\n"
                 "<p class=\"hint\">Vul een e-mailadres of een telefoonnummer in, of allebei.</p>\n");

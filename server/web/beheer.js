@@ -568,7 +568,7 @@
     nodes.push(el("h4", null, "Meldingen \u201cIk mis iets\u201d (" + (wishes.items || []).length + ")"));
     nodes.push(
       (wishes.items || []).length
-        ? appendAll(el("ul", { className: "demand-wishes" }), wishes.items.slice(0, 50).map(function (w) {
+        ? appendAll(el("ul", { className: "demand-wishes" }), wishes.items.map(function (w) {
             return el("li", null,
               el("strong", null, (w.area_name || "Hele gemeente") + (w.theme_label ? ", " + w.theme_label : "")),
               " (" + w.created_on.split("-").reverse().join("-") + "): ", w.text);

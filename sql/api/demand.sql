@@ -67,6 +67,16 @@ CREATE OR REPLACE FUNCTION api_demand_record(p jsonb) RETURNS text LANGUAGE sql
 -- =============================================================================================
 -- "Ik mis iets in mijn wijk"
 -- =============================================================================================
+-- Where a resident's message is about (a wish, an initiative): the municipality exists and the
+-- area (NULL: the whole municipality) is one of its current wijken or kernen. The errors, or [].
+CREATE OR REPLACE FUNCTION sk_resident_place_errors(p_m text, p_area text) RETURNS jsonb LANGUAGE sql STABLE
+    RETURN CASE WHEN p_m IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas WHERE code = p_m AND kind = 'municipality')
+                THEN jsonb_build_array(sk_err('municipality', 'is not a known municipality (see GET /api/v1/areas)'))
+                ELSE '[]'::jsonb END
+           || CASE WHEN p_area IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas WHERE code = p_area AND municipality = p_m
+                                                                               AND retired_at IS NULL)
+                   THEN jsonb_build_array(sk_err('area', 'is not a wijk or kern of this municipality'))
+                   ELSE '[]'::jsonb END;
 -- p_body: {municipality, area?, theme?, text} — formats checked in C (VALIDATE_BODY_WISH), whose
 -- errors arrive in p_errors; here what only the database knows: the codes exist, the area lies
 -- in the municipality, and the municipality's wishes of today stay under wishes_per_day.
@@ -82,13 +92,7 @@ BEGIN
     IF (sk_not_object(p_body)).status IS NOT NULL THEN
         RETURN sk_not_object(p_body);
     END IF;
-    IF v_m IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas WHERE code = v_m AND kind = 'municipality') THEN
-        v_errs := v_errs || sk_err('municipality', 'is not a known municipality (see GET /api/v1/areas)');
-    END IF;
-    IF v_area IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas WHERE code = v_area AND municipality = v_m
-                                                                   AND retired_at IS NULL) THEN
-        v_errs := v_errs || sk_err('area', 'is not a wijk or kern of this municipality');
-    END IF;
+    v_errs := v_errs || sk_resident_place_errors(v_m, v_area);
     IF v_theme IS NOT NULL AND NOT EXISTS (SELECT 1 FROM themes WHERE code = v_theme AND retired_at IS NULL) THEN
         v_errs := v_errs || sk_err('theme', 'is not a known theme (see GET /api/v1/themes)');
     END IF;

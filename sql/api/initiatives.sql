@@ -38,13 +38,7 @@ BEGIN
     IF (sk_not_object(p_body)).status IS NOT NULL THEN
         RETURN sk_not_object(p_body);
     END IF;
-    IF v_m IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas WHERE code = v_m AND kind = 'municipality') THEN
-        v_errs := v_errs || sk_err('municipality', 'is not a known municipality (see GET /api/v1/areas)');
-    END IF;
-    IF v_area IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas WHERE code = v_area AND municipality = v_m
-                                                                   AND retired_at IS NULL) THEN
-        v_errs := v_errs || sk_err('area', 'is not a wijk or kern of this municipality');
-    END IF;
+    v_errs := v_errs || sk_resident_place_errors(v_m, v_area);
     IF nullif(btrim(p_body->>'email'), '') IS NULL AND nullif(btrim(p_body->>'phone'), '') IS NULL THEN
         v_errs := v_errs || sk_err('email', 'or phone is required: how the municipality can reach you');
     END IF;
