@@ -205,6 +205,20 @@ static void p_language(const char *name, const char *value, struct json_object *
     json_object_object_add(out, "language", json_object_new_string(value));
 }
 
+/* One campaign's code (issue 16): its existence is checked where the campaigns are known. */
+static void p_campaign(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
+{
+    size_t n = strlen(value);
+    bool ok = n > 0 && n <= 64;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = is_code_char(value[i]);
+    if (!ok) {
+        verr_add(errs, name, "must be the code of one campaign (letters, digits, '-'), like burendag-2027");
+        return;
+    }
+    json_object_object_add(out, "campaign", json_object_new_string(value));
+}
+
 /*
  * "YYYY-MM-DD" (midnight) or "YYYY-MM-DDTHH:MM" into a normalised local date-time, within
  * the years SEARCH_YEAR_MIN..SEARCH_YEAR_MAX: a window in the year 9998 is a typo or an
@@ -338,6 +352,7 @@ static const struct param params[] = {
     { "free", p_flag },
     { "discount_pass", p_flag },
     { "language", p_language },
+    { "campaign", p_campaign },
     { "from", p_datetime },
     { "to", p_datetime },
     { "day", p_days },

@@ -1443,7 +1443,8 @@ static const struct field_rule schedule_members[] = {
         ARRAY("themes", RULE_UNIQUE, CODES_MAX, &code_item), ARRAY("audiences", RULE_UNIQUE, CODES_MAX, &code_item),   \
         RULE("accessibility", check_accessibility, 0), OBJECT("cost", check_object, 0, cost_members),                  \
         OBJECT("contact", check_object, 0, contact_members),                                                           \
-        ARRAY("languages", RULE_UNIQUE, LANGUAGES_MAX, &language_item), ARRAY("images", 0, IMAGES_MAX, &image_item)
+        ARRAY("languages", RULE_UNIQUE, LANGUAGES_MAX, &language_item), ARRAY("images", 0, IMAGES_MAX, &image_item),   \
+        ARRAY("campaigns", RULE_UNIQUE, CODES_MAX, &code_item)
 
 static const struct field_rule place_members[] = {
     SHARED_MEMBERS,
@@ -1985,6 +1986,23 @@ static const struct field_rule wish_members[] = {
     END_UNKNOWN("is not a member of a wish (municipality, area, theme, text)"),
 };
 
+/* A campaign (issue 16), PUT /api/v1/campaigns/{code}: who may, the municipality's existence and
+ * the dates' order are SQL's (api_campaign_put) */
+static const struct field_rule campaign_members[] = {
+    { .name = "name", .check = check_label, .flags = RULE_REQUIRED, .hi = 120, .missing = "is required" },
+    RANGED("summary", check_text, 0, 0, 1000),
+    RULE("municipality", check_municipality, 0),
+    RULE("starts_on", check_date, RULE_REQUIRED),
+    RULE("ends_on", check_date, RULE_REQUIRED),
+    RULE("code", check_ignore, 0),
+    RULE("period", check_ignore, 0),
+    RULE("entry_count", check_ignore, 0),
+    RULE("links", check_ignore, 0),
+    RULE("created_at", check_ignore, 0),
+    RULE("updated_at", check_ignore, 0),
+    END_UNKNOWN("is not a member of a campaign (name, summary, municipality, starts_on, ends_on)"),
+};
+
 static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_REASON_REQUIRED] = reason_required_members,
     [VALIDATE_BODY_REASON_OPTIONAL] = reason_optional_members,
@@ -2006,6 +2024,7 @@ static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_READABILITY] = readability_members,
     [VALIDATE_BODY_WISH] = wish_members,
     [VALIDATE_BODY_INITIATIVE] = initiative_members,
+    [VALIDATE_BODY_CAMPAIGN] = campaign_members,
 };
 
 int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs)

@@ -135,7 +135,12 @@ enum db_stmt {
     STMT_INITIATIVE_ACCEPT,
     STMT_INITIATIVE_DECLINE,
     STMT_HK_INITIATIVES,
-    STMT_WEB_REFERRAL, /* the referral list /lijst (h_web.c) */
+    STMT_WEB_REFERRAL,   /* the referral list /lijst (h_web.c) */
+    STMT_CAMPAIGNS_LIST, /* campaigns (issue 16): server/h_catalog.c, sql/api/campaigns.sql */
+    STMT_CAMPAIGN_GET,
+    STMT_CAMPAIGN_PUT,
+    STMT_CAMPAIGN_DELETE,
+    STMT_CAMPAIGN_ENTRY,
 
     STMT_COUNT_
 };

@@ -293,6 +293,23 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                                   "$5::uuid, $6::uuid, $7::text[])",
                                   7 },
     [STMT_HK_INITIATIVES] = { "hk_initiatives", "SELECT api_initiatives_housekeeping()", 0 },
+    [STMT_CAMPAIGNS_LIST] = { "campaigns_list",
+                              "SELECT * FROM api_campaigns_list($1::text, $2::text, $3::int, $4::text, $5::uuid, "
+                              "$6::uuid, $7::text[])",
+                              7 },
+    [STMT_CAMPAIGN_GET] = { "campaign_get",
+                            "SELECT * FROM api_campaign_get($1::text, $2::text, $3::uuid, $4::uuid, $5::text[])", 5 },
+    [STMT_CAMPAIGN_PUT] = { "campaign_put",
+                            "SELECT * FROM api_campaign_put($1::text, $2::jsonb, $3::jsonb, $4::text, $5::uuid, "
+                            "$6::uuid, $7::text[])",
+                            7 },
+    [STMT_CAMPAIGN_DELETE] = { "campaign_delete",
+                               "SELECT * FROM api_campaign_delete($1::text, $2::text, $3::uuid, $4::uuid, $5::text[])",
+                               5 },
+    [STMT_CAMPAIGN_ENTRY] = { "campaign_entry",
+                              "SELECT * FROM api_campaign_entry($1::text, $2::uuid, $3::boolean, $4::text, $5::uuid, "
+                              "$6::uuid, $7::text[])",
+                              7 },
     [STMT_WEB_REFERRAL] = { "web_referral",
                             "SELECT * FROM api_web_referral($1::jsonb, $2::text, $3::uuid, $4::uuid, $5::text[])", 5 },
 

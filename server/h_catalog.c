@@ -197,3 +197,68 @@ void h_audit_list(struct req_ctx *ctx)
         return;
     http_query(ctx, STMT_AUDIT_LIST, http_actor_params(ctx, 3), rows_reply_api);
 }
+
+/* ------------------------------------------------------------------ */
+/* Campaigns (issue 16): sql/api/campaigns.sql says who may            */
+
+/* GET /api/v1/campaigns?municipality=&period=now|current|upcoming|past|all&limit= */
+void h_campaigns_list(struct req_ctx *ctx)
+{
+    static const char *const periods[] = { "now", "current", "upcoming", "past", "all" };
+    const char *m = http_query_arg(ctx, "municipality"), *period = http_query_arg(ctx, "period");
+    bool known = period == NULL;
+
+    if (m && !contract_is_municipality_code(m, strlen(m))) {
+        http_bad_field(ctx, 400, "municipality", "must be a CBS municipality code like GM0512");
+        return;
+    }
+    for (size_t i = 0; !known && i < sizeof(periods) / sizeof(periods[0]); i++)
+        known = strcmp(period, periods[i]) == 0;
+    if (!known) {
+        http_bad_field(ctx, 400, "period", "must be now, current, upcoming, past or all");
+        return;
+    }
+    ctx->params[0] = m;
+    ctx->params[1] = period;
+    if (paging_limit(ctx, &ctx->params[2]) < 0)
+        return;
+    catalog_public_cache(ctx);
+    http_query(ctx, STMT_CAMPAIGNS_LIST, http_actor_params(ctx, 3), rows_reply_api);
+}
+
+void h_campaign_get(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL)
+        return;
+    catalog_public_cache(ctx);
+    http_query(ctx, STMT_CAMPAIGN_GET, http_actor_params(ctx, 1), rows_reply_api);
+}
+
+/* PUT /api/v1/campaigns/{code}: make or replace */
+void h_campaign_put(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL ||
+        (ctx->params[1] = http_checked_body(ctx, VALIDATE_BODY_CAMPAIGN, &ctx->params[2], NULL)) == NULL)
+        return;
+    http_query(ctx, STMT_CAMPAIGN_PUT, http_actor_params(ctx, 3), rows_reply_api);
+}
+
+void h_campaign_delete(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL)
+        return;
+    http_query(ctx, STMT_CAMPAIGN_DELETE, http_actor_params(ctx, 1), rows_reply_api);
+}
+
+/* PUT (put in) and DELETE (take out) /api/v1/campaigns/{code}/entries/{id}: a moderator curates */
+void h_campaign_entry(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL)
+        return;
+    if ((ctx->params[1] = http_uuid_param(ctx, 1)) == NULL) {
+        http_problem(ctx, 404, "There is no entry with this id.", NULL);
+        return;
+    }
+    ctx->params[2] = ctx->match.route->methods == RM_PUT ? "true" : "false";
+    http_query(ctx, STMT_CAMPAIGN_ENTRY, http_actor_params(ctx, 3), rows_reply_api);
+}

@@ -390,6 +390,24 @@ void h_web_index(struct req_ctx *ctx)
     http_query(ctx, STMT_WEB_SEARCH, http_actor_params(ctx, 2), web_on_search);
 }
 
+/* GET /campagnes/{code} (issue 16): the search page with the campaign's filter and its heading. */
+void h_web_campaign(struct req_ctx *ctx)
+{
+    const char *code = http_param(ctx, 0);
+    size_t n = code ? strlen(code) : 0;
+
+    if (n == 0 || n > 64 || strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-") < n) {
+        web_error_page(ctx, 404, "Deze campagne bestaat niet", "Kijk of het adres goed is.");
+        return;
+    }
+    evhttp_remove_header(&ctx->query, "campaign"); /* the path names it */
+    if (evhttp_add_header(&ctx->query, "campaign", code) < 0) {
+        http_problem(ctx, 503, "Out of memory.", NULL);
+        return;
+    }
+    h_web_index(ctx);
+}
+
 /* ------------------------------------------------------------------ */
 /* An entry's page                                                     */
 

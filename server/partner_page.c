@@ -478,8 +478,8 @@ static void pp_patch_group(struct json_object *e, const char *key, const char *c
  */
 static void pp_patchify(enum sk_kind kind, struct json_object *e, const struct pp_form *form)
 {
-    static const char *const common[] = { "title", "summary", "description", "municipality",
-                                          "areas", "themes",  "audiences",   NULL };
+    static const char *const common[] = { "title",     "summary",   "description", "municipality", "areas", "themes",
+                                          "audiences", "campaigns", NULL };
     static const char *const address[] = { "street", "house_number", "postcode", "city", NULL };
     static const char *const cost[] = { "free", "amount_eur", "discount_pass", "description", NULL };
     static const char *const contact[] = { "phone", "email", "website", NULL };
@@ -559,6 +559,7 @@ struct json_object *pp_form_to_entry(enum sk_kind kind, const struct pp_form *fo
     pp_put_list(e, "areas", form, "areas");
     pp_put_list(e, "themes", form, "themes");
     pp_put_list(e, "audiences", form, "audiences");
+    pp_put_list(e, "campaigns", form, "campaigns");
 
     acc = json_object_new_object();
     for (size_t i = 0; i < form->n; i++)
@@ -673,11 +674,10 @@ const char *pp_error_control(enum sk_kind kind, const char *field)
         strncmp(base, "accessibility.", 14) == 0 || strncmp(base, "translations.en.", 16) == 0)
         return base;
     {
-        static const char *const plain[] = { "title",        "summary",  "description", "municipality",
-                                             "areas",        "themes",   "audiences",   "place_id",
-                                             "registration", "capacity", "places_left", "hours_per_week",
-                                             "commitment",   "min_age",  "skills",      "valid_until",
-                                             "support_kind", "for_whom", NULL };
+        static const char *const plain[] = { "title",       "summary",        "description", "municipality", "areas",
+                                             "themes",      "audiences",      "place_id",    "registration", "capacity",
+                                             "places_left", "hours_per_week", "commitment",  "min_age",      "skills",
+                                             "valid_until", "support_kind",   "for_whom",    "campaigns",    NULL };
         for (size_t i = 0; plain[i]; i++)
             if (strcmp(base, plain[i]) == 0)
                 return plain[i];
@@ -727,6 +727,8 @@ const char *pp_error_dutch(const char *m)
         { "repeats item", "Deze staat er twee keer in." },
         { "must be one of", "Kies een van de mogelijkheden." },
         { "only make sense with an rrule", "Dit kan alleen bij een activiteit die vaker is." },
+        { "is a campaign of municipality", "Deze campagne is van een andere gemeente." },
+        { "ended on", "Deze campagne is voorbij. Kies een andere." },
     };
     for (size_t i = 0; m && i < sizeof(words) / sizeof(words[0]); i++)
         if (strncmp(m, words[i].prefix, strlen(words[i].prefix)) == 0)
@@ -1451,6 +1453,7 @@ static const char *pp_control_label(const char *control)
         { "areas", "Wijk of kern" },
         { "themes", "Onderwerpen" },
         { "audiences", "Voor wie" },
+        { "campaigns", "Campagne" },
         { "place_id", "Waar" },
         { "address.street", "Straat" },
         { "address.house_number", "Huisnummer" },
@@ -1629,6 +1632,10 @@ static void pp_form_common(struct pp_fctx *c, struct json_object *choices, struc
     }
     pp_checks(c, "themes", "Onderwerpen", NULL, pp_get(choices, "themes"), pp_get(e, "themes"));
     pp_checks(c, "audiences", "Voor wie is het?", NULL, pp_get(choices, "audiences"), pp_get(e, "audiences"));
+    if (pp_len(pp_get(choices, "campaigns")) > 0) /* issue 16 */
+        pp_checks(c, "campaigns", "Hoort het bij een campagne? (mag leeg)",
+                  "Bijvoorbeeld Burendag of de Week tegen Eenzaamheid. Het staat dan ook op de pagina van de campagne.",
+                  pp_get(choices, "campaigns"), pp_get(e, "campaigns"));
     html_raw(c->b, "</fieldset>\n");
 }
 

@@ -73,6 +73,13 @@ const struct route routes_table[] = {
     R("/api/v1/exception-sets/{code}", RM_PUT, h_vocab_put, RF_MODERATOR),
     R("/api/v1/exception-sets/{code}", RM_DELETE, h_vocab_delete, RF_MODERATOR),
 
+    R("/api/v1/campaigns", RM_GET, h_campaigns_list, RF_CACHE), /* issue 16 */
+    R("/api/v1/campaigns/{code}", RM_GET, h_campaign_get, RF_CACHE),
+    R("/api/v1/campaigns/{code}", RM_PUT, h_campaign_put, RF_MODERATOR),
+    R("/api/v1/campaigns/{code}", RM_DELETE, h_campaign_delete, RF_MODERATOR),
+    R("/api/v1/campaigns/{code}/entries/{id}", RM_PUT, h_campaign_entry, RF_MODERATOR),
+    R("/api/v1/campaigns/{code}/entries/{id}", RM_DELETE, h_campaign_entry, RF_MODERATOR),
+
     R("/api/v1/organisations", RM_GET, h_orgs_list, RF_CACHE),
     R("/api/v1/organisations", RM_POST, h_org_create, RF_MODERATOR),
     R("/api/v1/organisations/{id}", RM_GET, h_org_get, RF_CACHE),
@@ -123,7 +130,8 @@ const struct route routes_table[] = {
     R("/ik-mis-iets", RM_POST, h_web_wish, RF_SMALL_BODY),
     R("/initiatief", RM_GET, h_web_initiative_form, 0), /* issue 16: "Meld uw initiatief aan" */
     R("/initiatief", RM_POST, h_web_initiative, RF_SMALL_BODY),
-    R("/lijst", RM_GET, h_web_referral, RF_CACHE), /* issue 16: a referral list to print */
+    R("/lijst", RM_GET, h_web_referral, RF_CACHE),            /* issue 16: a referral list to print */
+    R("/campagnes/{code}", RM_GET, h_web_campaign, RF_CACHE), /* issue 16: a campaign's page */
     R("/beheer", RM_GET, h_web_console, 0),
     R("/static/{name}", RM_GET, h_web_asset, 0),
 

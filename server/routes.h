@@ -44,6 +44,12 @@ void h_area_delete(struct req_ctx *ctx);
 void h_area_boundary_put(struct req_ctx *ctx);
 void h_vocab_list(struct req_ctx *ctx);
 void h_vocab_put(struct req_ctx *ctx);
+void h_campaigns_list(struct req_ctx *ctx); /* campaigns (issue 16), in h_catalog.c */
+void h_campaign_get(struct req_ctx *ctx);
+void h_campaign_put(struct req_ctx *ctx);
+void h_campaign_delete(struct req_ctx *ctx);
+void h_campaign_entry(struct req_ctx *ctx);
+void h_web_campaign(struct req_ctx *ctx); /* GET /campagnes/{code}, in h_web.c */
 void h_vocab_delete(struct req_ctx *ctx);
 void h_orgs_list(struct req_ctx *ctx);
 void h_org_get(struct req_ctx *ctx);

@@ -211,6 +211,7 @@ void sx_doc_unref(struct sx_doc *d)
     free(d->audiences);
     free(d->access);
     free(d->languages);
+    free(d->campaigns);
     if (!d->tsv_borrowed)
         free(d->tsv);
     free(d->open);
@@ -266,6 +267,7 @@ void sx_segment_unref(struct sx_segment *s)
     field_free(&s->org);
     field_free(&s->access);
     field_free(&s->language);
+    field_free(&s->campaign);
     for (size_t i = 0; i < s->nlex; i++)
         for (int c = 0; c < 4; c++)
             bm_free(s->lex[i].bm[c]);
@@ -289,6 +291,8 @@ void sx_catalog_unref(struct sx_catalog *c)
     }
     for (size_t i = 0; i < c->naudiences; i++)
         free(c->audiences[i]);
+    for (size_t i = 0; i < c->ncampaigns; i++)
+        free(c->campaigns[i]);
     for (size_t i = 0; i < c->nfeatures; i++) {
         free(c->features[i].code);
         free(c->features[i].allowed);
@@ -296,6 +300,7 @@ void sx_catalog_unref(struct sx_catalog *c)
     free(c->areas);
     free(c->themes);
     free(c->audiences);
+    free(c->campaigns);
     free(c->features);
     free(c->orgs);
     free(c);
@@ -344,6 +349,11 @@ static const struct sx_theme *cat_theme(const struct sx_catalog *c, const char *
 static bool cat_audience(const struct sx_catalog *c, const char *code)
 {
     return bsearch(code, c->audiences, c->naudiences, sizeof(*c->audiences), code_key_cmp) != NULL;
+}
+
+static bool cat_campaign(const struct sx_catalog *c, const char *code)
+{
+    return c->ncampaigns && bsearch(code, c->campaigns, c->ncampaigns, sizeof(*c->campaigns), code_key_cmp) != NULL;
 }
 
 static const struct sx_feature *cat_feature(const struct sx_catalog *c, const char *code)
@@ -1088,6 +1098,8 @@ struct sx_segment *sx_segment_build(struct sx_doc **docs, size_t n, const struct
     FIELD(access, for (size_t k = 0; k < d->naccess; k++) if (pairs_add(&p, d->access[k], id, 0) < 0) goto fail);
     FIELD(language,
           for (size_t k = 0; k < d->nlanguages; k++) if (pairs_add(&p, d->languages[k], id, 0) < 0) goto fail);
+    FIELD(campaign,
+          for (size_t k = 0; k < d->ncampaigns; k++) if (pairs_add(&p, d->campaigns[k], id, 0) < 0) goto fail);
 #undef FIELD
     free(p.v);
     p.v = NULL;
@@ -1277,6 +1289,7 @@ struct sx_query {
     int naccess;
     bool free, discount;
     const char *language;
+    const char *campaign;
     bool has_from, has_to, has_days, has_time;
     int64_t from_local, to_local; /* µs, wall clock */
     uint8_t days;                 /* bit isodow-1 */
@@ -1503,6 +1516,7 @@ static int query_read(struct sx_query *q, struct json_object *p, const struct sx
     q->free = jbool(p, "free", false);
     q->discount = jbool(p, "discount_pass", false);
     q->language = jstr(p, "language");
+    q->campaign = jstr(p, "campaign");
     if ((s = jstr(p, "from")) != NULL) {
         q->has_from = true;
         q->from_local = local_us(s);
@@ -1592,6 +1606,8 @@ static int query_read(struct sx_query *q, struct json_object *p, const struct sx
         verr_add(errs, "access", "has unknown facets or values: %s", bad);
     if (q->has_org && !cat_org(cat, q->org))
         verr_add(errs, "organisation", "is not a known organisation");
+    if (q->campaign && !cat_campaign(cat, q->campaign))
+        verr_add(errs, "campaign", "is not a known campaign: %s", q->campaign);
     if (errs->count) {
         /* A code this snapshot does not know may be newer than the snapshot (an organisation or a
          * theme added a moment ago): the database decides, and answers the 400 if it is wrong. */
@@ -2175,6 +2191,12 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
         r = and_into(r, s->discount);
     if (q->language) {
         const struct sx_posting *p = field_get(&s->language, q->language);
+        if (p == NULL)
+            goto none;
+        r = and_into(r, p->bm);
+    }
+    if (q->campaign) {
+        const struct sx_posting *p = field_get(&s->campaign, q->campaign);
         if (p == NULL)
             goto none;
         r = and_into(r, p->bm);

@@ -250,13 +250,14 @@ enum {
     C_TR_LANGS,
     C_TR_LENS,
     C_TR_DOCS,
+    C_CAMPAIGNS,
     C_COUNT
 };
 
 #define DOC_COLUMNS                                                                                                    \
     "r.id, r.kind, r.municipality, r.areas, r.themes, r.audiences, r.organisation_id, r.access, r.free, "              \
     "r.discount, r.languages, r.tsv, r.x, r.y, r.open, r.until_us, r.created_us, r.updated_us, NULL::text, "           \
-    "r.modified, NULL::text, NULL::text, NULL::text, NULL::text"
+    "r.modified, NULL::text, NULL::text, NULL::text, NULL::text, r.campaigns"
 
 /* One document from a row of the loader view. A full load gives its slab (the document, its
  * strings and lists live there) and scratch for the tsvector text (freed all at once after the
@@ -290,7 +291,8 @@ static struct sx_doc *doc_from_row(PGresult *r, int row, int c0, struct sx_slab 
 #define LIST(col, field, count)                                                                                        \
     (sx_parse_text_array(val(r, row, c0 + (col)) ? val(r, row, c0 + (col)) : "{}", &d->field, &d->count, slab) < 0)
     if (LIST(C_AREAS, areas, nareas) || LIST(C_THEMES, themes, nthemes) || LIST(C_AUD, audiences, naudiences) ||
-        LIST(C_ACCESS, access, naccess) || LIST(C_LANGS, languages, nlanguages))
+        LIST(C_ACCESS, access, naccess) || LIST(C_LANGS, languages, nlanguages) ||
+        LIST(C_CAMPAIGNS, campaigns, ncampaigns))
         goto fail;
 #undef LIST
     d->free = (s = val(r, row, c0 + C_FREE)) && *s == 't';
@@ -566,8 +568,16 @@ static struct sx_catalog *catalog_load(struct sindex *ix)
     for (size_t i = 0; c->audiences && i < c->naudiences; i++)
         c->audiences[i] = dup_text(val(r, (int)i, 0), NULL);
     PQclear(r);
+    r = PQexec(ix->pg, "SELECT code FROM campaigns");
+    if (!pg_ok(ix, r, "campaigns") || c->audiences == NULL)
+        goto fail;
+    c->ncampaigns = (size_t)PQntuples(r);
+    c->campaigns = calloc(c->ncampaigns + 1, sizeof(*c->campaigns));
+    for (size_t i = 0; c->campaigns && i < c->ncampaigns; i++)
+        c->campaigns[i] = dup_text(val(r, (int)i, 0), NULL);
+    PQclear(r);
     r = PQexec(ix->pg, "SELECT code, allowed_values FROM accessibility_features");
-    if (!pg_ok(ix, r, "accessibility features") || c->audiences == NULL)
+    if (!pg_ok(ix, r, "accessibility features") || c->campaigns == NULL)
         goto fail;
     c->nfeatures = (size_t)PQntuples(r);
     c->features = calloc(c->nfeatures + 1, sizeof(*c->features));
@@ -591,6 +601,7 @@ static struct sx_catalog *catalog_load(struct sindex *ix)
     qsort(c->areas, c->nareas, sizeof(*c->areas), area_cmp);
     qsort(c->themes, c->nthemes, sizeof(*c->themes), theme_cmp);
     qsort(c->audiences, c->naudiences, sizeof(*c->audiences), str_cmp);
+    qsort(c->campaigns, c->ncampaigns, sizeof(*c->campaigns), str_cmp);
     qsort(c->features, c->nfeatures, sizeof(*c->features), feature_cmp);
     qsort(c->orgs, c->norgs, 16, org_cmp);
     return c;

@@ -133,8 +133,8 @@ struct sx_doc {
     uint8_t org[16];
     char org_text[37];
     char *municipality;
-    char **areas, **themes, **audiences, **access, **languages; /* owned, each NULL-terminated */
-    size_t nareas, nthemes, naudiences, naccess, nlanguages;
+    char **areas, **themes, **audiences, **access, **languages, **campaigns; /* owned, each NULL-terminated */
+    size_t nareas, nthemes, naudiences, naccess, nlanguages, ncampaigns;
     char *tsv; /* sk_tsv::text, owned (or in the load's scratch slab when tsv_borrowed);
                               * NULL once a base's lexicon is built */
     bool tsv_borrowed;
@@ -181,7 +181,7 @@ struct sx_segment {
     uint32_t *by_id; /* local ids sorted by document id */
     roaring_bitmap_t *kind[SX_NKINDS];
     roaring_bitmap_t *free, *discount, *geo;
-    struct sx_field municipality, area, whole, theme, audience, org, access, language;
+    struct sx_field municipality, area, whole, theme, audience, org, access, language, campaign;
     struct sx_lexeme *lex; /* sorted by text */
     size_t nlex;
     char *lex_store;    /* owned */
@@ -234,6 +234,8 @@ struct sx_catalog {
     size_t nthemes; /* by code */
     char **audiences;
     size_t naudiences; /* sorted */
+    char **campaigns;
+    size_t ncampaigns; /* sorted */
     struct sx_feature *features;
     size_t nfeatures; /* by code */
     uint8_t (*orgs)[16];

@@ -173,6 +173,16 @@ static void web_when(struct html_buf *b, const char *start, const char *end)
         html_printf(b, " tot %02d:%02d", eh, em);
 }
 
+/* "26 september 2026" from "YYYY-MM-DD"; unparseable text as is. */
+static void web_day(struct html_buf *b, const char *date)
+{
+    int y, m, d;
+    if (date == NULL || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
+        html_text(b, date);
+    else
+        html_printf(b, "%d %s %d", d, web_month[m - 1], y);
+}
+
 /* "Elke dinsdag" and the like from an RRULE; nothing for rules it cannot put in words. */
 static void web_rrule(struct html_buf *b, const char *rrule)
 {
@@ -457,6 +467,11 @@ static void web_form(struct html_buf *b, const struct evkeyvalq *qs, struct json
 
     html_raw(b, "<form class=\"search\" role=\"search\" method=\"get\" action=\"/\" id=\"zoeken\" "
                 "aria-label=\"Zoeken in de sociale kaart\">\n");
+    if (web_arg(qs, "campaign")) { /* a campaign's page: its filter stays with every new search */
+        html_raw(b, "<input type=\"hidden\" name=\"campaign\" value=\"");
+        html_text(b, web_arg(qs, "campaign"));
+        html_raw(b, "\">\n");
+    }
     if (lijst) { /* the referral list being made stays with every new search */
         html_raw(b, "<input type=\"hidden\" name=\"lijst\" value=\"");
         html_text(b, lijst);
@@ -478,8 +493,14 @@ static void web_form(struct html_buf *b, const struct evkeyvalq *qs, struct json
     web_select_kind(b, qs, facets);
     web_radio_when(b, qs);
     web_checks_access(b, qs, facets);
-    html_raw(b, "</div>\n<div class=\"filter-actions\"><button type=\"submit\">Toon resultaten</button> "
-                "<a href=\"/\">Alle filters wissen</a></div>\n</details>\n</form>\n");
+    html_raw(b, "</div>\n<div class=\"filter-actions\"><button type=\"submit\">Toon resultaten</button> <a href=\"");
+    if (web_arg(qs, "campaign")) { /* a campaign's page: back to all of the campaign */
+        html_raw(b, "/campagnes/");
+        html_text(b, web_arg(qs, "campaign"));
+    } else {
+        html_raw(b, "/");
+    }
+    html_raw(b, "\">Alle filters wissen</a></div>\n</details>\n</form>\n");
 }
 
 /* ------------------------------------------------------------------ */
@@ -832,16 +853,84 @@ static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct j
 }
 
 /* The search page from api_web_search's answer; with problem set, a notice instead of results. */
+/* The campaign labels.campaigns names code, or NULL. */
+static struct json_object *web_campaign(struct json_object *labels, const char *code)
+{
+    struct json_object *all = web_get(labels, "campaigns");
+    for (size_t i = 0; code && i < web_len(all); i++) {
+        struct json_object *c = json_object_array_get_idx(all, i);
+        if (web_str(c, "code") && strcmp(web_str(c, "code"), code) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* A campaign's page (/campagnes/{code}, issue 16): its name, dates and words above its entries. */
+static void web_campaign_head(struct html_buf *b, struct json_object *labels, const char *code)
+{
+    struct json_object *c = web_campaign(labels, code);
+    const char *period = web_str(c, "period");
+
+    html_raw(b, "<h1>");
+    html_text(b, c ? web_str(c, "name") : code);
+    html_raw(b, "</h1>\n");
+    if (c) {
+        html_raw(b, "<p class=\"intro campaign-dates\">");
+        html_raw(b, period && !strcmp(period, "past") ? "Was van " : "Van ");
+        web_day(b, web_str(c, "starts_on"));
+        html_raw(b, " tot en met ");
+        web_day(b, web_str(c, "ends_on"));
+        html_raw(b, ".</p>\n");
+        if (web_str(c, "summary")) {
+            html_raw(b, "<p class=\"intro\">");
+            html_text(b, web_str(c, "summary"));
+            html_raw(b, "</p>\n");
+        }
+    }
+    html_raw(b, "<p><a href=\"/api/v1/activities.ics?campaign=");
+    html_text(b, code);
+    html_raw(b, "\">Zet de activiteiten in uw agenda</a> \u00b7 <a href=\"/\">Alles op de sociale kaart</a></p>\n");
+}
+
+/* The campaigns running now, as links to their pages (the front page, above the results). */
+static void web_campaigns_now(struct html_buf *b, struct json_object *labels)
+{
+    struct json_object *all = web_get(labels, "campaigns");
+    int n = 0;
+    for (size_t i = 0; i < web_len(all); i++) {
+        struct json_object *c = json_object_array_get_idx(all, i);
+        if (!web_str(c, "period") || strcmp(web_str(c, "period"), "current") != 0 || !web_str(c, "code") ||
+            !json_object_get_boolean(web_get(c, "has_entries")))
+            continue;
+        html_raw(b, n++ ? ", " : "<p class=\"campaigns-now\">Nu bezig: ");
+        html_raw(b, "<a href=\"/campagnes/");
+        html_text(b, web_str(c, "code"));
+        html_raw(b, "\">");
+        html_text(b, web_str(c, "name"));
+        html_raw(b, "</a>");
+        if (n == 5)
+            break;
+    }
+    if (n)
+        html_raw(b, "</p>\n");
+}
+
 void webpage_search(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *body, const char *problem)
 {
     struct json_object *labels = web_get(body, "labels"), *facets = web_get(body, "facets");
-    const char *q = web_arg(qs, "q");
+    const char *q = web_arg(qs, "q"), *campaign = web_arg(qs, "campaign");
+    struct json_object *c = web_campaign(labels, campaign);
 
-    web_page_start(b, q && *q ? q : "Zoeken", "page-search");
-    html_raw(b, "<main id=\"inhoud\" class=\"wrap\" tabindex=\"-1\">\n"
-                "<h1>Wat is er te doen in uw buurt?</h1>\n"
-                "<p class=\"intro\">Zoek activiteiten, plekken om mensen te ontmoeten, vrijwilligerswerk "
-                "en steun voor mantelzorgers.</p>\n");
+    web_page_start(b, q && *q ? q : c ? web_str(c, "name") : "Zoeken", "page-search");
+    html_raw(b, "<main id=\"inhoud\" class=\"wrap\" tabindex=\"-1\">\n");
+    if (campaign) {
+        web_campaign_head(b, labels, campaign);
+    } else {
+        html_raw(b, "<h1>Wat is er te doen in uw buurt?</h1>\n"
+                    "<p class=\"intro\">Zoek activiteiten, plekken om mensen te ontmoeten, vrijwilligerswerk "
+                    "en steun voor mantelzorgers.</p>\n");
+        web_campaigns_now(b, labels);
+    }
     web_form(b, qs, labels, facets);
     html_raw(b, "<p id=\"zoek-status\" class=\"visually-hidden\" role=\"status\" aria-live=\"polite\"></p>\n");
     if (problem) {
@@ -1182,6 +1271,21 @@ void webpage_entry(struct html_buf *b, struct json_object *e)
     web_dt(b, "Kosten");
     web_cost(b, web_get(e, "cost"));
     web_dd_end(b);
+    if (web_len(web_get(e, "campaigns"))) { /* issue 16: links to the campaigns' pages */
+        struct json_object *codes = web_get(e, "campaigns");
+        web_dt(b, "Hoort bij");
+        for (size_t i = 0; i < web_len(codes); i++) {
+            const char *code = json_object_get_string(json_object_array_get_idx(codes, i));
+            struct json_object *c = web_campaign(labels, code);
+            html_raw(b, i ? ", " : "");
+            html_raw(b, "<a href=\"/campagnes/");
+            html_text(b, code);
+            html_raw(b, "\">");
+            html_text(b, c ? web_str(c, "name") : code);
+            html_raw(b, "</a>");
+        }
+        web_dd_end(b);
+    }
     if (web_str(e, "registration") && strcmp(web_str(e, "registration"), "required") == 0) {
         web_dt(b, "Aanmelden");
         html_raw(b, "Ja, meld u vooraf aan");

@@ -241,6 +241,7 @@
     loadStale();
     loadCoverage();
     loadInitiatives();
+    loadCampaigns();
     loadOrganisations();
     loadInvitations();
   }
@@ -682,6 +683,142 @@
       });
   }
 
+  /* ---------- campaigns (issue 16) ---------- */
+
+  function dutchDate(d) {
+    return d ? d.split("-").reverse().join("-") : "";
+  }
+
+  /* A campaign with its entries (from the search), "Haal eruit" per entry and a search to add more. */
+  function campaignItem(c) {
+    var li = el("li", { className: "campaign" });
+    var status = el("p", { className: "status-msg", role: "status" });
+    var list = el("ul", { className: "campaign-entries" });
+    var qId = "cp-q-" + c.code;
+    var q = el("input", { id: qId, type: "search", maxLength: 200 });
+    var found = el("ul", { className: "campaign-found" });
+    /* entries of the moderator's municipalities go into their own and into campaigns of every municipality */
+    var mayCurate = c.municipality ? inScope(c.municipality) : true;
+    var mayDelete = c.municipality ? inScope(c.municipality) : (state.me || {}).role === "admin";
+
+    function entryRow(e, inCampaign) {
+      var b = el("button", { type: "button", className: "secondary" }, inCampaign ? "Haal eruit" : "Zet erin");
+      b.addEventListener("click", function () {
+        status.textContent = "Bezig…";
+        api(inCampaign ? "DELETE" : "PUT", "/api/v1/campaigns/" + encodeURIComponent(c.code) + "/entries/" + e.id)
+          .then(function () {
+            status.textContent = inCampaign ? "Eruit gehaald: " + e.title + "." : "Toegevoegd: " + e.title + ".";
+            loadEntries();
+          })
+          .catch(function (err) {
+            status.textContent = "Niet gelukt: " + err.message;
+          });
+      });
+      return el("li", null, el("a", { href: "/aanbod/" + e.id }, e.title), " ", mayCurate ? b : null);
+    }
+    function loadEntries() {
+      api("GET", "/api/v1/search?campaign=" + encodeURIComponent(c.code) + "&limit=50")
+        .then(function (res) {
+          var items = (res && res.items) || [];
+          list.replaceChildren.apply(list, items.length ? items.map(function (e) { return entryRow(e, true); })
+            : [el("li", null, "Nog geen aanbod in deze campagne.")]);
+        })
+        .catch(function (err) {
+          list.replaceChildren(el("li", null, "Het aanbod kan niet geladen worden: " + err.message));
+        });
+    }
+    var findForm = el("form", { className: "decide" },
+      el("div", { className: "field" }, el("label", { for: qId }, "Aanbod zoeken om toe te voegen"), q),
+      el("button", { type: "submit", className: "secondary" }, "Zoeken"));
+    findForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var path = "/api/v1/search?limit=10&q=" + encodeURIComponent(q.value.trim()) +
+        (c.municipality ? "&municipality=" + encodeURIComponent(c.municipality) : "");
+      api("GET", path)
+        .then(function (res) {
+          var items = (res && res.items) || [];
+          found.replaceChildren.apply(found, items.length ? items.map(function (e) { return entryRow(e, false); })
+            : [el("li", null, "Niets gevonden.")]);
+        })
+        .catch(function (err) {
+          found.replaceChildren(el("li", null, "Zoeken lukt niet: " + err.message));
+        });
+    });
+    var del = el("button", { type: "button", className: "secondary" }, "Campagne verwijderen");
+    del.addEventListener("click", function () {
+      if (!window.confirm("Campagne “" + c.name + "” verwijderen? Het aanbod blijft, alleen de campagne gaat weg.")) return;
+      api("DELETE", "/api/v1/campaigns/" + encodeURIComponent(c.code))
+        .then(loadCampaigns)
+        .catch(function (err) {
+          status.textContent = "Niet gelukt: " + err.message;
+        });
+    });
+    /* closed until opened: the entries are loaded then, not for every campaign at once */
+    var box = el("details", null,
+      el("summary", null, el("strong", null, c.name), " · " + dutchDate(c.starts_on) + " t/m " + dutchDate(c.ends_on) +
+        " · " + (c.municipality ? state.areas[c.municipality] || c.municipality : "alle gemeenten") + " · " +
+        c.entry_count + " aanbod"));
+    box.appendChild(el("p", null, el("a", { href: c.links.page }, "Pagina van de campagne"), " · ",
+      el("a", { href: c.links.calendar }, "agenda (iCalendar)")));
+    if (c.summary) box.appendChild(el("p", null, c.summary));
+    box.appendChild(el("h4", null, "Aanbod in deze campagne"));
+    box.appendChild(list);
+    if (mayCurate) {
+      box.appendChild(findForm);
+      box.appendChild(found);
+      if (mayDelete) box.appendChild(el("p", null, del));
+    }
+    box.appendChild(status);
+    box.addEventListener("toggle", function () {
+      if (box.open && !list.childNodes.length) loadEntries();
+    });
+    li.appendChild(box);
+    return li;
+  }
+
+  function loadCampaigns() {
+    var wrap = $("campaigns-wrap");
+    var sel = $("cp-municipality");
+    if (!sel.options.length) {
+      if ((state.me || {}).role === "admin") sel.appendChild(el("option", { value: "" }, "Alle gemeenten"));
+      Object.keys(state.areas).forEach(function (code) {
+        if (state.areaKind[code] === "municipality" && inScope(code)) sel.appendChild(el("option", { value: code }, state.areas[code]));
+      });
+    }
+    wrap.replaceChildren(el("p", null, "Laden…"));
+    api("GET", "/api/v1/campaigns?limit=100")
+      .then(function (res) {
+        var items = ((res && res.items) || []).filter(function (c) {
+          return c.municipality ? inScope(c.municipality) : true;
+        });
+        wrap.replaceChildren(
+          items.length
+            ? appendAll(el("ul", { className: "campaigns" }), items.map(campaignItem))
+            : el("p", { className: "empty" }, "Er zijn nu geen campagnes.")
+        );
+      })
+      .catch(function (e) {
+        wrap.replaceChildren(el("p", null, "De campagnes kunnen niet geladen worden: " + e.message));
+      });
+  }
+
+  function saveCampaign(ev) {
+    ev.preventDefault();
+    var code = $("cp-code").value.trim();
+    var body = { name: $("cp-name").value.trim(), starts_on: $("cp-starts").value, ends_on: $("cp-ends").value,
+      municipality: $("cp-municipality").value || null };
+    if ($("cp-summary").value.trim()) body.summary = $("cp-summary").value.trim();
+    say("campaign-status", "Bezig…");
+    api("PUT", "/api/v1/campaigns/" + encodeURIComponent(code), body)
+      .then(function () {
+        say("campaign-status", "Opgeslagen: " + body.name + ".");
+        loadCampaigns();
+      })
+      .catch(function (e) {
+        say("campaign-status", "Niet gelukt: " + e.message, true);
+      });
+  }
+
   function loadCoverage() {
     var sel = $("coverage-municipality");
     var m = sel.value;
@@ -1038,6 +1175,7 @@
       ev.preventDefault();
       loadCoverage();
     });
+    $("campaign-form").addEventListener("submit", saveCampaign);
     var labels = loadLabels();
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();

@@ -65,6 +65,7 @@ BEGIN
         'contact', e.contact,
         'languages', to_jsonb(e.languages),
         'images', to_jsonb(e.images),
+        'campaigns', to_jsonb(e.campaigns),
         'created_at', sk_iso(e.created_at),
         'updated_at', sk_iso(e.updated_at));
     CASE e.kind
@@ -148,6 +149,7 @@ BEGIN
 
     errs := errs || sk_term_errors('themes', b->'themes', 'themes', old.themes, NULL);
     errs := errs || sk_term_errors('audiences', b->'audiences', 'audiences', old.audiences, NULL);
+    errs := errs || sk_campaign_tag_errors(b->'campaigns', m, old.campaigns);
 
     errs := errs || coalesce((
         SELECT jsonb_agg(sk_err('accessibility.' || x.key,
@@ -379,6 +381,7 @@ BEGIN
     e.contact := coalesce(jsonb_strip_nulls(sk_obj(b->'contact')), '{}');
     e.languages := coalesce(sk_text_array(b->'languages'), '{}');
     e.images := coalesce(sk_text_array(b->'images'), '{}');
+    e.campaigns := coalesce(sk_text_array(b->'campaigns'), '{}');
     IF e.kind IN ('place', 'activity') THEN
         e.address := nullif(jsonb_strip_nulls(sk_obj(b->'address')), '{}'::jsonb);
         e.location := sk_point(b->'location');
@@ -428,26 +431,26 @@ BEGIN
     IF p_insert THEN
         INSERT INTO entries (id, kind, status, version, organisation_id, municipality, title, summary, description,
                              translations, areas, themes, audiences, accessibility, cost, contact, languages, images,
-                             address, location, opening_hours, place_id, online, starts_at, ends_at, rrule, exdates,
+                             campaigns, address, location, opening_hours, place_id, online, starts_at, ends_at, rrule, exdates,
                              exception_sets, timezone, registration, capacity, places_left, address_visibility,
                              hours_per_week, commitment, min_age, skills, valid_until, support_kind, for_whom,
                              reviewed_at, created_at, updated_at)
         VALUES (e.id, e.kind, e.status, e.version, e.organisation_id, e.municipality, e.title, e.summary, e.description,
                 e.translations, e.areas, e.themes, e.audiences, e.accessibility, e.cost, e.contact, e.languages, e.images,
-                e.address, e.location, e.opening_hours, e.place_id, e.online, e.starts_at, e.ends_at, e.rrule, e.exdates,
-                e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
+                e.campaigns, e.address, e.location, e.opening_hours, e.place_id, e.online, e.starts_at, e.ends_at, e.rrule,
+                e.exdates, e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
                 e.hours_per_week, e.commitment, e.min_age, e.skills, e.valid_until, e.support_kind, e.for_whom,
                 e.reviewed_at, e.created_at, e.updated_at);
     ELSE
         UPDATE entries x
            SET (status, version, organisation_id, municipality, title, summary, description,
                 translations, areas, themes, audiences, accessibility, cost, contact, languages, images,
-                address, location, opening_hours, place_id, online, starts_at, ends_at, rrule, exdates,
+                campaigns, address, location, opening_hours, place_id, online, starts_at, ends_at, rrule, exdates,
                 exception_sets, timezone, registration, capacity, places_left, address_visibility,
                 hours_per_week, commitment, min_age, skills, valid_until, support_kind, for_whom, updated_at)
              = (e.status, e.version, e.organisation_id, e.municipality, e.title, e.summary, e.description,
                 e.translations, e.areas, e.themes, e.audiences, e.accessibility, e.cost, e.contact, e.languages, e.images,
-                e.address, e.location, e.opening_hours, e.place_id, e.online, e.starts_at, e.ends_at, e.rrule, e.exdates,
+                e.campaigns, e.address, e.location, e.opening_hours, e.place_id, e.online, e.starts_at, e.ends_at, e.rrule, e.exdates,
                 e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
                 e.hours_per_week, e.commitment, e.min_age, e.skills, e.valid_until, e.support_kind, e.for_whom,
                 e.updated_at)

@@ -291,6 +291,14 @@ BEGIN
         v_errs := sk_merge_errors(v_errs, jsonb_build_array(sk_err('external_id',
                       'belongs to an entry that was deleted; give the row a new external_id')));
     END IF;
+    -- campaigns (issue 16) are this kaart's own moments: a file's codes that this kaart does not have
+    -- are left out (an export from another kaart), and a file without the member keeps the entry's
+    v_doc := v_doc || jsonb_build_object('campaigns', CASE
+        WHEN jsonb_typeof(v_doc->'campaigns') = 'array' THEN
+            (SELECT coalesce(jsonb_agg(x.code ORDER BY x.i), '[]') FROM jsonb_array_elements(v_doc->'campaigns')
+                    WITH ORDINALITY AS x(code, i)
+              WHERE jsonb_typeof(x.code) <> 'string' OR EXISTS (SELECT 1 FROM campaigns c WHERE c.code = x.code #>> '{}'))
+        ELSE to_jsonb(coalesce(e.campaigns, '{}')) END);
     SELECT o.id, sk_merge_errors(v_errs, o.errs) INTO v_org, v_errs
       FROM sk_import_org(b, v_m, p_defaults, p_role, p_org, p_key, p_scope) o;
     IF v_org IS NULL OR jsonb_array_length(v_errs) > 0 AND (e.id IS NULL OR e.kind <> v_kind OR e.status = 'deleted') THEN

@@ -117,6 +117,15 @@ BEGIN
         'accessibility_features', sk_partner_terms('accessibility', ms),
         'support_kinds', sk_partner_terms('support_kinds', ms),
         'exception_sets', sk_partner_terms('exception_sets', ms),
+        -- issue 16: the campaigns a partner may tag an entry with (not over yet, or on it already)
+        'campaigns', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                   'code', c.code, 'municipality', c.municipality,
+                                   'label', c.name || ' (' || to_char(c.starts_on, 'FMDD-FMMM') || ' t/m '
+                                            || to_char(c.ends_on, 'FMDD-FMMM-YYYY') || ')')
+                                   ORDER BY c.starts_on, c.code)
+                                 FROM (SELECT * FROM campaigns x
+                                        WHERE x.ends_on >= sk_today() OR x.code = ANY (coalesce(e.campaigns, '{}'))
+                                        ORDER BY x.starts_on, x.code LIMIT 50) c), '[]'),
         'places', coalesce((SELECT jsonb_agg(jsonb_build_object('id', p.id, 'title', p.title) ORDER BY p.title, p.id)
                               FROM entries p WHERE p.organisation_id = p_org AND p.kind = 'place'
                                AND p.status <> 'deleted' AND p.id IS DISTINCT FROM e.id), '[]'),

@@ -90,17 +90,17 @@ $$;
 CREATE OR REPLACE FUNCTION sk_search_rows_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO sk_search_rows (id, kind, status, organisation_id, municipality, areas, themes, audiences, accessibility,
-                                cost, languages, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
+                                cost, languages, campaigns, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
     VALUES (NEW.id, NEW.kind, NEW.status, NEW.organisation_id, NEW.municipality, NEW.areas, NEW.themes, NEW.audiences,
-            NEW.accessibility, NEW.cost, NEW.languages, NEW.sk_tsv, NEW.sk_geo, NEW.sk_open, NEW.sk_until,
+            NEW.accessibility, NEW.cost, NEW.languages, NEW.campaigns, NEW.sk_tsv, NEW.sk_geo, NEW.sk_open, NEW.sk_until,
             NEW.created_at, NEW.updated_at)
     ON CONFLICT (id) DO UPDATE
        SET (kind, status, organisation_id, municipality, areas, themes, audiences, accessibility, cost, languages,
-            sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
+            campaigns, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
          = (EXCLUDED.kind, EXCLUDED.status, EXCLUDED.organisation_id, EXCLUDED.municipality, EXCLUDED.areas,
             EXCLUDED.themes, EXCLUDED.audiences, EXCLUDED.accessibility, EXCLUDED.cost, EXCLUDED.languages,
-            EXCLUDED.sk_tsv, EXCLUDED.sk_geo, EXCLUDED.sk_open, EXCLUDED.sk_until, EXCLUDED.created_at,
-            EXCLUDED.updated_at);
+            EXCLUDED.campaigns, EXCLUDED.sk_tsv, EXCLUDED.sk_geo, EXCLUDED.sk_open, EXCLUDED.sk_until,
+            EXCLUDED.created_at, EXCLUDED.updated_at);
     RETURN NULL;
 END;
 $$;
@@ -212,6 +212,9 @@ BEGIN
     IF p ? 'language' THEN
         c := c || format('e.languages @> ARRAY[%L]::text[]', p->>'language');
     END IF;
+    IF p ? 'campaign' THEN
+        c := c || format('e.campaigns @> ARRAY[%L]::text[]', p->>'campaign');
+    END IF;
     IF sk_search_has_time(p) THEN
         -- time filters narrow activities; the other kinds have no time and stay
         c := c || format('(e.kind <> ''activity'' OR %s)', sk_search_occ_exists(p));
@@ -238,7 +241,7 @@ $$;
 -- plan is kept per connection (an SQL function would be planned on every call).
 CREATE OR REPLACE FUNCTION sk_search_code_errors(p jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    IF NOT p ?| ARRAY['municipality', 'areas', 'themes', 'audiences', 'access', 'organisation'] THEN
+    IF NOT p ?| ARRAY['municipality', 'areas', 'themes', 'audiences', 'access', 'organisation', 'campaign'] THEN
         RETURN '[]';
     END IF;
     RETURN (SELECT coalesce(jsonb_agg(err), '[]'::jsonb) FROM (
@@ -268,6 +271,9 @@ BEGIN
         UNION ALL
         SELECT sk_err('organisation', 'is not a known organisation')
          WHERE p ? 'organisation' AND NOT EXISTS (SELECT 1 FROM organisations WHERE id = (p->>'organisation')::uuid)
+        UNION ALL
+        SELECT sk_err('campaign', format('is not a known campaign: %s', p->>'campaign'))
+         WHERE p ? 'campaign' AND NOT EXISTS (SELECT 1 FROM campaigns WHERE code = p->>'campaign')
     ) x);
 END;
 $$;
@@ -814,7 +820,8 @@ SELECT e.id,
                                         (4, (extract(epoch FROM o.ends_at AT TIME ZONE 'Europe/Amsterdam') * 1000000)::bigint)) v(j, v)
                   WHERE o.entry_id = e.id
                   ORDER BY o.starts_at, v.j) END AS occ,
-       f.modified
+       f.modified,
+       e.campaigns
   FROM entries e
   LEFT JOIN feed_items f ON f.id = e.id
  WHERE sk_entry_public(e);

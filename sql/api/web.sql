@@ -28,7 +28,8 @@ BEGIN
                    FROM accessibility_features WHERE retired_at IS NULL),
         'support_kinds', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', code, 'label', label_nl)
                                                     ORDER BY position, code), '[]')
-                          FROM support_kinds WHERE retired_at IS NULL));
+                          FROM support_kinds WHERE retired_at IS NULL),
+        'campaigns', sk_web_campaigns());
 END;
 $$;
 

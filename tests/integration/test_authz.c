@@ -243,8 +243,9 @@ static void make_world(void)
 
 /* What a cell is about, made or looked up for one request. */
 struct target {
-    char id[80]; /* substituted for {id} and {code} and {name} */
-    char mun[8]; /* its municipality, for bodies */
+    char id[80];  /* substituted for {id} and {code} and {name} */
+    char id2[80]; /* when set, substituted for {id} of a route that also has {code} */
+    char mun[8];  /* its municipality, for bodies */
     char areakind[8];
     int entry_kind;  /* >= 0 for entries */
     char check[512]; /* SQL ($1 = id) whose value must not change when the request is refused */
@@ -402,6 +403,26 @@ static void target_make(const char *name, const char *route, const char *method,
                  "FROM initiatives WHERE id = $1");
         return;
     }
+    if (strncmp(name, "cp", 2) == 0 || strncmp(name, "ce", 2) == 0) { /* campaigns (issue 16) */
+        bool national = strcmp(name, "cpnat") == 0, fresh_code = strcmp(name, "cpnew") == 0;
+        snprintf(t->id, sizeof(t->id), "matrix-campagne-%s", unique());
+        if (!fresh_code)
+            sql1(tmp, sizeof(tmp),
+                 "INSERT INTO campaigns (code, municipality, name, starts_on, ends_on) VALUES ($1, nullif($2, ''), "
+                 "'Matrixcampagne', current_date, current_date + 30) RETURNING code",
+                 t->id, national ? "" : t->mun, NULL);
+        snprintf(t->check, sizeof(t->check),
+                 "SELECT count(*) || max(name) || max(ends_on::text) FROM campaigns WHERE code = $1");
+        if (name[1] == 'e') { /* and a fresh published entry of that municipality to put in or take out */
+            clone_entry(W.entry[0][entry_target(strstr(name, "668") ? "b668" : "a512")], t->id2);
+            sql1(tmp, sizeof(tmp),
+                 "UPDATE entries SET campaigns = ARRAY[$2::text] WHERE id = $1::uuid AND $3::text = 'out' RETURNING id",
+                 t->id2, t->id, strcmp(method, "DELETE") == 0 ? "out" : "in", NULL);
+            snprintf(t->check, sizeof(t->check),
+                     "SELECT version || array_to_string(campaigns, ',') FROM entries WHERE id = '%s'", t->id2);
+        }
+        return;
+    }
     if (strcmp(name, "r512") == 0 || strcmp(name, "r668") == 0) {
         sql1(t->id, sizeof(t->id), "INSERT INTO entry_reports (entry_id, reason) VALUES ($1, 'outdated') RETURNING id",
              W.entry[0][strcmp(name, "r512") == 0 ? 0 : 4], NULL);
@@ -517,6 +538,11 @@ static void body_for(const char *name, const struct target *t, int caller, char 
                         "buurt.\",\"municipality\":\"GM0512\",\"contact_name\":\"Matrix\",\"email\":"
                         "\"matrix@example.org\"}" },
         { "wish", "{\"municipality\":\"GM0512\",\"area\":\"GM0512-lingewijk\",\"text\":\"Matrix ${N}\"}" },
+        { "camp512", "{\"name\":\"Matrixcampagne ${N}\",\"municipality\":\"GM0512\",\"starts_on\":\"2030-01-01\","
+                     "\"ends_on\":\"2030-01-10\"}" },
+        { "camp668", "{\"name\":\"Matrixcampagne ${N}\",\"municipality\":\"GM0668\",\"starts_on\":\"2030-01-01\","
+                     "\"ends_on\":\"2030-01-10\"}" },
+        { "campnat", "{\"name\":\"Matrixcampagne ${N}\",\"starts_on\":\"2030-01-01\",\"ends_on\":\"2030-01-10\"}" },
         { "hook512", "{\"url\":\"http://127.0.0.1:9/"
                      "matrix\",\"secret\":\"matrix-secret-0123456789\",\"municipality\":\"GM0512\"}" },
     };
@@ -640,7 +666,9 @@ static void cell_path(const struct row *r, const char *kind, const struct target
         if (*p == '{') {
             const char *end = strchr(p, '}');
             size_t n = (size_t)(end - p - 1);
-            const char *v = strncmp(p + 1, "kind", n) == 0 && n == 4 ? kind : t->id;
+            const char *v = strncmp(p + 1, "kind", n) == 0 && n == 4              ? kind
+                            : n == 2 && strncmp(p + 1, "id", 2) == 0 && t->id2[0] ? t->id2
+                                                                                  : t->id;
             o += (size_t)snprintf(out + o, cap - o, "%s", v);
             p = end + 1;
             continue;

@@ -1276,6 +1276,8 @@ static void local_time(struct sb *out, int day_offset, bool with_time)
         sb_add(out, "T%02d:%02d", rnd(24), pm(500) ? 0 : pm(500) ? 30 : rnd(60));
 }
 
+static char g_campaign[64]; /* our campaign (of every municipality, issue 16), on about half of our entries */
+
 /* A random search: its path into q, a language (or NULL), and whether to page to the end. */
 static void gen_search(struct query *q, const char **lang, bool *page_all)
 {
@@ -1380,6 +1382,8 @@ static void gen_search(struct query *q, const char **lang, bool *page_all)
         param(q, "discount_pass", pm(850) ? "true" : pm(700) ? "0" : "ja");
     if (pm(60))
         param(q, "language", pm(950) ? PICK(languages) : "EN");
+    if (pm(60) && g_campaign[0])
+        param(q, "campaign", pm(850) ? g_campaign : pm(500) ? "geen-campagne" : "Fout!");
     if (pm(180)) { /* a date window */
         int mode = rnd(10), from = -20 + rnd(110), len = 1 + rnd(45);
         if (mode < 6 || mode == 9) {
@@ -1708,6 +1712,8 @@ static void entry_body(struct sb *b, int k, const char *org, const char *tag, co
            whole ? "[" : "[\"", whole ? "" : a->code, whole ? "]" : "\"]", g_new_themes[rnd(g_nnew_themes)],
            extra_theme, g_new_audiences[rnd(g_nnew_audiences)], PICK(wheel), pm(500) ? ",\"hearing_loop\":\"yes\"" : "",
            pm(500) ? "{\"free\":true}" : "{\"amount_eur\":2.5,\"discount_pass\":true}", PICK(langs), w1, tag);
+    if (g_campaign[0] && pm(500))
+        sb_add(b, ",\"campaigns\":[\"%s\"]", g_campaign);
     if (k == K_PLACE || k == K_ACTIVITY)
         sb_add(b,
                ",\"address\":{\"street\":\"Verschilstraat\",\"house_number\":\"%d\",\"postcode\":\"4205 AB\","
@@ -2281,6 +2287,13 @@ Test(search_diff, the_index_answers_as_the_sql_oracle)
         snprintf(path, sizeof(path), "/api/v1/exception-sets/%s", g_set);
         api(&g_a, NULL, 201, "PUT", path, body, 0);
         move_theme(&g_b, true);
+        /* our campaign (issue 16): of every municipality, so that entries of both can be in it */
+        snprintf(g_campaign, sizeof(g_campaign), "verschil-campagne-%s", g_set + 14);
+        day_text(-1, d0);
+        day_text(60, d1);
+        snprintf(body, sizeof(body), "{\"name\":\"Verschiltoets\",\"starts_on\":\"%s\",\"ends_on\":\"%s\"}", d0, d1);
+        snprintf(path, sizeof(path), "/api/v1/campaigns/%s", g_campaign);
+        api(&g_a, NULL, 201, "PUT", path, body, 0);
     }
     fprintf(stderr, "search_diff: ready after %.1f s\n", (it_now_ms() - t_start) / 1000);
 

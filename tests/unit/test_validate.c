@@ -1210,7 +1210,7 @@ static void expect_body(enum validate_body which, const char *json, const char *
     for (size_t i = 0; i < errs.count; i++)
         snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s: %s", i ? "\n" : "", errs.items[i].field,
                  errs.items[i].message);
-    cr_assert_str_eq(got, want, "body %s", json);
+    cr_assert_str_eq(got, want, "body %s\ngot:\n%s", json, got);
     cr_assert_eq(rc, want[0] ? -1 : 0);
     json_object_put(body);
 }
@@ -1288,4 +1288,21 @@ Test(bodies, keys_and_invitations)
                 "secret: unknown field\nlabel: must be a single line (no line breaks or tabs)");
     expect_body(VALIDATE_BODY_ACCEPT, "{\"token\":\"abc\"}", "");
     expect_body(VALIDATE_BODY_ACCEPT, "{\"label\":7}", "token: is required\nlabel: must be a string");
+}
+
+Test(bodies, campaign)
+{
+    expect_body(VALIDATE_BODY_CAMPAIGN,
+                "{\"name\":\"Burendag\",\"municipality\":\"GM0512\",\"starts_on\":\"2027-09-25\",\"ends_on\":"
+                "\"2027-09-26\"}",
+                "");
+    /* a national one has no municipality (who may is SQL's); what GET answers can be sent back */
+    expect_body(VALIDATE_BODY_CAMPAIGN,
+                "{\"name\":\"Week tegen Eenzaamheid\",\"municipality\":null,\"starts_on\":\"2027-09-25\",\"ends_on\":"
+                "\"2027-10-02\",\"code\":\"x\",\"period\":\"upcoming\",\"entry_count\":3,\"links\":{}}",
+                "");
+    expect_body(VALIDATE_BODY_CAMPAIGN, "{\"name\":\" \",\"starts_on\":\"2027-02-30\",\"kleur\":\"rood\"}",
+                "kleur: is not a member of a campaign (name, summary, municipality, starts_on, ends_on)\nname: must "
+                "not be empty or only spaces\nstarts_on: must be a real date like 2025-03-01 (years 2000 to 2100)\n"
+                "ends_on: is required");
 }
