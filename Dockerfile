@@ -30,7 +30,8 @@ FROM debian:bookworm-slim
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libevent-2.1-7 libevent-pthreads-2.1-7 libpq5 libjson-c5 libssl3 libcurl4 libstemmer0d libroaring0 liburcu8 libproj25 libcsv3 libqrencode4 ca-certificates curl \
+      libevent-2.1-7 libevent-pthreads-2.1-7 libpq5 libjson-c5 libssl3 libcurl4 libstemmer0d libroaring0 liburcu8 libproj25 libcsv3 libqrencode4 \
+      libpangocairo-1.0-0 libcairo2 fonts-dejavu-core ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --user-group --home-dir /var/lib/socialekaart --create-home \
       --shell /usr/sbin/nologin socialekaart

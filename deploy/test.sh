@@ -184,7 +184,7 @@ if [ "$migrated" -eq 1 ]; then
             vlog="$tmp_logs/valgrind-$name.log"
             # SK_DIFF_SEARCHES: test_search_diff's index daemon does its searching in C,
             # many times slower under valgrind; 50 searches still make every change twice
-            if SK_TEST_SKIP_WAITING=1 SK_DIFF_SEARCHES=50 SK_TEST_DAEMON_WRAPPER="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite" \
+            if SK_TEST_SKIP_WAITING=1 SK_DIFF_SEARCHES=50 SK_TEST_DAEMON_WRAPPER="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$SK_ROOT/tests/valgrind.supp" \
                 "$it" --jobs 1 >"$vlog" 2>&1; then
                 passed=$((passed + 1))
                 tail -n 1 "$vlog"

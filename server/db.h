@@ -136,6 +136,7 @@ enum db_stmt {
     STMT_INITIATIVE_DECLINE,
     STMT_HK_INITIATIVES,
     STMT_WEB_REFERRAL,   /* the referral list /lijst (h_web.c) */
+    STMT_WEB_PAPER,      /* the wijk on paper (issue 16): h_web.c, api_web_paper in web.sql */
     STMT_CAMPAIGNS_LIST, /* campaigns (issue 16): server/h_catalog.c, sql/api/campaigns.sql */
     STMT_CAMPAIGN_GET,
     STMT_CAMPAIGN_PUT,

@@ -293,6 +293,9 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                                   "$5::uuid, $6::uuid, $7::text[])",
                                   7 },
     [STMT_HK_INITIATIVES] = { "hk_initiatives", "SELECT api_initiatives_housekeeping()", 0 },
+    [STMT_WEB_PAPER] = { "web_paper",
+                         "SELECT * FROM api_web_paper($1::text, $2::text, $3::text, $4::uuid, $5::uuid, $6::text[])",
+                         6 },
     [STMT_CAMPAIGNS_LIST] = { "campaigns_list",
                               "SELECT * FROM api_campaigns_list($1::text, $2::text, $3::int, $4::text, $5::uuid, "
                               "$6::uuid, $7::text[])",

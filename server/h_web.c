@@ -25,6 +25,7 @@
 #include "embedded.h"
 #include "html.h"
 #include "http.h"
+#include "paper.h"
 #include "ratelimit.h"
 #include "routes.h"
 #include "rows.h"
@@ -388,6 +389,71 @@ void h_web_index(struct req_ctx *ctx)
         return;
     ctx->params[1] = "nl";
     http_query(ctx, STMT_WEB_SEARCH, http_actor_params(ctx, 2), web_on_search);
+}
+
+/* ------------------------------------------------------------------ */
+/* The wijk page on paper (issue 16): GET /papier/{code}/{YYYY-MM}.pdf  */
+
+static void web_on_paper_pdf(void *arg, struct evbuffer *pdf)
+{
+    struct req_ctx *ctx = arg;
+    char disp[160];
+
+    if (pdf == NULL) {
+        web_error_page(ctx, 500, "Dit lukt nu niet",
+                       "De pagina om te printen kon niet gemaakt worden. Probeer het later opnieuw.");
+        return;
+    }
+    snprintf(disp, sizeof(disp), "inline; filename=\"wat-is-er-te-doen-%s-%s.pdf\"", ctx->params[0], ctx->params[1]);
+    http_header(ctx, "Content-Disposition", disp);
+    http_header(ctx, "Cache-Control", "public, max-age=3600");
+    http_reply(ctx, 200, "application/pdf", (const char *)evbuffer_pullup(pdf, -1), evbuffer_get_length(pdf));
+}
+
+static void web_on_paper(struct req_ctx *ctx, PGresult *res)
+{
+    int status;
+    struct json_object *body = web_body(res, &status);
+
+    if (body == NULL || status != 200) {
+        json_object_put(body);
+        if (status == 404)
+            web_error_page(ctx, 404, "Deze wijk bestaat niet", "Kies een wijk of dorp op de zoekpagina.");
+        else
+            web_error_page(ctx, 503, "Even niet beschikbaar", "Probeer het zo opnieuw.");
+        return;
+    }
+    /* cairo and pango draw on a thread of their own: this loop goes on answering */
+    if (paper_render_async(ctx->w->base, body, web_on_paper_pdf, ctx) < 0) {
+        http_header(ctx, "Retry-After", "2");
+        web_error_page(ctx, 503, "Even druk", "Er worden nu veel pagina's gemaakt. Probeer het zo opnieuw.");
+    }
+}
+
+void h_web_paper(struct req_ctx *ctx)
+{
+    const char *code = http_param(ctx, 0), *month = http_param(ctx, 1);
+    long today = webpage_today(), asked;
+    int y, m, ty, tm, td;
+    char tmp[11];
+
+    webpage_date(today, tmp);
+    if (code == NULL || !contract_is_area_code(code, strlen(code)) || strlen(code) > 64) {
+        web_error_page(ctx, 404, "Deze wijk bestaat niet", "Kies een wijk of dorp op de zoekpagina.");
+        return;
+    }
+    /* a month from last month to a year ahead: as far as the dates on the kaart reach */
+    if (month == NULL || strlen(month) != 7 || sscanf(month, "%4d-%2d", &y, &m) != 2 || month[4] != '-' || m < 1 ||
+        m > 12 || sscanf(tmp, "%4d-%2d-%2d", &ty, &tm, &td) != 3 || (asked = (long)(y - ty) * 12 + (m - tm)) < -1 ||
+        asked > 12) {
+        web_error_page(
+            ctx, 404, "Deze maand kan niet",
+            "Kies een maand van vorige maand tot een jaar vooruit, zoals /papier/GM0512-lingewijk/2027-01.pdf.");
+        return;
+    }
+    ctx->params[0] = code;
+    ctx->params[1] = month;
+    http_query(ctx, STMT_WEB_PAPER, http_actor_params(ctx, 2), web_on_paper);
 }
 
 /* GET /campagnes/{code} (issue 16): the search page with the campaign's filter and its heading. */

@@ -132,6 +132,7 @@ const struct route routes_table[] = {
     R("/initiatief", RM_POST, h_web_initiative, RF_SMALL_BODY),
     R("/lijst", RM_GET, h_web_referral, RF_CACHE),            /* issue 16: a referral list to print */
     R("/campagnes/{code}", RM_GET, h_web_campaign, RF_CACHE), /* issue 16: a campaign's page */
+    R("/papier/{code}/{month}.pdf", RM_GET, h_web_paper, RF_CACHE | RF_EXPENSIVE), /* issue 16: the wijk on paper */
     R("/beheer", RM_GET, h_web_console, 0),
     R("/static/{name}", RM_GET, h_web_asset, 0),
 

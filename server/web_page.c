@@ -782,6 +782,27 @@ static void web_print_heading(struct html_buf *b, const struct evkeyvalq *qs)
                 d, web_month[m - 1], y);
 }
 
+/* One wijk, kern or municipality chosen: its activities of this month and the next on paper (issue 16). */
+static void web_paper_link(struct html_buf *b, const struct evkeyvalq *qs)
+{
+    const char *area = web_arg(qs, "area") ? web_arg(qs, "area") : web_arg(qs, "municipality");
+    char today[11], next[11];
+    int y, m, d;
+
+    if (area == NULL || strchr(area, ',') || !contract_is_area_code(area, strlen(area)))
+        return;
+    webpage_date(webpage_today(), today);
+    if (sscanf(today, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return;
+    snprintf(next, sizeof(next), "%04d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+    today[7] = '\0';
+    html_raw(b, "<p class=\"paper-links\">Op papier, in grote letters: <a href=\"/papier/");
+    html_text(b, area);
+    html_printf(b, "/%s.pdf\">wat er deze maand te doen is</a> \u00b7 <a href=\"/papier/", today);
+    html_text(b, area);
+    html_printf(b, "/%s.pdf\">volgende maand</a> (PDF)</p>\n", next);
+}
+
 static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *body)
 {
     struct json_object *items = web_get(body, "items"), *labels = web_get(body, "labels");
@@ -830,6 +851,7 @@ static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct j
     else
         html_printf(b, "%zu%s %s", n, next ? " of meer" : "", n == 1 && !next ? "resultaat" : "resultaten");
     html_raw(b, "</h2>\n<button type=\"button\" class=\"print-button\" hidden>Print deze lijst</button></div>\n");
+    web_paper_link(b, qs);
     web_print_heading(b, qs);
     if (n == 0) {
         const char *area = web_arg(qs, "area");

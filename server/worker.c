@@ -19,6 +19,7 @@
 #include "http.h"
 #include "log.h"
 #include "mail.h"
+#include "paper.h"
 #include "sindex.h"
 #include "tally.h"
 #include "webhook.h"
@@ -212,6 +213,7 @@ void worker_join(struct worker *w)
     struct req_ctx *ctx;
 
     pthread_join(w->thread, NULL);
+    paper_wait_idle(); /* a PDF still being drawn hands its job to this base: let it finish first */
     if (w->index_ev) {
         sindex_unsubscribe(w->sindex, w->index_ev);
         event_free(w->index_ev);

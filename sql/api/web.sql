@@ -162,3 +162,77 @@ BEGIN
     RETURN QUERY SELECT (sk_reply(200, jsonb_build_object('items', v_items, 'missing', v_missing))).*;
 END;
 $$;
+
+-- "Wat is er te doen in uw wijk" on paper (issue 16, item 7): the activities of one wijk or kern
+-- (or a whole municipality) in one month, by day, as the daemon's PDF (server/paper.c) prints
+-- them: when, what, where (the place or the address; an address shown only as the area is left
+-- out), the phone number to call, the cost and whether to sign up. What serves the area counts:
+-- its own entries and those of the whole municipality. p_month is 'YYYY-MM', checked in C; at
+-- most 400 dates (then "more on the website").
+CREATE OR REPLACE FUNCTION api_web_paper(p_area text, p_month text, p_role text, p_org uuid, p_key uuid,
+                                         p_scope text[])
+    RETURNS TABLE(status int, etag text, location text, body text) LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    a areas;
+    m_name text;
+    v_from date := (p_month || '-01')::date;
+    v_to date := ((p_month || '-01')::date + interval '1 month')::date;
+    v_days jsonb;
+    v_n int;
+    v_more boolean;
+BEGIN
+    SELECT * INTO a FROM areas x WHERE x.code = p_area AND x.retired_at IS NULL;
+    IF a.code IS NULL THEN
+        RETURN QUERY SELECT (sk_not_found(format('There is no wijk, kern or municipality %s.', p_area))).*;
+        RETURN;
+    END IF;
+    SELECT x.name INTO m_name FROM areas x WHERE x.code = a.municipality;
+    WITH occ AS (
+        SELECT o.local_start, o.ends_at AT TIME ZONE 'Europe/Amsterdam' AS local_end, e, p, org
+          FROM sk_occurrences o
+          JOIN entries e ON e.id = o.entry_id
+          LEFT JOIN entries p ON p.id = e.place_id AND p.status = 'published'
+          LEFT JOIN organisations org ON org.id = e.organisation_id
+         WHERE o.starts_at >= (v_from::timestamp AT TIME ZONE 'Europe/Amsterdam')
+           AND o.starts_at < (v_to::timestamp AT TIME ZONE 'Europe/Amsterdam')
+           AND e.kind = 'activity' AND sk_entry_public(e) AND e.municipality = a.municipality
+           AND (a.kind = 'municipality' OR a.code = ANY (e.areas) OR e.areas = '{}')
+         ORDER BY o.local_start, e.title, e.id
+         LIMIT 401),
+    items AS (
+        SELECT (occ.local_start)::date AS day, occ.local_start,
+               jsonb_strip_nulls(jsonb_build_object(
+                   'start', to_char(occ.local_start, 'HH24:MI'),
+                   'end', to_char(occ.local_end, 'HH24:MI'),
+                   'title', (occ.e).title,
+                   'summary', (occ.e).summary,
+                   'place', (occ.p).title,
+                   'address', CASE WHEN (occ.p).id IS NOT NULL THEN sk_paper_address((occ.p).address)
+                                   WHEN coalesce((occ.e).address_visibility, 'public') = 'public'
+                                       THEN sk_paper_address((occ.e).address) END,
+                   'online', CASE WHEN (occ.e).online THEN true END,
+                   'phone', coalesce((occ.e).contact->>'phone', (occ.org).phone),
+                   'organisation', (occ.org).name,
+                   'free', CASE WHEN (occ.e).cost @> '{"free": true}' THEN true END,
+                   'amount_eur', (occ.e).cost->'amount_eur',
+                   'sign_up', CASE WHEN (occ.e).registration = 'required' THEN true END,
+                   'wheelchair', CASE WHEN (occ.e).accessibility->>'wheelchair' = 'yes' THEN true END)) AS item
+          FROM (SELECT * FROM occ LIMIT 400) occ)
+    SELECT coalesce(jsonb_agg(jsonb_build_object('date', d.day, 'items', d.items) ORDER BY d.day), '[]'),
+           coalesce(sum(jsonb_array_length(d.items)), 0), (SELECT count(*) > 400 FROM occ)
+      INTO v_days, v_n, v_more
+      FROM (SELECT day, jsonb_agg(item ORDER BY local_start) AS items FROM items GROUP BY day) d;
+    RETURN QUERY SELECT (sk_reply(200, jsonb_build_object(
+        'area', jsonb_build_object('code', a.code, 'name', a.name, 'kind', a.kind, 'municipality', a.municipality,
+                                   'municipality_name', m_name),
+        'month', p_month,
+        'days', v_days,
+        'count', v_n,
+        'more', v_more,
+        'made_on', sk_today()))).*;
+END;
+$$;
+
+-- "Stationsweg 3, Gorinchem" from an address object (NULL when there is none).
+CREATE OR REPLACE FUNCTION sk_paper_address(p jsonb) RETURNS text LANGUAGE sql IMMUTABLE
+    RETURN nullif(concat_ws(', ', nullif(concat_ws(' ', p->>'street', p->>'house_number'), ''), p->>'city'), '');

@@ -244,7 +244,7 @@ static void make_world(void)
 /* What a cell is about, made or looked up for one request. */
 struct target {
     char id[80];  /* substituted for {id} and {code} and {name} */
-    char id2[80]; /* when set, substituted for {id} of a route that also has {code} */
+    char id2[80]; /* when set, substituted for {id} (or {month}) of a route that also has {code} */
     char mun[8];  /* its municipality, for bodies */
     char areakind[8];
     int entry_kind;  /* >= 0 for entries */
@@ -421,6 +421,11 @@ static void target_make(const char *name, const char *route, const char *method,
             snprintf(t->check, sizeof(t->check),
                      "SELECT version || array_to_string(campaigns, ',') FROM entries WHERE id = '%s'", t->id2);
         }
+        return;
+    }
+    if (strcmp(name, "paper512") == 0) { /* the wijk on paper (issue 16): Lingewijk, this month */
+        snprintf(t->id, sizeof(t->id), "GM0512-lingewijk");
+        sql1(t->id2, sizeof(t->id2), "SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM')", NULL);
         return;
     }
     if (strcmp(name, "r512") == 0 || strcmp(name, "r668") == 0) {
@@ -666,9 +671,11 @@ static void cell_path(const struct row *r, const char *kind, const struct target
         if (*p == '{') {
             const char *end = strchr(p, '}');
             size_t n = (size_t)(end - p - 1);
-            const char *v = strncmp(p + 1, "kind", n) == 0 && n == 4              ? kind
-                            : n == 2 && strncmp(p + 1, "id", 2) == 0 && t->id2[0] ? t->id2
-                                                                                  : t->id;
+            const char *v =
+                strncmp(p + 1, "kind", n) == 0 && n == 4 ? kind
+                : ((n == 2 && strncmp(p + 1, "id", 2) == 0) || (n == 5 && strncmp(p + 1, "month", 5) == 0)) && t->id2[0]
+                    ? t->id2
+                    : t->id;
             o += (size_t)snprintf(out + o, cap - o, "%s", v);
             p = end + 1;
             continue;

@@ -137,11 +137,13 @@ Test(campaigns, a_moderator_makes_one_and_anyone_reads_it)
     cr_assert_null(it_jget(j, "municipality"));
 
     /* anyone reads them: the list of a municipality holds its own and those of every municipality */
-    j = it_call(200, "GET", "/api/v1/campaigns?municipality=GM0512&limit=100", NULL, NULL);
+    j = it_call(200, "GET", "/api/v1/campaigns?municipality=GM0512&period=current&limit=100", NULL, NULL);
     cr_assert(has_code(j, w.code), "%s", it_jtext(j));
+    j = it_call(200, "GET", "/api/v1/campaigns?municipality=GM0512&period=upcoming&limit=100", NULL, NULL);
     cr_assert(has_code(j, PATH(path, "week-%s", w.code)), "the national one too");
-    j = it_call(200, "GET", "/api/v1/campaigns?municipality=GM0668&limit=100", NULL, NULL);
+    j = it_call(200, "GET", "/api/v1/campaigns?municipality=GM0668&period=all&limit=100", NULL, NULL);
     cr_assert(!has_code(j, w.code), "not another municipality's");
+    j = it_call(200, "GET", "/api/v1/campaigns?municipality=GM0668&period=upcoming&limit=100", NULL, NULL);
     cr_assert(has_code(j, PATH(path, "week-%s", w.code)), "but the national one");
     j = it_call(200, "GET", "/api/v1/campaigns?period=upcoming&limit=100", NULL, NULL);
     cr_assert(has_code(j, PATH(path, "week-%s", w.code)) && !has_code(j, w.code), "%s", it_jtext(j));
