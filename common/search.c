@@ -66,7 +66,9 @@ static void p_codes(const char *name, const char *value, struct json_object *out
 {
     static const struct {
         const char *param, *member;
-    } members[] = { { "area", "areas" }, { "theme", "themes" }, { "audience", "audiences" } };
+    } members[] = {
+        { "area", "areas" }, { "theme", "themes" }, { "audience", "audiences" }, { "place_type", "place_types" }
+    };
     struct json_object *arr = code_list(name, value, errs);
     if (arr == NULL)
         return;
@@ -353,6 +355,8 @@ static const struct param params[] = {
     { "discount_pass", p_flag },
     { "language", p_language },
     { "campaign", p_campaign },
+    { "place_type", p_codes }, /* issue 16: buurthuis, Odensehuis ... (places) */
+    { "drop_in", p_flag },     /* issue 16: inloop, zonder aanmelden */
     { "from", p_datetime },
     { "to", p_datetime },
     { "day", p_days },

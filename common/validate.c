@@ -1451,6 +1451,8 @@ static const struct field_rule place_members[] = {
     OBJECT("address", check_object, RULE_REQUIRED, address_members),
     OBJECT("location", check_object, 0, location_members),
     ARRAY("opening_hours", 0, OPENING_HOURS_MAX, &opening_item),
+    RULE("place_type", check_code, 0), /* issue 16: its existence is SQL's */
+    RULE("drop_in", check_bool, 0),
     END,
 };
 
@@ -1465,6 +1467,7 @@ static const struct field_rule activity_members[] = {
     RANGED("capacity", check_int, 0, 1, CAPACITY_MAX),
     RANGED("places_left", check_int, 0, 0, CAPACITY_MAX),
     CHOICE("address_visibility", 0, visibility_values),
+    RULE("drop_in", check_bool, 0),
     END,
 };
 
@@ -1484,6 +1487,7 @@ static const struct field_rule carer_support_members[] = {
     RULE("support_kind", check_code, RULE_REQUIRED),
     ARRAY("for_whom", RULE_UNIQUE, CODES_MAX, &code_item),
     RULE("place_id", check_uuid, 0),
+    RULE("drop_in", check_bool, 0),
     END,
 };
 

@@ -167,9 +167,9 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                           "SELECT * FROM api_web_search($1::jsonb, $2::text, $3::text, $4::uuid, $5::uuid, $6::text[])",
                           6 },
     [STMT_WEB_SEARCH_ANSWER] = { "web_search_answer",
-                                 "SELECT * FROM api_web_search_answer($1::jsonb, $2::text, $3::uuid, $4::uuid, "
-                                 "$5::text[])",
-                                 5 },
+                                 "SELECT * FROM api_web_search_answer($1::jsonb, $2::text, $3::text, $4::uuid, "
+                                 "$5::uuid, $6::text[])",
+                                 6 },
     [STMT_WEB_ENTRY] = { "web_entry",
                          "SELECT * FROM api_web_entry($1::uuid, $2::text, $3::text, $4::uuid, $5::uuid, $6::text[])",
                          6 },

@@ -53,8 +53,8 @@ static int catalog_bool_arg(struct req_ctx *ctx, const char *name, const char **
 /* The vocabulary named by the first path segment after /api/v1/. */
 static const char *catalog_vocab(struct req_ctx *ctx)
 {
-    static const char *const names[] = { "themes", "audiences", "accessibility-features", "support-kinds",
-                                         "exception-sets" };
+    static const char *const names[] = { "themes",        "audiences",      "accessibility-features",
+                                         "support-kinds", "exception-sets", "place-types" };
     const char *p = ctx->path + strlen("/api/v1/");
     size_t n = strcspn(p, "/");
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

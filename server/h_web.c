@@ -379,7 +379,10 @@ void h_web_index(struct req_ctx *ctx)
             web_error_page(ctx, 503, "Even niet beschikbaar",
                            "De sociale kaart kan nu niet zoeken. Probeer het zo opnieuw.");
         } else if (status == 200) {
-            http_query(ctx, STMT_WEB_SEARCH_ANSWER, http_actor_params(ctx, 1), web_on_search);
+            {
+                ctx->params[1] = http_query_arg(ctx, "campaign"); /* a campaign's page names it (issue 16) */
+                http_query(ctx, STMT_WEB_SEARCH_ANSWER, http_actor_params(ctx, 2), web_on_search);
+            }
         }
         if (status != 0)
             return;

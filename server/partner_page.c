@@ -484,12 +484,13 @@ static void pp_patchify(enum sk_kind kind, struct json_object *e, const struct p
     static const char *const cost[] = { "free", "amount_eur", "discount_pass", "description", NULL };
     static const char *const contact[] = { "phone", "email", "website", NULL };
     static const char *const en[] = { "title", "summary", "description", NULL };
-    static const char *const place[] = { "opening_hours", NULL };
-    static const char *const activity[] = { "place_id", "online", "registration", "capacity", "places_left", NULL };
+    static const char *const place[] = { "opening_hours", "place_type", "drop_in", NULL };
+    static const char *const activity[] = { "place_id", "online", "registration", "capacity", "places_left",
+                                            "drop_in",  NULL };
     static const char *const schedule[] = { "start", "end", "rrule", "exdates", "exception_sets", NULL };
     static const char *const vacancy[] = { "hours_per_week", "commitment", "min_age", "skills",
                                            "valid_until",    "place_id",   NULL };
-    static const char *const carer[] = { "support_kind", "for_whom", "place_id", NULL };
+    static const char *const carer[] = { "support_kind", "for_whom", "place_id", "drop_in", NULL };
     struct json_object *tr = pp_get(e, "translations"), *acc = pp_get(e, "accessibility");
 
     pp_nulls(e, common);
@@ -608,6 +609,7 @@ struct json_object *pp_form_to_entry(enum sk_kind kind, const struct pp_form *fo
             json_object_object_add(e, "opening_hours", hours);
         else
             json_object_put(hours);
+        pp_put_text(e, "place_type", pp_form_get(form, "place_type")); /* issue 16 */
         break;
     }
     case SK_KIND_ACTIVITY: pp_form_activity(e, form); break;
@@ -626,6 +628,8 @@ struct json_object *pp_form_to_entry(enum sk_kind kind, const struct pp_form *fo
         break;
     default: break;
     }
+    if (kind != SK_KIND_VACANCY && pp_checked(form, "drop_in")) /* issue 16: inloop, zonder aanmelden */
+        json_object_object_add(e, "drop_in", json_object_new_boolean(1));
     if (patch)
         pp_patchify(kind, e, form);
     return e;
@@ -674,10 +678,12 @@ const char *pp_error_control(enum sk_kind kind, const char *field)
         strncmp(base, "accessibility.", 14) == 0 || strncmp(base, "translations.en.", 16) == 0)
         return base;
     {
-        static const char *const plain[] = { "title",       "summary",        "description", "municipality", "areas",
-                                             "themes",      "audiences",      "place_id",    "registration", "capacity",
-                                             "places_left", "hours_per_week", "commitment",  "min_age",      "skills",
-                                             "valid_until", "support_kind",   "for_whom",    "campaigns",    NULL };
+        static const char *const plain[] = { "title",        "summary",  "description", "municipality",
+                                             "areas",        "themes",   "audiences",   "place_id",
+                                             "registration", "capacity", "places_left", "hours_per_week",
+                                             "commitment",   "min_age",  "skills",      "valid_until",
+                                             "support_kind", "for_whom", "campaigns",   "place_type",
+                                             "drop_in",      NULL };
         for (size_t i = 0; plain[i]; i++)
             if (strcmp(base, plain[i]) == 0)
                 return plain[i];
@@ -728,6 +734,7 @@ const char *pp_error_dutch(const char *m)
         { "must be one of", "Kies een van de mogelijkheden." },
         { "only make sense with an rrule", "Dit kan alleen bij een activiteit die vaker is." },
         { "is a campaign of municipality", "Deze campagne is van een andere gemeente." },
+        { "cannot be true when registration is required", "Inloop kan niet als mensen zich moeten aanmelden." },
         { "ended on", "Deze campagne is voorbij. Kies een andere." },
     };
     for (size_t i = 0; m && i < sizeof(words) / sizeof(words[0]); i++)
@@ -1454,6 +1461,8 @@ static const char *pp_control_label(const char *control)
         { "themes", "Onderwerpen" },
         { "audiences", "Voor wie" },
         { "campaigns", "Campagne" },
+        { "place_type", "Wat voor plek" },
+        { "drop_in", "Inloop" },
         { "place_id", "Waar" },
         { "address.street", "Straat" },
         { "address.house_number", "Huisnummer" },
@@ -1858,6 +1867,13 @@ static void pp_form_kind_fields(struct pp_fctx *c, struct json_object *choices, 
         html_raw(c->b, "<fieldset class=\"section\"><legend>Adres</legend>\n");
         pp_form_address(c, e, true);
         html_raw(c->b, "</fieldset>\n");
+        html_raw(c->b, "<fieldset class=\"section\"><legend>Wat voor plek</legend>\n");
+        pp_select_json(c, "place_type", "Wat voor plek is het? (mag leeg)", "Bewoners kunnen hierop zoeken.",
+                       "Zeg ik niet", pp_get(choices, "place_types"), "code", "label", pp_str(e, "place_type"));
+        pp_fieldset_start(c, "drop_in", "Inloop", NULL);
+        pp_choice(c, "checkbox", "drop_in", "ja", "Mensen kunnen zo binnenlopen, zonder aanmelden",
+                  pp_true(e, "drop_in"));
+        html_raw(c->b, "</fieldset>\n</fieldset>\n");
         pp_form_hours(c, e);
         break;
     case SK_KIND_ACTIVITY:
@@ -1882,7 +1898,11 @@ static void pp_form_kind_fields(struct pp_fctx *c, struct json_object *choices, 
                  "type=\"number\" min=\"1\" max=\"10000\" class=\"short\"", pp_any(e, "capacity"));
         pp_input(c, "places_left", "Plaatsen nog vrij (mag leeg)", NULL,
                  "type=\"number\" min=\"0\" max=\"10000\" class=\"short\"", pp_any(e, "places_left"));
-        html_raw(c->b, "</div></fieldset>\n");
+        html_raw(c->b, "</div>");
+        pp_fieldset_start(c, "drop_in", "Inloop", NULL);
+        pp_choice(c, "checkbox", "drop_in", "ja", "Mensen kunnen zo binnenlopen, zonder aanmelden",
+                  pp_true(e, "drop_in"));
+        html_raw(c->b, "</fieldset></fieldset>\n");
         break;
     case SK_KIND_VACANCY:
         for (size_t i = 0; i < pp_len(pp_get(e, "skills")); i++) {
@@ -1909,7 +1929,10 @@ static void pp_form_kind_fields(struct pp_fctx *c, struct json_object *choices, 
         pp_checks(c, "for_whom", "Voor mantelzorgers van wie? (mag leeg)", NULL, pp_get(choices, "audiences"),
                   pp_get(e, "for_whom"));
         pp_form_place_choice(c, choices, e, "Waar (mag leeg)");
-        html_raw(c->b, "</fieldset>\n");
+        pp_fieldset_start(c, "drop_in", "Inloop", NULL);
+        pp_choice(c, "checkbox", "drop_in", "ja", "Mensen kunnen zo binnenlopen, zonder aanmelden",
+                  pp_true(e, "drop_in"));
+        html_raw(c->b, "</fieldset>\n</fieldset>\n");
         break;
     default: break;
     }

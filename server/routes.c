@@ -69,6 +69,9 @@ const struct route routes_table[] = {
     R("/api/v1/support-kinds", RM_GET, h_vocab_list, RF_CACHE),
     R("/api/v1/support-kinds/{code}", RM_PUT, h_vocab_put, RF_MODERATOR),
     R("/api/v1/support-kinds/{code}", RM_DELETE, h_vocab_delete, RF_MODERATOR),
+    R("/api/v1/place-types", RM_GET, h_vocab_list, RF_CACHE), /* issue 16 */
+    R("/api/v1/place-types/{code}", RM_PUT, h_vocab_put, RF_MODERATOR),
+    R("/api/v1/place-types/{code}", RM_DELETE, h_vocab_delete, RF_MODERATOR),
     R("/api/v1/exception-sets", RM_GET, h_vocab_list, RF_CACHE),
     R("/api/v1/exception-sets/{code}", RM_PUT, h_vocab_put, RF_MODERATOR),
     R("/api/v1/exception-sets/{code}", RM_DELETE, h_vocab_delete, RF_MODERATOR),

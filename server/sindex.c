@@ -206,6 +206,7 @@ void sx_doc_unref(struct sx_doc *d)
         return;
     }
     free(d->municipality);
+    free(d->place_type);
     free(d->areas);
     free(d->themes);
     free(d->audiences);
@@ -259,6 +260,7 @@ void sx_segment_unref(struct sx_segment *s)
     bm_free(s->free);
     bm_free(s->discount);
     bm_free(s->geo);
+    bm_free(s->drop_in);
     field_free(&s->municipality);
     field_free(&s->area);
     field_free(&s->whole);
@@ -268,6 +270,7 @@ void sx_segment_unref(struct sx_segment *s)
     field_free(&s->access);
     field_free(&s->language);
     field_free(&s->campaign);
+    field_free(&s->place_type);
     for (size_t i = 0; i < s->nlex; i++)
         for (int c = 0; c < 4; c++)
             bm_free(s->lex[i].bm[c]);
@@ -293,6 +296,8 @@ void sx_catalog_unref(struct sx_catalog *c)
         free(c->audiences[i]);
     for (size_t i = 0; i < c->ncampaigns; i++)
         free(c->campaigns[i]);
+    for (size_t i = 0; i < c->nplace_types; i++)
+        free(c->place_types[i]);
     for (size_t i = 0; i < c->nfeatures; i++) {
         free(c->features[i].code);
         free(c->features[i].allowed);
@@ -301,6 +306,7 @@ void sx_catalog_unref(struct sx_catalog *c)
     free(c->themes);
     free(c->audiences);
     free(c->campaigns);
+    free(c->place_types);
     free(c->features);
     free(c->orgs);
     free(c);
@@ -354,6 +360,12 @@ static bool cat_audience(const struct sx_catalog *c, const char *code)
 static bool cat_campaign(const struct sx_catalog *c, const char *code)
 {
     return c->ncampaigns && bsearch(code, c->campaigns, c->ncampaigns, sizeof(*c->campaigns), code_key_cmp) != NULL;
+}
+
+static bool cat_place_type(const struct sx_catalog *c, const char *code)
+{
+    return c->nplace_types &&
+           bsearch(code, c->place_types, c->nplace_types, sizeof(*c->place_types), code_key_cmp) != NULL;
 }
 
 static const struct sx_feature *cat_feature(const struct sx_catalog *c, const char *code)
@@ -1006,6 +1018,11 @@ static bool is_discount(const struct sx_doc *d, const void *a)
     (void)a;
     return d->discount;
 }
+static bool is_drop_in(const struct sx_doc *d, const void *a)
+{
+    (void)a;
+    return d->drop_in;
+}
 static bool has_geo(const struct sx_doc *d, const void *a)
 {
     (void)a;
@@ -1074,6 +1091,7 @@ struct sx_segment *sx_segment_build(struct sx_doc **docs, size_t n, const struct
             goto fail;
     if ((s->free = bitmap_of(s, is_free, NULL, &bytes)) == NULL ||
         (s->discount = bitmap_of(s, is_discount, NULL, &bytes)) == NULL ||
+        (s->drop_in = bitmap_of(s, is_drop_in, NULL, &bytes)) == NULL ||
         (s->geo = bitmap_of(s, has_geo, NULL, &bytes)) == NULL)
         goto fail;
 
@@ -1100,6 +1118,7 @@ struct sx_segment *sx_segment_build(struct sx_doc **docs, size_t n, const struct
           for (size_t k = 0; k < d->nlanguages; k++) if (pairs_add(&p, d->languages[k], id, 0) < 0) goto fail);
     FIELD(campaign,
           for (size_t k = 0; k < d->ncampaigns; k++) if (pairs_add(&p, d->campaigns[k], id, 0) < 0) goto fail);
+    FIELD(place_type, if (d->place_type && pairs_add(&p, d->place_type, id, 0) < 0) goto fail);
 #undef FIELD
     free(p.v);
     p.v = NULL;
@@ -1290,6 +1309,9 @@ struct sx_query {
     bool free, discount;
     const char *language;
     const char *campaign;
+    const char *place_types[SEARCH_LIST_MAX];
+    int nplace_types;
+    bool drop_in;
     bool has_from, has_to, has_days, has_time;
     int64_t from_local, to_local; /* µs, wall clock */
     uint8_t days;                 /* bit isodow-1 */
@@ -1517,6 +1539,8 @@ static int query_read(struct sx_query *q, struct json_object *p, const struct sx
     q->discount = jbool(p, "discount_pass", false);
     q->language = jstr(p, "language");
     q->campaign = jstr(p, "campaign");
+    q->nplace_types = jlist(p, "place_types", q->place_types, SEARCH_LIST_MAX);
+    q->drop_in = jbool(p, "drop_in", false);
     if ((s = jstr(p, "from")) != NULL) {
         q->has_from = true;
         q->from_local = local_us(s);
@@ -1608,6 +1632,12 @@ static int query_read(struct sx_query *q, struct json_object *p, const struct sx
         verr_add(errs, "organisation", "is not a known organisation");
     if (q->campaign && !cat_campaign(cat, q->campaign))
         verr_add(errs, "campaign", "is not a known campaign: %s", q->campaign);
+    bad[0] = '\0';
+    for (int i = 0; i < q->nplace_types; i++)
+        if (!cat_place_type(cat, q->place_types[i]))
+            list_add(bad, sizeof(bad), q->place_types[i]);
+    if (bad[0])
+        verr_add(errs, "place_type", "has unknown place types: %s", bad);
     if (errs->count) {
         /* A code this snapshot does not know may be newer than the snapshot (an organisation or a
          * theme added a moment ago): the database decides, and answers the 400 if it is wrong. */
@@ -2201,6 +2231,10 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
             goto none;
         r = and_into(r, p->bm);
     }
+    if (q->nplace_types)
+        r = and_any_key(r, &s->place_type, q->place_types, q->nplace_types);
+    if (q->drop_in)
+        r = and_into(r, s->drop_in);
     for (int i = 0; i < q->nwords; i++) {
         /* a word matches in any field: the union of its four weight classes */
         const roaring_bitmap_t *c4[4] = { cls[i][0], cls[i][1], cls[i][2], cls[i][3] };

@@ -251,13 +251,16 @@ enum {
     C_TR_LENS,
     C_TR_DOCS,
     C_CAMPAIGNS,
+    C_PLACE_TYPE,
+    C_DROP_IN,
     C_COUNT
 };
 
 #define DOC_COLUMNS                                                                                                    \
     "r.id, r.kind, r.municipality, r.areas, r.themes, r.audiences, r.organisation_id, r.access, r.free, "              \
     "r.discount, r.languages, r.tsv, r.x, r.y, r.open, r.until_us, r.created_us, r.updated_us, NULL::text, "           \
-    "r.modified, NULL::text, NULL::text, NULL::text, NULL::text, r.campaigns"
+    "r.modified, NULL::text, NULL::text, NULL::text, NULL::text, r.campaigns, "                                        \
+    "r.place_type, r.drop_in"
 
 /* One document from a row of the loader view. A full load gives its slab (the document, its
  * strings and lists live there) and scratch for the tsvector text (freed all at once after the
@@ -296,6 +299,10 @@ static struct sx_doc *doc_from_row(PGresult *r, int row, int c0, struct sx_slab 
         goto fail;
 #undef LIST
     d->free = (s = val(r, row, c0 + C_FREE)) && *s == 't';
+    d->drop_in = (s = val(r, row, c0 + C_DROP_IN)) && *s == 't';
+    if ((s = val(r, row, c0 + C_PLACE_TYPE)) != NULL &&
+        (d->place_type = slab ? sx_slab_copy(slab, s, strlen(s)) : dup_text(s, NULL)) == NULL)
+        goto fail;
     d->discount = (s = val(r, row, c0 + C_DISCOUNT)) && *s == 't';
     if (scratch) {
         const char *tsv = val(r, row, c0 + C_TSV);
@@ -576,8 +583,16 @@ static struct sx_catalog *catalog_load(struct sindex *ix)
     for (size_t i = 0; c->campaigns && i < c->ncampaigns; i++)
         c->campaigns[i] = dup_text(val(r, (int)i, 0), NULL);
     PQclear(r);
+    r = PQexec(ix->pg, "SELECT code FROM place_types");
+    if (!pg_ok(ix, r, "place types") || c->campaigns == NULL)
+        goto fail;
+    c->nplace_types = (size_t)PQntuples(r);
+    c->place_types = calloc(c->nplace_types + 1, sizeof(*c->place_types));
+    for (size_t i = 0; c->place_types && i < c->nplace_types; i++)
+        c->place_types[i] = dup_text(val(r, (int)i, 0), NULL);
+    PQclear(r);
     r = PQexec(ix->pg, "SELECT code, allowed_values FROM accessibility_features");
-    if (!pg_ok(ix, r, "accessibility features") || c->campaigns == NULL)
+    if (!pg_ok(ix, r, "accessibility features") || c->place_types == NULL)
         goto fail;
     c->nfeatures = (size_t)PQntuples(r);
     c->features = calloc(c->nfeatures + 1, sizeof(*c->features));
@@ -602,6 +617,7 @@ static struct sx_catalog *catalog_load(struct sindex *ix)
     qsort(c->themes, c->nthemes, sizeof(*c->themes), theme_cmp);
     qsort(c->audiences, c->naudiences, sizeof(*c->audiences), str_cmp);
     qsort(c->campaigns, c->ncampaigns, sizeof(*c->campaigns), str_cmp);
+    qsort(c->place_types, c->nplace_types, sizeof(*c->place_types), str_cmp);
     qsort(c->features, c->nfeatures, sizeof(*c->features), feature_cmp);
     qsort(c->orgs, c->norgs, 16, org_cmp);
     return c;

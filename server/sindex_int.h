@@ -129,10 +129,11 @@ struct sx_doc {
     uint8_t id[16];
     char id_text[37];
     uint8_t kind;
-    bool free, discount, has_geo;
+    bool free, discount, has_geo, drop_in;
     uint8_t org[16];
     char org_text[37];
     char *municipality;
+    char *place_type; /* owned (in the slab when in_slab); NULL: none (issue 16) */
     char **areas, **themes, **audiences, **access, **languages, **campaigns; /* owned, each NULL-terminated */
     size_t nareas, nthemes, naudiences, naccess, nlanguages, ncampaigns;
     char *tsv; /* sk_tsv::text, owned (or in the load's scratch slab when tsv_borrowed);
@@ -180,8 +181,8 @@ struct sx_segment {
     size_t ndocs;
     uint32_t *by_id; /* local ids sorted by document id */
     roaring_bitmap_t *kind[SX_NKINDS];
-    roaring_bitmap_t *free, *discount, *geo;
-    struct sx_field municipality, area, whole, theme, audience, org, access, language, campaign;
+    roaring_bitmap_t *free, *discount, *geo, *drop_in;
+    struct sx_field municipality, area, whole, theme, audience, org, access, language, campaign, place_type;
     struct sx_lexeme *lex; /* sorted by text */
     size_t nlex;
     char *lex_store;    /* owned */
@@ -236,6 +237,8 @@ struct sx_catalog {
     size_t naudiences; /* sorted */
     char **campaigns;
     size_t ncampaigns; /* sorted */
+    char **place_types;
+    size_t nplace_types; /* sorted */
     struct sx_feature *features;
     size_t nfeatures; /* by code */
     uint8_t (*orgs)[16];

@@ -416,6 +416,7 @@ static const char *const web_access_filters[][3] = {
     { "access", "hearing_loop", "Ringleiding" },
     { "free", "true", "Gratis" },
     { "discount_pass", "true", "Korting met minimapas" },
+    { "drop_in", "true", "Inloop, zonder aanmelden" }, /* issue 16 */
     { "access", "easy_language", "Eenvoudige taal" },
     { "access", "low_stimulus", "Prikkelarm" },
     { "access", "toilets_wheelchair", "Toegankelijk toilet" },
@@ -445,8 +446,8 @@ static void web_checks_access(struct html_buf *b, const struct evkeyvalq *qs, st
 /* "Filters (2 gekozen)": how many filters are on, also when the filters are folded away. */
 static void web_filter_count(struct html_buf *b, const struct evkeyvalq *qs)
 {
-    static const char *const keys[] = { "area",    "theme",  "audience", "kind",
-                                        "wanneer", "access", "free",     "discount_pass" };
+    static const char *const keys[] = { "area",   "theme", "audience",      "kind",    "wanneer",
+                                        "access", "free",  "discount_pass", "drop_in", "place_type" };
     struct evkeyval *kv;
     int n = 0;
 
@@ -491,6 +492,7 @@ static void web_form(struct html_buf *b, const struct evkeyvalq *qs, struct json
     web_select_vocab(b, qs, labels, facets, "theme", "themes", "theme", "Onderwerp", "Alle onderwerpen");
     web_select_vocab(b, qs, labels, facets, "audience", "audiences", "audience", "Voor wie", "Voor iedereen");
     web_select_kind(b, qs, facets);
+    web_select_vocab(b, qs, labels, facets, "place_type", "place_types", "place_type", "Soort plek", "Alle plekken");
     web_radio_when(b, qs);
     web_checks_access(b, qs, facets);
     html_raw(b, "</div>\n<div class=\"filter-actions\"><button type=\"submit\">Toon resultaten</button> <a href=\"");
@@ -875,22 +877,10 @@ static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct j
 }
 
 /* The search page from api_web_search's answer; with problem set, a notice instead of results. */
-/* The campaign labels.campaigns names code, or NULL. */
-static struct json_object *web_campaign(struct json_object *labels, const char *code)
+/* A campaign's page (/campagnes/{code}, issue 16): its name, dates and words above its entries
+ * (c: the page's campaign; NULL when there is no such campaign, then the code stands in). */
+static void web_campaign_head(struct html_buf *b, struct json_object *c, const char *code)
 {
-    struct json_object *all = web_get(labels, "campaigns");
-    for (size_t i = 0; code && i < web_len(all); i++) {
-        struct json_object *c = json_object_array_get_idx(all, i);
-        if (web_str(c, "code") && strcmp(web_str(c, "code"), code) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-/* A campaign's page (/campagnes/{code}, issue 16): its name, dates and words above its entries. */
-static void web_campaign_head(struct html_buf *b, struct json_object *labels, const char *code)
-{
-    struct json_object *c = web_campaign(labels, code);
     const char *period = web_str(c, "period");
 
     html_raw(b, "<h1>");
@@ -921,8 +911,7 @@ static void web_campaigns_now(struct html_buf *b, struct json_object *labels)
     int n = 0;
     for (size_t i = 0; i < web_len(all); i++) {
         struct json_object *c = json_object_array_get_idx(all, i);
-        if (!web_str(c, "period") || strcmp(web_str(c, "period"), "current") != 0 || !web_str(c, "code") ||
-            !json_object_get_boolean(web_get(c, "has_entries")))
+        if (!web_str(c, "period") || strcmp(web_str(c, "period"), "current") != 0 || !web_str(c, "code"))
             continue;
         html_raw(b, n++ ? ", " : "<p class=\"campaigns-now\">Nu bezig: ");
         html_raw(b, "<a href=\"/campagnes/");
@@ -941,12 +930,12 @@ void webpage_search(struct html_buf *b, const struct evkeyvalq *qs, struct json_
 {
     struct json_object *labels = web_get(body, "labels"), *facets = web_get(body, "facets");
     const char *q = web_arg(qs, "q"), *campaign = web_arg(qs, "campaign");
-    struct json_object *c = web_campaign(labels, campaign);
+    struct json_object *c = web_get(body, "campaign");
 
     web_page_start(b, q && *q ? q : c ? web_str(c, "name") : "Zoeken", "page-search");
     html_raw(b, "<main id=\"inhoud\" class=\"wrap\" tabindex=\"-1\">\n");
     if (campaign) {
-        web_campaign_head(b, labels, campaign);
+        web_campaign_head(b, c, campaign);
     } else {
         html_raw(b, "<h1>Wat is er te doen in uw buurt?</h1>\n"
                     "<p class=\"intro\">Zoek activiteiten, plekken om mensen te ontmoeten, vrijwilligerswerk "
@@ -1298,14 +1287,24 @@ void webpage_entry(struct html_buf *b, struct json_object *e)
         web_dt(b, "Hoort bij");
         for (size_t i = 0; i < web_len(codes); i++) {
             const char *code = json_object_get_string(json_object_array_get_idx(codes, i));
-            struct json_object *c = web_campaign(labels, code);
+            const char *name = web_str(web_get(e, "campaign_names"), code);
             html_raw(b, i ? ", " : "");
             html_raw(b, "<a href=\"/campagnes/");
             html_text(b, code);
             html_raw(b, "\">");
-            html_text(b, c ? web_str(c, "name") : code);
+            html_text(b, name ? name : code);
             html_raw(b, "</a>");
         }
+        web_dd_end(b);
+    }
+    if (web_str(e, "place_type")) { /* issue 16 */
+        web_dt(b, "Soort plek");
+        html_text(b, web_label(labels, "place_types", web_str(e, "place_type")));
+        web_dd_end(b);
+    }
+    if (json_object_get_boolean(web_get(e, "drop_in"))) {
+        web_dt(b, "Inloop");
+        html_raw(b, "U kunt zo binnenlopen, aanmelden is niet nodig");
         web_dd_end(b);
     }
     if (web_str(e, "registration") && strcmp(web_str(e, "registration"), "required") == 0) {

@@ -254,20 +254,16 @@ BEGIN
 END;
 $$;
 
--- The campaigns the residents' pages name: every one not over for more than a year (a page of an
--- older one still works, without its name), by start.
+-- The campaigns the front page names ("Nu bezig"): running or coming, with published entries, the
+-- 20 that start first. Every page of a campaign works whatever this list holds (sk_web_campaign).
 CREATE OR REPLACE FUNCTION sk_web_campaigns() RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN (SELECT coalesce(jsonb_agg(jsonb_build_object('code', c.code, 'name', c.name, 'summary', c.summary,
-                                                         'municipality', c.municipality, 'starts_on', c.starts_on,
-                                                         'ends_on', c.ends_on, 'period', sk_campaign_period(c),
-                                                         'has_entries', EXISTS (
-                                                             SELECT 1 FROM entries e
-                                                              WHERE e.campaigns @> ARRAY[c.code]
-                                                                AND e.campaigns <> '{}' AND e.status = 'published'))
-                                      ORDER BY c.starts_on, c.code), '[]')
-              FROM (SELECT * FROM campaigns x WHERE x.ends_on >= sk_today() - 366
-                     ORDER BY x.starts_on DESC, x.code LIMIT 100) c);
+    RETURN (SELECT coalesce(jsonb_agg(sk_web_campaign(c.code) ORDER BY c.starts_on, c.code), '[]')
+              FROM (SELECT x.code, x.starts_on FROM campaigns x
+                     WHERE x.ends_on >= sk_today()
+                       AND EXISTS (SELECT 1 FROM entries e WHERE e.campaigns @> ARRAY[x.code] AND e.campaigns <> '{}'
+                                                             AND e.status = 'published')
+                     ORDER BY x.starts_on, x.code LIMIT 20) c);
 END;
 $$;
 

@@ -71,6 +71,7 @@ BEGIN
     CASE e.kind
     WHEN 'place' THEN
         r := r || jsonb_build_object(
+            'place_type', e.place_type,
             'address', e.address,
             'location', sk_point_json(e.location),
             'opening_hours', e.opening_hours);
@@ -107,6 +108,9 @@ BEGIN
             'for_whom', to_jsonb(e.for_whom),
             'place_id', e.place_id);
     END CASE;
+    IF e.kind <> 'vacancy' THEN -- issue 16: inloop, zonder aanmelden (not a vacancy's)
+        r := r || jsonb_build_object('drop_in', e.drop_in);
+    END IF;
     RETURN r;
 END;
 $$;
@@ -165,6 +169,17 @@ BEGIN
            AND (f.code IS NULL
                 OR (f.retired_at IS NOT NULL AND NOT coalesce(old.accessibility ? x.key, false))
                 OR NOT (x.value #>> '{}') = ANY (f.allowed_values))), '[]'::jsonb);
+
+    IF p_kind = 'place' AND jsonb_typeof(b->'place_type') = 'string' THEN
+        errs := errs || coalesce((
+            SELECT sk_err('place_type', CASE WHEN t.code IS NULL
+                              THEN 'is not a known place type (see GET /api/v1/place-types)'
+                              ELSE 'has been retired and can no longer be chosen' END)
+              FROM (SELECT b->>'place_type' AS code) x
+              LEFT JOIN place_types t ON t.code = x.code
+             WHERE t.code IS NULL OR (t.retired_at IS NOT NULL AND x.code IS DISTINCT FROM old.place_type)),
+            '[]'::jsonb);
+    END IF;
 
     IF p_kind = 'activity' THEN
         errs := errs || sk_term_errors('schedule.exception_sets', b#>'{schedule,exception_sets}', 'exception-sets',
@@ -339,6 +354,10 @@ BEGIN
         ELSIF cap BETWEEN 1 AND sk_contract_limit('capacity_max') AND sk_whole(b->'places_left') > cap THEN
             errs := errs || sk_err('places_left', 'must not be more than capacity');
         END IF;
+        -- issue 16: walking in and signing up first do not go together
+        IF b->'drop_in' = 'true'::jsonb AND b->>'registration' = 'required' THEN
+            errs := errs || sk_err('drop_in', 'cannot be true when registration is required');
+        END IF;
     END IF;
 
     IF p_merged AND p_kind = 'carer_support' AND b->'support_kind' IS NULL THEN
@@ -382,6 +401,8 @@ BEGIN
     e.languages := coalesce(sk_text_array(b->'languages'), '{}');
     e.images := coalesce(sk_text_array(b->'images'), '{}');
     e.campaigns := coalesce(sk_text_array(b->'campaigns'), '{}');
+    e.drop_in := coalesce((b->>'drop_in')::boolean, false);
+    e.place_type := CASE WHEN e.kind = 'place' THEN b->>'place_type' END;
     IF e.kind IN ('place', 'activity') THEN
         e.address := nullif(jsonb_strip_nulls(sk_obj(b->'address')), '{}'::jsonb);
         e.location := sk_point(b->'location');
@@ -431,26 +452,27 @@ BEGIN
     IF p_insert THEN
         INSERT INTO entries (id, kind, status, version, organisation_id, municipality, title, summary, description,
                              translations, areas, themes, audiences, accessibility, cost, contact, languages, images,
-                             campaigns, address, location, opening_hours, place_id, online, starts_at, ends_at, rrule, exdates,
+                             campaigns, drop_in, place_type, address, location, opening_hours, place_id, online, starts_at, ends_at, rrule, exdates,
                              exception_sets, timezone, registration, capacity, places_left, address_visibility,
                              hours_per_week, commitment, min_age, skills, valid_until, support_kind, for_whom,
                              reviewed_at, created_at, updated_at)
         VALUES (e.id, e.kind, e.status, e.version, e.organisation_id, e.municipality, e.title, e.summary, e.description,
                 e.translations, e.areas, e.themes, e.audiences, e.accessibility, e.cost, e.contact, e.languages, e.images,
-                e.campaigns, e.address, e.location, e.opening_hours, e.place_id, e.online, e.starts_at, e.ends_at, e.rrule,
-                e.exdates, e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
+                e.campaigns, e.drop_in, e.place_type, e.address, e.location, e.opening_hours, e.place_id, e.online,
+                e.starts_at, e.ends_at, e.rrule, e.exdates, e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
                 e.hours_per_week, e.commitment, e.min_age, e.skills, e.valid_until, e.support_kind, e.for_whom,
                 e.reviewed_at, e.created_at, e.updated_at);
     ELSE
         UPDATE entries x
            SET (status, version, organisation_id, municipality, title, summary, description,
                 translations, areas, themes, audiences, accessibility, cost, contact, languages, images,
-                campaigns, address, location, opening_hours, place_id, online, starts_at, ends_at, rrule, exdates,
-                exception_sets, timezone, registration, capacity, places_left, address_visibility,
+                campaigns, drop_in, place_type, address, location, opening_hours, place_id, online, starts_at, ends_at,
+                rrule, exdates, exception_sets, timezone, registration, capacity, places_left, address_visibility,
                 hours_per_week, commitment, min_age, skills, valid_until, support_kind, for_whom, updated_at)
              = (e.status, e.version, e.organisation_id, e.municipality, e.title, e.summary, e.description,
                 e.translations, e.areas, e.themes, e.audiences, e.accessibility, e.cost, e.contact, e.languages, e.images,
-                e.campaigns, e.address, e.location, e.opening_hours, e.place_id, e.online, e.starts_at, e.ends_at, e.rrule, e.exdates,
+                e.campaigns, e.drop_in, e.place_type, e.address, e.location, e.opening_hours, e.place_id, e.online,
+                e.starts_at, e.ends_at, e.rrule, e.exdates,
                 e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
                 e.hours_per_week, e.commitment, e.min_age, e.skills, e.valid_until, e.support_kind, e.for_whom,
                 e.updated_at)

@@ -63,6 +63,9 @@ BEGIN
     WHEN 'support_kinds' THEN
         SELECT jsonb_agg(jsonb_build_object('code', code, 'label', label_nl) ORDER BY position, code)
           INTO r FROM support_kinds WHERE retired_at IS NULL;
+    WHEN 'place_types' THEN
+        SELECT jsonb_agg(jsonb_build_object('code', code, 'label', label_nl) ORDER BY position, code)
+          INTO r FROM place_types WHERE retired_at IS NULL;
     WHEN 'exception_sets' THEN
         SELECT jsonb_agg(jsonb_build_object('code', code, 'label', label_nl, 'municipality', municipality)
                          ORDER BY position, code)
@@ -116,6 +119,7 @@ BEGIN
         'audiences', sk_partner_terms('audiences', ms),
         'accessibility_features', sk_partner_terms('accessibility', ms),
         'support_kinds', sk_partner_terms('support_kinds', ms),
+        'place_types', sk_partner_terms('place_types', ms),
         'exception_sets', sk_partner_terms('exception_sets', ms),
         -- issue 16: the campaigns a partner may tag an entry with (not over yet, or on it already)
         'campaigns', coalesce((SELECT jsonb_agg(jsonb_build_object(

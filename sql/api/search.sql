@@ -90,17 +90,18 @@ $$;
 CREATE OR REPLACE FUNCTION sk_search_rows_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO sk_search_rows (id, kind, status, organisation_id, municipality, areas, themes, audiences, accessibility,
-                                cost, languages, campaigns, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
+                                cost, languages, campaigns, place_type, drop_in, sk_tsv, sk_geo, sk_open, sk_until,
+                                created_at, updated_at)
     VALUES (NEW.id, NEW.kind, NEW.status, NEW.organisation_id, NEW.municipality, NEW.areas, NEW.themes, NEW.audiences,
-            NEW.accessibility, NEW.cost, NEW.languages, NEW.campaigns, NEW.sk_tsv, NEW.sk_geo, NEW.sk_open, NEW.sk_until,
-            NEW.created_at, NEW.updated_at)
+            NEW.accessibility, NEW.cost, NEW.languages, NEW.campaigns, NEW.place_type, NEW.drop_in, NEW.sk_tsv,
+            NEW.sk_geo, NEW.sk_open, NEW.sk_until, NEW.created_at, NEW.updated_at)
     ON CONFLICT (id) DO UPDATE
        SET (kind, status, organisation_id, municipality, areas, themes, audiences, accessibility, cost, languages,
-            campaigns, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
+            campaigns, place_type, drop_in, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
          = (EXCLUDED.kind, EXCLUDED.status, EXCLUDED.organisation_id, EXCLUDED.municipality, EXCLUDED.areas,
             EXCLUDED.themes, EXCLUDED.audiences, EXCLUDED.accessibility, EXCLUDED.cost, EXCLUDED.languages,
-            EXCLUDED.campaigns, EXCLUDED.sk_tsv, EXCLUDED.sk_geo, EXCLUDED.sk_open, EXCLUDED.sk_until,
-            EXCLUDED.created_at, EXCLUDED.updated_at);
+            EXCLUDED.campaigns, EXCLUDED.place_type, EXCLUDED.drop_in, EXCLUDED.sk_tsv, EXCLUDED.sk_geo,
+            EXCLUDED.sk_open, EXCLUDED.sk_until, EXCLUDED.created_at, EXCLUDED.updated_at);
     RETURN NULL;
 END;
 $$;
@@ -215,6 +216,13 @@ BEGIN
     IF p ? 'campaign' THEN
         c := c || format('e.campaigns @> ARRAY[%L]::text[]', p->>'campaign');
     END IF;
+    IF jsonb_typeof(p->'place_types') = 'array' THEN
+        -- a place type is a place's: other kinds do not match it
+        c := c || format('e.place_type = ANY (%L::text[])', sk_text_array(p->'place_types'));
+    END IF;
+    IF (p->>'drop_in')::boolean THEN
+        c := c || 'e.drop_in'::text;
+    END IF;
     IF sk_search_has_time(p) THEN
         -- time filters narrow activities; the other kinds have no time and stay
         c := c || format('(e.kind <> ''activity'' OR %s)', sk_search_occ_exists(p));
@@ -241,7 +249,7 @@ $$;
 -- plan is kept per connection (an SQL function would be planned on every call).
 CREATE OR REPLACE FUNCTION sk_search_code_errors(p jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    IF NOT p ?| ARRAY['municipality', 'areas', 'themes', 'audiences', 'access', 'organisation', 'campaign'] THEN
+    IF NOT p ?| ARRAY['municipality', 'areas', 'themes', 'audiences', 'access', 'organisation', 'campaign', 'place_types'] THEN
         RETURN '[]';
     END IF;
     RETURN (SELECT coalesce(jsonb_agg(err), '[]'::jsonb) FROM (
@@ -271,6 +279,10 @@ BEGIN
         UNION ALL
         SELECT sk_err('organisation', 'is not a known organisation')
          WHERE p ? 'organisation' AND NOT EXISTS (SELECT 1 FROM organisations WHERE id = (p->>'organisation')::uuid)
+        UNION ALL
+        SELECT sk_err('place_type', format('has unknown place types: %s', string_agg(x, ', ')))
+          FROM jsonb_array_elements_text(coalesce(p->'place_types', '[]')) x
+         WHERE NOT EXISTS (SELECT 1 FROM place_types WHERE code = x) HAVING count(*) > 0
         UNION ALL
         SELECT sk_err('campaign', format('is not a known campaign: %s', p->>'campaign'))
          WHERE p ? 'campaign' AND NOT EXISTS (SELECT 1 FROM campaigns WHERE code = p->>'campaign')
@@ -762,6 +774,7 @@ CREATE OR REPLACE VIEW sk_vocab_terms AS
     UNION ALL SELECT 'audiences', code, retired_at, NULL FROM audiences
     UNION ALL SELECT 'accessibility-features', code, retired_at, NULL FROM accessibility_features
     UNION ALL SELECT 'support-kinds', code, retired_at, NULL FROM support_kinds
+    UNION ALL SELECT 'place-types', code, retired_at, NULL FROM place_types
     UNION ALL SELECT 'exception-sets', code, retired_at, municipality FROM exception_sets;
 
 -- =============================================================================================
@@ -821,7 +834,9 @@ SELECT e.id,
                   WHERE o.entry_id = e.id
                   ORDER BY o.starts_at, v.j) END AS occ,
        f.modified,
-       e.campaigns
+       e.campaigns,
+       e.place_type,
+       e.drop_in
   FROM entries e
   LEFT JOIN feed_items f ON f.id = e.id
  WHERE sk_entry_public(e);
@@ -858,6 +873,9 @@ CREATE OR REPLACE TRIGGER audiences_index_catalog AFTER INSERT OR UPDATE OR DELE
     FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
 
 CREATE OR REPLACE TRIGGER accessibility_features_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON accessibility_features
+    FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
+
+CREATE OR REPLACE TRIGGER place_types_index_catalog AFTER INSERT OR DELETE OR TRUNCATE ON place_types
     FOR EACH STATEMENT EXECUTE FUNCTION sk_index_catalog_bump_trg();
 
 CREATE OR REPLACE TRIGGER sk_occ_state_index_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sk_occ_state

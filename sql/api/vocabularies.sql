@@ -35,7 +35,8 @@ $$;
 CREATE OR REPLACE FUNCTION sk_vocab_entity(p_vocab text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN CASE p_vocab WHEN 'themes' THEN 'theme' WHEN 'audiences' THEN 'audience'
                         WHEN 'accessibility-features' THEN 'accessibility_feature'
-                        WHEN 'support-kinds' THEN 'support_kind' WHEN 'exception-sets' THEN 'exception_set' END;
+                        WHEN 'support-kinds' THEN 'support_kind' WHEN 'exception-sets' THEN 'exception_set'
+                        WHEN 'place-types' THEN 'place_type' END;
 
 -- The 404 of a vocabulary that is not there, NULL for one that is.
 CREATE OR REPLACE FUNCTION sk_vocab_missing(p_vocab text) RETURNS sk_response LANGUAGE sql IMMUTABLE
@@ -60,6 +61,10 @@ CREATE OR REPLACE FUNCTION sk_vocab_item(p_vocab text, p_code text) RETURNS json
             SELECT jsonb_build_object('code', t.code, 'label_nl', t.label_nl, 'label_en', t.label_en,
                                       'retired', t.retired_at IS NOT NULL)
               FROM support_kinds t WHERE t.code = p_code)
+        WHEN 'place-types' THEN (
+            SELECT jsonb_build_object('code', t.code, 'label_nl', t.label_nl, 'label_en', t.label_en,
+                                      'retired', t.retired_at IS NOT NULL)
+              FROM place_types t WHERE t.code = p_code)
         WHEN 'accessibility-features' THEN (
             SELECT jsonb_build_object('code', t.code, 'label_nl', t.label_nl, 'label_en', t.label_en,
                                       'values', to_jsonb(t.allowed_values), 'osm_equivalent', t.osm_equivalent,
@@ -91,6 +96,7 @@ BEGIN
       FROM (SELECT code, position, retired_at FROM themes WHERE p_vocab = 'themes'
             UNION ALL SELECT code, position, retired_at FROM audiences WHERE p_vocab = 'audiences'
             UNION ALL SELECT code, position, retired_at FROM support_kinds WHERE p_vocab = 'support-kinds'
+            UNION ALL SELECT code, position, retired_at FROM place_types WHERE p_vocab = 'place-types'
             UNION ALL SELECT code, position, retired_at FROM accessibility_features WHERE p_vocab = 'accessibility-features'
             UNION ALL SELECT code, position, retired_at FROM exception_sets WHERE p_vocab = 'exception-sets') x
      WHERE coalesce(p_include_retired, false) OR x.retired_at IS NULL;
@@ -221,7 +227,7 @@ BEGIN
         VALUES (p_code, v_parent, p_body->>'label_nl', p_body->>'label_en', v_pos)
         ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, label_nl = excluded.label_nl,
             label_en = excluded.label_en, retired_at = NULL, updated_at = now();
-    WHEN 'audiences', 'support-kinds' THEN   -- the same columns: table audiences or support_kinds
+    WHEN 'audiences', 'support-kinds', 'place-types' THEN   -- the same columns: audiences, support_kinds, place_types
         EXECUTE format('SELECT coalesce(max(position), 0) + 10 FROM %I', replace(p_vocab, '-', '_')) INTO v_pos;
         EXECUTE format('INSERT INTO %I (code, label_nl, label_en, position) VALUES ($1, $2, $3, $4)
                         ON CONFLICT (code) DO UPDATE SET label_nl = excluded.label_nl, label_en = excluded.label_en,
@@ -285,6 +291,7 @@ BEGIN
     WHEN 'themes' THEN UPDATE themes SET retired_at = now(), updated_at = now() WHERE code = p_code;
     WHEN 'audiences' THEN UPDATE audiences SET retired_at = now(), updated_at = now() WHERE code = p_code;
     WHEN 'support-kinds' THEN UPDATE support_kinds SET retired_at = now(), updated_at = now() WHERE code = p_code;
+    WHEN 'place-types' THEN UPDATE place_types SET retired_at = now(), updated_at = now() WHERE code = p_code;
     WHEN 'accessibility-features' THEN UPDATE accessibility_features SET retired_at = now(), updated_at = now() WHERE code = p_code;
     WHEN 'exception-sets' THEN UPDATE exception_sets SET retired_at = now(), updated_at = now() WHERE code = p_code;
     END CASE;

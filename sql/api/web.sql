@@ -29,6 +29,9 @@ BEGIN
         'support_kinds', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', code, 'label', label_nl)
                                                     ORDER BY position, code), '[]')
                           FROM support_kinds WHERE retired_at IS NULL),
+        'place_types', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', code, 'label', label_nl)
+                                                  ORDER BY position, code), '[]')
+                        FROM place_types WHERE retired_at IS NULL),
         'campaigns', sk_web_campaigns());
 END;
 $$;
@@ -70,19 +73,35 @@ $$;
 -- The residents' search page around a search's answer (a 200 body of GET /api/v1/search): the
 -- labels, the organisations' names and the map's points. The daemon calls it with the answer of its
 -- index (anonymous visitors, server/h_web.c), api_web_search with that of api_search.
-CREATE OR REPLACE FUNCTION sk_web_search_page(p_answer jsonb) RETURNS sk_response LANGUAGE sql STABLE
-    RETURN sk_web_page(sk_reply(200, p_answer), jsonb_build_object('organisations', sk_web_org_names(p_answer->'items'),
-                                                                  'points', sk_web_points(p_answer->'items')));
+-- One campaign as the residents' pages show it (NULL when there is none). plpgsql: campaigns.sql,
+-- applied after this file, defines sk_campaign_period.
+CREATE OR REPLACE FUNCTION sk_web_campaign(p_code text) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT jsonb_build_object('code', c.code, 'name', c.name, 'summary', c.summary,
+                                      'municipality', c.municipality, 'starts_on', c.starts_on, 'ends_on', c.ends_on,
+                                      'period', sk_campaign_period(c))
+              FROM campaigns c WHERE c.code = p_code);
+END;
+$$;
 
-CREATE OR REPLACE FUNCTION api_web_search_answer(p_answer jsonb, p_role text, p_org uuid, p_key uuid, p_scope text[])
+-- p_campaign: the campaign of a campaign's page (/campagnes/{code}, issue 16), named above its entries.
+CREATE OR REPLACE FUNCTION sk_web_search_page(p_answer jsonb, p_campaign text) RETURNS sk_response LANGUAGE sql STABLE
+    RETURN sk_web_page(sk_reply(200, p_answer), jsonb_build_object('organisations', sk_web_org_names(p_answer->'items'),
+                                                                  'points', sk_web_points(p_answer->'items'))
+                                                || CASE WHEN p_campaign IS NOT NULL
+                                                        THEN jsonb_build_object('campaign', sk_web_campaign(p_campaign))
+                                                        ELSE '{}'::jsonb END);
+
+CREATE OR REPLACE FUNCTION api_web_search_answer(p_answer jsonb, p_campaign text, p_role text, p_org uuid, p_key uuid,
+                                                 p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE
-    RETURN sk_web_search_page(p_answer);
+    RETURN sk_web_search_page(p_answer, p_campaign);
 
 -- The residents' search page from PostgreSQL (the index is not loaded yet, or a caller with a key).
 CREATE OR REPLACE FUNCTION api_web_search(p_params jsonb, p_lang text, p_role text, p_org uuid, p_key uuid,
                                           p_scope text[])
     RETURNS sk_response LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN r.status <> 200 THEN r ELSE sk_web_search_page(r.body::jsonb) END
+    SELECT CASE WHEN r.status <> 200 THEN r ELSE sk_web_search_page(r.body::jsonb, p_params->>'campaign') END
       FROM api_search(p_params, p_lang, p_role, p_org, p_key, p_scope) r
 $$;
 
@@ -112,6 +131,10 @@ BEGIN
         (SELECT jsonb_build_object('id', o.id, 'name', o.name, 'website', o.website, 'email', o.email,
                                    'phone', o.phone)
          FROM organisations o WHERE o.id = (b->>'organisation_id')::uuid));
+    -- issue 16: the names of its campaigns, for the links to their pages
+    extra := extra || jsonb_build_object('campaign_names', (
+        SELECT coalesce(jsonb_object_agg(c.code, c.name), '{}') FROM campaigns c
+         WHERE c.code = ANY (sk_text_array(b->'campaigns'))));
     -- issue 15: the privacy notice of the response form says how long responses are kept
     extra := extra || jsonb_build_object('response_days', (SELECT s.response_days FROM moderation_settings s));
     IF sk_is_uuid(b->>'place_id') THEN

@@ -201,11 +201,14 @@ static void matrix_cleanup(void)
         "DELETE FROM audiences WHERE code LIKE 'matrix-%'",
         "DELETE FROM accessibility_features WHERE code LIKE 'matrix-%'",
         "DELETE FROM support_kinds WHERE code LIKE 'matrix-%'",
+        "DELETE FROM place_types WHERE code LIKE 'matrix-%'",
         "DELETE FROM exception_sets WHERE code LIKE 'matrix-%'",
         /* its entries (pending ones would crowd other suites' moderation queues) and what hangs on them */
         "DELETE FROM entries WHERE organisation_id IN (SELECT id FROM organisations WHERE name LIKE 'Matrix: %')",
         "DELETE FROM organisation_trust WHERE organisation_id IN (SELECT id FROM organisations WHERE name LIKE "
         "'Matrix: %')",
+        "UPDATE entries SET campaigns = '{}' WHERE campaigns::text LIKE '%matrix-campagne-%'",
+        "DELETE FROM campaigns WHERE code LIKE 'matrix-campagne-%'",
     };
     char tmp[16];
     for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
@@ -269,6 +272,8 @@ static void vocab_table(const char *route, char *table, size_t cap)
         snprintf(table, cap, "audiences");
     else if (strstr(route, "/accessibility-features/"))
         snprintf(table, cap, "accessibility_features");
+    else if (strstr(route, "/place-types/"))
+        snprintf(table, cap, "place_types");
     else
         snprintf(table, cap, "support_kinds");
 }

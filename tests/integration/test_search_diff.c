@@ -1382,6 +1382,14 @@ static void gen_search(struct query *q, const char **lang, bool *page_all)
         param(q, "discount_pass", pm(850) ? "true" : pm(700) ? "0" : "ja");
     if (pm(60))
         param(q, "language", pm(950) ? PICK(languages) : "EN");
+    if (pm(60))
+        param(q, "place_type",
+              pm(700)   ? "buurthuis"
+              : pm(600) ? "odensehuis,buurthuis"
+              : pm(500) ? "kasteel"
+                        : "Fout!");
+    if (pm(60))
+        param(q, "drop_in", pm(850) ? "true" : pm(500) ? "false" : "misschien");
     if (pm(60) && g_campaign[0])
         param(q, "campaign", pm(850) ? g_campaign : pm(500) ? "geen-campagne" : "Fout!");
     if (pm(180)) { /* a date window */
@@ -1714,6 +1722,10 @@ static void entry_body(struct sb *b, int k, const char *org, const char *tag, co
            pm(500) ? "{\"free\":true}" : "{\"amount_eur\":2.5,\"discount_pass\":true}", PICK(langs), w1, tag);
     if (g_campaign[0] && pm(500))
         sb_add(b, ",\"campaigns\":[\"%s\"]", g_campaign);
+    if (k == K_PLACE && pm(600)) /* issue 16: place types and drop-in */
+        sb_add(b, ",\"place_type\":\"%s\"", pm(500) ? "buurthuis" : "odensehuis");
+    if (k != K_VACANCY && pm(400))
+        sb_add(b, ",\"drop_in\":true");
     if (k == K_PLACE || k == K_ACTIVITY)
         sb_add(b,
                ",\"address\":{\"street\":\"Verschilstraat\",\"house_number\":\"%d\",\"postcode\":\"4205 AB\","
