@@ -170,15 +170,8 @@ BEGIN
                 OR (f.retired_at IS NOT NULL AND NOT coalesce(old.accessibility ? x.key, false))
                 OR NOT (x.value #>> '{}') = ANY (f.allowed_values))), '[]'::jsonb);
 
-    IF p_kind = 'place' AND jsonb_typeof(b->'place_type') = 'string' THEN
-        errs := errs || coalesce((
-            SELECT sk_err('place_type', CASE WHEN t.code IS NULL
-                              THEN 'is not a known place type (see GET /api/v1/place-types)'
-                              ELSE 'has been retired and can no longer be chosen' END)
-              FROM (SELECT b->>'place_type' AS code) x
-              LEFT JOIN place_types t ON t.code = x.code
-             WHERE t.code IS NULL OR (t.retired_at IS NOT NULL AND x.code IS DISTINCT FROM old.place_type)),
-            '[]'::jsonb);
+    IF p_kind = 'place' THEN
+        errs := errs || sk_term_error('place_type', b->'place_type', 'place-types', old.place_type);
     END IF;
 
     IF p_kind = 'activity' THEN
@@ -187,16 +180,7 @@ BEGIN
     END IF;
 
     IF p_kind = 'carer_support' THEN
-        IF jsonb_typeof(b->'support_kind') = 'string' THEN
-            errs := errs || coalesce((
-                SELECT sk_err('support_kind', CASE WHEN t.code IS NULL
-                                  THEN 'is not a known support kind (see GET /api/v1/support-kinds)'
-                                  ELSE 'has been retired and can no longer be chosen' END)
-                  FROM (SELECT b->>'support_kind' AS code) x
-                  LEFT JOIN support_kinds t ON t.code = x.code
-                 WHERE t.code IS NULL OR (t.retired_at IS NOT NULL AND x.code IS DISTINCT FROM old.support_kind)),
-                '[]'::jsonb);
-        END IF;
+        errs := errs || sk_term_error('support_kind', b->'support_kind', 'support-kinds', old.support_kind);
         errs := errs || sk_term_errors('for_whom', b->'for_whom', 'audiences', old.for_whom, NULL);
     END IF;
 

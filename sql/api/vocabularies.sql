@@ -29,6 +29,25 @@ BEGIN
 END;
 $$;
 
+-- The error (a list of zero or one) of member p_field holding one code of vocabulary p_vocab (a
+-- string member; anything else the daemon has reported): unknown, or retired unless the entry had
+-- it already (p_old). Support kinds and place types use it.
+CREATE OR REPLACE FUNCTION sk_term_error(p_field text, p_member jsonb, p_vocab text, p_old text)
+    RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    IF jsonb_typeof(p_member) IS DISTINCT FROM 'string' THEN
+        RETURN '[]';
+    END IF;
+    RETURN (SELECT coalesce(jsonb_agg(sk_err(p_field, CASE WHEN t.code IS NULL
+                       THEN format('is not a known %s (see GET /api/v1/%s)', rtrim(replace(p_vocab, '-', ' '), 's'),
+                                   p_vocab)
+                       ELSE 'has been retired and can no longer be chosen' END)), '[]'::jsonb)
+              FROM (SELECT p_member #>> '{}' AS code) x
+              LEFT JOIN sk_vocab_terms t ON t.vocab = p_vocab AND t.code = x.code
+             WHERE t.code IS NULL OR (t.retired_at IS NOT NULL AND x.code IS DISTINCT FROM p_old));
+END;
+$$;
+
 -- =============================================================================================
 -- Vocabularies: themes, audiences, accessibility-features, support-kinds, exception-sets
 -- =============================================================================================
