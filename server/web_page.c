@@ -85,15 +85,19 @@ int webpage_referral_ids(const char *csv, char ids[][37])
     return n;
 }
 
-/* The ids as "a,b,c" (out: at least WEBPAGE_REFERRAL_MAX * 37 bytes), leaving out skip (may be NULL). */
-static void web_ids_csv(char ids[][37], int n, const char *skip, char *out)
+/* The ids as "a,b,c" into out (cap bytes: WEBPAGE_REFERRAL_MAX * 37 + 1 hold them all), leaving out
+ * skip (may be NULL). */
+static void web_ids_csv(char ids[][37], int n, const char *skip, char *out, size_t cap)
 {
     size_t o = 0;
     out[0] = '\0';
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && o + 1 < cap; i++) {
         if (skip && strcasecmp(ids[i], skip) == 0)
             continue;
-        o += (size_t)sprintf(out + o, "%s%s", o ? "," : "", ids[i]);
+        int w = snprintf(out + o, cap - o, "%s%.36s", o ? "," : "", ids[i]);
+        if (w < 0 || (size_t)w >= cap - o)
+            break; /* never cut an id in half: the list ends before it */
+        o += (size_t)w;
     }
 }
 
@@ -821,7 +825,7 @@ static void web_results(struct html_buf *b, const struct evkeyvalq *qs, struct j
         lijst = ""; /* a new, empty list */
         nids = 0;
     } else if (nids > 0) {
-        web_ids_csv(ids, nids, NULL, lijst_buf);
+        web_ids_csv(ids, nids, NULL, lijst_buf, sizeof(lijst_buf));
         lijst = lijst_buf;
     }
     if (lijst) {
@@ -1686,7 +1690,7 @@ void webpage_referral(struct html_buf *b, struct json_object *body, char ids[][3
     char csv[WEBPAGE_REFERRAL_MAX * 37 + 1], without[WEBPAGE_REFERRAL_MAX * 37 + 1];
     char url[WEBPAGE_REFERRAL_MAX * 37 + 320];
 
-    web_ids_csv(ids, n, NULL, csv);
+    web_ids_csv(ids, n, NULL, csv, sizeof(csv));
     snprintf(url, sizeof(url), "%s/lijst?ids=%s", base_url, csv);
     web_page_start(b, "Voor u uitgezocht", "page-referral");
     html_raw(b, "<main id=\"inhoud\" class=\"wrap referral\" tabindex=\"-1\">\n"
@@ -1710,7 +1714,7 @@ void webpage_referral(struct html_buf *b, struct json_object *body, char ids[][3
     html_raw(b, "<ol class=\"referral-list\">\n");
     for (size_t i = 0; i < web_len(items); i++) {
         struct json_object *e = json_object_array_get_idx(items, i);
-        web_ids_csv(ids, n, web_str(e, "id"), without);
+        web_ids_csv(ids, n, web_str(e, "id"), without, sizeof(without));
         web_referral_item(b, e, (int)i + 1, without);
     }
     html_raw(b, "</ol>\n<p class=\"referral-foot\">Deze lijst komt van de sociale kaart: ");
