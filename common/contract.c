@@ -12,6 +12,13 @@ static const struct kind_row {
 #include "contract.def"
 };
 
+static const struct channel_row {
+    const char *code, *label;
+} channels[SK_CHANNEL_COUNT] = {
+#define SK_CHANNEL(id, code, label) [SK_CHANNEL_##id] = { code, label },
+#include "contract.def"
+};
+
 static const struct problem_row {
     const char *type, *title;
     int status;
@@ -60,6 +67,26 @@ const char *sk_kind_label(enum sk_kind kind, bool plural)
     if ((unsigned)kind >= SK_KIND_COUNT)
         return NULL;
     return plural ? kinds[kind].label_plural : kinds[kind].label;
+}
+
+bool sk_channel_from_code(const char *code, enum sk_channel *out)
+{
+    for (int c = 0; code != NULL && c < SK_CHANNEL_COUNT; c++)
+        if (strcmp(code, channels[c].code) == 0) {
+            *out = (enum sk_channel)c;
+            return true;
+        }
+    return false;
+}
+
+const char *sk_channel_code(enum sk_channel channel)
+{
+    return (unsigned)channel < SK_CHANNEL_COUNT ? channels[channel].code : NULL;
+}
+
+const char *sk_channel_label(enum sk_channel channel)
+{
+    return (unsigned)channel < SK_CHANNEL_COUNT ? channels[channel].label : NULL;
 }
 
 const char *contract_status_title(int status)

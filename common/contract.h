@@ -6,7 +6,8 @@
  * common/contract.def, so C never types them again. The same file is printed
  * as SQL by common/contract_sql.c into ${CMAKE_BINARY_DIR}/generated/contract.sql
  * (functions sk_contract_limit, sk_contract_kind_path, sk_contract_kind_label,
- * sk_contract_kind_names, sk_contract_status_title, sk_contract_problem_type,
+ * sk_contract_kind_names, sk_contract_channel_names,
+ * sk_contract_channel_label, sk_contract_status_title, sk_contract_problem_type,
  * sk_contract_problem_title, sk_contract_pattern), embedded into the binaries
  * as the first of the API's files (sk_contract_sql, embedded.h).
  *
@@ -35,6 +36,17 @@ enum {
 #include "contract.def"
 };
 
+/* How a resident reaches a service ("channels"), in contract order. */
+enum sk_channel {
+#define SK_CHANNEL(id, code, label) SK_CHANNEL_##id,
+#include "contract.def"
+};
+enum {
+    SK_CHANNEL_COUNT = 0
+#define SK_CHANNEL(id, code, label) +1
+#include "contract.def"
+};
+
 /* Shared limits: CONTRACT_LIST_MAX etc. */
 enum {
 #define SK_LIMIT(id, name, value) CONTRACT_##id = (value),
@@ -58,16 +70,22 @@ enum contract_pattern {
 /* The URN prefix of every problem type but about:blank. */
 #define CONTRACT_PROBLEM_URN "urn:socialekaart:problem:"
 
-/* Collection path segment ("places", "activities", "vacancies", "carer-support") to kind.
+/* Collection path segment ("places", "activities", "vacancies", "carer-support", "services") to kind.
  * Returns false for anything else, NULL included (out untouched). */
 bool sk_kind_from_path(const char *segment, enum sk_kind *out);
-/* Stored/JSON name ("place", "activity", "vacancy", "carer_support") to kind; as above. */
+/* Stored/JSON name ("place", ..., "carer_support", "service") to kind; as above. */
 bool sk_kind_from_name(const char *name, enum sk_kind *out);
 /* Name and path of a kind; NULL when kind is out of range. */
 const char *sk_kind_name(enum sk_kind kind);
 const char *sk_kind_path(enum sk_kind kind);
 /* The Dutch label (singular or plural) of a kind; NULL when out of range. */
 const char *sk_kind_label(enum sk_kind kind, bool plural);
+
+/* A channel's code ("walk_in") to channel, false for anything else (out untouched); its code and
+ * Dutch label, NULL when out of range. */
+bool sk_channel_from_code(const char *code, enum sk_channel *out);
+const char *sk_channel_code(enum sk_channel channel);
+const char *sk_channel_label(enum sk_channel channel);
 
 /* The reason phrase of an HTTP status ("Not Found"); "OK" below 400, "Error" if unknown. */
 const char *contract_status_title(int status);

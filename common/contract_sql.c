@@ -100,6 +100,25 @@ static int print_kinds(FILE *f)
     fprintf(f, "\n        WHEN '%s' THEN CASE WHEN p_plural THEN '%s' ELSE '%s' END", name, label_plural, label);
 #include "contract.def"
     fputs(" END;\n\n", f);
+
+    fputs("CREATE OR REPLACE FUNCTION sk_contract_channel_names() RETURNS text[]\n"
+          "    LANGUAGE sql IMMUTABLE PARALLEL SAFE\n    RETURN ARRAY[",
+          f);
+    sep = "";
+#define SK_CHANNEL(id, code, label)                                                                                    \
+    ok &= plain(code) & plain(label);                                                                                  \
+    fputs(sep, f);                                                                                                     \
+    lit(f, code);                                                                                                      \
+    sep = ", ";
+#include "contract.def"
+    fputs("]::text[];\n\n", f);
+
+    fputs("CREATE OR REPLACE FUNCTION sk_contract_channel_label(p_code text) RETURNS text\n"
+          "    LANGUAGE sql IMMUTABLE PARALLEL SAFE\n    RETURN CASE p_code",
+          f);
+#define SK_CHANNEL(id, code, label) fprintf(f, " WHEN '%s' THEN '%s'", code, label);
+#include "contract.def"
+    fputs(" END;\n\n", f);
     return ok;
 }
 

@@ -107,13 +107,31 @@ static void p_kind(const char *name, const char *value, struct json_object *out,
         const char *k = json_object_get_string(json_object_array_get_idx(arr, i));
         enum sk_kind kind;
         if (!sk_kind_from_path(k, &kind) && !sk_kind_from_name(k, &kind)) {
-            verr_add(errs, name, "must be places, activities, vacancies or carer-support, not '%s'", k);
+            verr_add(errs, name, "must be places, activities, vacancies, carer-support or services, not '%s'", k);
             break;
         }
         json_object_array_add(kinds, json_object_new_string(sk_kind_name(kind)));
     }
     json_object_object_add(out, "kinds", kinds);
     json_object_put(arr);
+}
+
+/* channel=walk_in,phone: how a service is reached (contract.def's codes) */
+static void p_channel(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
+{
+    struct json_object *arr = code_list(name, value, errs);
+    if (arr == NULL)
+        return;
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        const char *c = json_object_get_string(json_object_array_get_idx(arr, i));
+        enum sk_channel channel;
+        if (!sk_channel_from_code(c, &channel)) {
+            verr_add(errs, name, "must be walk_in, phone, email, home_visit or online, not '%s'", c);
+            json_object_put(arr);
+            return;
+        }
+    }
+    json_object_object_add(out, "channels", arr);
 }
 
 static void p_municipality(const char *name, const char *value, struct json_object *out, struct verr_list *errs)
@@ -355,8 +373,11 @@ static const struct param params[] = {
     { "discount_pass", p_flag },
     { "language", p_language },
     { "campaign", p_campaign },
-    { "place_type", p_codes }, /* issue 16: buurthuis, Odensehuis ... (places) */
-    { "drop_in", p_flag },     /* issue 16: inloop, zonder aanmelden */
+    { "place_type", p_codes },   /* issue 16: buurthuis, Odensehuis ... (places) */
+    { "drop_in", p_flag },       /* issue 16: inloop, zonder aanmelden */
+    { "no_referral", p_flag },   /* issue 16, services: zonder verwijzing */
+    { "no_indication", p_flag }, /* issue 16, services: geen indicatie nodig */
+    { "channel", p_channel },    /* issue 16, services: walk_in, phone ... */
     { "from", p_datetime },
     { "to", p_datetime },
     { "day", p_days },

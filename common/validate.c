@@ -730,6 +730,10 @@ static void check_array(struct vctx *c, struct json_object *v, const struct fiel
         fail(c, "must have at most %g items", r->hi);
         return;
     }
+    if ((double)n < r->lo) {
+        fail(c, "must have at least %g %s", r->lo, r->lo == 1 ? "item" : "items");
+        return;
+    }
     c->partial = false;
     for (size_t i = 0; i < n; i++) {
         struct json_object *item = json_object_array_get_idx(v, i);
@@ -1370,6 +1374,11 @@ static const char *const registration_values[] = { "none", "required", NULL };
 static const char *const visibility_values[] = { "public", "area_only", NULL };
 static const char *const commitment_values[] = { "one-off", "ongoing", NULL };
 static const char *const day_values[] = { "mo", "tu", "we", "th", "fr", "sa", "su", NULL };
+static const char *const channel_values[] = {
+#define SK_CHANNEL(id, code, label) code,
+#include "contract.def"
+    NULL
+};
 
 static const struct field_rule code_item = RULE("item", check_code, 0);
 static const struct field_rule area_item = RULE("item", check_area, 0);
@@ -1377,6 +1386,7 @@ static const struct field_rule language_item = RULE("item", check_language, 0);
 static const struct field_rule image_item = RULE("item", check_url, 0);
 static const struct field_rule date_item = RULE("item", check_date, 0);
 static const struct field_rule skill_item = RANGED("item", check_line, 0, 1, SKILL_MAX);
+static const struct field_rule channel_item = CHOICE("item", 0, channel_values);
 
 static const struct field_rule translation_members[] = {
     RANGED("title", check_line, 0, 1, TITLE_MAX),
@@ -1491,6 +1501,24 @@ static const struct field_rule carer_support_members[] = {
     END,
 };
 
+/* issue 16: help and advice (Klussendienst, VraagWijzer ...); the hours are its walk-in hours */
+static const struct field_rule service_members[] = {
+    SHARED_MEMBERS,
+    RULE("referral_required", check_bool, 0),
+    RULE("indication_required", check_bool, 0),
+    { .name = "channels",
+      .check = check_array,
+      .flags = RULE_UNIQUE | RULE_REQUIRED,
+      .lo = 1,
+      .hi = SK_CHANNEL_COUNT,
+      .sub = &channel_item,
+      .missing = "is required: how residents reach the service (walk_in, phone, email, home_visit, online)" },
+    ARRAY("opening_hours", 0, OPENING_HOURS_MAX, &opening_item),
+    RULE("place_id", check_uuid, 0),
+    RULE("drop_in", check_bool, 0),
+    END,
+};
+
 /* ------------------------------------------------------------------ */
 /* Kinds and the public entry points */
 
@@ -1498,10 +1526,9 @@ static const struct field_rule carer_support_members[] = {
 static const struct kind_spec {
     const struct field_rule *members;
 } kinds[SK_KIND_COUNT] = {
-    [SK_KIND_PLACE] = { place_members },
-    [SK_KIND_ACTIVITY] = { activity_members },
-    [SK_KIND_VACANCY] = { vacancy_members },
-    [SK_KIND_CARER_SUPPORT] = { carer_support_members },
+    [SK_KIND_PLACE] = { place_members },     [SK_KIND_ACTIVITY] = { activity_members },
+    [SK_KIND_VACANCY] = { vacancy_members }, [SK_KIND_CARER_SUPPORT] = { carer_support_members },
+    [SK_KIND_SERVICE] = { service_members },
 };
 
 /* ------------------------------------------------------------------ */
@@ -1548,14 +1575,14 @@ static void check_kind_names(struct vctx *c, struct json_object *v, const struct
 {
     enum sk_kind kind;
     if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) > SK_KIND_COUNT) {
-        fail(c, "must be a list of at most %d kinds: place, activity, vacancy, carer_support", SK_KIND_COUNT);
+        fail(c, "must be a list of at most %d kinds: place, activity, vacancy, carer_support, service", SK_KIND_COUNT);
         return;
     }
     for (size_t i = 0; i < json_object_array_length(v); i++) {
         struct json_object *k = json_object_array_get_idx(v, i);
         size_t mark = path_enter_index(c, i);
         if (!json_object_is_type(k, json_type_string) || !sk_kind_from_name(json_object_get_string(k), &kind))
-            fail(c, "must be place, activity, vacancy or carer_support");
+            fail(c, "must be place, activity, vacancy, carer_support or service");
         path_leave(c, mark);
     }
 }

@@ -1,6 +1,6 @@
 /*
- * h_entries.c — the four kinds of entry: places, activities, vacancies and
- * carer support. Each handler parses and validates, then makes one call to
+ * h_entries.c — the five kinds of entry: places, activities, vacancies,
+ * carer support and services. Each handler parses and validates, then makes one call to
  * an api_entry_* function, which authorises, writes, audits and renders.
  */
 #include <ctype.h>

@@ -111,7 +111,7 @@ static void feeds_check_count(struct verr_list *errs, const char *name, const ch
 }
 
 /*
- * GET /feeds/{places|activities|vacancies|carer-support}: one RPDE page.
+ * GET /feeds/{places|activities|vacancies|carer-support|services}: one RPDE page.
  * afterTimestamp and afterId come together or not at all (RPDE 1.0, the
  * "modified" ordering strategy); limit is ours (1..500, default 500).
  */
@@ -217,6 +217,11 @@ void h_feed_places_geojson(struct req_ctx *ctx)
 void h_feed_activities_geojson(struct req_ctx *ctx)
 {
     feeds_geojson(ctx, "activity");
+}
+
+void h_feed_services_geojson(struct req_ctx *ctx)
+{
+    feeds_geojson(ctx, "service");
 }
 
 /*

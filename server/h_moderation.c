@@ -82,7 +82,7 @@ static int mod_kind_arg(struct req_ctx *ctx, const char **out)
     if (v == NULL)
         return 0;
     if (!sk_kind_from_name(v, &k)) {
-        http_bad_field(ctx, 400, "kind", "must be place, activity, vacancy or carer_support");
+        http_bad_field(ctx, 400, "kind", "must be place, activity, vacancy, carer_support or service");
         return -1;
     }
     *out = sk_kind_name(k);

@@ -491,6 +491,9 @@ static void pp_patchify(enum sk_kind kind, struct json_object *e, const struct p
     static const char *const vacancy[] = { "hours_per_week", "commitment", "min_age", "skills",
                                            "valid_until",    "place_id",   NULL };
     static const char *const carer[] = { "support_kind", "for_whom", "place_id", "drop_in", NULL };
+    static const char *const service[] = {
+        "referral_required", "indication_required", "channels", "opening_hours", "place_id", "drop_in", NULL
+    };
     struct json_object *tr = pp_get(e, "translations"), *acc = pp_get(e, "accessibility");
 
     pp_nulls(e, common);
@@ -524,8 +527,34 @@ static void pp_patchify(enum sk_kind kind, struct json_object *e, const struct p
         break;
     case SK_KIND_VACANCY: pp_nulls(e, vacancy); break;
     case SK_KIND_CARER_SUPPORT: pp_nulls(e, carer); break;
+    case SK_KIND_SERVICE: pp_nulls(e, service); break;
     default: break;
     }
+}
+
+/* The week's opening hours of the form (opening_hours.mo.opens ...) as "opening_hours", when any. */
+static void pp_put_hours(struct json_object *e, const struct pp_form *form)
+{
+    struct json_object *hours = json_object_new_array();
+    for (int d = 0; d < 7; d++) {
+        char on[40], cn[40];
+        const char *opens, *closes;
+        snprintf(on, sizeof(on), "opening_hours.%s.opens", pp_api_days[d]);
+        snprintf(cn, sizeof(cn), "opening_hours.%s.closes", pp_api_days[d]);
+        opens = pp_form_get(form, on);
+        closes = pp_form_get(form, cn);
+        if ((opens && *opens) || (closes && *closes)) {
+            struct json_object *h = json_object_new_object();
+            json_object_object_add(h, "day", json_object_new_string(pp_api_days[d]));
+            json_object_object_add(h, "opens", json_object_new_string(opens ? opens : ""));
+            json_object_object_add(h, "closes", json_object_new_string(closes ? closes : ""));
+            json_object_array_add(hours, h);
+        }
+    }
+    if (pp_len(hours) > 0)
+        json_object_object_add(e, "opening_hours", hours);
+    else
+        json_object_put(hours);
 }
 
 struct json_object *pp_form_to_entry(enum sk_kind kind, const struct pp_form *form, bool patch)
@@ -587,31 +616,11 @@ struct json_object *pp_form_to_entry(enum sk_kind kind, const struct pp_form *fo
     pp_put_group(e, "contact", form, contact);
 
     switch (kind) {
-    case SK_KIND_PLACE: {
-        struct json_object *hours = json_object_new_array();
+    case SK_KIND_PLACE:
         pp_put_group(e, "address", form, address);
-        for (int d = 0; d < 7; d++) {
-            char on[40], cn[40];
-            const char *opens, *closes;
-            snprintf(on, sizeof(on), "opening_hours.%s.opens", pp_api_days[d]);
-            snprintf(cn, sizeof(cn), "opening_hours.%s.closes", pp_api_days[d]);
-            opens = pp_form_get(form, on);
-            closes = pp_form_get(form, cn);
-            if ((opens && *opens) || (closes && *closes)) {
-                struct json_object *h = json_object_new_object();
-                json_object_object_add(h, "day", json_object_new_string(pp_api_days[d]));
-                json_object_object_add(h, "opens", json_object_new_string(opens ? opens : ""));
-                json_object_object_add(h, "closes", json_object_new_string(closes ? closes : ""));
-                json_object_array_add(hours, h);
-            }
-        }
-        if (pp_len(hours) > 0)
-            json_object_object_add(e, "opening_hours", hours);
-        else
-            json_object_put(hours);
+        pp_put_hours(e, form);
         pp_put_text(e, "place_type", pp_form_get(form, "place_type")); /* issue 16 */
         break;
-    }
     case SK_KIND_ACTIVITY: pp_form_activity(e, form); break;
     case SK_KIND_VACANCY:
         pp_put_number(e, "hours_per_week", pp_form_get(form, "hours_per_week"), false);
@@ -626,6 +635,14 @@ struct json_object *pp_form_to_entry(enum sk_kind kind, const struct pp_form *fo
         pp_put_list(e, "for_whom", form, "for_whom");
         pp_put_text(e, "place_id", pp_form_get(form, "place_id"));
         break;
+    case SK_KIND_SERVICE: /* issue 16 */
+        json_object_object_add(e, "referral_required", json_object_new_boolean(pp_checked(form, "referral_required")));
+        json_object_object_add(e, "indication_required",
+                               json_object_new_boolean(pp_checked(form, "indication_required")));
+        pp_put_list(e, "channels", form, "channels");
+        pp_put_hours(e, form);
+        pp_put_text(e, "place_id", pp_form_get(form, "place_id"));
+        break;
     default: break;
     }
     if (kind != SK_KIND_VACANCY && pp_checked(form, "drop_in")) /* issue 16: inloop, zonder aanmelden */
@@ -634,6 +651,7 @@ struct json_object *pp_form_to_entry(enum sk_kind kind, const struct pp_form *fo
         pp_patchify(kind, e, form);
     return e;
 }
+
 
 /* ------------------------------------------------------------------ */
 /* Errors of the API -> form controls, in Dutch                        */
@@ -678,12 +696,31 @@ const char *pp_error_control(enum sk_kind kind, const char *field)
         strncmp(base, "accessibility.", 14) == 0 || strncmp(base, "translations.en.", 16) == 0)
         return base;
     {
-        static const char *const plain[] = { "title",        "summary",  "description", "municipality",
-                                             "areas",        "themes",   "audiences",   "place_id",
-                                             "registration", "capacity", "places_left", "hours_per_week",
-                                             "commitment",   "min_age",  "skills",      "valid_until",
-                                             "support_kind", "for_whom", "campaigns",   "place_type",
-                                             "drop_in",      NULL };
+        static const char *const plain[] = { "title",
+                                             "summary",
+                                             "description",
+                                             "municipality",
+                                             "areas",
+                                             "themes",
+                                             "audiences",
+                                             "place_id",
+                                             "registration",
+                                             "capacity",
+                                             "places_left",
+                                             "hours_per_week",
+                                             "commitment",
+                                             "min_age",
+                                             "skills",
+                                             "valid_until",
+                                             "support_kind",
+                                             "for_whom",
+                                             "campaigns",
+                                             "place_type",
+                                             "drop_in",
+                                             "channels",
+                                             "referral_required",
+                                             "indication_required",
+                                             NULL };
         for (size_t i = 0; plain[i]; i++)
             if (strcmp(base, plain[i]) == 0)
                 return plain[i];
@@ -755,6 +792,7 @@ static const struct {
     { SK_KIND_ACTIVITY, "activiteit", "een activiteit" },
     { SK_KIND_VACANCY, "vrijwilligerswerk", "vrijwilligerswerk" },
     { SK_KIND_CARER_SUPPORT, "mantelzorg", "steun voor mantelzorgers" },
+    { SK_KIND_SERVICE, "hulp", "hulp of advies" },
 };
 
 bool pp_kind_from_slug(const char *slug, enum sk_kind *kind)
@@ -1485,6 +1523,9 @@ static const char *pp_control_label(const char *control)
         { "valid_until", "Open tot en met" },
         { "support_kind", "Soort steun" },
         { "for_whom", "Voor wie" },
+        { "channels", "Zo bereiken mensen u" },
+        { "referral_required", "Verwijzing" },
+        { "indication_required", "Indicatie" },
         { "cost.amount_eur", "Kosten" },
         { "cost.description", "Uitleg over de kosten" },
         { "contact.phone", "Telefoon" },
@@ -1669,11 +1710,11 @@ static void pp_form_address(struct pp_fctx *c, struct json_object *e, bool requi
              pp_path(e, "address.city"));
 }
 
-static void pp_form_hours(struct pp_fctx *c, struct json_object *e)
+/* The week's hours: a place's opening hours, a service's walk-in hours (legend, hint). */
+static void pp_form_hours(struct pp_fctx *c, struct json_object *e, const char *legend, const char *hint)
 {
     struct json_object *hours = pp_get(e, "opening_hours");
-    pp_fieldset_start(c, "opening_hours", "Openingstijden",
-                      "Laat een dag leeg als u dan dicht bent. Tijden zoals 09:00 en 17:00.");
+    pp_fieldset_start(c, "opening_hours", legend, hint);
     html_raw(c->b, "<div class=\"hours-grid\">");
     for (int d = 0; d < 7; d++) {
         const char *opens = NULL, *closes = NULL;
@@ -1874,7 +1915,7 @@ static void pp_form_kind_fields(struct pp_fctx *c, struct json_object *choices, 
         pp_choice(c, "checkbox", "drop_in", "ja", "Mensen kunnen zo binnenlopen, zonder aanmelden",
                   pp_true(e, "drop_in"));
         html_raw(c->b, "</fieldset>\n</fieldset>\n");
-        pp_form_hours(c, e);
+        pp_form_hours(c, e, "Openingstijden", "Laat een dag leeg als u dan dicht bent. Tijden zoals 09:00 en 17:00.");
         break;
     case SK_KIND_ACTIVITY:
         html_raw(c->b,
@@ -1933,6 +1974,26 @@ static void pp_form_kind_fields(struct pp_fctx *c, struct json_object *choices, 
         pp_choice(c, "checkbox", "drop_in", "ja", "Mensen kunnen zo binnenlopen, zonder aanmelden",
                   pp_true(e, "drop_in"));
         html_raw(c->b, "</fieldset>\n</fieldset>\n");
+        break;
+    case SK_KIND_SERVICE: /* issue 16: hulp en advies */
+        html_raw(c->b, "<fieldset class=\"section\"><legend>De hulp</legend>\n");
+        pp_checks(c, "channels", "Hoe bereiken mensen u?", "Kies er minstens één.", pp_get(choices, "channels"),
+                  pp_get(e, "channels"));
+        pp_fieldset_start(c, "referral_required", "Verwijzing", NULL);
+        pp_choice(c, "checkbox", "referral_required", "ja",
+                  "Alleen met een verwijzing (bijvoorbeeld van de huisarts of het sociaal team)",
+                  pp_true(e, "referral_required"));
+        html_raw(c->b, "</fieldset>\n");
+        pp_fieldset_start(c, "indication_required", "Indicatie", NULL);
+        pp_choice(c, "checkbox", "indication_required", "ja", "Alleen met een indicatie (van de gemeente)",
+                  pp_true(e, "indication_required"));
+        html_raw(c->b, "</fieldset>\n");
+        pp_form_place_choice(c, choices, e, "Waar is het spreekuur? (mag leeg)");
+        pp_fieldset_start(c, "drop_in", "Inloop", NULL);
+        pp_choice(c, "checkbox", "drop_in", "ja", "Mensen kunnen zo binnenlopen, zonder afspraak",
+                  pp_true(e, "drop_in"));
+        html_raw(c->b, "</fieldset>\n</fieldset>\n");
+        pp_form_hours(c, e, "Spreekuren (mag leeg)", "Wanneer kunnen mensen langskomen of bellen? Tijden zoals 09:00.");
         break;
     default: break;
     }

@@ -47,6 +47,13 @@ const struct route routes_table[] = {
     R("/api/v1/carer-support/{id}", RM_PUT, h_entry_replace, RF_NEEDS_KEY),
     R("/api/v1/carer-support/{id}", RM_PATCH, h_entry_patch, RF_NEEDS_KEY),
     R("/api/v1/carer-support/{id}", RM_DELETE, h_entry_delete, RF_NEEDS_KEY),
+    R("/api/v1/services", RM_GET, h_entry_list, RF_CACHE),
+    R("/api/v1/services", RM_POST, h_entry_create, RF_NEEDS_KEY),
+    R("/api/v1/services.geojson", RM_GET, h_feed_services_geojson, RF_CACHE | RF_EXPENSIVE), /* h_feeds.c */
+    R("/api/v1/services/{id}", RM_GET, h_entry_get, RF_CACHE),
+    R("/api/v1/services/{id}", RM_PUT, h_entry_replace, RF_NEEDS_KEY),
+    R("/api/v1/services/{id}", RM_PATCH, h_entry_patch, RF_NEEDS_KEY),
+    R("/api/v1/services/{id}", RM_DELETE, h_entry_delete, RF_NEEDS_KEY),
 
     R("/api/v1/search", RM_GET, h_search, RF_CACHE),
     R("/api/v1/activities/{id}/occurrences", RM_GET, h_activity_occurrences, RF_CACHE),
@@ -104,14 +111,17 @@ const struct route routes_table[] = {
     R("/api/v1/activities/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
     R("/api/v1/vacancies/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
     R("/api/v1/carer-support/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
+    R("/api/v1/services/{id}/confirm", RM_POST, h_entry_confirm, RF_NEEDS_KEY),
     R("/api/v1/places/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
     R("/api/v1/activities/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
     R("/api/v1/vacancies/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
     R("/api/v1/carer-support/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
+    R("/api/v1/services/{id}/reports", RM_POST, h_report_create, RF_SMALL_BODY | RF_KEEPS_ANSWERS),
     R("/api/v1/places/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
     R("/api/v1/activities/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
     R("/api/v1/vacancies/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
     R("/api/v1/carer-support/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
+    R("/api/v1/services/{id}/reports", RM_GET, h_reports_list, RF_NEEDS_KEY),
     R("/api/v1/stats/coverage", RM_GET, h_stats_coverage, RF_EXPENSIVE), /* Accept picks CSV: not cached */
     R("/api/v1/stats/demand", RM_GET, h_stats_demand, RF_EXPENSIVE),     /* issue 16; Accept picks CSV or SVG */
 
@@ -150,6 +160,7 @@ const struct route routes_table[] = {
     R("/feeds/activities", RM_GET, h_feed_rpde, RF_CACHE | RF_EXPENSIVE),
     R("/feeds/vacancies", RM_GET, h_feed_rpde, RF_CACHE | RF_EXPENSIVE),
     R("/feeds/carer-support", RM_GET, h_feed_rpde, RF_CACHE | RF_EXPENSIVE),
+    R("/feeds/services", RM_GET, h_feed_rpde, RF_CACHE | RF_EXPENSIVE),
     R("/api/v1/hsds/services", RM_GET, h_feed_hsds, RF_CACHE | RF_EXPENSIVE),
     R("/api/v1/hsds/organizations", RM_GET, h_feed_hsds, RF_CACHE | RF_EXPENSIVE),
     R("/api/v1/hsds/locations", RM_GET, h_feed_hsds, RF_CACHE | RF_EXPENSIVE),

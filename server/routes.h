@@ -93,6 +93,7 @@ void h_feed_activities_ics(struct req_ctx *ctx);
 void h_feed_activity_ics(struct req_ctx *ctx);
 void h_feed_places_geojson(struct req_ctx *ctx);
 void h_feed_activities_geojson(struct req_ctx *ctx);
+void h_feed_services_geojson(struct req_ctx *ctx);
 void h_feed_hsds(struct req_ctx *ctx);
 
 /* h_keys.c: API keys, invitations, sessions (issue 15) */

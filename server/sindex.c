@@ -213,6 +213,7 @@ void sx_doc_unref(struct sx_doc *d)
     free(d->access);
     free(d->languages);
     free(d->campaigns);
+    free(d->channels);
     if (!d->tsv_borrowed)
         free(d->tsv);
     free(d->open);
@@ -261,6 +262,8 @@ void sx_segment_unref(struct sx_segment *s)
     bm_free(s->discount);
     bm_free(s->geo);
     bm_free(s->drop_in);
+    bm_free(s->referral);
+    bm_free(s->indication);
     field_free(&s->municipality);
     field_free(&s->area);
     field_free(&s->whole);
@@ -271,6 +274,7 @@ void sx_segment_unref(struct sx_segment *s)
     field_free(&s->language);
     field_free(&s->campaign);
     field_free(&s->place_type);
+    field_free(&s->channel);
     for (size_t i = 0; i < s->nlex; i++)
         for (int c = 0; c < 4; c++)
             bm_free(s->lex[i].bm[c]);
@@ -1023,6 +1027,16 @@ static bool is_drop_in(const struct sx_doc *d, const void *a)
     (void)a;
     return d->drop_in;
 }
+static bool needs_referral(const struct sx_doc *d, const void *a)
+{
+    (void)a;
+    return d->referral;
+}
+static bool needs_indication(const struct sx_doc *d, const void *a)
+{
+    (void)a;
+    return d->indication;
+}
 static bool has_geo(const struct sx_doc *d, const void *a)
 {
     (void)a;
@@ -1092,6 +1106,8 @@ struct sx_segment *sx_segment_build(struct sx_doc **docs, size_t n, const struct
     if ((s->free = bitmap_of(s, is_free, NULL, &bytes)) == NULL ||
         (s->discount = bitmap_of(s, is_discount, NULL, &bytes)) == NULL ||
         (s->drop_in = bitmap_of(s, is_drop_in, NULL, &bytes)) == NULL ||
+        (s->referral = bitmap_of(s, needs_referral, NULL, &bytes)) == NULL ||
+        (s->indication = bitmap_of(s, needs_indication, NULL, &bytes)) == NULL ||
         (s->geo = bitmap_of(s, has_geo, NULL, &bytes)) == NULL)
         goto fail;
 
@@ -1119,6 +1135,7 @@ struct sx_segment *sx_segment_build(struct sx_doc **docs, size_t n, const struct
     FIELD(campaign,
           for (size_t k = 0; k < d->ncampaigns; k++) if (pairs_add(&p, d->campaigns[k], id, 0) < 0) goto fail);
     FIELD(place_type, if (d->place_type && pairs_add(&p, d->place_type, id, 0) < 0) goto fail);
+    FIELD(channel, for (size_t k = 0; k < d->nchannels; k++) if (pairs_add(&p, d->channels[k], id, 0) < 0) goto fail);
 #undef FIELD
     free(p.v);
     p.v = NULL;
@@ -1312,6 +1329,9 @@ struct sx_query {
     const char *place_types[SEARCH_LIST_MAX];
     int nplace_types;
     bool drop_in;
+    bool no_referral, no_indication; /* services: leave out those that need one */
+    const char *channels[SEARCH_LIST_MAX];
+    int nchannels;
     bool has_from, has_to, has_days, has_time;
     int64_t from_local, to_local; /* µs, wall clock */
     uint8_t days;                 /* bit isodow-1 */
@@ -1541,6 +1561,9 @@ static int query_read(struct sx_query *q, struct json_object *p, const struct sx
     q->campaign = jstr(p, "campaign");
     q->nplace_types = jlist(p, "place_types", q->place_types, SEARCH_LIST_MAX);
     q->drop_in = jbool(p, "drop_in", false);
+    q->no_referral = jbool(p, "no_referral", false);
+    q->no_indication = jbool(p, "no_indication", false);
+    q->nchannels = jlist(p, "channels", q->channels, SEARCH_LIST_MAX); /* codes checked by search.c */
     if ((s = jstr(p, "from")) != NULL) {
         q->has_from = true;
         q->from_local = local_us(s);
@@ -2039,7 +2062,7 @@ static bool per_doc_keep(uint32_t id, void *arg)
     const struct sx_query *q = c->q;
     if (c->time && h->kind == SX_ACTIVITY && occ_match(q, c->s->docs[id], c->to_local) == NULL)
         return true;
-    if (q->open && h->kind == SX_PLACE && !open_at(c->s->docs[id], q->open_minute))
+    if (q->open && (h->kind == SX_PLACE || h->kind == SX_SERVICE) && !open_at(c->s->docs[id], q->open_minute))
         return true;
     tl->ids[c->n++] = id;
     return true;
@@ -2235,6 +2258,8 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
         r = and_any_key(r, &s->place_type, q->place_types, q->nplace_types);
     if (q->drop_in)
         r = and_into(r, s->drop_in);
+    if (q->nchannels)
+        r = and_any_key(r, &s->channel, q->channels, q->nchannels);
     for (int i = 0; i < q->nwords; i++) {
         /* a word matches in any field: the union of its four weight classes */
         const roaring_bitmap_t *c4[4] = { cls[i][0], cls[i][1], cls[i][2], cls[i][3] };
@@ -2247,6 +2272,10 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
         if (s->ndocs)
             roaring_bitmap_add_range(r, 0, s->ndocs);
     }
+    if (q->no_referral)
+        roaring_bitmap_andnot_inplace(r, s->referral);
+    if (q->no_indication)
+        roaring_bitmap_andnot_inplace(r, s->indication);
     if (snap->dead[si])
         roaring_bitmap_andnot_inplace(r, snap->dead[si]);
     /* entries whose moment passed since the snapshot was built */

@@ -253,6 +253,9 @@ enum {
     C_CAMPAIGNS,
     C_PLACE_TYPE,
     C_DROP_IN,
+    C_REFERRAL,
+    C_INDICATION,
+    C_CHANNELS,
     C_COUNT
 };
 
@@ -260,7 +263,7 @@ enum {
     "r.id, r.kind, r.municipality, r.areas, r.themes, r.audiences, r.organisation_id, r.access, r.free, "              \
     "r.discount, r.languages, r.tsv, r.x, r.y, r.open, r.until_us, r.created_us, r.updated_us, NULL::text, "           \
     "r.modified, NULL::text, NULL::text, NULL::text, NULL::text, r.campaigns, "                                        \
-    "r.place_type, r.drop_in"
+    "r.place_type, r.drop_in, r.referral_required, r.indication_required, r.channels"
 
 /* One document from a row of the loader view. A full load gives its slab (the document, its
  * strings and lists live there) and scratch for the tsvector text (freed all at once after the
@@ -295,11 +298,13 @@ static struct sx_doc *doc_from_row(PGresult *r, int row, int c0, struct sx_slab 
     (sx_parse_text_array(val(r, row, c0 + (col)) ? val(r, row, c0 + (col)) : "{}", &d->field, &d->count, slab) < 0)
     if (LIST(C_AREAS, areas, nareas) || LIST(C_THEMES, themes, nthemes) || LIST(C_AUD, audiences, naudiences) ||
         LIST(C_ACCESS, access, naccess) || LIST(C_LANGS, languages, nlanguages) ||
-        LIST(C_CAMPAIGNS, campaigns, ncampaigns))
+        LIST(C_CAMPAIGNS, campaigns, ncampaigns) || LIST(C_CHANNELS, channels, nchannels))
         goto fail;
 #undef LIST
     d->free = (s = val(r, row, c0 + C_FREE)) && *s == 't';
     d->drop_in = (s = val(r, row, c0 + C_DROP_IN)) && *s == 't';
+    d->referral = (s = val(r, row, c0 + C_REFERRAL)) && *s == 't';
+    d->indication = (s = val(r, row, c0 + C_INDICATION)) && *s == 't';
     if ((s = val(r, row, c0 + C_PLACE_TYPE)) != NULL &&
         (d->place_type = slab ? sx_slab_copy(slab, s, strlen(s)) : dup_text(s, NULL)) == NULL)
         goto fail;

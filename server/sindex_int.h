@@ -34,6 +34,7 @@ enum sx_kind {
     SX_ACTIVITY = SK_KIND_ACTIVITY,
     SX_VACANCY = SK_KIND_VACANCY,
     SX_CARER = SK_KIND_CARER_SUPPORT,
+    SX_SERVICE = SK_KIND_SERVICE,
     SX_NKINDS = SK_KIND_COUNT
 };
 
@@ -130,12 +131,13 @@ struct sx_doc {
     char id_text[37];
     uint8_t kind;
     bool free, discount, has_geo, drop_in;
+    bool referral, indication; /* a service's referral_required, indication_required (issue 16) */
     uint8_t org[16];
     char org_text[37];
     char *municipality;
     char *place_type; /* owned (in the slab when in_slab); NULL: none (issue 16) */
-    char **areas, **themes, **audiences, **access, **languages, **campaigns; /* owned, each NULL-terminated */
-    size_t nareas, nthemes, naudiences, naccess, nlanguages, ncampaigns;
+    char **areas, **themes, **audiences, **access, **languages, **campaigns, **channels; /* owned, each NULL-terminated */
+    size_t nareas, nthemes, naudiences, naccess, nlanguages, ncampaigns, nchannels;
     char *tsv; /* sk_tsv::text, owned (or in the load's scratch slab when tsv_borrowed);
                               * NULL once a base's lexicon is built */
     bool tsv_borrowed;
@@ -181,8 +183,8 @@ struct sx_segment {
     size_t ndocs;
     uint32_t *by_id; /* local ids sorted by document id */
     roaring_bitmap_t *kind[SX_NKINDS];
-    roaring_bitmap_t *free, *discount, *geo, *drop_in;
-    struct sx_field municipality, area, whole, theme, audience, org, access, language, campaign, place_type;
+    roaring_bitmap_t *free, *discount, *geo, *drop_in, *referral, *indication;
+    struct sx_field municipality, area, whole, theme, audience, org, access, language, campaign, place_type, channel;
     struct sx_lexeme *lex; /* sorted by text */
     size_t nlex;
     char *lex_store;    /* owned */

@@ -8,6 +8,7 @@
  */
 #include "web_page.h"
 
+#include <ctype.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <json-c/json.h>
@@ -219,8 +220,8 @@ static void web_rrule(struct html_buf *b, const char *rrule)
 /* Page frame                                                          */
 
 /* The order the search form offers the kinds in; names and labels are the contract's. */
-static const enum sk_kind web_kind_order[SK_KIND_COUNT] = { SK_KIND_ACTIVITY, SK_KIND_PLACE, SK_KIND_VACANCY,
-                                                            SK_KIND_CARER_SUPPORT };
+static const enum sk_kind web_kind_order[SK_KIND_COUNT] = { SK_KIND_ACTIVITY, SK_KIND_PLACE, SK_KIND_SERVICE,
+                                                            SK_KIND_VACANCY, SK_KIND_CARER_SUPPORT };
 
 static const char *web_kind_name(const char *kind, int plural)
 {
@@ -421,6 +422,8 @@ static const char *const web_access_filters[][3] = {
     { "free", "true", "Gratis" },
     { "discount_pass", "true", "Korting met minimapas" },
     { "drop_in", "true", "Inloop, zonder aanmelden" }, /* issue 16 */
+    { "no_referral", "true", "Zonder verwijzing" },    /* issue 16: services */
+    { "no_indication", "true", "Geen indicatie nodig" },
     { "access", "easy_language", "Eenvoudige taal" },
     { "access", "low_stimulus", "Prikkelarm" },
     { "access", "toilets_wheelchair", "Toegankelijk toilet" },
@@ -450,8 +453,9 @@ static void web_checks_access(struct html_buf *b, const struct evkeyvalq *qs, st
 /* "Filters (2 gekozen)": how many filters are on, also when the filters are folded away. */
 static void web_filter_count(struct html_buf *b, const struct evkeyvalq *qs)
 {
-    static const char *const keys[] = { "area",   "theme", "audience",      "kind",    "wanneer",
-                                        "access", "free",  "discount_pass", "drop_in", "place_type" };
+    static const char *const keys[] = { "area",    "theme",      "audience",    "kind",
+                                        "wanneer", "access",     "free",        "discount_pass",
+                                        "drop_in", "place_type", "no_referral", "no_indication" };
     struct evkeyval *kv;
     int n = 0;
 
@@ -942,8 +946,8 @@ void webpage_search(struct html_buf *b, const struct evkeyvalq *qs, struct json_
         web_campaign_head(b, c, campaign);
     } else {
         html_raw(b, "<h1>Wat is er te doen in uw buurt?</h1>\n"
-                    "<p class=\"intro\">Zoek activiteiten, plekken om mensen te ontmoeten, vrijwilligerswerk "
-                    "en steun voor mantelzorgers.</p>\n");
+                    "<p class=\"intro\">Zoek activiteiten, plekken om mensen te ontmoeten, hulp en advies, "
+                    "vrijwilligerswerk en steun voor mantelzorgers.</p>\n");
         web_campaigns_now(b, labels);
     }
     web_form(b, qs, labels, facets);
@@ -970,16 +974,18 @@ void webpage_error(struct html_buf *b, const char *title, const char *text)
     web_page_end(b);
 }
 
-/* Opening hours as a small table. */
-static void web_opening_hours(struct html_buf *b, struct json_object *hours)
+/* Opening hours as a small table; title: "Openingstijden", or a service's "Spreekuren". */
+static void web_opening_hours(struct html_buf *b, struct json_object *hours, const char *title)
 {
     static const char *const codes[] = { "mo", "tu", "we", "th", "fr", "sa", "su" };
 
     if (web_len(hours) == 0)
         return;
-    html_raw(b, "<h2>Openingstijden</h2>\n<table class=\"hours\">\n<caption class=\"visually-hidden\">Openingstijden "
+    html_printf(b,
+                "<h2>%s</h2>\n<table class=\"hours\">\n<caption class=\"visually-hidden\">%s "
                 "per dag</caption>\n<thead><tr><th scope=\"col\">Dag</th><th scope=\"col\">Open</th></tr></thead>\n"
-                "<tbody>\n");
+                "<tbody>\n",
+                title, title);
     for (int d = 0; d < 7; d++) {
         int any = 0;
         html_printf(b, "<tr><th scope=\"row\">%s</th><td>", web_day_long[d]);
@@ -1311,6 +1317,30 @@ void webpage_entry(struct html_buf *b, struct json_object *e)
         html_raw(b, "U kunt zo binnenlopen, aanmelden is niet nodig");
         web_dd_end(b);
     }
+    if (web_get(e, "channels")) { /* issue 16: a service */
+        struct json_object *channels = web_get(e, "channels");
+        web_dt(b, "Zo bereikt u ons");
+        for (size_t i = 0; i < web_len(channels); i++) {
+            enum sk_channel ch;
+            char label[64];
+            if (!sk_channel_from_code(json_object_get_string(json_object_array_get_idx(channels, i)), &ch))
+                continue;
+            snprintf(label, sizeof(label), "%s", sk_channel_label(ch));
+            if (i)
+                label[0] = (char)tolower((unsigned char)label[0]); /* the labels are ASCII */
+            html_raw(b, i ? ", " : "");
+            html_text(b, label);
+        }
+        web_dd_end(b);
+        web_dt(b, "Verwijzing");
+        html_raw(b, json_object_get_boolean(web_get(e, "referral_required"))
+                        ? "Nodig, bijvoorbeeld van de huisarts of het sociaal team"
+                        : "Niet nodig: u kunt zelf contact opnemen");
+        web_dd_end(b);
+        web_dt(b, "Indicatie");
+        html_raw(b, json_object_get_boolean(web_get(e, "indication_required")) ? "Nodig" : "Geen indicatie nodig");
+        web_dd_end(b);
+    }
     if (web_str(e, "registration") && strcmp(web_str(e, "registration"), "required") == 0) {
         web_dt(b, "Aanmelden");
         html_raw(b, "Ja, meld u vooraf aan");
@@ -1338,7 +1368,8 @@ void webpage_entry(struct html_buf *b, struct json_object *e)
     html_url(b, id);
     html_raw(b, "\">Zet op een verwijslijst</a> <span class=\"hint\">(voor huisarts, VraagWijzer of sociaal team: "
                 "print een lijst voor een inwoner)</span></p>\n");
-    web_opening_hours(b, web_get(e, "opening_hours"));
+    web_opening_hours(b, web_get(e, "opening_hours"),
+                      kind && strcmp(kind, "service") == 0 ? "Spreekuren" : "Openingstijden");
     web_map(b, e, place);
     web_contact(b, web_get(e, "contact"), org);
     html_raw(b, "</article>\n");

@@ -11,7 +11,8 @@
   var KEY = "socialekaart.key";
   var state = { me: null, themes: {}, areas: {}, areaKind: {}, vocab: {}, orgs: {}, orgsGen: 0 };
 
-  var KIND = { place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers" };
+  var KIND = { place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers",
+    service: "Hulp en advies" };
   var REASON = {
     outdated: "Niet meer actueel",
     wrong_address: "Adres klopt niet",
@@ -97,6 +98,7 @@
     address_visibility: "Adres zichtbaar", online: "Online", place_id: "Plek", organisation_id: "Organisatie",
     hours_per_week: "Uren per week", commitment: "Hoe lang", min_age: "Minimumleeftijd", skills: "Vaardigheden",
     valid_until: "Geldig tot", support_kind: "Soort steun", for_whom: "Voor wie (mantelzorg)",
+    referral_required: "Verwijzing nodig", indication_required: "Indicatie nodig", channels: "Zo bereikbaar",
   };
 
   /* Codes a moderator can meet in a value, in Dutch. Vocabularies (themes, audiences,
@@ -108,6 +110,7 @@
     superseded: "Vervangen", withdrawn: "Ingetrokken", open: "Open", resolved: "Afgehandeld",
     accepted: "Gebruikt", expired: "Verlopen", revoked: "Ingetrokken",
     place: "Plek", activity: "Activiteit", vacancy: "Vrijwilligerswerk", carer_support: "Steun voor mantelzorgers",
+    service: "Hulp en advies", walk_in: "Spreekuur of inloop", home_visit: "Huisbezoek",
     partner: "Partner", moderator: "Moderator", admin: "Beheerder",
     yes: "ja", no: "nee", limited: "beperkt", unknown: "onbekend",
   };

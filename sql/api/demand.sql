@@ -30,7 +30,7 @@ BEGIN
                         THEN r->>2 ELSE '?' END AS area,
                    CASE WHEN r->>3 IN ('', '*') OR EXISTS (SELECT 1 FROM themes t WHERE t.code = r->>3)
                         THEN r->>3 ELSE '?' END AS theme,
-                   CASE WHEN r->>4 IN ('', '*', 'place', 'activity', 'vacancy', 'carer_support') THEN r->>4 ELSE '?' END AS kind,
+                   CASE WHEN r->>4 IN ('', '*', 'place', 'activity', 'vacancy', 'carer_support', 'service') THEN r->>4 ELSE '?' END AS kind,
                    (r->>5)::bigint AS n, least((r->>6)::bigint, (r->>5)::bigint) AS e
               FROM jsonb_array_elements(coalesce(p->'searches', '[]')) r
              WHERE EXISTS (SELECT 1 FROM areas m WHERE m.code = r->>1 AND m.kind = 'municipality')

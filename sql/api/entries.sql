@@ -1,4 +1,4 @@
--- sql/api/entries.sql — entries of all four kinds (place, activity, vacancy, carer support): validation of what
+-- sql/api/entries.sql — entries of all five kinds (place, activity, vacancy, carer support, service): validation of what
 -- only the database can check, create, read, update, delete, list, render.
 --
 -- One current definition of each function, trigger and view; `socialekaart migrate` applies
@@ -106,6 +106,13 @@ BEGIN
         r := r || jsonb_build_object(
             'support_kind', e.support_kind,
             'for_whom', to_jsonb(e.for_whom),
+            'place_id', e.place_id);
+    WHEN 'service' THEN
+        r := r || jsonb_build_object(
+            'referral_required', e.referral_required,
+            'indication_required', e.indication_required,
+            'channels', to_jsonb(e.channels),
+            'opening_hours', e.opening_hours,
             'place_id', e.place_id);
     END CASE;
     IF e.kind <> 'vacancy' THEN -- issue 16: inloop, zonder aanmelden (not a vacancy's)
@@ -347,6 +354,9 @@ BEGIN
     IF p_merged AND p_kind = 'carer_support' AND b->'support_kind' IS NULL THEN
         errs := errs || sk_err('support_kind', 'is required and cannot be removed');
     END IF;
+    IF p_merged AND p_kind = 'service' AND b->'channels' IS NULL THEN
+        errs := errs || sk_err('channels', 'is required and cannot be removed');
+    END IF;
     RETURN errs;
 END;
 $$;
@@ -392,9 +402,10 @@ BEGIN
         e.location := sk_point(b->'location');
         e.areas := sk_entry_derived_areas(e.municipality, e.location, e.areas);
     END IF;
-    IF e.kind = 'place' THEN
+    IF e.kind IN ('place', 'service') THEN
         e.opening_hours := CASE WHEN jsonb_typeof(b->'opening_hours') = 'array' THEN b->'opening_hours' END;
-    ELSE
+    END IF;
+    IF e.kind <> 'place' THEN
         e.place_id := (b->>'place_id')::uuid;
     END IF;
     IF e.kind = 'activity' THEN
@@ -420,6 +431,10 @@ BEGIN
     ELSIF e.kind = 'carer_support' THEN
         e.support_kind := b->>'support_kind';
         e.for_whom := coalesce(sk_text_array(b->'for_whom'), '{}');
+    ELSIF e.kind = 'service' THEN
+        e.referral_required := coalesce((b->>'referral_required')::boolean, false);
+        e.indication_required := coalesce((b->>'indication_required')::boolean, false);
+        e.channels := coalesce(sk_text_array(b->'channels'), '{}');
     END IF;
     RETURN e;
 END;
@@ -439,27 +454,28 @@ BEGIN
                              campaigns, drop_in, place_type, address, location, opening_hours, place_id, online, starts_at, ends_at, rrule, exdates,
                              exception_sets, timezone, registration, capacity, places_left, address_visibility,
                              hours_per_week, commitment, min_age, skills, valid_until, support_kind, for_whom,
-                             reviewed_at, created_at, updated_at)
+                             referral_required, indication_required, channels, reviewed_at, created_at, updated_at)
         VALUES (e.id, e.kind, e.status, e.version, e.organisation_id, e.municipality, e.title, e.summary, e.description,
                 e.translations, e.areas, e.themes, e.audiences, e.accessibility, e.cost, e.contact, e.languages, e.images,
                 e.campaigns, e.drop_in, e.place_type, e.address, e.location, e.opening_hours, e.place_id, e.online,
                 e.starts_at, e.ends_at, e.rrule, e.exdates, e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
                 e.hours_per_week, e.commitment, e.min_age, e.skills, e.valid_until, e.support_kind, e.for_whom,
-                e.reviewed_at, e.created_at, e.updated_at);
+                e.referral_required, e.indication_required, e.channels, e.reviewed_at, e.created_at, e.updated_at);
     ELSE
         UPDATE entries x
            SET (status, version, organisation_id, municipality, title, summary, description,
                 translations, areas, themes, audiences, accessibility, cost, contact, languages, images,
                 campaigns, drop_in, place_type, address, location, opening_hours, place_id, online, starts_at, ends_at,
                 rrule, exdates, exception_sets, timezone, registration, capacity, places_left, address_visibility,
-                hours_per_week, commitment, min_age, skills, valid_until, support_kind, for_whom, updated_at)
+                hours_per_week, commitment, min_age, skills, valid_until, support_kind, for_whom,
+                referral_required, indication_required, channels, updated_at)
              = (e.status, e.version, e.organisation_id, e.municipality, e.title, e.summary, e.description,
                 e.translations, e.areas, e.themes, e.audiences, e.accessibility, e.cost, e.contact, e.languages, e.images,
                 e.campaigns, e.drop_in, e.place_type, e.address, e.location, e.opening_hours, e.place_id, e.online,
                 e.starts_at, e.ends_at, e.rrule, e.exdates,
                 e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
                 e.hours_per_week, e.commitment, e.min_age, e.skills, e.valid_until, e.support_kind, e.for_whom,
-                e.updated_at)
+                e.referral_required, e.indication_required, e.channels, e.updated_at)
          WHERE x.id = e.id;
     END IF;
     RETURN NULL;

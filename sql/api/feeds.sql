@@ -494,6 +494,50 @@ BEGIN
 END;
 $fn$;
 
+-- The opening hours of a place or a service (its walk-in hours) as schema.org
+-- OpeningHoursSpecification; NULL without any.
+CREATE OR REPLACE FUNCTION sk_feed_hours(p_hours jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE
+    RETURN (SELECT jsonb_agg(jsonb_build_object('@type', 'OpeningHoursSpecification',
+                                                'dayOfWeek', jsonb_build_array(sk_feed_day_url(h->>'day')),
+                                                'opens', h->>'opens', 'closes', h->>'closes'))
+              FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_hours) = 'array' THEN p_hours END) h);
+
+-- Service (issue 16): schema.org Service with one ServiceChannel per channel: the walk-in hours
+-- at the place (serviceLocation with its hours), the phone (a ContactPoint with the same hours),
+-- e-mail, home visits and the website. Whether a referral or an indication is needed is said in
+-- termsOfService (schema.org has no member for it).
+CREATE OR REPLACE FUNCTION sk_feed_service_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+    hours jsonb := sk_feed_hours(e.opening_hours);
+BEGIN
+    RETURN jsonb_strip_nulls(sk_feed_common(p_base, e, 'Service') || jsonb_build_object(
+        'serviceType', (SELECT sk_feed_label('themes', t) FROM unnest(e.themes) t LIMIT 1),
+        'category', CASE WHEN cardinality(e.themes) > 0 THEN sk_feed_concepts(p_base, 'themes', e.themes) END,
+        'provider', sk_feed_organizer(p_base, e.organisation_id),
+        'audience', sk_feed_audience(e.audiences),
+        'areaServed', jsonb_build_object('@type', 'AdministrativeArea', 'identifier', e.municipality,
+                                         'name', sk_feed_area_name(e.municipality)),
+        'availableChannel', (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                '@type', 'ServiceChannel',
+                'name', sk_contract_channel_label(c),
+                'serviceLocation', CASE WHEN c = 'walk_in' THEN sk_feed_location(p_base, e)
+                                                                || jsonb_strip_nulls(jsonb_build_object('openingHoursSpecification', hours)) END,
+                'servicePhone', CASE WHEN c = 'phone' AND e.contact ? 'phone'
+                                     THEN jsonb_strip_nulls(jsonb_build_object('@type', 'ContactPoint',
+                                              'telephone', e.contact->>'phone', 'hoursAvailable', hours)) END,
+                'serviceUrl', CASE WHEN c = 'email' AND e.contact ? 'email' THEN 'mailto:' || (e.contact->>'email')
+                                   WHEN c = 'online' THEN e.contact->>'website' END,
+                'description', CASE WHEN c = 'home_visit' THEN 'Iemand komt bij u thuis.' END)) ORDER BY i)
+              FROM unnest(e.channels) WITH ORDINALITY AS x(c, i)
+             WHERE c <> 'walk_in' OR sk_feed_location(p_base, e) IS NOT NULL OR hours IS NOT NULL),
+        'termsOfService', concat_ws(' ',
+            CASE WHEN e.referral_required THEN 'U hebt een verwijzing nodig, bijvoorbeeld van de huisarts of het sociaal team.'
+                 ELSE 'U hebt geen verwijzing nodig.' END,
+            CASE WHEN e.indication_required THEN 'U hebt een indicatie nodig.' ELSE 'Geen indicatie nodig.' END),
+        'isAccessibleForFree', (e.cost->'free')));
+END;
+$fn$;
+
 CREATE OR REPLACE FUNCTION sk_feed_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
     RETURN CASE e.kind
@@ -501,6 +545,7 @@ BEGIN
         WHEN 'activity' THEN sk_feed_activity_data(p_base, e)
         WHEN 'vacancy' THEN sk_feed_vacancy_data(p_base, e)
         WHEN 'carer_support' THEN sk_feed_carer_data(p_base, e)
+        WHEN 'service' THEN sk_feed_service_data(p_base, e)
     END;
 END;
 $fn$;
@@ -508,7 +553,8 @@ $fn$;
 -- RPDE "kind" of each feed.
 CREATE OR REPLACE FUNCTION sk_feed_rpde_kind(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE
     RETURN CASE p_kind WHEN 'place' THEN 'Place' WHEN 'activity' THEN 'SessionSeries'
-                       WHEN 'vacancy' THEN 'JobPosting' WHEN 'carer_support' THEN 'Service' END;
+                       WHEN 'vacancy' THEN 'JobPosting' WHEN 'carer_support' THEN 'Service'
+                       WHEN 'service' THEN 'Service' END;
 
 -- =============================================================================================
 -- RPDE page
@@ -756,8 +802,9 @@ $$;
 -- =============================================================================================
 -- Open Referral HSDS 3.0
 -- =============================================================================================
--- Mapping: organisations -> organization; places -> location; activities and carer support ->
--- service (with service_at_locations to their place or own address); an activity with its own
+-- Mapping: organisations -> organization; places -> location; activities, carer support and
+-- services -> service (with service_at_locations to their place or own address; a service's
+-- walk-in hours are its schedules); an activity with its own
 -- public address is a location too (id = the activity's id). Vacancies are not services and are
 -- not exported. Only public entries; organisations only when they have a public entry.
 CREATE OR REPLACE FUNCTION sk_hsds_page(p_contents jsonb, p_total bigint, p_page int, p_size int) RETURNS sk_response
@@ -868,11 +915,19 @@ BEGIN
         'email', e.contact->>'email',
         'status', 'active',
         'interpretation_services', NULL,
-        'application_process', CASE WHEN e.registration = 'required' THEN 'Aanmelden is nodig.' END,
+        'application_process', CASE WHEN e.registration = 'required' THEN 'Aanmelden is nodig.'
+                                    WHEN e.kind = 'service' THEN concat_ws(' ',
+                                        CASE WHEN e.referral_required THEN 'Via een verwijzing, bijvoorbeeld van de huisarts of het sociaal team.'
+                                             ELSE 'U kunt zelf contact opnemen, zonder verwijzing.' END,
+                                        'Bereikbaar: ' || (SELECT string_agg(lower(sk_contract_channel_label(c)), ', ')
+                                                             FROM unnest(e.channels) c) || '.') END,
         'fees_description', CASE WHEN coalesce((e.cost->>'free')::boolean, false) THEN 'Gratis'
                                  WHEN e.cost ? 'amount_eur' THEN '€ ' || (e.cost->>'amount_eur') END,
-        'eligibility_description', (SELECT string_agg(sk_feed_label('audiences', a), ', ')
-                                      FROM unnest(e.audiences || coalesce(e.for_whom, '{}')) a),
+        'eligibility_description', nullif(concat_ws('. ',
+                                       (SELECT string_agg(sk_feed_label('audiences', a), ', ')
+                                          FROM unnest(e.audiences || coalesce(e.for_whom, '{}')) a),
+                                       CASE WHEN e.indication_required THEN 'Een indicatie is nodig'
+                                            WHEN e.kind = 'service' THEN 'Geen indicatie nodig' END), ''),
         'last_modified', sk_iso(e.updated_at),
         'phones', sk_hsds_phones(e.id, e.contact->>'phone'),
         'languages', coalesce((SELECT jsonb_agg(jsonb_build_object(
@@ -909,6 +964,16 @@ BEGIN
             'closes_at', to_char(e.ends_at, 'HH24:MI'),
             'attending_type', CASE WHEN e.online THEN 'online' ELSE 'in_person' END,
             'description', CASE WHEN e.rrule IS NOT NULL THEN 'RRULE:' || sk_feed_rule(e) END)))
+            WHEN e.kind = 'service' THEN coalesce((SELECT jsonb_agg(jsonb_build_object(
+                'id', sk_hsds_uuid(e.id::text, 'hours/' || (h->>'day') || (h->>'opens')),
+                'service_id', e.id,
+                'freq', 'WEEKLY',
+                'interval', 1,
+                'byday', upper(h->>'day'),
+                'opens_at', h->>'opens',
+                'closes_at', h->>'closes',
+                'description', 'Spreekuur'))
+              FROM jsonb_array_elements(e.opening_hours) h), '[]'::jsonb)
             ELSE '[]'::jsonb END,
         'service_areas', jsonb_build_array(jsonb_build_object(
             'id', sk_hsds_uuid(e.id::text, 'area'), 'service_id', e.id,
@@ -936,14 +1001,14 @@ BEGIN
 END;
 $$;
 
--- One page of HSDS services (p_locations false: activities and carer support) or locations (true:
+-- One page of HSDS services (p_locations false: activities, carer support and services) or locations (true:
 -- places and activities that are one, sk_hsds_is_location) in id order, with their total: one
 -- search for both the page and the total, not a second count query.
 CREATE OR REPLACE FUNCTION sk_hsds_entries(p_params jsonb, p_locations boolean, p_page int, p_size int, p_base text)
     RETURNS sk_response LANGUAGE sql STABLE AS $$
     WITH m AS (
         SELECT e FROM sk_feeds_select(p_params, CASE WHEN p_locations THEN ARRAY['place', 'activity']
-                                                     ELSE ARRAY['activity', 'carer_support'] END,
+                                                     ELSE ARRAY['activity', 'carer_support', 'service'] END,
                                       'id', 0, 2147483647) e
          WHERE NOT p_locations OR sk_hsds_is_location(e))
     SELECT sk_hsds_page(
@@ -981,7 +1046,7 @@ CREATE OR REPLACE FUNCTION sk_hsds_organizations(p_params jsonb, p_page int, p_s
     WITH m AS (
         SELECT o FROM organisations o
          WHERE o.id IN (SELECT e.organisation_id
-                          FROM sk_feeds_select(p_params, ARRAY['place', 'activity', 'vacancy', 'carer_support'],
+                          FROM sk_feeds_select(p_params, ARRAY['place', 'activity', 'vacancy', 'carer_support', 'service'],
                                                'id', 0, 2147483647) e))
     SELECT sk_hsds_page(
         coalesce((SELECT jsonb_agg(sk_hsds_organization(p_base, s.o) ORDER BY (s.o).id)

@@ -259,7 +259,7 @@ BEGIN
     v_kind := b->>'kind';
     IF v_kind IS NULL OR sk_contract_kind_path(v_kind) IS NULL THEN
         RETURN sk_import_line(p_n, v_ext, v_kind, 'invalid', NULL, sk_merge_errors(v_errs,
-                   jsonb_build_array(sk_err('kind', 'must be one of: place, activity, vacancy, carer_support'))), NULL);
+                   jsonb_build_array(sk_err('kind', 'must be one of: place, activity, vacancy, carer_support, service'))), NULL);
     END IF;
     IF v_ext IS NULL THEN
         v_errs := sk_merge_errors(v_errs, jsonb_build_array(sk_err('external_id',

@@ -348,7 +348,7 @@ BEGIN
     ), au AS (
         SELECT a.code, a.position FROM audiences a WHERE a.retired_at IS NULL
     ), k AS (
-        SELECT * FROM (VALUES ('place', 1), ('activity', 2), ('vacancy', 3), ('carer_support', 4)) v(code, position)
+        SELECT * FROM (VALUES ('place', 1), ('activity', 2), ('vacancy', 3), ('carer_support', 4), ('service', 5)) v(code, position)
     ), wk AS (
         SELECT (v_monday + 7 * i) AS week, i FROM generate_series(0, 3) i
     ), wv AS (

@@ -99,7 +99,7 @@ BEGIN
             RETURN QUERY SELECT (sk_not_found(format('There is no entry with id %s.', p_id))).*;
             RETURN;
         END IF;
-    ELSIF p_kind IS NULL OR p_kind NOT IN ('place', 'activity', 'vacancy', 'carer_support') THEN
+    ELSIF p_kind IS NULL OR p_kind NOT IN ('place', 'activity', 'vacancy', 'carer_support', 'service') THEN
         RETURN QUERY SELECT (sk_not_found('There is no such kind of entry.')).*;
         RETURN;
     END IF;
@@ -120,6 +120,8 @@ BEGIN
         'accessibility_features', sk_partner_terms('accessibility', ms),
         'support_kinds', sk_partner_terms('support_kinds', ms),
         'place_types', sk_partner_terms('place_types', ms),
+        'channels', (SELECT jsonb_agg(jsonb_build_object('code', c, 'label', sk_contract_channel_label(c)) ORDER BY i)
+                       FROM unnest(sk_contract_channel_names()) WITH ORDINALITY x(c, i)),
         'exception_sets', sk_partner_terms('exception_sets', ms),
         -- issue 16: the campaigns a partner may tag an entry with (not over yet, or on it already)
         'campaigns', coalesce((SELECT jsonb_agg(jsonb_build_object(

@@ -58,7 +58,7 @@ BEGIN
                || setweight(to_tsvector('pg_catalog.dutch'::regconfig, sk_unaccent(v_names)), 'D');
     NEW.sk_geo := CASE WHEN v_hide AND NEW.place_id IS NULL THEN NULL
                        ELSE ST_Transform(coalesce(NEW.location, v_ploc)::geometry, 28992) END;
-    NEW.sk_open := CASE WHEN NEW.kind = 'place' THEN sk_opening_minutes(NEW.opening_hours) END;
+    NEW.sk_open := CASE WHEN NEW.kind IN ('place', 'service') THEN sk_opening_minutes(NEW.opening_hours) END;
     NEW.sk_until := sk_entry_until(NEW.kind, NEW.starts_at, NEW.ends_at, NEW.rrule, NEW.exdates, NEW.valid_until);
     IF TG_OP = 'INSERT' OR NEW.title IS DISTINCT FROM OLD.title OR NEW.summary IS DISTINCT FROM OLD.summary
        OR NEW.description IS DISTINCT FROM OLD.description THEN
@@ -90,17 +90,21 @@ $$;
 CREATE OR REPLACE FUNCTION sk_search_rows_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO sk_search_rows (id, kind, status, organisation_id, municipality, areas, themes, audiences, accessibility,
-                                cost, languages, campaigns, place_type, drop_in, sk_tsv, sk_geo, sk_open, sk_until,
-                                created_at, updated_at)
+                                cost, languages, campaigns, place_type, drop_in, referral_required,
+                                indication_required, channels, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
     VALUES (NEW.id, NEW.kind, NEW.status, NEW.organisation_id, NEW.municipality, NEW.areas, NEW.themes, NEW.audiences,
-            NEW.accessibility, NEW.cost, NEW.languages, NEW.campaigns, NEW.place_type, NEW.drop_in, NEW.sk_tsv,
-            NEW.sk_geo, NEW.sk_open, NEW.sk_until, NEW.created_at, NEW.updated_at)
+            NEW.accessibility, NEW.cost, NEW.languages, NEW.campaigns, NEW.place_type, NEW.drop_in,
+            coalesce(NEW.referral_required, false), coalesce(NEW.indication_required, false),
+            coalesce(NEW.channels, '{}'), NEW.sk_tsv, NEW.sk_geo, NEW.sk_open, NEW.sk_until, NEW.created_at,
+            NEW.updated_at)
     ON CONFLICT (id) DO UPDATE
        SET (kind, status, organisation_id, municipality, areas, themes, audiences, accessibility, cost, languages,
-            campaigns, place_type, drop_in, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
+            campaigns, place_type, drop_in, referral_required, indication_required, channels, sk_tsv, sk_geo, sk_open,
+            sk_until, created_at, updated_at)
          = (EXCLUDED.kind, EXCLUDED.status, EXCLUDED.organisation_id, EXCLUDED.municipality, EXCLUDED.areas,
             EXCLUDED.themes, EXCLUDED.audiences, EXCLUDED.accessibility, EXCLUDED.cost, EXCLUDED.languages,
-            EXCLUDED.campaigns, EXCLUDED.place_type, EXCLUDED.drop_in, EXCLUDED.sk_tsv, EXCLUDED.sk_geo,
+            EXCLUDED.campaigns, EXCLUDED.place_type, EXCLUDED.drop_in, EXCLUDED.referral_required,
+            EXCLUDED.indication_required, EXCLUDED.channels, EXCLUDED.sk_tsv, EXCLUDED.sk_geo,
             EXCLUDED.sk_open, EXCLUDED.sk_until, EXCLUDED.created_at, EXCLUDED.updated_at);
     RETURN NULL;
 END;
@@ -223,6 +227,17 @@ BEGIN
     IF (p->>'drop_in')::boolean THEN
         c := c || 'e.drop_in'::text;
     END IF;
+    -- issue 16, services: what needs no referral or indication (the other kinds never do), and
+    -- the services reached by one of the channels (a channel is a service's: others do not match)
+    IF (p->>'no_referral')::boolean THEN
+        c := c || 'NOT e.referral_required'::text;
+    END IF;
+    IF (p->>'no_indication')::boolean THEN
+        c := c || 'NOT e.indication_required'::text;
+    END IF;
+    IF jsonb_typeof(p->'channels') = 'array' THEN
+        c := c || format('e.channels && %L::text[]', sk_text_array(p->'channels'));
+    END IF;
     IF sk_search_has_time(p) THEN
         -- time filters narrow activities; the other kinds have no time and stay
         c := c || format('(e.kind <> ''activity'' OR %s)', sk_search_occ_exists(p));
@@ -231,9 +246,9 @@ BEGIN
         c := c || format('ST_DWithin(e.sk_geo, %s, %s)', sk_search_point(p), coalesce((p->>'radius')::int, 5000));
     END IF;
     IF (p->>'open_now')::boolean OR p ? 'open_at' THEN
-        -- only places have opening hours; the other kinds are not filtered
+        -- only places and services have opening hours; the other kinds are not filtered
         v_at := coalesce((p->>'open_at')::timestamp, now() AT TIME ZONE 'Europe/Amsterdam');
-        c := c || format('(e.kind <> ''place'' OR e.sk_open @> %s)', sk_week_minute(v_at));
+        c := c || format('(e.kind NOT IN (''place'', ''service'') OR e.sk_open @> %s)', sk_week_minute(v_at));
     END IF;
     IF p ? 'q' THEN
         v_tsq := sk_search_tsquery(p->>'q');
@@ -836,7 +851,10 @@ SELECT e.id,
        f.modified,
        e.campaigns,
        e.place_type,
-       e.drop_in
+       e.drop_in,
+       coalesce(e.referral_required, false) AS referral_required,
+       coalesce(e.indication_required, false) AS indication_required,
+       e.channels
   FROM entries e
   LEFT JOIN feed_items f ON f.id = e.id
  WHERE sk_entry_public(e);

@@ -52,8 +52,8 @@ enum {
     MAX_FAILS = 60
 };
 static const char *const caller_names[NCALLERS] = { "anon", "pa", "pb", "m512", "m668", "mall", "adm", "rev", "bad" };
-static const char *const kinds[] = { "places", "activities", "vacancies", "carer-support" };
-#define NKINDS 4
+static const char *const kinds[] = { "places", "activities", "vacancies", "carer-support", "services" };
+#define NKINDS 5
 
 /* ------------------------------------------------------------------ */
 /* The database, for fixtures and for "nothing changed"                */
@@ -141,11 +141,14 @@ static void entry_body(char *out, size_t cap, int kind, const char *mun, const c
     case 2:
         snprintf(out, cap, "{%s\"title\":\"%s\",\"municipality\":\"%s\",\"skills\":[\"koken\"]}", orgm, title, mun);
         break;
-    default:
+    case 3:
         snprintf(
             out, cap,
             "{%s\"title\":\"%s\",\"municipality\":\"%s\",\"support_kind\":\"advice\",\"for_whom\":[\"mantelzorgers\"]}",
             orgm, title, mun);
+        break;
+    default:
+        snprintf(out, cap, "{%s\"title\":\"%s\",\"municipality\":\"%s\",\"channels\":[\"phone\"]}", orgm, title, mun);
     }
 }
 

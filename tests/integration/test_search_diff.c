@@ -1281,9 +1281,9 @@ static char g_campaign[64]; /* our campaign (of every municipality, issue 16), o
 /* A random search: its path into q, a language (or NULL), and whether to page to the end. */
 static void gen_search(struct query *q, const char **lang, bool *page_all)
 {
-    static const char *const colls[] = { "places", "activities", "vacancies", "carer-support" };
-    static const char *const kinds[] = { "place",   "places",    "activity",      "activities",
-                                         "vacancy", "vacancies", "carer_support", "carer-support" };
+    static const char *const colls[] = { "places", "activities", "vacancies", "carer-support", "services" };
+    static const char *const kinds[] = { "place",     "places",        "activity",      "activities", "vacancy",
+                                         "vacancies", "carer_support", "carer-support", "service",    "services" };
     static const char *const langs[] = { "en", "de", "nl", "uk", "ar", "en-GB,en;q=0.9", "fr" };
     static const char *const languages[] = { "nl", "en", "uk", "ar", "de", "tr" };
     static const char *const sorts[] = { "relevance", "distance", "date", "updated", "created" };
@@ -1390,6 +1390,12 @@ static void gen_search(struct query *q, const char **lang, bool *page_all)
                         : "Fout!");
     if (pm(60))
         param(q, "drop_in", pm(850) ? "true" : pm(500) ? "false" : "misschien");
+    if (pm(60)) /* issue 16: services */
+        param(q, "no_referral", pm(850) ? "true" : pm(500) ? "false" : "misschien");
+    if (pm(60))
+        param(q, "no_indication", pm(850) ? "true" : "false");
+    if (pm(60))
+        param(q, "channel", pm(600) ? "walk_in" : pm(600) ? "phone,home_visit" : pm(500) ? "fax" : "Fout!");
     if (pm(60) && g_campaign[0])
         param(q, "campaign", pm(850) ? g_campaign : pm(500) ? "geen-campagne" : "Fout!");
     if (pm(180)) { /* a date window */
@@ -1490,13 +1496,14 @@ static void gen_search(struct query *q, const char **lang, bool *page_all)
 /* ------------------------------------------------------------------ */
 /* Writes                                                               */
 
-static const char *const k_coll[] = { "places", "activities", "vacancies", "carer-support" };
-static const char *const k_kind[] = { "place", "activity", "vacancy", "carer_support" };
+static const char *const k_coll[] = { "places", "activities", "vacancies", "carer-support", "services" };
+static const char *const k_kind[] = { "place", "activity", "vacancy", "carer_support", "service" };
 enum {
     K_PLACE,
     K_ACTIVITY,
     K_VACANCY,
-    K_CARER
+    K_CARER,
+    K_SERVICE
 };
 enum {
     S_VISIBLE,
@@ -1758,6 +1765,12 @@ static void entry_body(struct sb *b, int k, const char *org, const char *tag, co
     }
     if (k == K_CARER)
         sb_add(b, ",\"support_kind\":\"advice\",\"for_whom\":[\"mantelzorgers\"]");
+    if (k == K_SERVICE) /* issue 16: walk-in hours, channels, referral and indication */
+        sb_add(b,
+               ",\"channels\":[\"%s\",\"phone\"],\"referral_required\":%s,\"indication_required\":%s,"
+               "\"opening_hours\":[{\"day\":\"%s\",\"opens\":\"09:00\",\"closes\":\"12:00\"}]",
+               pm(500) ? "walk_in" : "home_visit", pm(300) ? "true" : "false", pm(200) ? "true" : "false",
+               day2[rnd(7)]);
     sb_add(b, "}");
 }
 
@@ -2212,6 +2225,7 @@ static void change_round(int round)
     move_theme(via[0], false);   /* the new place and activity have the theme */
     create_mine(via[1], K_VACANCY, false, false);
     create_mine(via[0], K_CARER, false, false);
+    create_mine(via[1], K_SERVICE, false, false);
     edit_title(via[1]);
     edit_areas_themes(via[0]);
     edit_schedule(via[1]);

@@ -28,6 +28,8 @@ Test(contract, sql_is_replaceable_functions_only)
         "sk_contract_kind_path(p_kind text)",
         "sk_contract_kind_from_path(p_path text)",
         "sk_contract_kind_label(p_kind text, p_plural boolean",
+        "sk_contract_channel_names()",
+        "sk_contract_channel_label(p_code text)",
         "sk_contract_status_title(p_status int)",
         "sk_contract_problem_type(p_name text)",
         "sk_contract_problem_status(p_name text)",
@@ -92,7 +94,8 @@ Test(contract, sql_has_every_status_problem_limit_and_pattern)
 Test(contract, kinds)
 {
     enum sk_kind k;
-    cr_assert_eq(SK_KIND_COUNT, 4);
+    cr_assert_eq(SK_KIND_COUNT, 5);
+    cr_assert(sk_kind_from_path("services", &k) && k == SK_KIND_SERVICE);
     cr_assert(sk_kind_from_path("carer-support", &k) && k == SK_KIND_CARER_SUPPORT);
     cr_assert(sk_kind_from_name("activity", &k) && k == SK_KIND_ACTIVITY);
     cr_assert(!sk_kind_from_name("activities", &k) && !sk_kind_from_path(NULL, &k) && !sk_kind_from_name(NULL, &k));
@@ -102,6 +105,19 @@ Test(contract, kinds)
     cr_assert_str_eq(sk_kind_label(SK_KIND_PLACE, true), "Plekken om elkaar te ontmoeten");
     cr_assert_null(sk_kind_name((enum sk_kind)SK_KIND_COUNT));
     cr_assert_null(sk_kind_label((enum sk_kind)SK_KIND_COUNT, false));
+}
+
+Test(contract, channels)
+{
+    enum sk_channel c;
+    cr_assert_eq(SK_CHANNEL_COUNT, 5);
+    cr_assert(sk_channel_from_code("home_visit", &c) && c == SK_CHANNEL_HOME_VISIT);
+    cr_assert(!sk_channel_from_code("fax", &c) && !sk_channel_from_code(NULL, &c));
+    cr_assert_str_eq(sk_channel_label(SK_CHANNEL_WALK_IN), "Spreekuur of inloop");
+    cr_assert_str_eq(sk_channel_code(SK_CHANNEL_ONLINE), "online");
+    cr_assert_null(sk_channel_code((enum sk_channel)SK_CHANNEL_COUNT));
+    has("WHEN 'home_visit' THEN 'Huisbezoek'");
+    has("RETURN ARRAY['walk_in', 'phone', 'email', 'home_visit', 'online']::text[]");
 }
 
 Test(contract, problems_and_statuses)

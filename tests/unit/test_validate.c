@@ -23,10 +23,11 @@ static const char ACTIVITY[] = "{\"title\":\"Wandelgroep\",\"municipality\":\"GM
 static const char VACANCY[] = "{\"title\":\"Chauffeur boodschappenbus\",\"municipality\":\"GM0668\"}";
 static const char CARER[] = "{\"title\":\"Lotgenotencontact\",\"municipality\":\"GM0512\","
                             "\"support_kind\":\"lotgenotencontact\"}";
+static const char SERVICE[] = "{\"title\":\"Klussendienst\",\"municipality\":\"GM0512\",\"channels\":[\"phone\"]}";
 
 static const char *base_of(enum sk_kind kind)
 {
-    static const char *const bases[SK_KIND_COUNT] = { PLACE, ACTIVITY, VACANCY, CARER };
+    static const char *const bases[SK_KIND_COUNT] = { PLACE, ACTIVITY, VACANCY, CARER, SERVICE };
     return bases[kind];
 }
 
@@ -150,8 +151,8 @@ static void check_length(enum sk_kind kind, const char *name, const char *unit, 
 
 Test(kind, paths_and_names)
 {
-    static const char *const paths[] = { "places", "activities", "vacancies", "carer-support" };
-    static const char *const names[] = { "place", "activity", "vacancy", "carer_support" };
+    static const char *const paths[] = { "places", "activities", "vacancies", "carer-support", "services" };
+    static const char *const names[] = { "place", "activity", "vacancy", "carer_support", "service" };
     enum sk_kind k;
     for (int i = 0; i < SK_KIND_COUNT; i++) {
         cr_assert(sk_kind_from_path(paths[i], &k));
@@ -977,6 +978,29 @@ Test(carer_support, members)
                  "support_kind", "is required");
 }
 
+Test(service, members)
+{
+    static const struct member_case cases[] = {
+        OK(SERVICE, "\"channels\":[\"walk_in\",\"phone\",\"email\",\"home_visit\",\"online\"]"),
+        BAD(SERVICE, "\"channels\":[]", "channels", "at least 1 item"),
+        BAD(SERVICE, "\"channels\":[\"fax\"]", "channels[0]", "must be one of"),
+        BAD(SERVICE, "\"channels\":[\"phone\",\"phone\"]", "channels[1]", "repeats"),
+        BAD(SERVICE, "\"channels\":null", "channels", "is required"),
+        OK(SERVICE, "\"referral_required\":true"),
+        BAD(SERVICE, "\"referral_required\":\"ja\"", "referral_required", "true or false"),
+        OK(SERVICE, "\"indication_required\":false"),
+        OK(SERVICE, "\"opening_hours\":[{\"day\":\"tu\",\"opens\":\"09:00\",\"closes\":\"12:00\"}]"),
+        BAD(SERVICE, "\"opening_hours\":[{\"day\":\"di\",\"opens\":\"09:00\",\"closes\":\"12:00\"}]",
+            "opening_hours[0].day", "must be one of"),
+        OK(SERVICE, "\"place_id\":\"" UUID_A "\""),
+        OK(SERVICE, "\"drop_in\":true"),
+        BAD(SERVICE, "\"support_kind\":\"advice\"", "support_kind", "unknown field"),
+    };
+    RUN_CASES(cases);
+    expect_error(SK_KIND_SERVICE, VALIDATE_CREATE, "{\"title\":\"x\",\"municipality\":\"GM0512\"}", "channels",
+                 "is required");
+}
+
 /* ---- every error, at once --------------------------------------------- */
 
 Test(entry, ten_wrong_fields_give_ten_errors)
@@ -1256,12 +1280,12 @@ Test(bodies, webhook)
     expect_body(VALIDATE_BODY_WEBHOOK,
                 "{\"url\":1,\"secret\":\"short\",\"kinds\":[\"place\",\"shop\"],\"municipality\":\"0512\",\"x\":0}",
                 "url: must be a string\nsecret: must be 16 to 200 characters\n"
-                "kinds[1]: must be place, activity, vacancy or carer_support\n"
+                "kinds[1]: must be place, activity, vacancy, carer_support or service\n"
                 "municipality: must be a CBS municipality code such as GM0512\n"
                 "x: is not a member of a webhook (url, secret, kinds, municipality)");
     expect_body(VALIDATE_BODY_WEBHOOK,
                 "{\"url\":\"u\",\"secret\":\"0123456789abcdef\",\"kinds\":\"place\",\"municipality\":null}",
-                "kinds: must be a list of at most 4 kinds: place, activity, vacancy, carer_support");
+                "kinds: must be a list of at most 5 kinds: place, activity, vacancy, carer_support, service");
 }
 
 /* issue 15: invitations (a new organisation by the organisations' table), keys, accepting */
