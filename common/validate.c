@@ -32,7 +32,8 @@ enum {
     DESCRIPTION_MAX = CONTRACT_DESCRIPTION_MAX,
     CODE_MAX = CONTRACT_CODE_MAX, /* theme, audience, area, facet, support kind, ... */
     AREAS_MAX = 50,
-    CODES_MAX = 30, /* themes, audiences, for_whom */
+    CODES_MAX = 30,       /* themes, audiences, for_whom */
+    ALSO_SERVES_MAX = 50, /* issue 16: the other municipalities of a regional entry */
     LANGUAGES_MAX = 30,
     IMAGES_MAX = 10,
     FACETS_MAX = 50,
@@ -1381,6 +1382,7 @@ static const char *const channel_values[] = {
 };
 
 static const struct field_rule code_item = RULE("item", check_code, 0);
+static const struct field_rule municipality_item = RULE("item", check_municipality, 0);
 static const struct field_rule area_item = RULE("item", check_area, 0);
 static const struct field_rule language_item = RULE("item", check_language, 0);
 static const struct field_rule image_item = RULE("item", check_url, 0);
@@ -1454,7 +1456,8 @@ static const struct field_rule schedule_members[] = {
         RULE("accessibility", check_accessibility, 0), OBJECT("cost", check_object, 0, cost_members),                  \
         OBJECT("contact", check_object, 0, contact_members),                                                           \
         ARRAY("languages", RULE_UNIQUE, LANGUAGES_MAX, &language_item), ARRAY("images", 0, IMAGES_MAX, &image_item),   \
-        ARRAY("campaigns", RULE_UNIQUE, CODES_MAX, &code_item)
+        ARRAY("campaigns", RULE_UNIQUE, CODES_MAX, &code_item),                                                        \
+        ARRAY("also_serves", RULE_UNIQUE, ALSO_SERVES_MAX, &municipality_item)
 
 static const struct field_rule place_members[] = {
     SHARED_MEMBERS,
@@ -1654,6 +1657,7 @@ enum {
     VOCAB_VALUES_MAX = 20,
     VOCAB_VALUE_MAX = 32,
     VOCAB_OSM_MAX = 200,
+    AREA_ALIASES_MAX = 10,
 };
 
 /* A label as SQL's sk_line_errors judges one: a string, not blank, one line, at most r->hi characters. */
@@ -1753,14 +1757,14 @@ static const struct field_rule vocab_exception_set_members[] = {
  * municipality (required for a wijk or kern, known, unchanged) and that the
  * kind is not changed.
  */
-static const char *const area_kinds[] = { "municipality", "wijk", "kern", NULL };
+static const char *const area_kinds[] = { "municipality", "wijk", "kern", "buurt", NULL };
 
 /* One of r->choices (strings), else the list as SQL words it. */
 static void check_area_kind(struct vctx *c, struct json_object *v, const struct field_rule *r)
 {
     if (!json_object_is_type(v, json_type_string) ||
         !in_choices(r->choices, json_object_get_string(v), (size_t)json_object_get_string_len(v)))
-        fail(c, "must be one of: municipality, wijk, kern");
+        fail(c, "must be one of: municipality, wijk, kern, buurt");
 }
 
 /* {"lat", "lon"} in the Netherlands; anything else in the object makes it no location at all. */
@@ -1788,11 +1792,15 @@ static void check_area_location(struct vctx *c, struct json_object *v, const str
         fail_at(c, "lon", "must be a number from 3.2 to 7.25");
 }
 
+static const struct field_rule area_alias_item = RANGED("item", check_label, 0, 0, VOCAB_LABEL_MAX);
+
 static const struct field_rule area_members[] = {
     RULE("code", check_ignore, 0),
     RANGED("name", check_label, RULE_REQUIRED, 0, VOCAB_LABEL_MAX),
+    ARRAY("aliases", RULE_UNIQUE, AREA_ALIASES_MAX, &area_alias_item), /* issue 16: Gildewijk for Gildenwijk */
     { .name = "kind", .check = check_area_kind, .flags = RULE_REQUIRED, .choices = area_kinds },
     RULE("municipality", check_ignore, 0),
+    RULE("parent", check_area, 0), /* issue 16: a buurt's wijk or kern */
     RULE("location", check_area_location, 0),
     RULE("has_boundary", check_ignore, 0),
     RULE("retired", check_ignore, 0),
@@ -2034,6 +2042,26 @@ static const struct field_rule campaign_members[] = {
     END_UNKNOWN("is not a member of a campaign (name, summary, municipality, starts_on, ends_on)"),
 };
 
+static const struct field_rule municipal_theme_members[] = {
+    RANGED("label_nl", check_label, RULE_REQUIRED, 0, VOCAB_LABEL_MAX),
+    RANGED("label_en", check_label, 0, 0, VOCAB_LABEL_MAX),
+    RANGED("summary", check_text, 0, 0, 1000),
+    { .name = "themes",
+      .check = check_array,
+      .flags = RULE_UNIQUE | RULE_REQUIRED,
+      .lo = 1,
+      .hi = CODES_MAX,
+      .sub = &code_item,
+      .missing = "is required: the shared theme codes it stands for (GET /api/v1/themes)" },
+    RANGED("position", check_int, 0, 0, 10000),
+    RULE("code", check_ignore, 0),
+    RULE("municipality", check_ignore, 0),
+    RULE("links", check_ignore, 0),
+    RULE("created_at", check_ignore, 0),
+    RULE("updated_at", check_ignore, 0),
+    END_UNKNOWN("is not a member of a municipal theme (label_nl, label_en, summary, themes, position)"),
+};
+
 static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_REASON_REQUIRED] = reason_required_members,
     [VALIDATE_BODY_REASON_OPTIONAL] = reason_optional_members,
@@ -2056,6 +2084,7 @@ static const struct field_rule *const body_tables[] = {
     [VALIDATE_BODY_WISH] = wish_members,
     [VALIDATE_BODY_INITIATIVE] = initiative_members,
     [VALIDATE_BODY_CAMPAIGN] = campaign_members,
+    [VALIDATE_BODY_MUNICIPAL_THEME] = municipal_theme_members,
 };
 
 int validate_body(enum validate_body which, struct json_object *body, struct verr_list *errs)

@@ -143,6 +143,7 @@ enum validate_body {
     VALIDATE_BODY_WISH,            /* {"municipality", "area"?, "theme"?, "text"}: POST /api/v1/wishes (issue 16) */
     VALIDATE_BODY_INITIATIVE,      /* {"name", "description", "municipality", "contact_name", ...}: issue 16 */
     VALIDATE_BODY_CAMPAIGN,        /* {"name", "summary", "municipality", "starts_on", "ends_on"}: issue 16 */
+    VALIDATE_BODY_MUNICIPAL_THEME, /* {"label_nl", "label_en"?, "summary"?, "themes", "position"?}: issue 16 */
 };
 
 /*

@@ -142,6 +142,10 @@ enum db_stmt {
     STMT_CAMPAIGN_PUT,
     STMT_CAMPAIGN_DELETE,
     STMT_CAMPAIGN_ENTRY,
+    STMT_MUNICIPAL_THEMES_LIST, /* themes as a municipality names them (issue 16): municipal_themes.sql */
+    STMT_MUNICIPAL_THEME_GET,
+    STMT_MUNICIPAL_THEME_PUT,
+    STMT_MUNICIPAL_THEME_DELETE,
 
     STMT_COUNT_
 };

@@ -313,6 +313,23 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                               "SELECT * FROM api_campaign_entry($1::text, $2::uuid, $3::boolean, $4::text, $5::uuid, "
                               "$6::uuid, $7::text[])",
                               7 },
+    [STMT_MUNICIPAL_THEMES_LIST] = { "municipal_themes_list",
+                                     "SELECT * FROM api_municipal_themes_list($1::text, $2::text, $3::uuid, $4::uuid, "
+                                     "$5::text[])",
+                                     5 },
+    [STMT_MUNICIPAL_THEME_GET] = { "municipal_theme_get",
+                                   "SELECT * FROM api_municipal_theme_get($1::text, $2::text, $3::uuid, $4::uuid, "
+                                   "$5::text[])",
+                                   5 },
+    [STMT_MUNICIPAL_THEME_PUT] = { "municipal_theme_put",
+                                   "SELECT * FROM api_municipal_theme_put($1::text, $2::jsonb, $3::jsonb, $4::text, "
+                                   "$5::uuid, $6::uuid, $7::text[])",
+                                   7 },
+    [STMT_MUNICIPAL_THEME_DELETE] = { "municipal_theme_delete",
+                                      "SELECT * FROM api_municipal_theme_delete($1::text, $2::text, $3::uuid, "
+                                      "$4::uuid, "
+                                      "$5::text[])",
+                                      5 },
     [STMT_WEB_REFERRAL] = { "web_referral",
                             "SELECT * FROM api_web_referral($1::jsonb, $2::text, $3::uuid, $4::uuid, $5::text[])", 5 },
 

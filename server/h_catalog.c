@@ -262,3 +262,43 @@ void h_campaign_entry(struct req_ctx *ctx)
     ctx->params[2] = ctx->match.route->methods == RM_PUT ? "true" : "false";
     http_query(ctx, STMT_CAMPAIGN_ENTRY, http_actor_params(ctx, 3), rows_reply_api);
 }
+
+/* ------------------------------------------------------------------ */
+/* Municipal themes (issue 16): sql/api/municipal_themes.sql says who may */
+
+/* GET /api/v1/municipal-themes?municipality= */
+void h_municipal_themes_list(struct req_ctx *ctx)
+{
+    const char *m = http_query_arg(ctx, "municipality");
+    if (m && !contract_is_municipality_code(m, strlen(m))) {
+        http_bad_field(ctx, 400, "municipality", "must be a CBS municipality code like GM0512");
+        return;
+    }
+    ctx->params[0] = m;
+    catalog_public_cache(ctx);
+    http_query(ctx, STMT_MUNICIPAL_THEMES_LIST, http_actor_params(ctx, 1), rows_reply_api);
+}
+
+void h_municipal_theme_get(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL)
+        return;
+    catalog_public_cache(ctx);
+    http_query(ctx, STMT_MUNICIPAL_THEME_GET, http_actor_params(ctx, 1), rows_reply_api);
+}
+
+/* PUT /api/v1/municipal-themes/{code}: make or replace */
+void h_municipal_theme_put(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL ||
+        (ctx->params[1] = http_checked_body(ctx, VALIDATE_BODY_MUNICIPAL_THEME, &ctx->params[2], NULL)) == NULL)
+        return;
+    http_query(ctx, STMT_MUNICIPAL_THEME_PUT, http_actor_params(ctx, 3), rows_reply_api);
+}
+
+void h_municipal_theme_delete(struct req_ctx *ctx)
+{
+    if ((ctx->params[0] = catalog_code(ctx, 0)) == NULL)
+        return;
+    http_query(ctx, STMT_MUNICIPAL_THEME_DELETE, http_actor_params(ctx, 1), rows_reply_api);
+}

@@ -89,6 +89,10 @@ const struct route routes_table[] = {
     R("/api/v1/campaigns/{code}", RM_DELETE, h_campaign_delete, RF_MODERATOR),
     R("/api/v1/campaigns/{code}/entries/{id}", RM_PUT, h_campaign_entry, RF_MODERATOR),
     R("/api/v1/campaigns/{code}/entries/{id}", RM_DELETE, h_campaign_entry, RF_MODERATOR),
+    R("/api/v1/municipal-themes", RM_GET, h_municipal_themes_list, RF_CACHE), /* issue 16 */
+    R("/api/v1/municipal-themes/{code}", RM_GET, h_municipal_theme_get, RF_CACHE),
+    R("/api/v1/municipal-themes/{code}", RM_PUT, h_municipal_theme_put, RF_MODERATOR),
+    R("/api/v1/municipal-themes/{code}", RM_DELETE, h_municipal_theme_delete, RF_MODERATOR),
 
     R("/api/v1/organisations", RM_GET, h_orgs_list, RF_CACHE),
     R("/api/v1/organisations", RM_POST, h_org_create, RF_MODERATOR),

@@ -49,6 +49,10 @@ void h_campaign_get(struct req_ctx *ctx);
 void h_campaign_put(struct req_ctx *ctx);
 void h_campaign_delete(struct req_ctx *ctx);
 void h_campaign_entry(struct req_ctx *ctx);
+void h_municipal_themes_list(struct req_ctx *ctx); /* municipal themes (issue 16), in h_catalog.c */
+void h_municipal_theme_get(struct req_ctx *ctx);
+void h_municipal_theme_put(struct req_ctx *ctx);
+void h_municipal_theme_delete(struct req_ctx *ctx);
 void h_web_campaign(struct req_ctx *ctx); /* GET /campagnes/{code}, in h_web.c */
 void h_web_paper(struct req_ctx *ctx);    /* GET /papier/{code}/{month}.pdf, in h_web.c */
 void h_vocab_delete(struct req_ctx *ctx);

@@ -214,6 +214,7 @@ void sx_doc_unref(struct sx_doc *d)
     free(d->languages);
     free(d->campaigns);
     free(d->channels);
+    free(d->also_serves);
     if (!d->tsv_borrowed)
         free(d->tsv);
     free(d->open);
@@ -291,6 +292,8 @@ void sx_catalog_unref(struct sx_catalog *c)
     for (size_t i = 0; i < c->nareas; i++) {
         free(c->areas[i].code);
         free(c->areas[i].municipality);
+        free(c->areas[i].parent);
+        free(c->areas[i].kids);
     }
     for (size_t i = 0; i < c->nthemes; i++) {
         free(c->themes[i].code);
@@ -1122,9 +1125,12 @@ struct sx_segment *sx_segment_build(struct sx_doc **docs, size_t n, const struct
             goto fail;                                                                                                 \
     } while (0)
 
-    FIELD(municipality, if (pairs_add(&p, d->municipality, id, 0) < 0) goto fail);
+    /* a regional entry is in the postings of every municipality it serves, as a whole (issue 16) */
+    FIELD(municipality, if (pairs_add(&p, d->municipality, id, 0) < 0) goto fail;
+          for (size_t k = 0; k < d->nalso_serves; k++) if (pairs_add(&p, d->also_serves[k], id, 0) < 0) goto fail);
     FIELD(area, for (size_t k = 0; k < d->nareas; k++) if (pairs_add(&p, d->areas[k], id, 0) < 0) goto fail);
-    FIELD(whole, if (d->nareas == 0 && pairs_add(&p, d->municipality, id, 0) < 0) goto fail);
+    FIELD(whole, if (d->nareas == 0 && pairs_add(&p, d->municipality, id, 0) < 0) goto fail;
+          for (size_t k = 0; k < d->nalso_serves; k++) if (pairs_add(&p, d->also_serves[k], id, 0) < 0) goto fail);
     FIELD(theme, if (theme_closure(cat, d, id, &p) < 0) goto fail);
     FIELD(audience,
           for (size_t k = 0; k < d->naudiences; k++) if (pairs_add(&p, d->audiences[k], id, 0) < 0) goto fail);
@@ -2170,6 +2176,27 @@ static roaring_bitmap_t *window_activities(const struct sx_query *q, const struc
  * The documents of segment s that the search finds, dead and expired ones
  * removed (a new bitmap; NULL when out of memory).
  */
+enum {
+    AREA_FAMILY_MAX = 102 /* an area, its wijk or kern, its buurten (at most 100) */
+};
+
+/* The segment's area postings of a and its family: its wijk or kern (a buurt's parent) and its
+ * buurten, at most AREA_FAMILY_MAX (the area API allows 100 buurten in one wijk). */
+static size_t area_family_postings(const struct sx_catalog *cat, const struct sx_segment *s, const struct sx_area *a,
+                                   const roaring_bitmap_t **out)
+{
+    const struct sx_posting *p;
+    size_t n = 0;
+    if ((p = field_get(&s->area, a->code)) != NULL)
+        out[n++] = p->bm;
+    if (a->parent && (p = field_get(&s->area, a->parent)) != NULL)
+        out[n++] = p->bm;
+    for (uint32_t k = 0; k < a->nkids && n < AREA_FAMILY_MAX; k++)
+        if ((p = field_get(&s->area, cat->areas[a->kids[k]].code)) != NULL)
+            out[n++] = p->bm;
+    return n;
+}
+
 static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_snapshot *snap, int si, long ncells,
                                       roaring_bitmap_t *const (*cls)[4])
 {
@@ -2193,24 +2220,26 @@ static roaring_bitmap_t *segment_eval(const struct sx_query *q, const struct sx_
         r = and_into(r, p->bm);
     }
     if (q->nareas) {
-        /* a sub-area: entries for it and for its whole municipality; a municipality: all of it */
+        /* a sub-area: entries for it, for its wijk or its buurten (issue 16) and for its whole
+         * municipality; a municipality: all of it (with the regional entries that serve it, in
+         * the municipality and whole postings) */
+        const roaring_bitmap_t *va[SEARCH_LIST_MAX * (AREA_FAMILY_MAX + 1)];
         n = 0;
-        for (int i = 0; i < q->nareas && n + 2 <= 64; i++) {
+        for (int i = 0; i < q->nareas; i++) {
             const struct sx_area *a = cat_area(cat, q->areas[i]);
             const struct sx_posting *p;
             if (a == NULL)
                 continue;
             if (a->is_municipality) {
                 if ((p = field_get(&s->municipality, a->code)) != NULL)
-                    v[n++] = p->bm;
+                    va[n++] = p->bm;
                 continue;
             }
-            if ((p = field_get(&s->area, a->code)) != NULL)
-                v[n++] = p->bm;
+            n += area_family_postings(cat, s, a, va + n);
             if (a->municipality && (p = field_get(&s->whole, a->municipality)) != NULL)
-                v[n++] = p->bm;
+                va[n++] = p->bm;
         }
-        r = and_union(r, v, n);
+        r = and_union(r, va, n);
     }
     if (q->nthemes)
         r = and_any_key(r, &s->theme, q->themes, q->nthemes);
@@ -2765,6 +2794,62 @@ static int slot_counts(const struct sx_segment *s, const roaring_bitmap_t *r)
     return 0;
 }
 
+/* The area facet of the segment's area postings (their counts from tl_counts[k0..]): an area
+ * counts what a search in it finds (segment_eval), so an area in a family (a wijk or kern with
+ * buurten, issue 16) counts the union of its family's postings, each entry once. */
+static int area_facets(const struct sx_catalog *cat, const struct sx_segment *s, const roaring_bitmap_t *r,
+                       struct facet *f, size_t k0)
+{
+    const struct sx_area **fam = NULL; /* the family members to count, each once */
+    size_t nfam = 0, cap = 0;
+    int rc = 0;
+    for (size_t i = 0; i < s->area.n; i++) {
+        const struct sx_area *a = tl_counts[k0 + i] ? cat_area(cat, s->area.v[i].key) : NULL;
+        if (a == NULL || (a->parent == NULL && a->nkids == 0)) {
+            facet_add(f, s->area.v[i].key, strlen(s->area.v[i].key), tl_counts[k0 + i]);
+            continue;
+        }
+        /* a, its parent and its buurten */
+        for (uint32_t m = 0; m < a->nkids + 2; m++) {
+            const struct sx_area *x = m == 0   ? a
+                                      : m == 1 ? (a->parent ? cat_area(cat, a->parent) : NULL)
+                                               : &cat->areas[a->kids[m - 2]];
+            bool seen = false;
+            for (size_t j = 0; x && j < nfam && !seen; j++)
+                seen = fam[j] == x;
+            if (x == NULL || seen)
+                continue;
+            if (nfam == cap) {
+                const struct sx_area **g = realloc(fam, (cap = cap ? 2 * cap : 16) * sizeof(*fam));
+                if (g == NULL) {
+                    free(fam);
+                    return -1;
+                }
+                fam = g;
+            }
+            fam[nfam++] = x;
+        }
+    }
+    for (size_t j = 0; j < nfam && rc == 0; j++) {
+        const roaring_bitmap_t *v[AREA_FAMILY_MAX];
+        size_t n = area_family_postings(cat, s, fam[j], v);
+        uint64_t c = 0;
+        if (n == 1) {
+            c = roaring_bitmap_and_cardinality(r, v[0]);
+        } else if (n > 1) {
+            roaring_bitmap_t *u = roaring_bitmap_or_many(n, v);
+            if (u == NULL)
+                rc = -1;
+            else
+                c = roaring_bitmap_and_cardinality(r, u);
+            bm_free(u);
+        }
+        facet_add(f, fam[j]->code, strlen(fam[j]->code), c);
+    }
+    free(fam);
+    return rc;
+}
+
 static int segment_facets(const struct sx_snapshot *snap, const struct sx_segment *s, const roaring_bitmap_t *r,
                           struct facets *f)
 {
@@ -2777,8 +2862,9 @@ static int segment_facets(const struct sx_snapshot *snap, const struct sx_segmen
         facet_add(&f->kind, sk_kind_name((enum sk_kind)i), strlen(sk_kind_name((enum sk_kind)i)), tl_counts[k++]);
     for (size_t i = 0; i < s->municipality.n; i++, k++)
         facet_add(&f->municipality, s->municipality.v[i].key, strlen(s->municipality.v[i].key), tl_counts[k]);
-    for (size_t i = 0; i < s->area.n; i++, k++)
-        facet_add(&f->area, s->area.v[i].key, strlen(s->area.v[i].key), tl_counts[k]);
+    if (area_facets(cat, s, r, &f->area, k) < 0)
+        return -1;
+    k += s->area.n;
     /* an entry for a whole municipality counts in each of its current sub-areas */
     for (size_t i = 0; i < s->whole.n; i++, k++) {
         if (tl_counts[k] == 0)

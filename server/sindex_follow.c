@@ -256,6 +256,7 @@ enum {
     C_REFERRAL,
     C_INDICATION,
     C_CHANNELS,
+    C_ALSO_SERVES,
     C_COUNT
 };
 
@@ -263,7 +264,7 @@ enum {
     "r.id, r.kind, r.municipality, r.areas, r.themes, r.audiences, r.organisation_id, r.access, r.free, "              \
     "r.discount, r.languages, r.tsv, r.x, r.y, r.open, r.until_us, r.created_us, r.updated_us, NULL::text, "           \
     "r.modified, NULL::text, NULL::text, NULL::text, NULL::text, r.campaigns, "                                        \
-    "r.place_type, r.drop_in, r.referral_required, r.indication_required, r.channels"
+    "r.place_type, r.drop_in, r.referral_required, r.indication_required, r.channels, r.also_serves"
 
 /* One document from a row of the loader view. A full load gives its slab (the document, its
  * strings and lists live there) and scratch for the tsvector text (freed all at once after the
@@ -298,7 +299,8 @@ static struct sx_doc *doc_from_row(PGresult *r, int row, int c0, struct sx_slab 
     (sx_parse_text_array(val(r, row, c0 + (col)) ? val(r, row, c0 + (col)) : "{}", &d->field, &d->count, slab) < 0)
     if (LIST(C_AREAS, areas, nareas) || LIST(C_THEMES, themes, nthemes) || LIST(C_AUD, audiences, naudiences) ||
         LIST(C_ACCESS, access, naccess) || LIST(C_LANGS, languages, nlanguages) ||
-        LIST(C_CAMPAIGNS, campaigns, ncampaigns) || LIST(C_CHANNELS, channels, nchannels))
+        LIST(C_CAMPAIGNS, campaigns, ncampaigns) || LIST(C_CHANNELS, channels, nchannels) ||
+        LIST(C_ALSO_SERVES, also_serves, nalso_serves))
         goto fail;
 #undef LIST
     d->free = (s = val(r, row, c0 + C_FREE)) && *s == 't';
@@ -543,6 +545,30 @@ static int org_cmp(const void *a, const void *b)
     return memcmp(a, b, 16);
 }
 
+/* Each wijk's or kern's buurten (issue 16), once the areas are sorted by code: counted, then filled. */
+static struct sx_area *area_parent(struct sx_catalog *c, size_t i)
+{
+    struct sx_area key = { .code = c->areas[i].parent };
+    return key.code ? bsearch(&key, c->areas, c->nareas, sizeof(*c->areas), area_cmp) : NULL;
+}
+
+static int area_kids(struct sx_catalog *c)
+{
+    struct sx_area *p;
+    for (size_t i = 0; i < c->nareas; i++)
+        if ((p = area_parent(c, i)) != NULL)
+            p->nkids++;
+    for (size_t i = 0; i < c->nareas; i++) {
+        if (c->areas[i].nkids && (c->areas[i].kids = calloc(c->areas[i].nkids, sizeof(uint32_t))) == NULL)
+            return -1;
+        c->areas[i].nkids = 0;
+    }
+    for (size_t i = 0; i < c->nareas; i++)
+        if ((p = area_parent(c, i)) != NULL)
+            p->kids[p->nkids++] = (uint32_t)i;
+    return 0;
+}
+
 static struct sx_catalog *catalog_load(struct sindex *ix)
 {
     struct sx_catalog *c = calloc(1, sizeof(*c));
@@ -550,7 +576,7 @@ static struct sx_catalog *catalog_load(struct sindex *ix)
     if (c == NULL)
         return NULL;
     atomic_init(&c->refs, 1);
-    r = PQexec(ix->pg, "SELECT code, kind = 'municipality', municipality, retired_at IS NOT NULL FROM areas");
+    r = PQexec(ix->pg, "SELECT code, kind = 'municipality', municipality, retired_at IS NOT NULL, parent FROM areas");
     if (!pg_ok(ix, r, "areas"))
         goto fail;
     c->nareas = (size_t)PQntuples(r);
@@ -560,6 +586,7 @@ static struct sx_catalog *catalog_load(struct sindex *ix)
         c->areas[i].is_municipality = *PQgetvalue(r, (int)i, 1) == 't';
         c->areas[i].municipality = val(r, (int)i, 2) ? dup_text(val(r, (int)i, 2), NULL) : NULL;
         c->areas[i].retired = *PQgetvalue(r, (int)i, 3) == 't';
+        c->areas[i].parent = val(r, (int)i, 4) ? dup_text(val(r, (int)i, 4), NULL) : NULL;
     }
     PQclear(r);
     r = PQexec(ix->pg, "SELECT code, parent FROM themes");
@@ -619,6 +646,8 @@ static struct sx_catalog *catalog_load(struct sindex *ix)
     if (c->orgs == NULL)
         goto fail;
     qsort(c->areas, c->nareas, sizeof(*c->areas), area_cmp);
+    if (area_kids(c) < 0)
+        goto fail;
     qsort(c->themes, c->nthemes, sizeof(*c->themes), theme_cmp);
     qsort(c->audiences, c->naudiences, sizeof(*c->audiences), str_cmp);
     qsort(c->campaigns, c->ncampaigns, sizeof(*c->campaigns), str_cmp);

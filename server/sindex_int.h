@@ -137,7 +137,8 @@ struct sx_doc {
     char *municipality;
     char *place_type; /* owned (in the slab when in_slab); NULL: none (issue 16) */
     char **areas, **themes, **audiences, **access, **languages, **campaigns, **channels; /* owned, each NULL-terminated */
-    size_t nareas, nthemes, naudiences, naccess, nlanguages, ncampaigns, nchannels;
+    char **also_serves; /* owned, NULL-terminated: the other municipalities a regional entry serves (issue 16) */
+    size_t nareas, nthemes, naudiences, naccess, nlanguages, ncampaigns, nchannels, nalso_serves;
     char *tsv; /* sk_tsv::text, owned (or in the load's scratch slab when tsv_borrowed);
                               * NULL once a base's lexicon is built */
     bool tsv_borrowed;
@@ -217,6 +218,9 @@ void sx_segment_unref(struct sx_segment *s);
 
 struct sx_area {
     char *code, *municipality;
+    char *parent;   /* owned; a buurt's wijk or kern, else NULL (issue 16) */
+    uint32_t *kids; /* owned; the buurten of a wijk or kern, as indexes into the catalog's areas */
+    uint32_t nkids;
     bool is_municipality, retired;
 };
 

@@ -363,9 +363,21 @@ static void web_select_area(struct html_buf *b, const struct evkeyvalq *qs, stru
             continue;
         }
         web_option(b, qs, "area", web_str(a, "code"), web_str(a, "name"), web_facet(facets, "area", web_str(a, "code")),
-                   "");
+                   web_str(a, "parent") ? "– " : ""); /* a buurt, under its wijk (issue 16) */
     }
     html_raw(b, open ? "</optgroup>\n</select>\n</div>\n" : "</select>\n</div>\n");
+}
+
+/* One option that is selected only when the parameter is exactly value (a list of codes as one choice). */
+static void web_option_exact(struct html_buf *b, const char *cur, const char *value, const char *label,
+                             const char *indent)
+{
+    html_raw(b, "<option value=\"");
+    html_text(b, value);
+    html_raw(b, cur && strcmp(cur, value) == 0 ? "\" selected>" : "\">");
+    html_raw(b, indent);
+    html_text(b, label);
+    html_raw(b, "</option>\n");
 }
 
 static void web_select_vocab(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *labels,
@@ -373,18 +385,40 @@ static void web_select_vocab(struct html_buf *b, const struct evkeyvalq *qs, str
                              const char *label, const char *all)
 {
     struct json_object *arr = web_get(labels, group);
+    /* issue 16: the themes as each municipality names them, each a set of the shared ones */
+    struct json_object *mt = strcmp(key, "theme") == 0 ? web_get(labels, "municipal_themes") : NULL;
+    const char *cur = web_arg(qs, key), *last = NULL;
+    bool mt_chosen = false;
 
+    for (size_t i = 0; cur && i < web_len(mt) && !mt_chosen; i++)
+        mt_chosen = web_str(json_object_array_get_idx(mt, i), "themes") &&
+                    strcmp(web_str(json_object_array_get_idx(mt, i), "themes"), cur) == 0;
     html_printf(b,
                 "<div class=\"field\">\n<label for=\"f-%s\">%s</label>\n<select id=\"f-%s\" name=\"%s\">\n"
                 "<option value=\"\">%s</option>\n",
                 key, label, key, key, all);
     for (size_t i = 0; i < web_len(arr); i++) {
         struct json_object *it = json_object_array_get_idx(arr, i);
-        const char *code = web_str(it, "code");
-        web_option(b, qs, key, code, web_str(it, "label"), web_facet(facets, facet_group, code),
-                   web_str(it, "parent") ? "– " : "");
+        const char *code = web_str(it, "code"), *indent = web_str(it, "parent") ? "– " : "";
+        if (mt_chosen)
+            web_option_exact(b, NULL, code, web_str(it, "label"), indent);
+        else
+            web_option(b, qs, key, code, web_str(it, "label"), web_facet(facets, facet_group, code), indent);
     }
-    html_raw(b, "</select>\n</div>\n");
+    for (size_t i = 0; i < web_len(mt); i++) {
+        struct json_object *it = json_object_array_get_idx(mt, i);
+        const char *m = web_str(it, "municipality");
+        if (m == NULL || web_str(it, "themes") == NULL || web_str(it, "label") == NULL)
+            continue;
+        if (last == NULL || strcmp(last, m) != 0) {
+            html_raw(b, last ? "</optgroup>\n<optgroup label=\"Zoals " : "<optgroup label=\"Zoals ");
+            html_text(b, web_label(labels, "areas", m));
+            html_raw(b, " het noemt\">\n");
+            last = m;
+        }
+        web_option_exact(b, cur, web_str(it, "themes"), web_str(it, "label"), "");
+    }
+    html_raw(b, last ? "</optgroup>\n</select>\n</div>\n" : "</select>\n</div>\n");
 }
 
 static void web_select_kind(struct html_buf *b, const struct evkeyvalq *qs, struct json_object *facets)
@@ -567,6 +601,10 @@ static void web_where(struct html_buf *b, struct json_object *e, struct json_obj
     }
     if (online && json_object_get_boolean(online))
         html_raw(b, " (ook online)");
+    if (web_len(web_get(e, "also_serves"))) { /* issue 16: a regional entry */
+        html_raw(b, "; ook voor ");
+        web_list_labels(b, labels, "areas", web_get(e, "also_serves"));
+    }
 }
 
 static void web_cost(struct html_buf *b, struct json_object *cost)

@@ -1,4 +1,4 @@
--- sql/api/areas.sql — areas: municipalities, wijken and kernen, their points and boundaries.
+-- sql/api/areas.sql — areas: municipalities, wijken and kernen, their buurten, points and boundaries.
 --
 -- One current definition of each function, trigger and view; `socialekaart migrate` applies
 -- this file whenever the release's SQL code changes (server/cli/migrate.c). Edit in place.
@@ -11,8 +11,10 @@ CREATE OR REPLACE FUNCTION sk_area_render(a areas, p_with_boundary boolean DEFAU
     RETURN jsonb_build_object(
         'code', a.code,
         'name', a.name,
+        'aliases', to_jsonb(a.aliases),
         'kind', a.kind,
         'municipality', a.municipality,
+        'parent', a.parent,
         'location', sk_point_json(a.location),
         'has_boundary', a.boundary IS NOT NULL,
         'retired', a.retired_at IS NOT NULL)
@@ -72,6 +74,7 @@ DECLARE
     v_kind text := p_body->>'kind';
     v_mun text := p_body->>'municipality';
     v_loc jsonb := p_body->'location';
+    v_parent text := CASE WHEN jsonb_typeof(p_body->'parent') = 'string' THEN p_body->>'parent' END;
     v_new boolean;
     v_con text;
     v_tab text;
@@ -84,7 +87,7 @@ BEGIN
     SELECT * INTO old FROM areas WHERE code = p_code FOR UPDATE;
     v_new := NOT FOUND;
 
-    IF jsonb_typeof(p_body->'kind') IS DISTINCT FROM 'string' OR v_kind NOT IN ('municipality', 'wijk', 'kern') THEN
+    IF jsonb_typeof(p_body->'kind') IS DISTINCT FROM 'string' OR v_kind NOT IN ('municipality', 'wijk', 'kern', 'buurt') THEN
         v_kind := NULL;                  -- the daemon's error (VALIDATE_BODY_AREA)
     END IF;
     IF NOT (p_code ~ sk_contract_pattern('area_code') AND length(p_code) <= sk_contract_limit('code_max')) THEN
@@ -106,7 +109,7 @@ BEGIN
         v_mun := p_code;
     ELSIF v_kind IS NOT NULL THEN
         IF v_mun IS NULL THEN
-            v_errs := v_errs || sk_err('municipality', 'is required for a wijk or kern');
+            v_errs := v_errs || sk_err('municipality', 'is required for a wijk, kern or buurt');
         ELSIF jsonb_typeof(p_body->'municipality') <> 'string'
               OR NOT EXISTS (SELECT 1 FROM areas WHERE code = v_mun AND kind = 'municipality') THEN
             v_errs := v_errs || sk_err('municipality', 'is not a known municipality code (see GET /api/v1/areas)');
@@ -116,22 +119,46 @@ BEGIN
             v_errs := v_errs || sk_err('code', format('must start with %s- for an area of that municipality', v_mun));
         END IF;
     END IF;
+    -- issue 16: a buurt lies in a wijk or kern of its municipality; only a buurt has a parent
+    IF v_kind = 'buurt' THEN
+        IF v_parent IS NULL THEN
+            v_errs := v_errs || sk_err('parent', 'is required for a buurt: the code of the wijk or kern it lies in');
+        ELSIF NOT EXISTS (SELECT 1 FROM areas x WHERE x.code = v_parent AND x.kind IN ('wijk', 'kern')
+                                                   AND x.municipality = v_mun AND x.retired_at IS NULL) THEN
+            v_errs := v_errs || sk_err('parent', format('is not a wijk or kern of %s (see GET /api/v1/areas)', v_mun));
+        ELSIF v_new AND (SELECT count(*) FROM areas x WHERE x.parent = v_parent) >= 100 THEN
+            v_errs := v_errs || sk_err('parent', 'has 100 buurten already, the most a wijk or kern can have');
+        END IF;
+    ELSIF p_body ? 'parent' AND jsonb_typeof(p_body->'parent') <> 'null' THEN
+        v_errs := v_errs || sk_err('parent', 'is only for a buurt (the wijk or kern it lies in)');
+    END IF;
     v_errs := sk_merge_errors(p_errors, v_errs);
     IF jsonb_array_length(v_errs) > 0 THEN
         RETURN sk_invalid(v_errs);
     END IF;
 
     BEGIN
-        INSERT INTO areas AS x (code, name, kind, municipality, location)
-        VALUES (p_code, p_body->>'name', v_kind, v_mun, CASE WHEN jsonb_typeof(v_loc) = 'object' THEN sk_point(v_loc) END)
+        INSERT INTO areas AS x (code, name, aliases, kind, municipality, parent, location)
+        VALUES (p_code, p_body->>'name', coalesce(sk_text_array(p_body->'aliases'), '{}'), v_kind, v_mun,
+                CASE WHEN v_kind = 'buurt' THEN v_parent END,
+                CASE WHEN jsonb_typeof(v_loc) = 'object' THEN sk_point(v_loc) END)
         ON CONFLICT (code) DO UPDATE
-            SET name = excluded.name, location = excluded.location, retired_at = NULL, updated_at = now()
+            SET name = excluded.name, aliases = excluded.aliases, parent = excluded.parent, location = excluded.location,
+                retired_at = NULL, updated_at = now()
         RETURNING * INTO a;
     EXCEPTION WHEN check_violation OR not_null_violation OR data_exception THEN
         GET STACKED DIAGNOSTICS v_con = CONSTRAINT_NAME, v_tab = TABLE_NAME, v_col = COLUMN_NAME, v_msg = MESSAGE_TEXT;
         RETURN sk_invalid(jsonb_build_array(sk_constraint_error(nullif(v_con, ''), nullif(v_tab, ''), nullif(v_col, ''),
                                                                  v_msg)));
     END;
+    -- a wijk's or kern's words are in its entries' search text: renamed, they are found by the new
+    -- ones (a municipality's name and aliases change there when its entries are next saved)
+    -- its words are known to the search's typo tolerance (sk_search_terms), as entries' words are
+    INSERT INTO sk_words (word) SELECT w FROM sk_words_of(concat_ws(' ', a.name, array_to_string(a.aliases, ' '))) w
+    ON CONFLICT DO NOTHING;
+    IF NOT v_new AND a.kind <> 'municipality' AND (a.name, a.aliases) IS DISTINCT FROM (old.name, old.aliases) THEN
+        UPDATE entries SET sk_geo = sk_geo WHERE areas @> ARRAY[p_code] AND status <> 'deleted';
+    END IF;
     PERFORM sk_audit(p_role, p_org, p_key, 'area', p_code, NULL, CASE WHEN v_new THEN 'create' ELSE 'update' END,
                      CASE WHEN v_new THEN NULL ELSE sk_area_render(old) END, sk_area_render(a));
     IF v_new THEN

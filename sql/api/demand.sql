@@ -221,12 +221,12 @@ BEGIN
          WHERE w.municipality = p_m AND w.created_on BETWEEN p_from AND p_to
          GROUP BY 1, 2
     ), pub AS MATERIALIZED (
-        SELECT CASE WHEN cardinality(e.areas) = 0 THEN ARRAY[p_m] ELSE e.areas END AS areas,
+        SELECT CASE WHEN cardinality(e.areas) = 0 OR e.municipality <> p_m THEN ARRAY[p_m] ELSE e.areas END AS areas,
                ARRAY(SELECT DISTINCT u.col FROM unnest(e.themes) et(code) JOIN up u ON u.code = et.code)
                || CASE WHEN NOT p_top THEN ARRAY(SELECT t.parent FROM themes t WHERE t.code = ANY (e.themes)
                                                                                    AND t.parent IS NOT NULL)
                        ELSE '{}'::text[] END AS cols
-          FROM entries e WHERE e.municipality = p_m AND e.status = 'published'
+          FROM entries e WHERE (e.municipality = p_m OR (e.also_serves <> '{}' AND e.also_serves @> ARRAY[p_m])) AND e.status = 'published'
     )
     SELECT ar.code, ar.name, ar.o, th.code, th.label_nl, th.position,
            coalesce(s.n, 0), coalesce(s.e, 0), coalesce(ev.views, 0), coalesce(ev.cal, 0), coalesce(wi.n, 0)::numeric,

@@ -57,6 +57,7 @@ BEGIN
         'translations', e.translations,
         'organisation_id', e.organisation_id,
         'municipality', e.municipality,
+        'also_serves', to_jsonb(e.also_serves),
         'areas', to_jsonb(e.areas),
         'themes', to_jsonb(e.themes),
         'audiences', to_jsonb(e.audiences),
@@ -155,6 +156,21 @@ BEGIN
             errs := errs || sk_err(format('areas[%s]', r.i), format('is not an area of municipality %s', m));
         ELSIF r.retired_at IS NOT NULL AND NOT r.code = ANY (coalesce(old.areas, '{}')) THEN
             errs := errs || sk_err(format('areas[%s]', r.i), 'has been retired and can no longer be chosen');
+        END IF;
+    END LOOP;
+
+    -- issue 16: the other municipalities a regional entry serves
+    FOR r IN SELECT x.code, x.i - 1 AS i, a.code AS known, a.retired_at
+               FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(b->'also_serves') = 'array' THEN b->'also_serves' ELSE '[]' END)
+                    WITH ORDINALITY AS x(code, i)
+               LEFT JOIN areas a ON a.code = x.code AND a.kind = 'municipality'
+              ORDER BY x.i LOOP
+        IF r.known IS NULL THEN
+            errs := errs || sk_err(format('also_serves[%s]', r.i), 'is not a municipality this sociale kaart covers (see GET /api/v1/areas)');
+        ELSIF r.code = m THEN
+            errs := errs || sk_err(format('also_serves[%s]', r.i), 'is the entry''s own municipality');
+        ELSIF r.retired_at IS NOT NULL AND NOT r.code = ANY (coalesce(old.also_serves, '{}')) THEN
+            errs := errs || sk_err(format('also_serves[%s]', r.i), 'has been retired and can no longer be chosen');
         END IF;
     END LOOP;
 
@@ -387,6 +403,7 @@ BEGIN
     e.translations := sk_clean_translations(b->'translations');
     e.municipality := b->>'municipality';
     e.areas := coalesce(sk_text_array(b->'areas'), '{}');
+    e.also_serves := coalesce(sk_text_array(b->'also_serves'), '{}');
     e.themes := coalesce(sk_text_array(b->'themes'), '{}');
     e.audiences := coalesce(sk_text_array(b->'audiences'), '{}');
     e.accessibility := coalesce(jsonb_strip_nulls(sk_obj(b->'accessibility')), '{}');
@@ -454,13 +471,15 @@ BEGIN
                              campaigns, drop_in, place_type, address, location, opening_hours, place_id, online, starts_at, ends_at, rrule, exdates,
                              exception_sets, timezone, registration, capacity, places_left, address_visibility,
                              hours_per_week, commitment, min_age, skills, valid_until, support_kind, for_whom,
-                             referral_required, indication_required, channels, reviewed_at, created_at, updated_at)
+                             referral_required, indication_required, channels, also_serves, reviewed_at, created_at,
+                             updated_at)
         VALUES (e.id, e.kind, e.status, e.version, e.organisation_id, e.municipality, e.title, e.summary, e.description,
                 e.translations, e.areas, e.themes, e.audiences, e.accessibility, e.cost, e.contact, e.languages, e.images,
                 e.campaigns, e.drop_in, e.place_type, e.address, e.location, e.opening_hours, e.place_id, e.online,
                 e.starts_at, e.ends_at, e.rrule, e.exdates, e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
                 e.hours_per_week, e.commitment, e.min_age, e.skills, e.valid_until, e.support_kind, e.for_whom,
-                e.referral_required, e.indication_required, e.channels, e.reviewed_at, e.created_at, e.updated_at);
+                e.referral_required, e.indication_required, e.channels, e.also_serves, e.reviewed_at, e.created_at,
+                e.updated_at);
     ELSE
         UPDATE entries x
            SET (status, version, organisation_id, municipality, title, summary, description,
@@ -468,14 +487,14 @@ BEGIN
                 campaigns, drop_in, place_type, address, location, opening_hours, place_id, online, starts_at, ends_at,
                 rrule, exdates, exception_sets, timezone, registration, capacity, places_left, address_visibility,
                 hours_per_week, commitment, min_age, skills, valid_until, support_kind, for_whom,
-                referral_required, indication_required, channels, updated_at)
+                referral_required, indication_required, channels, also_serves, updated_at)
              = (e.status, e.version, e.organisation_id, e.municipality, e.title, e.summary, e.description,
                 e.translations, e.areas, e.themes, e.audiences, e.accessibility, e.cost, e.contact, e.languages, e.images,
                 e.campaigns, e.drop_in, e.place_type, e.address, e.location, e.opening_hours, e.place_id, e.online,
                 e.starts_at, e.ends_at, e.rrule, e.exdates,
                 e.exception_sets, e.timezone, e.registration, e.capacity, e.places_left, e.address_visibility,
                 e.hours_per_week, e.commitment, e.min_age, e.skills, e.valid_until, e.support_kind, e.for_whom,
-                e.referral_required, e.indication_required, e.channels, e.updated_at)
+                e.referral_required, e.indication_required, e.channels, e.also_serves, e.updated_at)
          WHERE x.id = e.id;
     END IF;
     RETURN NULL;

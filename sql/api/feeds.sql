@@ -475,6 +475,15 @@ BEGIN
 END;
 $fn$;
 
+-- A Service's areaServed: its municipality, or a list with the others a regional entry serves.
+CREATE OR REPLACE FUNCTION sk_feed_area_served(e entries) RETURNS jsonb LANGUAGE sql STABLE
+    RETURN CASE WHEN cardinality(e.also_serves) = 0
+                THEN jsonb_build_object('@type', 'AdministrativeArea', 'identifier', e.municipality,
+                                        'name', sk_feed_area_name(e.municipality))
+                ELSE (SELECT jsonb_agg(jsonb_build_object('@type', 'AdministrativeArea', 'identifier', m,
+                                                          'name', sk_feed_area_name(m)) ORDER BY i)
+                        FROM unnest(e.municipality || e.also_serves) WITH ORDINALITY x(m, i)) END;
+
 -- Carer support: schema.org Service.
 CREATE OR REPLACE FUNCTION sk_feed_carer_data(p_base text, e entries) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
 BEGIN
@@ -483,8 +492,7 @@ BEGIN
         'category', sk_feed_concepts(p_base, 'support-kinds', ARRAY[e.support_kind]),
         'provider', sk_feed_organizer(p_base, e.organisation_id),
         'audience', sk_feed_audience(e.for_whom || e.audiences),
-        'areaServed', jsonb_build_object('@type', 'AdministrativeArea', 'identifier', e.municipality,
-                                         'name', sk_feed_area_name(e.municipality)),
+        'areaServed', sk_feed_area_served(e),
         'availableChannel', jsonb_strip_nulls(jsonb_build_object(
             '@type', 'ServiceChannel',
             'serviceLocation', sk_feed_location(p_base, e),
@@ -515,8 +523,7 @@ BEGIN
         'category', CASE WHEN cardinality(e.themes) > 0 THEN sk_feed_concepts(p_base, 'themes', e.themes) END,
         'provider', sk_feed_organizer(p_base, e.organisation_id),
         'audience', sk_feed_audience(e.audiences),
-        'areaServed', jsonb_build_object('@type', 'AdministrativeArea', 'identifier', e.municipality,
-                                         'name', sk_feed_area_name(e.municipality)),
+        'areaServed', sk_feed_area_served(e),
         'availableChannel', (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
                 '@type', 'ServiceChannel',
                 'name', sk_contract_channel_label(c),
@@ -978,7 +985,11 @@ BEGIN
         'service_areas', jsonb_build_array(jsonb_build_object(
             'id', sk_hsds_uuid(e.id::text, 'area'), 'service_id', e.id,
             'name', sk_feed_area_name(e.municipality),
-            'description', NULL, 'extent', NULL, 'extent_type', NULL, 'uri', NULL)),
+            'description', NULL, 'extent', NULL, 'extent_type', NULL, 'uri', NULL))
+            || coalesce((SELECT jsonb_agg(jsonb_build_object(     -- a regional entry's other municipalities
+                   'id', sk_hsds_uuid(e.id::text, 'area/' || m), 'service_id', e.id,
+                   'name', sk_feed_area_name(m)) ORDER BY i)
+                   FROM unnest(e.also_serves) WITH ORDINALITY x(m, i)), '[]'::jsonb),
         'service_at_locations', coalesce((SELECT jsonb_agg(jsonb_build_object(
                 'id', sk_hsds_uuid(e.id::text, l.id::text),
                 'service_id', e.id,

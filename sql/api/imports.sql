@@ -67,6 +67,8 @@ CREATE OR REPLACE FUNCTION sk_import_lookup() RETURNS jsonb LANGUAGE sql STABLE 
                 UNION ALL SELECT 'areas', code, code, 1 FROM areas WHERE retired_at IS NULL AND kind <> 'municipality'
                 UNION ALL SELECT 'areas', municipality || ' ' || sk_import_norm(name), code, 2 FROM areas
                            WHERE retired_at IS NULL AND kind <> 'municipality'
+                UNION ALL SELECT 'areas', a.municipality || ' ' || sk_import_norm(x), a.code, 3
+                            FROM areas a, unnest(a.aliases) x WHERE a.retired_at IS NULL AND a.kind <> 'municipality'
                 UNION ALL SELECT 'municipalities', code, code, 1 FROM areas WHERE kind = 'municipality'
                 UNION ALL SELECT 'municipalities', substr(code, 3), code, 1 FROM areas WHERE kind = 'municipality'
                 UNION ALL SELECT 'municipalities', sk_import_norm(name), code, 2 FROM areas WHERE kind = 'municipality'

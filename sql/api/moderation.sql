@@ -310,7 +310,8 @@ $$;
 -- Coverage statistics
 -- =============================================================================================
 -- Published entries only. Rows per area: the municipality's own code stands for the entries that
--- serve the whole municipality (areas = []); a wijk or kern counts the entries that name it. Every
+-- serve the whole municipality (areas = [], and the regional entries of other municipalities that
+-- also serve it, issue 16); a wijk or kern counts the entries that name it. Every
 -- area × category cell is present, zero included (the gaps). A theme counts the entries that carry
 -- it or one of its sub-themes. Activities per week: occurrences of published activities in the
 -- four weeks from this Monday (sk_occurrences). Wheelchair: entries per
@@ -329,17 +330,19 @@ BEGIN
               FROM (SELECT a.code || '|' || date_trunc('week', o.local_start)::date AS k, count(*) AS n
                       FROM sk_occurrences o
                       JOIN entries e ON e.id = o.entry_id AND e.kind = 'activity'
-                                    AND e.status = 'published' AND e.municipality = $2
-                      CROSS JOIN LATERAL unnest(CASE WHEN cardinality(e.areas) = 0 THEN ARRAY[$2] ELSE e.areas END) AS a(code)
+                                    AND e.status = 'published' AND (e.municipality = $2 OR (e.also_serves <> '{}' AND e.also_serves @> ARRAY[$2]))
+                      CROSS JOIN LATERAL unnest(CASE WHEN cardinality(e.areas) = 0 OR e.municipality <> $2 THEN ARRAY[$2]
+                                                     ELSE e.areas END) AS a(code)
                      WHERE o.local_start >= $1 AND o.local_start < $1 + 28
                      GROUP BY 1) x $q$
             INTO v_occ USING v_monday, p_m;
     END IF;
     RETURN QUERY
     WITH pub AS MATERIALIZED (
-        SELECT e.id, e.kind, CASE WHEN cardinality(e.areas) = 0 THEN ARRAY[p_m] ELSE e.areas END AS areas,
+        SELECT e.id, e.kind, CASE WHEN cardinality(e.areas) = 0 OR e.municipality <> p_m THEN ARRAY[p_m]
+                                  ELSE e.areas END AS areas,
                e.themes, e.audiences, coalesce(e.accessibility->>'wheelchair', 'unknown') AS wheelchair
-          FROM entries e WHERE e.municipality = p_m AND e.status = 'published'
+          FROM entries e WHERE (e.municipality = p_m OR (e.also_serves <> '{}' AND e.also_serves @> ARRAY[p_m])) AND e.status = 'published'
     ), ar AS (
         SELECT a.code, a.name, CASE WHEN a.kind = 'municipality' THEN 0 ELSE 1 END AS o
           FROM areas a WHERE a.municipality = p_m AND (a.retired_at IS NULL OR a.kind = 'municipality')

@@ -12,7 +12,7 @@
 -- top of its answer. An entry for a whole municipality counts
 -- in each of its areas; an entry counts in its themes' parents once.
 CREATE TYPE sk_facet_row AS (id uuid, kind text, municipality text, areas text[], themes text[], audiences text[],
-                             accessibility jsonb);
+                             accessibility jsonb, also_serves text[]);
 
    -- for the no-overlap rule on exception dates
 -- ---------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ BEGIN
     IF NEW.place_id IS NOT NULL THEN
         SELECT p.title, p.location INTO v_ptitle, v_ploc FROM entries p WHERE p.id = NEW.place_id;
     END IF;
-    SELECT string_agg(a.name, ' ') INTO v_areas
+    SELECT string_agg(concat_ws(' ', a.name, array_to_string(a.aliases, ' ')), ' ') INTO v_areas
       FROM areas a WHERE a.code = ANY (NEW.areas) OR a.code = NEW.municipality;
     SELECT concat_ws(' ', v_areas, string_agg(t.label_nl, ' ')) INTO v_areas
       FROM themes t WHERE t.code = ANY (NEW.themes);
@@ -87,24 +87,34 @@ BEGIN
 END;
 $$;
 
+-- Areas and their family (issue 16): each one, the wijk or kern a buurt lies in, the buurten of a
+-- wijk or kern. A search in an area finds what is for any of its family; the index does the same
+-- (sindex.c, area_family_postings).
+CREATE OR REPLACE FUNCTION sk_area_family(p text[]) RETURNS text[] LANGUAGE sql STABLE
+    RETURN ARRAY(SELECT x FROM unnest(p) x
+                 UNION SELECT a.parent FROM areas a WHERE a.code = ANY (p) AND a.parent IS NOT NULL
+                 UNION SELECT a.code FROM areas a WHERE a.parent = ANY (p)
+                 ORDER BY 1);
+
 CREATE OR REPLACE FUNCTION sk_search_rows_trg() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO sk_search_rows (id, kind, status, organisation_id, municipality, areas, themes, audiences, accessibility,
                                 cost, languages, campaigns, place_type, drop_in, referral_required,
-                                indication_required, channels, sk_tsv, sk_geo, sk_open, sk_until, created_at, updated_at)
+                                indication_required, channels, also_serves, sk_tsv, sk_geo, sk_open, sk_until, created_at,
+                                updated_at)
     VALUES (NEW.id, NEW.kind, NEW.status, NEW.organisation_id, NEW.municipality, NEW.areas, NEW.themes, NEW.audiences,
             NEW.accessibility, NEW.cost, NEW.languages, NEW.campaigns, NEW.place_type, NEW.drop_in,
             coalesce(NEW.referral_required, false), coalesce(NEW.indication_required, false),
-            coalesce(NEW.channels, '{}'), NEW.sk_tsv, NEW.sk_geo, NEW.sk_open, NEW.sk_until, NEW.created_at,
-            NEW.updated_at)
+            coalesce(NEW.channels, '{}'), NEW.also_serves, NEW.sk_tsv, NEW.sk_geo, NEW.sk_open, NEW.sk_until,
+            NEW.created_at, NEW.updated_at)
     ON CONFLICT (id) DO UPDATE
        SET (kind, status, organisation_id, municipality, areas, themes, audiences, accessibility, cost, languages,
-            campaigns, place_type, drop_in, referral_required, indication_required, channels, sk_tsv, sk_geo, sk_open,
-            sk_until, created_at, updated_at)
+            campaigns, place_type, drop_in, referral_required, indication_required, channels, also_serves, sk_tsv,
+            sk_geo, sk_open, sk_until, created_at, updated_at)
          = (EXCLUDED.kind, EXCLUDED.status, EXCLUDED.organisation_id, EXCLUDED.municipality, EXCLUDED.areas,
             EXCLUDED.themes, EXCLUDED.audiences, EXCLUDED.accessibility, EXCLUDED.cost, EXCLUDED.languages,
             EXCLUDED.campaigns, EXCLUDED.place_type, EXCLUDED.drop_in, EXCLUDED.referral_required,
-            EXCLUDED.indication_required, EXCLUDED.channels, EXCLUDED.sk_tsv, EXCLUDED.sk_geo,
+            EXCLUDED.indication_required, EXCLUDED.channels, EXCLUDED.also_serves, EXCLUDED.sk_tsv, EXCLUDED.sk_geo,
             EXCLUDED.sk_open, EXCLUDED.sk_until, EXCLUDED.created_at, EXCLUDED.updated_at);
     RETURN NULL;
 END;
@@ -174,18 +184,24 @@ BEGIN
         c := c || format('e.kind = ANY (%L::text[])', sk_text_array(p->'kinds'));
     END IF;
     IF p ? 'municipality' THEN
-        c := c || format('e.municipality = %L', p->>'municipality');
+        -- its own entries and the regional ones that serve it too (issue 16)
+        c := c || format('(e.municipality = %1$L OR (e.also_serves <> ''{}'' AND e.also_serves @> ARRAY[%1$L]))',
+                         p->>'municipality');
     END IF;
     IF jsonb_typeof(p->'areas') = 'array' THEN
         -- a sub-area matches entries for it and entries for its whole municipality (no areas);
-        -- a municipality code matches every entry of the municipality
+        -- a municipality code matches every entry of the municipality; both match the regional
+        -- entries that also serve the municipality, as a whole (issue 16)
         SELECT coalesce(array_agg(a2.code) FILTER (WHERE a2.kind <> 'municipality'), '{}'),
                coalesce(array_agg(DISTINCT a2.municipality) FILTER (WHERE a2.kind <> 'municipality'), '{}'),
                coalesce(array_agg(a2.code) FILTER (WHERE a2.kind = 'municipality'), '{}')
           INTO v_sub, v_mun, v_themes
           FROM areas a2 WHERE a2.code = ANY (sk_text_array(p->'areas'));
+        v_sub := sk_area_family(v_sub);
         c := c || format('(e.areas && %L::text[] OR (e.areas = ''{}'' AND e.municipality = ANY (%L::text[]))'
-                         ' OR e.municipality = ANY (%L::text[]))', v_sub, v_mun, v_themes);
+                         ' OR e.municipality = ANY (%L::text[]) OR (e.also_serves <> ''{}'' AND e.also_serves && %L::text[]))',
+                         v_sub, v_mun, v_themes,
+                         v_mun || v_themes);
     END IF;
     IF jsonb_typeof(p->'themes') = 'array' THEN
         WITH RECURSIVE t(code) AS (
@@ -479,7 +495,8 @@ CREATE OR REPLACE FUNCTION sk_search_facets(p_where text) RETURNS jsonb LANGUAGE
 DECLARE
     v_rows sk_facet_row[];
 BEGIN
-    EXECUTE format('SELECT array_agg(ROW(e.id, e.kind, e.municipality, e.areas, e.themes, e.audiences, e.accessibility)::sk_facet_row)'
+    EXECUTE format('SELECT array_agg(ROW(e.id, e.kind, e.municipality, e.areas, e.themes, e.audiences, e.accessibility,'
+                   ' e.also_serves)::sk_facet_row)'
                    ' FROM sk_search_rows e WHERE %s', p_where)
        INTO v_rows;
     RETURN (
@@ -494,13 +511,19 @@ BEGIN
             'total', (SELECT count(*) FROM m),
             'capped', false,
             'kind', (SELECT coalesce(jsonb_object_agg(x.kind, x.n), '{}') FROM (SELECT m.kind, count(*) n FROM m GROUP BY 1) x),
+            -- a regional entry counts in each municipality it serves, and in each of their areas
             'municipality', (SELECT coalesce(jsonb_object_agg(x.municipality, x.n), '{}')
-                               FROM (SELECT m.municipality, count(*) n FROM m GROUP BY 1) x),
+                               FROM (SELECT u.municipality, count(*) n
+                                       FROM m, unnest(m.municipality || m.also_serves) u(municipality) GROUP BY 1) x),
             'area', (SELECT coalesce(jsonb_object_agg(x.code, x.n), '{}') FROM (
                         SELECT a.code, sum(g.n)::bigint n
-                          FROM (SELECT m.municipality, m.areas, count(*) n FROM m GROUP BY 1, 2) g
-                               LEFT JOIN subs s ON g.areas = '{}' AND s.municipality = g.municipality,
-                               unnest(CASE WHEN g.areas = '{}' THEN s.codes ELSE g.areas END) a(code)
+                          FROM (SELECT m.municipality, m.areas, m.also_serves, count(*) n FROM m GROUP BY 1, 2, 3) g,
+                               LATERAL (SELECT unnest(CASE WHEN g.areas = '{}' THEN s.codes ELSE sk_area_family(g.areas) END)
+                                          FROM (SELECT 1) one LEFT JOIN subs s
+                                            ON g.areas = '{}' AND s.municipality = g.municipality
+                                        UNION ALL
+                                        SELECT unnest(s2.codes) FROM subs s2
+                                         WHERE s2.municipality = ANY (g.also_serves)) a(code)
                          GROUP BY 1) x),
             'theme', (SELECT coalesce(jsonb_object_agg(x.anc, x.n), '{}') FROM (
                         SELECT y.anc, sum(g.n)::bigint n
@@ -854,7 +877,8 @@ SELECT e.id,
        e.drop_in,
        coalesce(e.referral_required, false) AS referral_required,
        coalesce(e.indication_required, false) AS indication_required,
-       e.channels
+       e.channels,
+       e.also_serves
   FROM entries e
   LEFT JOIN feed_items f ON f.id = e.id
  WHERE sk_entry_public(e);

@@ -12,10 +12,18 @@
 CREATE OR REPLACE FUNCTION sk_web_labels() RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN jsonb_build_object(
+        -- a buurt right after its wijk or kern (issue 16)
         'areas', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', a.code, 'name', a.name, 'kind', a.kind,
-                                                               'municipality', a.municipality)
-                                            ORDER BY a.municipality, a.kind <> 'municipality', a.name), '[]')
-                  FROM areas a WHERE a.retired_at IS NULL),
+                                                               'municipality', a.municipality, 'parent', a.parent)
+                                            ORDER BY a.municipality, a.kind <> 'municipality', coalesce(p.name, a.name),
+                                                     coalesce(p.code, a.code), a.parent IS NOT NULL, a.name), '[]')
+                  FROM areas a LEFT JOIN areas p ON p.code = a.parent WHERE a.retired_at IS NULL),
+        -- issue 16: the themes as each municipality names them; searching one is searching its themes
+        'municipal_themes', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', m.code, 'municipality', m.municipality,
+                                                                          'label', m.label_nl,
+                                                                          'themes', array_to_string(m.themes, ','))
+                                                       ORDER BY m.municipality, m.position, m.code), '[]')
+                               FROM municipal_themes m),
         'themes', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', t.code, 'label', t.label_nl, 'parent', t.parent)
                                              ORDER BY coalesce(p.position, t.position), coalesce(p.code, t.code),
                                                       t.parent IS NOT NULL, t.position, t.code), '[]')

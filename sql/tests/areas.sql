@@ -34,7 +34,7 @@ SELECT status, body::jsonb->>'kind' AS kind
 SELECT entity, action, entity_id FROM audit_log WHERE entity = 'area' AND entity_id IN ('GM0512-sqltest', 'GM0999') ORDER BY id;
 
 -- ---- upsert: validation --------------------------------------------------------------------
-SELECT status, pg_temp.f(body) FROM api_area_upsert('GM0512-Bad Code', '{"kind": "buurt"}', NULL, 'admin', :'org_m', :'key_admin', '{*}');
+SELECT status, pg_temp.f(body) FROM api_area_upsert('GM0512-Bad Code', '{"kind": "straat"}', NULL, 'admin', :'org_m', :'key_admin', '{*}');
 SELECT status, pg_temp.p(body) FROM api_area_upsert('GM0512-sqltest2', '{"name": "x", "kind": "wijk"}', NULL, 'admin', :'org_m', :'key_admin', '{*}');
 SELECT status, pg_temp.p(body) FROM api_area_upsert('GM0512-sqltest2', '{"name": "x", "kind": "wijk", "municipality": "GM0668"}', NULL, 'admin', :'org_m', :'key_admin', '{*}');
 SELECT status, pg_temp.p(body) FROM api_area_upsert('GM0512-sqltest', '{"name": "x", "kind": "kern", "municipality": "GM0512"}', NULL, 'admin', :'org_m', :'key_admin', '{*}');

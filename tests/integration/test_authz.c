@@ -431,6 +431,19 @@ static void target_make(const char *name, const char *route, const char *method,
         }
         return;
     }
+    if (strncmp(name, "mt", 2) == 0) { /* municipal themes (issue 16): mt512, mt668, mtnew512 */
+        const char *m = strstr(name, "668") ? "GM0668" : "GM0512";
+        snprintf(t->id, sizeof(t->id), "%s-matrix-%s", m, unique());
+        if (strncmp(name, "mtnew", 5) != 0)
+            sql1(tmp, sizeof(tmp),
+                 "INSERT INTO municipal_themes (code, municipality, label_nl, themes) VALUES ($1, $2, 'Matrixthema', "
+                 "ARRAY['leren']) RETURNING code",
+                 t->id, m, NULL);
+        snprintf(t->check, sizeof(t->check),
+                 "SELECT count(*) || coalesce(max(label_nl), '-') || coalesce(max(array_to_string(themes, ',')), '-') "
+                 "FROM municipal_themes WHERE code = $1");
+        return;
+    }
     if (strcmp(name, "paper512") == 0) { /* the wijk on paper (issue 16): Lingewijk, this month */
         snprintf(t->id, sizeof(t->id), "GM0512-lingewijk");
         sql1(t->id2, sizeof(t->id2), "SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM')", NULL);
@@ -556,6 +569,7 @@ static void body_for(const char *name, const struct target *t, int caller, char 
         { "camp668", "{\"name\":\"Matrixcampagne ${N}\",\"municipality\":\"GM0668\",\"starts_on\":\"2030-01-01\","
                      "\"ends_on\":\"2030-01-10\"}" },
         { "campnat", "{\"name\":\"Matrixcampagne ${N}\",\"starts_on\":\"2030-01-01\",\"ends_on\":\"2030-01-10\"}" },
+        { "mtheme", "{\"label_nl\":\"Matrix ${N}\",\"themes\":[\"leren\",\"ontmoeten\"]}" },
         { "hook512", "{\"url\":\"http://127.0.0.1:9/"
                      "matrix\",\"secret\":\"matrix-secret-0123456789\",\"municipality\":\"GM0512\"}" },
     };

@@ -1729,6 +1729,8 @@ static void entry_body(struct sb *b, int k, const char *org, const char *tag, co
            pm(500) ? "{\"free\":true}" : "{\"amount_eur\":2.5,\"discount_pass\":true}", PICK(langs), w1, tag);
     if (g_campaign[0] && pm(500))
         sb_add(b, ",\"campaigns\":[\"%s\"]", g_campaign);
+    if (pm(250)) /* issue 16: a regional entry serves the other municipality too */
+        sb_add(b, ",\"also_serves\":[\"%s\"]", strcmp(a->muni, "GM0512") == 0 ? "GM0668" : "GM0512");
     if (k == K_PLACE && pm(600)) /* issue 16: place types and drop-in */
         sb_add(b, ",\"place_type\":\"%s\"", pm(500) ? "buurthuis" : "odensehuis");
     if (k != K_VACANCY && pm(400))
