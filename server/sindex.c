@@ -2796,7 +2796,8 @@ static int slot_counts(const struct sx_segment *s, const roaring_bitmap_t *r)
 
 /* The area facet of the segment's area postings (their counts from tl_counts[k0..]): an area
  * counts what a search in it finds (segment_eval), so an area in a family (a wijk or kern with
- * buurten, issue 16) counts the union of its family's postings, each entry once. */
+ * buurten, issue 16) counts the union of its family's postings, each entry once. Only current
+ * areas are listed (a retired one cannot be chosen; its entries still count in its family). */
 static int area_facets(const struct sx_catalog *cat, const struct sx_segment *s, const roaring_bitmap_t *r,
                        struct facet *f, size_t k0)
 {
@@ -2805,8 +2806,11 @@ static int area_facets(const struct sx_catalog *cat, const struct sx_segment *s,
     int rc = 0;
     for (size_t i = 0; i < s->area.n; i++) {
         const struct sx_area *a = tl_counts[k0 + i] ? cat_area(cat, s->area.v[i].key) : NULL;
+        if (tl_counts[k0 + i] == 0)
+            continue;
         if (a == NULL || (a->parent == NULL && a->nkids == 0)) {
-            facet_add(f, s->area.v[i].key, strlen(s->area.v[i].key), tl_counts[k0 + i]);
+            if (a == NULL || !a->retired)
+                facet_add(f, s->area.v[i].key, strlen(s->area.v[i].key), tl_counts[k0 + i]);
             continue;
         }
         /* a, its parent and its buurten */
@@ -2817,7 +2821,7 @@ static int area_facets(const struct sx_catalog *cat, const struct sx_segment *s,
             bool seen = false;
             for (size_t j = 0; x && j < nfam && !seen; j++)
                 seen = fam[j] == x;
-            if (x == NULL || seen)
+            if (x == NULL || seen || x->retired)
                 continue;
             if (nfam == cap) {
                 const struct sx_area **g = realloc(fam, (cap = cap ? 2 * cap : 16) * sizeof(*fam));

@@ -524,6 +524,8 @@ BEGIN
                                         UNION ALL
                                         SELECT unnest(s2.codes) FROM subs s2
                                          WHERE s2.municipality = ANY (g.also_serves)) a(code)
+                         -- current areas only (a retired one cannot be chosen)
+                         WHERE NOT EXISTS (SELECT 1 FROM areas r WHERE r.code = a.code AND r.retired_at IS NOT NULL)
                          GROUP BY 1) x),
             'theme', (SELECT coalesce(jsonb_object_agg(x.anc, x.n), '{}') FROM (
                         SELECT y.anc, sum(g.n)::bigint n

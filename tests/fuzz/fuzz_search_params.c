@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = fuzz_text(data, size), *p = text, *save = NULL, *tok;
     size_t n = 0;
     double t0 = fuzz_cpu_ms();
-    static const char *const fixed[] = { NULL, "place", "activity", "vacancy", "carer_support" };
+    static const char *const fixed[] = { NULL, "place", "activity", "vacancy", "carer_support", "service" };
 
     for (tok = strtok_r(p, "&", &save); tok && n < sizeof(pairs) / sizeof(pairs[0]); tok = strtok_r(NULL, "&", &save)) {
         char *eq = strchr(tok, '=');
