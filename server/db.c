@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "metrics.h"
 #include "schema.h"
 
 #define DB_BACKOFF_START_MS 50
@@ -52,6 +53,7 @@ struct db_pool {
     int backoff_ms;
     int have_failed; /* an attempt failed since the last success */
     char last_error[256];
+    int metrics_worker; /* the metrics slot (metrics.h), -1 = none */
 };
 
 static void dbc_on_event(evutil_socket_t fd, short what, void *arg);
@@ -428,6 +430,8 @@ static void pool_dispatch(struct db_pool *pool)
             TAILQ_INSERT_HEAD(&pool->queue, q, link);
             pool->nqueued++;
             q->state = DBQ_QUEUED;
+        } else {
+            metrics_db_wait(pool->metrics_worker, (clock_now_ms() - q->queued_ms) * 1000u);
         }
     }
 }
@@ -446,6 +450,7 @@ struct db_pool *db_pool_new(struct event_base *base, const struct sk_config *cfg
     snprintf(pool->statement_options, sizeof(pool->statement_options),
              "-c statement_timeout=%d -c client_connection_check_interval=1000", cfg->statement_timeout_ms);
     pool->backoff_ms = DB_BACKOFF_START_MS;
+    pool->metrics_worker = -1;
     snprintf(pool->last_error, sizeof(pool->last_error), "connecting to PostgreSQL");
     TAILQ_INIT(&pool->queue);
     pool->nconns = cfg->db_pool_size;
@@ -497,8 +502,10 @@ int db_submit(struct db_pool *pool, struct db_query *q, struct db_error *err)
         return -1;
     }
     while ((c = pool_idle_conn(pool)) != NULL && TAILQ_EMPTY(&pool->queue)) {
-        if (dbc_send(c, q) == 0)
+        if (dbc_send(c, q) == 0) {
+            metrics_db_wait(pool->metrics_worker, 0);
             return 0;
+        }
     }
     if (pool->nready == 0 && pool->have_failed) {
         db_error_set(err, DB_UNAVAILABLE, "08006", pool->last_error);
@@ -529,9 +536,19 @@ void db_query_abandon(struct db_pool *pool, struct db_query *q)
     q->conn = NULL;
 }
 
+void db_pool_set_metrics(struct db_pool *pool, int w)
+{
+    pool->metrics_worker = w;
+}
+
 void db_pool_tick(struct db_pool *pool, uint64_t now_ms)
 {
     struct db_error err;
+    int busy = 0;
+
+    for (int i = 0; i < pool->nconns; i++)
+        busy += pool->conns[i].state == DBC_BUSY;
+    metrics_db_state(pool->metrics_worker, pool->nconns, pool->nready, busy, pool->nqueued);
 
     db_error_set(&err, DB_TIMEOUT, "57014", "timed out waiting for a free database connection");
     while (!TAILQ_EMPTY(&pool->queue)) {

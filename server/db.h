@@ -216,6 +216,9 @@ void db_query_abandon(struct db_pool *pool, struct db_query *q);
 /* Periodic work: expire queued queries, reconnect DOWN connections. */
 void db_pool_tick(struct db_pool *pool, uint64_t now_ms);
 
+/* Report the pool's state and its queries' waits as worker w's (metrics.h); -1 (the default): not. */
+void db_pool_set_metrics(struct db_pool *pool, int w);
+
 /* Usable connections (IDLE or BUSY); 0 means the database is unreachable. */
 int db_pool_ready(const struct db_pool *pool);
 

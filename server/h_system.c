@@ -7,11 +7,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <event2/buffer.h>
 #include <json-c/json.h>
 
 #include "embedded.h"
 #include "http.h"
 #include "keys.h"
+#include "metrics.h"
 #include "routes.h"
 #include "schema.h"
 #include "sindex.h"
@@ -72,6 +74,35 @@ static void h_ready_result(struct req_ctx *ctx, PGresult *res)
     n += index_json(ctx, body + n, sizeof(body) - (size_t)n - 1);
     body[n++] = '}';
     http_reply(ctx, 200, NULL, body, (size_t)n);
+}
+
+/*
+ * GET /metrics (issue 17): the Prometheus text format 0.0.4 (metrics.h), for an admin key only
+ * (Prometheus's `authorization` in its scrape configuration): the route table, the database
+ * pools and the index's size say how the service is built and used.
+ */
+void h_metrics(struct req_ctx *ctx)
+{
+    struct evbuffer *out = ctx->w->scratch;
+    struct sindex_status st;
+
+    if (ctx->who.role != ROLE_ADMIN) {
+        http_problem(ctx, 403, "Only an admin key may read the metrics.", NULL);
+        return;
+    }
+    if (ctx->w->sindex)
+        sindex_status(ctx->w->sindex, &st);
+    if (metrics_render(out, ctx->w->sindex ? &st : NULL) < 0) {
+        evbuffer_drain(out, evbuffer_get_length(out));
+        http_problem(ctx, 503, "The metrics are not available (no memory for them at start).", NULL);
+        return;
+    }
+    http_header(ctx, "Cache-Control", "no-store");
+    {
+        size_t len = evbuffer_get_length(out);
+        http_reply(ctx, 200, "text/plain; version=0.0.4; charset=utf-8", (const char *)evbuffer_pullup(out, -1), len);
+    }
+    evbuffer_drain(out, evbuffer_get_length(out));
 }
 
 /* Readiness: a live round trip to PostgreSQL and a schema that is current. */

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 #include "replycache.h"
 
 #define HK_FIRST_MS 2000  /* first run after start: the pool has connected by then */
@@ -73,6 +74,7 @@ static void hk_done(struct db_query *q, PGresult *res, const struct db_error *er
     uint64_t now = clock_now_ms();
 
     run->running = false;
+    metrics_housekeeping(0, err->status == DB_OK); /* housekeeping runs on worker 0 */
     if (err->status != DB_OK) {
         log_msg(LOG_WARN, "housekeeping %s failed: %s", run->job->name, err->message);
         run->next_ms = now + HK_RETRY_MS;

@@ -20,6 +20,7 @@
 #include "contract.h"
 #include "cursor.h"
 #include "log.h"
+#include "metrics.h"
 #include "problem.h"
 #include "ratelimit.h"
 #include "replycache.h"
@@ -312,6 +313,8 @@ static void http_finish(struct req_ctx *ctx)
         ctx->conn = NULL;
     }
     replycache_request_done(ctx);
+    metrics_request(w->index, ctx->match.route ? (size_t)(ctx->match.route - routes_table) : routes_count, ctx->status,
+                    clock_now_us() - ctx->start_us);
     if (ctx->demand.what != DEMAND_NONE && (ctx->status == 200 || ctx->status == 304) &&
         ctx->who.role == ROLE_ANONYMOUS)
         tally_note(w->tally, &ctx->demand, (int64_t)time(NULL));
@@ -471,8 +474,12 @@ static void http_run_handler(struct req_ctx *ctx)
         http_problem(ctx, 413, detail, NULL);
         return;
     }
-    if ((r->flags & RF_CACHE) && replycache_lookup(ctx))
-        return;
+    if ((r->flags & RF_CACHE) && ctx->who.role == ROLE_ANONYMOUS && (ctx->method & (RM_GET | RM_HEAD))) {
+        bool hit = replycache_lookup(ctx);
+        metrics_cache(ctx->w->index, hit);
+        if (hit)
+            return;
+    }
     if ((r->flags & RF_EXPENSIVE) && ctx->who.role == ROLE_ANONYMOUS &&
         http_limited_by(ctx, ctx->w->expensive_ratelimit,
                         "Too many calendar, map or feed requests from your address; try again later."))

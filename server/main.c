@@ -21,7 +21,9 @@
 #include "cfg.h"
 #include "client.h"
 #include "log.h"
+#include "metrics.h"
 #include "ratelimit.h"
+#include "routes.h"
 #include "schema.h"
 #include "sindex.h"
 #include "worker.h"
@@ -144,6 +146,8 @@ int main(int argc, char **argv)
     raise_file_limit(&cfg, n);
     workers = calloc((size_t)n, sizeof(*workers));
     base = event_base_new();
+    if (metrics_init(n, routes_count) < 0)
+        log_msg(LOG_WARN, "no memory for the metrics: /metrics stays empty");
     if (workers == NULL || base == NULL)
         return 1;
     if (cfg.search_index && (index = sindex_start(&cfg, conninfo, &write_gen)) == NULL) {
@@ -185,6 +189,7 @@ int main(int argc, char **argv)
     event_free(sigint);
     event_base_free(base);
     free(workers);
+    metrics_free();
     sindex_stop(index); /* after the workers: no reader is left */
     ratelimit_free(rl);
     ratelimit_free(rl_expensive);

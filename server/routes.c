@@ -14,6 +14,7 @@
 const struct route routes_table[] = {
     R("/health", RM_GET, h_health, RF_NO_RATELIMIT),
     R("/ready", RM_GET, h_ready, RF_NO_RATELIMIT),
+    R("/metrics", RM_GET, h_metrics, RF_NEEDS_KEY | RF_NO_RATELIMIT), /* issue 17: Prometheus, admins */
     R("/api/v1", RM_GET, h_api_index, 0),
     R("/api/v1/openapi.json", RM_GET, h_openapi, 0),
     R("/api/v1/me", RM_GET, h_me, RF_NEEDS_KEY),

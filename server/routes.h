@@ -23,6 +23,7 @@ void h_openapi(struct req_ctx *ctx);
 void h_api_index(struct req_ctx *ctx);
 void h_me(struct req_ctx *ctx);
 void h_security_txt(struct req_ctx *ctx);
+void h_metrics(struct req_ctx *ctx); /* issue 17 */
 
 /* h_entries.c */
 void h_entry_list(struct req_ctx *ctx);

@@ -25,6 +25,7 @@
 #include "curl_loop.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 
 /* Response bytes read before the rest is dropped: the body is never used. */
 #define WH_MAX_RESPONSE_BYTES 65536
@@ -346,6 +347,7 @@ static void wh_log(const struct wh_delivery *d, bool ok, long code)
     if (!ok)
         log_kv(line, sizeof(line), &pos, "cause", d->detail[0] ? d->detail : d->error);
     log_line(ok ? LOG_INFO : LOG_WARN, line);
+    metrics_webhook(0, ok ? "delivered" : "failed"); /* the sender runs on worker 0 */
 }
 
 /* Send the outcome to the database; the delivery lives until that answers. */

@@ -172,6 +172,8 @@ int worker_start(struct worker *w)
     if (w->bound == NULL)
         return -1;
     w->db = db_pool_new(w->base, w->cfg, w->conninfo);
+    if (w->db)
+        db_pool_set_metrics(w->db, w->index);
     w->reply_cache = cache_new((size_t)w->cfg->search_cache_entries, (uint64_t)w->cfg->search_cache_ttl_ms,
                                (size_t)w->cfg->search_cache_max_mb << 20);
     if (w->reply_cache == NULL)

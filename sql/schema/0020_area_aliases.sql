@@ -1,7 +1,9 @@
 -- 0020 area aliases (issue 16, item 2, in part): the other names residents and files use for a
 -- wijk, kern or municipality (Gildenwijk is also written Gildewijk). A search's words find an
 -- entry by its area's aliases as by its name (the D weight of sk_tsv), and the CSV import maps
--- an alias to the area's code. Moderators keep them with the area (PUT /api/v1/areas/{code}).
+-- an alias to the area's code. Moderators keep them with the area (PUT /api/v1/areas/{code}),
+-- which renders the area's entries' search text again. The upgrade leaves every row as it was:
+-- an entry of an upgraded database carries the seeded alias once it or its area is saved.
 --
 -- Applied once by `socialekaart migrate`, inside its transaction; never edited once applied
 -- (SHA256SUMS pins it). The functions are in sql/api/. Licensed under the EUPL
@@ -13,11 +15,3 @@ ALTER TABLE areas ADD CONSTRAINT areas_aliases_chk CHECK (
 COMMENT ON CONSTRAINT areas_aliases_chk ON areas IS 'aliases: must be at most 10 names, none empty';
 
 UPDATE areas SET aliases = ARRAY['Gildewijk'] WHERE code = 'GM0512-gildenwijk' AND aliases = '{}';
-
--- migrate: after api
--- The entries of the Gildenwijk are found by its alias from now on (sk_entry_search_fill).
-UPDATE entries SET sk_geo = sk_geo WHERE 'GM0512-gildenwijk' = ANY (areas);
--- Area names and aliases are words the search's typo tolerance knows (sk_words).
-INSERT INTO sk_words (word)
-SELECT w FROM areas a, sk_words_of(concat_ws(' ', a.name, array_to_string(a.aliases, ' '))) w
-ON CONFLICT DO NOTHING;
