@@ -136,7 +136,8 @@ struct sx_doc {
     char org_text[37];
     char *municipality;
     char *place_type; /* owned (in the slab when in_slab); NULL: none (issue 16) */
-    char **areas, **themes, **audiences, **access, **languages, **campaigns, **channels; /* owned, each NULL-terminated */
+    char **areas, **themes, **audiences, **access, **languages, **campaigns,
+        **channels;     /* owned, each NULL-terminated */
     char **also_serves; /* owned, NULL-terminated: the other municipalities a regional entry serves (issue 16) */
     size_t nareas, nthemes, naudiences, naccess, nlanguages, ncampaigns, nchannels, nalso_serves;
     char *tsv; /* sk_tsv::text, owned (or in the load's scratch slab when tsv_borrowed);
