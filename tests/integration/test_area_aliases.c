@@ -20,37 +20,13 @@ TestSuite(area_aliases, .fini = it_release);
 
 #define PATH(buf, ...) (snprintf((buf), sizeof(buf), __VA_ARGS__), (const char *)(buf))
 
-static bool has_id(struct json_object *j, const char *id)
-{
-    for (size_t i = 0; i < it_jlen(j, "items"); i++) {
-        char path[32];
-        if (strcmp(it_js(j, PATH(path, "items.%zu.id", i)), id) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* A word of letters only (the text search keeps it whole) from the run's tag, after prefix: its digits
- * as letters from first on. */
-static void word_tag(char *out, size_t cap, const char *prefix, char first)
-{
-    char tag[32], w[48];
-    size_t n = 0;
-    it_tag(tag, sizeof(tag));
-    for (const char *c = tag; *c && n < 20; c++)
-        if (*c >= '0' && *c <= '9')
-            w[n++] = (char)(first + (*c - '0'));
-    w[n] = '\0';
-    snprintf(out, cap, "%s%s", prefix, w);
-}
-
 Test(area_aliases, an_area_is_found_by_its_other_names)
 {
     char org[40], mod[128], mod668[128], tag[48], alias[64], body[1200], path[300], gilde[40], haar[40];
     struct json_object *j;
 
-    word_tag(tag, sizeof(tag), "al", 'a');
-    word_tag(alias, sizeof(alias), "Haarbuurt", 'p');
+    it_word_tag(tag, sizeof(tag), "al", 'a');
+    it_word_tag(alias, sizeof(alias), "Haarbuurt", 'p');
     it_make_org("Buurtwerk (aliassen)", org);
     it_make_key(org, "moderator", "GM0512", mod);
     it_make_key(org, "moderator", "GM0668", mod668);
@@ -84,9 +60,9 @@ Test(area_aliases, an_area_is_found_by_its_other_names)
     for (int k = 0; k < 2; k++) {
         const char *key = k ? mod : NULL;
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=Gildewijk+%s&limit=50", tag), key, NULL);
-        cr_assert(has_id(j, gilde) && !has_id(j, haar), "the seeded alias: %s", it_jtext(j));
+        cr_assert(it_has_id(j, gilde) && !it_has_id(j, haar), "the seeded alias: %s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s+%s&limit=50", alias, tag), key, NULL);
-        cr_assert(has_id(j, haar) && !has_id(j, gilde), "the new alias, at once: %s", it_jtext(j));
+        cr_assert(it_has_id(j, haar) && !it_has_id(j, gilde), "the new alias, at once: %s", it_jtext(j));
     }
 
     /* bad aliases name the field */

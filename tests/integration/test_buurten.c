@@ -21,16 +21,6 @@ TestSuite(buurten, .fini = it_release);
 
 #define PATH(buf, ...) (snprintf((buf), sizeof(buf), __VA_ARGS__), (const char *)(buf))
 
-static bool has_id(struct json_object *j, const char *id)
-{
-    for (size_t i = 0; i < it_jlen(j, "items"); i++) {
-        char path[32];
-        if (strcmp(it_js(j, PATH(path, "items.%zu.id", i)), id) == 0)
-            return true;
-    }
-    return false;
-}
-
 static int facet(struct json_object *j, const char *area)
 {
     char path[128];
@@ -44,16 +34,7 @@ Test(buurten, a_wijk_and_its_buurten_find_each_other)
         both[40], whole[40];
     struct json_object *j;
 
-    {
-        char t[32];
-        size_t n = 2;
-        it_tag(t, sizeof(t));
-        snprintf(tag, sizeof(tag), "bt");
-        for (const char *c = t; *c && n < sizeof(tag) - 1; c++)
-            if (*c >= '0' && *c <= '9')
-                tag[n++] = (char)('a' + (*c - '0'));
-        tag[n] = '\0';
-    }
+    it_word_tag(tag, sizeof(tag), "bt", 'a');
     it_make_org("Buurtteam (buurten)", org);
     it_make_key(org, "moderator", "GM0512", mod);
     it_make_key(org, "moderator", "GM0668", mod668);
@@ -118,13 +99,15 @@ Test(buurten, a_wijk_and_its_buurten_find_each_other)
         const char *key = k ? mod : NULL;
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&area=GM0512-dalem&facets=true&limit=50", tag), key,
                     NULL);
-        cr_assert(has_id(j, wijk) && has_id(j, inb1) && has_id(j, inb2) && has_id(j, both) && has_id(j, whole),
+        cr_assert(it_has_id(j, wijk) && it_has_id(j, inb1) && it_has_id(j, inb2) && it_has_id(j, both) &&
+                      it_has_id(j, whole),
                   "the wijk finds its buurten's: %s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&area=%s&facets=true&limit=50", tag, b1), key, NULL);
-        cr_assert(has_id(j, wijk) && has_id(j, inb1) && !has_id(j, inb2) && has_id(j, both) && has_id(j, whole),
+        cr_assert(it_has_id(j, wijk) && it_has_id(j, inb1) && !it_has_id(j, inb2) && it_has_id(j, both) &&
+                      it_has_id(j, whole),
                   "a buurt finds its wijk's, not the other buurt's: %s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&area=GM0512-lingewijk&limit=50", tag), key, NULL);
-        cr_assert(has_id(j, whole) && !has_id(j, wijk) && !has_id(j, inb1), "%s", it_jtext(j));
+        cr_assert(it_has_id(j, whole) && !it_has_id(j, wijk) && !it_has_id(j, inb1), "%s", it_jtext(j));
         /* the facets count what a search in each area would find, each entry once */
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&facets=true&limit=50", tag), key, NULL);
         cr_assert_eq(facet(j, "GM0512-dalem"), 5, "%s", it_jtext(j));

@@ -30,16 +30,6 @@ static bool has_code(struct json_object *j, const char *code)
     return false;
 }
 
-static bool has_id(struct json_object *j, const char *id)
-{
-    for (size_t i = 0; i < it_jlen(j, "items"); i++) {
-        char path[32];
-        if (strcmp(it_js(j, PATH(path, "items.%zu.id", i)), id) == 0)
-            return true;
-    }
-    return false;
-}
-
 Test(municipal_themes, each_municipality_names_the_shared_themes_its_way)
 {
     char org[40], mod[128], mod668[128], partner[128], admin[128], tag[32], code[64], body[1200], path[400], older[40],
@@ -47,16 +37,7 @@ Test(municipal_themes, each_municipality_names_the_shared_themes_its_way)
     struct json_object *j;
     struct it_response r;
 
-    {
-        char t[32];
-        size_t n = 2;
-        it_tag(t, sizeof(t));
-        snprintf(tag, sizeof(tag), "mt");
-        for (const char *c = t; *c && n < sizeof(tag) - 1; c++)
-            if (*c >= '0' && *c <= '9')
-                tag[n++] = (char)('a' + (*c - '0'));
-        tag[n] = '\0';
-    }
+    it_word_tag(tag, sizeof(tag), "mt", 'a');
     snprintf(code, sizeof(code), "GM0668-%s", tag);
     it_make_org("Welzijn Maas en Waal (programma's)", org);
     it_make_key(org, "moderator", "GM0668", mod668);
@@ -112,7 +93,7 @@ Test(municipal_themes, each_municipality_names_the_shared_themes_its_way)
     snprintf(young, sizeof(young), "%s", it_js(j, "id"));
     j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&theme=thuis-wonen,ontmoeten&municipality=GM0668", tag),
                 NULL, NULL);
-    cr_assert(has_id(j, older) && !has_id(j, young), "%s", it_jtext(j));
+    cr_assert(it_has_id(j, older) && !it_has_id(j, young), "%s", it_jtext(j));
 
     /* the search page offers the municipality's own names */
     cr_assert_eq(it_get(PATH(path, "/?q=%s&theme=thuis-wonen,beweging,dementie", tag), NULL, &r), 0);

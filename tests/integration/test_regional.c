@@ -20,16 +20,6 @@ TestSuite(regional, .fini = it_release);
 
 #define PATH(buf, ...) (snprintf((buf), sizeof(buf), __VA_ARGS__), (const char *)(buf))
 
-static bool has_id(struct json_object *j, const char *id)
-{
-    for (size_t i = 0; i < it_jlen(j, "items"); i++) {
-        char path[32];
-        if (strcmp(it_js(j, PATH(path, "items.%zu.id", i)), id) == 0)
-            return true;
-    }
-    return false;
-}
-
 static int count_of(struct json_object *cov, const char *list, const char *area, const char *key, const char *value)
 {
     for (size_t i = 0; i < it_jlen(cov, list); i++) {
@@ -49,16 +39,7 @@ Test(regional, an_entry_serves_other_municipalities_too)
     struct it_response r;
     int before;
 
-    {
-        char t[32];
-        size_t n = 2;
-        it_tag(t, sizeof(t));
-        snprintf(tag, sizeof(tag), "rg");
-        for (const char *c = t; *c && n < sizeof(tag) - 1; c++)
-            if (*c >= '0' && *c <= '9')
-                tag[n++] = (char)('a' + (*c - '0'));
-        tag[n] = '\0';
-    }
+    it_word_tag(tag, sizeof(tag), "rg", 'a');
     it_make_org("Regionaal Steunpunt (regio)", org);
     it_make_key(org, "moderator", "GM0512", mod);
     it_make_key(org, "partner", NULL, partner);
@@ -101,13 +82,13 @@ Test(regional, an_entry_serves_other_municipalities_too)
     for (int k = 0; k < 2; k++) {
         const char *key = k ? mod : NULL;
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&municipality=GM0668&facets=true", tag), key, NULL);
-        cr_assert(has_id(j, reg) && !has_id(j, local), "%s", it_jtext(j));
+        cr_assert(it_has_id(j, reg) && !it_has_id(j, local), "%s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&area=GM0668-alphen&facets=true", tag), key, NULL);
-        cr_assert(has_id(j, reg) && !has_id(j, local), "a kern of a municipality it serves: %s", it_jtext(j));
+        cr_assert(it_has_id(j, reg) && !it_has_id(j, local), "a kern of a municipality it serves: %s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&area=GM0668&facets=true", tag), key, NULL);
-        cr_assert(has_id(j, reg) && !has_id(j, local), "%s", it_jtext(j));
+        cr_assert(it_has_id(j, reg) && !it_has_id(j, local), "%s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&area=GM0512-west&facets=true", tag), key, NULL);
-        cr_assert(has_id(j, reg) && has_id(j, local), "its own municipality's wijk: %s", it_jtext(j));
+        cr_assert(it_has_id(j, reg) && it_has_id(j, local), "its own municipality's wijk: %s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&facets=true", tag), key, NULL);
         cr_assert_eq(json_object_get_int(it_jget(j, "facets.municipality.GM0668")), 1, "%s", it_jtext(j));
         cr_assert_eq(json_object_get_int(it_jget(j, "facets.municipality.GM0512")), 2, "%s", it_jtext(j));
@@ -128,5 +109,5 @@ Test(regional, an_entry_serves_other_municipalities_too)
     /* no longer regional: West Maas en Waal no longer finds it */
     j = it_call_if(200, "PATCH", PATH(path, "/api/v1/carer-support/%s", reg), mod, "{\"also_serves\":[]}", 1);
     j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&municipality=GM0668", tag), NULL, NULL);
-    cr_assert(!has_id(j, reg), "%s", it_jtext(j));
+    cr_assert(!it_has_id(j, reg), "%s", it_jtext(j));
 }

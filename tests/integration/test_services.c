@@ -21,30 +21,6 @@ TestSuite(services, .fini = it_release);
 
 #define PATH(buf, ...) (snprintf((buf), sizeof(buf), __VA_ARGS__), (const char *)(buf))
 
-static bool has_id(struct json_object *j, const char *list, const char *id)
-{
-    for (size_t i = 0; i < it_jlen(j, list); i++) {
-        char path[48];
-        const char *v = it_js(j, PATH(path, "%s.%zu.id", list, i));
-        if (v && strcmp(v, id) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* A word of letters only (the text search keeps it whole) from the run's tag. */
-static void word_tag(char *tag, size_t cap)
-{
-    char w[32] = "sv";
-    size_t n = 2;
-    it_tag(tag, cap);
-    for (const char *c = tag; *c && n < sizeof(w) - 1; c++)
-        if (*c >= '0' && *c <= '9')
-            w[n++] = (char)('a' + (*c - '0'));
-    w[n] = '\0';
-    snprintf(tag, cap, "%s", w);
-}
-
 Test(services, a_fifth_kind_with_channels_referral_indication_and_walk_in_hours)
 {
     char org[40], mod[128], partner[128], tag[32], body[2000], path[300], place[40], klus[40], punt[40], dag[40];
@@ -59,7 +35,7 @@ Test(services, a_fifth_kind_with_channels_referral_indication_and_walk_in_hours)
                                     "{\"day\":\"sa\",\"opens\":\"09:00\",\"closes\":\"12:00\"},"
                                     "{\"day\":\"su\",\"opens\":\"09:00\",\"closes\":\"12:00\"}]";
 
-    word_tag(tag, sizeof(tag));
+    it_word_tag(tag, sizeof(tag), "sv", 'a');
     it_make_org("Welzijn Gorinchem (diensten)", org);
     it_make_key(org, "moderator", "GM0512", mod);
     it_make_key(org, "partner", NULL, partner);
@@ -136,26 +112,23 @@ Test(services, a_fifth_kind_with_channels_referral_indication_and_walk_in_hours)
     for (int k = 0; k < 2; k++) {
         const char *key = k ? mod : NULL;
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&kind=services&limit=50", tag), key, NULL);
-        cr_assert(has_id(j, "items", klus) && has_id(j, "items", punt) && has_id(j, "items", dag) &&
-                      !has_id(j, "items", place),
-                  "%s", it_jtext(j));
+        cr_assert(it_has_id(j, klus) && it_has_id(j, punt) && it_has_id(j, dag) && !it_has_id(j, place), "%s",
+                  it_jtext(j));
         cr_assert_eq(json_object_get_int(it_jget(j, "facets.kind.service")), 3, "%s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&no_indication=true&limit=50", tag), key, NULL);
-        cr_assert(has_id(j, "items", klus) && has_id(j, "items", punt) && !has_id(j, "items", dag) &&
-                      has_id(j, "items", place),
+        cr_assert(it_has_id(j, klus) && it_has_id(j, punt) && !it_has_id(j, dag) && it_has_id(j, place),
                   "what needs no indication, other kinds too: %s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&no_referral=true&limit=50", tag), key, NULL);
-        cr_assert(has_id(j, "items", klus) && !has_id(j, "items", dag), "%s", it_jtext(j));
+        cr_assert(it_has_id(j, klus) && !it_has_id(j, dag), "%s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&channel=walk_in,home_visit&limit=50", tag), key, NULL);
-        cr_assert(has_id(j, "items", klus) && has_id(j, "items", punt) && !has_id(j, "items", dag) &&
-                      !has_id(j, "items", place),
+        cr_assert(it_has_id(j, klus) && it_has_id(j, punt) && !it_has_id(j, dag) && !it_has_id(j, place),
                   "a channel is a service's: %s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&kind=services&open_at=%sT10:30&limit=50", tag, day),
                     key, NULL);
-        cr_assert(has_id(j, "items", punt) && !has_id(j, "items", klus), "walk-in hours: %s", it_jtext(j));
+        cr_assert(it_has_id(j, punt) && !it_has_id(j, klus), "walk-in hours: %s", it_jtext(j));
         j = it_call(200, "GET", PATH(path, "/api/v1/search?q=%s&kind=services&open_at=%sT15:00&limit=50", tag, day),
                     key, NULL);
-        cr_assert(!has_id(j, "items", punt), "closed at three: %s", it_jtext(j));
+        cr_assert(!it_has_id(j, punt), "closed at three: %s", it_jtext(j));
         j = it_call(400, "GET", "/api/v1/search?channel=fax", key, NULL);
         cr_assert(it_names_field(j, "channel"), "%s", it_jtext(j));
         j = it_call(400, "GET", "/api/v1/search?no_indication=misschien", key, NULL);

@@ -526,6 +526,29 @@ void it_tag(char *out, size_t cap)
     snprintf(out, cap, "%ld-%d-%d", (long)time(NULL), (int)getpid(), ++n);
 }
 
+void it_word_tag(char *out, size_t cap, const char *prefix, char first)
+{
+    char tag[64], w[64];
+    size_t n = 0;
+    it_tag(tag, sizeof(tag));
+    for (const char *c = tag; *c && n < 24; c++)
+        if (*c >= '0' && *c <= '9')
+            w[n++] = (char)(first + (*c - '0'));
+    w[n] = '\0';
+    snprintf(out, cap, "%s%s", prefix, w);
+}
+
+bool it_has_id(struct json_object *j, const char *id)
+{
+    for (size_t i = 0; i < it_jlen(j, "items"); i++) {
+        char path[32];
+        snprintf(path, sizeof(path), "items.%zu.id", i);
+        if (strcmp(it_js(j, path), id) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Lists of codes (themes, areas) are checked member by member. */
 bool it_jcontains(struct json_object *o, const char *path, const char *s)
 {

@@ -210,4 +210,11 @@ bool it_names_exact_field(struct json_object *problem, const char *field);
  * not collide with earlier runs; written into out (cap bytes). */
 void it_tag(char *out, size_t cap);
 
+/* it_tag as one word of lowercase letters after prefix (the text search keeps it whole): each
+ * digit d becomes the letter first + d, the rest is left out. */
+void it_word_tag(char *out, size_t cap, const char *prefix, char first);
+
+/* Does the "items" list of j hold an item with this id? */
+bool it_has_id(struct json_object *j, const char *id);
+
 #endif
