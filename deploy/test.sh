@@ -5,18 +5,21 @@
 #
 # - installs missing Debian packages (like run.sh),
 # - builds build/ (RelWithDebInfo) and build-asan/ (Debug, ASan+UBSan),
-# - creates a private PostgreSQL cluster in a mktemp -d data dir (stopped and
-#   removed at exit, also on failure), applies the migrations,
-# - runs ctest in build/ and then in build-asan/ (sanitizers fatal, leaks on),
-# - runs tests/browser/run.sh when it exists,
+# - runs three lanes side by side, each with a private PostgreSQL cluster in a
+#   mktemp -d data dir (stopped and removed at exit, also on failure), migrated:
+#   release (ctest in build/, upgrade, SQL, import, then ctest in build-asan/ with
+#   sanitizers fatal and leaks on), valgrind (every integration suite with its
+#   daemons under valgrind, then the fuzzers) and browser (tests/browser/run.sh,
+#   the formatter check),
 # - prints one closing line "N passed, M failed"; exit status 1 if anything failed.
 #
 # SK_TEST_SKIP_ASAN=1 skips the sanitizer tree for quick local runs (ignored
 # when CI=true: CI always runs it).
 #
-# Exported for the tests: SK_DATA_DIR and SK_TEST_DATA_DIR (the throw-away dir),
-# SK_DATABASE_URL="" (binaries derive the socket path from SK_DATA_DIR),
-# SK_TEST_PG_STOP / SK_TEST_PG_START (commands that stop/start that cluster).
+# Exported for the tests: SK_DATA_DIR and SK_TEST_DATA_DIR (the lane's throw-away
+# dir), SK_DATABASE_URL="" (binaries derive the socket path from SK_DATA_DIR),
+# SK_TEST_PG_STOP / SK_TEST_PG_START (commands that stop/start that cluster),
+# SK_TEST_PORT_RANGE (the lane's ports for the suites' daemons).
 #
 # Licensed under the EUPL
 # shellcheck disable=SC2317 # functions below are trap handlers
@@ -31,6 +34,7 @@ failed=0
 failures=()
 tmp_data=""
 tmp_logs=""
+lane_pids=()
 
 fail() { # fail WHAT: count one failure that is not a ctest test
     failed=$((failed + 1))
@@ -42,8 +46,17 @@ finish() {
     local rc=$?
     trap - EXIT INT TERM
     set +e
+    local pid
+    for pid in "${lane_pids[@]}"; do # an interrupted run: the lanes and what they started
+        pkill -TERM -P "$pid" 2>/dev/null
+        kill "$pid" 2>/dev/null
+    done
     if [ -n "$tmp_data" ]; then
-        sk_pg_stop || sk_log "WARNING: could not stop the test cluster"
+        local d
+        for d in "$tmp_data"/*/; do
+            [ -d "$d/pg" ] || continue
+            (SK_DATA_DIR="$d" && sk_data_dir_init && sk_pg_stop) || sk_log "WARNING: could not stop the cluster in $d"
+        done
         rm -rf "$tmp_data"
     fi
     [ -n "$tmp_logs" ] && rm -rf "$tmp_logs"
@@ -141,27 +154,52 @@ if [ "$asan" -eq 1 ]; then
     fi
 fi
 
-# Throw-away data dir and cluster.
+# Throw-away data dir. Each lane below gets a cluster of its own in it.
 tmp_logs="$(mktemp -d "${TMPDIR:-/tmp}/sk-test-logs.XXXXXX")"
 tmp_data="$(mktemp -d "${TMPDIR:-/tmp}/sk-test.XXXXXX")"
-export SK_DATA_DIR="$tmp_data"
-sk_pg_prepare
-export SK_TEST_DATA_DIR="$SK_DATA_DIR"
 export SK_DATABASE_URL=""
 export SK_TEST_PG_STOP="$SK_ROOT/deploy/pg.sh stop"
 export SK_TEST_PG_START="$SK_ROOT/deploy/pg.sh start"
-sk_pg_start
-sk_log "test cluster: $(sk_pg_conninfo)"
 
-migrated=0
-if [ "$build_ok" -eq 1 ]; then
-    sk_log "applying migrations"
-    if build/socialekaart migrate; then migrated=1; else fail "socialekaart migrate"; fi
-elif [ "$asan_ok" -eq 1 ]; then
-    if build-asan/socialekaart migrate; then migrated=1; else fail "socialekaart migrate (asan)"; fi
-fi
+# ---------------------------------------------------------------------------
+# Lanes. The suites wait on sockets more than they compute, so three lanes run
+# side by side on the machine's cores, each against its own PostgreSQL cluster
+# (a suite that stops its cluster, or fills it, cannot reach another lane):
+#   release   ctest of build/, upgrade, SQL, import, then ctest of build-asan/
+#   valgrind  every integration suite with its daemons under valgrind, the fuzzers
+#   browser   the browser specs, the formatter check
+# A lane runs in a subshell that writes its counts to $tmp_logs/lane-NAME.*;
+# its output goes to $tmp_logs/lane-NAME.out and is printed when it ends.
+# ---------------------------------------------------------------------------
 
-if [ "$migrated" -eq 1 ]; then
+# lane_begin NAME PORTS: in the lane's subshell, its own cluster $tmp_data/NAME, migrated.
+lane_begin() {
+    passed=0
+    failed=0
+    failures=()
+    export SK_DATA_DIR="$tmp_data/$1"
+    mkdir -p "$SK_DATA_DIR"
+    sk_pg_prepare
+    export SK_TEST_DATA_DIR="$SK_DATA_DIR"
+    # the suites' daemons listen on ports of this lane's own range (it_free_port)
+    export SK_TEST_PORT_RANGE="$2"
+    sk_pg_start
+    sk_log "lane $1: test cluster $(sk_pg_conninfo)"
+    local cli=build/socialekaart
+    [ "$build_ok" -eq 1 ] || cli=build-asan/socialekaart
+    if ! "$cli" migrate; then
+        fail "$1: socialekaart migrate"
+        return 1
+    fi
+}
+
+# lane_end NAME: hand the lane's counts to the parent.
+lane_end() {
+    printf '%d %d\n' "$passed" "$failed" >"$tmp_logs/lane-$1.counts"
+    if [ "${#failures[@]}" -gt 0 ]; then printf '%s\n' "${failures[@]}" >"$tmp_logs/lane-$1.failures"; fi
+}
+
+lane_release() {
     if [ "$build_ok" -eq 1 ]; then
         run_ctest build release
         # an upgrade from the previous release gives the catalogue of a fresh database
@@ -174,9 +212,25 @@ if [ "$migrated" -eq 1 ]; then
         sk_log "import round trip"
         run_suite import "$tmp_logs/import.log" tests/import/run.sh build
     fi
+    if [ "$asan_ok" -eq 1 ]; then
+        sk_pg_start # a test may have stopped it (outage test)
+        # the differential test checks memory here, not speed: fewer searches, no strict timing
+        local asan_env=(SK_TEST_SKIP_WAITING=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+            SK_DIFF_SEARCHES=60 SK_DIFF_STRICT_TIMING=0 SK_DIFF_CONVERGE_MS=10000)
+        if [ -f tests/lsan.supp ]; then
+            asan_env+=("LSAN_OPTIONS=suppressions=$SK_ROOT/tests/lsan.supp:print_suppressions=0")
+        fi
+        ulimit -c 0 # abort_on_error must not litter core files
+        run_ctest build-asan asan "${asan_env[@]}"
+    fi
+}
+
+lane_valgrind() {
     if [ "$build_ok" -eq 1 ] && command -v valgrind >/dev/null 2>&1; then
         # The daemon's request path under valgrind: every integration suite
         # again, its daemons wrapped; any error or definite leak fails it.
+        local it name vlog
         for it in build/tests/it_test_*; do
             name="$(basename "$it")"
             sk_pg_start # a suite may have stopped it (outage test)
@@ -194,53 +248,64 @@ if [ "$migrated" -eq 1 ]; then
             fi
         done
     fi
-    if [ "$asan_ok" -eq 1 ]; then
-        sk_pg_start # a test may have stopped it (outage test)
-        # the differential test checks memory here, not speed: fewer searches, no strict timing
-        asan_env=(SK_TEST_SKIP_WAITING=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-            SK_DIFF_SEARCHES=60 SK_DIFF_STRICT_TIMING=0 SK_DIFF_CONVERGE_MS=10000)
-        if [ -f tests/lsan.supp ]; then
-            asan_env+=("LSAN_OPTIONS=suppressions=$SK_ROOT/tests/lsan.supp:print_suppressions=0")
-        fi
-        ulimit -c 0 # abort_on_error must not litter core files
-        run_ctest build-asan asan "${asan_env[@]}"
+    # The libFuzzer harnesses, briefly (tests/fuzz/run.sh runs them for as long as
+    # asked): each target is one test; a finding fails it.
+    if [ -x tests/fuzz/run.sh ]; then
+        sk_log "fuzzing (${SK_TEST_FUZZ_SECONDS:-8} s per target)"
+        run_suite fuzz "$tmp_logs/fuzz.log" tests/fuzz/run.sh "${SK_TEST_FUZZ_SECONDS:-8}"
     fi
-fi
+}
 
-# ---------------------------------------------------------------------------
-# The C style: every .c and .h as .clang-format has it.
-# ---------------------------------------------------------------------------
-sk_log "formatter check (clang-format --dry-run --Werror)"
-if ! command -v clang-format >/dev/null 2>&1; then
-    fail "clang-format is not installed"
-elif find server common tests -name node_modules -prune -o -name '*.[ch]' -print0 |
-    xargs -0 clang-format --dry-run --Werror >"$tmp_logs/format.log" 2>&1; then
-    passed=$((passed + 1))
-else
-    head -n 40 "$tmp_logs/format.log"
-    fail "clang-format: files differ from .clang-format (run: clang-format -i FILE)"
-fi
+lane_browser() {
+    # tests/browser/run.sh prints its own "N passed, M failed" line, otherwise
+    # its exit status counts as one test.
+    if [ -x tests/browser/run.sh ]; then
+        sk_log "browser tests"
+        run_suite browser "$tmp_logs/browser.log" tests/browser/run.sh
+    fi
+    # The C style: every .c and .h as .clang-format has it.
+    sk_log "formatter check (clang-format --dry-run --Werror)"
+    if ! command -v clang-format >/dev/null 2>&1; then
+        fail "clang-format is not installed"
+    elif find server common tests -name node_modules -prune -o -name '*.[ch]' -print0 |
+        xargs -0 clang-format --dry-run --Werror >"$tmp_logs/format.log" 2>&1; then
+        passed=$((passed + 1))
+    else
+        head -n 40 "$tmp_logs/format.log"
+        fail "clang-format: files differ from .clang-format (run: clang-format -i FILE)"
+    fi
+}
 
-# ---------------------------------------------------------------------------
-# The libFuzzer harnesses, briefly (tests/fuzz/run.sh runs them for as long as
-# asked): each target is one test; a finding fails it.
-# ---------------------------------------------------------------------------
-if [ -x tests/fuzz/run.sh ]; then
-    sk_log "fuzzing (${SK_TEST_FUZZ_SECONDS:-8} s per target)"
-    run_suite fuzz "$tmp_logs/fuzz.log" tests/fuzz/run.sh "${SK_TEST_FUZZ_SECONDS:-8}"
+lanes=(release valgrind browser)
+lane_ports=(20000-23999 24000-27999 28000-31999)
+lane_pids=()
+if [ "$build_ok" -eq 1 ] || [ "$asan_ok" -eq 1 ]; then
+    for i in "${!lanes[@]}"; do
+        lane="${lanes[$i]}"
+        (
+            trap - EXIT
+            set +e
+            if lane_begin "$lane" "${lane_ports[$i]}"; then "lane_$lane"; fi
+            lane_end "$lane"
+        ) >"$tmp_logs/lane-$lane.out" 2>&1 &
+        lane_pids+=("$!")
+        sk_log "lane $lane started (pid $!)"
+    done
+    for i in "${!lanes[@]}"; do
+        lane="${lanes[$i]}"
+        wait "${lane_pids[$i]}" || true
+        sk_log "lane $lane ended; its output:"
+        cat "$tmp_logs/lane-$lane.out"
+        if [ -s "$tmp_logs/lane-$lane.counts" ]; then
+            read -r p f <"$tmp_logs/lane-$lane.counts"
+            passed=$((passed + p))
+            failed=$((failed + f))
+            if [ -s "$tmp_logs/lane-$lane.failures" ]; then mapfile -t -O "${#failures[@]}" failures <"$tmp_logs/lane-$lane.failures"; fi
+        else
+            fail "lane $lane: ended without its counts"
+        fi
+    done
+    lane_pids=()
 fi
-
-# ---------------------------------------------------------------------------
-# HOOK: browser tests (added by a later issue). tests/browser/run.sh gets the
-# same environment; it may print its own "N passed, M failed" line, otherwise
-# its exit status counts as one test.
-# ---------------------------------------------------------------------------
-if [ -x tests/browser/run.sh ]; then
-    sk_pg_start
-    sk_log "browser tests"
-    run_suite browser "$tmp_logs/browser.log" tests/browser/run.sh
-fi
-# ---------------------------------------------------------------------------
 
 exit 0 # the summary line is printed by finish()

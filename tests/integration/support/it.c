@@ -107,17 +107,44 @@ double it_now_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Ask the kernel for a free port. */
-int it_free_port(void)
+/* Whether port is free on the loopback now (bound and closed again); -1 when not. */
+static int it_try_port(int port)
 {
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr_in a = { .sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+                             .sin_port = htons((uint16_t)port) };
     socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), got = -1;
     if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
+        got = ntohs(a.sin_port);
     if (fd >= 0)
         close(fd);
-    return port;
+    return got;
+}
+
+/*
+ * A free port for a daemon. With SK_TEST_PORT_RANGE ("20000-23999", set per lane by
+ * deploy/test.sh) one from that range, below the kernel's ephemeral ports, so suites
+ * running side by side never pick the same port in the moment between this check and
+ * the daemon's bind; else whatever the kernel hands out.
+ */
+int it_free_port(void)
+{
+    static unsigned next;
+    const char *range = getenv("SK_TEST_PORT_RANGE");
+    int lo, hi;
+    if (range && sscanf(range, "%d-%d", &lo, &hi) == 2 && lo > 1024 && hi <= 65535 && lo < hi) {
+        unsigned span = (unsigned)(hi - lo + 1);
+        if (next == 0)
+            next = (unsigned)getpid() * 7919u;
+        for (unsigned i = 0; i < span; i++) {
+            int port = it_try_port(lo + (int)(next++ % span));
+            if (port > 0)
+                return port;
+        }
+        return -1;
+    }
+    return it_try_port(0);
 }
 
 int it_daemon_start(struct it_daemon *d, const char *const *env)
