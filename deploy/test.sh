@@ -7,8 +7,9 @@
 # - builds build/ (RelWithDebInfo) and build-asan/ (Debug, ASan+UBSan),
 # - runs three lanes side by side, each with a private PostgreSQL cluster in a
 #   mktemp -d data dir (stopped and removed at exit, also on failure), migrated:
-#   release (ctest in build/, upgrade, SQL, import, then ctest in build-asan/ with
-#   sanitizers fatal and leaks on), valgrind (every integration suite with its
+#   first release (ctest in build/) alone, as its suites measure time; then side by
+#   side sanitizers (upgrade, SQL, import, ctest in build-asan/ with sanitizers fatal
+#   and leaks on), valgrind (every integration suite with its
 #   daemons under valgrind, then the fuzzers) and browser (tests/browser/run.sh,
 #   the formatter check),
 # - prints one closing line "N passed, M failed"; exit status 1 if anything failed.
@@ -162,10 +163,12 @@ export SK_TEST_PG_STOP="$SK_ROOT/deploy/pg.sh stop"
 export SK_TEST_PG_START="$SK_ROOT/deploy/pg.sh start"
 
 # ---------------------------------------------------------------------------
-# Lanes. The suites wait on sockets more than they compute, so three lanes run
-# side by side on the machine's cores, each against its own PostgreSQL cluster
+# Lanes. The suites wait on sockets more than they compute, so lanes run side
+# by side on the machine's cores, each against its own PostgreSQL cluster
 # (a suite that stops its cluster, or fills it, cannot reach another lane):
-#   release   ctest of build/, upgrade, SQL, import, then ctest of build-asan/
+#   release   ctest of build/, alone: its suites measure answer times
+# and then together:
+#   sanitizers upgrade, SQL, import, then ctest of build-asan/
 #   valgrind  every integration suite with its daemons under valgrind, the fuzzers
 #   browser   the browser specs, the formatter check
 # A lane runs in a subshell that writes its counts to $tmp_logs/lane-NAME.*;
@@ -199,9 +202,14 @@ lane_end() {
     if [ "${#failures[@]}" -gt 0 ]; then printf '%s\n' "${failures[@]}" >"$tmp_logs/lane-$1.failures"; fi
 }
 
+# Alone, before the other lanes: its suites measure time (answers under load, delayed ACKs).
 lane_release() {
+    if [ "$build_ok" -eq 1 ]; then run_ctest build release; fi
+    sk_pg_stop # its cluster is not needed while the other lanes run
+}
+
+lane_sanitizers() {
     if [ "$build_ok" -eq 1 ]; then
-        run_ctest build release
         # an upgrade from the previous release gives the catalogue of a fresh database
         sk_log "upgrade test"
         run_suite upgrade "$tmp_logs/upgrade.log" tests/upgrade/run.sh build/socialekaart
@@ -276,23 +284,24 @@ lane_browser() {
     fi
 }
 
-lanes=(release valgrind browser)
-lane_ports=(20000-23999 24000-27999 28000-31999)
-lane_pids=()
-if [ "$build_ok" -eq 1 ] || [ "$asan_ok" -eq 1 ]; then
-    for i in "${!lanes[@]}"; do
-        lane="${lanes[$i]}"
+# run_lanes NAME:PORTS...: run the lanes side by side, wait for all, add up their counts.
+run_lanes() {
+    local spec lane i p f names=()
+    lane_pids=()
+    for spec in "$@"; do
+        lane="${spec%%:*}"
+        names+=("$lane")
         (
             trap - EXIT
             set +e
-            if lane_begin "$lane" "${lane_ports[$i]}"; then "lane_$lane"; fi
+            if lane_begin "$lane" "${spec#*:}"; then "lane_$lane"; fi
             lane_end "$lane"
         ) >"$tmp_logs/lane-$lane.out" 2>&1 &
         lane_pids+=("$!")
         sk_log "lane $lane started (pid $!)"
     done
-    for i in "${!lanes[@]}"; do
-        lane="${lanes[$i]}"
+    for i in "${!names[@]}"; do
+        lane="${names[$i]}"
         wait "${lane_pids[$i]}" || true
         sk_log "lane $lane ended; its output:"
         cat "$tmp_logs/lane-$lane.out"
@@ -306,6 +315,11 @@ if [ "$build_ok" -eq 1 ] || [ "$asan_ok" -eq 1 ]; then
         fi
     done
     lane_pids=()
+}
+
+if [ "$build_ok" -eq 1 ] || [ "$asan_ok" -eq 1 ]; then
+    run_lanes release:20000-23999
+    run_lanes sanitizers:20000-23999 valgrind:24000-27999 browser:28000-31999
 fi
 
 exit 0 # the summary line is printed by finish()
