@@ -72,8 +72,7 @@ enum db_stmt {
     STMT_MOD_UNHIDE,
     STMT_MOD_SETTINGS_GET,
     STMT_MOD_SETTINGS_PATCH,
-    STMT_MOD_HOUSEKEEPING, /* server/housekeeping.c */
-    STMT_OCCURRENCES_EXTEND,
+    STMT_HK_RUN, /* server/housekeeping.c (sql/api/housekeeping.sql) */
     STMT_WEBHOOK_CREATE, /* server/h_webhooks.c (sql/api/webhooks.sql) */
     STMT_WEBHOOK_LIST,
     STMT_WEBHOOK_GET,
@@ -91,7 +90,6 @@ enum db_stmt {
     STMT_FEED_ICS_ONE,
     STMT_FEED_GEOJSON,
     STMT_FEED_HSDS,
-    STMT_FEED_HOUSEKEEPING,
 
     /* issue 15, keys and invitations (server/h_keys.c, sql/api/keys.sql) */
     STMT_INVITATION_CREATE,
@@ -111,7 +109,6 @@ enum db_stmt {
     STMT_RESPONSE_LIST,
     STMT_RESPONSE_UPDATE,
     STMT_RESPONSE_DELETE,
-    STMT_HK_RESPONSES,
     STMT_WEB_RESPOND,
     STMT_MAIL_CLAIM, /* server/mail.c */
     STMT_MAIL_REPORT,
@@ -125,7 +122,6 @@ enum db_stmt {
 
     /* issue 16, demand (server/tally.c, server/h_demand.c, sql/api/demand.sql) */
     STMT_DEMAND_RECORD,
-    STMT_HK_DEMAND,
     STMT_STATS_DEMAND,
     STMT_WISH_CREATE,
     STMT_WISHES_LIST,
@@ -134,7 +130,6 @@ enum db_stmt {
     STMT_INITIATIVE_LIST,
     STMT_INITIATIVE_ACCEPT,
     STMT_INITIATIVE_DECLINE,
-    STMT_HK_INITIATIVES,
     STMT_WEB_REFERRAL,   /* the referral list /lijst (h_web.c) */
     STMT_WEB_PAPER,      /* the wijk on paper (issue 16): h_web.c, api_web_paper in web.sql */
     STMT_CAMPAIGNS_LIST, /* campaigns (issue 16): server/h_catalog.c, sql/api/campaigns.sql */

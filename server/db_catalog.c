@@ -133,8 +133,7 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                                   "$4::uuid, $5::text[])",
                                   5 },
     /* periodic jobs (server/housekeeping.c) */
-    [STMT_MOD_HOUSEKEEPING] = { "mod_housekeeping", "SELECT sk_moderation_housekeeping()::text", 0 },
-    [STMT_OCCURRENCES_EXTEND] = { "occurrences_extend", "SELECT sk_occurrences_extend_step()", 0 },
+    [STMT_HK_RUN] = { "hk_run", "SELECT sk_housekeeping_run($1::text, $2::int, $3::text)", 3 },
     [STMT_WEBHOOK_CREATE] = { "webhook_create",
                               "SELECT * FROM api_webhook_create($1::jsonb, $2::jsonb, $3::text, $4::uuid, $5::uuid, "
                               "$6::text[])",
@@ -189,7 +188,6 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                             "SELECT * FROM api_geojson($1::text, $2::jsonb, $3::text, $4::text, $5::uuid, $6::uuid, "
                             "$7::text[])",
                             7 },
-    [STMT_FEED_HOUSEKEEPING] = { "feed_housekeeping", "SELECT sk_feeds_housekeeping()::text", 0 },
     [STMT_FEED_HSDS] = { "feed_hsds",
                          "SELECT * FROM api_hsds_list($1::text, $2::jsonb, $3::int, $4::int, $5::text, $6::text, "
                          "$7::uuid, $8::uuid, $9::text[])",
@@ -251,7 +249,6 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                            "SELECT * FROM api_web_respond($1::uuid, $2::jsonb, $3::jsonb, $4::text, $5::text, "
                            "$6::text, $7::uuid, $8::uuid, $9::text[])",
                            9 },
-    [STMT_HK_RESPONSES] = { "hk_responses", "SELECT sk_responses_housekeeping(500)", 0 },
     [STMT_MAIL_CLAIM] = { "mail_claim", "SELECT id, recipient, subject, body FROM sk_mail_claim($1::int, $2::int)", 2 },
     [STMT_MAIL_REPORT] = { "mail_report",
                            "SELECT sk_mail_report($1::bigint, $2::boolean, $3::boolean, $4::text, $5::int, $6::int)",
@@ -259,7 +256,6 @@ const struct db_statement db_statements[STMT_COUNT_] = {
 
     /* issue 16, demand */
     [STMT_DEMAND_RECORD] = { "demand_record", "SELECT api_demand_record($1::jsonb)", 1 },
-    [STMT_HK_DEMAND] = { "hk_demand", "SELECT api_demand_housekeeping()", 0 },
     [STMT_STATS_DEMAND] = { "stats_demand",
                             "SELECT * FROM api_stats_demand($1::text, $2::date, $3::date, $4::text, $5::text, "
                             "$6::uuid, $7::uuid, $8::text[])",
@@ -292,7 +288,6 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                                   "SELECT * FROM api_initiative_decline($1::uuid, $2::jsonb, $3::jsonb, $4::text, "
                                   "$5::uuid, $6::uuid, $7::text[])",
                                   7 },
-    [STMT_HK_INITIATIVES] = { "hk_initiatives", "SELECT api_initiatives_housekeeping()", 0 },
     [STMT_WEB_PAPER] = { "web_paper",
                          "SELECT * FROM api_web_paper($1::text, $2::text, $3::text, $4::uuid, $5::uuid, $6::text[])",
                          6 },

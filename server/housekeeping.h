@@ -14,6 +14,12 @@
  * and then every housekeeping_interval_s. A failed or refused run is retried
  * after HK_RETRY_MS. While draining nothing new starts.
  *
+ * Several daemons on one database: each asks for every job, and
+ * sk_housekeeping_run (sql/api/housekeeping.sql) claims the job's row in
+ * housekeeping_jobs (FOR UPDATE SKIP LOCKED) for the run, so a job runs in one
+ * daemon at a time and about once per period however many daemons ask; the
+ * others are told "skipped: ..." (logged, counted in sk_housekeeping_runs_total).
+ *
  * Ownership: the instance borrows the pool and cfg (both must outlive it)
  * and owns its query structs; free it before the pool (it abandons what is
  * in flight).

@@ -41,7 +41,7 @@ struct slot {
     _Atomic int db_conns, db_ready, db_busy, db_queued;
     _Atomic uint64_t db_wait[NBUCKET], db_wait_sum_us;
     _Atomic uint64_t webhooks[NOUTCOME];
-    _Atomic uint64_t housekeeping_ok, housekeeping_failed;
+    _Atomic uint64_t housekeeping[METRICS_HK_NRESULT_];
     char pad[64];
 };
 
@@ -154,11 +154,11 @@ void metrics_webhook(int w, const char *outcome)
     ADD(s->webhooks[k], 1);
 }
 
-void metrics_housekeeping(int w, bool ok)
+void metrics_housekeeping(int w, enum metrics_hk_result result)
 {
     struct slot *s = slot_of(w);
-    if (s)
-        ADD(*(ok ? &s->housekeeping_ok : &s->housekeeping_failed), 1);
+    if (s && (unsigned)result < METRICS_HK_NRESULT_)
+        ADD(s->housekeeping[result], 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -252,13 +252,13 @@ static void render_requests(struct evbuffer *out)
 
 static void render_workers(struct evbuffer *out)
 {
-    uint64_t hits = 0, misses = 0, hk_ok = 0, hk_failed = 0, wait[NBUCKET] = { 0 }, wait_sum = 0,
+    uint64_t hits = 0, misses = 0, hk[METRICS_HK_NRESULT_] = { 0 }, wait[NBUCKET] = { 0 }, wait_sum = 0,
              hooks[NOUTCOME] = { 0 };
     for (int w = 0; w < nworkers; w++) {
         hits += GET(slots[w].cache_hits);
         misses += GET(slots[w].cache_misses);
-        hk_ok += GET(slots[w].housekeeping_ok);
-        hk_failed += GET(slots[w].housekeeping_failed);
+        for (size_t k = 0; k < METRICS_HK_NRESULT_; k++)
+            hk[k] += GET(slots[w].housekeeping[k]);
         wait_sum += GET(slots[w].db_wait_sum_us);
         for (size_t b = 0; b < NBUCKET; b++)
             wait[b] += GET(slots[w].db_wait[b]);
@@ -293,12 +293,16 @@ static void render_workers(struct evbuffer *out)
     for (size_t k = 0; k < NOUTCOME; k++)
         evbuffer_add_printf(out, "sk_webhook_deliveries_total{outcome=\"%s\"} %llu\n", webhook_outcomes[k],
                             (unsigned long long)hooks[k]);
-    evbuffer_add_printf(out,
-                        "# HELP sk_housekeeping_runs_total Housekeeping tasks run, by result.\n"
-                        "# TYPE sk_housekeeping_runs_total counter\n"
-                        "sk_housekeeping_runs_total{result=\"ok\"} %llu\n"
-                        "sk_housekeeping_runs_total{result=\"failed\"} %llu\n",
-                        (unsigned long long)hk_ok, (unsigned long long)hk_failed);
+    evbuffer_add_printf(
+        out,
+        "# HELP sk_housekeeping_runs_total Housekeeping tasks asked for, by result (skipped: run by another "
+        "daemon).\n"
+        "# TYPE sk_housekeeping_runs_total counter\n"
+        "sk_housekeeping_runs_total{result=\"ok\"} %llu\n"
+        "sk_housekeeping_runs_total{result=\"skipped\"} %llu\n"
+        "sk_housekeeping_runs_total{result=\"failed\"} %llu\n",
+        (unsigned long long)hk[METRICS_HK_OK], (unsigned long long)hk[METRICS_HK_SKIPPED],
+        (unsigned long long)hk[METRICS_HK_FAILED]);
 }
 
 static void render_index(struct evbuffer *out, const struct sindex_status *ix)

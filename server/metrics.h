@@ -41,9 +41,11 @@ void metrics_cache(int w, bool hit);
 void metrics_db_state(int w, int conns, int ready, int busy, int queued);
 void metrics_db_wait(int w, uint64_t us);
 
-/* A webhook delivery attempt's outcome ("delivered", "failed") and a housekeeping task's run. */
+/* A webhook delivery attempt's outcome ("delivered", "failed") and a housekeeping task's run
+ * (skipped: another daemon runs it, or ran it within the period). */
+enum metrics_hk_result { METRICS_HK_OK, METRICS_HK_SKIPPED, METRICS_HK_FAILED, METRICS_HK_NRESULT_ };
 void metrics_webhook(int w, const char *outcome);
-void metrics_housekeeping(int w, bool ok);
+void metrics_housekeeping(int w, enum metrics_hk_result result);
 
 /* The whole exposition into out; ix may be NULL (no index). Returns 0, or -1 when out of memory. */
 int metrics_render(struct evbuffer *out, const struct sindex_status *ix);

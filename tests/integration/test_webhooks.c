@@ -157,6 +157,44 @@ Test(webhooks, publish_update_delete_arrive_signed)
     rx_stop(&rx);
 }
 
+/*
+ * Several daemons poll the same deliveries (issue 17, item 2): the suite's daemon and three more.
+ * sk_webhook_claim leases each due notice to one of them (FOR UPDATE SKIP LOCKED), so every
+ * notice arrives once, not once per daemon.
+ */
+Test(webhooks, three_daemons_send_each_notice_once, .timeout = 180)
+{
+    const char *env[] = IT_DAEMON_ENV;
+    struct wt_actors a;
+    struct receiver rx;
+    struct rx_msg m;
+    struct it_daemon d[3];
+    char url[96], hook[40], place[6][40], title[128], tag[64];
+
+    actors(&a);
+    it_tag(tag, sizeof(tag));
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(it_daemon_start(&d[i], env), 0, "daemon %d did not start", i);
+    rx_start(&rx, 0);
+    hook_url(url, sizeof(url), rx.port);
+    wt_register(a.mod, url, SECRET, ",\"kinds\":[\"place\"],\"municipality\":\"GM0512\"", hook);
+    for (int k = 0; k < 6; k++) {
+        snprintf(title, sizeof(title), "Inloophuis %d (vier daemons %s)", k, tag);
+        wt_create_place(a.mod, title, a.org, place[k]);
+    }
+    for (int k = 0; k < 6; k++)
+        cr_assert(rx_wait(&rx, place[k], "\"entry.published\"", WAIT_MS, &m), "no notice for place %d", k);
+    /* time for a second copy to arrive: ten poll periods of every daemon */
+    usleep(1000 * 1000);
+    for (int k = 0; k < 6; k++)
+        cr_assert_eq(rx_count(&rx, place[k], NULL), 1, "place %d: %d notices from four daemons", k,
+                     rx_count(&rx, place[k], NULL));
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(it_daemon_stop(&d[i]), 0, "daemon %d did not stop cleanly (see %s)", i, d[i].log_path);
+    unregister(a.mod, hook);
+    rx_stop(&rx);
+}
+
 /* Receiver down: failed attempts with an error and a next attempt; then 503; then it comes up. */
 Test(webhooks, receiver_down_gets_it_later)
 {
