@@ -43,7 +43,12 @@ void metrics_db_wait(int w, uint64_t us);
 
 /* A webhook delivery attempt's outcome ("delivered", "failed") and a housekeeping task's run
  * (skipped: another daemon runs it, or ran it within the period). */
-enum metrics_hk_result { METRICS_HK_OK, METRICS_HK_SKIPPED, METRICS_HK_FAILED, METRICS_HK_NRESULT_ };
+enum metrics_hk_result {
+    METRICS_HK_OK,
+    METRICS_HK_SKIPPED,
+    METRICS_HK_FAILED,
+    METRICS_HK_NRESULT_
+};
 void metrics_webhook(int w, const char *outcome);
 void metrics_housekeeping(int w, enum metrics_hk_result result);
 
