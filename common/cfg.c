@@ -46,6 +46,11 @@ static const struct cfg_entry cfg_table[] = {
     INT(workers, "0", 0, 64, "worker threads, each with its own event loop; 0 = number of cores"),
     STR(data_dir, "./var", "directory of the embedded PostgreSQL cluster (pg/, run/, log/)"),
     STR(database_url, "", "libpq connection string or URI; empty = embedded cluster in data_dir"),
+    STR(database_read_url, "",
+        "libpq connection string of read replicas (several: host=a,b target_session_attrs=prefer-standby); "
+        "anonymous reads and the search index use it; empty = none"),
+    INT(database_read_max_lag_ms, "5000", 0, 3600000,
+        "a replica further behind than this is not read from (reads go to database_url)"),
     INT(db_pool_size, "4", 1, 64, "database connections per worker"),
     INT(db_queue_max, "512", 1, 100000, "requests that may wait for a connection, per worker"),
     INT(db_queue_timeout_ms, "2000", 10, 60000, "longest wait for a free connection before 503"),

@@ -26,6 +26,8 @@ struct sk_config {
     int workers;
     char data_dir[CFG_STR_MAX];
     char database_url[CFG_STR_MAX];
+    char database_read_url[CFG_STR_MAX]; /* "" = no replica */
+    int database_read_max_lag_ms;
     int db_pool_size;
     int db_queue_max;
     int db_queue_timeout_ms;

@@ -24,13 +24,14 @@
 #   SK_DEV_PACKAGES    needed to run the embedded cluster, the tests and benchmarks
 #                      (chromium, nodejs and npm for the browser tests; clang and its
 #                      runtime for the libFuzzer harnesses of tests/fuzz; prometheus for
-#                      promtool, which checks /metrics; its service is not started)
+#                      promtool, which checks /metrics; nginx-light for the replica topology
+#                      of tests/cluster; their services are not started)
 # ---------------------------------------------------------------------------
 SK_BUILD_PACKAGES="build-essential cmake pkg-config libevent-dev libpq-dev libjson-c-dev
   libcriterion-dev libssl-dev libcurl4-openssl-dev libstemmer-dev libroaring-dev liburcu-dev
   libproj-dev libcsv-dev libqrencode-dev libpango1.0-dev libcairo2-dev fonts-dejavu-core ca-certificates"
 SK_DEV_PACKAGES="postgresql-15 postgresql-15-postgis-3 postgresql-contrib acl curl wrk valgrind
-  chromium nodejs clang libclang-rt-14-dev clang-format poppler-utils prometheus"
+  chromium nodejs clang libclang-rt-14-dev clang-format poppler-utils prometheus nginx-light"
 # Debian's nodejs comes without npm; NodeSource's nodejs includes it (and conflicts with Debian's npm).
 command -v npm >/dev/null 2>&1 || SK_DEV_PACKAGES="$SK_DEV_PACKAGES npm"
 SK_PACKAGES="$SK_BUILD_PACKAGES $SK_DEV_PACKAGES"

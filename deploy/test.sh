@@ -8,7 +8,8 @@
 # - runs three lanes side by side, each with a private PostgreSQL cluster in a
 #   mktemp -d data dir (stopped and removed at exit, also on failure), migrated:
 #   first release (ctest in build/) alone, as its suites measure time; then side by
-#   side sanitizers (upgrade, SQL, import, backup, ctest in build-asan/ with sanitizers fatal
+#   side sanitizers (upgrade, SQL, import, backup, the replica topology of tests/cluster,
+#   ctest in build-asan/ with sanitizers fatal
 #   and leaks on), valgrind (every integration suite with its
 #   daemons under valgrind, then the fuzzers) and browser (tests/browser/run.sh,
 #   the formatter check),
@@ -168,7 +169,7 @@ export SK_TEST_PG_START="$SK_ROOT/deploy/pg.sh start"
 # (a suite that stops its cluster, or fills it, cannot reach another lane):
 #   release   ctest of build/, alone: its suites measure answer times
 # and then together:
-#   sanitizers upgrade, SQL, import, backup and restore, then ctest of build-asan/
+#   sanitizers upgrade, SQL, import, backup and restore, replica topology, then ctest of build-asan/
 #   valgrind  every integration suite with its daemons under valgrind, the fuzzers
 #   browser   the browser specs, the formatter check
 # A lane runs in a subshell that writes its counts to $tmp_logs/lane-NAME.*;
@@ -222,6 +223,10 @@ lane_sanitizers() {
         # deploy/backup.sh while a writer writes, deploy/restore.sh into a new database, compared
         sk_log "backup and restore"
         run_suite backup "$tmp_logs/backup.log" tests/backup/run.sh build
+        # a primary, a streaming replica, two daemons and nginx under load: a daemon killed,
+        # the replica paused and stopped, the replica promoted (its own two clusters)
+        sk_log "replica topology"
+        SK_CLUSTER_PORT=23990 run_suite cluster "$tmp_logs/cluster.log" tests/cluster/run.sh build
     fi
     if [ "$asan_ok" -eq 1 ]; then
         sk_pg_start # a test may have stopped it (outage test)

@@ -73,6 +73,7 @@ enum db_stmt {
     STMT_MOD_SETTINGS_GET,
     STMT_MOD_SETTINGS_PATCH,
     STMT_HK_RUN,         /* server/housekeeping.c (sql/api/housekeeping.sql) */
+    STMT_REPLICA_LAG,    /* server/replica.c: how far a read replica's replay is behind */
     STMT_WEBHOOK_CREATE, /* server/h_webhooks.c (sql/api/webhooks.sql) */
     STMT_WEBHOOK_LIST,
     STMT_WEBHOOK_GET,

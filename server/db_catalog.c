@@ -134,6 +134,13 @@ const struct db_statement db_statements[STMT_COUNT_] = {
                                   5 },
     /* periodic jobs (server/housekeeping.c) */
     [STMT_HK_RUN] = { "hk_run", "SELECT sk_housekeeping_run($1::text, $2::int, $3::text)", 3 },
+    /* a primary (libpq fell back to it) and a replica that has replayed all it received are 0 behind */
+    [STMT_REPLICA_LAG] = { "replica_lag",
+                           "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0"
+                           " WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0"
+                           " ELSE coalesce(least(extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000,"
+                           " 2147483647), 2147483647) END::bigint",
+                           0 },
     [STMT_WEBHOOK_CREATE] = { "webhook_create",
                               "SELECT * FROM api_webhook_create($1::jsonb, $2::jsonb, $3::text, $4::uuid, $5::uuid, "
                               "$6::text[])",

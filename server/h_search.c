@@ -16,6 +16,7 @@
 #include "demand.h"
 #include "h_search.h"
 #include "http.h"
+#include "replica.h"
 #include "routes.h"
 #include "rows.h"
 #include "search.h"
@@ -98,7 +99,7 @@ void search_run(struct req_ctx *ctx, const char *fixed_kind)
         json_object_object_add(params, "facets", json_object_new_boolean(0));
     if (ctx->who.role == ROLE_ANONYMOUS)
         demand_note_search(&ctx->demand, params); /* what residents ask for (issue 16) */
-    if (ctx->w->sindex && ctx->who.role == ROLE_ANONYMOUS) {
+    if (ctx->w->sindex && ctx->who.role == ROLE_ANONYMOUS && !replica_lagging(ctx->w->replica)) {
         struct evbuffer *out = ctx->w->scratch;
         uint64_t total = 0;
         int status = sindex_search(ctx->w->sindex, params, ctx->lang, out, &errs, &total);

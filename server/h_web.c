@@ -27,6 +27,7 @@
 #include "http.h"
 #include "paper.h"
 #include "ratelimit.h"
+#include "replica.h"
 #include "routes.h"
 #include "rows.h"
 #include "search.h"
@@ -362,7 +363,7 @@ void h_web_index(struct req_ctx *ctx)
      * names and map points of that one page (a few lookups by id). */
     if (ctx->who.role == ROLE_ANONYMOUS)
         demand_note_search(&ctx->demand, params); /* what residents ask for (issue 16) */
-    if (ctx->w->sindex && ctx->who.role == ROLE_ANONYMOUS) {
+    if (ctx->w->sindex && ctx->who.role == ROLE_ANONYMOUS && !replica_lagging(ctx->w->replica)) {
         struct evbuffer *out = ctx->w->scratch;
         uint64_t total = 0;
         int status = sindex_search(ctx->w->sindex, params, "nl", out, &errs, &total);

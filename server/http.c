@@ -23,6 +23,7 @@
 #include "metrics.h"
 #include "problem.h"
 #include "ratelimit.h"
+#include "replica.h"
 #include "replycache.h"
 #include "routes.h"
 #include "tally.h"
@@ -223,8 +224,10 @@ static bool http_wait_for_index(struct req_ctx *ctx)
 {
     struct worker *w = ctx->w;
     uint64_t ticket;
-    if (w->sindex == NULL || w->cfg->search_index_wait_ms <= 0 || (ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) ||
-        ctx->status < 200 || ctx->status >= 300 || (ctx->match.route && (ctx->match.route->flags & RF_KEEPS_ANSWERS)))
+    /* (a lagging replica: its index is not read, anonymous searches ask the primary) */
+    if (w->sindex == NULL || w->cfg->search_index_wait_ms <= 0 || replica_lagging(w->replica) ||
+        (ctx->method & (RM_GET | RM_HEAD | RM_OPTIONS)) || ctx->status < 200 || ctx->status >= 300 ||
+        (ctx->match.route && (ctx->match.route->flags & RF_KEEPS_ANSWERS)))
         return false;
     ticket = sindex_ticket(w->sindex);
     if (sindex_caught_up(w->sindex, ticket))
@@ -452,6 +455,17 @@ static void http_route_failed(struct req_ctx *ctx, int code)
     }
 }
 
+/*
+ * A read that any cache may answer and any replica may serve: an anonymous GET or HEAD of a
+ * cacheable route. Everything else (a caller with a key, a write, the key's own lookup) is the
+ * primary's: a partner reads its own write at once.
+ */
+static bool http_anonymous_read(const struct req_ctx *ctx)
+{
+    return ctx->match.route && (ctx->match.route->flags & RF_CACHE) && ctx->who.role == ROLE_ANONYMOUS &&
+           (ctx->method & (RM_GET | RM_HEAD)) && ctx->state != REQ_AUTHENTICATING;
+}
+
 /* Authentication succeeded or was not needed: check the role, run the handler. */
 static void http_run_handler(struct req_ctx *ctx)
 {
@@ -474,7 +488,7 @@ static void http_run_handler(struct req_ctx *ctx)
         http_problem(ctx, 413, detail, NULL);
         return;
     }
-    if ((r->flags & RF_CACHE) && ctx->who.role == ROLE_ANONYMOUS && (ctx->method & (RM_GET | RM_HEAD))) {
+    if (http_anonymous_read(ctx)) {
         bool hit = replycache_lookup(ctx);
         metrics_cache(ctx->w->index, hit);
         if (hit)
@@ -637,11 +651,39 @@ void http_on_request(struct evhttp_request *req, void *arg)
         http_run_handler(ctx);
 }
 
+/*
+ * A failure of the replica rather than of the query: no connection or a late one, a write it
+ * refuses (25006), a recovery conflict (40001, 57P04), an operator's shutdown (57P01 …) or a lost
+ * connection (class 08). The primary gets the read once more; a statement timeout (57014) does
+ * not, since the primary would take as long.
+ */
+static bool http_replica_failed(const struct db_error *err)
+{
+    return err->status == DB_UNAVAILABLE || err->status == DB_TIMEOUT ||
+           (err->status == DB_QUERY_ERROR &&
+            (strcmp(err->sqlstate, "25006") == 0 || strcmp(err->sqlstate, "40001") == 0 ||
+             strncmp(err->sqlstate, "57P", 3) == 0 || strncmp(err->sqlstate, "08", 2) == 0 ||
+             err->sqlstate[0] == '\0'));
+}
+
 /* The pool's completion callback: map failures to problems, else continue. */
 static void http_on_db(struct db_query *q, PGresult *res, const struct db_error *err)
 {
     struct req_ctx *ctx = q->arg;
 
+    if (ctx->on_replica) {
+        bool retry = http_replica_failed(err);
+        metrics_replica_read(ctx->w->index, retry);
+        ctx->on_replica = false;
+        if (retry) {
+            struct db_error again;
+            log_msg(LOG_INFO, "request %s: the read replica failed (%s %s); asking the primary", ctx->id, err->sqlstate,
+                    err->message);
+            if (db_submit(ctx->w->db, &ctx->q, &again) == 0)
+                return;
+            err = &again;
+        }
+    }
     snprintf(ctx->sqlstate, sizeof(ctx->sqlstate), "%s", err->sqlstate);
     if (err->status == DB_OK) {
         ctx->state = REQ_HANDLING;
@@ -681,11 +723,17 @@ void http_query(struct req_ctx *ctx, enum db_stmt stmt, int nparams, http_result
     ctx->q.done = http_on_db;
     ctx->q.arg = ctx;
     ctx->on_result = on_result;
+    ctx->on_replica = http_anonymous_read(ctx) && replica_usable(ctx->w->replica);
     if (ctx->state != REQ_AUTHENTICATING)
         ctx->state = REQ_WAIT_DB;
-    if (db_submit(ctx->w->db, &ctx->q, &err) == 0)
+    if (db_submit(http_query_pool(ctx), &ctx->q, &err) == 0)
         return;
     http_on_db(&ctx->q, NULL, &err);
+}
+
+struct db_pool *http_query_pool(struct req_ctx *ctx)
+{
+    return ctx->on_replica ? replica_pool(ctx->w->replica) : ctx->w->db;
 }
 
 void http_query_id(struct req_ctx *ctx, const char *what, enum db_stmt stmt, http_result_fn on_result)
@@ -706,7 +754,7 @@ void http_expire(struct worker *w, uint64_t now_ms)
         next = TAILQ_NEXT(ctx, link);
         if (now_ms < ctx->deadline_ms || ctx->q.state == DBQ_NONE)
             continue;
-        db_query_abandon(w->db, &ctx->q);
+        db_query_abandon(http_query_pool(ctx), &ctx->q);
         snprintf(ctx->cause, sizeof(ctx->cause), "request deadline passed");
         http_header(ctx, "Retry-After", "1");
         http_problem(ctx, 503, "The request took too long; try again shortly.", NULL);

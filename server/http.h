@@ -82,6 +82,7 @@ struct req_ctx {
     struct evkeyvalq query; /* parsed query string; cleared by http_finish */
     struct evkeyvalq form;  /* parsed form body (http_form_body); cleared by http_finish */
     bool from_cookie;       /* the key came from the session cookie (RF_SESSION routes) */
+    bool on_replica;        /* q runs on the worker's read replica (replica.h), not the primary */
     struct route_match match;
     struct identity who;              /* filled in by authentication (keys.h); zeroed = anonymous */
     char id[48];                      /* request id (echoed or generated) */
@@ -146,9 +147,14 @@ void http_no_store(struct req_ctx *ctx);
 /*
  * Start the statement stmt with ctx->params[0..nparams-1]; on success
  * on_result runs with the result, on failure the request gets a 503/504/500
- * problem without on_result being called.
+ * problem without on_result being called. An anonymous read of a cacheable
+ * route goes to the worker's read replica when it is usable (replica.h), and
+ * to the primary once more when it fails there for a reason of the replica.
  */
 void http_query(struct req_ctx *ctx, enum db_stmt stmt, int nparams, http_result_fn on_result);
+
+/* The pool ctx->q was submitted to (to abandon it). */
+struct db_pool *http_query_pool(struct req_ctx *ctx);
 
 /*
  * The call on one resource named by the path: its {id} (http_id_or_404;

@@ -150,7 +150,9 @@ int main(int argc, char **argv)
         log_msg(LOG_WARN, "no memory for the metrics: /metrics stays empty");
     if (workers == NULL || base == NULL)
         return 1;
-    if (cfg.search_index && (index = sindex_start(&cfg, conninfo, &write_gen)) == NULL) {
+    /* the index follows the database anonymous searches read: a replica when there is one */
+    if (cfg.search_index &&
+        (index = sindex_start(&cfg, cfg.database_read_url[0] ? cfg.database_read_url : conninfo, &write_gen)) == NULL) {
         log_msg(LOG_ERROR, "cannot start the search index");
         return 1;
     }

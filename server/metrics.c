@@ -42,6 +42,9 @@ struct slot {
     _Atomic uint64_t db_wait[NBUCKET], db_wait_sum_us;
     _Atomic uint64_t webhooks[NOUTCOME];
     _Atomic uint64_t housekeeping[METRICS_HK_NRESULT_];
+    _Atomic bool has_replica, replica_usable;
+    _Atomic int64_t replica_lag_ms;
+    _Atomic uint64_t replica_reads, replica_retries;
     char pad[64];
 };
 
@@ -97,6 +100,40 @@ static size_t bucket_of(uint64_t us)
 #define SET(a, v) atomic_store_explicit(&(a), (v), memory_order_relaxed)
 #define GET(a)    atomic_load_explicit(&(a), memory_order_relaxed)
 
+/* The read replicas' part of the exposition: nothing when no worker has one. */
+static void replica_render(struct evbuffer *out)
+{
+    uint64_t reads = 0, retries = 0;
+    bool any = false;
+    for (int w = 0; w < nworkers; w++) {
+        any |= GET(slots[w].has_replica);
+        reads += GET(slots[w].replica_reads);
+        retries += GET(slots[w].replica_retries);
+    }
+    if (!any)
+        return;
+    evbuffer_add_printf(out, "# HELP sk_db_replica_usable Whether each worker sends anonymous reads to its read "
+                             "replica (1) or to the primary (0).\n# TYPE sk_db_replica_usable gauge\n");
+    for (int w = 0; w < nworkers; w++)
+        evbuffer_add_printf(out, "sk_db_replica_usable{worker=\"%d\"} %d\n", w, GET(slots[w].replica_usable) ? 1 : 0);
+    evbuffer_add_printf(out, "# HELP sk_db_replica_lag_seconds How far the read replica's replay is behind, as "
+                             "each worker last measured it (NaN: unknown).\n# TYPE sk_db_replica_lag_seconds gauge\n");
+    for (int w = 0; w < nworkers; w++) {
+        int64_t lag = GET(slots[w].replica_lag_ms);
+        if (lag < 0)
+            evbuffer_add_printf(out, "sk_db_replica_lag_seconds{worker=\"%d\"} NaN\n", w);
+        else
+            evbuffer_add_printf(out, "sk_db_replica_lag_seconds{worker=\"%d\"} %lld.%03lld\n", w,
+                                (long long)(lag / 1000), (long long)(lag % 1000));
+    }
+    evbuffer_add_printf(out,
+                        "# HELP sk_db_replica_reads_total Anonymous reads sent to a read replica, by result "
+                        "(retried: failed there and sent to the primary).\n# TYPE sk_db_replica_reads_total counter\n"
+                        "sk_db_replica_reads_total{result=\"answered\"} %llu\n"
+                        "sk_db_replica_reads_total{result=\"retried\"} %llu\n",
+                        (unsigned long long)reads, (unsigned long long)retries);
+}
+
 void metrics_request(int w, size_t route, int status, uint64_t us)
 {
     struct slot *s = slot_of(w);
@@ -120,6 +157,23 @@ void metrics_cache(int w, bool hit)
     struct slot *s = slot_of(w);
     if (s)
         ADD(*(hit ? &s->cache_hits : &s->cache_misses), 1);
+}
+
+void metrics_replica(int w, bool usable, int64_t lag_ms)
+{
+    struct slot *s = slot_of(w);
+    if (s == NULL)
+        return;
+    SET(s->has_replica, true);
+    SET(s->replica_usable, usable);
+    SET(s->replica_lag_ms, lag_ms);
+}
+
+void metrics_replica_read(int w, bool retried)
+{
+    struct slot *s = slot_of(w);
+    if (s)
+        ADD(*(retried ? &s->replica_retries : &s->replica_reads), 1);
 }
 
 void metrics_db_state(int w, int conns, int ready, int busy, int queued)
@@ -288,6 +342,7 @@ static void render_workers(struct evbuffer *out)
     evbuffer_add_printf(out, "# HELP sk_db_pool_wait_seconds Time a query waited for a free connection.\n"
                              "# TYPE sk_db_pool_wait_seconds histogram\n");
     histogram(out, "sk_db_pool_wait_seconds", "", wait, wait_sum);
+    replica_render(out);
     evbuffer_add_printf(out, "# HELP sk_webhook_deliveries_total Webhook delivery attempts, by outcome.\n"
                              "# TYPE sk_webhook_deliveries_total counter\n");
     for (size_t k = 0; k < NOUTCOME; k++)

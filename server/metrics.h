@@ -41,6 +41,11 @@ void metrics_cache(int w, bool hit);
 void metrics_db_state(int w, int conns, int ready, int busy, int queued);
 void metrics_db_wait(int w, uint64_t us);
 
+/* Worker w's read replica (replica.h): whether reads go to it and its lag (-1: unknown); and an
+ * anonymous read it finished (retried: it failed there and went to the primary). */
+void metrics_replica(int w, bool usable, int64_t lag_ms);
+void metrics_replica_read(int w, bool retried);
+
 /* A webhook delivery attempt's outcome ("delivered", "failed") and a housekeeping task's run
  * (skipped: another daemon runs it, or ran it within the period). */
 enum metrics_hk_result {

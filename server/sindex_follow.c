@@ -509,11 +509,21 @@ static bool pg_connect(struct sindex *ix)
     char sql[200];
     snprintf(sql, sizeof(sql), "SET application_name = 'socialekaartd search index'; SET statement_timeout = %d",
              ix->cfg->statement_timeout_ms > 0 ? ix->cfg->statement_timeout_ms * 12 : 60000);
-    if (!pg_cmd(ix, sql) || !pg_cmd(ix, "LISTEN sk_changes")) {
+    if (!pg_cmd(ix, sql)) {
         PQfinish(ix->pg);
         ix->pg = NULL;
         return false;
     }
+    /* A replica (database_read_url) takes no LISTEN: the follower polls it (every 250 ms) */
+    PGresult *r = pg_query(ix, "SELECT pg_is_in_recovery()", false, "asking whether the database is a replica");
+    bool replica = r && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    if (r == NULL || (!replica && !pg_cmd(ix, "LISTEN sk_changes"))) {
+        PQfinish(ix->pg);
+        ix->pg = NULL;
+        return false;
+    }
+    log_msg(LOG_INFO, "search index: following %s", replica ? "a replica" : "the primary");
     return true;
 }
 

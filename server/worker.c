@@ -20,6 +20,7 @@
 #include "log.h"
 #include "mail.h"
 #include "paper.h"
+#include "replica.h"
 #include "sindex.h"
 #include "tally.h"
 #include "webhook.h"
@@ -77,6 +78,7 @@ static void worker_on_tick(evutil_socket_t fd, short what, void *arg)
     (void)what;
 
     db_pool_tick(w->db, now);
+    replica_tick(w->replica, now);
     conn_table_tick(w->conns, now);
     if (w->hooks)
         webhook_engine_tick(w->hooks, now, w->draining);
@@ -174,6 +176,7 @@ int worker_start(struct worker *w)
     w->db = db_pool_new(w->base, w->cfg, w->conninfo);
     if (w->db)
         db_pool_set_metrics(w->db, w->index);
+    w->replica = replica_new(w->base, w->cfg, w->index);
     w->reply_cache = cache_new((size_t)w->cfg->search_cache_entries, (uint64_t)w->cfg->search_cache_ttl_ms,
                                (size_t)w->cfg->search_cache_max_mb << 20);
     if (w->reply_cache == NULL)
@@ -229,7 +232,7 @@ void worker_join(struct worker *w)
     while ((ctx = TAILQ_FIRST(&w->active)) != NULL) {
         TAILQ_REMOVE(&w->active, ctx, link);
         if (ctx->q.state != DBQ_NONE)
-            db_query_abandon(w->db, &ctx->q);
+            db_query_abandon(http_query_pool(ctx), &ctx->q);
         evhttp_clear_headers(&ctx->query);
         free(ctx);
     }
@@ -242,6 +245,7 @@ void worker_join(struct worker *w)
     housekeeping_free(w->hk);      /* abandons its queries: before the pool */
     tally_free(w->tally);          /* abandons its flush: before the pool */
     db_pool_free(w->db);
+    replica_free(w->replica);
     cache_free(w->reply_cache);
     client_hasher_free(w->hasher);
     event_free(w->tick);

@@ -62,6 +62,7 @@ struct worker {
     struct evhttp *http;     /* owned */
     struct evhttp_bound_socket *bound;
     struct db_pool *db;           /* owned */
+    struct replica *replica;      /* owned: anonymous reads' replica (replica.h); NULL = read the primary */
     struct webhook_engine *hooks; /* owned; worker 0 only (webhook.h), else NULL */
     struct mail_sender *mail;     /* owned; worker 0 with smtp_url only (mail.h), else NULL */
     struct housekeeping *hk;      /* owned; worker 0 only (housekeeping.h), else NULL */

@@ -581,7 +581,10 @@ DECLARE
     feed_url text := p_base || '/feeds/' || sk_contract_kind_path(p_kind);
     nxt text;
 BEGIN
-    PERFORM sk_feeds_expire(p_kind, 1000);
+    -- a read replica takes no writes: there the primary's housekeeping expires rows (every minute)
+    IF NOT pg_is_in_recovery() THEN
+        PERFORM sk_feeds_expire(p_kind, 1000);
+    END IF;
     WITH page AS (
         SELECT f.* FROM feed_items f
          WHERE f.kind = p_kind
