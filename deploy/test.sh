@@ -7,9 +7,9 @@
 # - builds build/ (RelWithDebInfo) and build-asan/ (Debug, ASan+UBSan),
 # - runs three lanes side by side, each with a private PostgreSQL cluster in a
 #   mktemp -d data dir (stopped and removed at exit, also on failure), migrated:
-#   first release (ctest in build/) alone, as its suites measure time; then side by
-#   side sanitizers (upgrade, SQL, import, backup, the replica topology of tests/cluster,
-#   ctest in build-asan/ with sanitizers fatal
+#   first release (ctest in build/, then the replica topology of tests/cluster) alone, as
+#   their suites measure time or load the machine; then side by
+#   side sanitizers (upgrade, SQL, import, backup, ctest in build-asan/ with sanitizers fatal
 #   and leaks on), valgrind (every integration suite with its
 #   daemons under valgrind, then the fuzzers) and browser (tests/browser/run.sh,
 #   the formatter check),
@@ -167,9 +167,9 @@ export SK_TEST_PG_START="$SK_ROOT/deploy/pg.sh start"
 # Lanes. The suites wait on sockets more than they compute, so lanes run side
 # by side on the machine's cores, each against its own PostgreSQL cluster
 # (a suite that stops its cluster, or fills it, cannot reach another lane):
-#   release   ctest of build/, alone: its suites measure answer times
+#   release   ctest of build/ and tests/cluster, alone: they measure answer times, load the machine
 # and then together:
-#   sanitizers upgrade, SQL, import, backup and restore, replica topology, then ctest of build-asan/
+#   sanitizers upgrade, SQL, import, backup and restore, then ctest of build-asan/
 #   valgrind  every integration suite with its daemons under valgrind, the fuzzers
 #   browser   the browser specs, the formatter check
 # A lane runs in a subshell that writes its counts to $tmp_logs/lane-NAME.*;
@@ -205,7 +205,14 @@ lane_end() {
 
 # Alone, before the other lanes: its suites measure time (answers under load, delayed ACKs).
 lane_release() {
-    if [ "$build_ok" -eq 1 ]; then run_ctest build release; fi
+    if [ "$build_ok" -eq 1 ]; then
+        run_ctest build release
+        # a primary, a streaming replica, two daemons and nginx under load: a daemon killed, the
+        # replica paused and stopped, the replica promoted (its own two clusters); alone too, as
+        # its load would slow the valgrind lane's daemons past their periods
+        sk_log "replica topology"
+        SK_CLUSTER_PORT=23990 run_suite cluster "$tmp_logs/cluster.log" tests/cluster/run.sh build
+    fi
     sk_pg_stop # its cluster is not needed while the other lanes run
 }
 
@@ -223,10 +230,6 @@ lane_sanitizers() {
         # deploy/backup.sh while a writer writes, deploy/restore.sh into a new database, compared
         sk_log "backup and restore"
         run_suite backup "$tmp_logs/backup.log" tests/backup/run.sh build
-        # a primary, a streaming replica, two daemons and nginx under load: a daemon killed,
-        # the replica paused and stopped, the replica promoted (its own two clusters)
-        sk_log "replica topology"
-        SK_CLUSTER_PORT=23990 run_suite cluster "$tmp_logs/cluster.log" tests/cluster/run.sh build
     fi
     if [ "$asan_ok" -eq 1 ]; then
         sk_pg_start # a test may have stopped it (outage test)
